@@ -1,0 +1,8 @@
+/**
+ * The REST API under /api/v1 for users and admins, with RFC 9457 problem details and an OpenAPI document.
+ *
+ * <p>Owns: HTTP resources and their DTOs. Must not touch: key storage internals or the reconciler's state.
+ */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model", "platform", "identity", "keys", "serving", "gateway"})
+@org.jspecify.annotations.NullMarked
+package dev.nebari.llm.api;

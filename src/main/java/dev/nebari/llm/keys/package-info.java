@@ -1,0 +1,9 @@
+/**
+ * API keys: generation, client ids, atomic storage of key and metadata in the keys namespace, expiry, revocation
+ * and audit. Publishes events (issued, revoked, expired) that the reconciler turns into gateway policy updates.
+ *
+ * <p>Owns: key Secrets and their metadata. Must not touch: gateway objects or LLMModel status.
+ */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model", "platform", "identity"})
+@org.jspecify.annotations.NullMarked
+package dev.nebari.llm.keys;

@@ -1,0 +1,48 @@
+package dev.nebari.llm.model;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
+import org.jspecify.annotations.Nullable;
+
+/** The model's identity (its public id and where the weights come from). */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(value = "self.source != 'oci' || has(self.image)", fieldPath = ".image", reason = "FieldValueRequired",
+        message = "spec.model.image is required when spec.model.source is oci: set the OCI image that holds the weights under /models")
+@ValidationRule(value = "self.source == 'oci' || !has(self.image)", fieldPath = ".image",
+        message = "spec.model.image is only used with spec.model.source: oci; remove it or set source: oci")
+@ValidationRule(value = "self.source == 'oci' || (has(self.storage) && (self.storage.type == 'emptyDir' || has(self.storage.size)))",
+        fieldPath = ".storage", reason = "FieldValueRequired",
+        message = "spec.model.storage.size is required for pvc storage (the default): set it to the volume size, e.g. 20Gi, or use storage.type: emptyDir")
+public record ModelSpec(
+        @Required @Size(min = 1, max = 200)
+        @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
+        @JsonPropertyDescription("Hugging Face repository id (e.g. Qwen/Qwen3-0.6B); also the model id clients send in \"model\".")
+        String name,
+        @Default("huggingface") @JsonPropertyDescription("Where the weights come from: huggingface (default) or oci.")
+        ModelSource source,
+        @Size(max = 255) @JsonPropertyDescription("Hugging Face branch, tag or commit to pin; changing it re-downloads.")
+        @Nullable String revision,
+        @Size(max = 253) @Pattern(Names.DNS_SUBDOMAIN)
+        @JsonPropertyDescription("Secret in the model's namespace with key HF_TOKEN, for gated models.")
+        @Nullable String authSecretName,
+        @Size(max = 512) @JsonPropertyDescription("OCI image with the weights under /models; required when source is oci.")
+        @Nullable String image,
+        @JsonPropertyDescription("The volume that holds the weights.") @Nullable StorageSpec storage,
+        @Default("true") @JsonPropertyDescription("Download the weights in an init container before vLLM starts.")
+        Boolean preload) {
+
+    public ModelSpec {
+        source = source != null ? source : ModelSource.HUGGINGFACE;
+        preload = preload != null ? preload : Boolean.TRUE;
+    }
+
+    /** The storage section, with its defaults when the manifest leaves it out. */
+    public StorageSpec effectiveStorage() {
+        return storage != null ? storage : StorageSpec.DEFAULT;
+    }
+}

@@ -1,0 +1,17 @@
+package dev.nebari.llm.model;
+
+/** Name patterns shared by the API types; kept here so the CRD and the code validate alike. */
+public final class Names {
+
+    /** A DNS subdomain (RFC 1123), as Kubernetes object names use. */
+    public static final String DNS_SUBDOMAIN = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+    /** A DNS label (RFC 1123): one component of a host name, at most 63 characters. */
+    public static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+
+    /** A Gateway API duration (GEP-2257): up to four number/unit pairs, units h, m, s, ms. */
+    public static final String GATEWAY_DURATION = "^([0-9]{1,5}(h|m|s|ms)){1,4}$";
+
+    private Names() {
+    }
+}

@@ -1,0 +1,137 @@
+package dev.nebari.llm.platform;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * The pack's configuration. Property names are the Helm values (the chart renders its values into the
+ * application's configuration as they are), so {@code platform.baseDomain} in values.yaml is
+ * {@code platform.baseDomain} here. Defaults match the chart's. Invalid or missing required values stop start-up
+ * with a message naming the property and the fix.
+ */
+@Validated
+@ConfigurationProperties
+public record PackSettings(
+        @Valid @NotNull Platform platform,
+        @Valid @NotNull Auth auth,
+        @Valid @NotNull Defaults defaults,
+        @NotBlank(message = "apiKeysNamespace must name the namespace that holds the API-key Secrets, e.g. llm-api-keys")
+        @Pattern(regexp = DNS_LABEL, message = "apiKeysNamespace must be a namespace name (a DNS label)")
+        @DefaultValue("llm-api-keys") String apiKeysNamespace,
+        @DefaultValue List<@Pattern(regexp = DNS_LABEL, message = "watchNamespaces entries must be namespace names") String> watchNamespaces,
+        @Valid @NotNull KeyManager keyManager,
+        @Valid @NotNull Keys keys) {
+
+    static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
+    static final String DNS_NAME = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$";
+
+    /** Where models are exposed. */
+    public record Platform(
+            @NotBlank(message = "platform.baseDomain is required: set it to the DNS domain models are served under, e.g. nebari.example.com")
+            @Pattern(regexp = DNS_NAME, message = "platform.baseDomain must be a lowercase DNS name such as nebari.example.com (no scheme, no port)")
+            String baseDomain,
+            @Valid @NotNull Routing routing,
+            @Valid @NotNull Gateways gateway,
+            @Valid @NotNull Tls tls,
+            @NotBlank @DefaultValue("monitoring") String monitoringNamespace) {
+    }
+
+    /** How requests find a model: by model id on shared hosts, or by a per-model host. */
+    public record Routing(@NotNull @DefaultValue("shared") RoutingMode mode) {
+    }
+
+    public enum RoutingMode { SHARED, SUBDOMAIN }
+
+    public record Gateways(
+            @Valid @NotNull @DefaultValue({"nebari-gateway", "envoy-gateway-system", "llm-https"}) GatewayRef external,
+            @Valid @NotNull @DefaultValue({"nebari-internal-gateway", "envoy-gateway-system", "llm-internal-https"}) GatewayRef internal,
+            @DefaultValue("false") boolean manageSharedListeners) {
+    }
+
+    /** A shared Gateway and the listener (route {@code sectionName}) the pack attaches to. */
+    public record GatewayRef(
+            @NotBlank(message = "platform.gateway.*.name must name a Gateway") String name,
+            @NotBlank(message = "platform.gateway.*.namespace must name the Gateway's namespace") String namespace,
+            @NotBlank(message = "platform.gateway.*.listener must name the Gateway listener the routes attach to") String listener) {
+    }
+
+    public record Tls(@DefaultValue("") String clusterIssuer, @DefaultValue("") String secretName) {
+    }
+
+    public record Auth(@Valid @NotNull Oidc oidc, @DefaultValue("admin") List<String> adminGroups) {
+    }
+
+    /** The OIDC provider. An empty issuer means: read it from the NebariApp's provisioned Secret. */
+    public record Oidc(
+            @DefaultValue("")
+            @Pattern(regexp = "^$|^https://[^\\s/?#]+[^\\s?#]*$|^http://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?(/[^\\s?#]*)?$",
+                    message = "auth.oidc.issuerURL must be an https URL (http only for localhost), e.g. https://keycloak.example.com/realms/nebari")
+            String issuerURL,
+            @NotBlank(message = "auth.oidc.groupsClaim must name the token claim that lists the user's groups, e.g. groups")
+            @DefaultValue("groups") String groupsClaim,
+            @DefaultValue("") String audience,
+            @DefaultValue("") String nebariAppSecretName) {
+    }
+
+    public record Defaults(
+            @Valid @NotNull Serving serving,
+            @Valid @NotNull Storage storage,
+            @Valid @NotNull Monitoring monitoring,
+            @Valid @NotNull Epp epp,
+            @Valid @NotNull Downloader downloader) {
+    }
+
+    public record Serving(
+            @NotBlank(message = "defaults.serving.image must name the vLLM image") @DefaultValue("ghcr.io/llm-d/llm-d-cuda:v0.6.0") String image) {
+    }
+
+    public record Storage(
+            @DefaultValue("") String storageClassName,
+            @Pattern(regexp = "ReadWriteOnce|ReadWriteOncePod|ReadWriteMany",
+                    message = "defaults.storage.accessMode must be ReadWriteOnce, ReadWriteOncePod or ReadWriteMany")
+            @DefaultValue("ReadWriteOnce") String accessMode) {
+    }
+
+    public record Monitoring(@DefaultValue("true") boolean enabled) {
+    }
+
+    /** The llm-d endpoint picker (inference scheduler). */
+    public record Epp(
+            @NotBlank(message = "defaults.epp.image must name the endpoint picker image")
+            @DefaultValue("ghcr.io/llm-d/llm-d-inference-scheduler:v0.6.0") String image) {
+    }
+
+    public record Downloader(
+            @NotBlank(message = "defaults.downloader.image must name the model downloader image")
+            @DefaultValue("ghcr.io/nebari-dev/nebari-llm-downloader:0.1.0") String image) {
+    }
+
+    public record KeyManager(@DefaultValue("true") boolean enabled) {
+    }
+
+    /** API-key lifetimes and caps. */
+    public record Keys(
+            @NotNull @DefaultValue("90d") Duration defaultTTL,
+            @NotNull @DefaultValue("365d") Duration maxTTL,
+            @DefaultValue("false") boolean allowNoExpiry,
+            @Min(value = 1, message = "keys.maxPerUserPerModel must be at least 1")
+            @Max(value = 1000, message = "keys.maxPerUserPerModel must be at most 1000")
+            @DefaultValue("5") int maxPerUserPerModel,
+            @NotNull @DefaultValue("60s") Duration sweepInterval) {
+
+        @AssertTrue(message = "keys.defaultTTL must not exceed keys.maxTTL")
+        public boolean isDefaultWithinMax() {
+            return defaultTTL == null || maxTTL == null || defaultTTL.compareTo(maxTTL) <= 0;
+        }
+    }
+}

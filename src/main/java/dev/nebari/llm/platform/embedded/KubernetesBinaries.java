@@ -1,0 +1,116 @@
+package dev.nebari.llm.platform.embedded;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Finds the Kubernetes control-plane binaries built by {@code scripts/k8s-test-binaries.sh}, building them with
+ * that script when they are missing and Go is available.
+ *
+ * <p>Lookup order: {@code $NEBARI_K8S_BINARIES} (a directory), then the script's cache directory
+ * ({@code ~/.cache/nebari-llm-serving/k8s/<version>}, or under {@code $NEBARI_K8S_CACHE}).
+ */
+public record KubernetesBinaries(Path directory) {
+
+    /** The Kubernetes version the script pins; keep in step with scripts/k8s-test-binaries.sh. */
+    public static final String VERSION = "v1.35.4";
+
+    static final List<String> CONTROL_PLANE = List.of("etcd", "kube-apiserver");
+    static final List<String> CONTROLLERS = List.of("kube-controller-manager", "kube-scheduler", "kwok");
+
+    private static final Logger log = LoggerFactory.getLogger(KubernetesBinaries.class);
+
+    public Path etcd() {
+        return directory.resolve("etcd");
+    }
+
+    public Path apiServer() {
+        return directory.resolve("kube-apiserver");
+    }
+
+    public Path controllerManager() {
+        return directory.resolve("kube-controller-manager");
+    }
+
+    public Path scheduler() {
+        return directory.resolve("kube-scheduler");
+    }
+
+    public Path kwok() {
+        return directory.resolve("kwok");
+    }
+
+    public boolean hasControllers() {
+        return CONTROLLERS.stream().allMatch(name -> Files.isExecutable(directory.resolve(name)));
+    }
+
+    /** Finds the binaries, building them if needed; fails with instructions when that is impossible. */
+    public static KubernetesBinaries locateOrBuild() {
+        var configured = System.getenv("NEBARI_K8S_BINARIES");
+        if (configured != null && !configured.isBlank()) {
+            return requireComplete(new KubernetesBinaries(Path.of(configured)), "$NEBARI_K8S_BINARIES");
+        }
+        var cached = new KubernetesBinaries(defaultCacheDirectory());
+        if (cached.isComplete()) {
+            return cached;
+        }
+        var script = findBuildScript().orElseThrow(() -> new IllegalStateException(
+                "Kubernetes test binaries not found in " + cached.directory()
+                        + "; run scripts/k8s-test-binaries.sh from the repository, or set NEBARI_K8S_BINARIES"));
+        log.info("Kubernetes {} binaries are missing; building them with {} (a cold build takes 10-20 minutes)",
+                VERSION, script);
+        runBuildScript(script);
+        return requireComplete(cached, "the build script's cache");
+    }
+
+    static Path defaultCacheDirectory() {
+        var root = System.getenv("NEBARI_K8S_CACHE");
+        var base = root != null && !root.isBlank()
+                ? Path.of(root)
+                : Path.of(System.getProperty("user.home"), ".cache", "nebari-llm-serving", "k8s");
+        return base.resolve(VERSION);
+    }
+
+    private boolean isComplete() {
+        return CONTROL_PLANE.stream().allMatch(name -> Files.isExecutable(directory.resolve(name))) && hasControllers();
+    }
+
+    private static KubernetesBinaries requireComplete(KubernetesBinaries binaries, String where) {
+        for (var name : CONTROL_PLANE) {
+            if (!Files.isExecutable(binaries.directory().resolve(name))) {
+                throw new IllegalStateException(name + " is missing in " + binaries.directory() + " (" + where
+                        + "); run scripts/k8s-test-binaries.sh");
+            }
+        }
+        return binaries;
+    }
+
+    private static Optional<Path> findBuildScript() {
+        for (var dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            var script = dir.resolve("scripts/k8s-test-binaries.sh");
+            if (Files.isRegularFile(script)) {
+                return Optional.of(script);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static void runBuildScript(Path script) {
+        try {
+            var process = new ProcessBuilder("bash", script.toString()).inheritIO().start();
+            if (process.waitFor() != 0) {
+                throw new IllegalStateException(script + " failed with exit code " + process.exitValue());
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot run " + script + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while building the Kubernetes binaries", e);
+        }
+    }
+}

@@ -1,0 +1,10 @@
+/**
+ * The platform the pack runs on: its configuration (named after the Helm values), the Kubernetes client, the
+ * embedded control plane used when no cluster is configured, and (later) the leader gate.
+ *
+ * <p>Owns: {@link dev.nebari.llm.platform.PackSettings}, the client bean, the embedded API server. Must not touch:
+ * LLMModel semantics beyond installing the CRD, rendering, keys or the web layer. Depends on no other module.
+ */
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {})
+@org.jspecify.annotations.NullMarked
+package dev.nebari.llm.platform;
