@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds the Kubernetes test binaries (kube-apiserver, kube-controller-manager, kube-scheduler, etcd,
-# kwok) from Go
+# Builds the Kubernetes test binaries (kube-apiserver, kube-controller-manager, kube-scheduler, kubectl,
+# etcd, kwok) from Go
 # modules into a cache outside the repository, so the tests can run a real control plane without
 # Docker or a download site. Idempotent: a binary that is already in the cache is not rebuilt.
 #
@@ -43,7 +43,13 @@ started=$(date +%s)
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
-have() { [[ -x "$OUT/$1" ]] && "$OUT/$1" --version >/dev/null 2>&1; }
+have() {
+  [[ -x "$OUT/$1" ]] || return 1
+  case "$1" in
+    kubectl) "$OUT/$1" version --client >/dev/null 2>&1 ;;
+    *) "$OUT/$1" --version >/dev/null 2>&1 ;;
+  esac
+}
 
 build_kubernetes() {
   local minor="v0.${K8S_VERSION#v1.}"
@@ -69,12 +75,13 @@ import (
 	_ "k8s.io/kubernetes/cmd/kube-apiserver"
 	_ "k8s.io/kubernetes/cmd/kube-controller-manager"
 	_ "k8s.io/kubernetes/cmd/kube-scheduler"
+	_ "k8s.io/kubernetes/cmd/kubectl"
 )
 GO
   go mod tidy >/dev/null 2>&1 || go mod tidy
   local ldflags="-s -w -X k8s.io/component-base/version.gitVersion=$K8S_VERSION -X k8s.io/component-base/version.gitMajor=1 -X k8s.io/component-base/version.gitMinor=${K8S_VERSION#v1.}"
   ldflags="${ldflags%.*}"
-  for cmd in kube-apiserver kube-controller-manager kube-scheduler; do
+  for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do
     have "$cmd" && continue
     echo "k8s-test-binaries: building $cmd $K8S_VERSION"
     go build -trimpath -ldflags "$ldflags" -o "$OUT/$cmd.tmp" "k8s.io/kubernetes/cmd/$cmd"
@@ -88,12 +95,14 @@ build_module_binary() { # name module-path package version
   echo "k8s-test-binaries: building $name $version"
   mkdir -p "$work/$name" && cd "$work/$name"
   go mod init "nebari.dev/$name-build" >/dev/null 2>&1
-  go get "$module@$version" >/dev/null 2>&1 || go get "$module@$version"
+  go get "$pkg@$version" >/dev/null 2>&1 || go get "$pkg@$version"
   go build -trimpath -ldflags "-s -w" -o "$OUT/$name.tmp" "$pkg"
   mv "$OUT/$name.tmp" "$OUT/$name"
 }
 
-if ! have kube-apiserver || ! have kube-controller-manager || ! have kube-scheduler; then build_kubernetes; fi
+needs_k8s=false
+for cmd in kube-apiserver kube-controller-manager kube-scheduler kubectl; do have "$cmd" || needs_k8s=true; done
+if $needs_k8s; then build_kubernetes; fi
 build_module_binary etcd go.etcd.io/etcd/server/v3 go.etcd.io/etcd/server/v3 "$ETCD_VERSION"
 build_module_binary kwok sigs.k8s.io/kwok sigs.k8s.io/kwok/cmd/kwok "$KWOK_VERSION"
 

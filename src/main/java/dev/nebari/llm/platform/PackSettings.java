@@ -22,15 +22,15 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 @ConfigurationProperties
 public record PackSettings(
-        @Valid @NotNull Platform platform,
-        @Valid @NotNull Auth auth,
-        @Valid @NotNull Defaults defaults,
+        @Valid @NotNull @DefaultValue Platform platform,
+        @Valid @NotNull @DefaultValue Auth auth,
+        @Valid @NotNull @DefaultValue Defaults defaults,
         @NotBlank(message = "apiKeysNamespace must name the namespace that holds the API-key Secrets, e.g. llm-api-keys")
         @Pattern(regexp = DNS_LABEL, message = "apiKeysNamespace must be a namespace name (a DNS label)")
         @DefaultValue("llm-api-keys") String apiKeysNamespace,
         @DefaultValue List<@Pattern(regexp = DNS_LABEL, message = "watchNamespaces entries must be namespace names") String> watchNamespaces,
-        @Valid @NotNull KeyManager keyManager,
-        @Valid @NotNull Keys keys) {
+        @Valid @NotNull @DefaultValue KeyManager keyManager,
+        @Valid @NotNull @DefaultValue Keys keys) {
 
     static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$";
     static final String DNS_NAME = "^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?)*$";
@@ -40,9 +40,9 @@ public record PackSettings(
             @NotBlank(message = "platform.baseDomain is required: set it to the DNS domain models are served under, e.g. nebari.example.com")
             @Pattern(regexp = DNS_NAME, message = "platform.baseDomain must be a lowercase DNS name such as nebari.example.com (no scheme, no port)")
             String baseDomain,
-            @Valid @NotNull Routing routing,
-            @Valid @NotNull Gateways gateway,
-            @Valid @NotNull Tls tls,
+            @Valid @NotNull @DefaultValue Routing routing,
+            @Valid @NotNull @DefaultValue Gateways gateway,
+            @Valid @NotNull @DefaultValue Tls tls,
             @NotBlank @DefaultValue("monitoring") String monitoringNamespace) {
     }
 
@@ -53,22 +53,42 @@ public record PackSettings(
     public enum RoutingMode { SHARED, SUBDOMAIN }
 
     public record Gateways(
-            @Valid @NotNull @DefaultValue({"nebari-gateway", "envoy-gateway-system", "llm-https"}) GatewayRef external,
-            @Valid @NotNull @DefaultValue({"nebari-internal-gateway", "envoy-gateway-system", "llm-internal-https"}) GatewayRef internal,
+            @Valid @NotNull @DefaultValue ExternalGateway external,
+            @Valid @NotNull @DefaultValue InternalGateway internal,
             @DefaultValue("false") boolean manageSharedListeners) {
     }
 
-    /** A shared Gateway and the listener (route {@code sectionName}) the pack attaches to. */
-    public record GatewayRef(
-            @NotBlank(message = "platform.gateway.*.name must name a Gateway") String name,
-            @NotBlank(message = "platform.gateway.*.namespace must name the Gateway's namespace") String namespace,
-            @NotBlank(message = "platform.gateway.*.listener must name the Gateway listener the routes attach to") String listener) {
+    /** A shared Gateway and the listener (route {@code sectionName}) the pack attaches its routes to. */
+    public sealed interface GatewayRef permits ExternalGateway, InternalGateway {
+        String name();
+
+        String namespace();
+
+        String listener();
+    }
+
+    /** The Gateway that serves API-key callers from outside the cluster. */
+    public record ExternalGateway(
+            @NotBlank(message = "platform.gateway.external.name must name a Gateway") @DefaultValue("nebari-gateway") String name,
+            @NotBlank(message = "platform.gateway.external.namespace must name the Gateway's namespace")
+            @DefaultValue("envoy-gateway-system") String namespace,
+            @NotBlank(message = "platform.gateway.external.listener must name the listener the routes attach to")
+            @DefaultValue("llm-https") String listener) implements GatewayRef {
+    }
+
+    /** The Gateway that serves in-cluster callers with a JWT. */
+    public record InternalGateway(
+            @NotBlank(message = "platform.gateway.internal.name must name a Gateway") @DefaultValue("nebari-internal-gateway") String name,
+            @NotBlank(message = "platform.gateway.internal.namespace must name the Gateway's namespace")
+            @DefaultValue("envoy-gateway-system") String namespace,
+            @NotBlank(message = "platform.gateway.internal.listener must name the listener the routes attach to")
+            @DefaultValue("llm-internal-https") String listener) implements GatewayRef {
     }
 
     public record Tls(@DefaultValue("") String clusterIssuer, @DefaultValue("") String secretName) {
     }
 
-    public record Auth(@Valid @NotNull Oidc oidc, @DefaultValue("admin") List<String> adminGroups) {
+    public record Auth(@Valid @NotNull @DefaultValue Oidc oidc, @DefaultValue("admin") List<String> adminGroups) {
     }
 
     /** The OIDC provider. An empty issuer means: read it from the NebariApp's provisioned Secret. */
@@ -84,11 +104,11 @@ public record PackSettings(
     }
 
     public record Defaults(
-            @Valid @NotNull Serving serving,
-            @Valid @NotNull Storage storage,
-            @Valid @NotNull Monitoring monitoring,
-            @Valid @NotNull Epp epp,
-            @Valid @NotNull Downloader downloader) {
+            @Valid @NotNull @DefaultValue Serving serving,
+            @Valid @NotNull @DefaultValue Storage storage,
+            @Valid @NotNull @DefaultValue Monitoring monitoring,
+            @Valid @NotNull @DefaultValue Epp epp,
+            @Valid @NotNull @DefaultValue Downloader downloader) {
     }
 
     public record Serving(

@@ -84,6 +84,10 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         }
     }
 
+    public KubernetesBinaries binaries() {
+        return binaries;
+    }
+
     public String url() {
         return "https://127.0.0.1:" + apiPort;
     }

@@ -22,6 +22,7 @@ public record KubernetesBinaries(Path directory) {
 
     static final List<String> CONTROL_PLANE = List.of("etcd", "kube-apiserver");
     static final List<String> CONTROLLERS = List.of("kube-controller-manager", "kube-scheduler", "kwok");
+    static final List<String> TOOLS = List.of("kubectl");
 
     private static final Logger log = LoggerFactory.getLogger(KubernetesBinaries.class);
 
@@ -43,6 +44,10 @@ public record KubernetesBinaries(Path directory) {
 
     public Path kwok() {
         return directory.resolve("kwok");
+    }
+
+    public Path kubectl() {
+        return directory.resolve("kubectl");
     }
 
     public boolean hasControllers() {
@@ -77,7 +82,8 @@ public record KubernetesBinaries(Path directory) {
     }
 
     private boolean isComplete() {
-        return CONTROL_PLANE.stream().allMatch(name -> Files.isExecutable(directory.resolve(name))) && hasControllers();
+        return java.util.stream.Stream.of(CONTROL_PLANE, CONTROLLERS, TOOLS).flatMap(List::stream)
+                .allMatch(name -> Files.isExecutable(directory.resolve(name)));
     }
 
     private static KubernetesBinaries requireComplete(KubernetesBinaries binaries, String where) {

@@ -1,0 +1,93 @@
+package dev.nebari.llm.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
+import org.springframework.context.annotation.Configuration;
+
+/** The pack's settings bind from the Helm value names, default like the chart, and refuse bad input clearly. */
+class PackSettingsTest {
+
+    @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(PackSettings.class)
+    static class SettingsOnly {
+    }
+
+    private final ApplicationContextRunner runner = new ApplicationContextRunner()
+            .withConfiguration(AutoConfigurations.of(ValidationAutoConfiguration.class))
+            .withUserConfiguration(SettingsOnly.class);
+
+    @Test
+    void bindsHelmValueNamesAndDefaultsLikeTheChart() {
+        runner.withPropertyValues(
+                        "platform.baseDomain=nebari.example.com",
+                        "auth.oidc.issuerURL=https://keycloak.example.com/realms/nebari",
+                        "apiKeysNamespace=keys",
+                        "defaults.monitoring.enabled=false")
+                .run(context -> {
+                    var settings = context.getBean(PackSettings.class);
+                    assertThat(settings.platform().baseDomain()).isEqualTo("nebari.example.com");
+                    assertThat(settings.auth().oidc().issuerURL()).isEqualTo("https://keycloak.example.com/realms/nebari");
+                    assertThat(settings.apiKeysNamespace()).isEqualTo("keys");
+                    assertThat(settings.defaults().monitoring().enabled()).isFalse();
+                    // the seed defaults of the chart
+                    assertThat(settings.platform().routing().mode()).isEqualTo(PackSettings.RoutingMode.SHARED);
+                    assertThat(settings.platform().gateway().external().name()).isEqualTo("nebari-gateway");
+                    assertThat(settings.platform().gateway().external().namespace()).isEqualTo("envoy-gateway-system");
+                    assertThat(settings.platform().gateway().internal().name()).isEqualTo("nebari-internal-gateway");
+                    assertThat(settings.platform().gateway().internal().namespace()).isEqualTo("envoy-gateway-system");
+                    assertThat(settings.auth().oidc().groupsClaim()).isEqualTo("groups");
+                    assertThat(settings.defaults().serving().image()).isEqualTo("ghcr.io/llm-d/llm-d-cuda:v0.6.0");
+                    assertThat(settings.keyManager().enabled()).isTrue();
+                    assertThat(settings.keys().defaultTTL()).isEqualTo(Duration.ofDays(90));
+                });
+    }
+
+    @Test
+    void bindsSubdomainRoutingMode() {
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com", "platform.routing.mode=subdomain")
+                .run(context -> assertThat(context.getBean(PackSettings.class).platform().routing().mode())
+                        .isEqualTo(PackSettings.RoutingMode.SUBDOMAIN));
+    }
+
+    @Test
+    void missingBaseDomainStopsStartUpNamingTheValue() {
+        runner.run(context -> assertThat(context).hasFailed().getFailure()
+                .rootCause().hasMessageContaining("platform.baseDomain is required"));
+    }
+
+    @Test
+    void baseDomainWithSchemeIsRejected() {
+        runner.withPropertyValues("platform.baseDomain=https://nebari.example.com")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .rootCause().hasMessageContaining("platform.baseDomain must be a lowercase DNS name"));
+    }
+
+    @Test
+    void plainHttpIssuerIsRejectedExceptOnLocalhost() {
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com", "auth.oidc.issuerURL=http://keycloak.example.com")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .rootCause().hasMessageContaining("auth.oidc.issuerURL must be an https URL"));
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com", "auth.oidc.issuerURL=http://localhost:9000/realms/x")
+                .run(context -> assertThat(context).hasNotFailed());
+    }
+
+    @Test
+    void defaultKeyLifetimeLongerThanTheMaximumIsRejected() {
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com", "keys.defaultTTL=400d", "keys.maxTTL=365d")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .rootCause().hasMessageContaining("keys.defaultTTL must not exceed keys.maxTTL"));
+    }
+
+    @Test
+    void keysNamespaceMustBeANamespaceName() {
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com", "apiKeysNamespace=LLM Keys")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .rootCause().hasMessageContaining("apiKeysNamespace must be a namespace name"));
+    }
+}

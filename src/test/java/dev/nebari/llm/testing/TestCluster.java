@@ -1,0 +1,95 @@
+package dev.nebari.llm.testing;
+
+import dev.nebari.llm.platform.embedded.CrdInstaller;
+import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
+import dev.nebari.llm.platform.embedded.KubernetesBinaries;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real control plane shared by all API-server tests of one run, with the chart's LLMModel CRD and (on
+ * request) the tested upstream CRDs and the simulated nodes. Tests isolate themselves by creating their own
+ * namespace with {@link #newNamespace(String)}.
+ */
+public final class TestCluster implements AutoCloseable {
+
+    /** Where the upstream CRDs are (surefire passes ../shared/crds); overridable with -Dnebari.thirdPartyCrds. */
+    public static final Path UPSTREAM_CRDS = Path.of(System.getProperty("nebari.thirdPartyCrds", "../shared/crds"));
+    /** The chart's CRD directory: the tests exercise exactly what the chart ships. */
+    public static final Path CHART_CRDS = Path.of(System.getProperty("nebari.crdDir", "charts/nebari-llm-serving/crds"));
+    /** GPUs on the fake node that KWOK runs. */
+    public static final int FAKE_NODE_GPUS = 1;
+
+    private final EmbeddedControlPlane controlPlane;
+    private final KubernetesClient client;
+    private boolean upstreamCrdsInstalled;
+
+    private TestCluster(EmbeddedControlPlane controlPlane) {
+        this.controlPlane = controlPlane;
+        this.client = controlPlane.newClient();
+    }
+
+    static TestCluster start() {
+        var binaries = KubernetesBinaries.locateOrBuild();
+        var cluster = new TestCluster(EmbeddedControlPlane.start(binaries));
+        try (var files = Files.list(CHART_CRDS)) {
+            var installer = new CrdInstaller(cluster.client);
+            files.filter(f -> f.toString().endsWith(".yaml")).forEach(installer::install);
+        } catch (java.io.IOException e) {
+            cluster.close();
+            throw new IllegalStateException("cannot read the chart CRDs in " + CHART_CRDS.toAbsolutePath(), e);
+        }
+        return cluster;
+    }
+
+    public KubernetesClient client() {
+        return client;
+    }
+
+    public EmbeddedControlPlane controlPlane() {
+        return controlPlane;
+    }
+
+    public Path kubeconfig() {
+        return controlPlane.kubeconfig();
+    }
+
+    /** Installs the tested upstream CRDs once; skips (fails in CI) when the directory or part of it is absent. */
+    synchronized void requireUpstreamCrds() {
+        if (upstreamCrdsInstalled) {
+            return;
+        }
+        MissingParts.require(Files.isDirectory(UPSTREAM_CRDS),
+                "upstream CRDs directory " + UPSTREAM_CRDS.toAbsolutePath() + " (set -Dnebari.thirdPartyCrds)");
+        List<String> missing = new CrdInstaller(client).installTestedSet(UPSTREAM_CRDS);
+        MissingParts.require(missing.isEmpty(), "upstream CRDs " + missing + " under " + UPSTREAM_CRDS.toAbsolutePath());
+        upstreamCrdsInstalled = true;
+    }
+
+    synchronized void startControllers() {
+        controlPlane.startControllers(FAKE_NODE_GPUS);
+    }
+
+    /** Creates a namespace with a unique name starting with {@code prefix}, labelled as managed by the pack. */
+    public String newNamespace(String prefix) {
+        Namespace created = client.namespaces().resource(new NamespaceBuilder()
+                        .withNewMetadata()
+                        .withGenerateName(prefix + "-")
+                        .withLabels(Map.of("nebari.dev/managed", "true"))
+                        .endMetadata()
+                        .build())
+                .create();
+        return created.getMetadata().getName();
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        controlPlane.close();
+    }
+}
