@@ -10,8 +10,6 @@ import org.junit.platform.commons.support.AnnotationSupport;
 /** Starts (once) and hands out the shared {@link TestCluster}; see {@link KubernetesTest}. */
 final class KubernetesClusterExtension implements BeforeAllCallback, ParameterResolver {
 
-    private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(TestCluster.class);
-
     @Override
     public void beforeAll(ExtensionContext context) {
         var settings = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), KubernetesTest.class)
@@ -37,9 +35,7 @@ final class KubernetesClusterExtension implements BeforeAllCallback, ParameterRe
         return parameter.getParameter().getType() == TestCluster.class ? cluster : cluster.client();
     }
 
-    /** One cluster per test run: kept in the root store, closed when the run ends. */
     private static TestCluster cluster(ExtensionContext context) {
-        return context.getRoot().getStore(NAMESPACE)
-                .computeIfAbsent(TestCluster.class, key -> TestCluster.start(), TestCluster.class);
+        return TestCluster.shared();
     }
 }

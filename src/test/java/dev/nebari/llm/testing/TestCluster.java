@@ -34,7 +34,18 @@ public final class TestCluster implements AutoCloseable {
         this.client = controlPlane.newClient();
     }
 
-    static TestCluster start() {
+    private static TestCluster shared;
+
+    /** The one cluster of this test run, started on first use and stopped when the JVM exits. */
+    public static synchronized TestCluster shared() {
+        if (shared == null) {
+            shared = start();
+            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "stop-test-cluster"));
+        }
+        return shared;
+    }
+
+    private static TestCluster start() {
         var binaries = KubernetesBinaries.locateOrBuild();
         var cluster = new TestCluster(EmbeddedControlPlane.start(binaries));
         try (var files = Files.list(CHART_CRDS)) {

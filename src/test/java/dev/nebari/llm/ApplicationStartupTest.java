@@ -1,0 +1,91 @@
+package dev.nebari.llm;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.platform.EmbeddedCluster;
+import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.TestCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** The application starts with each profile set, reports healthy, and runs against a cluster or its own. */
+@KubernetesTest(upstreamCrds = false)
+class ApplicationStartupTest {
+
+    private static ConfigurableApplicationContext start(String... args) {
+        var all = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--management.server.port=0",
+                "--platform.baseDomain=nebari.example.com"));
+        all.addAll(List.of(args));
+        return new SpringApplicationBuilder(LlmServingApplication.class).run(all.toArray(String[]::new));
+    }
+
+    private static String get(ConfigurableApplicationContext context, String path) throws Exception {
+        var port = context.getEnvironment().getProperty("local.management.port");
+        var response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        return response.statusCode() + " " + response.body();
+    }
+
+    @ParameterizedTest(name = "profiles: {0}")
+    @ValueSource(strings = {"", "operator", "portal", "operator,portal"})
+    void startsHealthyWithEachProfileSet(String profiles, TestCluster cluster) throws Exception {
+        var started = System.nanoTime();
+        try (var context = start("--cluster.kubeconfig=" + cluster.kubeconfig(),
+                profiles.isEmpty() ? "--spring.main.lazy-initialization=false" : "--spring.profiles.active=" + profiles)) {
+            var seconds = (System.nanoTime() - started) / 1e9;
+
+            assertThat(get(context, "/actuator/health/liveness")).startsWith("200").contains("UP");
+            assertThat(get(context, "/actuator/health/readiness")).startsWith("200").contains("UP");
+            var expected = profiles.isEmpty() ? new String[] {"operator", "portal"} : profiles.split(",");
+            assertThat(context.getEnvironment().getActiveProfiles().length == 0
+                    ? context.getEnvironment().getDefaultProfiles()
+                    : context.getEnvironment().getActiveProfiles()).containsExactlyInAnyOrder(expected);
+            System.out.printf("start-up with profiles [%s] took %.2f s%n", profiles, seconds);
+        }
+    }
+
+    @Test
+    void usesTheConfiguredClusterAndDoesNotStartItsOwn(TestCluster cluster) {
+        try (var context = start("--cluster.kubeconfig=" + cluster.kubeconfig())) {
+            assertThat(context.getBeanProvider(EmbeddedCluster.class).getIfAvailable()).isNull();
+            var client = context.getBean(KubernetesClient.class);
+            assertThat(client.getMasterUrl().toString()).startsWith(cluster.controlPlane().url());
+            assertThat(client.apiextensions().v1().customResourceDefinitions().withName(LLMModel.CRD_NAME).get())
+                    .isNotNull();
+        }
+    }
+
+    @Test
+    void withoutAClusterStartsAnEmbeddedOneThatKubectlCanUseAndRemovesItOnStop() throws Exception {
+        java.nio.file.Path workDir;
+        try (var context = start("--cluster.embedded=always")) {
+            var embedded = context.getBean(EmbeddedCluster.class);
+            workDir = embedded.controlPlane().workDir();
+            assertThat(embedded.kubeconfig()).exists();
+
+            var kubectl = embedded.controlPlane().binaries().kubectl();
+            var process = new ProcessBuilder(kubectl.toString(), "--kubeconfig", embedded.kubeconfig().toString(),
+                    "get", "llm", "-A").redirectErrorStream(true).start();
+            var output = new String(process.getInputStream().readAllBytes());
+            assertThat(process.waitFor()).as(output).isZero();
+            assertThat(output).contains("No resources found");
+            assertThat(get(context, "/actuator/health/readiness")).startsWith("200");
+        }
+        assertThat(Files.exists(workDir)).as("embedded control plane directory after stop").isFalse();
+    }
+}
