@@ -1,0 +1,84 @@
+package dev.nebari.llm.platform;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.TestCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** Exactly one replica leads; when it stops, a standby takes over within the lease duration. */
+@KubernetesTest(upstreamCrds = false)
+class LeaderGateTest {
+
+    static final Duration LEASE = Duration.ofSeconds(3);
+
+    private static LeaderGate gate(KubernetesClient client, String namespace, String identity, List<LeadershipChanged> events) {
+        var settings = new LeaderElectionSettings(true, "test-lease", namespace, identity, LEASE,
+                Duration.ofSeconds(2), Duration.ofMillis(250));
+        return new LeaderGate(client, settings, event -> events.add((LeadershipChanged) event));
+    }
+
+    @Test
+    void exactlyOneReplicaLeadsAndAStandbyTakesOverWithinTheLease(KubernetesClient client, TestCluster cluster) {
+        var namespace = cluster.newNamespace("lease");
+        var eventsA = new CopyOnWriteArrayList<LeadershipChanged>();
+        var eventsB = new CopyOnWriteArrayList<LeadershipChanged>();
+        var a = gate(client, namespace, "replica-a", eventsA);
+        var b = gate(client, namespace, "replica-b", eventsB);
+        a.start();
+        b.start();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> a.isLeader() || b.isLeader());
+            // hold for a few renewals: never two leaders
+            for (int i = 0; i < 10; i++) {
+                assertThat(a.isLeader() && b.isLeader()).as("both lead").isFalse();
+                sleep(Duration.ofMillis(200));
+            }
+            var leader = a.isLeader() ? a : b;
+            var standby = leader == a ? b : a;
+            var standbyEvents = leader == a ? eventsB : eventsA;
+
+            var stopped = System.nanoTime();
+            leader.stop();
+
+            await().atMost(LEASE.plusSeconds(2)).until(standby::isLeader);
+            var takeover = Duration.ofNanos(System.nanoTime() - stopped);
+            assertThat(takeover).isLessThanOrEqualTo(LEASE.plusSeconds(2));
+            assertThat(leader.isLeader()).isFalse();
+            assertThat(standbyEvents).extracting(LeadershipChanged::leader).containsExactly(true);
+            assertThat(client.leases().inNamespace(namespace).withName("test-lease").get().getSpec().getHolderIdentity())
+                    .isEqualTo(standby.identity());
+        } finally {
+            a.stop();
+            b.stop();
+        }
+    }
+
+    @Test
+    void disabledElectionMakesThisReplicaTheLeader(KubernetesClient client) {
+        var events = new CopyOnWriteArrayList<LeadershipChanged>();
+        var settings = new LeaderElectionSettings(false, "unused", "default", "solo", LEASE, Duration.ofSeconds(2),
+                Duration.ofMillis(250));
+        var gate = new LeaderGate(client, settings, event -> events.add((LeadershipChanged) event));
+
+        gate.start();
+        assertThat(gate.isLeader()).isTrue();
+        gate.stop();
+
+        assertThat(gate.isLeader()).isFalse();
+        assertThat(events).extracting(LeadershipChanged::leader).containsExactly(true, false);
+    }
+
+    private static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
