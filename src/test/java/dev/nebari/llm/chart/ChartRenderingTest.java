@@ -1,0 +1,265 @@
+package dev.nebari.llm.chart;
+
+import static dev.nebari.llm.chart.RenderedChart.FULLNAME;
+import static dev.nebari.llm.chart.RenderedChart.app;
+import static dev.nebari.llm.chart.RenderedChart.env;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ChartRenderingTest {
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class WithDefaultValues {
+
+        RenderedChart chart;
+
+        @BeforeAll
+        void render() {
+            chart = ChartRenderer.installable().rendered();
+        }
+
+        @Test
+        void runsOperatorAndPortalAsSeparateDeploymentsWithOneProfileEach() {
+            assertThat(chart.all(Deployment.class)).hasSize(2);
+            assertThat(env(chart.deployment("operator"), "SPRING_PROFILES_ACTIVE")).isEqualTo("operator");
+            assertThat(env(chart.deployment("portal"), "SPRING_PROFILES_ACTIVE")).isEqualTo("portal");
+        }
+
+        @Test
+        void eachDeploymentHasItsOwnServiceAccount() {
+            var operatorSa = chart.deployment("operator").getSpec().getTemplate().getSpec().getServiceAccountName();
+            var portalSa = chart.deployment("portal").getSpec().getTemplate().getSpec().getServiceAccountName();
+            assertThat(operatorSa).isEqualTo(FULLNAME + "-operator").isNotEqualTo(portalSa);
+            assertThat(chart.all(ServiceAccount.class).map(sa -> sa.getMetadata().getName()))
+                    .containsExactlyInAnyOrder(operatorSa, portalSa);
+        }
+
+        @Test
+        void twoReplicasEachWithResourceRequests() {
+            for (var component : new String[] {"operator", "portal"}) {
+                var deployment = chart.deployment(component);
+                assertThat(deployment.getSpec().getReplicas()).isEqualTo(2);
+                assertThat(app(deployment).getResources().getRequests()).containsKeys("cpu", "memory");
+                assertThat(app(deployment).getResources().getLimits()).containsKey("memory");
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"operator", "portal"})
+        void runsNonRootOnAReadOnlyRootWithAWritableTmp(String component) {
+            var pod = chart.deployment(component).getSpec().getTemplate().getSpec();
+            assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+            assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+            var container = app(chart.deployment(component)).getSecurityContext();
+            assertThat(container.getReadOnlyRootFilesystem()).isTrue();
+            assertThat(container.getRunAsNonRoot()).isTrue();
+            assertThat(container.getAllowPrivilegeEscalation()).isFalse();
+            assertThat(container.getCapabilities().getDrop()).containsExactly("ALL");
+            assertThat(app(chart.deployment(component)).getVolumeMounts())
+                    .anySatisfy(m -> assertThat(m.getMountPath()).isEqualTo("/tmp"));
+            assertThat(pod.getVolumes()).anySatisfy(v -> {
+                assertThat(v.getName()).isEqualTo("tmp");
+                assertThat(v.getEmptyDir()).isNotNull();
+            });
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"operator", "portal"})
+        void probesHitTheManagementPort(String component) {
+            var container = app(chart.deployment(component));
+            assertThat(container.getPorts()).anySatisfy(p -> {
+                assertThat(p.getName()).isEqualTo("management");
+                assertThat(p.getContainerPort()).isEqualTo(8081);
+            });
+            assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
+            assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
+            assertThat(container.getStartupProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
+            for (var probe : new io.fabric8.kubernetes.api.model.Probe[] {
+                    container.getLivenessProbe(), container.getReadinessProbe(), container.getStartupProbe()}) {
+                assertThat(probe.getHttpGet().getPort()).isEqualTo(new IntOrString("management"));
+            }
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"operator", "portal"})
+        void readsTheRenderedConfigurationAsAnAdditionalLocation(String component) {
+            var deployment = chart.deployment(component);
+            assertThat(app(deployment).getArgs())
+                    .contains("--spring.config.additional-location=file:/etc/nebari-llm-serving/application.yaml");
+            assertThat(app(deployment).getVolumeMounts()).anySatisfy(m -> {
+                assertThat(m.getName()).isEqualTo("config");
+                assertThat(m.getMountPath()).isEqualTo("/etc/nebari-llm-serving");
+            });
+            assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes()).anySatisfy(v ->
+                    assertThat(v.getConfigMap().getName()).isEqualTo(FULLNAME + "-config"));
+            assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey("checksum/config");
+        }
+
+        @Test
+        void onlyTheOperatorServesTheWebhookPort() {
+            assertThat(app(chart.deployment("operator")).getPorts()).anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(9443));
+            assertThat(app(chart.deployment("portal")).getPorts()).noneSatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(9443));
+        }
+
+        @Test
+        void theWebhookServiceMapsHttpsToTheOperatorsWebhookPortAndSelectsOnlyOperatorPods() {
+            var service = chart.get(Service.class, FULLNAME + "-webhook");
+            assertThat(service.getSpec().getPorts()).singleElement().satisfies(p -> {
+                assertThat(p.getPort()).isEqualTo(443);
+                assertThat(p.getTargetPort()).isEqualTo(new IntOrString("webhook"));
+            });
+            assertSelects(service, chart.deployment("operator"));
+            assertDoesNotSelect(service, chart.deployment("portal"));
+        }
+
+        @Test
+        void thePortalServiceSelectsOnlyPortalPods() {
+            var service = chart.get(Service.class, FULLNAME + "-portal");
+            assertSelects(service, chart.deployment("portal"));
+            assertDoesNotSelect(service, chart.deployment("operator"));
+        }
+
+        @Test
+        void theWebhookValidatesLlmModelWritesFailingClosedWithTheCaBundleLeftToTheOperator() {
+            var configuration = chart.all(ValidatingWebhookConfiguration.class).findFirst().orElseThrow();
+            var webhook = configuration.getWebhooks().getFirst();
+            assertThat(webhook.getFailurePolicy()).isEqualTo("Fail");
+            assertThat(webhook.getSideEffects()).isEqualTo("None");
+            assertThat(webhook.getClientConfig().getCaBundle()).isNull();
+            assertThat(webhook.getClientConfig().getService().getName()).isEqualTo(FULLNAME + "-webhook");
+            assertThat(webhook.getClientConfig().getService().getNamespace()).isEqualTo(ChartRenderer.NAMESPACE);
+            assertThat(webhook.getClientConfig().getService().getPort()).isEqualTo(443);
+            assertThat(webhook.getRules()).singleElement().satisfies(rule -> {
+                assertThat(rule.getApiGroups()).containsExactly("llm.nebari.dev");
+                assertThat(rule.getResources()).containsExactly("llmmodels");
+                assertThat(rule.getOperations()).containsExactlyInAnyOrder("CREATE", "UPDATE");
+            });
+            assertThat(chart.applicationConfig("webhook.configurationName")).contains(configuration.getMetadata().getName());
+            assertThat(chart.applicationConfig("webhook.path")).contains(webhook.getClientConfig().getService().getPath());
+        }
+
+        @Test
+        void theKeysNamespaceOutlivesTheRelease() {
+            var namespace = chart.get(Namespace.class, "llm-api-keys");
+            assertThat(namespace.getMetadata().getAnnotations()).containsEntry("helm.sh/resource-policy", "keep");
+        }
+
+        @Test
+        void aDisruptionBudgetPerDeployment() {
+            assertThat(chart.all(PodDisruptionBudget.class).map(p -> p.getSpec().getSelector().getMatchLabels()))
+                    .containsExactlyInAnyOrder(
+                            chart.deployment("operator").getSpec().getSelector().getMatchLabels(),
+                            chart.deployment("portal").getSpec().getSelector().getMatchLabels());
+        }
+
+        @Test
+        void theNebariAppPublishesThePortalAndLeavesLoginToIt() {
+            var app = chart.generic("NebariApp", FULLNAME + "-keys");
+            assertThat(app.getApiVersion()).isEqualTo("reconcilers.nebari.dev/v1");
+            assertThat(app.<String>get("spec", "hostname")).isEqualTo("llm-keys." + ChartRenderer.BASE_DOMAIN);
+            assertThat(app.<String>get("spec", "service", "name")).isEqualTo(FULLNAME + "-portal");
+            assertThat(app.<Integer>get("spec", "service", "port")).isEqualTo(8080);
+            assertThat(app.<Boolean>get("spec", "auth", "enabled")).isTrue();
+            assertThat(app.<Boolean>get("spec", "auth", "enforceAtGateway")).isFalse();
+            assertThat(app.<String>get("spec", "serviceAccountName")).isEqualTo(FULLNAME + "-portal");
+        }
+
+        @Test
+        void everyPackSettingReachesTheApplicationUnderItsOwnName() {
+            var config = chart.applicationConfig();
+            var values = ChartFiles.values();
+            for (var root : new String[] {"defaults", "keys", "watchNamespaces", "apiKeysNamespace"}) {
+                assertThat(config.get(root)).as(root).isEqualTo(values.get(root));
+            }
+            assertThat(chart.applicationConfig("platform.baseDomain")).contains(ChartRenderer.BASE_DOMAIN);
+            assertThat(chart.applicationConfig("keyManager.enabled")).contains(true);
+            assertThat(chart.applicationConfig("cluster.embedded")).contains("never");
+        }
+    }
+
+    @Nested
+    @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+    class Combined {
+
+        RenderedChart chart;
+
+        @BeforeAll
+        void render() {
+            chart = ChartRenderer.installable().with("combined", true).rendered();
+        }
+
+        @Test
+        void runsOneDeploymentWithBothProfiles() {
+            assertThat(chart.all(Deployment.class)).singleElement().satisfies(d -> {
+                assertThat(d.getMetadata().getName()).isEqualTo(FULLNAME + "-combined");
+                assertThat(env(d, "SPRING_PROFILES_ACTIVE")).isEqualTo("operator,portal");
+            });
+        }
+
+        @Test
+        void runsAsTheOperatorServiceAccountAlone() {
+            assertThat(chart.all(ServiceAccount.class).map(sa -> sa.getMetadata().getName())).containsExactly(FULLNAME + "-operator");
+            assertThat(chart.deployment("combined").getSpec().getTemplate().getSpec().getServiceAccountName())
+                    .isEqualTo(FULLNAME + "-operator");
+        }
+
+        @Test
+        void bothServicesSelectTheCombinedPods() {
+            assertSelects(chart.get(Service.class, FULLNAME + "-webhook"), chart.deployment("combined"));
+            assertSelects(chart.get(Service.class, FULLNAME + "-portal"), chart.deployment("combined"));
+        }
+
+        @Test
+        void oneDisruptionBudget() {
+            assertThat(chart.all(PodDisruptionBudget.class)).singleElement()
+                    .satisfies(p -> assertThat(p.getMetadata().getName()).isEqualTo(FULLNAME + "-combined"));
+        }
+    }
+
+    @Test
+    void subdomainRoutingReachesTheApplication() {
+        var chart = ChartRenderer.installable().with("platform.routing.mode", "subdomain").rendered();
+
+        assertThat(chart.applicationConfig("platform.routing.mode")).contains("subdomain");
+        assertThat(chart.all(Deployment.class)).hasSize(2);
+    }
+
+    @Test
+    void withoutTheKeyManagerThereIsNoNebariAppAndNoOidcSecretToRead() {
+        var chart = ChartRenderer.installable().with("keyManager.enabled", false).rendered();
+
+        assertThat(chart.findGeneric("NebariApp", FULLNAME + "-keys")).isEmpty();
+        assertThat(chart.applicationConfig("keyManager.enabled")).contains(false);
+        assertThat(chart.applicationConfig("auth.oidc.nebariAppSecretName")).contains("");
+        assertThat(chart.grantsOf(FULLNAME + "-portal"))
+                .noneMatch(g -> g.namespace().equals(ChartRenderer.NAMESPACE) && g.touches("", "secrets"));
+    }
+
+    static void assertSelects(Service service, Deployment deployment) {
+        assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
+                .as("%s selects %s", service.getMetadata().getName(), deployment.getMetadata().getName())
+                .containsAllEntriesOf(service.getSpec().getSelector());
+    }
+
+    static void assertDoesNotSelect(Service service, Deployment deployment) {
+        Map<String, String> labels = deployment.getSpec().getTemplate().getMetadata().getLabels();
+        assertThat(service.getSpec().getSelector().entrySet())
+                .as("%s must not select %s", service.getMetadata().getName(), deployment.getMetadata().getName())
+                .anyMatch(e -> !e.getValue().equals(labels.get(e.getKey())));
+    }
+}

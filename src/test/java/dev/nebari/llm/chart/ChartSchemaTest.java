@@ -1,0 +1,79 @@
+package dev.nebari.llm.chart;
+
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.nebari.llm.chart.ChartRenderer.ChartRenderingException;
+import org.junit.jupiter.api.Test;
+
+/** values.schema.json and the templates' `required` turn mistakes into messages that name the value. */
+class ChartSchemaTest {
+
+    @Test
+    void aMisspeltKeyIsRejectedNamingTheKeyAndWhereItIs() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("platform.routing.mdoe", "subdomain").renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("/platform/routing")
+                .hasMessageContaining("additional properties 'mdoe' not allowed");
+    }
+
+    @Test
+    void aMisspeltTopLevelKeyIsRejected() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("apiKeyNamespace", "keys").renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("additional properties 'apiKeyNamespace' not allowed");
+    }
+
+    @Test
+    void aWrongTypeIsRejectedNamingTheValueAndTheExpectedType() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("operator.replicas", "two").renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("/operator/replicas")
+                .hasMessageContaining("got string, want integer");
+    }
+
+    @Test
+    void aStringWhereABooleanBelongsIsRejected() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("keyManager.enabled", "yes").renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("/keyManager/enabled")
+                .hasMessageContaining("want boolean");
+    }
+
+    @Test
+    void aValueOutsideItsEnumIsRejected() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("platform.routing.mode", "host").renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("/platform/routing/mode")
+                .hasMessageContaining("shared")
+                .hasMessageContaining("subdomain");
+    }
+
+    @Test
+    void aMalformedDurationIsRejected() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("keys.maxTTL", "one year").renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("/keys/maxTTL");
+    }
+
+    @Test
+    void aMissingBaseDomainStopsRenderingWithWhatToSet() {
+        assertThatThrownBy(() -> ChartRenderer.bare().renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("platform.baseDomain is required")
+                .hasMessageContaining("--set platform.baseDomain=");
+    }
+
+    @Test
+    void aBaseDomainWithASchemeIsRejected() {
+        assertThatThrownBy(() -> ChartRenderer.bare().with("platform.baseDomain", "https://nebari.example.com").renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("/platform/baseDomain");
+    }
+
+    @Test
+    void theGenericOidcProviderNeedsAnIssuer() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("keyManager.provider", "generic-oidc").renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("keyManager.provider generic-oidc needs auth.oidc.issuerURL");
+    }
+}

@@ -1,0 +1,209 @@
+package dev.nebari.llm.chart;
+
+import static dev.nebari.llm.chart.RenderedChart.FULLNAME;
+import static dev.nebari.llm.chart.RenderedChart.app;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * No dead values: every leaf of values.yaml has a row here that changes it and says where the change must land.
+ * A value added to values.yaml without a row fails {@link #everyValueHasARow()}.
+ */
+class ChartValuesWiringTest {
+
+    private static final String ISSUER = "https://id.example.com/realms/nebari";
+
+    static List<Wiring> table() {
+        return List.of(
+                row("nameOverride", "llm-pack", (chart, v) -> assertThat(chart.get(Deployment.class, "pack-llm-pack-operator")
+                        .getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "llm-pack")),
+                row("fullnameOverride", "models", (chart, v) -> assertThat(chart.find(Deployment.class, "models-operator")).isPresent()),
+                row("combined", true, (chart, v) -> assertThat(chart.all(Deployment.class).map(d -> d.getMetadata().getName()))
+                        .containsExactly(FULLNAME + "-combined")),
+
+                row("image.repository", "images.example.com/team/llm-serving", onBothWorkloads(d -> assertThat(app(d).getImage())
+                        .startsWith("images.example.com/team/llm-serving:"))),
+                row("image.tag", "1.2.3", onBothWorkloads(d -> assertThat(app(d).getImage()).endsWith(":1.2.3"))),
+                row("image.pullPolicy", "Always", onBothWorkloads(d -> assertThat(app(d).getImagePullPolicy()).isEqualTo("Always"))),
+
+                row("serviceAccount.operator.name", "llm-operator", runsAs("operator", "llm-operator")),
+                row("serviceAccount.portal.name", "llm-portal", runsAs("portal", "llm-portal")),
+
+                row("operator.replicas", 3, (chart, v) -> assertThat(chart.deployment("operator").getSpec().getReplicas()).isEqualTo(3)),
+                row("operator.resources.requests.cpu", "250m", resource("operator", r -> r.getRequests().get("cpu"))),
+                row("operator.resources.requests.memory", "1Gi", resource("operator", r -> r.getRequests().get("memory"))),
+                row("operator.resources.limits.memory", "2Gi", resource("operator", r -> r.getLimits().get("memory"))),
+                row("portal.replicas", 4, (chart, v) -> assertThat(chart.deployment("portal").getSpec().getReplicas()).isEqualTo(4)),
+                row("portal.resources.requests.cpu", "300m", resource("portal", r -> r.getRequests().get("cpu"))),
+                row("portal.resources.requests.memory", "640Mi", resource("portal", r -> r.getRequests().get("memory"))),
+                row("portal.resources.limits.memory", "1Gi", resource("portal", r -> r.getLimits().get("memory"))),
+
+                row("podDisruptionBudget.enabled", false, (chart, v) -> assertThat(chart.all(PodDisruptionBudget.class)).isEmpty()),
+                row("podDisruptionBudget.maxUnavailable", 2, (chart, v) -> assertThat(chart.all(PodDisruptionBudget.class))
+                        .hasSize(2).allSatisfy(p -> assertThat(p.getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(2)))),
+
+                row("webhook.enabled", false, (chart, v) -> {
+                    assertThat(chart.all(ValidatingWebhookConfiguration.class)).isEmpty();
+                    assertThat(chart.find(Service.class, FULLNAME + "-webhook")).isEmpty();
+                    assertThat(app(chart.deployment("operator")).getPorts()).noneMatch(p -> p.getContainerPort() == 9443);
+                    assertThat(chart.applicationConfig("webhook.enabled")).contains(false);
+                    assertThat(chart.grantsOf(FULLNAME + "-operator")).noneMatch(g -> g.touches("admissionregistration.k8s.io", "validatingwebhookconfigurations"));
+                }),
+                row("webhook.timeoutSeconds", 5, (chart, v) -> assertThat(chart.all(ValidatingWebhookConfiguration.class)
+                        .findFirst().orElseThrow().getWebhooks().getFirst().getTimeoutSeconds()).isEqualTo(5)),
+
+                row("platform.baseDomain", "llm.example.org", reachesApp().and(nebariApp("hostname", "llm-keys.llm.example.org"))),
+                row("platform.routing.mode", "subdomain", reachesApp()),
+                row("platform.gateway.external.name", "edge", reachesApp()),
+                row("platform.gateway.external.namespace", "gateways", reachesApp()),
+                row("platform.gateway.external.listener", "models-https", reachesApp()),
+                row("platform.gateway.internal.name", "edge-internal", reachesApp()),
+                row("platform.gateway.internal.namespace", "gateways-internal", reachesApp()),
+                row("platform.gateway.internal.listener", "models-internal-https", reachesApp()),
+                row("platform.gateway.manageSharedListeners", true, reachesApp().and((chart, v) -> {
+                    var role = chart.all(Role.class).filter(r -> r.getMetadata().getName().equals(FULLNAME + "-operator-listeners"))
+                            .findFirst().orElseThrow();
+                    assertThat(role.getMetadata().getNamespace()).isEqualTo("envoy-gateway-system");
+                    assertThat(role.getRules().getFirst().getResourceNames()).containsExactly("nebari-gateway", "nebari-internal-gateway");
+                })),
+                row("platform.tls.clusterIssuer", "letsencrypt", reachesApp()),
+                row("platform.tls.secretName", "llm-tls", reachesApp()),
+                row("platform.monitoringNamespace", "prometheus", reachesApp()),
+
+                row("auth.oidc.issuerURL", ISSUER, reachesApp()),
+                row("auth.oidc.groupsClaim", "roles", reachesApp()),
+                row("auth.oidc.audience", "llm-gateway", reachesApp()),
+                row("auth.oidc.nebariAppSecretName", "portal-oidc", reachesApp().and((chart, v) -> assertThat(chart.grantsOf(FULLNAME + "-portal"))
+                        .anyMatch(g -> g.allows("", "secrets", "get", ChartRenderer.NAMESPACE, "portal-oidc")))),
+                row("auth.adminGroups", List.of("platform-admins"), reachesApp()),
+
+                row("defaults.serving.image", "images.example.com/vllm:1", reachesApp()),
+                row("defaults.storage.storageClassName", "fast-ssd", reachesApp()),
+                row("defaults.storage.accessMode", "ReadWriteMany", reachesApp()),
+                row("defaults.monitoring.enabled", false, reachesApp()),
+                row("defaults.epp.image", "images.example.com/epp:1", reachesApp()),
+                row("defaults.downloader.image", "images.example.com/downloader:1", reachesApp()),
+
+                row("apiKeysNamespace", "keys", reachesApp().and((chart, v) -> {
+                    assertThat(chart.find(Namespace.class, "keys")).isPresent();
+                    assertThat(chart.grantsOf(FULLNAME + "-portal")).anyMatch(g -> g.allows("", "secrets", "create", "keys", null));
+                    assertThat(chart.grantsOf(FULLNAME + "-operator")).anyMatch(g -> g.allows("", "secrets", "list", "keys", null));
+                })),
+                row("watchNamespaces", List.of("team-a", "team-b"), reachesApp()),
+
+                row("keyManager.enabled", false, reachesApp().and((chart, v) ->
+                        assertThat(chart.findGeneric("NebariApp", FULLNAME + "-keys")).isEmpty())),
+                row("keyManager.hostname", "keys.example.org", nebariApp("hostname", "keys.example.org")),
+                row("keyManager.gateway", "internal", nebariApp("gateway", "internal")),
+                row("keyManager.provider", "generic-oidc", Map.of("auth.oidc.issuerURL", ISSUER),
+                        nebariApp("auth.provider", "generic-oidc").and(nebariApp("auth.issuerURL", ISSUER))),
+                row("keyManager.groups", List.of("llm-users"), nebariApp("auth.groups", List.of("llm-users"))),
+                row("keyManager.landingPage.enabled", false, (chart, v) -> assertThat(chart.generic("NebariApp", FULLNAME + "-keys")
+                        .getAdditionalProperties().get("spec")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
+                        .doesNotContainKey("landingPage")),
+                row("keyManager.landingPage.displayName", "Model keys", nebariApp("landingPage.displayName", "Model keys")),
+                row("keyManager.landingPage.category", "Data science", nebariApp("landingPage.category", "Data science")),
+
+                row("keys.defaultTTL", "30d", reachesApp()),
+                row("keys.maxTTL", "180d", reachesApp()),
+                row("keys.allowNoExpiry", true, reachesApp()),
+                row("keys.maxPerUserPerModel", 10, reachesApp()),
+                row("keys.sweepInterval", "5m", reachesApp()));
+    }
+
+    @Test
+    void everyValueHasARow() {
+        assertThat(table().stream().map(Wiring::path))
+                .as("value paths with a wiring row (add a row for each new value)")
+                .doesNotHaveDuplicates()
+                .containsExactlyInAnyOrderElementsOf(ChartFiles.valueLeaves().keySet());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("table")
+    void changingTheValueChangesWhatItShould(Wiring row) {
+        assertThat(row.value()).as("the row must change the default").isNotEqualTo(ChartFiles.valueLeaves().get(row.path()));
+        var baseline = ChartRenderer.installable().withAll(row.context());
+        var changed = baseline.with(row.path(), row.value());
+
+        assertThat(changed.renderText()).as("rendered output").isNotEqualTo(baseline.renderText());
+        row.expectation().verify(changed.rendered(), row);
+    }
+
+    // ---- the table's vocabulary
+
+    /** One value, the value to set it to, other values it needs, and where the change must show. */
+    record Wiring(String path, Object value, Map<String, Object> context, Expectation expectation) {
+        @Override
+        public String toString() {
+            return path + " = " + value;
+        }
+    }
+
+    @FunctionalInterface
+    interface Expectation {
+        void verify(RenderedChart chart, Wiring row);
+
+        default Expectation and(Expectation other) {
+            return (chart, row) -> {
+                verify(chart, row);
+                other.verify(chart, row);
+            };
+        }
+    }
+
+    private static Wiring row(String path, Object value, Expectation expectation) {
+        return new Wiring(path, value, Map.of(), expectation);
+    }
+
+    private static Wiring row(String path, Object value, Map<String, Object> context, Expectation expectation) {
+        return new Wiring(path, value, context, expectation);
+    }
+
+    /** A pack setting: it reaches application.yaml under its own path, unchanged. */
+    private static Expectation reachesApp() {
+        return (chart, row) -> assertThat(chart.applicationConfig(row.path())).as("application.yaml %s", row.path()).contains(row.value());
+    }
+
+    private static Expectation nebariApp(String specPath, Object expected) {
+        return (chart, row) -> {
+            var spec = chart.generic("NebariApp", FULLNAME + "-keys").getAdditionalProperties().get("spec");
+            @SuppressWarnings("unchecked")
+            var value = ValuePaths.at((Map<String, Object>) spec, specPath);
+            assertThat(value).as("NebariApp spec.%s", specPath).contains(expected);
+        };
+    }
+
+    private static Expectation onBothWorkloads(java.util.function.Consumer<Deployment> assertion) {
+        return (chart, row) -> Stream.of("operator", "portal").map(chart::deployment).forEach(assertion);
+    }
+
+    private static Expectation runsAs(String component, String serviceAccount) {
+        return (chart, row) -> {
+            assertThat(chart.deployment(component).getSpec().getTemplate().getSpec().getServiceAccountName()).isEqualTo(serviceAccount);
+            assertThat(chart.find(ServiceAccount.class, serviceAccount)).isPresent();
+            assertThat(chart.grantsOf(serviceAccount)).isNotEmpty();
+        };
+    }
+
+    private static Expectation resource(String component, Function<io.fabric8.kubernetes.api.model.ResourceRequirements, Quantity> pick) {
+        return (chart, row) -> assertThat(pick.apply(app(chart.deployment(component)).getResources()))
+                .isEqualTo(new Quantity((String) row.value()));
+    }
+}
