@@ -3,6 +3,7 @@ package dev.nebari.llm.platform;
 import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
 import dev.nebari.llm.platform.embedded.KubernetesBinaries;
 import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
@@ -39,8 +40,14 @@ class KubernetesClientConfiguration {
         return cluster;
     }
 
+    @Bean
+    KubernetesRequestCounter kubernetesRequestCounter() {
+        return new KubernetesRequestCounter();
+    }
+
     @Bean(destroyMethod = "close")
-    KubernetesClient kubernetesClient(ClusterSettings settings, ObjectProvider<EmbeddedCluster> embedded) {
+    KubernetesClient kubernetesClient(ClusterSettings settings, ObjectProvider<EmbeddedCluster> embedded,
+            KubernetesRequestCounter requestCounter) {
         var cluster = embedded.getIfAvailable();
         Config config;
         if (cluster != null) {
@@ -53,7 +60,12 @@ class KubernetesClientConfiguration {
             throw new IllegalStateException("No Kubernetes cluster configured: set KUBECONFIG or cluster.kubeconfig, "
                     + "run in a cluster, or allow the embedded control plane (cluster.embedded=auto)");
         }
-        return new KubernetesClientBuilder().withConfig(config).build();
+        // Reconciling hundreds of models at once is mostly waiting on the API server: allow many requests in flight.
+        var tuned = new ConfigBuilder(config).withMaxConcurrentRequests(128).build();
+        return new KubernetesClientBuilder().withConfig(tuned)
+                .withHttpClientBuilderConsumer(builder -> builder.addOrReplaceInterceptor(KubernetesRequestCounter.NAME,
+                        requestCounter))
+                .build();
     }
 
     /** True when the usual fabric8 lookup would find a cluster: in-cluster service account or a kubeconfig. */

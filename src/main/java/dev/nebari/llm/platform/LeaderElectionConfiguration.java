@@ -5,13 +5,17 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 @Configuration(proxyBeanMethods = false)
 @EnableConfigurationProperties(LeaderElectionSettings.class)
 class LeaderElectionConfiguration {
 
     @Bean
-    LeaderGate leaderGate(KubernetesClient client, LeaderElectionSettings settings, ApplicationEventPublisher events) {
-        return new LeaderGate(client, settings, events);
+    LeaderGate leaderGate(KubernetesClient client, LeaderElectionSettings settings, ApplicationEventPublisher events,
+            Environment environment) {
+        var operator = environment.matchesProfiles("operator");
+        return new LeaderGate(client, settings, operator ? settings.operatorLeaseName() : settings.portalLeaseName(),
+                events);
     }
 }

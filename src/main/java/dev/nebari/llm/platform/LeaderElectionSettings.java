@@ -10,14 +10,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * keys); the others stand by and take over within {@code leaseDuration} when the leader goes away.
  *
  * @param enabled       false: this replica always leads (single-replica installs, tests)
- * @param leaseName     the Lease's name; the chart gives the operator and the portal their own
+ * @param operatorLeaseName the Lease of replicas running the operator profile (alone or combined)
+ * @param portalLeaseName   the Lease of portal-only replicas (they lead the key expiry sweep)
  * @param namespace     the Lease's namespace; default: the pod's namespace, else {@code default}
  * @param identity      this replica's identity; default: the pod (host) name plus a random suffix
  */
-@ConfigurationProperties("leaderElection")
+@ConfigurationProperties("leader-election")
 public record LeaderElectionSettings(
         @DefaultValue("true") boolean enabled,
-        @DefaultValue("nebari-llm-serving") String leaseName,
+        @DefaultValue("nebari-llm-serving-operator") String operatorLeaseName,
+        @DefaultValue("nebari-llm-serving-portal") String portalLeaseName,
         @Nullable String namespace,
         @Nullable String identity,
         @DefaultValue("15s") Duration leaseDuration,

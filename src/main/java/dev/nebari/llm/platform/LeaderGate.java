@@ -31,12 +31,18 @@ public class LeaderGate implements SmartLifecycle {
     private final ApplicationEventPublisher events;
     private final String identity;
     private final String namespace;
+    private final String leaseName;
     private final AtomicBoolean leader = new AtomicBoolean();
     private volatile boolean running;
     private volatile @Nullable CompletableFuture<?> election;
 
-    public LeaderGate(KubernetesClient client, LeaderElectionSettings settings, ApplicationEventPublisher events) {
+    /**
+     * @param leaseName which Lease to campaign for (operator replicas and portal-only replicas lead separately)
+     */
+    public LeaderGate(KubernetesClient client, LeaderElectionSettings settings, String leaseName,
+            ApplicationEventPublisher events) {
         this.client = client;
+        this.leaseName = leaseName;
         this.settings = settings;
         this.events = events;
         this.identity = settings.identity() != null ? settings.identity() : defaultIdentity();
@@ -66,14 +72,14 @@ public class LeaderGate implements SmartLifecycle {
             return;
         }
         var config = new LeaderElectionConfigBuilder()
-                .withName(settings.leaseName())
-                .withLock(new LeaseLock(namespace, settings.leaseName(), identity))
+                .withName(leaseName)
+                .withLock(new LeaseLock(namespace, leaseName, identity))
                 .withLeaseDuration(settings.leaseDuration())
                 .withRenewDeadline(settings.renewDeadline())
                 .withRetryPeriod(settings.retryPeriod())
                 .withReleaseOnCancel(true)
                 .withLeaderCallbacks(new LeaderCallbacks(this::becomeLeader, this::stopLeading,
-                        newLeader -> log.info("Leader of {}/{} is now {}", namespace, settings.leaseName(), newLeader)))
+                        newLeader -> log.info("Leader of {}/{} is now {}", namespace, leaseName, newLeader)))
                 .build();
         var elector = new LeaderElectorBuilder(client, Executors.newVirtualThreadPerTaskExecutor())
                 .withConfig(config).build();
@@ -90,14 +96,14 @@ public class LeaderGate implements SmartLifecycle {
 
     private void becomeLeader() {
         if (leader.compareAndSet(false, true)) {
-            log.info("{} leads {}/{}", identity, namespace, settings.leaseName());
+            log.info("{} leads {}/{}", identity, namespace, leaseName);
             events.publishEvent(new LeadershipChanged(true, identity));
         }
     }
 
     private void stopLeading() {
         if (leader.compareAndSet(true, false)) {
-            log.info("{} stopped leading {}/{}", identity, namespace, settings.leaseName());
+            log.info("{} stopped leading {}/{}", identity, namespace, leaseName);
             events.publishEvent(new LeadershipChanged(false, identity));
         }
     }

@@ -18,9 +18,9 @@ class LeaderGateTest {
     static final Duration LEASE = Duration.ofSeconds(3);
 
     private static LeaderGate gate(KubernetesClient client, String namespace, String identity, List<LeadershipChanged> events) {
-        var settings = new LeaderElectionSettings(true, "test-lease", namespace, identity, LEASE,
+        var settings = new LeaderElectionSettings(true, "test-lease", "unused", namespace, identity, LEASE,
                 Duration.ofSeconds(2), Duration.ofMillis(250));
-        return new LeaderGate(client, settings, event -> events.add((LeadershipChanged) event));
+        return new LeaderGate(client, settings, "test-lease", event -> events.add((LeadershipChanged) event));
     }
 
     @Test
@@ -62,9 +62,9 @@ class LeaderGateTest {
     @Test
     void disabledElectionMakesThisReplicaTheLeader(KubernetesClient client) {
         var events = new CopyOnWriteArrayList<LeadershipChanged>();
-        var settings = new LeaderElectionSettings(false, "unused", "default", "solo", LEASE, Duration.ofSeconds(2),
-                Duration.ofMillis(250));
-        var gate = new LeaderGate(client, settings, event -> events.add((LeadershipChanged) event));
+        var settings = new LeaderElectionSettings(false, "unused", "unused", "default", "solo", LEASE,
+                Duration.ofSeconds(2), Duration.ofMillis(250));
+        var gate = new LeaderGate(client, settings, "unused", event -> events.add((LeadershipChanged) event));
 
         gate.start();
         assertThat(gate.isLeader()).isTrue();
