@@ -3,7 +3,8 @@
  * validation the CRD schema carries (OpenAPI constraints and CEL rules). The CRD in the Helm chart is generated
  * from these types at build time, so this package is the single source of truth for the API.
  *
- * <p>Owns: spec and status types, the field defaults, and the API's names (group, version, kind, labels).
+ * <p>Owns: spec and status types, the field defaults, and the API's names (group, version, kind) and, in
+ * {@link dev.nebari.llm.model.ModelObjects}, the names and labels of every object created for a model.
  * Must not touch: the Kubernetes client, Spring beans or any rendering; it depends on no other module.
  */
 @org.springframework.modulith.ApplicationModule(allowedDependencies = {})

@@ -2,7 +2,8 @@
  * The platform the pack runs on: its configuration (named after the Helm values), the Kubernetes client, the
  * embedded control plane used when no cluster is configured, and (later) the leader gate.
  *
- * <p>Owns: {@link dev.nebari.llm.platform.PackSettings}, the client bean, the embedded API server. Must not touch:
+ * <p>Owns: {@link dev.nebari.llm.platform.PackSettings}, the client bean, the embedded API server, and
+ * {@link dev.nebari.llm.platform.GenericResources} (plumbing for third-party kinds). Must not touch:
  * LLMModel semantics beyond installing the CRD, rendering, keys or the web layer. Depends on no other module.
  */
 @org.springframework.modulith.ApplicationModule(allowedDependencies = {})

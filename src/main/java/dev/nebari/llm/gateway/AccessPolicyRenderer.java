@@ -1,0 +1,143 @@
+package dev.nebari.llm.gateway;
+
+import static dev.nebari.llm.gateway.GatewayFacts.*;
+import static dev.nebari.llm.platform.GenericResources.fields;
+
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.platform.GenericResources;
+import dev.nebari.llm.platform.PackSettings;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrant;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1beta1.ReferenceGrantBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Who may call the model: the external SecurityPolicy (API keys), the internal one (OIDC JWTs), and the
+ * ReferenceGrant that lets the external policy read key Secrets in the keys namespace.
+ */
+public final class AccessPolicyRenderer {
+
+    private AccessPolicyRenderer() {
+    }
+
+    /**
+     * API-key authentication plus a per-model allow-list. In shared mode the key check runs before the gateway
+     * knows the model (filter order api_key_auth → jwt → AIGW ext_proc → RBAC → rate limit, EG 1.8), so
+     * authentication accepts every key and authorization (which runs after the model is known) admits only
+     * this model's client ids: unknown key → 401, another model's key → 403. No client ids → deny everyone.
+     */
+    public static GenericKubernetesResource externalPolicy(LLMModel model, PackSettings settings, AccessInputs access) {
+        var names = ModelObjects.of(model);
+        var route = names.externalRoute();
+        var credentialRefs = access.keySecretNames().stream()
+                .map(secret -> (Object) fields("group", "", "kind", "Secret", "name", secret, "namespace", settings.apiKeysNamespace()))
+                .toList();
+        var rules = new ArrayList<Object>();
+        var chunks = chunks(access.clientIds(), MAX_HEADER_VALUES_PER_RULE);
+        for (int i = 0; i < chunks.size(); i++) {
+            rules.add(fields(
+                    "name", ruleName("allow-model-clients", i, chunks.size()),
+                    "action", "Allow",
+                    "principal", fields("headers", List.of(fields("name", CLIENT_ID_HEADER, "values", chunks.get(i))))));
+        }
+        return GenericResources.resource(ENVOY_GATEWAY_API_VERSION, SECURITY_POLICY_KIND,
+                GatewayMetadata.inNamespace(names, route),
+                fields(
+                        "targetRefs", List.of(GatewayMetadata.generatedRoute(route)),
+                        "apiKeyAuth", fields(
+                                "credentialRefs", credentialRefs,
+                                "extractFrom", List.of(fields("headers", List.of(API_KEY_HEADER))),
+                                "forwardClientIDHeader", CLIENT_ID_HEADER,
+                                // The key never reaches vLLM (or its logs).
+                                "sanitize", true),
+                        "authorization", fields(
+                                "defaultAction", "Deny",
+                                "rules", GenericResources.nonEmpty(rules))));
+    }
+
+    /**
+     * JWT authentication against the pack's OIDC provider; when the model is not public, only members of
+     * {@code access.groups} are allowed (the predecessor let any user reach any model).
+     */
+    public static GenericKubernetesResource internalPolicy(LLMModel model, PackSettings settings, AccessInputs.OidcProvider oidc) {
+        var names = ModelObjects.of(model);
+        var route = names.internalRoute();
+        var audience = settings.auth().oidc().audience();
+        var groupsClaim = settings.auth().oidc().groupsClaim();
+        var access = model.getSpec().access();
+        Map<String, Object> authorization = null;
+        if (!access.isPublic()) {
+            var rules = new ArrayList<Object>();
+            var chunks = chunks(groupClaimValues(access.groups()), MAX_CLAIM_VALUES_PER_RULE);
+            for (int i = 0; i < chunks.size(); i++) {
+                rules.add(fields(
+                        "name", ruleName("allow-model-groups", i, chunks.size()),
+                        "action", "Allow",
+                        "principal", fields("jwt", fields(
+                                "provider", JWT_PROVIDER,
+                                "claims", List.of(fields("name", groupsClaim, "valueType", "StringArray", "values", chunks.get(i)))))));
+            }
+            authorization = fields("defaultAction", "Deny", "rules", GenericResources.nonEmpty(rules));
+        }
+        return GenericResources.resource(ENVOY_GATEWAY_API_VERSION, SECURITY_POLICY_KIND,
+                GatewayMetadata.inNamespace(names, route),
+                fields(
+                        "targetRefs", List.of(GatewayMetadata.generatedRoute(route)),
+                        "jwt", fields("providers", List.of(fields(
+                                "name", JWT_PROVIDER,
+                                "issuer", oidc.issuer(),
+                                "audiences", audience.isBlank() ? null : List.of(audience),
+                                // From the issuer's discovery document, never a provider-specific path.
+                                "remoteJWKS", fields("uri", oidc.jwksUri()),
+                                "claimToHeaders", List.of(
+                                        fields("claim", groupsClaim, "header", GROUPS_HEADER),
+                                        fields("claim", USERNAME_CLAIM, "header", USER_HEADER))))),
+                        "authorization", authorization));
+    }
+
+    /**
+     * Keycloak writes groups as {@code /name} (full path) or {@code name} depending on the mapper; the claim
+     * match is exact, so both spellings of each configured group are allowed.
+     */
+    static List<String> groupClaimValues(List<String> groups) {
+        var values = new LinkedHashSet<String>();
+        for (var group : groups) {
+            values.add(group);
+            values.add(group.startsWith("/") ? group.substring(1) : "/" + group);
+        }
+        values.remove("");
+        values.remove("/");
+        return List.copyOf(values);
+    }
+
+    /**
+     * Lets SecurityPolicies in the model's namespace read Secrets in the keys namespace. Cross-namespace
+     * credentialRefs work only from EG 1.8.0 and only with this grant.
+     */
+    public static ReferenceGrant keysReferenceGrant(LLMModel model, PackSettings settings) {
+        var names = ModelObjects.of(model);
+        return new ReferenceGrantBuilder()
+                .withMetadata(GatewayMetadata.elsewhere(names, names.keysReferenceGrant(), settings.apiKeysNamespace()))
+                .withNewSpec()
+                    .addNewFrom().withGroup(ENVOY_GATEWAY_GROUP).withKind(SECURITY_POLICY_KIND).withNamespace(names.namespace()).endFrom()
+                    .addNewTo().withGroup("").withKind("Secret").endTo()
+                .endSpec()
+                .build();
+    }
+
+    private static String ruleName(String base, int index, int count) {
+        return count == 1 ? base : base + "-" + (index + 1);
+    }
+
+    static <T> List<List<T>> chunks(List<T> values, int size) {
+        var chunks = new ArrayList<List<T>>();
+        for (int from = 0; from < values.size(); from += size) {
+            chunks.add(List.copyOf(values.subList(from, Math.min(values.size(), from + size))));
+        }
+        return chunks;
+    }
+}

@@ -1,0 +1,112 @@
+package dev.nebari.llm.gateway;
+
+import java.util.List;
+
+/**
+ * The upstream facts the gateway renderers rely on, in one place, each with the version it was read from.
+ * Tested set: Envoy AI Gateway v1.1.0, Envoy Gateway v1.8.3, Gateway API v1.5.1, Gateway API Inference Extension
+ * v1.6.0 (InferencePool), llm-d router v0.10.0 (InferenceObjective). The shared docs/GATEWAY-FACTS.md has the
+ * field-level detail and sources.
+ */
+public final class GatewayFacts {
+
+    private GatewayFacts() {
+    }
+
+    // --- Gateway API Inference Extension ---
+
+    /** InferencePool v1 is the only served version from GIE v1.0; the x-k8s v1alpha2 pool was dropped in v1.5. */
+    public static final String INFERENCE_GROUP = "inference.networking.k8s.io";
+    public static final String INFERENCE_POOL_API_VERSION = INFERENCE_GROUP + "/v1";
+    public static final String INFERENCE_POOL_KIND = "InferencePool";
+    public static final String INFERENCE_POOLS = "inferencepools";
+
+    /**
+     * InferenceObjective lives in the x-k8s group up to GIE v1.5.0 and in {@code llm-d.ai} from llm-d router v0.9;
+     * the v0.10 picker reads whichever is installed, so its Role must allow both.
+     */
+    public static final String LEGACY_OBJECTIVE_GROUP = "inference.networking.x-k8s.io";
+    public static final String LLM_D_OBJECTIVE_GROUP = "llm-d.ai";
+    public static final String INFERENCE_OBJECTIVES = "inferenceobjectives";
+
+    /** Endpoint picker ports as the GIE chart names them. AIGW v1.1.0 falls back to 9002 when no port is given. */
+    public static final int EPP_GRPC_PORT = 9002;
+    public static final int EPP_GRPC_HEALTH_PORT = 9003;
+    public static final int EPP_METRICS_PORT = 9090;
+    /** The gRPC health service name the picker answers for (GIE chart probes). */
+    public static final String EPP_HEALTH_SERVICE = "inference-extension";
+    public static final String EPP_CONFIG_KEY = "epp-config.yaml";
+    public static final String EPP_CONFIG_DIR = "/etc/epp";
+
+    /**
+     * EndpointPickerConfig is still read as {@code inference.networking.x-k8s.io/v1alpha1} by the llm-d picker.
+     * The picker exits without a config file, so a minimal one is always written: one profile, a queue scorer and
+     * the max-score picker, handled by the single-profile handler.
+     */
+    public static final String EPP_CONFIG_API_VERSION = "inference.networking.x-k8s.io/v1alpha1";
+    public static final String EPP_CONFIG_KIND = "EndpointPickerConfig";
+
+    // --- Envoy AI Gateway ---
+
+    /** v1beta1 is the storage version from AIGW v0.6.0; v1alpha1 is deprecated (same schema in v1.1.0). */
+    public static final String AI_GATEWAY_ROUTE_API_VERSION = "aigateway.envoyproxy.io/v1beta1";
+    public static final String AI_GATEWAY_ROUTE_KIND = "AIGatewayRoute";
+
+    /**
+     * AIGW copies the request body's {@code model} into this header and re-evaluates routing. A rule must match
+     * only this header: AIGW does not register a model whose rule has other header matches (PRODUCT.md §10).
+     */
+    public static final String MODEL_HEADER = "x-ai-eg-model";
+
+    /** AIGW writes llmRequestCosts into Envoy dynamic metadata under this namespace, keyed by metadataKey. */
+    public static final String COST_METADATA_NAMESPACE = "io.envoy.ai_gateway";
+    public static final String INPUT_TOKENS_KEY = "llm_input_token";
+    public static final String OUTPUT_TOKENS_KEY = "llm_output_token";
+    public static final String TOTAL_TOKENS_KEY = "llm_total_token";
+
+    // --- Envoy Gateway ---
+
+    /** SecurityPolicy and BackendTrafficPolicy are v1alpha1 only, in EG 1.6.7, 1.8.3 and 1.9.0. */
+    public static final String ENVOY_GATEWAY_API_VERSION = "gateway.envoyproxy.io/v1alpha1";
+    public static final String ENVOY_GATEWAY_GROUP = "gateway.envoyproxy.io";
+    public static final String SECURITY_POLICY_KIND = "SecurityPolicy";
+    public static final String BACKEND_TRAFFIC_POLICY_KIND = "BackendTrafficPolicy";
+
+    /**
+     * OpenAI clients send {@code Authorization: Bearer sk-…}. PRODUCT.md §4 states that Envoy's api_key_auth
+     * strips a leading {@code Bearer } before the lookup, so the stored key is bare; EG 1.9's own task page
+     * contradicts itself on this, so the API-server/e2e tier must pin it down.
+     */
+    public static final String API_KEY_HEADER = "Authorization";
+
+    /** Set by api_key_auth (EG ≥ 1.5, forwardClientIDHeader) with the matched client id; overwrites a spoofed value. */
+    public static final String CLIENT_ID_HEADER = "x-llm-client-id";
+    /** Set by jwt_authn claimToHeaders from preferred_username. */
+    public static final String USER_HEADER = "x-llm-user";
+    /**
+     * Set by jwt_authn claimToHeaders from the groups claim, for the backend's information only: EG documents
+     * scalar claims for claimToHeaders, so authorization uses the jwt claim match, never this header.
+     */
+    public static final String GROUPS_HEADER = "x-llm-groups";
+    public static final String USERNAME_CLAIM = "preferred_username";
+    public static final String JWT_PROVIDER = "oidc";
+
+    /** EG 1.8.3 SecurityPolicy: principal.headers[].values holds at most 256 values, so allow-lists are chunked. */
+    public static final int MAX_HEADER_VALUES_PER_RULE = 256;
+    /** EG 1.8.3 SecurityPolicy: principal.jwt.claims[].values holds at most 128 values. */
+    public static final int MAX_CLAIM_VALUES_PER_RULE = 128;
+
+    // --- Gateway API ---
+
+    public static final String GATEWAY_API_GROUP = "gateway.networking.k8s.io";
+    /**
+     * Policies cannot target an AIGatewayRoute (EG accepts only gateway.networking.k8s.io targets); AIGW
+     * generates an HTTPRoute with the route's own name and namespace, and the policies target that.
+     */
+    public static final String HTTP_ROUTE_KIND = "HTTPRoute";
+    /** ReferenceGrant v1beta1 is served by Gateway API 1.4–1.6 and is what EG and AIGW watch. */
+    public static final String REFERENCE_GRANT_API_VERSION = GATEWAY_API_GROUP + "/v1beta1";
+
+    /** Read verbs, for the picker's Role. */
+    public static final List<String> READ = List.of("get", "list", "watch");
+}

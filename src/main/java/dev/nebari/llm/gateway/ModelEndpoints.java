@@ -1,0 +1,38 @@
+package dev.nebari.llm.gateway;
+
+import dev.nebari.llm.model.EndpointsStatus;
+import dev.nebari.llm.model.LLMModelSpec;
+import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.platform.PackSettings;
+import dev.nebari.llm.platform.PackSettings.RoutingMode;
+
+/**
+ * Where a model is reached. In {@code shared} mode every model is on {@code llm.<baseDomain>} and
+ * {@code llm-internal.<baseDomain>} and the gateway dispatches on the model id; in {@code subdomain} mode each
+ * model has its own {@code <sub>.llm.<baseDomain>} / {@code <sub>.llm-internal.<baseDomain>}.
+ */
+public final class ModelEndpoints {
+
+    private ModelEndpoints() {
+    }
+
+    public static String host(EndpointSide side, LLMModelSpec spec, PackSettings settings) {
+        var shared = side.hostLabel() + "." + settings.platform().baseDomain();
+        return settings.platform().routing().mode() == RoutingMode.SUBDOMAIN
+                ? ModelObjects.subdomain(spec) + "." + shared
+                : shared;
+    }
+
+    /** The OpenAI-compatible base URL (clients append /chat/completions and so on). */
+    public static String baseUrl(EndpointSide side, LLMModelSpec spec, PackSettings settings) {
+        return "https://" + host(side, spec, settings) + "/v1";
+    }
+
+    /** The status block: URLs of the enabled endpoints (empty when disabled) and the model id to send. */
+    public static EndpointsStatus status(LLMModelSpec spec, PackSettings settings) {
+        return new EndpointsStatus(
+                EndpointSide.EXTERNAL.enabledIn(spec) ? baseUrl(EndpointSide.EXTERNAL, spec, settings) : "",
+                EndpointSide.INTERNAL.enabledIn(spec) ? baseUrl(EndpointSide.INTERNAL, spec, settings) : "",
+                spec.model().name());
+    }
+}

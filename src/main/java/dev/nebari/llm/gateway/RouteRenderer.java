@@ -1,0 +1,62 @@
+package dev.nebari.llm.gateway;
+
+import static dev.nebari.llm.gateway.GatewayFacts.*;
+import static dev.nebari.llm.platform.GenericResources.fields;
+
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.platform.GenericResources;
+import dev.nebari.llm.platform.PackSettings;
+import dev.nebari.llm.platform.PackSettings.RoutingMode;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import java.util.List;
+
+/**
+ * The AIGatewayRoute of one endpoint side ({@code <m>-external} or {@code <m>-internal}).
+ *
+ * <ul>
+ *   <li>{@code sectionName} is always the pack's listener: without it the generated catch-all rule attaches to
+ *       every listener of the Gateway and this route's policy intercepts unrelated hosts.</li>
+ *   <li>One rule, matching only {@code x-ai-eg-model}: AIGW drops a model whose rule has other header matches.
+ *       No rule {@code name}: it exists only from AIGW v1.1.0 and PRODUCT.md supports ≥ 1.0.</li>
+ *   <li>Hostnames only in subdomain mode (AIGW ≥ v0.7.0); in shared mode the listener's host applies, and the
+ *       shared host stays off per-model routes because their key check could not accept every key there.</li>
+ * </ul>
+ */
+public final class RouteRenderer {
+
+    private RouteRenderer() {
+    }
+
+    public static GenericKubernetesResource route(EndpointSide side, LLMModel model, PackSettings settings) {
+        var names = ModelObjects.of(model);
+        var spec = model.getSpec();
+        var gateway = side.gateway(settings);
+        var hostnames = settings.platform().routing().mode() == RoutingMode.SUBDOMAIN
+                ? List.of(ModelEndpoints.host(side, spec, settings)) : null;
+        return GenericResources.resource(AI_GATEWAY_ROUTE_API_VERSION, AI_GATEWAY_ROUTE_KIND,
+                GatewayMetadata.inNamespace(names, side.routeName(names)),
+                fields(
+                        "parentRefs", List.of(fields(
+                                "name", gateway.name(),
+                                "namespace", gateway.namespace(),
+                                "sectionName", gateway.listener())),
+                        "hostnames", hostnames,
+                        "rules", List.of(fields(
+                                "matches", List.of(fields("headers", List.of(fields(
+                                        "type", "Exact",
+                                        "name", MODEL_HEADER,
+                                        "value", spec.model().name())))),
+                                "backendRefs", List.of(fields(
+                                        "group", INFERENCE_GROUP,
+                                        "kind", INFERENCE_POOL_KIND,
+                                        "name", names.inferencePool())),
+                                // AIGW's default is 60 s, which cuts long streamed completions.
+                                "timeouts", fields("request", spec.endpoints().requestTimeout()))),
+                        // Token counts land in dynamic metadata, where usage metrics and token limits read them.
+                        "llmRequestCosts", List.of(
+                                fields("metadataKey", INPUT_TOKENS_KEY, "type", "InputToken"),
+                                fields("metadataKey", OUTPUT_TOKENS_KEY, "type", "OutputToken"),
+                                fields("metadataKey", TOTAL_TOKENS_KEY, "type", "TotalToken"))));
+    }
+}

@@ -1,0 +1,28 @@
+package dev.nebari.llm.manifests;
+
+import dev.nebari.llm.gateway.GatewayRenderer.Withheld;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * What the operator wants to exist for one LLMModel.
+ *
+ * @param inNamespace objects in the model's namespace, in apply order, each with a controller owner reference
+ *                    (when the model has a uid) so garbage collection removes them with the model
+ * @param elsewhere   objects in other namespaces (owner references cannot cross namespaces): labelled with the
+ *                    model and its namespace, and removed by the finalizer
+ * @param withheld    objects that should exist but cannot be rendered yet, with the reason for status
+ */
+public record ModelManifests(List<HasMetadata> inNamespace, List<HasMetadata> elsewhere, List<Withheld> withheld) {
+
+    public ModelManifests {
+        inNamespace = List.copyOf(inNamespace);
+        elsewhere = List.copyOf(elsewhere);
+        withheld = List.copyOf(withheld);
+    }
+
+    public List<HasMetadata> all() {
+        return Stream.concat(inNamespace.stream(), elsewhere.stream()).toList();
+    }
+}

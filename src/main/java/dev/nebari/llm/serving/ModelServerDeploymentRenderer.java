@@ -1,0 +1,261 @@
+package dev.nebari.llm.serving;
+
+import static dev.nebari.llm.serving.ServingFacts.*;
+
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.model.ModelSource;
+import dev.nebari.llm.model.UpdateStrategy;
+import dev.nebari.llm.platform.PackSettings;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.EnvVarBuilder;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.SecurityContext;
+import io.fabric8.kubernetes.api.model.SecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * The vLLM Deployment {@code <m>}: one {@code vllm} container, an init container that puts the weights on the
+ * model volume (the downloader for Hugging Face models, a copy for OCI images), and the pod settings PRODUCT.md
+ * section 4 lists.
+ */
+public final class ModelServerDeploymentRenderer {
+
+    private ModelServerDeploymentRenderer() {
+    }
+
+    public static Deployment render(LLMModel model, PackSettings settings) {
+        var names = ModelObjects.of(model);
+        var spec = model.getSpec();
+        var labels = names.labels(ModelObjects.Component.MODEL_SERVER);
+        return new DeploymentBuilder()
+                .withNewMetadata()
+                    .withName(names.workload())
+                    .withNamespace(names.namespace())
+                    .withLabels(labels)
+                .endMetadata()
+                .withNewSpec()
+                    .withReplicas(spec.serving().replicas())
+                    .withNewSelector().withMatchLabels(names.modelServerPods()).endSelector()
+                    .withNewStrategy()
+                        // Recreate by default: a GPU node rarely has room for a surge pod next to the old one.
+                        .withType(spec.serving().updateStrategy() == UpdateStrategy.ROLLING_UPDATE ? "RollingUpdate" : "Recreate")
+                    .endStrategy()
+                    .withNewTemplate()
+                        .withNewMetadata()
+                            .withLabels(labels)
+                            .withAnnotations(Map.of(ModelObjects.MODEL_IDENTITY_ANNOTATION, ModelIdentity.hash(spec.model())))
+                        .endMetadata()
+                        .withNewSpec()
+                            .withServiceAccountName(names.workload())
+                            .withNewSecurityContext()
+                                .withFsGroup(FS_GROUP)
+                                .withFsGroupChangePolicy("OnRootMismatch")
+                            .endSecurityContext()
+                            .withInitContainers(initContainers(model, settings))
+                            .withContainers(vllm(model, settings))
+                            .withVolumes(volumes(model))
+                            .withTolerations(tolerations(model))
+                            .withNodeSelector(spec.advanced().vllm().nodeSelector().isEmpty() ? null : spec.advanced().vllm().nodeSelector())
+                            .withAffinity(spec.advanced().vllm().affinity())
+                        .endSpec()
+                    .endTemplate()
+                .endSpec()
+                .build();
+    }
+
+    /** Whether the weights are fetched before vLLM starts (otherwise vLLM downloads them itself). */
+    static boolean preloads(LLMModel model) {
+        var spec = model.getSpec().model();
+        return spec.source() == ModelSource.OCI || spec.preload();
+    }
+
+    private static List<Container> initContainers(LLMModel model, PackSettings settings) {
+        var spec = model.getSpec().model();
+        if (spec.source() == ModelSource.OCI) {
+            // cp -a keeps the image's file modes; "/models/." copies the contents, hidden files included.
+            return List.of(new ContainerBuilder()
+                    .withName(OCI_COPY_CONTAINER)
+                    .withImage(spec.image())
+                    .withCommand("cp", "-a", OCI_MODEL_DIR + "/.", MODEL_DIR + "/")
+                    .withVolumeMounts(modelMount())
+                    .withResources(initResources())
+                    .withSecurityContext(restricted())
+                    .build());
+        }
+        if (!spec.preload()) {
+            return List.of();
+        }
+        var args = new ArrayList<>(List.of("--repo", spec.name()));
+        if (spec.revision() != null) {
+            args.addAll(List.of("--revision", spec.revision()));
+        }
+        args.addAll(List.of("--target", MODEL_DIR));
+        return List.of(new ContainerBuilder()
+                .withName(DOWNLOADER_CONTAINER)
+                .withImage(settings.defaults().downloader().image())
+                .withArgs(args)
+                .withEnv(hfToken(model))
+                .withVolumeMounts(modelMount())
+                .withResources(initResources())
+                .withSecurityContext(restricted())
+                .build());
+    }
+
+    private static Container vllm(LLMModel model, PackSettings settings) {
+        var spec = model.getSpec();
+        var serving = spec.serving();
+        var image = serving.image() != null ? serving.image() : settings.defaults().serving().image();
+        var args = new ArrayList<String>();
+        var env = new ArrayList<EnvVar>();
+        if (preloads(model)) {
+            args.addAll(List.of("--model", MODEL_DIR));
+        } else {
+            // No init container: vLLM fetches the weights itself into the model volume (Hugging Face cache layout).
+            args.addAll(List.of("--model", spec.model().name()));
+            if (spec.model().revision() != null) {
+                args.addAll(List.of("--revision", spec.model().revision()));
+            }
+            env.add(new EnvVarBuilder().withName("HF_HOME").withValue(MODEL_DIR).build());
+            env.addAll(hfToken(model));
+        }
+        // Without --served-model-name vLLM answers to "/model-cache", and the gateway's model id never matches.
+        args.addAll(List.of(
+                "--served-model-name", spec.model().name(),
+                "--tensor-parallel-size", Integer.toString(tensorParallelism(model)),
+                "--data-parallel-size", Integer.toString(serving.dataParallelism()),
+                "--port", Integer.toString(PORT)));
+        args.addAll(serving.vllmArgs());
+        args.addAll(spec.advanced().vllm().extraArgs());
+        env.addAll(spec.advanced().vllm().extraEnv());
+        return new ContainerBuilder()
+                .withName(CONTAINER)
+                .withImage(image)
+                .withCommand(serving.command().isEmpty() ? DEFAULT_COMMAND : serving.command())
+                .withArgs(args)
+                .withEnv(env)
+                .addNewPort().withName(PORT_NAME).withContainerPort(PORT).withProtocol("TCP").endPort()
+                .withResources(vllmResources(model))
+                .withVolumeMounts(modelMount(), new VolumeMountBuilder().withName(SHM_VOLUME).withMountPath(SHM_DIR).build())
+                .withStartupProbe(httpProbe(MODELS_PATH, STARTUP_PERIOD_SECONDS, STARTUP_FAILURE_THRESHOLD))
+                .withReadinessProbe(httpProbe(MODELS_PATH, 10, 3))
+                .withLivenessProbe(httpProbe(HEALTH_PATH, 10, 3))
+                .build();
+    }
+
+    static int tensorParallelism(LLMModel model) {
+        var spec = model.getSpec();
+        var explicit = spec.serving().tensorParallelism();
+        return explicit != null ? explicit : Math.max(1, spec.resources().gpu().count());
+    }
+
+    private static ResourceRequirements vllmResources(LLMModel model) {
+        var resources = model.getSpec().resources();
+        var requests = new TreeMap<String, Quantity>(resources.requests());
+        var limits = new TreeMap<String, Quantity>(resources.limits());
+        int gpus = resources.gpu().count();
+        if (gpus > 0) {
+            // Extended resources must have request == limit; setting both keeps the spec explicit.
+            requests.put(GPU_RESOURCE, new Quantity(Integer.toString(gpus)));
+            limits.put(GPU_RESOURCE, new Quantity(Integer.toString(gpus)));
+        }
+        return new ResourceRequirementsBuilder()
+                .withRequests(requests.isEmpty() ? null : requests)
+                .withLimits(limits.isEmpty() ? null : limits)
+                .build();
+    }
+
+    /** The downloader streams files with bounded memory; the copy container only runs cp. */
+    private static ResourceRequirements initResources() {
+        var requests = new LinkedHashMap<String, Quantity>();
+        requests.put("cpu", new Quantity("500m"));
+        requests.put("memory", new Quantity("512Mi"));
+        var limits = new LinkedHashMap<String, Quantity>();
+        limits.put("cpu", new Quantity("2"));
+        limits.put("memory", new Quantity("2Gi"));
+        return new ResourceRequirementsBuilder().withRequests(requests).withLimits(limits).build();
+    }
+
+    private static SecurityContext restricted() {
+        return new SecurityContextBuilder()
+                .withAllowPrivilegeEscalation(false)
+                .withNewCapabilities().withDrop("ALL").endCapabilities()
+                .build();
+    }
+
+    private static List<EnvVar> hfToken(LLMModel model) {
+        var secret = model.getSpec().model().authSecretName();
+        if (secret == null) {
+            return List.of();
+        }
+        return List.of(new EnvVarBuilder()
+                .withName(HF_TOKEN)
+                .withNewValueFrom().withNewSecretKeyRef().withName(secret).withKey(HF_TOKEN).endSecretKeyRef().endValueFrom()
+                .build());
+    }
+
+    private static VolumeMount modelMount() {
+        return new VolumeMountBuilder().withName(MODEL_VOLUME).withMountPath(MODEL_DIR).build();
+    }
+
+    private static List<Volume> volumes(LLMModel model) {
+        var names = ModelObjects.of(model);
+        var storage = model.getSpec().model().effectiveStorage();
+        var modelVolume = new VolumeBuilder().withName(MODEL_VOLUME);
+        if (ModelVolume.of(model) == ModelVolume.PERSISTENT_VOLUME_CLAIM) {
+            modelVolume.withNewPersistentVolumeClaim().withClaimName(names.modelStorage()).endPersistentVolumeClaim();
+        } else {
+            modelVolume.withNewEmptyDir().withSizeLimit(storage.size()).endEmptyDir();
+        }
+        // Multi-GPU engines exchange tensors through shared memory and hang with the container runtime's 64 MiB.
+        var shm = new VolumeBuilder().withName(SHM_VOLUME).withNewEmptyDir().withMedium("Memory").endEmptyDir().build();
+        return List.of(modelVolume.build(), shm);
+    }
+
+    private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
+        return new ProbeBuilder()
+                .withNewHttpGet().withPath(path).withPort(new IntOrString(PORT_NAME)).endHttpGet()
+                .withPeriodSeconds(periodSeconds)
+                .withTimeoutSeconds(5)
+                .withFailureThreshold(failureThreshold)
+                .build();
+    }
+
+    /** The user's tolerations, plus nvidia.com/gpu:NoSchedule when GPUs are requested and no toleration covers it. */
+    static List<Toleration> tolerations(LLMModel model) {
+        var spec = model.getSpec();
+        var tolerations = new ArrayList<>(spec.advanced().vllm().tolerations());
+        if (spec.resources().gpu().count() > 0 && tolerations.stream().noneMatch(ModelServerDeploymentRenderer::toleratesGpuTaint)) {
+            tolerations.add(new TolerationBuilder()
+                    .withKey(GPU_RESOURCE).withOperator("Exists").withEffect("NoSchedule").build());
+        }
+        return tolerations;
+    }
+
+    /** A toleration for the GPU key (or for every key) whose effect includes NoSchedule. */
+    private static boolean toleratesGpuTaint(Toleration toleration) {
+        var key = toleration.getKey();
+        boolean keyMatches = GPU_RESOURCE.equals(key) || ((key == null || key.isEmpty()) && "Exists".equals(toleration.getOperator()));
+        var effect = toleration.getEffect();
+        return keyMatches && (effect == null || effect.isEmpty() || "NoSchedule".equals(effect));
+    }
+}

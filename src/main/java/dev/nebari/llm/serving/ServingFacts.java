@@ -1,0 +1,49 @@
+package dev.nebari.llm.serving;
+
+/**
+ * Facts about vLLM and the pod layout that the workload renderers share. The layout mirrors the decode
+ * Deployment of llm-d's model-service chart ({@code llm-d-incubation/llm-d-modelservice}, chart v0.4.0):
+ * weights under {@code /model-cache}, a memory-backed {@code /dev/shm}, port 8000, probes on vLLM's own
+ * OpenAI endpoints.
+ */
+final class ServingFacts {
+
+    static final String CONTAINER = "vllm";
+    static final String DOWNLOADER_CONTAINER = "model-downloader";
+    static final String OCI_COPY_CONTAINER = "model-copy";
+
+    static final String PORT_NAME = "http";
+    static final int PORT = 8000;
+
+    static final String MODEL_VOLUME = "model-storage";
+    static final String MODEL_DIR = "/model-cache";
+    static final String SHM_VOLUME = "shm";
+    static final String SHM_DIR = "/dev/shm";
+    /** Where an OCI weights image keeps its files (PRODUCT.md section 3, spec.model.image). */
+    static final String OCI_MODEL_DIR = "/models";
+
+    /** vLLM's OpenAI-compatible server; the llm-d images start it this way. */
+    static final java.util.List<String> DEFAULT_COMMAND = java.util.List.of("python3", "-m", "vllm.entrypoints.openai.api_server");
+
+    /** Lists the served model once the engine is up: the right question for startup and readiness. */
+    static final String MODELS_PATH = "/v1/models";
+    static final String HEALTH_PATH = "/health";
+    static final String METRICS_PATH = "/metrics";
+
+    /** Startup probe budget: loading a large model (and compiling CUDA graphs) can take most of an hour. */
+    static final int STARTUP_PERIOD_SECONDS = 10;
+    static final int STARTUP_FAILURE_THRESHOLD = 6 * 60;
+
+    /**
+     * The downloader image runs as this non-root user; {@code fsGroup} makes the model volume writable for it,
+     * and {@code OnRootMismatch} skips the recursive chown of a large, already-owned volume on every start.
+     */
+    static final long FS_GROUP = 65532L;
+
+    static final String GPU_RESOURCE = "nvidia.com/gpu";
+
+    static final String HF_TOKEN = "HF_TOKEN";
+
+    private ServingFacts() {
+    }
+}

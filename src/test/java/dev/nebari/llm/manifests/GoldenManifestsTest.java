@@ -1,0 +1,60 @@
+package dev.nebari.llm.manifests;
+
+import static dev.nebari.llm.model.ModelFixtures.SERIALIZATION;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nebari.llm.gateway.AccessInputs;
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.LimitsSpec;
+import dev.nebari.llm.model.LLMModelSpec;
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.platform.PackSettings.RoutingMode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Everything rendered for the reference model, byte for byte, in each routing mode with and without limits.
+ * A diff here is a change to what lands in clusters: review it, then regenerate with
+ * {@code ./mvnw test -Dtest=GoldenManifestsTest -Dgolden.update=true}.
+ */
+class GoldenManifestsTest {
+
+    static final Path GOLDEN = Path.of("src/test/resources/golden");
+
+    static final AccessInputs ACCESS = new AccessInputs(
+            List.of("llm-api-keys-0", "llm-api-keys-1"),
+            List.of("k-7f3a9c", "k-01b2c3"),
+            new AccessInputs.OidcProvider("https://id.example.com/realms/nebari", "https://id.example.com/realms/nebari/protocol/openid-connect/certs"));
+
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"shared, SHARED, false", "shared-limits, SHARED, true", "subdomain, SUBDOMAIN, false", "subdomain-limits, SUBDOMAIN, true"})
+    void rendersTheReferenceModelExactlyAsRecorded(String golden, RoutingMode mode, boolean limits) throws IOException {
+        var manifests = ModelManifestRenderer.render(referenceModel(limits), new RenderContext(ModelFixtures.settings(mode), ACCESS));
+        var actual = asYaml(manifests);
+        var file = GOLDEN.resolve(golden + ".yaml");
+        if (Boolean.getBoolean("golden.update")) {
+            Files.createDirectories(GOLDEN);
+            Files.writeString(file, actual);
+        }
+        assertThat(file).as("golden file %s (create it with -Dgolden.update=true)", file).exists();
+        assertThat(actual).isEqualTo(Files.readString(file));
+    }
+
+    static LLMModel referenceModel(boolean limits) {
+        var model = ModelFixtures.referenceModel();
+        return !limits ? model : ModelFixtures.withSpec(model, spec -> new LLMModelSpec(spec.model(), spec.resources(), spec.serving(),
+                spec.access(), spec.endpoints(), new LimitsSpec(60L, 20_000L, 2_000_000L), spec.advanced()));
+    }
+
+    static String asYaml(ModelManifests manifests) {
+        return manifests.all().stream()
+                .map(SERIALIZATION::asYaml)
+                .map(yaml -> yaml.startsWith("---\n") ? yaml : "---\n" + yaml)
+                .collect(Collectors.joining());
+    }
+}

@@ -1,0 +1,91 @@
+package dev.nebari.llm.model;
+
+import dev.nebari.llm.platform.PackSettings;
+import dev.nebari.llm.platform.PackSettings.RoutingMode;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.UnaryOperator;
+
+/** Shared test fixtures: pack settings as the chart's defaults give them, and a reference model. */
+public final class ModelFixtures {
+
+    public static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
+
+    /** A model with every section filled in, as an admin would write it. */
+    public static final String REFERENCE_MODEL = """
+            apiVersion: llm.nebari.dev/v1alpha1
+            kind: LLMModel
+            metadata:
+              name: qwen3
+              namespace: team-a
+              uid: 6f1c2d3e-0000-4000-8000-000000000001
+            spec:
+              model:
+                name: Qwen/Qwen3-0.6B
+                revision: main
+                authSecretName: hf-token
+                storage:
+                  size: 20Gi
+              resources:
+                gpu:
+                  count: 2
+                requests:
+                  cpu: "4"
+                  memory: 32Gi
+                limits:
+                  memory: 48Gi
+              serving:
+                vllmArgs: ["--max-model-len", "8192"]
+              access:
+                groups: [data-science]
+              advanced:
+                vllm:
+                  extraArgs: ["--enable-prefix-caching"]
+            """;
+
+    private ModelFixtures() {
+    }
+
+    public static LLMModel referenceModel() {
+        return parse(REFERENCE_MODEL);
+    }
+
+    public static LLMModel parse(String yaml) {
+        return SERIALIZATION.unmarshal(yaml, LLMModel.class);
+    }
+
+    /** The reference model with its spec changed (records are immutable, so edits go through a copy). */
+    public static LLMModel withSpec(LLMModel model, UnaryOperator<LLMModelSpec> edit) {
+        var copy = parse(SERIALIZATION.asYaml(model));
+        copy.setSpec(edit.apply(model.getSpec()));
+        return copy;
+    }
+
+    public static PackSettings settings() {
+        return settings(RoutingMode.SHARED);
+    }
+
+    public static PackSettings settings(RoutingMode mode) {
+        return new PackSettings(
+                new PackSettings.Platform("example.com",
+                        new PackSettings.Routing(mode),
+                        new PackSettings.Gateways(
+                                new PackSettings.GatewayRef("nebari-gateway", "envoy-gateway-system", "llm-https"),
+                                new PackSettings.GatewayRef("nebari-internal-gateway", "envoy-gateway-system", "llm-internal-https"),
+                                false),
+                        new PackSettings.Tls("", ""),
+                        "monitoring"),
+                new PackSettings.Auth(new PackSettings.Oidc("https://id.example.com/realms/nebari", "groups", "", ""), List.of("admin")),
+                new PackSettings.Defaults(
+                        new PackSettings.Serving("llm-d-cuda:v0.6.0"),
+                        new PackSettings.Storage("", "ReadWriteOnce"),
+                        new PackSettings.Monitoring(true),
+                        new PackSettings.Epp("llm-d-inference-scheduler:v0.6.0"),
+                        new PackSettings.Downloader("nebari-llm-downloader:0.1.0")),
+                "llm-api-keys",
+                List.of(),
+                new PackSettings.KeyManager(true),
+                new PackSettings.Keys(Duration.ofDays(90), Duration.ofDays(365), false, 5, Duration.ofSeconds(60)));
+    }
+}
