@@ -11,6 +11,7 @@ import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Singular;
 import io.fabric8.kubernetes.model.annotation.Version;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /** A large language model that the pack downloads, serves with vLLM and exposes through the AI gateway. */
 @Group(LLMModel.GROUP)
@@ -19,6 +20,8 @@ import io.fabric8.generator.annotation.Required;
 @Plural(LLMModel.PLURAL)
 @Singular("llmmodel")
 @ShortNames("llm")
+@ValidationRule(value = "self.metadata.name.size() <= 59 && self.metadata.name.matches('" + Names.DNS_LABEL + "')",
+        message = "metadata.name must be a DNS label of at most 59 characters: it also names the model's Services (<name>-epp)")
 @AdditionalPrinterColumn(name = "Ready", type = Type.STRING, jsonPath = ".status.conditions[?(@.type==\"Ready\")].status")
 @AdditionalPrinterColumn(name = "Phase", type = Type.STRING, jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Model", type = Type.STRING, jsonPath = ".spec.model.name")

@@ -128,6 +128,8 @@ class LlmModelCrdTest {
                         "spec.serving.updateStrategy", "supported values: \"Recreate\", \"RollingUpdate\""),
                 new Invalid("zero request limit", m -> set(m, "spec.limits", Map.of("requestsPerMinute", 0)),
                         "spec.limits.requestsPerMinute", "should be greater than or equal to 1"),
+                new Invalid("model name longer than 59 characters", m -> set(m, "metadata.name", "m".repeat(60)),
+                        "<nil>", "metadata.name must be a DNS label of at most 59 characters"),
                 new Invalid("authSecretName that is not a Secret name", m -> set(m, "spec.model.authSecretName", "HF Token"),
                         "spec.model.authSecretName", "should match"));
     }

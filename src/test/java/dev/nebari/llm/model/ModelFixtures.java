@@ -71,8 +71,8 @@ public final class ModelFixtures {
                 new PackSettings.Platform("example.com",
                         new PackSettings.Routing(mode),
                         new PackSettings.Gateways(
-                                new PackSettings.GatewayRef("nebari-gateway", "envoy-gateway-system", "llm-https"),
-                                new PackSettings.GatewayRef("nebari-internal-gateway", "envoy-gateway-system", "llm-internal-https"),
+                                new PackSettings.ExternalGateway("nebari-gateway", "envoy-gateway-system", "llm-https"),
+                                new PackSettings.InternalGateway("nebari-internal-gateway", "envoy-gateway-system", "llm-internal-https"),
                                 false),
                         new PackSettings.Tls("", ""),
                         "monitoring"),
