@@ -6,11 +6,12 @@ package dev.nebari.llm.serving;
  * weights under {@code /model-cache}, a memory-backed {@code /dev/shm}, port 8000, probes on vLLM's own
  * OpenAI endpoints.
  */
-final class ServingFacts {
+public final class ServingFacts {
 
-    static final String CONTAINER = "vllm";
-    static final String DOWNLOADER_CONTAINER = "model-downloader";
-    static final String OCI_COPY_CONTAINER = "model-copy";
+    /** Container names; the reconciler reads their states to report download and start-up problems. */
+    public static final String CONTAINER = "vllm";
+    public static final String DOWNLOADER_CONTAINER = "model-downloader";
+    public static final String OCI_COPY_CONTAINER = "model-copy";
 
     static final String PORT_NAME = "http";
     static final int PORT = 8000;

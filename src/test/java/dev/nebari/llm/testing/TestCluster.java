@@ -98,6 +98,12 @@ public final class TestCluster implements AutoCloseable {
         return created.getMetadata().getName();
     }
 
+    /** Creates the namespace if it does not exist (the chart creates the keys namespace, for example). */
+    public void ensureNamespace(String name) {
+        client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+                .serverSideApply();
+    }
+
     @Override
     public void close() {
         client.close();

@@ -67,6 +67,11 @@ public final class CrdInstaller {
         }
     }
 
+    /** Installs a CRD object and waits until it is Established. */
+    public CustomResourceDefinition install(CustomResourceDefinition crd) {
+        return apply(crd);
+    }
+
     /** Installs every CRD of the tested set found under {@code root}; returns the missing directories. */
     public List<String> installTestedSet(Path root) {
         var missing = new ArrayList<String>();

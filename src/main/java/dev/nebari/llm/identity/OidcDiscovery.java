@@ -1,0 +1,80 @@
+package dev.nebari.llm.identity;
+
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Reads an OIDC issuer's discovery document ({@code /.well-known/openid-configuration}) for its JWKS URI. The
+ * predecessor hard-coded Keycloak's JWKS path; any provider publishes the real one here. Results are cached;
+ * a failed lookup is retried after a short pause rather than on every reconcile.
+ */
+public final class OidcDiscovery {
+
+    /** The parts of a discovery document the pack uses. */
+    public record DiscoveredIssuer(String issuer, String jwksUri) {
+    }
+
+    private record Cached(Optional<DiscoveredIssuer> result, Instant until) {
+    }
+
+    private static final Logger log = LoggerFactory.getLogger(OidcDiscovery.class);
+    static final Duration SUCCESS_TTL = Duration.ofHours(1);
+    static final Duration FAILURE_TTL = Duration.ofSeconds(30);
+
+    private final HttpClient http;
+    private final Clock clock;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+
+    public OidcDiscovery(HttpClient http, Clock clock) {
+        this.http = http;
+        this.clock = clock;
+    }
+
+    public Optional<DiscoveredIssuer> discover(String issuer) {
+        var now = Instant.now(clock);
+        var cached = cache.get(issuer);
+        if (cached != null && now.isBefore(cached.until())) {
+            return cached.result();
+        }
+        var result = fetch(issuer);
+        cache.put(issuer, new Cached(result, now.plus(result.isPresent() ? SUCCESS_TTL : FAILURE_TTL)));
+        return result;
+    }
+
+    private Optional<DiscoveredIssuer> fetch(String issuer) {
+        var url = issuer.replaceAll("/+$", "") + "/.well-known/openid-configuration";
+        try {
+            var response = http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(5)).GET().build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                log.warn("OIDC discovery {} answered HTTP {}", url, response.statusCode());
+                return Optional.empty();
+            }
+            Map<?, ?> document = Serialization.unmarshal(response.body(), Map.class);
+            if (!(document.get("jwks_uri") instanceof String jwks) || jwks.isBlank()) {
+                log.warn("OIDC discovery document {} has no jwks_uri", url);
+                return Optional.empty();
+            }
+            var declared = document.get("issuer") instanceof String s ? s : issuer;
+            return Optional.of(new DiscoveredIssuer(declared, jwks));
+        } catch (IOException | RuntimeException e) {
+            log.warn("OIDC discovery {} failed: {}", url, e.getMessage());
+            return Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,230 @@
+package dev.nebari.llm.reconciliation;
+
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelObjects;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The operator's view of the cluster, kept by informers: LLMModels, everything labelled as ours (by kind),
+ * our pods, namespaces and the CRDs. Reconciling reads from here, never from the API server, so steady state
+ * costs no reads either. Any change to an object that belongs to a model enqueues that model.
+ *
+ * <p>Kinds whose CRD is not installed are not watched; when their CRD appears (or goes away) the view starts
+ * (or stops) their informer and enqueues every model, so models recover without a restart.
+ */
+final class ClusterView implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ClusterView.class);
+    private static final String BY_MODEL = "byModel";
+    private static final String OURS = ModelObjects.MANAGED_BY + "=" + ModelObjects.PACK;
+
+    private final KubernetesClient client;
+    private final Duration resync;
+    private final Consumer<ModelKey> enqueue;
+    private final Map<ChildKind, SharedIndexInformer<GenericKubernetesResource>> children =
+            new ConcurrentHashMap<>();
+    private final Set<String> establishedCrds = ConcurrentHashMap.newKeySet();
+    private final ExecutorService starter = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
+    private @Nullable SharedIndexInformer<LLMModel> models;
+    private @Nullable SharedIndexInformer<Pod> pods;
+    private @Nullable SharedIndexInformer<Namespace> namespaces;
+    private @Nullable SharedIndexInformer<CustomResourceDefinition> crds;
+
+    ClusterView(KubernetesClient client, Duration resync, Consumer<ModelKey> enqueue) {
+        this.client = client;
+        this.resync = resync;
+        this.enqueue = enqueue;
+    }
+
+    /** Starts every informer and waits until their caches are filled. */
+    synchronized void start() {
+        crds = client.apiextensions().v1().customResourceDefinitions().inform(new Handler<>(this::onCrd), 0);
+        // Handlers run asynchronously; read the synced cache so the first set of child informers is complete.
+        crds.getStore().list().stream().filter(ClusterView::established)
+                .forEach(crd -> establishedCrds.add(crd.getMetadata().getName()));
+        for (var kind : ChildKind.values()) {
+            if (kind.crd().isEmpty() || establishedCrds.contains(kind.crd().get())) {
+                startChildInformer(kind);
+            }
+        }
+        namespaces = client.namespaces().inform(new Handler<>(ns -> enqueueNamespace(ns.getMetadata().getName())), 0);
+        pods = client.pods().inAnyNamespace().withLabel(OURS).runnableInformer(0);
+        pods.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
+        pods.addEventHandler(new Handler<>(this::enqueueOwner));
+        pods.run();
+        models = client.resources(LLMModel.class).inAnyNamespace().inform(new Handler<>(m -> enqueue.accept(ModelKey.of(m))),
+                resync.toMillis());
+    }
+
+    private void startChildInformer(ChildKind kind) {
+        children.computeIfAbsent(kind, k -> {
+            var informer = client.genericKubernetesResources(k.apiVersion(), k.kind()).inAnyNamespace()
+                    .withLabel(OURS).runnableInformer(resync.toMillis());
+            informer.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
+            informer.addEventHandler(new Handler<>(this::enqueueOwner));
+            informer.run();
+            log.debug("watching {}", k.kind());
+            return informer;
+        });
+    }
+
+    private void onCrd(CustomResourceDefinition crd) {
+        var name = crd.getMetadata().getName();
+        var watched = java.util.Arrays.stream(ChildKind.values()).filter(k -> k.crd().map(name::equals).orElse(false)).toList();
+        if (watched.isEmpty()) {
+            return;
+        }
+        var established = established(crd);
+        var changed = established ? establishedCrds.add(name) : establishedCrds.remove(name);
+        if (!changed || models == null) {
+            return; // during start(): the child informers are started right after the CRD list is synced
+        }
+        log.info("CRD {} {}: re-reconciling every model", name, established ? "installed" : "removed");
+        starter.execute(() -> {
+            for (var kind : watched) {
+                if (established) {
+                    startChildInformer(kind);
+                } else {
+                    var informer = children.remove(kind);
+                    if (informer != null) {
+                        informer.stop();
+                    }
+                }
+            }
+            allModels().forEach(enqueue);
+        });
+    }
+
+    private static boolean established(CustomResourceDefinition crd) {
+        return crd.getMetadata().getDeletionTimestamp() == null && crd.getStatus() != null
+                && crd.getStatus().getConditions() != null && crd.getStatus().getConditions().stream()
+                        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+    }
+
+    boolean installed(ChildKind kind) {
+        return kind.crd().isEmpty() ? true : children.containsKey(kind) && establishedCrds.contains(kind.crd().get());
+    }
+
+    Optional<LLMModel> model(ModelKey key) {
+        return models == null ? Optional.empty()
+                : Optional.ofNullable(models.getStore().getByKey(Cache.namespaceKeyFunc(key.namespace(), key.name())));
+    }
+
+    List<ModelKey> allModels() {
+        return models == null ? List.of() : models.getStore().list().stream().map(ModelKey::of).toList();
+    }
+
+    List<LLMModel> allModelObjects() {
+        return models == null ? List.of() : models.getStore().list();
+    }
+
+    Optional<GenericKubernetesResource> child(ChildKind kind, String namespace, String name) {
+        var informer = children.get(kind);
+        return informer == null ? Optional.empty()
+                : Optional.ofNullable(informer.getStore().getByKey(Cache.namespaceKeyFunc(namespace, name)));
+    }
+
+    /** Every object of ours that belongs to the model, in any namespace, by kind. */
+    Map<ChildKind, List<GenericKubernetesResource>> children(ModelKey key) {
+        var result = new EnumMap<ChildKind, List<GenericKubernetesResource>>(ChildKind.class);
+        children.forEach((kind, informer) -> result.put(kind, informer.getIndexer().byIndex(BY_MODEL, key.toString())));
+        return result;
+    }
+
+    List<Pod> pods(ModelKey key) {
+        return pods == null ? List.of() : pods.getIndexer().byIndex(BY_MODEL, key.toString());
+    }
+
+    boolean namespaceLabelled(String namespace, String label, String value) {
+        if (namespaces == null) {
+            return false;
+        }
+        var ns = namespaces.getStore().getByKey(namespace);
+        return ns != null && ns.getMetadata().getLabels() != null && value.equals(ns.getMetadata().getLabels().get(label));
+    }
+
+    private void enqueueNamespace(String namespace) {
+        allModels().stream().filter(k -> k.namespace().equals(namespace)).forEach(enqueue);
+    }
+
+    private void enqueueOwner(HasMetadata object) {
+        ownerOf(object).ifPresent(enqueue);
+    }
+
+    static Optional<ModelKey> ownerOf(HasMetadata object) {
+        var labels = object.getMetadata().getLabels();
+        if (labels == null || labels.get(ModelObjects.MODEL) == null) {
+            return Optional.empty();
+        }
+        var namespace = labels.getOrDefault(ModelObjects.MODEL_NAMESPACE, object.getMetadata().getNamespace());
+        return Optional.of(new ModelKey(namespace, labels.get(ModelObjects.MODEL)));
+    }
+
+    private static List<String> modelIndex(HasMetadata object) {
+        return ownerOf(object).map(key -> List.of(key.toString())).orElse(List.of());
+    }
+
+    @Override
+    public synchronized void close() {
+        var all = new ArrayList<SharedIndexInformer<?>>(children.values());
+        children.clear();
+        if (models != null) {
+            all.add(models);
+        }
+        if (pods != null) {
+            all.add(pods);
+        }
+        if (namespaces != null) {
+            all.add(namespaces);
+        }
+        if (crds != null) {
+            all.add(crds);
+        }
+        all.forEach(SharedIndexInformer::stop);
+        models = null;
+        pods = null;
+        namespaces = null;
+        crds = null;
+        starter.shutdownNow();
+    }
+
+    /** Calls back on every add, update (resyncs included) and delete. */
+    private record Handler<T extends HasMetadata>(Consumer<T> onChange) implements ResourceEventHandler<T> {
+        @Override
+        public void onAdd(T object) {
+            onChange.accept(object);
+        }
+
+        @Override
+        public void onUpdate(T oldObject, T newObject) {
+            onChange.accept(newObject);
+        }
+
+        @Override
+        public void onDelete(T object, boolean deletedFinalStateUnknown) {
+            onChange.accept(object);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.nebari.llm.reconciliation;
+
+import dev.nebari.llm.model.Phase;
+import dev.nebari.llm.platform.LeadershipChanged;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+
+/**
+ * Runs the reconciler while this replica leads: informers, the work queue and a bounded pool of workers. Losing
+ * leadership stops all of it (never the process); gaining it starts a fresh view of the cluster.
+ */
+public final class ModelController implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelController.class);
+
+    private final KubernetesClient client;
+    private final ReconcilerSettings settings;
+    private final Function<ClusterView, ModelReconciler> reconcilers;
+    private final MeterRegistry meters;
+    private @Nullable Running running;
+
+    private record Running(ClusterView view, WorkQueue<ModelKey> queue, List<Thread> workers) {
+    }
+
+    ModelController(KubernetesClient client, ReconcilerSettings settings,
+            Function<ClusterView, ModelReconciler> reconcilers, MeterRegistry meters) {
+        this.client = client;
+        this.settings = settings;
+        this.reconcilers = reconcilers;
+        this.meters = meters;
+        for (var phase : Phase.values()) {
+            Gauge.builder("nebari.models", this, c -> c.countInPhase(phase))
+                    .description("LLMModels by phase").tag("phase", phase.name()).register(meters);
+        }
+        Gauge.builder("nebari.reconcile.queue.depth", this, ModelController::queueDepth)
+                .description("Models waiting to be reconciled").register(meters);
+    }
+
+    @EventListener
+    public void onLeadershipChanged(LeadershipChanged event) {
+        if (event.leader()) {
+            start();
+        } else {
+            stop();
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return running != null;
+    }
+
+    synchronized void start() {
+        if (running != null) {
+            return;
+        }
+        var queue = new WorkQueue<ModelKey>(settings.retryBase(), settings.retryMax(), Clock.systemUTC());
+        var view = new ClusterView(client, settings.resyncPeriod(), queue::add);
+        view.start();
+        var reconciler = reconcilers.apply(view);
+        var workers = new ArrayList<Thread>();
+        for (int i = 0; i < settings.workers(); i++) {
+            workers.add(Thread.ofVirtual().name("reconciler-", i).start(() -> work(queue, reconciler)));
+        }
+        running = new Running(view, queue, workers);
+        log.info("Reconciler started with {} workers; {} models known", settings.workers(), view.allModels().size());
+    }
+
+    synchronized void stop() {
+        var current = running;
+        if (current == null) {
+            return;
+        }
+        running = null;
+        current.queue().shutDown();
+        current.workers().forEach(Thread::interrupt);
+        current.view().close();
+        log.info("Reconciler stopped");
+    }
+
+    /** Queues every known model, as an informer resync would. */
+    synchronized void resyncAll() {
+        if (running != null) {
+            running.view().allModels().forEach(running.queue()::add);
+        }
+    }
+
+    private void work(WorkQueue<ModelKey> queue, ModelReconciler reconciler) {
+        while (true) {
+            ModelKey key;
+            try {
+                var next = queue.take();
+                if (next.isEmpty()) {
+                    return;
+                }
+                key = next.get();
+            } catch (InterruptedException e) {
+                return;
+            }
+            var sample = Timer.start(meters);
+            var result = "error";
+            try {
+                var outcome = reconciler.reconcile(key);
+                result = outcome.name().toLowerCase();
+                queue.forget(key);
+                if (outcome == ModelReconciler.Outcome.NOT_READY) {
+                    queue.addAfter(key, settings.requeueAfter());
+                }
+            } catch (RuntimeException e) {
+                var delay = queue.retryLater(key);
+                log.warn("reconcile of {} failed, retrying in {}: {}", key, delay, e.getMessage());
+                log.debug("reconcile failure", e);
+            } finally {
+                queue.done(key);
+                sample.stop(Timer.builder("nebari.reconcile").description("Reconcile passes by result")
+                        .tag("result", result).register(meters));
+            }
+        }
+    }
+
+    private synchronized double countInPhase(Phase phase) {
+        if (running == null) {
+            return 0;
+        }
+        return running.view().allModelObjects().stream()
+                .filter(m -> m.getStatus() != null && m.getStatus().phase() == phase).count();
+    }
+
+    private synchronized double queueDepth() {
+        return running == null ? 0 : running.queue().depth();
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

@@ -1,0 +1,300 @@
+package dev.nebari.llm.reconciliation;
+
+import dev.nebari.llm.manifests.ModelManifestRenderer;
+import dev.nebari.llm.manifests.ModelManifests;
+import dev.nebari.llm.manifests.RenderContext;
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.LLMModelStatus;
+import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.platform.PackSettings;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One reconcile pass for one model: observe (from the informer caches), render, apply what differs with
+ * server-side apply, delete what is no longer wanted, and write the status if it changed. Objects whose CRD is
+ * missing are skipped and reported; everything else keeps working.
+ */
+final class ModelReconciler {
+
+    /** The one field manager for everything the operator applies. */
+    static final String FIELD_MANAGER = "nebari-llm-serving";
+    /** Lets the operator remove objects outside the model's namespace (owner references cannot reach them). */
+    static final String FINALIZER = LLMModel.GROUP + "/cleanup";
+
+    private static final Logger log = LoggerFactory.getLogger(ModelReconciler.class);
+
+    /** What happened, for metrics and requeueing. */
+    enum Outcome { READY, NOT_READY, DELETED, SKIPPED }
+
+    private final KubernetesClient client;
+    private final ClusterView view;
+    private final PackSettings settings;
+    private final AccessInputsSource access;
+    private final StatusAggregator aggregator;
+    private final ModelEvents events;
+    private final KubernetesSerialization serialization;
+
+    ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, AccessInputsSource access,
+            StatusAggregator aggregator, ModelEvents events) {
+        this.client = client;
+        this.view = view;
+        this.settings = settings;
+        this.access = access;
+        this.aggregator = aggregator;
+        this.events = events;
+        this.serialization = client.getKubernetesSerialization();
+    }
+
+    Outcome reconcile(ModelKey key) {
+        var found = view.model(key);
+        if (found.isEmpty()) {
+            return Outcome.SKIPPED;
+        }
+        var model = found.get();
+        if (model.getMetadata().getDeletionTimestamp() != null) {
+            cleanUp(key, model);
+            return Outcome.DELETED;
+        }
+        if (!namespaceManaged(key.namespace())) {
+            writeStatusIfChanged(model, notManaged(model));
+            return Outcome.SKIPPED;
+        }
+        ensureFinalizer(model);
+
+        var manifests = ModelManifestRenderer.render(model, new RenderContext(settings, access.forModel(model)));
+        var missing = EnumSet.noneOf(ChildKind.class);
+        var failures = apply(manifests, missing);
+        if (failures.isEmpty()) {
+            failures = deleteUnwanted(key, manifests);
+        }
+        var applyError = failures.isEmpty() ? null : String.join("; ", failures);
+        var status = aggregator.aggregate(model, observe(key, model, manifests, missing, applyError));
+        writeStatusIfChanged(model, status);
+        if (applyError != null) {
+            throw new ReconcileException(applyError);
+        }
+        return StatusAggregator.isReady(status) ? Outcome.READY : Outcome.NOT_READY;
+    }
+
+    /**
+     * Applies every desired object that differs from what is observed. One failing object does not stop the
+     * others (a missing keys namespace must not keep the workload from being created); the failures are returned.
+     */
+    private List<String> apply(ModelManifests manifests, Set<ChildKind> missing) {
+        var failures = new ArrayList<String>();
+        for (var desired : manifests.all()) {
+            var kind = ChildKind.of(desired.getApiVersion(), desired.getKind()).orElseThrow(() ->
+                    new IllegalStateException("renderer produced an unmanaged kind " + desired.getKind()));
+            if (!view.installed(kind)) {
+                missing.add(kind);
+                continue;
+            }
+            var observed = view.child(kind, desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+            if (observed.isPresent() && DesiredStateComparison.isSatisfiedBy(asMap(desired), asMap(observed.get()))) {
+                continue;
+            }
+            try {
+                client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+            } catch (KubernetesClientException e) {
+                failures.add("cannot apply " + describe(desired) + ": " + reason(e));
+            }
+        }
+        return failures;
+    }
+
+    /** Deletes objects of this model that the current spec no longer asks for (a disabled endpoint, removed limits). */
+    private List<String> deleteUnwanted(ModelKey key, ModelManifests manifests) {
+        var wanted = new HashSet<String>();
+        manifests.all().forEach(o -> wanted.add(identity(o)));
+        var failures = new ArrayList<String>();
+        view.children(key).forEach((kind, objects) -> objects.stream()
+                .filter(o -> !wanted.contains(identity(o)))
+                .forEach(o -> {
+                    log.info("{}: deleting {}, no longer wanted", key, describe(o));
+                    try {
+                        client.resource(o).delete();
+                    } catch (KubernetesClientException e) {
+                        failures.add("cannot delete " + describe(o) + ": " + reason(e));
+                    }
+                }));
+        return failures;
+    }
+
+    private static String describe(HasMetadata object) {
+        return object.getKind() + " " + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+    }
+
+    /** The API server's own message (without the request URL), e.g. 'namespaces "llm-api-keys" not found'. */
+    private static String reason(KubernetesClientException e) {
+        return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
+    }
+
+    private Observations observe(ModelKey key, LLMModel model, ModelManifests manifests, Set<ChildKind> missing,
+            @Nullable String applyError) {
+        var names = ModelObjects.of(model);
+        var ns = key.namespace();
+        var pods = view.pods(key);
+        var modelPods = pods.stream().filter(p -> matches(p, names.modelServerPods())).toList();
+        var pickerPods = pods.stream().filter(p -> matches(p, names.endpointPickerPods())).toList();
+        var rendered = manifests.all();
+        var policies = new ArrayList<GenericKubernetesResource>();
+        var expectedPolicies = 0;
+        for (var object : rendered) {
+            var kind = ChildKind.of(object.getApiVersion(), object.getKind()).orElseThrow();
+            if (kind == ChildKind.SECURITY_POLICY || kind == ChildKind.BACKEND_TRAFFIC_POLICY) {
+                expectedPolicies++;
+                view.child(kind, object.getMetadata().getNamespace(), object.getMetadata().getName()).ifPresent(policies::add);
+            }
+        }
+        return new Observations(
+                missing,
+                deployment(ns, names.workload()),
+                deployment(ns, names.endpointPicker()),
+                modelPods,
+                pickerPods,
+                renderedRoute(rendered, names.externalRoute()),
+                renderedRoute(rendered, names.internalRoute()),
+                policies,
+                expectedPolicies,
+                manifests.withheld(),
+                applyError);
+    }
+
+    private @Nullable Deployment deployment(String namespace, String name) {
+        return view.child(ChildKind.DEPLOYMENT, namespace, name)
+                .map(d -> serialization.convertValue(d, Deployment.class))
+                .orElse(null);
+    }
+
+    private @Nullable GenericKubernetesResource renderedRoute(List<HasMetadata> rendered, String name) {
+        return rendered.stream()
+                .filter(o -> o.getKind().equals(ChildKind.AI_GATEWAY_ROUTE.kind()) && o.getMetadata().getName().equals(name))
+                .findFirst()
+                .flatMap(o -> view.child(ChildKind.AI_GATEWAY_ROUTE, o.getMetadata().getNamespace(), name))
+                .orElse(null);
+    }
+
+    private void writeStatusIfChanged(LLMModel model, LLMModelStatus status) {
+        var previous = model.getStatus();
+        if (status.equals(previous)) {
+            return;
+        }
+        var patch = new LLMModel();
+        patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+                .withName(model.getMetadata().getName())
+                .withNamespace(model.getMetadata().getNamespace())
+                .build());
+        patch.setStatus(status);
+        client.resources(LLMModel.class).inNamespace(model.getMetadata().getNamespace()).resource(patch).patchStatus();
+        recordTransition(model, previous, status);
+    }
+
+    private void recordTransition(LLMModel model, @Nullable LLMModelStatus previous, LLMModelStatus status) {
+        var before = StatusAggregator.find(previous, ConditionType.READY);
+        var after = StatusAggregator.find(status, ConditionType.READY).orElseThrow();
+        var changed = before.isEmpty() || !before.get().getStatus().equals(after.getStatus())
+                || !before.get().getReason().equals(after.getReason());
+        if (!changed) {
+            return;
+        }
+        var ok = "True".equals(after.getStatus());
+        var phase = status.phase() == null ? "" : status.phase().name();
+        events.record(model, ok ? ModelEvents.Type.Normal : ModelEvents.Type.Warning,
+                ok ? "Ready" : after.getReason(), phase + ": " + after.getMessage());
+    }
+
+    private LLMModelStatus notManaged(LLMModel model) {
+        var message = "namespace " + model.getMetadata().getNamespace()
+                + " is not managed: label it nebari.dev/managed=true or add it to watchNamespaces";
+        var condition = new io.fabric8.kubernetes.api.model.ConditionBuilder()
+                .withType(ConditionType.READY.type()).withStatus("False").withReason("NamespaceNotManaged")
+                .withMessage(message).withObservedGeneration(model.getMetadata().getGeneration())
+                .withLastTransitionTime(StatusAggregator.find(model.getStatus(), ConditionType.READY)
+                        .filter(c -> "NamespaceNotManaged".equals(c.getReason()))
+                        .map(io.fabric8.kubernetes.api.model.Condition::getLastTransitionTime)
+                        .orElse(java.time.format.DateTimeFormatter.ISO_INSTANT.format(
+                                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))))
+                .build();
+        return new LLMModelStatus(dev.nebari.llm.model.Phase.Pending, List.of(condition),
+                model.getMetadata().getGeneration(), null, null, null, null);
+    }
+
+    boolean namespaceManaged(String namespace) {
+        var watch = settings.watchNamespaces();
+        return watch.isEmpty() ? view.namespaceLabelled(namespace, "nebari.dev/managed", "true") : watch.contains(namespace);
+    }
+
+    private void ensureFinalizer(LLMModel model) {
+        if (model.getMetadata().getFinalizers().contains(FINALIZER)) {
+            return;
+        }
+        client.resources(LLMModel.class).inNamespace(model.getMetadata().getNamespace())
+                .withName(model.getMetadata().getName())
+                .edit(current -> {
+                    if (!current.getMetadata().getFinalizers().contains(FINALIZER)) {
+                        current.getMetadata().getFinalizers().add(FINALIZER);
+                    }
+                    return current;
+                });
+    }
+
+    /** Deletes everything of the model (GC would take the in-namespace part too, but not what lives elsewhere). */
+    private void cleanUp(ModelKey key, LLMModel model) {
+        view.children(key).values().forEach(objects -> objects.forEach(o -> {
+            try {
+                client.resource(o).delete();
+            } catch (KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                    throw e;
+                }
+            }
+        }));
+        if (model.getMetadata().getFinalizers().contains(FINALIZER)) {
+            client.resources(LLMModel.class).inNamespace(key.namespace()).withName(key.name())
+                    .edit(current -> {
+                        current.getMetadata().getFinalizers().remove(FINALIZER);
+                        return current;
+                    });
+        }
+        log.info("{}: deleted, its objects removed", key);
+    }
+
+    private Map<String, Object> asMap(HasMetadata object) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = new LinkedHashMap<>(serialization.convertValue(object, Map.class));
+        map.remove("status");
+        return map;
+    }
+
+    private static String identity(HasMetadata object) {
+        return object.getKind() + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+    }
+
+    private static boolean matches(Pod pod, Map<String, String> selector) {
+        var labels = pod.getMetadata().getLabels();
+        return labels != null && selector.entrySet().stream().allMatch(e -> e.getValue().equals(labels.get(e.getKey())));
+    }
+
+    /** A reconcile that must be retried; its message is safe to log (no key material ever reaches here). */
+    static final class ReconcileException extends RuntimeException {
+        ReconcileException(String message) {
+            super(message);
+        }
+    }
+}

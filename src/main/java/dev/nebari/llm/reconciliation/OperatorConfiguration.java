@@ -1,0 +1,37 @@
+package dev.nebari.llm.reconciliation;
+
+import dev.nebari.llm.identity.OidcDiscovery;
+import dev.nebari.llm.platform.LeaderGate;
+import dev.nebari.llm.platform.PackSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+
+/** The reconciler, in the {@code operator} profile only. */
+@Configuration(proxyBeanMethods = false)
+@Profile("operator")
+@EnableConfigurationProperties(ReconcilerSettings.class)
+class OperatorConfiguration {
+
+    @Bean
+    OidcDiscovery oidcDiscovery() {
+        return new OidcDiscovery(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .followRedirects(HttpClient.Redirect.NORMAL).build(), Clock.systemUTC());
+    }
+
+    @Bean(destroyMethod = "close")
+    ModelController modelController(KubernetesClient client, PackSettings pack, ReconcilerSettings settings,
+            OidcDiscovery discovery, LeaderGate leader, MeterRegistry meters) {
+        var access = new AccessInputsSource(pack, discovery);
+        var events = new ModelEvents(client, leader.identity(), Clock.systemUTC());
+        var aggregator = new StatusAggregator(pack, Clock.systemUTC());
+        return new ModelController(client, settings,
+                view -> new ModelReconciler(client, view, pack, access, aggregator, events), meters);
+    }
+}

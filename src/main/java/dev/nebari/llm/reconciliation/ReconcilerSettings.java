@@ -1,0 +1,23 @@
+package dev.nebari.llm.reconciliation;
+
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Tuning of the reconciler (not Helm values; defaults suit hundreds of models on a small control plane).
+ *
+ * @param workers      models reconciled in parallel
+ * @param resyncPeriod how often informers replay every object; an unchanged model costs no write
+ * @param retryBase    first retry delay after a failed reconcile, doubled per failure
+ * @param retryMax     longest retry delay
+ * @param requeueAfter when a model is not Ready yet, look again after this long even without an event
+ */
+@ConfigurationProperties("reconciler")
+record ReconcilerSettings(
+        @DefaultValue("8") int workers,
+        @DefaultValue("10m") Duration resyncPeriod,
+        @DefaultValue("500ms") Duration retryBase,
+        @DefaultValue("5m") Duration retryMax,
+        @DefaultValue("30s") Duration requeueAfter) {
+}

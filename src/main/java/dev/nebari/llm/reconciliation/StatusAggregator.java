@@ -1,0 +1,310 @@
+package dev.nebari.llm.reconciliation;
+
+import static dev.nebari.llm.reconciliation.ConditionType.ACCESS_CONTROL_CONFIGURED;
+import static dev.nebari.llm.reconciliation.ConditionType.EXTERNAL_ENDPOINT_READY;
+import static dev.nebari.llm.reconciliation.ConditionType.INTERNAL_ENDPOINT_READY;
+import static dev.nebari.llm.reconciliation.ConditionType.MODEL_AVAILABLE;
+import static dev.nebari.llm.reconciliation.ConditionType.READY;
+import static dev.nebari.llm.reconciliation.ConditionType.SCHEDULER_READY;
+import static dev.nebari.llm.reconciliation.ConditionType.WORKLOAD_READY;
+
+import dev.nebari.llm.gateway.EndpointSide;
+import dev.nebari.llm.gateway.ModelEndpoints;
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.LLMModelStatus;
+import dev.nebari.llm.model.ModelSource;
+import dev.nebari.llm.model.Phase;
+import dev.nebari.llm.model.ReplicasStatus;
+import dev.nebari.llm.platform.PackSettings;
+import dev.nebari.llm.serving.ServingFacts;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Folds what a reconcile pass observed into the model's status: one condition per concern, the aggregate
+ * {@code Ready}, and a phase for humans. Pure; a condition keeps its {@code lastTransitionTime} while its status
+ * does not change, so an unchanged model yields an unchanged status (and no write).
+ */
+final class StatusAggregator {
+
+    private final PackSettings settings;
+    private final Clock clock;
+
+    StatusAggregator(PackSettings settings, Clock clock) {
+        this.settings = settings;
+        this.clock = clock;
+    }
+
+    /** A condition before timestamps: status, reason and message. */
+    record Verdict(ConditionType type, boolean ok, String reason, String message) {
+        static Verdict ok(ConditionType type, String reason, String message) {
+            return new Verdict(type, true, reason, message);
+        }
+
+        static Verdict notOk(ConditionType type, String reason, String message) {
+            return new Verdict(type, false, reason, message);
+        }
+    }
+
+    LLMModelStatus aggregate(LLMModel model, Observations seen) {
+        var spec = model.getSpec();
+        var verdicts = List.of(
+                modelAvailable(model, seen),
+                workloadReady(model, seen),
+                schedulerReady(seen),
+                endpointReady(model, seen, EndpointSide.EXTERNAL),
+                endpointReady(model, seen, EndpointSide.INTERNAL),
+                accessControl(seen));
+        var ready = ready(verdicts, seen);
+        var all = new ArrayList<Verdict>();
+        all.add(ready);
+        all.addAll(verdicts);
+
+        var previous = model.getStatus();
+        var conditions = all.stream().map(v -> condition(v, model, previous)).toList();
+        var desired = spec.serving().replicas();
+        var readyReplicas = seen.workload() != null && seen.workload().getStatus() != null
+                && seen.workload().getStatus().getReadyReplicas() != null
+                ? seen.workload().getStatus().getReadyReplicas() : 0;
+        return new LLMModelStatus(
+                phase(verdicts, ready),
+                conditions,
+                model.getMetadata().getGeneration(),
+                ReplicasStatus.of(readyReplicas, desired),
+                ModelEndpoints.status(spec, settings),
+                previous != null ? previous.modelSize() : null,
+                previous != null ? previous.download() : null);
+    }
+
+    private Verdict modelAvailable(LLMModel model, Observations seen) {
+        var source = model.getSpec().model();
+        var pods = seen.modelPods();
+        if (source.source() == ModelSource.HUGGINGFACE && !source.preload()) {
+            return Verdict.ok(MODEL_AVAILABLE, "FetchedByServer", "preload is off: vLLM fetches the weights when it starts");
+        }
+        var container = source.source() == ModelSource.OCI ? ServingFacts.OCI_COPY_CONTAINER : ServingFacts.DOWNLOADER_CONTAINER;
+        var failure = PodProblems.initContainerFailed(pods, container, "DownloadFailed");
+        if (failure.isPresent()) {
+            return Verdict.notOk(MODEL_AVAILABLE, failure.get().reason(), failure.get().message());
+        }
+        if (PodProblems.initContainerSucceeded(pods, container) || PodProblems.anyContainerStarted(pods)) {
+            return Verdict.ok(MODEL_AVAILABLE, "Downloaded", "the weights of " + source.name() + " are in place");
+        }
+        var pull = PodProblems.imagePull(pods);
+        if (pull.isPresent()) {
+            return Verdict.notOk(MODEL_AVAILABLE, pull.get().reason(), pull.get().message());
+        }
+        if (PodProblems.initContainerRunning(pods, container)) {
+            return Verdict.notOk(MODEL_AVAILABLE, "Downloading", source.source() == ModelSource.OCI
+                    ? "copying the weights from " + source.image()
+                    : "downloading " + source.name() + progress(model));
+        }
+        var unschedulable = PodProblems.unschedulable(pods);
+        if (unschedulable.isPresent()) {
+            return Verdict.notOk(MODEL_AVAILABLE, "Pending", unschedulable.get().message());
+        }
+        if (model.getSpec().serving().replicas() == 0) {
+            return Verdict.notOk(MODEL_AVAILABLE, "ScaledToZero", "spec.serving.replicas is 0: no pod fetches the weights");
+        }
+        return Verdict.notOk(MODEL_AVAILABLE, "Pending", "waiting for a model pod to start the download");
+    }
+
+    private static String progress(LLMModel model) {
+        var download = model.getStatus() != null ? model.getStatus().download() : null;
+        if (download == null || download.bytesTotal() == 0) {
+            return "";
+        }
+        return " (" + (100 * download.bytesDone() / download.bytesTotal()) + "%, " + download.filesDone() + "/"
+                + download.filesTotal() + " files)";
+    }
+
+    private Verdict workloadReady(LLMModel model, Observations seen) {
+        var desired = model.getSpec().serving().replicas();
+        if (seen.workload() == null) {
+            return Verdict.notOk(WORKLOAD_READY, "Creating", "the vLLM Deployment does not exist yet");
+        }
+        if (desired == 0) {
+            return Verdict.notOk(WORKLOAD_READY, "ScaledToZero", "spec.serving.replicas is 0");
+        }
+        var ready = readyReplicas(seen.workload());
+        if (ready >= desired) {
+            return Verdict.ok(WORKLOAD_READY, "ReplicasReady", ready + "/" + desired + " vLLM replicas ready");
+        }
+        var problem = PodProblems.unschedulable(seen.modelPods())
+                .or(() -> PodProblems.imagePull(seen.modelPods()))
+                .or(() -> PodProblems.crashLoop(seen.modelPods(), ServingFacts.CONTAINER));
+        if (problem.isPresent()) {
+            return Verdict.notOk(WORKLOAD_READY, problem.get().reason(), problem.get().message());
+        }
+        return Verdict.notOk(WORKLOAD_READY, "Starting", ready + "/" + desired + " vLLM replicas ready");
+    }
+
+    private Verdict schedulerReady(Observations seen) {
+        if (seen.missingKinds().contains(ChildKind.INFERENCE_POOL)) {
+            return crdMissing(SCHEDULER_READY, ChildKind.INFERENCE_POOL);
+        }
+        if (seen.picker() == null) {
+            return Verdict.notOk(SCHEDULER_READY, "Creating", "the endpoint picker Deployment does not exist yet");
+        }
+        if (readyReplicas(seen.picker()) > 0) {
+            return Verdict.ok(SCHEDULER_READY, "PickerReady", "the InferencePool and its endpoint picker are ready");
+        }
+        var problem = PodProblems.unschedulable(seen.pickerPods())
+                .or(() -> PodProblems.imagePull(seen.pickerPods()));
+        return problem.map(p -> Verdict.notOk(SCHEDULER_READY, p.reason(), "endpoint picker: " + p.message()))
+                .orElse(Verdict.notOk(SCHEDULER_READY, "Starting", "the endpoint picker is starting"));
+    }
+
+    private Verdict endpointReady(LLMModel model, Observations seen, EndpointSide side) {
+        var type = side == EndpointSide.EXTERNAL ? EXTERNAL_ENDPOINT_READY : INTERNAL_ENDPOINT_READY;
+        if (!side.enabledIn(model.getSpec())) {
+            return Verdict.ok(type, "Disabled", "the " + sideName(side) + " endpoint is disabled in spec.endpoints");
+        }
+        if (seen.missingKinds().contains(ChildKind.AI_GATEWAY_ROUTE)) {
+            return crdMissing(type, ChildKind.AI_GATEWAY_ROUTE);
+        }
+        var withheld = seen.withheld().stream().filter(w -> w.kind().equals("AIGatewayRoute")
+                && w.name().endsWith(side == EndpointSide.EXTERNAL ? "-external" : "-internal")).findFirst();
+        if (withheld.isPresent()) {
+            return Verdict.notOk(type, side == EndpointSide.INTERNAL ? "OIDCNotConfigured" : "Withheld",
+                    withheld.get().reason());
+        }
+        var route = side == EndpointSide.EXTERNAL ? seen.externalRoute() : seen.internalRoute();
+        if (route == null) {
+            return Verdict.notOk(type, "Creating", "the " + sideName(side) + " AIGatewayRoute does not exist yet");
+        }
+        // AI Gateway keeps one condition: Accepted/True, or NotAccepted/False with the error (AIGW 1.1).
+        var accepted = conditions(route.getAdditionalProperties().get("status")).stream()
+                .filter(c -> "Accepted".equals(c.get("type")) || "NotAccepted".equals(c.get("type")))
+                .findFirst();
+        if (accepted.isEmpty()) {
+            return Verdict.notOk(type, "RoutePending", "waiting for the AI Gateway to accept AIGatewayRoute "
+                    + route.getMetadata().getName());
+        }
+        if ("True".equals(accepted.get().get("status")) && "Accepted".equals(accepted.get().get("type"))) {
+            return Verdict.ok(type, "RouteAccepted", ModelEndpoints.baseUrl(side, model.getSpec(), settings));
+        }
+        return Verdict.notOk(type, "RouteRejected", "the AI Gateway rejected AIGatewayRoute "
+                + route.getMetadata().getName() + ": " + accepted.get().getOrDefault("message", ""));
+    }
+
+    private Verdict accessControl(Observations seen) {
+        for (var kind : List.of(ChildKind.SECURITY_POLICY, ChildKind.REFERENCE_GRANT, ChildKind.BACKEND_TRAFFIC_POLICY)) {
+            if (seen.missingKinds().contains(kind)) {
+                return crdMissing(ACCESS_CONTROL_CONFIGURED, kind);
+            }
+        }
+        if (seen.policies().size() < seen.expectedPolicies()) {
+            return Verdict.notOk(ACCESS_CONTROL_CONFIGURED, "Creating", "the access policies do not exist yet");
+        }
+        for (var policy : seen.policies()) {
+            var name = policy.getKind() + " " + policy.getMetadata().getName();
+            var status = policy.getAdditionalProperties().get("status");
+            var ancestors = status instanceof Map<?, ?> map && map.get("ancestors") instanceof List<?> list ? list : List.of();
+            if (ancestors.isEmpty()) {
+                return Verdict.notOk(ACCESS_CONTROL_CONFIGURED, "PolicyPending", "waiting for Envoy Gateway to accept " + name);
+            }
+            for (var ancestor : ancestors) {
+                var rejected = conditions(ancestor).stream()
+                        .filter(c -> "Accepted".equals(c.get("type")) && !"True".equals(c.get("status")))
+                        .findFirst();
+                if (rejected.isPresent()) {
+                    return Verdict.notOk(ACCESS_CONTROL_CONFIGURED, "PolicyRejected", "Envoy Gateway rejected " + name
+                            + ": " + rejected.get().getOrDefault("message", ""));
+                }
+            }
+        }
+        return Verdict.ok(ACCESS_CONTROL_CONFIGURED, "PoliciesAccepted", "API-key, JWT and rate-limit policies are in force");
+    }
+
+    private static Verdict ready(List<Verdict> verdicts, Observations seen) {
+        if (seen.applyError() != null) {
+            return Verdict.notOk(READY, "ApplyFailed", seen.applyError());
+        }
+        return verdicts.stream().filter(v -> !v.ok()).findFirst()
+                .map(v -> Verdict.notOk(READY, v.type().type() + "NotReady", v.message()))
+                .orElse(Verdict.ok(READY, "Ready", "the model is served"));
+    }
+
+    private static Phase phase(List<Verdict> verdicts, Verdict ready) {
+        if (ready.ok()) {
+            return Phase.Ready;
+        }
+        var model = verdicts.get(0);
+        var workload = verdicts.get(1);
+        if (model.reason().equals("DownloadFailed") || workload.reason().equals("CrashLoopBackOff")
+                || workload.reason().equals("ImagePullBackOff") || model.reason().equals("ImagePullBackOff")) {
+            return Phase.Error;
+        }
+        if (model.reason().equals("Downloading")) {
+            return Phase.Downloading;
+        }
+        if (!model.ok() || workload.reason().equals("Unschedulable") || workload.reason().equals("Creating")) {
+            return Phase.Pending;
+        }
+        if (!workload.ok()) {
+            return Phase.Starting;
+        }
+        return Phase.Degraded;
+    }
+
+    private static Verdict crdMissing(ConditionType type, ChildKind kind) {
+        return Verdict.notOk(type, "CRDNotInstalled", "CRD " + kind.crd().orElseThrow()
+                + " is not installed; install it and the model recovers by itself");
+    }
+
+    private static int readyReplicas(Deployment deployment) {
+        var status = deployment.getStatus();
+        return status == null || status.getReadyReplicas() == null ? 0 : status.getReadyReplicas();
+    }
+
+    private static String sideName(EndpointSide side) {
+        return side == EndpointSide.EXTERNAL ? "external" : "internal";
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> conditions(@Nullable Object holder) {
+        if (holder instanceof Map<?, ?> map && map.get("conditions") instanceof List<?> list) {
+            return (List<Map<String, Object>>) list;
+        }
+        return List.of();
+    }
+
+    private Condition condition(Verdict verdict, LLMModel model, @Nullable LLMModelStatus previous) {
+        var status = verdict.ok() ? "True" : "False";
+        var since = Optional.ofNullable(previous).stream()
+                .flatMap(p -> p.conditions().stream())
+                .filter(c -> verdict.type().type().equals(c.getType()) && status.equals(c.getStatus()))
+                .map(Condition::getLastTransitionTime)
+                .findFirst()
+                .orElseGet(() -> DateTimeFormatter.ISO_INSTANT.format(Instant.now(clock).truncatedTo(java.time.temporal.ChronoUnit.SECONDS)));
+        return new ConditionBuilder()
+                .withType(verdict.type().type())
+                .withStatus(status)
+                .withReason(verdict.reason())
+                .withMessage(verdict.message())
+                .withObservedGeneration(model.getMetadata().getGeneration())
+                .withLastTransitionTime(since)
+                .build();
+    }
+
+    /** The condition of a type, from a status. */
+    static Optional<Condition> find(@Nullable LLMModelStatus status, ConditionType type) {
+        return status == null ? Optional.empty()
+                : status.conditions().stream().filter(c -> type.type().equals(c.getType())).findFirst();
+    }
+
+    static boolean isReady(@Nullable LLMModelStatus status) {
+        return find(status, READY).map(c -> "True".equals(c.getStatus())).orElse(false);
+    }
+}

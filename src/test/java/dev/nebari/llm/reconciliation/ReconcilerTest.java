@@ -1,0 +1,233 @@
+package dev.nebari.llm.reconciliation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nebari.llm.identity.OidcDiscovery;
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.platform.KubernetesRequestCounter;
+import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The reconciler against a real API server with the upstream CRDs: it creates every object of a model, costs no
+ * write in steady state, puts back what is deleted by hand, follows spec changes, degrades and recovers when a
+ * CRD is missing, and leaves nothing behind when the model is deleted.
+ */
+@KubernetesTest
+class ReconcilerTest {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static KubernetesClient client;
+    static KubernetesRequestCounter requests;
+    static SimpleMeterRegistry meters;
+    static ModelController controller;
+    static String namespace;
+
+    @BeforeAll
+    static void startReconciler(TestCluster cluster) {
+        requests = new KubernetesRequestCounter();
+        client = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
+                .build();
+        meters = new SimpleMeterRegistry();
+        var settings = ModelFixtures.settings();
+        var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()));
+        var aggregator = new StatusAggregator(settings, Clock.systemUTC());
+        var events = new ModelEvents(client, "test", Clock.systemUTC());
+        controller = new ModelController(client,
+                new ReconcilerSettings(4, Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30)),
+                view -> new ModelReconciler(client, view, settings, access, aggregator, events), meters);
+        controller.start();
+        namespace = cluster.newNamespace("reconcile");
+        cluster.ensureNamespace(ModelFixtures.settings().apiKeysNamespace());
+    }
+
+    @AfterAll
+    static void stopReconciler() {
+        controller.stop();
+        client.close();
+    }
+
+    static LLMModel model(String name, String extraSpec) {
+        return ModelFixtures.parse("""
+                apiVersion: llm.nebari.dev/v1alpha1
+                kind: LLMModel
+                metadata:
+                  name: %s
+                  namespace: %s
+                spec:
+                  model:
+                    name: Qwen/Qwen3-0.6B
+                    storage:
+                      size: 10Gi
+                  resources:
+                    gpu:
+                      count: 1
+                  access:
+                    groups: [llm-users]
+                %s
+                """.formatted(name, namespace, extraSpec.indent(2)));
+    }
+
+    static List<GenericKubernetesResource> children(String model, String apiVersion, String kind) {
+        return client.genericKubernetesResources(apiVersion, kind).inAnyNamespace()
+                .withLabel(ModelObjects.MODEL, model).list().getItems();
+    }
+
+    static long reconciles() {
+        return meters.find("nebari.reconcile").timers().stream().mapToLong(t -> t.count()).sum();
+    }
+
+    static void awaitQuiet() {
+        // quiet = the reconcile count stops moving for a moment
+        await().atMost(TIMEOUT).pollInterval(Duration.ofMillis(500)).until(new java.util.concurrent.Callable<>() {
+            long last = -1;
+
+            @Override
+            public Boolean call() {
+                var now = reconciles();
+                var quiet = now == last && controller.isRunning();
+                last = now;
+                return quiet;
+            }
+        });
+    }
+
+    @Test
+    void createsEveryObjectOfTheModelWithOwnerReferencesAndStatus() {
+        client.resource(model("alpha", "")).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(children("alpha", "apps/v1", "Deployment")).extracting(d -> d.getMetadata().getName())
+                    .containsExactlyInAnyOrder("alpha", "alpha-epp");
+            assertThat(children("alpha", "v1", "Service")).hasSize(2);
+            assertThat(children("alpha", "v1", "PersistentVolumeClaim")).hasSize(1);
+            assertThat(children("alpha", "inference.networking.k8s.io/v1", "InferencePool")).hasSize(1);
+            assertThat(children("alpha", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")).isNotEmpty();
+            assertThat(children("alpha", "gateway.envoyproxy.io/v1alpha1", "SecurityPolicy")).isNotEmpty();
+            assertThat(children("alpha", "gateway.networking.k8s.io/v1beta1", "ReferenceGrant")).hasSize(1);
+        });
+        var deployment = client.apps().deployments().inNamespace(namespace).withName("alpha").get();
+        assertThat(deployment.getMetadata().getOwnerReferences()).singleElement()
+                .satisfies(ref -> assertThat(ref.getKind()).isEqualTo("LLMModel"));
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            var status = client.resources(LLMModel.class).inNamespace(namespace).withName("alpha").get().getStatus();
+            assertThat(status).isNotNull();
+            assertThat(status.conditions()).extracting(c -> c.getType()).contains("Ready", "ModelAvailable",
+                    "WorkloadReady", "SchedulerReady", "ExternalEndpointReady", "InternalEndpointReady",
+                    "AccessControlConfigured");
+            assertThat(status.endpoints().model()).isEqualTo("Qwen/Qwen3-0.6B");
+            assertThat(status.replicas().summary()).isEqualTo("0/1");
+        });
+    }
+
+    @Test
+    void steadyStateCostsNoWrites() {
+        client.resource(model("steady", "")).create();
+        await().atMost(TIMEOUT).until(() -> !children("steady", "apps/v1", "Deployment").isEmpty());
+        awaitQuiet();
+
+        var writesBefore = requests.writes();
+        var reconcilesBefore = reconciles();
+        controller.resyncAll();
+        await().atMost(TIMEOUT).until(() -> reconciles() > reconcilesBefore);
+        awaitQuiet();
+
+        assertThat(requests.writes() - writesBefore).as("writes during a resync of unchanged models").isZero();
+    }
+
+    @Test
+    void anObjectDeletedByHandComesBack() {
+        client.resource(model("phoenix", "")).create();
+        await().atMost(TIMEOUT).until(() -> client.services().inNamespace(namespace).withName("phoenix").get() != null);
+        var uid = client.services().inNamespace(namespace).withName("phoenix").get().getMetadata().getUid();
+
+        client.services().inNamespace(namespace).withName("phoenix").delete();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            var service = client.services().inNamespace(namespace).withName("phoenix").get();
+            assertThat(service).isNotNull();
+            assertThat(service.getMetadata().getUid()).isNotEqualTo(uid);
+        });
+    }
+
+    @Test
+    void addingAndRemovingLimitsCreatesAndDeletesTheRateLimitPolicy() {
+        client.resource(model("limited", "")).create();
+        await().atMost(TIMEOUT).until(() -> !children("limited", "apps/v1", "Deployment").isEmpty());
+        assertThat(children("limited", "gateway.envoyproxy.io/v1alpha1", "BackendTrafficPolicy")).isEmpty();
+
+        client.resources(LLMModel.class).inNamespace(namespace).withName("limited")
+                .edit(m -> model("limited", "limits:\n  requestsPerMinute: 10\n"));
+        await().atMost(TIMEOUT).until(() -> children("limited", "gateway.envoyproxy.io/v1alpha1", "BackendTrafficPolicy").size() == 1);
+
+        client.resources(LLMModel.class).inNamespace(namespace).withName("limited").edit(m -> model("limited", ""));
+        await().atMost(TIMEOUT).until(() -> children("limited", "gateway.envoyproxy.io/v1alpha1", "BackendTrafficPolicy").isEmpty());
+    }
+
+    @Test
+    void deletingTheModelLeavesNothingWithItsLabelInAnyNamespace() {
+        client.resource(model("ephemeral", "")).create();
+        await().atMost(TIMEOUT).until(() -> children("ephemeral", "gateway.networking.k8s.io/v1beta1", "ReferenceGrant").size() == 1);
+
+        client.resources(LLMModel.class).inNamespace(namespace).withName("ephemeral").delete();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.resources(LLMModel.class).inNamespace(namespace).withName("ephemeral").get()).isNull();
+            for (var kind : ChildKind.values()) {
+                // Without kube-controller-manager the PVC keeps its kubernetes.io/pvc-protection finalizer: it is
+                // being deleted, and the simulated-cluster test shows it goes away for good.
+                assertThat(children("ephemeral", kind.apiVersion(), kind.kind()))
+                        .as(kind.kind()).allSatisfy(o -> assertThat(o.getMetadata().getDeletionTimestamp()).isNotNull());
+            }
+        });
+    }
+
+    @Test
+    void aMissingCrdDegradesTheModelNamingItAndItRecoversWhenInstalled(TestCluster cluster) {
+        var crdName = ChildKind.BACKEND_TRAFFIC_POLICY.crd().orElseThrow();
+        var crd = client.apiextensions().v1().customResourceDefinitions().withName(crdName).get();
+        client.apiextensions().v1().customResourceDefinitions().withName(crdName).delete();
+        await().atMost(TIMEOUT).until(() -> client.apiextensions().v1().customResourceDefinitions().withName(crdName).get() == null);
+        try {
+            client.resource(model("no-crd", "limits:\n  requestsPerMinute: 10\n")).create();
+
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition("no-crd", "AccessControlConfigured"))
+                    .containsEntry("status", "False").containsEntry("reason", "CRDNotInstalled")
+                    .satisfies(c -> assertThat(c.get("message")).contains(crdName)));
+            assertThat(children("no-crd", "apps/v1", "Deployment")).as("the rest keeps working").hasSize(2);
+        } finally {
+            crd.getMetadata().setResourceVersion(null);
+            crd.getMetadata().setUid(null);
+            crd.getMetadata().setCreationTimestamp(null);
+            crd.getMetadata().setManagedFields(null);
+            crd.setStatus(null);
+            new dev.nebari.llm.platform.embedded.CrdInstaller(client).install(crd);
+        }
+        await().atMost(TIMEOUT).until(() -> children("no-crd", "gateway.envoyproxy.io/v1alpha1", "BackendTrafficPolicy").size() == 1);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition("no-crd", "AccessControlConfigured"))
+                .doesNotContainEntry("reason", "CRDNotInstalled"));
+    }
+
+    static Map<String, String> condition(String model, String type) {
+        var status = client.resources(LLMModel.class).inNamespace(namespace).withName(model).get().getStatus();
+        assertThat(status).as("status of %s", model).isNotNull();
+        var condition = status.conditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
+        return Map.of("status", condition.getStatus(), "reason", condition.getReason(), "message", condition.getMessage());
+    }
+}
