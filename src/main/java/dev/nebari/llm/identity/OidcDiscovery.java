@@ -9,7 +9,11 @@ import java.net.http.HttpResponse;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -17,8 +21,11 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Reads an OIDC issuer's discovery document ({@code /.well-known/openid-configuration}) for its JWKS URI. The
- * predecessor hard-coded Keycloak's JWKS path; any provider publishes the real one here. Results are cached;
- * a failed lookup is retried after a short pause rather than on every reconcile.
+ * predecessor hard-coded Keycloak's JWKS path; any provider publishes the real one here.
+ *
+ * <p>Lookups never block the caller (the reconciler's workers must not wait on a slow or unreachable issuer):
+ * {@link #current} answers from the cache and, when the entry is missing or stale, fetches in the background;
+ * listeners hear when an answer changes. Successes are kept for an hour, failures retried after 30 seconds.
  */
 public final class OidcDiscovery {
 
@@ -36,21 +43,45 @@ public final class OidcDiscovery {
     private final HttpClient http;
     private final Clock clock;
     private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final Set<String> fetching = ConcurrentHashMap.newKeySet();
+    private final List<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
 
     public OidcDiscovery(HttpClient http, Clock clock) {
         this.http = http;
         this.clock = clock;
     }
 
-    public Optional<DiscoveredIssuer> discover(String issuer) {
-        var now = Instant.now(clock);
+    /** Called with the issuer whenever what {@link #current} answers for it changes. */
+    public void onChange(Consumer<String> listener) {
+        listeners.add(listener);
+    }
+
+    /** The cached answer (empty until the first fetch completed); refreshes in the background when stale. */
+    public Optional<DiscoveredIssuer> current(String issuer) {
         var cached = cache.get(issuer);
-        if (cached != null && now.isBefore(cached.until())) {
-            return cached.result();
+        if ((cached == null || !Instant.now(clock).isBefore(cached.until())) && fetching.add(issuer)) {
+            Thread.ofVirtual().name("oidc-discovery").start(() -> refresh(issuer));
         }
-        var result = fetch(issuer);
-        cache.put(issuer, new Cached(result, now.plus(result.isPresent() ? SUCCESS_TTL : FAILURE_TTL)));
-        return result;
+        return cached == null ? Optional.empty() : cached.result();
+    }
+
+    /** Fetches now, blocking; for callers that may wait (start-up checks, tests). */
+    public Optional<DiscoveredIssuer> discover(String issuer) {
+        refresh(issuer);
+        return cache.get(issuer).result();
+    }
+
+    private void refresh(String issuer) {
+        try {
+            var result = fetch(issuer);
+            var previous = cache.put(issuer, new Cached(result,
+                    Instant.now(clock).plus(result.isPresent() ? SUCCESS_TTL : FAILURE_TTL)));
+            if (previous == null || !previous.result().equals(result)) {
+                listeners.forEach(listener -> listener.accept(issuer));
+            }
+        } finally {
+            fetching.remove(issuer);
+        }
     }
 
     private Optional<DiscoveredIssuer> fetch(String issuer) {

@@ -20,11 +20,26 @@ public final class KubernetesRequestCounter implements Interceptor, MeterBinder 
     public static final String NAME = "nebari-request-counter";
     private static final Set<String> WRITES = Set.of("POST", "PUT", "PATCH", "DELETE");
 
+    private static final int RECENT = 50;
+
     private final Map<String, AtomicLong> byMethod = new ConcurrentHashMap<>();
+    private final java.util.Deque<String> recentWrites = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
         byMethod.computeIfAbsent(request.method(), m -> new AtomicLong()).incrementAndGet();
+        if (WRITES.contains(request.method())) {
+            // method and path only: never the body, which may hold key material
+            recentWrites.addLast(request.method() + " " + request.uri().getPath());
+            while (recentWrites.size() > RECENT) {
+                recentWrites.pollFirst();
+            }
+        }
+    }
+
+    /** The last writes (method and path), to explain an unexpected write in a test or a log. */
+    public java.util.List<String> recentWrites() {
+        return java.util.List.copyOf(recentWrites);
     }
 
     public long count(String method) {

@@ -55,6 +55,11 @@ public final class ModelController implements AutoCloseable {
         }
     }
 
+    /** True when no model is being reconciled and none is due (delayed re-checks may still be scheduled). */
+    synchronized boolean isIdle() {
+        return running != null && running.queue().idle();
+    }
+
     public synchronized boolean isRunning() {
         return running != null;
     }

@@ -24,6 +24,10 @@ final class ModelEvents {
 
     enum Type { Normal, Warning }
 
+    /** RFC 3339 with exactly six fractional digits: the API server's MicroTime refuses other precisions. */
+    private static final DateTimeFormatter MICRO_TIME =
+            DateTimeFormatter.ofPattern("yyyy-MM-dd'T'HH:mm:ss.SSSSSSX").withZone(java.time.ZoneOffset.UTC);
+
     private final KubernetesClient client;
     private final String instance;
     private final Clock clock;
@@ -54,7 +58,7 @@ final class ModelEvents {
                 .withMessage(message.length() > 1000 ? message.substring(0, 1000) : message)
                 .withFirstTimestamp(timestamp)
                 .withLastTimestamp(timestamp)
-                .withEventTime(new MicroTime(DateTimeFormatter.ISO_INSTANT.format(now)))
+                .withEventTime(new MicroTime(MICRO_TIME.format(now)))
                 .withCount(1)
                 .withAction("Reconcile")
                 .withSource(new EventSourceBuilder().withComponent(COMPONENT).build())

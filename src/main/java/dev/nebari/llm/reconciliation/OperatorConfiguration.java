@@ -31,7 +31,9 @@ class OperatorConfiguration {
         var access = new AccessInputsSource(pack, discovery);
         var events = new ModelEvents(client, leader.identity(), Clock.systemUTC());
         var aggregator = new StatusAggregator(pack, Clock.systemUTC());
-        return new ModelController(client, settings,
+        var controller = new ModelController(client, settings,
                 view -> new ModelReconciler(client, view, pack, access, aggregator, events), meters);
+        access.onProviderChange(controller::resyncAll);
+        return controller;
     }
 }

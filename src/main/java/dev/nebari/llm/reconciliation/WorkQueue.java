@@ -148,6 +148,17 @@ final class WorkQueue<K extends Comparable<K>> {
         }
     }
 
+    /** Nothing is being processed and nothing is due now (entries scheduled for later do not count). */
+    boolean idle() {
+        lock.lock();
+        try {
+            var head = waiting.peek();
+            return processing.isEmpty() && (head == null || head.dueMillis() > clock.millis());
+        } finally {
+            lock.unlock();
+        }
+    }
+
     int depth() {
         lock.lock();
         try {

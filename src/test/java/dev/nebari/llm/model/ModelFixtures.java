@@ -67,6 +67,11 @@ public final class ModelFixtures {
     }
 
     public static PackSettings settings(RoutingMode mode) {
+        return settings(mode, "https://id.example.com/realms/nebari", "nebari-llm-downloader:0.1.0");
+    }
+
+    /** Settings with the given OIDC issuer and downloader image (tests use a fake issuer and a failing image). */
+    public static PackSettings settings(RoutingMode mode, String issuer, String downloaderImage) {
         return new PackSettings(
                 new PackSettings.Platform("example.com",
                         new PackSettings.Routing(mode),
@@ -76,13 +81,13 @@ public final class ModelFixtures {
                                 false),
                         new PackSettings.Tls("", ""),
                         "monitoring"),
-                new PackSettings.Auth(new PackSettings.Oidc("https://id.example.com/realms/nebari", "groups", "", ""), List.of("admin")),
+                new PackSettings.Auth(new PackSettings.Oidc(issuer, "groups", "", ""), List.of("admin")),
                 new PackSettings.Defaults(
                         new PackSettings.Serving("llm-d-cuda:v0.6.0"),
                         new PackSettings.Storage("", "ReadWriteOnce"),
                         new PackSettings.Monitoring(true),
                         new PackSettings.Epp("llm-d-inference-scheduler:v0.6.0"),
-                        new PackSettings.Downloader("nebari-llm-downloader:0.1.0")),
+                        new PackSettings.Downloader(downloaderImage)),
                 "llm-api-keys",
                 List.of(),
                 new PackSettings.KeyManager(true),

@@ -47,6 +47,10 @@ public final class EmbeddedControlPlane implements AutoCloseable {
     /** Nodes KWOK manages carry this annotation. */
     public static final String KWOK_NODE_ANNOTATION = "kwok.x-k8s.io/node";
     public static final String FAKE_GPU_NODE = "kwok-gpu-node";
+    /** Pod stages that make init containers run for a moment (see the file); node stages are KWOK's defaults. */
+    static final String KWOK_STAGES = "/kwok/model-pod-stages.yaml";
+    /** An init container with this argument (a model of this name) fails like a rejected download (see the file). */
+    public static final String GATED_MODEL = "simulated/gated-model";
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedControlPlane.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
@@ -157,6 +161,7 @@ public final class EmbeddedControlPlane implements AutoCloseable {
         processes.add(ManagedProcess.start("kwok", List.of(
                 binaries.kwok().toString(),
                 "--kubeconfig=" + kubeconfig,
+                "--config=" + extractResource(KWOK_STAGES, "kwok-stages.yaml"),
                 "--manage-all-nodes=false",
                 "--manage-nodes-with-annotation-selector=" + KWOK_NODE_ANNOTATION + "=fake",
                 "--manage-nodes-with-label-selector=",
@@ -170,6 +175,19 @@ public final class EmbeddedControlPlane implements AutoCloseable {
             client.nodes().resource(fakeGpuNode(gpus)).serverSideApply();
         }
         controllersRunning = true;
+    }
+
+    private Path extractResource(String resource, String fileName) {
+        try (var in = EmbeddedControlPlane.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is not on the classpath");
+            }
+            var target = workDir.resolve(fileName);
+            Files.copy(in, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     public boolean controllersRunning() {
