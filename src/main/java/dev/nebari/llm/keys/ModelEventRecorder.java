@@ -81,6 +81,9 @@ final class ModelEventRecorder implements AutoCloseable {
                     .create();
         } catch (KubernetesClientException e) {
             log.warn("could not write the {} Event for model {}: HTTP {}", record.eventReason(), model, e.getCode());
+        } catch (RuntimeException e) {
+            // E.g. the client closed during shutdown; the audit line was written already.
+            log.warn("could not write the {} Event for model {}: {}", record.eventReason(), model, e.getClass().getSimpleName());
         }
     }
 
@@ -116,6 +119,6 @@ final class ModelEventRecorder implements AutoCloseable {
     @Override
     public void close() {
         flush(Duration.ofSeconds(5));
-        worker.shutdown();
+        worker.shutdownNow();
     }
 }

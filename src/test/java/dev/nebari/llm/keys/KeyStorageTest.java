@@ -36,7 +36,7 @@ class KeyStorageTest {
 
     @BeforeEach
     void newStore(TestCluster cluster) {
-        store = new KeyStoreFixture(cluster);
+        store = new KeyStoreFixture(cluster, KeyStoreFixture.DEFAULT_RULES, true);
     }
 
     @AfterEach

@@ -36,6 +36,11 @@ final class KeyStoreFixture implements AutoCloseable {
     final ApiKeys keys;
 
     KeyStoreFixture(TestCluster cluster, PackSettings.Keys rules) {
+        this(cluster, rules, false);
+    }
+
+    /** {@code kubernetesEvents}: also write audit Events (off by default: load tests would queue thousands). */
+    KeyStoreFixture(TestCluster cluster, PackSettings.Keys rules, boolean kubernetesEvents) {
         this.client = cluster.client();
         this.namespace = cluster.newNamespace("keys");
         this.cache = new KeyShardCache(client, namespace,
@@ -44,7 +49,7 @@ final class KeyStoreFixture implements AutoCloseable {
         cache.awaitSynced(Duration.ofSeconds(30));
         this.writer = new KeyShardWriter(client, cache,
                 new ClientIdAllocator(client, namespace, clock, new SecureRandom(), KeysConfiguration.CLIENT_ID_BLOCK));
-        this.recorder = new ModelEventRecorder(client, clock, "test");
+        this.recorder = kubernetesEvents ? new ModelEventRecorder(client, clock, "test") : ModelEventRecorder.disabled();
         this.audit = new KeyAuditTrail(KeysConfiguration.AUDIT_RECORDS_KEPT, recorder);
         this.keys = new ApiKeys(cache, writer, audit, rules, clock, new SecureRandom(), events::add);
     }
