@@ -43,32 +43,48 @@ public final class KeyShard {
     private final Secret secret;
     private final ModelRef model;
     private final int index;
-    private final Map<ClientId, ApiKey> keys;
     private final Set<String> dataKeys;
     private final int annotationBytes;
+    /** Parsed on first use: the watch delivers every version, most of which nobody lists. */
+    private volatile @Nullable Map<ClientId, ApiKey> keys;
 
     private KeyShard(Secret secret) {
         this.secret = secret;
         var meta = secret.getMetadata();
-        var annotations = meta.getAnnotations() == null ? Map.<String, String>of() : meta.getAnnotations();
+        var annotations = annotations(secret);
         var labels = meta.getLabels() == null ? Map.<String, String>of() : meta.getLabels();
         this.model = KeySecretLayout.parseModel(annotations.getOrDefault(KeySecretLayout.MODEL_ANNOTATION, ""));
         this.index = Integer.parseInt(labels.getOrDefault(KeySecretLayout.SHARD_LABEL, "0"));
         this.dataKeys = secret.getData() == null ? Set.of() : Set.copyOf(secret.getData().keySet());
-        var parsed = new TreeMap<ClientId, ApiKey>();
         var bytes = 0;
         for (var annotation : annotations.entrySet()) {
             bytes += annotation.getKey().length() + annotation.getValue().getBytes(StandardCharsets.UTF_8).length;
-            if (annotation.getKey().startsWith(KeySecretLayout.KEY_ANNOTATION_PREFIX)) {
-                var id = annotation.getKey().substring(KeySecretLayout.KEY_ANNOTATION_PREFIX.length());
-                if (ClientId.isValid(id)) {
-                    var clientId = new ClientId(id);
-                    parsed.put(clientId, new ApiKey(clientId, MetadataCodec.decode(annotation.getValue(), model)));
+        }
+        this.annotationBytes = bytes;
+    }
+
+    private static Map<String, String> annotations(Secret secret) {
+        var annotations = secret.getMetadata().getAnnotations();
+        return annotations == null ? Map.of() : annotations;
+    }
+
+    private Map<ClientId, ApiKey> parsedKeys() {
+        var parsed = keys;
+        if (parsed == null) {
+            var byId = new TreeMap<ClientId, ApiKey>();
+            for (var annotation : annotations(secret).entrySet()) {
+                if (annotation.getKey().startsWith(KeySecretLayout.KEY_ANNOTATION_PREFIX)) {
+                    var id = annotation.getKey().substring(KeySecretLayout.KEY_ANNOTATION_PREFIX.length());
+                    if (ClientId.isValid(id)) {
+                        var clientId = new ClientId(id);
+                        byId.put(clientId, new ApiKey(clientId, MetadataCodec.decode(annotation.getValue(), model)));
+                    }
                 }
             }
+            parsed = java.util.Collections.unmodifiableMap(byId);
+            keys = parsed;
         }
-        this.keys = java.util.Collections.unmodifiableMap(parsed);
-        this.annotationBytes = bytes;
+        return parsed;
     }
 
     public static KeyShard of(Secret secret) {
@@ -110,15 +126,15 @@ public final class KeyShard {
     }
 
     public Collection<ApiKey> keys() {
-        return keys.values();
+        return parsedKeys().values();
     }
 
     public Optional<ApiKey> key(ClientId clientId) {
-        return Optional.ofNullable(keys.get(clientId));
+        return Optional.ofNullable(parsedKeys().get(clientId));
     }
 
     public boolean holds(ClientId clientId) {
-        return keys.containsKey(clientId) || dataKeys.contains(clientId.value());
+        return dataKeys.contains(clientId.value()) || parsedKeys().containsKey(clientId);
     }
 
     /** The client ids the gateway sees: the Secret's data keys. */
@@ -127,7 +143,8 @@ public final class KeyShard {
     }
 
     public int size() {
-        return Math.max(keys.size(), dataKeys.size());
+        // Data entries and metadata annotations pair up in every version this code writes.
+        return dataKeys.size();
     }
 
     public int annotationBytes() {
@@ -166,7 +183,7 @@ public final class KeyShard {
 
     /** Client ids whose data entry and metadata annotation do not pair up; empty for every shard this code writes. */
     public Set<String> unpairedIds() {
-        var annotated = keys.keySet().stream().map(ClientId::value).collect(Collectors.toSet());
+        var annotated = parsedKeys().keySet().stream().map(ClientId::value).collect(Collectors.toSet());
         var unpaired = new java.util.TreeSet<String>();
         dataKeys.stream().filter(id -> !annotated.contains(id)).forEach(unpaired::add);
         annotated.stream().filter(id -> !dataKeys.contains(id)).forEach(unpaired::add);

@@ -183,6 +183,7 @@ public final class KeyShardWriter implements AutoCloseable {
         }
 
         private void commit(List<Pending> batch) {
+            var began = System.nanoTime();
             var shards = new TreeMap<Integer, KeyShard>();
             cache.shards(model).forEach(s -> shards.put(s.index(), s));
             var plans = new TreeMap<Integer, ShardPlan>();
@@ -198,6 +199,7 @@ public final class KeyShardWriter implements AutoCloseable {
             if (plans.isEmpty()) {
                 return;
             }
+            var planned = System.nanoTime();
             var writes = plans.values().stream()
                     .map(plan -> CompletableFuture.supplyAsync(() -> write(plan), executor))
                     .toList();
@@ -213,6 +215,11 @@ public final class KeyShardWriter implements AutoCloseable {
                         plan.pendings.forEach(p -> p.result.completeExceptionally(failure));
                     }
                 }
+            }
+            if (log.isDebugEnabled()) {
+                log.debug("commit for {}: {} changes on {} shards, planned in {} ms, written in {} ms ({})", model,
+                        batch.size(), plans.size(), (planned - began) / 1_000_000, (System.nanoTime() - planned) / 1_000_000,
+                        writes.stream().map(CompletableFuture::join).toList());
             }
         }
 
