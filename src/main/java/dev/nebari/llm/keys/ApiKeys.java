@@ -1,0 +1,205 @@
+package dev.nebari.llm.keys;
+
+import dev.nebari.llm.keys.events.KeyIssued;
+import dev.nebari.llm.keys.events.KeyRevoked;
+import dev.nebari.llm.keys.events.RevocationReason;
+import dev.nebari.llm.keys.storage.KeyShardCache;
+import dev.nebari.llm.keys.storage.KeyShardWriter;
+import dev.nebari.llm.model.AccessSpec;
+import dev.nebari.llm.platform.PackSettings;
+import java.security.SecureRandom;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.springframework.context.ApplicationEventPublisher;
+
+/**
+ * The key operations of section 5: mint, list, revoke (one, or in bulk with a dry run), expiry and automatic
+ * revocation when access shrinks. Every change is audited and published as an event; no key value ever leaves
+ * this class except inside the {@link IssuedKey} a mint returns.
+ */
+public class ApiKeys {
+
+    private static final Duration STORE_TIMEOUT = Duration.ofSeconds(30);
+    private static final Comparator<ApiKey> NEWEST_FIRST =
+            Comparator.comparing((ApiKey k) -> k.metadata().created()).reversed().thenComparing(ApiKey::clientId);
+
+    private final KeyShardCache shards;
+    private final KeyShardWriter writer;
+    private final KeyAuditTrail audit;
+    private final PackSettings.Keys rules;
+    private final Clock clock;
+    private final SecureRandom random;
+    private final ApplicationEventPublisher events;
+
+    public ApiKeys(KeyShardCache shards, KeyShardWriter writer, KeyAuditTrail audit, PackSettings.Keys rules,
+            Clock clock, SecureRandom random, ApplicationEventPublisher events) {
+        this.shards = shards;
+        this.writer = writer;
+        this.audit = audit;
+        this.rules = rules;
+        this.clock = clock;
+        this.random = random;
+        this.events = events;
+    }
+
+    /**
+     * Mints a key for the request's user and model if their groups grant access, the lifetime is allowed and the
+     * user is below {@code keys.maxPerUserPerModel}; the key value and its metadata are stored in one write.
+     */
+    public IssuedKey mint(MintRequest request) {
+        var grant = ModelAccess.grant(request.groups(), request.access())
+                .orElseThrow(() -> new KeyException.ModelAccessDenied(request.model()));
+        var lifetime = KeyLifetime.resolve(request.lifetime(), rules);
+        var secret = ApiKeySecret.generate(random);
+        var created = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        var metadata = new KeyMetadata(request.owner(), request.model(), request.description(), created,
+                lifetime.expiresAt(created), grant.viaPublic(), grant.groups(), secret.displayHint());
+        var key = await(writer.insert(secret, metadata, rules.maxPerUserPerModel()));
+        audit.record(AuditRecord.issued(created, key, Actor.user(request.owner())));
+        events.publishEvent(new KeyIssued(key.clientId().value(), key.model().namespace(), key.model().name(),
+                key.owner().subject(), key.owner().username(), created, metadata.expires()));
+        return new IssuedKey(key, secret);
+    }
+
+    /** Stored keys matching the query, newest first. */
+    public List<ApiKey> list(KeyQuery query) {
+        var matches = query.asPredicate();
+        var source = query.model().map(shards::shards).orElseGet(shards::all);
+        return source.stream()
+                .flatMap(shard -> shard.keys().stream())
+                .filter(matches)
+                .sorted(NEWEST_FIRST)
+                .toList();
+    }
+
+    public Optional<ApiKey> find(ClientId clientId) {
+        return shards.all().stream().map(shard -> shard.key(clientId)).flatMap(Optional::stream).findFirst();
+    }
+
+    /** Revokes one key: its owner may, an admin may revoke any. */
+    public ApiKey revoke(ClientId clientId, Actor actor) {
+        var key = find(clientId).orElseThrow(() -> new KeyException.KeyNotFound(clientId));
+        if (!actor.mayManageKeysOf(key.owner().subject())) {
+            throw new KeyException.NotKeyOwner(clientId);
+        }
+        var reason = actor.role() == Actor.Role.USER || actor.subject().equals(key.owner().subject())
+                ? RevocationReason.USER : RevocationReason.ADMIN;
+        return removeAll(List.of(key), actor, reason, k -> true).stream().findFirst()
+                .orElseThrow(() -> new KeyException.KeyNotFound(clientId));
+    }
+
+    /** Admin: revokes every key of a user (or, with {@code dryRun}, only says which keys that would be). */
+    public List<ApiKey> revokeAllOwnedBy(String ownerSubject, Actor actor, boolean dryRun) {
+        return revokeInBulk(KeyQuery.ownedBy(ownerSubject), actor, dryRun, "revoke all keys of a user");
+    }
+
+    /** Admin: revokes every key of a model (or, with {@code dryRun}, only says which keys that would be). */
+    public List<ApiKey> revokeAllForModel(ModelRef model, Actor actor, boolean dryRun) {
+        return revokeInBulk(KeyQuery.forModel(model), actor, dryRun, "revoke all keys of a model");
+    }
+
+    private List<ApiKey> revokeInBulk(KeyQuery query, Actor actor, boolean dryRun, String operation) {
+        if (actor.role() == Actor.Role.USER) {
+            throw new KeyException.AdminOnly(operation);
+        }
+        var matching = list(query);
+        return dryRun ? matching : removeAll(matching, actor, RevocationReason.ADMIN, k -> true);
+    }
+
+    /** Removes every key whose lifetime has ended; the leader runs this every {@code keys.sweepInterval}. */
+    public List<ApiKey> sweepExpired() {
+        var now = clock.instant();
+        var expired = shards.all().stream().flatMap(s -> s.keys().stream())
+                .filter(k -> k.metadata().isExpiredAt(now)).toList();
+        return removeAll(expired, Actor.SYSTEM, RevocationReason.EXPIRED,
+                k -> k.metadata().isExpiredAt(clock.instant()));
+    }
+
+    /**
+     * A model's access changed: revokes the keys whose granting groups (recorded at mint time) no longer qualify.
+     * A key stays if the model is now public or still lists one of the groups that granted it.
+     */
+    public List<ApiKey> revokeOnAccessChange(ModelRef model, AccessSpec before, AccessSpec after) {
+        if (before.equals(after)) {
+            return List.of();
+        }
+        Predicate<ApiKey> lostAccess = k -> !ModelAccess.stillGranted(k.metadata(), after);
+        var affected = list(KeyQuery.forModel(model)).stream().filter(lostAccess).toList();
+        return removeAll(affected, Actor.SYSTEM, RevocationReason.ACCESS_CHANGED, lostAccess);
+    }
+
+    /**
+     * A user logged in with their current groups: revokes their keys for models those groups no longer reach. The
+     * model's current access decides when known; otherwise the groups recorded at mint time do.
+     */
+    public List<ApiKey> revokeOnGroupsChange(KeyOwner owner, Set<String> currentGroups, ModelAccessLookup models) {
+        Predicate<ApiKey> lostAccess = k -> models.currentAccess(k.model())
+                .map(access -> ModelAccess.grant(currentGroups, access).isEmpty())
+                .orElseGet(() -> !k.metadata().grantedByPublic()
+                        && k.metadata().grantingGroups().stream().noneMatch(currentGroups::contains));
+        var affected = list(KeyQuery.ownedBy(owner.subject())).stream().filter(lostAccess).toList();
+        return removeAll(affected, Actor.SYSTEM, RevocationReason.GROUPS_CHANGED, lostAccess);
+    }
+
+    /** Recent audit records, newest first (admin API). */
+    public List<AuditRecord> recentAudit(int limit) {
+        return audit.recent(limit);
+    }
+
+    /**
+     * Removes keys through the writer (which batches them per model), then audits and announces each key actually
+     * removed. {@code stillApplies} is re-checked against the stored key at write time, so a key changed meanwhile
+     * is not removed on stale grounds.
+     */
+    private List<ApiKey> removeAll(List<ApiKey> keys, Actor actor, RevocationReason reason, Predicate<ApiKey> stillApplies) {
+        var pending = keys.stream()
+                .map(k -> writer.remove(k.model(), k.clientId(), stillApplies))
+                .toList();
+        var removed = new ArrayList<ApiKey>();
+        KeyException failure = null;
+        for (var future : pending) {
+            try {
+                await(future).ifPresent(removed::add);
+            } catch (KeyException e) {
+                failure = failure == null ? e : failure;
+            }
+        }
+        var now = clock.instant();
+        for (var key : removed) {
+            audit.record(AuditRecord.revoked(now, key, actor, reason));
+            events.publishEvent(new KeyRevoked(key.clientId().value(), key.model().namespace(), key.model().name(),
+                    key.owner().subject(), reason, actor.username()));
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return List.copyOf(removed);
+    }
+
+    private static <T> T await(CompletableFuture<T> future) {
+        try {
+            return future.get(STORE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof KeyException keyException) {
+                throw keyException;
+            }
+            throw new KeyException.StoreUnavailable("the key store failed", e.getCause());
+        } catch (TimeoutException e) {
+            throw new KeyException.StoreUnavailable("the key store did not answer within " + STORE_TIMEOUT.toSeconds() + " s", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new KeyException.StoreUnavailable("interrupted while waiting for the key store", e);
+        }
+    }
+}

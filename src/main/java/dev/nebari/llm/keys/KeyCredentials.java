@@ -1,0 +1,46 @@
+package dev.nebari.llm.keys;
+
+import dev.nebari.llm.keys.storage.KeyShard;
+import dev.nebari.llm.keys.storage.KeyShardCache;
+import java.util.List;
+
+/**
+ * What the gateway renderer needs from the keys module: which credential Secrets to reference and which client
+ * ids a model's allow-list holds. Reads the watched shards; available in the operator (read-only) and the portal.
+ */
+public final class KeyCredentials {
+
+    private final KeyShardCache shards;
+
+    public KeyCredentials(KeyShardCache shards) {
+        this.shards = shards;
+    }
+
+    /** The namespace of the credential Secrets (credentialRefs point there; the ReferenceGrant lives there). */
+    public String namespace() {
+        return shards.namespace();
+    }
+
+    /** The model's credential Secrets ({@code subdomain} routing mode references only these). */
+    public List<String> credentialSecretNames(ModelRef model) {
+        return shards.shards(model).stream().map(KeyShard::name).toList();
+    }
+
+    /**
+     * The model's client ids as the gateway sees them (the data keys of its Secrets), sorted: the model's
+     * authorization allow-list.
+     */
+    public List<ClientId> clientIds(ModelRef model) {
+        return shards.shards(model).stream()
+                .flatMap(shard -> shard.credentialIds().stream())
+                .filter(ClientId::isValid)
+                .map(ClientId::new)
+                .sorted()
+                .toList();
+    }
+
+    /** Every credential Secret, sorted ({@code shared} routing mode references all of them). */
+    public List<String> allCredentialSecretNames() {
+        return shards.all().stream().map(KeyShard::name).toList();
+    }
+}

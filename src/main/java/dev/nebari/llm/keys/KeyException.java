@@ -1,0 +1,77 @@
+package dev.nebari.llm.keys;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Why a key operation was refused or failed. Messages are meant for the user who asked and never contain key
+ * material (a key value never reaches a code path that builds an exception).
+ */
+public abstract sealed class KeyException extends RuntimeException
+        permits KeyException.ModelAccessDenied, KeyException.KeyLimitReached, KeyException.InvalidLifetime,
+        KeyException.InvalidRequest, KeyException.KeyNotFound, KeyException.AdminOnly, KeyException.NotKeyOwner,
+        KeyException.StoreUnavailable {
+
+    KeyException(String message) {
+        super(message, null, false, false);
+    }
+
+    KeyException(String message, @Nullable Throwable cause) {
+        super(message, cause, false, false);
+    }
+
+    /** The user may not use the model (not public, and none of their groups is listed in its access). */
+    public static final class ModelAccessDenied extends KeyException {
+        public ModelAccessDenied(ModelRef model) {
+            super("you may not use model " + model + ": it is not public and none of your groups is allowed");
+        }
+    }
+
+    /** The user already holds {@code keys.maxPerUserPerModel} keys for the model. */
+    public static final class KeyLimitReached extends KeyException {
+        public KeyLimitReached(ModelRef model, int limit) {
+            super("you already have " + limit + " keys for model " + model + " (the limit); revoke one first");
+        }
+    }
+
+    /** The requested lifetime breaks the pack's rules. */
+    public static final class InvalidLifetime extends KeyException {
+        public InvalidLifetime(String message) {
+            super(message);
+        }
+    }
+
+    /** The description or another request field is not acceptable. */
+    public static final class InvalidRequest extends KeyException {
+        public InvalidRequest(String message) {
+            super(message);
+        }
+    }
+
+    /** No key with that client id exists (never existed, or already revoked). */
+    public static final class KeyNotFound extends KeyException {
+        public KeyNotFound(ClientId clientId) {
+            super("no key with client id " + clientId);
+        }
+    }
+
+    /** Only admins may do this (bulk revocation). */
+    public static final class AdminOnly extends KeyException {
+        public AdminOnly(String operation) {
+            super("only an admin may " + operation);
+        }
+    }
+
+    /** A user tried to revoke someone else's key. */
+    public static final class NotKeyOwner extends KeyException {
+        public NotKeyOwner(ClientId clientId) {
+            super("key " + clientId + " belongs to another user; only its owner or an admin may revoke it");
+        }
+    }
+
+    /** The key store could not be read or written (API server unavailable, too many conflicts). */
+    public static final class StoreUnavailable extends KeyException {
+        public StoreUnavailable(String message, @Nullable Throwable cause) {
+            super(message, cause);
+        }
+    }
+}

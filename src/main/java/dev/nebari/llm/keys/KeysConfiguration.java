@@ -1,0 +1,94 @@
+package dev.nebari.llm.keys;
+
+import dev.nebari.llm.keys.events.KeysChanged;
+import dev.nebari.llm.keys.storage.ClientIdAllocator;
+import dev.nebari.llm.keys.storage.KeyShardCache;
+import dev.nebari.llm.keys.storage.KeyShardWriter;
+import dev.nebari.llm.platform.PackSettings;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.security.SecureRandom;
+import java.time.Clock;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+import org.springframework.core.env.Environment;
+
+/**
+ * Wires the key store. Both halves watch the key Secrets ({@link KeyCredentials} for the gateway renderer,
+ * {@link KeysChanged} events); only the portal writes them, so the writer, the service and the sweeper exist only
+ * in the {@code portal} profile. {@code keyManager.enabled=false} turns the whole module off.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnBooleanProperty(name = "keyManager.enabled", matchIfMissing = true)
+class KeysConfiguration {
+
+    /** Ids per allocator write: one write per 1,024 mints per replica (a restart skips the rest of a block). */
+    static final int CLIENT_ID_BLOCK = 1_024;
+    static final int AUDIT_RECORDS_KEPT = 1_000;
+
+    @Bean(destroyMethod = "close")
+    KeyShardCache keyShardCache(KubernetesClient client, PackSettings settings, ApplicationEventPublisher events) {
+        var cache = new KeyShardCache(client, settings.apiKeysNamespace(),
+                model -> events.publishEvent(new KeysChanged(model.namespace(), model.name())));
+        cache.start();
+        return cache;
+    }
+
+    @Bean
+    KeyCredentials keyCredentials(KeyShardCache cache) {
+        return new KeyCredentials(cache);
+    }
+
+    @Bean(destroyMethod = "close")
+    @Profile("portal")
+    KeyShardWriter keyShardWriter(KubernetesClient client, KeyShardCache cache, PackSettings settings,
+            ObjectProvider<Clock> clock) {
+        var allocator = new ClientIdAllocator(client, settings.apiKeysNamespace(),
+                clock.getIfAvailable(Clock::systemUTC), new SecureRandom(), CLIENT_ID_BLOCK);
+        return new KeyShardWriter(client, cache, allocator);
+    }
+
+    @Bean(destroyMethod = "close")
+    @Profile("portal")
+    ModelEventRecorder keyModelEventRecorder(KubernetesClient client, ObjectProvider<Clock> clock) {
+        return new ModelEventRecorder(client, clock.getIfAvailable(Clock::systemUTC), instanceName());
+    }
+
+    @Bean
+    @Profile("portal")
+    KeyAuditTrail keyAuditTrail(ModelEventRecorder recorder) {
+        return new KeyAuditTrail(AUDIT_RECORDS_KEPT, recorder);
+    }
+
+    @Bean
+    @Profile("portal")
+    ApiKeys apiKeys(KeyShardCache cache, KeyShardWriter writer, KeyAuditTrail audit, PackSettings settings,
+            ObjectProvider<Clock> clock, ApplicationEventPublisher events) {
+        return new ApiKeys(cache, writer, audit, settings.keys(), clock.getIfAvailable(Clock::systemUTC),
+                new SecureRandom(), events);
+    }
+
+    @Bean
+    @Profile("portal")
+    KeyExpirySweeper keyExpirySweeper(ApiKeys keys, PackSettings settings, Environment environment) {
+        return new KeyExpirySweeper(keys, settings.keys().sweepInterval(),
+                environment.getProperty("keys.expirySweep.autoStartup", Boolean.class, false));
+    }
+
+    private static String instanceName() {
+        var pod = System.getenv("HOSTNAME");
+        if (pod != null && !pod.isBlank()) {
+            return pod;
+        }
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (UnknownHostException e) {
+            return "nebari-llm-serving";
+        }
+    }
+}

@@ -1,0 +1,34 @@
+package dev.nebari.llm.keys;
+
+import dev.nebari.llm.model.AccessSpec;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The access rule of section 5: a user may hold a key for a model that is public or lists one of the user's
+ * groups. Group names are compared exactly as the identity layer normalised them.
+ */
+final class ModelAccess {
+
+    /** Why a user may use a model: the model is public and/or these of the user's groups are listed. */
+    record Grant(boolean viaPublic, List<String> groups) {
+    }
+
+    private ModelAccess() {
+    }
+
+    static Optional<Grant> grant(Set<String> userGroups, AccessSpec access) {
+        var listed = access.groups().stream().filter(userGroups::contains).sorted().distinct().toList();
+        if (!Boolean.TRUE.equals(access.isPublic()) && listed.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Grant(Boolean.TRUE.equals(access.isPublic()), listed));
+    }
+
+    /** Whether the groups recorded at mint time still admit the key under {@code access}. */
+    static boolean stillGranted(KeyMetadata metadata, AccessSpec access) {
+        return Boolean.TRUE.equals(access.isPublic())
+                || metadata.grantingGroups().stream().anyMatch(access.groups()::contains);
+    }
+}

@@ -1,0 +1,197 @@
+package dev.nebari.llm.keys.storage;
+
+import dev.nebari.llm.keys.ApiKey;
+import dev.nebari.llm.keys.ApiKeySecret;
+import dev.nebari.llm.keys.ClientId;
+import dev.nebari.llm.keys.KeyMetadata;
+import dev.nebari.llm.keys.ModelRef;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One shard Secret read as keys: pure functions from a Secret to its keys and from a Secret plus changes to the
+ * next Secret. Never holds key values outside the Secret itself.
+ */
+public final class KeyShard {
+
+    /** A key about to be added: its id, value and encoded metadata. */
+    public record Entry(ClientId clientId, ApiKeySecret secret, KeyMetadata metadata, String metadataJson) {
+
+        /** Bytes this entry adds to the shard's annotations (key and value, as the API server counts them). */
+        int annotationBytes() {
+            return KeySecretLayout.keyAnnotation(clientId).length() + metadataJson.getBytes(StandardCharsets.UTF_8).length;
+        }
+
+        @Override
+        public String toString() {
+            return "Entry[" + clientId + "]";
+        }
+    }
+
+    private final Secret secret;
+    private final ModelRef model;
+    private final int index;
+    private final Set<String> dataKeys;
+    private final int annotationBytes;
+    /** Parsed on first use: the watch delivers every version, most of which nobody lists. */
+    private volatile @Nullable Map<ClientId, ApiKey> keys;
+
+    private KeyShard(Secret secret) {
+        this.secret = secret;
+        var meta = secret.getMetadata();
+        var annotations = annotations(secret);
+        var labels = meta.getLabels() == null ? Map.<String, String>of() : meta.getLabels();
+        this.model = KeySecretLayout.parseModel(annotations.getOrDefault(KeySecretLayout.MODEL_ANNOTATION, ""));
+        this.index = Integer.parseInt(labels.getOrDefault(KeySecretLayout.SHARD_LABEL, "0"));
+        this.dataKeys = secret.getData() == null ? Set.of() : Set.copyOf(secret.getData().keySet());
+        var bytes = 0;
+        for (var annotation : annotations.entrySet()) {
+            bytes += annotation.getKey().length() + annotation.getValue().getBytes(StandardCharsets.UTF_8).length;
+        }
+        this.annotationBytes = bytes;
+    }
+
+    private static Map<String, String> annotations(Secret secret) {
+        var annotations = secret.getMetadata().getAnnotations();
+        return annotations == null ? Map.of() : annotations;
+    }
+
+    private Map<ClientId, ApiKey> parsedKeys() {
+        var parsed = keys;
+        if (parsed == null) {
+            var byId = new TreeMap<ClientId, ApiKey>();
+            for (var annotation : annotations(secret).entrySet()) {
+                if (annotation.getKey().startsWith(KeySecretLayout.KEY_ANNOTATION_PREFIX)) {
+                    var id = annotation.getKey().substring(KeySecretLayout.KEY_ANNOTATION_PREFIX.length());
+                    if (ClientId.isValid(id)) {
+                        var clientId = new ClientId(id);
+                        byId.put(clientId, new ApiKey(clientId, MetadataCodec.decode(annotation.getValue(), model)));
+                    }
+                }
+            }
+            parsed = java.util.Collections.unmodifiableMap(byId);
+            keys = parsed;
+        }
+        return parsed;
+    }
+
+    public static KeyShard of(Secret secret) {
+        return new KeyShard(secret);
+    }
+
+    /** An empty shard Secret for a model, not yet created. */
+    public static Secret emptySecret(String namespace, ModelRef model, int index) {
+        return new SecretBuilder()
+                .withMetadata(new ObjectMetaBuilder()
+                        .withName(KeySecretLayout.shardName(model, index))
+                        .withNamespace(namespace)
+                        .withLabels(KeySecretLayout.shardLabels(model, index))
+                        .withAnnotations(Map.of(KeySecretLayout.MODEL_ANNOTATION, model.namespace() + "/" + model.name()))
+                        .build())
+                .withType("Opaque")
+                .withData(Map.of())
+                .build();
+    }
+
+    public Secret secret() {
+        return secret;
+    }
+
+    public String name() {
+        return secret.getMetadata().getName();
+    }
+
+    public @Nullable String resourceVersion() {
+        return secret.getMetadata().getResourceVersion();
+    }
+
+    public ModelRef model() {
+        return model;
+    }
+
+    public int index() {
+        return index;
+    }
+
+    public Collection<ApiKey> keys() {
+        return parsedKeys().values();
+    }
+
+    public Optional<ApiKey> key(ClientId clientId) {
+        return Optional.ofNullable(parsedKeys().get(clientId));
+    }
+
+    public boolean holds(ClientId clientId) {
+        return dataKeys.contains(clientId.value()) || parsedKeys().containsKey(clientId);
+    }
+
+    /** The client ids the gateway sees: the Secret's data keys. */
+    public Set<String> credentialIds() {
+        return dataKeys;
+    }
+
+    public int size() {
+        // Data entries and metadata annotations pair up in every version this code writes.
+        return dataKeys.size();
+    }
+
+    public int annotationBytes() {
+        return annotationBytes;
+    }
+
+    /** Whether {@code count} more keys using {@code bytes} more annotation bytes still fit. */
+    public static boolean fits(int keys, int annotationBytes) {
+        return keys <= KeySecretLayout.MAX_KEYS_PER_SHARD && annotationBytes <= KeySecretLayout.MAX_ANNOTATION_BYTES;
+    }
+
+    /**
+     * The shard's Secret after adding and removing keys: data and metadata annotation change together, and every
+     * other field (labels and annotations of other tools, the resourceVersion for the conflict check) is kept.
+     */
+    public Secret withChanges(List<Entry> additions, Set<ClientId> removals) {
+        var data = new LinkedHashMap<String, String>(secret.getData() == null ? Map.of() : secret.getData());
+        var annotations = new LinkedHashMap<String, String>(
+                secret.getMetadata().getAnnotations() == null ? Map.of() : secret.getMetadata().getAnnotations());
+        for (var removed : removals) {
+            data.remove(removed.value());
+            annotations.remove(KeySecretLayout.keyAnnotation(removed));
+        }
+        var encoder = Base64.getEncoder();
+        for (var added : additions) {
+            data.put(added.clientId().value(),
+                    encoder.encodeToString(added.secret().reveal().getBytes(StandardCharsets.US_ASCII)));
+            annotations.put(KeySecretLayout.keyAnnotation(added.clientId()), added.metadataJson());
+        }
+        return new SecretBuilder(secret)
+                .editMetadata().withAnnotations(annotations).endMetadata()
+                .withData(data)
+                .withStringData(null)
+                .build();
+    }
+
+    /** Client ids whose data entry and metadata annotation do not pair up; empty for every shard this code writes. */
+    public Set<String> unpairedIds() {
+        var annotated = parsedKeys().keySet().stream().map(ClientId::value).collect(Collectors.toSet());
+        var unpaired = new java.util.TreeSet<String>();
+        dataKeys.stream().filter(id -> !annotated.contains(id)).forEach(unpaired::add);
+        annotated.stream().filter(id -> !dataKeys.contains(id)).forEach(unpaired::add);
+        return unpaired;
+    }
+
+    @Override
+    public String toString() {
+        return "KeyShard[" + name() + ", " + size() + " keys]";
+    }
+}

@@ -1,0 +1,157 @@
+package dev.nebari.llm.keys.storage;
+
+import dev.nebari.llm.keys.ModelRef;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The key shards of the keys namespace as last seen: a watch (informer) on the credential Secrets, plus this
+ * process's own writes so that a user sees a key they just minted. Tells a listener whenever a model's set of
+ * client ids changes, whichever process changed it.
+ */
+public final class KeyShardCache implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyShardCache.class);
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final Consumer<ModelRef> onKeysChanged;
+    private final Map<String, KeyShard> shards = new ConcurrentHashMap<>();
+    private volatile @Nullable SharedIndexInformer<Secret> informer;
+    private volatile @Nullable CompletionStage<Void> synced;
+
+    public KeyShardCache(KubernetesClient client, String namespace, Consumer<ModelRef> onKeysChanged) {
+        this.client = client;
+        this.namespace = namespace;
+        this.onKeysChanged = onKeysChanged;
+    }
+
+    public String namespace() {
+        return namespace;
+    }
+
+    /** Starts watching; returns without waiting for the first list (see {@link #awaitSynced}). */
+    public synchronized void start() {
+        if (informer != null) {
+            return;
+        }
+        var started = client.secrets().inNamespace(namespace)
+                .withLabel(KeySecretLayout.COMPONENT, KeySecretLayout.CREDENTIALS_COMPONENT)
+                .runnableInformer(0);
+        started.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Secret secret) {
+                observe(secret);
+            }
+
+            @Override
+            public void onUpdate(Secret before, Secret after) {
+                observe(after);
+            }
+
+            @Override
+            public void onDelete(Secret secret, boolean finalStateUnknown) {
+                forget(secret);
+            }
+        });
+        synced = started.start();
+        informer = started;
+    }
+
+    /** Waits until the first list has been read, so reads and writes start from the stored state. */
+    public void awaitSynced(Duration timeout) {
+        var current = synced;
+        if (current == null) {
+            throw new IllegalStateException("the key shard cache has not been started");
+        }
+        try {
+            current.toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("could not read the key Secrets in namespace " + namespace, e);
+        }
+    }
+
+    /** Takes in a version of a shard (from the watch or this process's write) unless a newer one is known. */
+    public void observe(Secret secret) {
+        KeyShard shard;
+        try {
+            shard = KeyShard.of(secret);
+        } catch (RuntimeException e) {
+            // A Secret with our labels but not our layout: leave it out rather than break every read.
+            log.warn("ignoring Secret {}/{}: labelled as API-key credentials but not readable as a key shard ({})",
+                    namespace, secret.getMetadata().getName(), e.getClass().getSimpleName());
+            return;
+        }
+        var changed = new boolean[1];
+        shards.compute(shard.name(), (name, known) -> {
+            if (known != null && !ResourceVersions.isNewer(shard.resourceVersion(), known.resourceVersion())) {
+                return known;
+            }
+            changed[0] = known == null || !known.credentialIds().equals(shard.credentialIds());
+            return shard;
+        });
+        if (changed[0]) {
+            onKeysChanged.accept(shard.model());
+        }
+    }
+
+    private void forget(Secret secret) {
+        var removed = shards.computeIfPresent(secret.getMetadata().getName(), (name, known) ->
+                ResourceVersions.isNewer(known.resourceVersion(), secret.getMetadata().getResourceVersion()) ? known : null);
+        if (removed == null) {
+            try {
+                onKeysChanged.accept(KeyShard.of(secret).model());
+            } catch (RuntimeException e) {
+                log.debug("deleted Secret {} was not a key shard", secret.getMetadata().getName());
+            }
+        }
+    }
+
+    /** Drops a shard this process found deleted while writing to it. */
+    public void evict(String name) {
+        var removed = shards.remove(name);
+        if (removed != null) {
+            onKeysChanged.accept(removed.model());
+        }
+    }
+
+    /** The model's shards, by index. */
+    public List<KeyShard> shards(ModelRef model) {
+        return shards.values().stream()
+                .filter(s -> s.model().equals(model))
+                .sorted(Comparator.comparingInt(KeyShard::index))
+                .toList();
+    }
+
+    /** Every shard, ordered by name. */
+    public List<KeyShard> all() {
+        return shards.values().stream().sorted(Comparator.comparing(KeyShard::name)).toList();
+    }
+
+    public @Nullable KeyShard shard(String name) {
+        return shards.get(Objects.requireNonNull(name));
+    }
+
+    @Override
+    public synchronized void close() {
+        var current = informer;
+        if (current != null) {
+            current.stop();
+            informer = null;
+        }
+    }
+}

@@ -1,0 +1,344 @@
+package dev.nebari.llm.keys.storage;
+
+import dev.nebari.llm.keys.ApiKey;
+import dev.nebari.llm.keys.ApiKeySecret;
+import dev.nebari.llm.keys.ClientId;
+import dev.nebari.llm.keys.KeyException;
+import dev.nebari.llm.keys.KeyMetadata;
+import dev.nebari.llm.keys.ModelRef;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Writes key changes to the shard Secrets with group commit.
+ *
+ * <p>Each model has a lane: changes queue up while a commit round is in flight, and the next round takes all of
+ * them at once, so 200 concurrent mints cost a handful of Secret updates instead of 200 racing ones. A round
+ * places new keys on shards with room (starting from a shard chosen per process, so replicas tend to write
+ * different shards), creates a shard when all are full, and writes every touched shard in parallel with
+ * optimistic concurrency: the update carries the resourceVersion it was computed from. On 409 the shard is read
+ * again and its changes go into the next round, so no change is ever lost or applied twice. Key value and
+ * metadata of a key always travel in the same update.
+ */
+public final class KeyShardWriter implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyShardWriter.class);
+    private static final int MAX_BATCH = 1_000;
+    private static final int MAX_ATTEMPTS = 30;
+
+    private final KubernetesClient client;
+    private final String namespace;
+    private final KeyShardCache cache;
+    private final ClientIdAllocator allocator;
+    private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
+    private final Map<ModelRef, Lane> lanes = new ConcurrentHashMap<>();
+    /** Where this process starts looking for room, so replicas spread their writes over a model's shards. */
+    private final int shardOffset = ThreadLocalRandom.current().nextInt(1 << 16);
+
+    public KeyShardWriter(KubernetesClient client, KeyShardCache cache, ClientIdAllocator allocator) {
+        this.client = client;
+        this.namespace = cache.namespace();
+        this.cache = cache;
+        this.allocator = allocator;
+    }
+
+    /** Stores a new key; completes with it once its Secret update succeeded, or with a {@link KeyException}. */
+    public CompletableFuture<ApiKey> insert(ApiKeySecret secret, KeyMetadata metadata, int maxPerOwner) {
+        var pending = new Pending(new Insert(secret, metadata, maxPerOwner));
+        lane(metadata.model()).submit(pending);
+        return pending.result.thenApply(ApiKey.class::cast);
+    }
+
+    /**
+     * Removes a key if it still exists and still satisfies {@code condition} when the removal is applied; completes
+     * with the removed key, or empty when there was nothing (left) to remove.
+     */
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<Optional<ApiKey>> remove(ModelRef model, ClientId clientId, Predicate<ApiKey> condition) {
+        var pending = new Pending(new Remove(clientId, condition));
+        lane(model).submit(pending);
+        return pending.result.thenApply(result -> (Optional<ApiKey>) result);
+    }
+
+    private Lane lane(ModelRef model) {
+        return lanes.computeIfAbsent(model, Lane::new);
+    }
+
+    private sealed interface Change permits Insert, Remove {
+    }
+
+    private record Insert(ApiKeySecret secret, KeyMetadata metadata, int maxPerOwner) implements Change {
+        @Override
+        public String toString() {
+            return "Insert[" + metadata.model() + "]";
+        }
+    }
+
+    private record Remove(ClientId clientId, Predicate<ApiKey> condition) implements Change {
+    }
+
+    private static final class Pending {
+        final Change change;
+        final CompletableFuture<Object> result = new CompletableFuture<>();
+        int attempts;
+
+        Pending(Change change) {
+            this.change = change;
+        }
+    }
+
+    /** One shard's share of a round: the base version and the changes computed against it. */
+    private static final class ShardPlan {
+        final Secret base;
+        final boolean create;
+        final List<KeyShard.Entry> additions = new ArrayList<>();
+        final Set<ClientId> removals = new HashSet<>();
+        final List<Pending> pendings = new ArrayList<>();
+        final List<Runnable> onSuccess = new ArrayList<>();
+        int keys;
+        int annotationBytes;
+
+        ShardPlan(Secret base, boolean create, int keys, int annotationBytes) {
+            this.base = base;
+            this.create = create;
+            this.keys = keys;
+            this.annotationBytes = annotationBytes;
+        }
+    }
+
+    private enum Outcome { WRITTEN, CONFLICT, FAILED }
+
+    private final class Lane {
+        final ModelRef model;
+        final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
+        final AtomicBoolean scheduled = new AtomicBoolean();
+        /** Changes whose shard conflicted; only the draining thread touches it. */
+        final ArrayDeque<Pending> retries = new ArrayDeque<>();
+
+        Lane(ModelRef model) {
+            this.model = model;
+        }
+
+        void submit(Pending pending) {
+            queue.add(pending);
+            schedule();
+        }
+
+        void schedule() {
+            if (scheduled.compareAndSet(false, true)) {
+                executor.execute(this::drain);
+            }
+        }
+
+        void drain() {
+            try {
+                while (true) {
+                    var batch = new ArrayList<Pending>(retries);
+                    retries.clear();
+                    Pending next;
+                    while (batch.size() < MAX_BATCH && (next = queue.poll()) != null) {
+                        batch.add(next);
+                    }
+                    if (batch.isEmpty()) {
+                        return;
+                    }
+                    try {
+                        commit(batch);
+                    } catch (RuntimeException e) {
+                        log.error("key store commit for model {} failed", model, e);
+                        var failure = new KeyException.StoreUnavailable("the key store could not be updated", e);
+                        batch.forEach(p -> p.result.completeExceptionally(failure));
+                        retries.clear();
+                    }
+                }
+            } finally {
+                scheduled.set(false);
+                if (!queue.isEmpty()) {
+                    schedule();
+                }
+            }
+        }
+
+        private void commit(List<Pending> batch) {
+            var began = System.nanoTime();
+            var shards = new TreeMap<Integer, KeyShard>();
+            cache.shards(model).forEach(s -> shards.put(s.index(), s));
+            var plans = new TreeMap<Integer, ShardPlan>();
+            var perOwner = new HashMap<String, Integer>();
+            shards.values().forEach(s -> s.keys().forEach(k -> perOwner.merge(k.owner().subject(), 1, Integer::sum)));
+
+            for (var pending : batch) {
+                switch (pending.change) {
+                    case Remove remove -> planRemoval(pending, remove, shards, plans, perOwner);
+                    case Insert insert -> planInsertion(pending, insert, shards, plans, perOwner);
+                }
+            }
+            if (plans.isEmpty()) {
+                return;
+            }
+            var planned = System.nanoTime();
+            var writes = plans.values().stream()
+                    .map(plan -> CompletableFuture.supplyAsync(() -> write(plan), executor))
+                    .toList();
+            var index = 0;
+            for (var plan : plans.values()) {
+                var outcome = writes.get(index++).join();
+                switch (outcome) {
+                    case WRITTEN -> plan.onSuccess.forEach(Runnable::run);
+                    case CONFLICT -> plan.pendings.forEach(this::retry);
+                    case FAILED -> {
+                        var failure = new KeyException.StoreUnavailable(
+                                "the key store Secret " + plan.base.getMetadata().getName() + " could not be written", null);
+                        plan.pendings.forEach(p -> p.result.completeExceptionally(failure));
+                    }
+                }
+            }
+            if (log.isDebugEnabled()) {
+                log.debug("commit for {}: {} changes on {} shards, planned in {} ms, written in {} ms ({})", model,
+                        batch.size(), plans.size(), (planned - began) / 1_000_000, (System.nanoTime() - planned) / 1_000_000,
+                        writes.stream().map(CompletableFuture::join).toList());
+            }
+        }
+
+        private void retry(Pending pending) {
+            if (++pending.attempts >= MAX_ATTEMPTS) {
+                pending.result.completeExceptionally(new KeyException.StoreUnavailable(
+                        "the key store stayed busy after " + MAX_ATTEMPTS + " attempts; try again", null));
+            } else {
+                retries.add(pending);
+            }
+        }
+
+        private void planRemoval(Pending pending, Remove remove, TreeMap<Integer, KeyShard> shards,
+                TreeMap<Integer, ShardPlan> plans, Map<String, Integer> perOwner) {
+            var holder = shards.values().stream().filter(s -> s.holds(remove.clientId())).findFirst();
+            if (holder.isEmpty()) {
+                pending.result.complete(Optional.empty());
+                return;
+            }
+            var shard = holder.get();
+            var key = shard.key(remove.clientId());
+            var plan = plans.computeIfAbsent(shard.index(), i -> planFor(shard));
+            if (plan.removals.contains(remove.clientId()) || (key.isPresent() && !remove.condition().test(key.get()))) {
+                pending.result.complete(Optional.empty());
+                return;
+            }
+            plan.removals.add(remove.clientId());
+            plan.keys--;
+            plan.pendings.add(pending);
+            key.ifPresent(k -> perOwner.merge(k.owner().subject(), -1, Integer::sum));
+            plan.onSuccess.add(() -> pending.result.complete(key));
+        }
+
+        private void planInsertion(Pending pending, Insert insert, TreeMap<Integer, KeyShard> shards,
+                TreeMap<Integer, ShardPlan> plans, Map<String, Integer> perOwner) {
+            var owner = insert.metadata().owner().subject();
+            if (perOwner.getOrDefault(owner, 0) >= insert.maxPerOwner()) {
+                pending.result.completeExceptionally(new KeyException.KeyLimitReached(model, insert.maxPerOwner()));
+                return;
+            }
+            var json = MetadataCodec.encode(insert.metadata());
+            if (json.getBytes(StandardCharsets.UTF_8).length > KeySecretLayout.MAX_METADATA_BYTES) {
+                pending.result.completeExceptionally(new KeyException.InvalidRequest(
+                        "the key's description and granting groups are too long to store"));
+                return;
+            }
+            var entry = new KeyShard.Entry(allocator.next(), insert.secret(), insert.metadata(), json);
+            var plan = roomFor(entry, shards, plans);
+            plan.additions.add(entry);
+            plan.keys++;
+            plan.annotationBytes += entry.annotationBytes();
+            plan.pendings.add(pending);
+            perOwner.merge(owner, 1, Integer::sum);
+            plan.onSuccess.add(() -> pending.result.complete(new ApiKey(entry.clientId(), entry.metadata())));
+        }
+
+        /** First shard with room, starting at this process's offset; a new shard when every one is full. */
+        private ShardPlan roomFor(KeyShard.Entry entry, TreeMap<Integer, KeyShard> shards, TreeMap<Integer, ShardPlan> plans) {
+            var indexes = new ArrayList<Integer>(shards.keySet());
+            plans.keySet().stream().filter(i -> !shards.containsKey(i)).forEach(indexes::add);
+            for (int n = 0; n < indexes.size(); n++) {
+                var index = indexes.get(Math.floorMod(shardOffset + n, indexes.size()));
+                var plan = plans.get(index);
+                var keys = plan != null ? plan.keys : shards.get(index).size();
+                var bytes = plan != null ? plan.annotationBytes : shards.get(index).annotationBytes();
+                if (KeyShard.fits(keys + 1, bytes + entry.annotationBytes())) {
+                    return plan != null ? plan : plans.computeIfAbsent(index, i -> planFor(shards.get(i)));
+                }
+            }
+            var fresh = 0;
+            while (shards.containsKey(fresh) || plans.containsKey(fresh)) {
+                fresh++;
+            }
+            var secret = KeyShard.emptySecret(namespace, model, fresh);
+            var plan = new ShardPlan(secret, true, 0, KeyShard.of(secret).annotationBytes());
+            plans.put(fresh, plan);
+            return plan;
+        }
+
+        private ShardPlan planFor(KeyShard shard) {
+            return new ShardPlan(shard.secret(), false, shard.size(), shard.annotationBytes());
+        }
+
+        private Outcome write(ShardPlan plan) {
+            var shard = KeyShard.of(plan.base);
+            var next = shard.withChanges(plan.additions, plan.removals);
+            var secrets = client.secrets().inNamespace(namespace);
+            try {
+                var written = plan.create ? secrets.resource(next).create() : secrets.resource(next).update();
+                cache.observe(written);
+                return Outcome.WRITTEN;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == HttpURLConnection.HTTP_CONFLICT || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                    // Someone else wrote (or deleted) the shard first: read it again and redo these changes.
+                    refresh(shard.name());
+                    return Outcome.CONFLICT;
+                }
+                // The exception text may quote the request; log only the status, never the object.
+                log.warn("writing key shard {}/{} failed with HTTP {}", namespace, shard.name(), e.getCode());
+                return Outcome.FAILED;
+            }
+        }
+
+        private void refresh(String name) {
+            try {
+                @Nullable Secret current = client.secrets().inNamespace(namespace).withName(name).get();
+                if (current != null) {
+                    cache.observe(current);
+                } else {
+                    cache.evict(name);
+                }
+            } catch (KubernetesClientException e) {
+                log.warn("re-reading key shard {}/{} failed with HTTP {}", namespace, name, e.getCode());
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        executor.shutdown();
+    }
+}

@@ -1,0 +1,117 @@
+package dev.nebari.llm.keys;
+
+import static dev.nebari.llm.keys.KeyStoreFixture.request;
+import static dev.nebari.llm.keys.KeyStoreFixture.user;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nebari.llm.keys.events.KeyRevoked;
+import dev.nebari.llm.keys.events.RevocationReason;
+import dev.nebari.llm.model.AccessSpec;
+import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.TestCluster;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** Keys stop working when access shrinks or their lifetime ends, exactly for the keys concerned, and audited. */
+@KubernetesTest(upstreamCrds = false)
+class AutomaticRevocationTest {
+
+    static final ModelRef LLAMA = new ModelRef("team-a", "llama");
+    static final ModelRef QWEN = new ModelRef("team-a", "qwen");
+    static final AccessSpec ML_AND_OPS = new AccessSpec(false, List.of("ml", "ops"));
+    KeyStoreFixture store;
+
+    @BeforeEach
+    void newStore(TestCluster cluster) {
+        store = new KeyStoreFixture(cluster);
+    }
+
+    @AfterEach
+    void closeStore() {
+        store.close();
+    }
+
+    private List<String> auditedRevocations(String reason) {
+        return store.audit.recent(100).stream()
+                .filter(r -> r.reason().map(RevocationReason::label).orElse("").equals(reason))
+                .map(AuditRecord::clientId).toList();
+    }
+
+    @Test
+    void whenAModelsAccessChangesOnlyKeysWhoseGrantingGroupsLostAccessAreRevoked() {
+        var ada = store.keys.mint(request(user("ada"), Set.of("ml"), LLAMA, ML_AND_OPS));
+        var bob = store.keys.mint(request(user("bob"), Set.of("ops"), LLAMA, ML_AND_OPS));
+        var carol = store.keys.mint(request(user("carol"), Set.of("ml", "ops"), LLAMA, ML_AND_OPS));
+        var dan = store.keys.mint(request(user("dan"), Set.of("sales"), LLAMA, KeyStoreFixture.PUBLIC));
+        var elsewhere = store.keys.mint(request(user("ada"), Set.of("ml"), QWEN, ML_AND_OPS));
+        var opsOnly = new AccessSpec(false, List.of("ops"));
+
+        var revoked = store.keys.revokeOnAccessChange(LLAMA, ML_AND_OPS, opsOnly);
+
+        assertThat(revoked).extracting(ApiKey::clientId).containsExactlyInAnyOrder(ada.clientId(), dan.clientId());
+        assertThat(store.keys.list(KeyQuery.all())).extracting(ApiKey::clientId)
+                .containsExactlyInAnyOrder(bob.clientId(), carol.clientId(), elsewhere.clientId());
+        assertThat(auditedRevocations("access-changed"))
+                .containsExactlyInAnyOrder(ada.clientId().value(), dan.clientId().value());
+        assertThat(store.events).filteredOn(KeyRevoked.class::isInstance)
+                .extracting(e -> ((KeyRevoked) e).reason()).containsOnly(RevocationReason.ACCESS_CHANGED);
+        // Making the model public again revokes nothing.
+        assertThat(store.keys.revokeOnAccessChange(LLAMA, opsOnly, KeyStoreFixture.PUBLIC)).isEmpty();
+    }
+
+    @Test
+    void whenAUserLogsInWithFewerGroupsTheirKeysForModelsTheyLostAreRevoked() {
+        var llama = store.keys.mint(request(user("ada"), Set.of("ml"), LLAMA, ML_AND_OPS));
+        var qwen = store.keys.mint(request(user("ada"), Set.of("ml"), QWEN, KeyStoreFixture.PUBLIC));
+        var bobs = store.keys.mint(request(user("bob"), Set.of("ml"), LLAMA, ML_AND_OPS));
+        var access = Map.of(LLAMA, ML_AND_OPS, QWEN, KeyStoreFixture.PUBLIC);
+
+        var revoked = store.keys.revokeOnGroupsChange(user("ada"), Set.of("sales"),
+                model -> Optional.ofNullable(access.get(model)));
+
+        assertThat(revoked).extracting(ApiKey::clientId).containsExactly(llama.clientId());
+        assertThat(store.keys.list(KeyQuery.all())).extracting(ApiKey::clientId)
+                .containsExactlyInAnyOrder(qwen.clientId(), bobs.clientId());
+        assertThat(auditedRevocations("groups-changed")).containsExactly(llama.clientId().value());
+    }
+
+    @Test
+    void theExpirySweepRemovesExactlyTheExpiredKeys() {
+        var shortLived = store.keys.mint(new MintRequest(user("ada"), Set.of(), LLAMA, KeyStoreFixture.PUBLIC, "ci",
+                Optional.of(KeyLifetime.of(Duration.ofHours(1)))));
+        var longLived = store.keys.mint(new MintRequest(user("ada"), Set.of(), LLAMA, KeyStoreFixture.PUBLIC, "laptop",
+                Optional.of(KeyLifetime.of(Duration.ofDays(30)))));
+
+        assertThat(store.keys.sweepExpired()).isEmpty();
+        store.clock.advance(Duration.ofHours(2));
+        assertThat(store.keys.sweepExpired()).extracting(ApiKey::clientId).containsExactly(shortLived.clientId());
+
+        assertThat(store.keys.list(KeyQuery.all())).extracting(ApiKey::clientId).containsExactly(longLived.clientId());
+        assertThat(store.audit.recent(1)).singleElement().satisfies(r -> {
+            assertThat(r.action()).isEqualTo(AuditRecord.EXPIRED);
+            assertThat(r.clientId()).isEqualTo(shortLived.clientId().value());
+            assertThat(r.eventReason()).isEqualTo("KeyExpired");
+        });
+    }
+
+    @Test
+    void theSweeperComponentSweepsOnItsSchedule() {
+        store.keys.mint(new MintRequest(user("ada"), Set.of(), LLAMA, KeyStoreFixture.PUBLIC, "ci",
+                Optional.of(KeyLifetime.of(Duration.ofMinutes(1)))));
+        store.clock.advance(Duration.ofMinutes(2));
+        var sweeper = new KeyExpirySweeper(store.keys, Duration.ofMillis(100), false);
+        sweeper.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> store.keys.list(KeyQuery.all()).isEmpty());
+        } finally {
+            sweeper.stop();
+        }
+    }
+}

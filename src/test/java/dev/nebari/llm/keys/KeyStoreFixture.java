@@ -1,0 +1,98 @@
+package dev.nebari.llm.keys;
+
+import dev.nebari.llm.keys.storage.ClientIdAllocator;
+import dev.nebari.llm.keys.storage.KeyShardCache;
+import dev.nebari.llm.keys.storage.KeyShardWriter;
+import dev.nebari.llm.model.AccessSpec;
+import dev.nebari.llm.platform.PackSettings;
+import dev.nebari.llm.testing.TestCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+/**
+ * The keys module wired by hand against the shared test API server, in a fresh keys namespace: the same objects
+ * {@link KeysConfiguration} creates, with a clock the test controls and the published events collected.
+ */
+final class KeyStoreFixture implements AutoCloseable {
+
+    static final PackSettings.Keys DEFAULT_RULES =
+            new PackSettings.Keys(Duration.ofDays(90), Duration.ofDays(365), false, 5, Duration.ofSeconds(60));
+    static final AccessSpec PUBLIC = new AccessSpec(true, List.of());
+
+    final KubernetesClient client;
+    final String namespace;
+    final MutableClock clock = new MutableClock(Instant.now());
+    final List<Object> events = new CopyOnWriteArrayList<>();
+    final KeyShardCache cache;
+    final KeyShardWriter writer;
+    final ModelEventRecorder recorder;
+    final KeyAuditTrail audit;
+    final ApiKeys keys;
+
+    KeyStoreFixture(TestCluster cluster, PackSettings.Keys rules) {
+        this(cluster, rules, false);
+    }
+
+    /** {@code kubernetesEvents}: also write audit Events (off by default: load tests would queue thousands). */
+    KeyStoreFixture(TestCluster cluster, PackSettings.Keys rules, boolean kubernetesEvents) {
+        this.client = cluster.client();
+        this.namespace = cluster.newNamespace("keys");
+        this.cache = new KeyShardCache(client, namespace,
+                model -> events.add(new dev.nebari.llm.keys.events.KeysChanged(model.namespace(), model.name())));
+        cache.start();
+        cache.awaitSynced(Duration.ofSeconds(30));
+        this.writer = new KeyShardWriter(client, cache,
+                new ClientIdAllocator(client, namespace, clock, new SecureRandom(), KeysConfiguration.CLIENT_ID_BLOCK));
+        this.recorder = kubernetesEvents ? new ModelEventRecorder(client, clock, "test") : ModelEventRecorder.disabled();
+        this.audit = new KeyAuditTrail(KeysConfiguration.AUDIT_RECORDS_KEPT, recorder);
+        this.keys = new ApiKeys(cache, writer, audit, rules, clock, new SecureRandom(), events::add);
+    }
+
+    KeyStoreFixture(TestCluster cluster) {
+        this(cluster, DEFAULT_RULES);
+    }
+
+    static KeyOwner user(String name) {
+        return new KeyOwner("sub-" + name, name);
+    }
+
+    static MintRequest request(KeyOwner owner, ModelRef model) {
+        return new MintRequest(owner, Set.of(), model, PUBLIC, "test key", Optional.empty());
+    }
+
+    static MintRequest request(KeyOwner owner, Set<String> groups, ModelRef model, AccessSpec access) {
+        return new MintRequest(owner, groups, model, access, "test key", Optional.empty());
+    }
+
+    /** A second process on the same keys namespace (another replica, or this one after a restart). */
+    static final class Restarted {
+        final ApiKeys keys;
+
+        Restarted(KeyStoreFixture original) {
+            var cache = new KeyShardCache(original.client, original.namespace, model -> { });
+            cache.start();
+            cache.awaitSynced(Duration.ofSeconds(30));
+            var writer = new KeyShardWriter(original.client, cache, new ClientIdAllocator(original.client,
+                    original.namespace, original.clock, new SecureRandom(), KeysConfiguration.CLIENT_ID_BLOCK));
+            this.keys = new ApiKeys(cache, writer, new KeyAuditTrail(10, ModelEventRecorder.disabled()),
+                    DEFAULT_RULES, original.clock, new SecureRandom(), event -> { });
+        }
+    }
+
+    KeyCredentials credentials() {
+        return new KeyCredentials(cache);
+    }
+
+    @Override
+    public void close() {
+        writer.close();
+        recorder.close();
+        cache.close();
+    }
+}
