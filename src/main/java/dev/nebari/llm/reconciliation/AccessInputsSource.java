@@ -5,11 +5,17 @@ import dev.nebari.llm.identity.OidcDiscovery;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.platform.PackSettings;
 import java.util.List;
+import dev.nebari.llm.keys.ClientId;
+import dev.nebari.llm.keys.KeyCredentials;
+import dev.nebari.llm.keys.ModelRef;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Gathers the inputs the gateway renderers need besides the model: the OIDC provider (issuer and the JWKS URI
- * from its discovery document) and the API-key Secrets and client ids. Until the keys module publishes key
- * Secrets, no keys exist, so the external policy denies everyone (which is the safe default). The issuer lookup
+ * from its discovery document) and the API-key Secrets and client ids from the keys module. In shared routing
+ * mode the external policy must accept every valid key (the model is not known yet when the key is checked), so
+ * it lists every credential Secret; in subdomain mode only the model's own. Without the key manager there are no
+ * keys and the external policy denies everyone. The issuer lookup
  * never blocks: until it has answered, the internal endpoint is withheld, and the models are reconciled again when
  * the answer arrives.
  */
@@ -17,10 +23,12 @@ class AccessInputsSource {
 
     private final PackSettings settings;
     private final OidcDiscovery discovery;
+    private final @Nullable KeyCredentials keys;
 
-    AccessInputsSource(PackSettings settings, OidcDiscovery discovery) {
+    AccessInputsSource(PackSettings settings, OidcDiscovery discovery, @Nullable KeyCredentials keys) {
         this.settings = settings;
         this.discovery = discovery;
+        this.keys = keys;
     }
 
     /** Runs {@code action} whenever the OIDC provider's answer changes (to re-render every model). */
@@ -33,6 +41,14 @@ class AccessInputsSource {
         var oidc = issuer.isBlank() ? null : discovery.current(issuer)
                 .map(found -> new AccessInputs.OidcProvider(found.issuer(), found.jwksUri()))
                 .orElse(null);
-        return new AccessInputs(List.of(), List.of(), oidc);
+        if (keys == null) {
+            return new AccessInputs(List.of(), List.of(), oidc);
+        }
+        var ref = new ModelRef(model.getMetadata().getNamespace(), model.getMetadata().getName());
+        var secrets = settings.platform().routing().mode() == PackSettings.RoutingMode.SHARED
+                ? keys.allCredentialSecretNames()
+                : keys.credentialSecretNames(ref);
+        var clientIds = keys.clientIds(ref).stream().map(ClientId::value).toList();
+        return new AccessInputs(secrets, clientIds, oidc);
     }
 }

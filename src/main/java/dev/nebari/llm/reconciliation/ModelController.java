@@ -1,6 +1,7 @@
 package dev.nebari.llm.reconciliation;
 
 import dev.nebari.llm.model.Phase;
+import dev.nebari.llm.keys.events.KeysChanged;
 import dev.nebari.llm.platform.LeadershipChanged;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
@@ -27,14 +28,20 @@ public final class ModelController implements AutoCloseable {
     private final ReconcilerSettings settings;
     private final Function<ClusterView, ModelReconciler> reconcilers;
     private final MeterRegistry meters;
+    private final boolean allPoliciesListAllKeySecrets;
     private @Nullable Running running;
 
     private record Running(ClusterView view, WorkQueue<ModelKey> queue, List<Thread> workers) {
     }
 
+    /**
+     * @param allPoliciesListAllKeySecrets true in shared routing mode, where a key change concerns every model
+     */
     ModelController(KubernetesClient client, ReconcilerSettings settings,
-            Function<ClusterView, ModelReconciler> reconcilers, MeterRegistry meters) {
+            Function<ClusterView, ModelReconciler> reconcilers, MeterRegistry meters,
+            boolean allPoliciesListAllKeySecrets) {
         this.client = client;
+        this.allPoliciesListAllKeySecrets = allPoliciesListAllKeySecrets;
         this.settings = settings;
         this.reconcilers = reconcilers;
         this.meters = meters;
@@ -44,6 +51,25 @@ public final class ModelController implements AutoCloseable {
         }
         Gauge.builder("nebari.reconcile.queue.depth", this, ModelController::queueDepth)
                 .description("Models waiting to be reconciled").register(meters);
+    }
+
+    /**
+     * A model's keys changed: its external policy's allow-list must follow. In shared routing mode every policy
+     * lists every credential Secret, so all models are looked at (unchanged ones cost no write).
+     */
+    @EventListener
+    public void onKeysChanged(KeysChanged event) {
+        if (allPoliciesListAllKeySecrets) {
+            resyncAll();
+        } else {
+            enqueue(new ModelKey(event.modelNamespace(), event.modelName()));
+        }
+    }
+
+    synchronized void enqueue(ModelKey key) {
+        if (running != null) {
+            running.queue().add(key);
+        }
     }
 
     @EventListener

@@ -36,6 +36,8 @@ final class ModelReconciler {
     static final String FIELD_MANAGER = "nebari-llm-serving";
     /** Lets the operator remove objects outside the model's namespace (owner references cannot reach them). */
     static final String FINALIZER = LLMModel.GROUP + "/cleanup";
+    /** Annotation with a hash of the last applied content of an object (see {@link #stampHash}). */
+    static final String APPLIED_HASH = LLMModel.GROUP + "/applied-hash";
 
     private static final Logger log = LoggerFactory.getLogger(ModelReconciler.class);
 
@@ -105,6 +107,7 @@ final class ModelReconciler {
                 missing.add(kind);
                 continue;
             }
+            stampHash(desired);
             var observed = view.child(kind, desired.getMetadata().getNamespace(), desired.getMetadata().getName());
             if (observed.isPresent() && DesiredStateComparison.isSatisfiedBy(asMap(desired), asMap(observed.get()))) {
                 continue;
@@ -134,6 +137,27 @@ final class ModelReconciler {
                     }
                 }));
         return failures;
+    }
+
+    /**
+     * Records a hash of what is applied on the object itself. The subset comparison alone cannot see a field we
+     * stopped setting (server-side apply removes it, but the observed object still has it and so still "contains"
+     * the desired one); a different hash makes such a change count as a difference.
+     */
+    private void stampHash(HasMetadata desired) {
+        var annotations = new java.util.TreeMap<String, String>();
+        if (desired.getMetadata().getAnnotations() != null) {
+            annotations.putAll(desired.getMetadata().getAnnotations());
+        }
+        annotations.remove(APPLIED_HASH);
+        desired.getMetadata().setAnnotations(annotations);
+        var json = serialization.asJson(desired);
+        try {
+            var digest = java.security.MessageDigest.getInstance("SHA-256").digest(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            annotations.put(APPLIED_HASH, java.util.HexFormat.of().formatHex(digest, 0, 12));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     private static String describe(HasMetadata object) {

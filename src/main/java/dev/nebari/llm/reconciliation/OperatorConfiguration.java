@@ -1,6 +1,8 @@
 package dev.nebari.llm.reconciliation;
 
 import dev.nebari.llm.identity.OidcDiscovery;
+import dev.nebari.llm.keys.KeyCredentials;
+import org.springframework.beans.factory.ObjectProvider;
 import dev.nebari.llm.platform.LeaderGate;
 import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,12 +29,13 @@ class OperatorConfiguration {
 
     @Bean(destroyMethod = "close")
     ModelController modelController(KubernetesClient client, PackSettings pack, ReconcilerSettings settings,
-            OidcDiscovery discovery, LeaderGate leader, MeterRegistry meters) {
-        var access = new AccessInputsSource(pack, discovery);
+            OidcDiscovery discovery, LeaderGate leader, MeterRegistry meters, ObjectProvider<KeyCredentials> keys) {
+        var access = new AccessInputsSource(pack, discovery, keys.getIfAvailable());
         var events = new ModelEvents(client, leader.identity(), Clock.systemUTC());
         var aggregator = new StatusAggregator(pack, Clock.systemUTC());
         var controller = new ModelController(client, settings,
-                view -> new ModelReconciler(client, view, pack, access, aggregator, events), meters);
+                view -> new ModelReconciler(client, view, pack, access, aggregator, events), meters,
+                pack.platform().routing().mode() == PackSettings.RoutingMode.SHARED);
         access.onProviderChange(controller::resyncAll);
         return controller;
     }

@@ -59,12 +59,12 @@ public final class ReconcileBenchmark {
                 var peerSeconds = peer(client, settings, models, workers);
 
                 var meters = new SimpleMeterRegistry();
-                var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()));
+                var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null);
                 var aggregator = new StatusAggregator(settings, Clock.systemUTC());
                 var events = new ModelEvents(client, "bench", Clock.systemUTC());
                 try (var controller = new ModelController(client,
                         new ReconcilerSettings(workers, Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofHours(1)),
-                        view -> new ModelReconciler(client, view, settings, access, aggregator, events), meters)) {
+                        view -> new ModelReconciler(client, view, settings, access, aggregator, events), meters, true)) {
                     controller.start();
                     var started = System.nanoTime();
                     create(client, "bench-models", models);
@@ -140,7 +140,7 @@ public final class ReconcileBenchmark {
             for (int i = 0; i < models; i++) {
                 var model = client.resource(model("bench-peer", i)).create();
                 var manifests = ModelManifestRenderer.render(model, new RenderContext(settings,
-                        new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC())).forModel(model)));
+                        new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null).forModel(model)));
                 pool.submit(() -> manifests.all().forEach(o ->
                         client.resource(o).fieldManager("peer").forceConflicts().serverSideApply()));
             }

@@ -50,12 +50,12 @@ class ReconcilerTest {
                 .build();
         meters = new SimpleMeterRegistry();
         var settings = ModelFixtures.settings(PackSettings.RoutingMode.SHARED, issuer.issuer(), "nebari-llm-downloader:0.1.0");
-        var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()));
+        var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null);
         var aggregator = new StatusAggregator(settings, Clock.systemUTC());
         var events = new ModelEvents(client, "test", Clock.systemUTC());
         controller = new ModelController(client,
                 new ReconcilerSettings(4, Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30)),
-                view -> new ModelReconciler(client, view, settings, access, aggregator, events), meters);
+                view -> new ModelReconciler(client, view, settings, access, aggregator, events), meters, true);
         access.onProviderChange(controller::resyncAll);
         controller.start();
         namespace = cluster.newNamespace("reconcile");
