@@ -3,21 +3,14 @@ package dev.nebari.llm.reconciliation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.nebari.llm.identity.OidcDiscovery;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.platform.KubernetesRequestCounter;
-import dev.nebari.llm.platform.PackSettings;
-import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.KubernetesTest;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import java.net.http.HttpClient;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -34,39 +27,24 @@ import org.junit.jupiter.api.Test;
 class ReconcilerTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);
+    static RunningReconciler reconciler;
     static KubernetesClient client;
     static KubernetesRequestCounter requests;
-    static SimpleMeterRegistry meters;
     static ModelController controller;
     static String namespace;
-    static FakeOidcIssuer issuer;
 
     @BeforeAll
     static void startReconciler(TestCluster cluster) {
-        issuer = FakeOidcIssuer.start();
-        requests = new KubernetesRequestCounter();
-        client = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
-                .build();
-        meters = new SimpleMeterRegistry();
-        var settings = ModelFixtures.settings(PackSettings.RoutingMode.SHARED, issuer.issuer(), "nebari-llm-downloader:0.1.0");
-        var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null);
-        var aggregator = new StatusAggregator(settings, Clock.systemUTC());
-        var events = new ModelEvents(client, "test", Clock.systemUTC());
-        controller = new ModelController(client,
-                new ReconcilerSettings(4, Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ofSeconds(5), Duration.ofSeconds(30)),
-                view -> new ModelReconciler(client, view, settings, access, aggregator, events), meters, true);
-        access.onProviderChange(controller::resyncAll);
-        controller.start();
+        reconciler = new RunningReconciler(cluster, Duration.ofSeconds(30));
+        client = reconciler.client;
+        requests = reconciler.requests;
+        controller = reconciler.controller;
         namespace = cluster.newNamespace("reconcile");
-        cluster.ensureNamespace(ModelFixtures.settings().apiKeysNamespace());
     }
 
     @AfterAll
     static void stopReconciler() {
-        controller.stop();
-        client.close();
-        issuer.close();
+        reconciler.close();
     }
 
     static LLMModel model(String name, String extraSpec) {
@@ -96,7 +74,7 @@ class ReconcilerTest {
     }
 
     static long reconciles() {
-        return meters.find("nebari.reconcile").timers().stream().mapToLong(t -> t.count()).sum();
+        return reconciler.reconciles();
     }
 
     /** Waits until no model is being reconciled or due, twice in a row (informer events may still be in flight). */
@@ -129,7 +107,7 @@ class ReconcilerTest {
         });
         var internalPolicy = client.genericKubernetesResources("gateway.envoyproxy.io/v1alpha1", "SecurityPolicy")
                 .inNamespace(namespace).withName("alpha-internal").get();
-        assertThat(client.getKubernetesSerialization().asJson(internalPolicy)).contains(issuer.jwksUri());
+        assertThat(client.getKubernetesSerialization().asJson(internalPolicy)).contains(reconciler.issuer.jwksUri());
         var deployment = client.apps().deployments().inNamespace(namespace).withName("alpha").get();
         assertThat(deployment.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(ref -> assertThat(ref.getKind()).isEqualTo("LLMModel"));

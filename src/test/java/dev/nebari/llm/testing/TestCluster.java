@@ -22,8 +22,8 @@ public final class TestCluster implements AutoCloseable {
     public static final Path UPSTREAM_CRDS = Path.of(System.getProperty("nebari.thirdPartyCrds", "../shared/crds"));
     /** The chart's CRD directory: the tests exercise exactly what the chart ships. */
     public static final Path CHART_CRDS = Path.of(System.getProperty("nebari.crdDir", "charts/nebari-llm-serving/crds"));
-    /** GPUs on the fake node that KWOK runs. */
-    public static final int FAKE_NODE_GPUS = 1;
+    /** GPUs on the fake node that KWOK runs: enough for the models of every test class in one run (the CRD allows 64 per replica, which never fits). */
+    public static final int FAKE_NODE_GPUS = 48;
 
     private final EmbeddedControlPlane controlPlane;
     private final KubernetesClient client;

@@ -1,0 +1,196 @@
+package dev.nebari.llm.reconciliation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.model.Phase;
+import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
+import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A model's life on the simulated cluster (kube-controller-manager, kube-scheduler and KWOK with a fake GPU
+ * node): it goes Pending → Downloading → Starting → Ready, a failing download shows its message, a model that
+ * asks for more GPUs than any node has is reported unschedulable, and deleting it leaves nothing behind.
+ *
+ * <p>No Envoy Gateway or AI Gateway controller runs here, so a small stand-in marks our routes and policies
+ * Accepted the way those controllers do (AIGW 1.1: one Accepted condition; EG: status.ancestors[].conditions).
+ */
+@KubernetesTest(controllers = true)
+class ModelLifecycleTest {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(60);
+    static RunningReconciler reconciler;
+    static KubernetesClient client;
+    static String namespace;
+    static Thread gatewayStandIn;
+
+    @BeforeAll
+    static void start(TestCluster cluster) {
+        reconciler = new RunningReconciler(cluster, Duration.ofSeconds(2));
+        client = reconciler.client;
+        namespace = cluster.newNamespace("lifecycle");
+        gatewayStandIn = Thread.ofVirtual().start(ModelLifecycleTest::acceptGatewayObjects);
+    }
+
+    @AfterAll
+    static void stop() {
+        gatewayStandIn.interrupt();
+        reconciler.close();
+    }
+
+    static LLMModel model(String name, String modelId, int gpus) {
+        return ModelFixtures.parse("""
+                apiVersion: llm.nebari.dev/v1alpha1
+                kind: LLMModel
+                metadata:
+                  name: %s
+                  namespace: %s
+                spec:
+                  model:
+                    name: %s
+                    storage:
+                      size: 10Gi
+                  resources:
+                    gpu:
+                      count: %d
+                  access:
+                    public: true
+                """.formatted(name, namespace, modelId, gpus));
+    }
+
+    @Test
+    void aModelGoesFromPendingThroughDownloadingAndStartingToReady() {
+        var phases = new CopyOnWriteArrayList<Phase>();
+        try (var watch = client.resources(LLMModel.class).inNamespace(namespace).withName("life").watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, LLMModel model) {
+                if (model.getStatus() != null && model.getStatus().phase() != null
+                        && (phases.isEmpty() || phases.getLast() != model.getStatus().phase())) {
+                    phases.add(model.getStatus().phase());
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        })) {
+            client.resource(model("life", "Qwen/Qwen3-0.6B", 1)).create();
+
+            await().atMost(TIMEOUT).until(() -> phases.contains(Phase.Ready));
+        }
+        assertThat(phases).as("phases seen").containsSubsequence(Phase.Downloading, Phase.Starting, Phase.Ready);
+        assertThat(phases.indexOf(Phase.Downloading)).isLessThan(phases.indexOf(Phase.Starting));
+        var status = client.resources(LLMModel.class).inNamespace(namespace).withName("life").get().getStatus();
+        assertThat(status.replicas().summary()).isEqualTo("1/1");
+        assertThat(status.endpoints().external()).isEqualTo("https://llm.example.com/v1");
+        assertThat(events("life")).extracting(e -> e.get("reason")).contains("Ready");
+    }
+
+    @Test
+    void aFailingDownloadShowsItsMessageInModelAvailableAndThePhase() {
+        client.resource(model("gated", EmbeddedControlPlane.GATED_MODEL, 0)).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            var status = client.resources(LLMModel.class).inNamespace(namespace).withName("gated").get().getStatus();
+            assertThat(status).isNotNull();
+            assertThat(status.phase()).isEqualTo(Phase.Error);
+            var available = StatusAggregator.find(status, ConditionType.MODEL_AVAILABLE).orElseThrow();
+            assertThat(available.getReason()).isEqualTo("DownloadFailed");
+            assertThat(available.getMessage()).contains("model-downloader failed").contains("401 Unauthorized");
+        });
+    }
+
+    @Test
+    void aModelAskingForMoreGpusThanAnyNodeHasIsReportedUnschedulable() {
+        client.resource(model("huge", "org/huge", 64)).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            var status = client.resources(LLMModel.class).inNamespace(namespace).withName("huge").get().getStatus();
+            assertThat(status).isNotNull();
+            assertThat(status.phase()).isEqualTo(Phase.Pending);
+            var workload = StatusAggregator.find(status, ConditionType.WORKLOAD_READY).orElseThrow();
+            assertThat(workload.getReason()).isEqualTo("Unschedulable");
+            assertThat(workload.getMessage()).contains("nvidia.com/gpu");
+        });
+    }
+
+    @Test
+    void deletingAModelLeavesNoObjectWithItsLabelInAnyNamespace() {
+        client.resource(model("gone", "org/gone", 0)).create();
+        await().atMost(TIMEOUT).until(() -> !client.pods().inNamespace(namespace).withLabel(ModelObjects.MODEL, "gone")
+                .list().getItems().isEmpty());
+
+        client.resources(LLMModel.class).inNamespace(namespace).withName("gone").delete();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.resources(LLMModel.class).inNamespace(namespace).withName("gone").get()).isNull();
+            assertThat(client.pods().inAnyNamespace().withLabel(ModelObjects.MODEL, "gone").list().getItems()).isEmpty();
+            assertThat(client.apps().replicaSets().inAnyNamespace().withLabel(ModelObjects.MODEL, "gone").list().getItems()).isEmpty();
+            for (var kind : ChildKind.values()) {
+                assertThat(client.genericKubernetesResources(kind.apiVersion(), kind.kind()).inAnyNamespace()
+                        .withLabel(ModelObjects.MODEL, "gone").list().getItems()).as(kind.kind()).isEmpty();
+            }
+        });
+    }
+
+    private static List<Map<String, String>> events(String model) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> model.equals(e.getInvolvedObject().getName()))
+                .map(e -> Map.of("reason", e.getReason(), "message", e.getMessage()))
+                .toList();
+    }
+
+    /** Stands in for the AI Gateway and Envoy Gateway controllers, which are not running here. */
+    private static void acceptGatewayObjects() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                for (var route : list("aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")) {
+                    if (route.getAdditionalProperties().get("status") == null) {
+                        route.getAdditionalProperties().put("status", Map.of("conditions", List.of(Map.of(
+                                "type", "Accepted", "status", "True", "reason", "ReconciliationSucceeded",
+                                "message", "accepted", "lastTransitionTime", "2026-01-01T00:00:00Z"))));
+                        client.resource(route).updateStatus();
+                    }
+                }
+                for (var kind : List.of("SecurityPolicy", "BackendTrafficPolicy")) {
+                    for (var policy : list("gateway.envoyproxy.io/v1alpha1", kind)) {
+                        if (policy.getAdditionalProperties().get("status") == null) {
+                            policy.getAdditionalProperties().put("status", Map.of("ancestors", List.of(Map.of(
+                                    "ancestorRef", Map.of("group", "gateway.networking.k8s.io", "kind", "Gateway",
+                                            "name", "nebari-gateway", "namespace", "envoy-gateway-system"),
+                                    "controllerName", "gateway.envoyproxy.io/gatewayclass-controller",
+                                    "conditions", List.of(Map.of("type", "Accepted", "status", "True",
+                                            "reason", "Accepted", "message", "Policy has been accepted.",
+                                            "lastTransitionTime", "2026-01-01T00:00:00Z"))))));
+                            client.resource(policy).updateStatus();
+                        }
+                    }
+                }
+                Thread.sleep(300);
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                // conflicts with the reconciler's own writes: try again on the next round
+            }
+        }
+    }
+
+    private static List<GenericKubernetesResource> list(String apiVersion, String kind) {
+        return client.genericKubernetesResources(apiVersion, kind).inNamespace(namespace).list().getItems();
+    }
+}

@@ -1,0 +1,54 @@
+package dev.nebari.llm.reconciliation;
+
+import dev.nebari.llm.identity.OidcDiscovery;
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.platform.KubernetesRequestCounter;
+import dev.nebari.llm.platform.PackSettings;
+import dev.nebari.llm.testing.FakeOidcIssuer;
+import dev.nebari.llm.testing.TestCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import java.net.http.HttpClient;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * A reconciler running against the test cluster, as the operator profile wires it (without Spring): its own
+ * client with a request counter, a fake OIDC issuer, the keys namespace in place.
+ */
+final class RunningReconciler implements AutoCloseable {
+
+    final KubernetesClient client;
+    final KubernetesRequestCounter requests = new KubernetesRequestCounter();
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+    final FakeOidcIssuer issuer = FakeOidcIssuer.start();
+    final ModelController controller;
+
+    RunningReconciler(TestCluster cluster, Duration requeueAfter) {
+        client = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
+                .build();
+        var settings = ModelFixtures.settings(PackSettings.RoutingMode.SHARED, issuer.issuer(), "nebari-llm-downloader:0.1.0");
+        cluster.ensureNamespace(settings.apiKeysNamespace());
+        var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null);
+        var aggregator = new StatusAggregator(settings, Clock.systemUTC());
+        var events = new ModelEvents(client, "test", Clock.systemUTC());
+        controller = new ModelController(client,
+                new ReconcilerSettings(4, Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ofSeconds(5), requeueAfter),
+                view -> new ModelReconciler(client, view, settings, access, aggregator, events), meters, true);
+        access.onProviderChange(controller::resyncAll);
+        controller.start();
+    }
+
+    long reconciles() {
+        return meters.find("nebari.reconcile").timers().stream().mapToLong(t -> t.count()).sum();
+    }
+
+    @Override
+    public void close() {
+        controller.stop();
+        client.close();
+        issuer.close();
+    }
+}

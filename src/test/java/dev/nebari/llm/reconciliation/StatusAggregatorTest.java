@@ -1,0 +1,143 @@
+package dev.nebari.llm.reconciliation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.LLMModelStatus;
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.model.Phase;
+import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** How observations become conditions and a phase. */
+class StatusAggregatorTest {
+
+    private final StatusAggregator aggregator = new StatusAggregator(ModelFixtures.settings(),
+            Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+    private final LLMModel model = withGeneration(ModelFixtures.referenceModel());
+
+    private static LLMModel withGeneration(LLMModel model) {
+        model.getMetadata().setGeneration(3L);
+        return model;
+    }
+
+    private static Observations seen(Deployment workload, List<Pod> pods, Set<ChildKind> missing,
+            GenericKubernetesResource route) {
+        return new Observations(missing, workload, deployment(1), pods, List.of(), route, route, List.of(), 0,
+                List.of(), null);
+    }
+
+    private static Deployment deployment(int ready) {
+        return new DeploymentBuilder().withNewMetadata().withName("d").endMetadata()
+                .withNewStatus().withReadyReplicas(ready).endStatus().build();
+    }
+
+    private static Pod pod(String initState, String message) {
+        var init = new ContainerStatusBuilder().withName("model-downloader");
+        switch (initState) {
+            case "running" -> init.withNewState().withNewRunning().endRunning().endState();
+            case "failed" -> init.withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+                    .withNewLastState().withNewTerminated().withExitCode(3).withMessage(message).endTerminated().endLastState();
+            default -> init.withNewState().withNewWaiting().withReason("PodInitializing").endWaiting().endState();
+        }
+        return new PodBuilder().withNewMetadata().withName("p").endMetadata()
+                .withNewStatus().withInitContainerStatuses(init.build()).endStatus().build();
+    }
+
+    private static Pod unschedulable() {
+        return new PodBuilder().withNewMetadata().withName("p").endMetadata().withNewStatus()
+                .withConditions(new PodConditionBuilder().withType("PodScheduled").withStatus("False")
+                        .withReason("Unschedulable").withMessage("0/1 nodes are available: 1 Insufficient nvidia.com/gpu.").build())
+                .endStatus().build();
+    }
+
+    private static GenericKubernetesResource acceptedRoute() {
+        return new GenericKubernetesResourceBuilder().withNewMetadata().withName("r").endMetadata()
+                .addToAdditionalProperties("status", Map.of("conditions", List.of(Map.of("type", "Accepted", "status", "True"))))
+                .build();
+    }
+
+    private static String reason(LLMModelStatus status, ConditionType type) {
+        return StatusAggregator.find(status, type).orElseThrow().getReason();
+    }
+
+    @Test
+    void noWorkloadYetIsPending() {
+        var status = aggregator.aggregate(model, seen(null, List.of(), Set.of(), null));
+
+        assertThat(status.phase()).isEqualTo(Phase.Pending);
+        assertThat(reason(status, ConditionType.WORKLOAD_READY)).isEqualTo("Creating");
+        assertThat(status.observedGeneration()).isEqualTo(3L);
+        assertThat(status.conditions()).allSatisfy(c -> assertThat(c.getObservedGeneration()).isEqualTo(3L));
+    }
+
+    @Test
+    void aRunningDownloaderMeansDownloading() {
+        var status = aggregator.aggregate(model, seen(deployment(0), List.of(pod("running", "")), Set.of(), null));
+
+        assertThat(status.phase()).isEqualTo(Phase.Downloading);
+        assertThat(reason(status, ConditionType.MODEL_AVAILABLE)).isEqualTo("Downloading");
+    }
+
+    @Test
+    void aFailedDownloadIsAnErrorWithTheDownloadersMessage() {
+        var status = aggregator.aggregate(model, seen(deployment(0),
+                List.of(pod("failed", "401 Unauthorized: token rejected")), Set.of(), null));
+
+        assertThat(status.phase()).isEqualTo(Phase.Error);
+        var condition = StatusAggregator.find(status, ConditionType.MODEL_AVAILABLE).orElseThrow();
+        assertThat(condition.getReason()).isEqualTo("DownloadFailed");
+        assertThat(condition.getMessage()).contains("exit code 3").contains("401 Unauthorized: token rejected");
+    }
+
+    @Test
+    void podsThatCannotBeScheduledAreReportedWithTheSchedulersReason() {
+        var status = aggregator.aggregate(model, seen(deployment(0), List.of(unschedulable()), Set.of(), null));
+
+        assertThat(status.phase()).isEqualTo(Phase.Pending);
+        assertThat(StatusAggregator.find(status, ConditionType.WORKLOAD_READY).orElseThrow().getMessage())
+                .contains("Insufficient nvidia.com/gpu");
+    }
+
+    @Test
+    void aMissingCrdNamesTheCrd() {
+        var status = aggregator.aggregate(model, seen(deployment(1), List.of(), Set.of(ChildKind.INFERENCE_POOL), null));
+
+        var condition = StatusAggregator.find(status, ConditionType.SCHEDULER_READY).orElseThrow();
+        assertThat(condition.getReason()).isEqualTo("CRDNotInstalled");
+        assertThat(condition.getMessage()).contains("inferencepools.inference.networking.k8s.io");
+        assertThat(status.phase()).isEqualTo(Phase.Degraded);
+    }
+
+    @Test
+    void readyOnlyWhenEveryConditionHolds() {
+        var status = aggregator.aggregate(model, seen(deployment(1), List.of(), Set.of(), acceptedRoute()));
+
+        assertThat(status.conditions()).allSatisfy(c -> assertThat(c.getStatus()).as(c.getType()).isEqualTo("True"));
+        assertThat(status.phase()).isEqualTo(Phase.Ready);
+        assertThat(status.replicas().summary()).isEqualTo("1/1");
+    }
+
+    @Test
+    void anUnchangedObservationYieldsAnEqualStatus() {
+        var first = aggregator.aggregate(model, seen(deployment(0), List.of(pod("running", "")), Set.of(), null));
+        model.setStatus(first);
+        var later = new StatusAggregator(ModelFixtures.settings(), Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC))
+                .aggregate(model, seen(deployment(0), List.of(pod("running", "")), Set.of(), null));
+
+        assertThat(later).as("transition times kept, so no status write").isEqualTo(first);
+    }
+}

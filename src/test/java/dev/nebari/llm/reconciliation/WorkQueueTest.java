@@ -1,0 +1,109 @@
+package dev.nebari.llm.reconciliation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import org.junit.jupiter.api.Test;
+
+/** The work queue holds a key once, never hands it to two workers, and backs off per key. */
+class WorkQueueTest {
+
+    private final MutableClock clock = new MutableClock();
+    private final WorkQueue<ModelKey> queue = new WorkQueue<>(Duration.ofMillis(100), Duration.ofSeconds(1), clock);
+    private final ModelKey a = new ModelKey("ns", "a");
+    private final ModelKey b = new ModelKey("ns", "b");
+
+    @Test
+    void aKeyAddedManyTimesIsHandedOutOnce() throws Exception {
+        queue.add(a);
+        queue.add(a);
+        queue.add(b);
+
+        assertThat(queue.depth()).isEqualTo(2);
+        assertThat(queue.take()).contains(a);
+        assertThat(queue.take()).contains(b);
+        assertThat(queue.depth()).isZero();
+    }
+
+    @Test
+    void aKeyAddedWhileBeingProcessedIsHandedOutAgainAfterDone() throws Exception {
+        queue.add(a);
+        var taken = queue.take().orElseThrow();
+        queue.add(a);
+
+        assertThat(queue.depth()).as("not handed to a second worker meanwhile").isZero();
+        queue.done(taken);
+        assertThat(queue.take()).contains(a);
+    }
+
+    @Test
+    void failuresBackOffExponentiallyUpToTheMaximum() {
+        assertThat(queue.retryLater(a)).isEqualTo(Duration.ofMillis(100));
+        assertThat(queue.retryLater(a)).isEqualTo(Duration.ofMillis(200));
+        assertThat(queue.retryLater(a)).isEqualTo(Duration.ofMillis(400));
+        for (int i = 0; i < 10; i++) {
+            queue.retryLater(a);
+        }
+        assertThat(queue.retryLater(a)).isEqualTo(Duration.ofSeconds(1));
+        queue.forget(a);
+        assertThat(queue.retryLater(a)).isEqualTo(Duration.ofMillis(100));
+    }
+
+    @Test
+    void aDelayedKeyIsNotDueBeforeItsTime() {
+        queue.addAfter(a, Duration.ofSeconds(5));
+        assertThat(queue.idle()).as("scheduled for later counts as idle").isTrue();
+
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(queue.idle()).isFalse();
+    }
+
+    @Test
+    void anEarlierAddWinsOverALaterOne() {
+        queue.addAfter(a, Duration.ofSeconds(30));
+        queue.add(a);
+
+        assertThat(queue.depth()).isEqualTo(1);
+        assertThat(queue.idle()).isFalse();
+    }
+
+    @Test
+    void shutDownReleasesWaitingWorkers() throws Exception {
+        var worker = Thread.ofVirtual().start(() -> {
+            try {
+                assertThat(queue.take()).isEmpty();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        queue.shutDown();
+        worker.join(Duration.ofSeconds(5));
+        assertThat(worker.isAlive()).isFalse();
+    }
+
+    static final class MutableClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
