@@ -98,11 +98,13 @@ public final class HubClient {
     }
 
     /**
-     * Follows the redirects of a file URL with HEAD requests and returns where the content really is, so that the
-     * many range requests of a large file skip the redirect round trip.
+     * Follows the redirects of a file URL and returns where the content really is, so that the many range requests
+     * of a large file skip the redirect round trip. The request timeout only covers the wait for headers of each hop,
+     * hence the overall bound.
      */
     public URI locate(URI fileUrl) throws IOException, InterruptedException {
-        HttpResponse<Void> response = await(send("HEAD", fileUrl, null, info -> BodySubscribers.replacing(null), 0));
+        HttpResponse<Void> response = await(send("HEAD", fileUrl, null, info -> BodySubscribers.<Void>replacing(null), 0)
+                .orTimeout(responseTimeout.toMillis() * 2, java.util.concurrent.TimeUnit.MILLISECONDS));
         failUnlessSuccess(response, describe(fileUrl));
         return response.uri();
     }

@@ -48,6 +48,11 @@ public final class ProgressReporter implements AutoCloseable {
         ticker.scheduleAtFixedRate(this::progress, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
+    /** Something went wrong and is being dealt with (a retry, a refetch); for humans, not for status. */
+    public void warning(String message) {
+        emit("warning", e -> e.put("message", message));
+    }
+
     public void waiting(String holder) {
         emit("waiting", e -> e.put("holder", holder));
     }

@@ -251,7 +251,9 @@ public final class TransferEngine {
                 throw new IOException("gave up on " + file.path() + " after " + (failures - 1) + " retries: "
                         + cause.getMessage(), cause);
             }
-            Thread.sleep(settings.retry().delayBefore(failures));
+            Duration delay = settings.retry().delayBefore(failures);
+            progress.warning("retrying " + file.path() + " in " + delay.toMillis() + " ms: " + cause.getMessage());
+            Thread.sleep(delay);
             return failures;
         }
 
@@ -325,8 +327,7 @@ public final class TransferEngine {
                 throw new DownloadFailure(ExitCode.VERIFICATION_FAILED, file.path() + " failed verification ("
                         + what + " does not match the Hub's listing) " + verifications + " times");
             }
-            System.err.println("warning: " + file.path() + " failed verification (" + what
-                    + " mismatch); downloading it again");
+            progress.warning(file.path() + " failed verification (" + what + " mismatch); downloading it again");
             progress.discarded(file.size());
             channel().truncate(0);
             journal().reset();
