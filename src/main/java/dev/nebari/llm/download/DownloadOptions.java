@@ -33,7 +33,7 @@ public record DownloadOptions(
             usage: downloader --repo ORG/NAME --target DIR [options]
               --revision REV          branch, tag or commit (default main)
               --concurrency N         parallel requests (default 8)
-              --chunk-size SIZE       bytes per range request, e.g. 16M (default 16M)
+              --chunk-size SIZE       bytes per range request, e.g. 32M (default 32M)
               --stall-timeout DUR     retry a request that delivers no byte for this long, e.g. 30s (default 30s)
               --retries N             consecutive failed attempts per request before giving up (default 8)
               --retry-backoff DUR     first retry delay, doubled per failure up to 30s (default 1s)
@@ -88,7 +88,7 @@ public record DownloadOptions(
         Duration backoff = duration(flags, "retry-backoff", "1s");
         var transfer = new TransferEngine.Settings(
                 positive(flags, "concurrency", "8"),
-                size(flags, "chunk-size", "16M"),
+                size(flags, "chunk-size", "32M"),
                 duration(flags, "stall-timeout", "30s"),
                 new RetryPolicy(positive(flags, "retries", "8"), backoff,
                         backoff.compareTo(Duration.ofSeconds(30)) > 0 ? backoff : Duration.ofSeconds(30)),

@@ -28,7 +28,7 @@ public final class ProgressReporter implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private volatile long bytesTotal;
     private volatile int filesTotal;
-    private ScheduledExecutorService ticker;
+    private @org.jspecify.annotations.Nullable ScheduledExecutorService ticker;
 
     public ProgressReporter(PrintStream out, Duration interval) {
         this.out = out;
