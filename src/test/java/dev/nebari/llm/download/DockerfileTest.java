@@ -1,0 +1,41 @@
+package dev.nebari.llm.download;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** The image cannot be built here (no Docker), so its essentials are checked on the Dockerfile's text. */
+class DockerfileTest {
+
+    static final Path DOCKERFILE = Path.of("downloader-image/Dockerfile");
+
+    List<String> instructions() throws IOException {
+        return Files.readAllLines(DOCKERFILE).stream().map(String::strip)
+                .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+    }
+
+    @Test
+    void runsOnADistrolessBase() throws IOException {
+        List<String> froms = instructions().stream().filter(l -> l.startsWith("FROM ")).toList();
+        assertThat(froms.getLast()).as("the final stage is what ships").contains("distroless").contains("java25");
+    }
+
+    @Test
+    void runsAsUid65532() throws IOException {
+        List<String> users = instructions().stream().filter(l -> l.startsWith("USER ")).toList();
+        assertThat(users).isNotEmpty();
+        assertThat(users.getLast()).matches("USER 65532(:65532)?");
+    }
+
+    @Test
+    void startsTheDownloaderEntryPoint() throws IOException {
+        List<String> entrypoints = instructions().stream().filter(l -> l.startsWith("ENTRYPOINT ")).toList();
+        assertThat(entrypoints).hasSize(1);
+        assertThat(entrypoints.getFirst()).startsWith("ENTRYPOINT [")
+                .contains("\"" + DownloaderMain.class.getName() + "\"");
+    }
+}
