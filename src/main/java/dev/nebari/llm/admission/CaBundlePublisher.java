@@ -26,6 +26,8 @@ final class CaBundlePublisher {
     private final KubernetesClient client;
     private final String configurationName;
     private final KubernetesSerialization serialization = new KubernetesSerialization();
+    /** What was last reported as missing, so a check every minute does not repeat the same warning. */
+    private volatile String reportedMissing = "";
 
     CaBundlePublisher(KubernetesClient client, String configurationName) {
         this.client = client;
@@ -37,8 +39,8 @@ final class CaBundlePublisher {
         var resource = client.admissionRegistration().v1().validatingWebhookConfigurations().withName(configurationName);
         var configuration = resource.get();
         if (configuration == null) {
-            log.warn("ValidatingWebhookConfiguration {} does not exist; LLMModel admission stays unchecked until it does",
-                    configurationName);
+            reportOnce("configuration", "ValidatingWebhookConfiguration " + configurationName
+                    + " does not exist; the caBundle is published once it does");
             return false;
         }
         var webhooks = configuration.getWebhooks();
@@ -47,6 +49,7 @@ final class CaBundlePublisher {
             if (!WEBHOOK_NAME.equals(webhook.getName())) {
                 continue;
             }
+            reportedMissing = "";
             var wanted = Base64.getEncoder().encodeToString(pem.getBytes(StandardCharsets.UTF_8));
             if (wanted.equals(webhook.getClientConfig().getCaBundle())) {
                 return false;
@@ -59,8 +62,15 @@ final class CaBundlePublisher {
             log.info("Published the webhook CA bundle to {}", configurationName);
             return true;
         }
-        log.warn("ValidatingWebhookConfiguration {} has no webhook named {}; not publishing the CA bundle",
-                configurationName, WEBHOOK_NAME);
+        reportOnce("webhook", "ValidatingWebhookConfiguration " + configurationName + " has no webhook named "
+                + WEBHOOK_NAME + "; not publishing the caBundle");
         return false;
+    }
+
+    private void reportOnce(String what, String message) {
+        if (!what.equals(reportedMissing)) {
+            reportedMissing = what;
+            log.warn(message);
+        }
     }
 }
