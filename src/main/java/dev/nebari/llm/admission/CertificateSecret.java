@@ -1,5 +1,6 @@
 package dev.nebari.llm.admission;
 
+import dev.nebari.llm.model.ModelObjects;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -27,6 +28,9 @@ final class CertificateSecret {
             return resourceVersion != null;
         }
     }
+
+    /** The value of {@link ModelObjects#COMPONENT} on the Secret. */
+    static final String COMPONENT = "admission-webhook";
 
     private final KubernetesClient client;
     private final String namespace;
@@ -86,8 +90,8 @@ final class CertificateSecret {
                 .withName(name)
                 .withNamespace(namespace)
                 .withResourceVersion(resourceVersion)
-                .withLabels(Map.of("app.kubernetes.io/managed-by", "nebari-llm-serving",
-                        "app.kubernetes.io/component", "admission-webhook"))
+                .withLabels(Map.of(ModelObjects.MANAGED_BY, ModelObjects.PACK, ModelObjects.PART_OF, ModelObjects.PACK,
+                        ModelObjects.COMPONENT, COMPONENT))
                 .endMetadata()
                 .withType("kubernetes.io/tls")
                 .withData(data)
