@@ -60,6 +60,27 @@ class ApplicationStartupTest {
     }
 
     @Test
+    void theOperatorProfileServesTheWebhookWithACertificateFromItsSecretWhenEnabled(TestCluster cluster) {
+        var namespace = cluster.newNamespace("startup-webhook");
+        try (var context = start("--cluster.kubeconfig=" + cluster.kubeconfig(), "--spring.profiles.active=operator",
+                "--webhook.enabled=true", "--webhook.port=0", "--webhook.namespace=" + namespace,
+                "--webhook.certificateSecretName=startup-webhook-cert")) {
+            var server = context.getBean(dev.nebari.llm.admission.AdmissionWebhookServer.class);
+            assertThat(server.isRunning()).isTrue();
+            assertThat(server.port()).isPositive();
+            assertThat(cluster.client().secrets().inNamespace(namespace).withName("startup-webhook-cert").get().getData())
+                    .containsKeys("ca.crt", "tls.crt", "tls.key");
+        }
+    }
+
+    @Test
+    void theWebhookIsOffUnlessEnabled(TestCluster cluster) {
+        try (var context = start("--cluster.kubeconfig=" + cluster.kubeconfig(), "--spring.profiles.active=operator")) {
+            assertThat(context.getBeanProvider(dev.nebari.llm.admission.AdmissionWebhookServer.class).getIfAvailable()).isNull();
+        }
+    }
+
+    @Test
     void usesTheConfiguredClusterAndDoesNotStartItsOwn(TestCluster cluster) {
         try (var context = start("--cluster.kubeconfig=" + cluster.kubeconfig())) {
             assertThat(context.getBeanProvider(EmbeddedCluster.class).getIfAvailable()).isNull();

@@ -5,8 +5,6 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectionConfigBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectorBuilder;
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
@@ -46,7 +44,7 @@ public class LeaderGate implements SmartLifecycle {
         this.settings = settings;
         this.events = events;
         this.identity = settings.identity() != null ? settings.identity() : defaultIdentity();
-        this.namespace = settings.namespace() != null ? settings.namespace() : podNamespace();
+        this.namespace = settings.namespace() != null ? settings.namespace() : PodNamespace.current();
     }
 
     public boolean isLeader() {
@@ -133,18 +131,5 @@ public class LeaderGate implements SmartLifecycle {
         var host = System.getenv("HOSTNAME");
         var base = host != null && !host.isBlank() ? host : "nebari-llm-serving";
         return base + "-" + UUID.randomUUID().toString().substring(0, 8);
-    }
-
-    private static String podNamespace() {
-        var fromEnv = System.getenv("POD_NAMESPACE");
-        if (fromEnv != null && !fromEnv.isBlank()) {
-            return fromEnv;
-        }
-        var file = Path.of("/var/run/secrets/kubernetes.io/serviceaccount/namespace");
-        try {
-            return Files.exists(file) ? Files.readString(file).trim() : "default";
-        } catch (java.io.IOException e) {
-            return "default";
-        }
     }
 }

@@ -1,6 +1,6 @@
 /**
  * The operator's I/O: informers on LLMModels and their children, the work queue, server-side apply, status and
- * Events, the finalizer, leader election and the admission webhook.
+ * Events and the finalizer (the admission webhook is the {@code admission} module).
  *
  * <p>Owns: everything that talks to the API server on a model's behalf. Must not touch: rendering decisions
  * (it asks the serving and gateway modules) or key material (it listens to the keys module's events).

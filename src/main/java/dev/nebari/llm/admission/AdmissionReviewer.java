@@ -1,0 +1,83 @@
+package dev.nebari.llm.admission;
+
+import dev.nebari.llm.model.LLMModel;
+import io.fabric8.kubernetes.api.model.StatusBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponseBuilder;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.net.HttpURLConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** Turns an {@code admission.k8s.io/v1} AdmissionReview request into its response, applying {@link AdmissionRules}. */
+final class AdmissionReviewer {
+
+    static final String API_VERSION = "admission.k8s.io/v1";
+    static final String KIND = "AdmissionReview";
+
+    private static final Logger log = LoggerFactory.getLogger(AdmissionReviewer.class);
+
+    private final AdmissionRules rules;
+    private final ClusterLookup cluster;
+    private final KubernetesSerialization serialization;
+
+    AdmissionReviewer(AdmissionRules rules, ClusterLookup cluster, KubernetesSerialization serialization) {
+        this.rules = rules;
+        this.cluster = cluster;
+        this.serialization = serialization;
+    }
+
+    /** The response review for a JSON request review; throws IllegalArgumentException when it is not one. */
+    String review(String requestJson) {
+        AdmissionReview review;
+        try {
+            review = serialization.unmarshal(requestJson, AdmissionReview.class);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not an AdmissionReview: " + e.getMessage(), e);
+        }
+        var request = review.getRequest();
+        if (request == null || request.getUid() == null) {
+            throw new IllegalArgumentException("AdmissionReview without request.uid");
+        }
+        return serialization.asJson(new AdmissionReviewBuilder()
+                .withApiVersion(API_VERSION)
+                .withKind(KIND)
+                .withResponse(respond(request))
+                .build());
+    }
+
+    private AdmissionResponse respond(AdmissionRequest request) {
+        var response = new AdmissionResponseBuilder().withUid(request.getUid());
+        if (!"CREATE".equals(request.getOperation()) && !"UPDATE".equals(request.getOperation())) {
+            return response.withAllowed(true).build();
+        }
+        try {
+            var model = serialization.convertValue(request.getObject(), LLMModel.class);
+            var previous = request.getOldObject() == null ? null : serialization.convertValue(request.getOldObject(), LLMModel.class);
+            // The request's namespace and name are authoritative; the object's may be empty in a hand-built review.
+            if (model.getMetadata().getNamespace() == null) {
+                model.getMetadata().setNamespace(request.getNamespace());
+            }
+            if (model.getMetadata().getName() == null) {
+                model.getMetadata().setName(request.getName());
+            }
+            var decision = rules.decide(new ModelChange(model, previous), cluster);
+            response.withAllowed(decision.allowed()).withWarnings(decision.warnings());
+            if (!decision.allowed()) {
+                response.withStatus(new StatusBuilder().withCode(HttpURLConnection.HTTP_FORBIDDEN)
+                        .withReason("Forbidden").withMessage(decision.message()).build());
+            }
+        } catch (KubernetesClientException e) {
+            // Fail closed, as the chart's failurePolicy does, but say why.
+            log.warn("Cannot validate LLMModel {}/{}: {}", request.getNamespace(), request.getName(), e.getMessage());
+            response.withAllowed(false).withStatus(new StatusBuilder().withCode(HttpURLConnection.HTTP_INTERNAL_ERROR)
+                    .withReason("InternalError")
+                    .withMessage("cannot validate the LLMModel, the API server did not answer: " + e.getMessage()).build());
+        }
+        return response.build();
+    }
+}

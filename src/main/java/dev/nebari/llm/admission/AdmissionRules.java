@@ -1,0 +1,107 @@
+package dev.nebari.llm.admission;
+
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.model.StorageType;
+import dev.nebari.llm.platform.PackSettings;
+import dev.nebari.llm.platform.PackSettings.RoutingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * What the CRD's CEL rules cannot check, because it depends on other objects (PRODUCT.md section 3, Admission).
+ *
+ * <p>Rejected: a new model in a namespace the pack does not manage, and a model id (or, in subdomain routing, a
+ * subdomain) that another model already serves on the shared gateway. Warned about: emptyDir storage with preload,
+ * and an auth Secret that does not exist (or cannot be checked).
+ *
+ * <p>An UPDATE is only checked for what it changes. Rejecting an unrelated update (the operator adding or removing
+ * its finalizer, a replica count) because of a conflict that already existed, or because the namespace lost its
+ * label later, would leave a model that can neither be fixed nor deleted.
+ */
+final class AdmissionRules {
+
+    static final String MANAGED_LABEL = "nebari.dev/managed";
+
+    private final PackSettings settings;
+
+    AdmissionRules(PackSettings settings) {
+        this.settings = settings;
+    }
+
+    AdmissionDecision decide(ModelChange change, ClusterLookup cluster) {
+        var rejections = new ArrayList<String>();
+        var warnings = new ArrayList<String>();
+        var model = change.model();
+        var previous = change.previous();
+        if (previous != null && previous.getMetadata().getDeletionTimestamp() != null) {
+            // Being deleted: only finalizers move now; never stand in the way.
+            return new AdmissionDecision(List.of(), List.of());
+        }
+        if (change.isCreate()) {
+            var unmanaged = unmanagedNamespace(change.namespace(), cluster);
+            if (unmanaged != null) {
+                return new AdmissionDecision(List.of(unmanaged), List.of());
+            }
+        }
+        var checkModelId = changed(change, m -> m.getSpec().model().name());
+        var checkSubdomain = settings.platform().routing().mode() == RoutingMode.SUBDOMAIN
+                && changed(change, m -> ModelObjects.subdomain(m.getSpec()));
+        if (checkModelId || checkSubdomain) {
+            var others = cluster.models().stream()
+                    .filter(other -> !(Objects.equals(other.getMetadata().getNamespace(), change.namespace())
+                            && Objects.equals(other.getMetadata().getName(), change.name())))
+                    .toList();
+            if (checkModelId) {
+                var id = model.getSpec().model().name();
+                others.stream().filter(other -> id.equals(other.getSpec().model().name())).findFirst()
+                        .ifPresent(other -> rejections.add("spec.model.name \"" + id + "\" is already served by LLMModel "
+                                + ModelChange.reference(other) + "; models share the gateway, so each needs its own "
+                                + "model id: pick another model or change the existing one"));
+            }
+            if (checkSubdomain) {
+                var subdomain = ModelObjects.subdomain(model.getSpec());
+                others.stream().filter(other -> subdomain.equals(ModelObjects.subdomain(other.getSpec()))).findFirst()
+                        .ifPresent(other -> rejections.add("subdomain \"" + subdomain + "\" is already used by LLMModel "
+                                + ModelChange.reference(other) + "; set spec.endpoints.external.subdomain to another DNS label"));
+            }
+        }
+        var storage = model.getSpec().model().effectiveStorage().type();
+        if (storage == StorageType.EMPTY_DIR && Boolean.TRUE.equals(model.getSpec().model().preload())
+                && changed(change, m -> m.getSpec().model().effectiveStorage().type() + "/" + m.getSpec().model().preload())) {
+            warnings.add("spec.model.storage.type is emptyDir with preload: every restart re-downloads the weights; use "
+                    + "pvc storage to keep them");
+        }
+        var authSecret = model.getSpec().model().authSecretName();
+        if (authSecret != null && changed(change, m -> m.getSpec().model().authSecretName())) {
+            switch (cluster.secret(change.namespace(), authSecret)) {
+                case PRESENT -> { }
+                case ABSENT -> warnings.add("spec.model.authSecretName: Secret " + change.namespace() + "/" + authSecret
+                        + " does not exist; the download fails until it does");
+                case FORBIDDEN -> warnings.add("spec.model.authSecretName: cannot check that Secret " + change.namespace()
+                        + "/" + authSecret + " exists (no permission to read it); make sure it does");
+            }
+        }
+        return new AdmissionDecision(rejections, warnings);
+    }
+
+    /** The rejection for an unmanaged namespace, or null when the namespace is managed. */
+    private @org.jspecify.annotations.Nullable String unmanagedNamespace(String namespace, ClusterLookup cluster) {
+        var watched = settings.watchNamespaces();
+        if (!watched.isEmpty()) {
+            return watched.contains(namespace) ? null : "namespace " + namespace + " is not managed by nebari-llm-serving: "
+                    + "the pack watches only " + String.join(", ", watched) + " (Helm value watchNamespaces)";
+        }
+        var managed = cluster.namespaceLabels(namespace).map(labels -> "true".equals(labels.get(MANAGED_LABEL))).orElse(false);
+        return managed ? null : "namespace " + namespace + " is not managed by nebari-llm-serving: label it "
+                + MANAGED_LABEL + "=true (kubectl label namespace " + namespace + " " + MANAGED_LABEL + "=true)";
+    }
+
+    /** True for a CREATE, or when an UPDATE changes what {@code aspect} reads. */
+    private static boolean changed(ModelChange change, Function<LLMModel, ?> aspect) {
+        var previous = change.previous();
+        return previous == null || !Objects.equals(aspect.apply(previous), aspect.apply(change.model()));
+    }
+}

@@ -1,0 +1,25 @@
+package dev.nebari.llm.admission;
+
+import dev.nebari.llm.model.LLMModel;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** What the admission rules need to know about the cluster, asked only when a rule needs it. */
+interface ClusterLookup {
+
+    /** The namespace's labels; empty when the namespace does not exist. */
+    Optional<Map<String, String>> namespaceLabels(String namespace);
+
+    /** Every LLMModel in the cluster, as the API server has them now. */
+    List<LLMModel> models();
+
+    SecretPresence secret(String namespace, String name);
+
+    enum SecretPresence {
+        PRESENT,
+        ABSENT,
+        /** This identity may not read it (the chart grants no Secret access in model namespaces). */
+        FORBIDDEN
+    }
+}

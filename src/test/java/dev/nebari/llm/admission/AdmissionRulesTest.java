@@ -1,0 +1,231 @@
+package dev.nebari.llm.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nebari.llm.admission.ClusterLookup.SecretPresence;
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.platform.PackSettings;
+import dev.nebari.llm.platform.PackSettings.RoutingMode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The admission rules without a cluster: what is rejected, what only warns, and what an UPDATE is checked for. */
+class AdmissionRulesTest {
+
+    /** An in-memory cluster that also records which lookups the rules made. */
+    static final class FakeCluster implements ClusterLookup {
+        final Map<String, Map<String, String>> namespaces = new java.util.HashMap<>();
+        final List<LLMModel> models = new ArrayList<>();
+        final Map<String, SecretPresence> secrets = new java.util.HashMap<>();
+        final List<String> lookups = new ArrayList<>();
+
+        FakeCluster() {
+            namespaces.put("team-a", Map.of("nebari.dev/managed", "true"));
+            namespaces.put("team-b", Map.of("nebari.dev/managed", "true"));
+            namespaces.put("sandbox", Map.of());
+        }
+
+        @Override
+        public Optional<Map<String, String>> namespaceLabels(String namespace) {
+            lookups.add("namespace " + namespace);
+            return Optional.ofNullable(namespaces.get(namespace));
+        }
+
+        @Override
+        public List<LLMModel> models() {
+            lookups.add("models");
+            return models;
+        }
+
+        @Override
+        public SecretPresence secret(String namespace, String name) {
+            lookups.add("secret " + namespace + "/" + name);
+            return secrets.getOrDefault(namespace + "/" + name, SecretPresence.ABSENT);
+        }
+    }
+
+    final FakeCluster cluster = new FakeCluster();
+    final AdmissionRules rules = new AdmissionRules(ModelFixtures.settings());
+
+    static LLMModel model(String namespace, String name, String id, String... modelFields) {
+        return modelWithSpec(namespace, name, id, "", modelFields);
+    }
+
+    static LLMModel withSubdomain(String namespace, String name, String id, String subdomain) {
+        return modelWithSpec(namespace, name, id, "endpoints: {external: {subdomain: " + subdomain + "}}");
+    }
+
+    private static LLMModel modelWithSpec(String namespace, String name, String id, String extraSpec, String... modelFields) {
+        return ModelFixtures.parse("""
+                apiVersion: llm.nebari.dev/v1alpha1
+                kind: LLMModel
+                metadata:
+                  name: %s
+                  namespace: %s
+                spec:
+                  model:
+                    name: %s
+                %s
+                  access:
+                    public: true
+                %s
+                """.formatted(name, namespace, id,
+                (modelFields.length == 0 ? "storage: {size: 1Gi}" : String.join("\n", modelFields)).indent(4),
+                extraSpec.indent(2)));
+    }
+
+    AdmissionDecision create(LLMModel model) {
+        return rules.decide(new ModelChange(model, null), cluster);
+    }
+
+    AdmissionDecision update(LLMModel previous, LLMModel model) {
+        return rules.decide(new ModelChange(model, previous), cluster);
+    }
+
+    @Test
+    void aNewModelWithAFreshIdInAManagedNamespaceIsAllowedWithoutWarnings() {
+        var decision = create(model("team-a", "qwen", "Qwen/Qwen3-0.6B"));
+
+        assertThat(decision.allowed()).isTrue();
+        assertThat(decision.warnings()).isEmpty();
+    }
+
+    @Test
+    void aNamespaceWithoutTheManagedLabelIsRejectedWithTheCommandThatFixesIt() {
+        var decision = create(model("sandbox", "qwen", "Qwen/Qwen3-0.6B"));
+
+        assertThat(decision.allowed()).isFalse();
+        assertThat(decision.message()).isEqualTo("namespace sandbox is not managed by nebari-llm-serving: label it "
+                + "nebari.dev/managed=true (kubectl label namespace sandbox nebari.dev/managed=true)");
+    }
+
+    @Test
+    void withWatchNamespacesOnlyThoseAreManagedWhateverTheirLabels() {
+        var base = ModelFixtures.settings();
+        var watching = new AdmissionRules(new PackSettings(base.platform(), base.auth(), base.defaults(),
+                base.apiKeysNamespace(), List.of("sandbox"), base.keyManager(), base.keys()));
+
+        assertThat(watching.decide(new ModelChange(model("sandbox", "qwen", "Qwen/Qwen3-0.6B"), null), cluster).allowed()).isTrue();
+        var elsewhere = watching.decide(new ModelChange(model("team-a", "qwen", "Qwen/Qwen3-0.6B"), null), cluster);
+        assertThat(elsewhere.message()).isEqualTo("namespace team-a is not managed by nebari-llm-serving: the pack watches "
+                + "only sandbox (Helm value watchNamespaces)");
+    }
+
+    @Test
+    void aModelIdServedByAModelInAnyNamespaceIsRejectedNamingThatModel() {
+        cluster.models.add(model("team-b", "their-qwen", "Qwen/Qwen3-0.6B"));
+
+        var decision = create(model("team-a", "qwen", "Qwen/Qwen3-0.6B"));
+
+        assertThat(decision.allowed()).isFalse();
+        assertThat(decision.message()).startsWith("spec.model.name \"Qwen/Qwen3-0.6B\" is already served by LLMModel team-b/their-qwen;");
+    }
+
+    @Test
+    void sharedRoutingIgnoresSubdomains() {
+        cluster.models.add(withSubdomain("team-b", "other", "Org/Other", "chat"));
+
+        assertThat(create(withSubdomain("team-a", "qwen", "Qwen/Qwen3-0.6B", "chat")).allowed()).isTrue();
+    }
+
+    @Test
+    void subdomainRoutingRejectsASubdomainInUseIncludingOneDerivedFromTheModelId() {
+        var subdomainRules = new AdmissionRules(ModelFixtures.settings(RoutingMode.SUBDOMAIN));
+        cluster.models.add(model("team-b", "other", "Qwen/Qwen3.0.6B"));
+
+        // Qwen/Qwen3-0.6B and Qwen/Qwen3.0.6B are different ids but both slug to qwen-qwen3-0-6b.
+        var decision = subdomainRules.decide(new ModelChange(model("team-a", "qwen", "Qwen/Qwen3-0.6B"), null), cluster);
+
+        assertThat(decision.message()).isEqualTo("subdomain \"qwen-qwen3-0-6b\" is already used by LLMModel team-b/other; "
+                + "set spec.endpoints.external.subdomain to another DNS label");
+        var renamed = withSubdomain("team-a", "qwen", "Qwen/Qwen3-0.6B", "qwen-small");
+        assertThat(subdomainRules.decide(new ModelChange(renamed, null), cluster).allowed()).isTrue();
+    }
+
+    @Test
+    void anUpdateIsNotRejectedBecauseOfTheModelItself() {
+        var stored = model("team-a", "qwen", "Qwen/Qwen3-0.6B");
+        cluster.models.add(stored);
+
+        var decision = update(stored, model("team-a", "qwen", "Qwen/Qwen3-0.6B", "storage: {size: 2Gi}"));
+
+        assertThat(decision.allowed()).isTrue();
+    }
+
+    @Test
+    void anUpdateThatKeepsTheIdIsNotCheckedForConflictsOrNamespace() {
+        var stored = model("sandbox", "qwen", "Qwen/Qwen3-0.6B");
+        cluster.models.add(model("team-b", "older-duplicate", "Qwen/Qwen3-0.6B"));
+
+        var decision = update(stored, model("sandbox", "qwen", "Qwen/Qwen3-0.6B", "storage: {size: 2Gi}"));
+
+        assertThat(decision.allowed()).isTrue();
+        assertThat(cluster.lookups).isEmpty();
+    }
+
+    @Test
+    void anUpdateToAnIdAnotherModelServesIsRejected() {
+        var stored = model("team-a", "qwen", "Qwen/Qwen3-0.6B");
+        cluster.models.add(stored);
+        cluster.models.add(model("team-b", "llama", "meta-llama/Llama-3.2-1B"));
+
+        var decision = update(stored, model("team-a", "qwen", "meta-llama/Llama-3.2-1B"));
+
+        assertThat(decision.message()).contains("already served by LLMModel team-b/llama");
+    }
+
+    @Test
+    void aModelBeingDeletedIsNeverStoppedFromLosingItsFinalizer() {
+        var stored = model("sandbox", "qwen", "Qwen/Qwen3-0.6B");
+        stored.getMetadata().setDeletionTimestamp("2026-01-01T00:00:00Z");
+        cluster.models.add(model("team-b", "duplicate", "Qwen/Qwen3-0.6B"));
+
+        assertThat(update(stored, stored).allowed()).isTrue();
+        assertThat(cluster.lookups).isEmpty();
+    }
+
+    @Test
+    void emptyDirWithPreloadWarnsThatEveryRestartReDownloads() {
+        var decision = create(model("team-a", "qwen", "Qwen/Qwen3-0.6B", "storage: {type: emptyDir}", "preload: true"));
+
+        assertThat(decision.allowed()).isTrue();
+        assertThat(decision.warnings()).containsExactly("spec.model.storage.type is emptyDir with preload: every restart "
+                + "re-downloads the weights; use pvc storage to keep them");
+        assertThat(decision.warnings()).allSatisfy(w -> assertThat(w).as("kubectl shows warnings up to 120 characters").hasSizeLessThanOrEqualTo(120));
+    }
+
+    @Test
+    void emptyDirWithoutPreloadDoesNotWarn() {
+        assertThat(create(model("team-a", "qwen", "Qwen/Qwen3-0.6B", "storage: {type: emptyDir}", "preload: false")).warnings()).isEmpty();
+    }
+
+    @Test
+    void aMissingAuthSecretWarnsAndAnUnreadableOneSaysItCannotBeChecked() {
+        var missing = create(model("team-a", "qwen", "Qwen/Qwen3-0.6B", "storage: {size: 1Gi}", "authSecretName: hf-token"));
+        cluster.secrets.put("team-a/hf-token", SecretPresence.FORBIDDEN);
+        var forbidden = create(model("team-a", "qwen", "Qwen/Qwen3-0.6B", "storage: {size: 1Gi}", "authSecretName: hf-token"));
+        cluster.secrets.put("team-a/hf-token", SecretPresence.PRESENT);
+        var present = create(model("team-a", "qwen", "Qwen/Qwen3-0.6B", "storage: {size: 1Gi}", "authSecretName: hf-token"));
+
+        assertThat(missing.allowed()).isTrue();
+        assertThat(missing.warnings()).containsExactly(
+                "spec.model.authSecretName: Secret team-a/hf-token does not exist; the download fails until it does");
+        assertThat(forbidden.allowed()).isTrue();
+        assertThat(forbidden.warnings()).containsExactly("spec.model.authSecretName: cannot check that Secret "
+                + "team-a/hf-token exists (no permission to read it); make sure it does");
+        assertThat(present.warnings()).isEmpty();
+    }
+
+    @Test
+    void anUpdateThatDoesNotTouchStorageOrTheSecretRepeatsNoWarning() {
+        var stored = model("team-a", "qwen", "Qwen/Qwen3-0.6B", "storage: {type: emptyDir}", "authSecretName: hf-token");
+        var relabelled = model("team-a", "qwen", "Qwen/Qwen3-0.6B", "storage: {type: emptyDir}", "authSecretName: hf-token");
+        relabelled.getMetadata().setLabels(Map.of("team", "a"));
+
+        assertThat(update(stored, relabelled).warnings()).isEmpty();
+    }
+}
