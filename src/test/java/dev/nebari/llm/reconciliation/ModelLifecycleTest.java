@@ -91,7 +91,9 @@ class ModelLifecycleTest {
         })) {
             client.resource(model("life", "Qwen/Qwen3-0.6B", 1)).create();
 
-            await().atMost(TIMEOUT).until(() -> phases.contains(Phase.Ready));
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(phases)
+                    .as("phases; status now: %s", client.resources(LLMModel.class).inNamespace(namespace).withName("life").get().getStatus())
+                    .contains(Phase.Ready));
         }
         assertThat(phases).as("phases seen").containsSubsequence(Phase.Downloading, Phase.Starting, Phase.Ready);
         assertThat(phases.indexOf(Phase.Downloading)).isLessThan(phases.indexOf(Phase.Starting));
@@ -108,7 +110,7 @@ class ModelLifecycleTest {
         await().atMost(TIMEOUT).untilAsserted(() -> {
             var status = client.resources(LLMModel.class).inNamespace(namespace).withName("gated").get().getStatus();
             assertThat(status).isNotNull();
-            assertThat(status.phase()).isEqualTo(Phase.Error);
+            assertThat(status.phase()).as("status %s", status).isEqualTo(Phase.Error);
             var available = StatusAggregator.find(status, ConditionType.MODEL_AVAILABLE).orElseThrow();
             assertThat(available.getReason()).isEqualTo("DownloadFailed");
             assertThat(available.getMessage()).contains("model-downloader failed").contains("401 Unauthorized");
@@ -122,7 +124,7 @@ class ModelLifecycleTest {
         await().atMost(TIMEOUT).untilAsserted(() -> {
             var status = client.resources(LLMModel.class).inNamespace(namespace).withName("huge").get().getStatus();
             assertThat(status).isNotNull();
-            assertThat(status.phase()).isEqualTo(Phase.Pending);
+            assertThat(status.phase()).as("status %s", status).isEqualTo(Phase.Pending);
             var workload = StatusAggregator.find(status, ConditionType.WORKLOAD_READY).orElseThrow();
             assertThat(workload.getReason()).isEqualTo("Unschedulable");
             assertThat(workload.getMessage()).contains("nvidia.com/gpu");

@@ -49,6 +49,7 @@ class StatusAggregatorTest {
         var init = new ContainerStatusBuilder().withName("model-downloader");
         switch (initState) {
             case "running" -> init.withNewState().withNewRunning().endRunning().endState();
+            case "completed" -> init.withNewState().withNewTerminated().withExitCode(0).endTerminated().endState();
             case "failed" -> init.withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
                     .withNewLastState().withNewTerminated().withExitCode(3).withMessage(message).endTerminated().endLastState();
             default -> init.withNewState().withNewWaiting().withReason("PodInitializing").endWaiting().endState();
@@ -114,7 +115,8 @@ class StatusAggregatorTest {
 
     @Test
     void aMissingCrdNamesTheCrd() {
-        var status = aggregator.aggregate(model, seen(deployment(1), List.of(), Set.of(ChildKind.INFERENCE_POOL), null));
+        var status = aggregator.aggregate(model, seen(deployment(1), List.of(pod("completed", "")),
+                Set.of(ChildKind.INFERENCE_POOL), null));
 
         var condition = StatusAggregator.find(status, ConditionType.SCHEDULER_READY).orElseThrow();
         assertThat(condition.getReason()).isEqualTo("CRDNotInstalled");
@@ -124,7 +126,7 @@ class StatusAggregatorTest {
 
     @Test
     void readyOnlyWhenEveryConditionHolds() {
-        var status = aggregator.aggregate(model, seen(deployment(1), List.of(), Set.of(), acceptedRoute()));
+        var status = aggregator.aggregate(model, seen(deployment(1), List.of(pod("completed", "")), Set.of(), acceptedRoute()));
 
         assertThat(status.conditions()).allSatisfy(c -> assertThat(c.getStatus()).as(c.getType()).isEqualTo("True"));
         assertThat(status.phase()).isEqualTo(Phase.Ready);

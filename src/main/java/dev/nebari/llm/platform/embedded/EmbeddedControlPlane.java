@@ -30,12 +30,14 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 import javax.net.ssl.SSLEngine;
 import java.net.Socket;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * A real Kubernetes control plane on loopback: etcd and kube-apiserver, and on request kube-controller-manager,
- * kube-scheduler and KWOK with one fake GPU node, so Deployments become Pods that "run". Used by the tests and by
+ * kube-scheduler and KWOK with one fake GPU node and a simulated volume provisioner, so Deployments become Pods
+ * that "run". Used by the tests and by
  * the product when no cluster is configured.
  *
  * <p>Authentication is a static bearer token in group {@code system:masters}; authorization is RBAC, so tests can
@@ -62,6 +64,8 @@ public final class EmbeddedControlPlane implements AutoCloseable {
     private final Path kubeconfig;
     private final List<ManagedProcess> processes = new ArrayList<>();
     private boolean controllersRunning;
+    private @Nullable KubernetesClient controllerClient;
+    private @Nullable SimulatedVolumeProvisioner provisioner;
 
     private EmbeddedControlPlane(KubernetesBinaries binaries, Path workDir) {
         this.binaries = binaries;
@@ -171,9 +175,9 @@ public final class EmbeddedControlPlane implements AutoCloseable {
                 "--node-ip=10.0.0.1",
                 "--node-lease-duration-seconds=40",
                 "--server-address=127.0.0.1:" + freePort()), workDir));
-        try (var client = newClient()) {
-            client.nodes().resource(fakeGpuNode(gpus)).serverSideApply();
-        }
+        controllerClient = newClient();
+        controllerClient.nodes().resource(fakeGpuNode(gpus)).serverSideApply();
+        provisioner = new SimulatedVolumeProvisioner(controllerClient);
         controllersRunning = true;
     }
 
@@ -333,6 +337,12 @@ public final class EmbeddedControlPlane implements AutoCloseable {
 
     @Override
     public synchronized void close() {
+        if (provisioner != null) {
+            provisioner.close();
+        }
+        if (controllerClient != null) {
+            controllerClient.close();
+        }
         for (var process : processes.reversed()) {
             process.close();
         }
