@@ -1,0 +1,48 @@
+package dev.nebari.llm.manifests;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.platform.PackSettings.RoutingMode;
+import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.TestCluster;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * Every object rendered for the reference model is accepted by the real API server with the tested upstream
+ * CRDs installed (OpenAPI schemas and their CEL rules), in both routing modes, with and without limits, under
+ * strict field validation (an unknown or misspelt field fails instead of being dropped).
+ */
+@KubernetesTest
+class UpstreamSchemasAcceptRenderedObjectsTest {
+
+    @BeforeAll
+    static void namespaces(TestCluster cluster) {
+        cluster.ensureNamespace(ModelFixtures.referenceModel().getMetadata().getNamespace());
+        cluster.ensureNamespace(ModelFixtures.settings().apiKeysNamespace());
+    }
+
+    @ParameterizedTest(name = "{0} routing, limits: {1}")
+    @CsvSource({"SHARED, false", "SHARED, true", "SUBDOMAIN, false", "SUBDOMAIN, true"})
+    void everyRenderedObjectIsAccepted(RoutingMode mode, boolean limits, KubernetesClient client) {
+        var manifests = ModelManifestRenderer.render(GoldenManifestsTest.referenceModel(limits),
+                new RenderContext(ModelFixtures.settings(mode), GoldenManifestsTest.ACCESS));
+        assertThat(manifests.withheld()).isEmpty();
+
+        for (var object : manifests.all()) {
+            var accepted = client.resource(object).dryRun().fieldValidation(Validation.STRICT)
+                    .fieldManager("schema-test").forceConflicts().serverSideApply();
+            assertThat(accepted.getMetadata().getName()).as("%s %s", object.getKind(), object.getMetadata().getName())
+                    .isEqualTo(object.getMetadata().getName());
+        }
+        assertThat(manifests.all()).extracting(o -> o.getKind())
+                .contains("AIGatewayRoute", "SecurityPolicy", "InferencePool", "ReferenceGrant", "PodMonitor");
+        if (limits) {
+            assertThat(manifests.all()).extracting(o -> o.getKind()).contains("BackendTrafficPolicy");
+        }
+    }
+}
