@@ -26,6 +26,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 @AdditionalPrinterColumn(name = "Phase", type = Type.STRING, jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Model", type = Type.STRING, jsonPath = ".spec.model.name")
 @AdditionalPrinterColumn(name = "Replicas", type = Type.STRING, jsonPath = ".status.replicas.summary")
+@AdditionalPrinterColumn(name = "Download", type = Type.STRING, jsonPath = ".status.download.summary")
 @AdditionalPrinterColumn(name = "Endpoint", type = Type.STRING, jsonPath = ".status.endpoints.external")
 @AdditionalPrinterColumn(name = "Age", type = Type.DATE, jsonPath = ".metadata.creationTimestamp")
 public class LLMModel extends CustomResource<LLMModelSpec, LLMModelStatus> implements Namespaced {

@@ -145,6 +145,8 @@ public final class ModelController implements AutoCloseable {
                 queue.forget(key);
                 if (outcome == ModelReconciler.Outcome.NOT_READY) {
                     queue.addAfter(key, settings.requeueAfter());
+                } else if (outcome == ModelReconciler.Outcome.DOWNLOADING) {
+                    queue.addAfter(key, settings.downloadPollInterval());
                 }
             } catch (RuntimeException e) {
                 var delay = queue.retryLater(key);

@@ -42,7 +42,7 @@ final class ModelReconciler {
     private static final Logger log = LoggerFactory.getLogger(ModelReconciler.class);
 
     /** What happened, for metrics and requeueing. */
-    enum Outcome { READY, NOT_READY, DELETED, SKIPPED }
+    enum Outcome { READY, NOT_READY, DOWNLOADING, DELETED, SKIPPED }
 
     private final KubernetesClient client;
     private final ClusterView view;
@@ -50,10 +50,12 @@ final class ModelReconciler {
     private final AccessInputsSource access;
     private final StatusAggregator aggregator;
     private final ModelEvents events;
+    private final DownloadProgress downloads;
     private final KubernetesSerialization serialization;
 
     ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, AccessInputsSource access,
-            StatusAggregator aggregator, ModelEvents events) {
+            StatusAggregator aggregator, ModelEvents events, DownloadProgress downloads) {
+        this.downloads = downloads;
         this.client = client;
         this.view = view;
         this.settings = settings;
@@ -90,6 +92,9 @@ final class ModelReconciler {
         writeStatusIfChanged(model, status);
         if (applyError != null) {
             throw new ReconcileException(applyError);
+        }
+        if (status.phase() == dev.nebari.llm.model.Phase.Downloading) {
+            return Outcome.DOWNLOADING;
         }
         return StatusAggregator.isReady(status) ? Outcome.READY : Outcome.NOT_READY;
     }
@@ -197,7 +202,12 @@ final class ModelReconciler {
                 policies,
                 expectedPolicies,
                 manifests.withheld(),
-                applyError);
+                applyError,
+                modelPods.stream()
+                        .filter(pod -> PodProblems.initContainerRunning(List.of(pod), dev.nebari.llm.serving.ServingFacts.DOWNLOADER_CONTAINER))
+                        .findFirst()
+                        .flatMap(downloads::latest)
+                        .orElse(null));
     }
 
     private @Nullable Deployment deployment(String namespace, String name) {
@@ -219,13 +229,14 @@ final class ModelReconciler {
         if (status.equals(previous)) {
             return;
         }
-        var patch = new LLMModel();
-        patch.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder()
+        // A JSON patch computed against the stored object (editStatus): unlike a merge patch, it also removes
+        // fields that are gone (download progress once the weights are in place).
+        client.resources(LLMModel.class).inNamespace(model.getMetadata().getNamespace())
                 .withName(model.getMetadata().getName())
-                .withNamespace(model.getMetadata().getNamespace())
-                .build());
-        patch.setStatus(status);
-        client.resources(LLMModel.class).inNamespace(model.getMetadata().getNamespace()).resource(patch).patchStatus();
+                .editStatus(current -> {
+                    current.setStatus(status);
+                    return current;
+                });
         recordTransition(model, previous, status);
     }
 

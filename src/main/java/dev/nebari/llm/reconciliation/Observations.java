@@ -1,6 +1,7 @@
 package dev.nebari.llm.reconciliation;
 
 import dev.nebari.llm.gateway.GatewayRenderer.Withheld;
+import dev.nebari.llm.model.DownloadStatus;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -23,6 +24,7 @@ import org.jspecify.annotations.Nullable;
  * @param expectedPolicies how many policies were rendered
  * @param withheld      objects the renderer could not produce yet, with the reason
  * @param applyError    why applying failed in this pass, if it did
+ * @param download      the running download's progress, if one runs and reported any
  */
 record Observations(
         Set<ChildKind> missingKinds,
@@ -35,7 +37,8 @@ record Observations(
         List<GenericKubernetesResource> policies,
         int expectedPolicies,
         List<Withheld> withheld,
-        @Nullable String applyError) {
+        @Nullable String applyError,
+        @Nullable DownloadStatus download) {
 
     Observations {
         missingKinds = Set.copyOf(missingKinds);

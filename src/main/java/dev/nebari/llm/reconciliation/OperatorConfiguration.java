@@ -34,7 +34,8 @@ class OperatorConfiguration {
         var events = new ModelEvents(client, leader.identity(), Clock.systemUTC());
         var aggregator = new StatusAggregator(pack, Clock.systemUTC());
         var controller = new ModelController(client, settings,
-                view -> new ModelReconciler(client, view, pack, access, aggregator, events), meters,
+                view -> new ModelReconciler(client, view, pack, access, aggregator, events,
+                        new DownloadProgress.FromPodLog(client, Clock.systemUTC(), settings.downloadPollInterval())), meters,
                 pack.platform().routing().mode() == PackSettings.RoutingMode.SHARED);
         access.onProviderChange(controller::resyncAll);
         return controller;

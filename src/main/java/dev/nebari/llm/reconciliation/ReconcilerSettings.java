@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryBase    first retry delay after a failed reconcile, doubled per failure
  * @param retryMax     longest retry delay
  * @param requeueAfter when a model is not Ready yet, look again after this long even without an event
+ * @param downloadPollInterval while a model downloads, how often its progress is read (from the downloader's log)
  */
 @ConfigurationProperties("reconciler")
 record ReconcilerSettings(
@@ -19,5 +20,6 @@ record ReconcilerSettings(
         @DefaultValue("10m") Duration resyncPeriod,
         @DefaultValue("500ms") Duration retryBase,
         @DefaultValue("5m") Duration retryMax,
-        @DefaultValue("30s") Duration requeueAfter) {
+        @DefaultValue("30s") Duration requeueAfter,
+        @DefaultValue("5s") Duration downloadPollInterval) {
 }

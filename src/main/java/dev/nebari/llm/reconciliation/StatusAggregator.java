@@ -76,14 +76,18 @@ final class StatusAggregator {
         var readyReplicas = seen.workload() != null && seen.workload().getStatus() != null
                 && seen.workload().getStatus().getReadyReplicas() != null
                 ? seen.workload().getStatus().getReadyReplicas() : 0;
+        var downloading = "Downloading".equals(verdicts.get(0).reason());
+        var download = downloading ? seen.download() : null;
+        var size = download != null && download.bytesTotal() > 0 ? humanSize(download.bytesTotal())
+                : previous != null ? previous.modelSize() : null;
         return new LLMModelStatus(
                 phase(verdicts, ready),
                 conditions,
                 model.getMetadata().getGeneration(),
                 ReplicasStatus.of(readyReplicas, desired),
                 ModelEndpoints.status(spec, settings),
-                previous != null ? previous.modelSize() : null,
-                previous != null ? previous.download() : null);
+                size,
+                download);
     }
 
     private Verdict modelAvailable(LLMModel model, Observations seen) {
@@ -107,7 +111,7 @@ final class StatusAggregator {
         if (PodProblems.initContainerRunning(pods, container)) {
             return Verdict.notOk(MODEL_AVAILABLE, "Downloading", source.source() == ModelSource.OCI
                     ? "copying the weights from " + source.image()
-                    : "downloading " + source.name() + progress(model));
+                    : "downloading " + source.name() + progress(seen));
         }
         var unschedulable = PodProblems.unschedulable(pods);
         if (unschedulable.isPresent()) {
@@ -119,13 +123,24 @@ final class StatusAggregator {
         return Verdict.notOk(MODEL_AVAILABLE, "Pending", "waiting for a model pod to start the download");
     }
 
-    private static String progress(LLMModel model) {
-        var download = model.getStatus() != null ? model.getStatus().download() : null;
+    /** Binary units, one decimal, as kubectl users read sizes: 16.2Gi. */
+    static String humanSize(long bytes) {
+        String[] units = {"B", "Ki", "Mi", "Gi", "Ti"};
+        double value = bytes;
+        int unit = 0;
+        while (value >= 1024 && unit < units.length - 1) {
+            value /= 1024;
+            unit++;
+        }
+        return unit == 0 ? bytes + "B" : String.format(java.util.Locale.ROOT, "%.1f%s", value, units[unit]);
+    }
+
+    private static String progress(Observations seen) {
+        var download = seen.download();
         if (download == null || download.bytesTotal() == 0) {
             return "";
         }
-        return " (" + (100 * download.bytesDone() / download.bytesTotal()) + "%, " + download.filesDone() + "/"
-                + download.filesTotal() + " files)";
+        return ": " + download.summary();
     }
 
     private Verdict workloadReady(LLMModel model, Observations seen) {

@@ -99,6 +99,12 @@ class ChartRbacTest {
     }
 
     @Test
+    void theOperatorMayReadTheDownloaderLogButNotExecIntoPods() {
+        assertThat(can(OPERATOR, "", "pods/log", "get", MODELS, "m")).isTrue();
+        assertThat(can(OPERATOR, "", "pods/exec", "create", MODELS, "m")).isFalse();
+    }
+
+    @Test
     void theOperatorHoldsEverythingItGrantsTheEndpointPicker() {
         var picker = List.of(
                 new String[] {"", "pods"}, new String[] {"", "services"}, new String[] {"", "endpoints"},

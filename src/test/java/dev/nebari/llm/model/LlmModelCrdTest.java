@@ -207,7 +207,7 @@ class LlmModelCrdTest {
     }
 
     @Test
-    void printerColumnsShowReadinessPhaseModelReplicasEndpointAndAge(TestCluster cluster) throws Exception {
+    void printerColumnsShowReadinessPhaseModelReplicasDownloadEndpointAndAge(TestCluster cluster) throws Exception {
         var kubectl = cluster.controlPlane().binaries().kubectl();
         var process = new ProcessBuilder(kubectl.toString(), "--kubeconfig", cluster.kubeconfig().toString(),
                 "get", "llm", "-n", namespace).redirectErrorStream(true).start();
@@ -215,7 +215,7 @@ class LlmModelCrdTest {
         assertThat(process.waitFor()).as(output).isZero();
 
         assertThat(output.lines().findFirst().orElseThrow().split("\\s+"))
-                .containsExactly("NAME", "READY", "PHASE", "MODEL", "REPLICAS", "ENDPOINT", "AGE");
+                .containsExactly("NAME", "READY", "PHASE", "MODEL", "REPLICAS", "DOWNLOAD", "ENDPOINT", "AGE");
     }
 
     private static io.fabric8.kubernetes.client.dsl.MixedOperation<GenericKubernetesResource,

@@ -3,6 +3,7 @@ package dev.nebari.llm.reconciliation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.nebari.llm.model.DownloadStatus;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ModelObjects;
@@ -38,10 +39,17 @@ class ModelLifecycleTest {
     static KubernetesClient client;
     static String namespace;
     static Thread gatewayStandIn;
+    static java.nio.file.Path kubeconfig;
+    static java.nio.file.Path kubectl;
 
     @BeforeAll
     static void start(TestCluster cluster) {
-        reconciler = new RunningReconciler(cluster, Duration.ofSeconds(2));
+        // No kubelet serves logs in the simulated cluster: the "life" model's downloader reports 42% through a stub.
+        reconciler = new RunningReconciler(cluster, Duration.ofSeconds(2), pod ->
+                "life".equals(pod.getMetadata().getLabels().get(ModelObjects.MODEL))
+                        ? java.util.Optional.of(DownloadStatus.of(42, 100, 1, 3)) : java.util.Optional.empty());
+        kubeconfig = cluster.kubeconfig();
+        kubectl = cluster.controlPlane().binaries().kubectl();
         client = reconciler.client;
         namespace = cluster.newNamespace("lifecycle");
         gatewayStandIn = Thread.ofVirtual().start(ModelLifecycleTest::acceptGatewayObjects);
@@ -74,7 +82,7 @@ class ModelLifecycleTest {
     }
 
     @Test
-    void aModelGoesFromPendingThroughDownloadingAndStartingToReady() {
+    void aModelGoesFromPendingThroughDownloadingAndStartingToReady() throws Exception {
         var phases = new CopyOnWriteArrayList<Phase>();
         try (var watch = client.resources(LLMModel.class).inNamespace(namespace).withName("life").watch(new Watcher<>() {
             @Override
@@ -91,6 +99,15 @@ class ModelLifecycleTest {
         })) {
             client.resource(model("life", "Qwen/Qwen3-0.6B", 1)).create();
 
+            // live progress while the download runs, in the status and in kubectl get
+            await().atMost(TIMEOUT).until(() -> {
+                var status = client.resources(LLMModel.class).inNamespace(namespace).withName("life").get().getStatus();
+                return status != null && status.download() != null;
+            });
+            assertThat(client.resources(LLMModel.class).inNamespace(namespace).withName("life").get().getStatus().download())
+                    .isEqualTo(DownloadStatus.of(42, 100, 1, 3));
+            assertThat(kubectlGet("life")).contains("Downloading").contains("42% (1/3 files)");
+
             await().atMost(TIMEOUT).untilAsserted(() -> assertThat(phases)
                     .as("phases; status now: %s", client.resources(LLMModel.class).inNamespace(namespace).withName("life").get().getStatus())
                     .contains(Phase.Ready));
@@ -100,6 +117,7 @@ class ModelLifecycleTest {
         var status = client.resources(LLMModel.class).inNamespace(namespace).withName("life").get().getStatus();
         assertThat(status.replicas().summary()).isEqualTo("1/1");
         assertThat(status.endpoints().external()).isEqualTo("https://llm.example.com/v1");
+        assertThat(status.download()).as("progress cleared once downloaded").isNull();
         assertThat(events("life")).extracting(e -> e.get("reason")).contains("Ready");
     }
 
@@ -148,6 +166,14 @@ class ModelLifecycleTest {
                         .withLabel(ModelObjects.MODEL, "gone").list().getItems()).as(kind.kind()).isEmpty();
             }
         });
+    }
+
+    private static String kubectlGet(String model) throws Exception {
+        var process = new ProcessBuilder(kubectl.toString(), "--kubeconfig", kubeconfig.toString(), "get", "llm",
+                model, "-n", namespace).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor()).as(output).isZero();
+        return output;
     }
 
     private static List<Map<String, String>> events(String model) {

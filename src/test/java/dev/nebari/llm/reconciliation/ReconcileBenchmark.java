@@ -62,9 +62,10 @@ public final class ReconcileBenchmark {
                 var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null);
                 var aggregator = new StatusAggregator(settings, Clock.systemUTC());
                 var events = new ModelEvents(client, "bench", Clock.systemUTC());
+                DownloadProgress downloads = pod -> java.util.Optional.empty();
                 try (var controller = new ModelController(client,
-                        new ReconcilerSettings(workers, Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofHours(1)),
-                        view -> new ModelReconciler(client, view, settings, access, aggregator, events), meters, true)) {
+                        new ReconcilerSettings(workers, Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofSeconds(1)),
+                        view -> new ModelReconciler(client, view, settings, access, aggregator, events, downloads), meters, true)) {
                     controller.start();
                     var started = System.nanoTime();
                     create(client, "bench-models", models);

@@ -26,6 +26,11 @@ final class RunningReconciler implements AutoCloseable {
     final ModelController controller;
 
     RunningReconciler(TestCluster cluster, Duration requeueAfter) {
+        this(cluster, requeueAfter, pod -> java.util.Optional.empty());
+    }
+
+    /** @param downloads stands in for reading the downloader's log (no kubelet serves logs in the simulated cluster) */
+    RunningReconciler(TestCluster cluster, Duration requeueAfter, DownloadProgress downloads) {
         client = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
                 .build();
@@ -35,8 +40,8 @@ final class RunningReconciler implements AutoCloseable {
         var aggregator = new StatusAggregator(settings, Clock.systemUTC());
         var events = new ModelEvents(client, "test", Clock.systemUTC());
         controller = new ModelController(client,
-                new ReconcilerSettings(4, Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ofSeconds(5), requeueAfter),
-                view -> new ModelReconciler(client, view, settings, access, aggregator, events), meters, true);
+                new ReconcilerSettings(4, Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ofSeconds(5), requeueAfter, Duration.ofSeconds(1)),
+                view -> new ModelReconciler(client, view, settings, access, aggregator, events, downloads), meters, true);
         access.onProviderChange(controller::resyncAll);
         controller.start();
     }

@@ -37,7 +37,7 @@ class StatusAggregatorTest {
     private static Observations seen(Deployment workload, List<Pod> pods, Set<ChildKind> missing,
             GenericKubernetesResource route) {
         return new Observations(missing, workload, deployment(1), pods, List.of(), route, route, List.of(), 0,
-                List.of(), null);
+                List.of(), null, null);
     }
 
     private static Deployment deployment(int ready) {
@@ -91,6 +91,24 @@ class StatusAggregatorTest {
 
         assertThat(status.phase()).isEqualTo(Phase.Downloading);
         assertThat(reason(status, ConditionType.MODEL_AVAILABLE)).isEqualTo("Downloading");
+    }
+
+    @Test
+    void downloadProgressIsShownWhileDownloadingAndClearedAfterwards() {
+        var progress = dev.nebari.llm.model.DownloadStatus.of(3L << 30, 8L << 30, 2, 5);
+        var downloading = aggregator.aggregate(model, new Observations(Set.of(), deployment(0), deployment(1),
+                List.of(pod("running", "")), List.of(), null, null, List.of(), 0, List.of(), null, progress));
+
+        assertThat(downloading.download()).isEqualTo(progress);
+        assertThat(downloading.download().summary()).isEqualTo("37% (2/5 files)");
+        assertThat(downloading.modelSize()).isEqualTo("8.0Gi");
+        assertThat(StatusAggregator.find(downloading, ConditionType.MODEL_AVAILABLE).orElseThrow().getMessage())
+                .contains("37% (2/5 files)");
+
+        model.setStatus(downloading);
+        var done = aggregator.aggregate(model, seen(deployment(1), List.of(pod("completed", "")), Set.of(), null));
+        assertThat(done.download()).isNull();
+        assertThat(done.modelSize()).as("size stays known").isEqualTo("8.0Gi");
     }
 
     @Test

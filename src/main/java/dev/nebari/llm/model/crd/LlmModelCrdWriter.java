@@ -27,8 +27,8 @@ import java.util.List;
  */
 public final class LlmModelCrdWriter {
 
-    /** Printer columns in display order, as PRODUCT.md lists them. */
-    static final List<String> COLUMN_ORDER = List.of("Ready", "Phase", "Model", "Replicas", "Endpoint", "Age");
+    /** Printer columns in display order, as PRODUCT.md lists them (plus download progress while downloading). */
+    static final List<String> COLUMN_ORDER = List.of("Ready", "Phase", "Model", "Replicas", "Download", "Endpoint", "Age");
 
     static final String HEADER = """
             # Generated from the Java types in dev.nebari.llm.model by LlmModelCrdWriter during the Maven build.
