@@ -41,20 +41,7 @@ class KeysReachTheGatewayTest {
                         "--auth.oidc.issuerURL=" + issuer.issuer(),
                         "--leaderElection.namespace=" + namespace,
                         "--cluster.kubeconfig=" + cluster.kubeconfig())) {
-            var model = ModelFixtures.parse("""
-                    apiVersion: llm.nebari.dev/v1alpha1
-                    kind: LLMModel
-                    metadata:
-                      name: keyed
-                      namespace: %s
-                    spec:
-                      model:
-                        name: Qwen/Qwen3-0.6B
-                        storage:
-                          size: 10Gi
-                      access:
-                        groups: [llm-users]
-                    """.formatted(namespace));
+            var model = ModelFixtures.model(namespace, "keyed", "Qwen/Qwen3-0.6B", "access: {groups: [llm-users]}");
             client.resource(model).create();
             await().atMost(TIMEOUT).until(() -> policy(client, namespace) != null);
 

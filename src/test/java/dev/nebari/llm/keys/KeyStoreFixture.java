@@ -9,6 +9,7 @@ import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.security.SecureRandom;
 import java.time.Duration;
+import dev.nebari.llm.testing.MutableClock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;

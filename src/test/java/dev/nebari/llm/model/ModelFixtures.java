@@ -51,6 +51,26 @@ public final class ModelFixtures {
         return parse(REFERENCE_MODEL);
     }
 
+    /**
+     * A small valid model with a 10Gi volume; {@code spec} holds the other spec-level fields as YAML (access is
+     * required), e.g. {@code "access: {public: true}"}.
+     */
+    public static LLMModel model(String namespace, String name, String modelId, String spec) {
+        return parse("""
+                apiVersion: llm.nebari.dev/v1alpha1
+                kind: LLMModel
+                metadata:
+                  name: %s
+                  namespace: %s
+                spec:
+                  model:
+                    name: %s
+                    storage:
+                      size: 10Gi
+                %s
+                """.formatted(name, namespace, modelId, spec.indent(2)));
+    }
+
     public static LLMModel parse(String yaml) {
         return SERIALIZATION.unmarshal(yaml, LLMModel.class);
     }

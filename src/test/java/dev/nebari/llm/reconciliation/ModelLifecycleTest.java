@@ -62,23 +62,7 @@ class ModelLifecycleTest {
     }
 
     static LLMModel model(String name, String modelId, int gpus) {
-        return ModelFixtures.parse("""
-                apiVersion: llm.nebari.dev/v1alpha1
-                kind: LLMModel
-                metadata:
-                  name: %s
-                  namespace: %s
-                spec:
-                  model:
-                    name: %s
-                    storage:
-                      size: 10Gi
-                  resources:
-                    gpu:
-                      count: %d
-                  access:
-                    public: true
-                """.formatted(name, namespace, modelId, gpus));
+        return ModelFixtures.model(namespace, name, modelId, "resources: {gpu: {count: " + gpus + "}}\naccess: {public: true}");
     }
 
     @Test

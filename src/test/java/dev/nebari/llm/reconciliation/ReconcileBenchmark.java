@@ -105,25 +105,8 @@ public final class ReconcileBenchmark {
     }
 
     static LLMModel model(String namespace, int i) {
-        return ModelFixtures.parse("""
-                apiVersion: llm.nebari.dev/v1alpha1
-                kind: LLMModel
-                metadata:
-                  name: model-%d
-                  namespace: %s
-                spec:
-                  model:
-                    name: org/model-%d
-                    storage:
-                      size: 10Gi
-                  resources:
-                    gpu:
-                      count: 1
-                  access:
-                    groups: [llm-users]
-                  limits:
-                    requestsPerMinute: 60
-                """.formatted(i, namespace, i));
+        return ModelFixtures.model(namespace, "model-" + i, "org/model-" + i,
+                "resources: {gpu: {count: 1}}\naccess: {groups: [llm-users]}\nlimits: {requestsPerMinute: 60}");
     }
 
     private static void create(KubernetesClient client, String namespace, int models) throws Exception {

@@ -48,24 +48,8 @@ class ReconcilerTest {
     }
 
     static LLMModel model(String name, String extraSpec) {
-        return ModelFixtures.parse("""
-                apiVersion: llm.nebari.dev/v1alpha1
-                kind: LLMModel
-                metadata:
-                  name: %s
-                  namespace: %s
-                spec:
-                  model:
-                    name: Qwen/Qwen3-0.6B
-                    storage:
-                      size: 10Gi
-                  resources:
-                    gpu:
-                      count: 1
-                  access:
-                    groups: [llm-users]
-                %s
-                """.formatted(name, namespace, extraSpec.indent(2)));
+        return ModelFixtures.model(namespace, name, "Qwen/Qwen3-0.6B",
+                "resources: {gpu: {count: 1}}\naccess: {groups: [llm-users]}\n" + extraSpec);
     }
 
     static List<GenericKubernetesResource> children(String model, String apiVersion, String kind) {

@@ -2,16 +2,15 @@ package dev.nebari.llm.reconciliation;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
+import dev.nebari.llm.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import org.junit.jupiter.api.Test;
 
 /** The work queue holds a key once, never hands it to two workers, and backs off per key. */
 class WorkQueueTest {
 
-    private final MutableClock clock = new MutableClock();
+    private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
     private final WorkQueue<ModelKey> queue = new WorkQueue<>(Duration.ofMillis(100), Duration.ofSeconds(1), clock);
     private final ModelKey a = new ModelKey("ns", "a");
     private final ModelKey b = new ModelKey("ns", "b");
@@ -82,28 +81,5 @@ class WorkQueueTest {
         queue.shutDown();
         worker.join(Duration.ofSeconds(5));
         assertThat(worker.isAlive()).isFalse();
-    }
-
-    static final class MutableClock extends Clock {
-        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneOffset getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(java.time.ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 }

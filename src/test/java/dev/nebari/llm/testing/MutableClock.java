@@ -19,7 +19,7 @@ public final class MutableClock extends Clock {
         return new MutableClock(Instant.now());
     }
 
-    public void advance(Duration by) {
+    public synchronized void advance(Duration by) {
         now = now.plus(by);
     }
 

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Runs a benchmark main class from the test classpath: bench/run-java.sh <logback.xml> <main class> [args...]
+# (Benchmarks drive product code with test fixtures, e.g. the embedded control plane and the model fixtures.)
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+logback=$1 main=$2
+shift 2
+./mvnw -q -B test-compile
+./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
+exec "$JAVA_HOME/bin/java" -Xmx512m ${BENCH_JAVA_OPTS:-} \
+  -Dlogback.configurationFile="$logback" \
+  -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
+  "$main" "$@"
