@@ -1,9 +1,12 @@
 package dev.nebari.llm;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.nebari.llm.identity.OidcIssuer;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.platform.EmbeddedCluster;
+import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.KubernetesTest;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -14,6 +17,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -24,12 +28,23 @@ import org.springframework.context.ConfigurableApplicationContext;
 @KubernetesTest(upstreamCrds = false)
 class ApplicationStartupTest {
 
+    /** The portal profile needs an issuer to start; its discovery document is served, so start-up is realistic. */
+    private static final FakeOidcIssuer ISSUER = FakeOidcIssuer.start();
+
+    @AfterAll
+    static void stopIssuer() {
+        ISSUER.close();
+    }
+
     private static ConfigurableApplicationContext start(String... args) {
         var all = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--management.server.port=0",
                 "--platform.baseDomain=nebari.example.com"));
         all.addAll(List.of(args));
+        if (all.stream().noneMatch(arg -> arg.startsWith("--auth.oidc.issuerURL="))) {
+            all.add("--auth.oidc.issuerURL=" + ISSUER.issuer());
+        }
         return new SpringApplicationBuilder(LlmServingApplication.class).run(all.toArray(String[]::new));
     }
 
@@ -108,5 +123,28 @@ class ApplicationStartupTest {
             assertThat(get(context, "/actuator/health/readiness")).startsWith("200");
         }
         assertThat(Files.exists(workDir)).as("embedded control plane directory after stop").isFalse();
+    }
+
+    @Test
+    void thePortalReadsTheIssuerFromTheNebariAppSecretWhenNoneIsConfigured(TestCluster cluster) {
+        var secretName = "portal-oidc-" + Long.toString(System.nanoTime(), 36);
+        cluster.client().secrets().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata().withName(secretName).endMetadata()
+                .addToStringData("issuer-url", ISSUER.issuer()).build()).create();
+        try (var context = start("--cluster.kubeconfig=" + cluster.kubeconfig(), "--spring.profiles.active=portal",
+                "--auth.oidc.issuerURL=", "--auth.oidc.nebariAppSecretName=" + secretName)) {
+            assertThat(context.getBean(OidcIssuer.class).url()).isEqualTo(ISSUER.issuer());
+            assertThat(context.getBean(OidcIssuer.class).source()).contains(secretName);
+        } finally {
+            cluster.client().secrets().inNamespace("default").withName(secretName).delete();
+        }
+    }
+
+    @Test
+    void thePortalDoesNotStartWithoutAnIssuer(TestCluster cluster) {
+        assertThatThrownBy(() -> start("--cluster.kubeconfig=" + cluster.kubeconfig(), "--spring.profiles.active=portal",
+                "--auth.oidc.issuerURL=", "--auth.oidc.nebariAppSecretName=no-such-secret").close())
+                .hasRootCauseInstanceOf(IllegalStateException.class)
+                .rootCause().hasMessageContaining("auth.oidc.issuerURL").hasMessageContaining("no-such-secret");
     }
 }

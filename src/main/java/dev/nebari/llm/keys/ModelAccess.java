@@ -1,5 +1,6 @@
 package dev.nebari.llm.keys;
 
+import dev.nebari.llm.identity.GroupNames;
 import dev.nebari.llm.model.AccessSpec;
 import java.util.List;
 import java.util.Optional;
@@ -7,9 +8,10 @@ import java.util.Set;
 
 /**
  * The access rule of section 5: a user may hold a key for a model that is public or lists one of the user's
- * groups. Group names are compared exactly as the identity layer normalised them.
+ * groups. The user's groups arrive normalised by the identity layer; the model's {@code access.groups} may be
+ * written as {@code /path} or plain names, so they are normalised the same way before the comparison.
  */
-final class ModelAccess {
+public final class ModelAccess {
 
     /** Why a user may use a model: the model is public and/or these of the user's groups are listed. */
     record Grant(boolean viaPublic, List<String> groups) {
@@ -18,8 +20,13 @@ final class ModelAccess {
     private ModelAccess() {
     }
 
+    /** Whether a user with these (normalised) groups may use a model with this access. */
+    public static boolean permits(Set<String> userGroups, AccessSpec access) {
+        return grant(userGroups, access).isPresent();
+    }
+
     static Optional<Grant> grant(Set<String> userGroups, AccessSpec access) {
-        var listed = access.groups().stream().filter(userGroups::contains).sorted().distinct().toList();
+        var listed = GroupNames.normaliseAll(access.groups()).stream().filter(userGroups::contains).toList();
         if (!Boolean.TRUE.equals(access.isPublic()) && listed.isEmpty()) {
             return Optional.empty();
         }
@@ -29,6 +36,6 @@ final class ModelAccess {
     /** Whether the groups recorded at mint time still admit the key under {@code access}. */
     static boolean stillGranted(KeyMetadata metadata, AccessSpec access) {
         return Boolean.TRUE.equals(access.isPublic())
-                || metadata.grantingGroups().stream().anyMatch(access.groups()::contains);
+                || metadata.grantingGroups().stream().anyMatch(GroupNames.normaliseAll(access.groups())::contains);
     }
 }

@@ -7,9 +7,7 @@ import dev.nebari.llm.platform.LeaderGate;
 import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.MeterRegistry;
-import java.net.http.HttpClient;
 import java.time.Clock;
-import java.time.Duration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -20,12 +18,6 @@ import org.springframework.context.annotation.Profile;
 @Profile("operator")
 @EnableConfigurationProperties(ReconcilerSettings.class)
 class OperatorConfiguration {
-
-    @Bean
-    OidcDiscovery oidcDiscovery() {
-        return new OidcDiscovery(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
-                .followRedirects(HttpClient.Redirect.NORMAL).build(), Clock.systemUTC());
-    }
 
     @Bean(destroyMethod = "close")
     ModelController modelController(KubernetesClient client, PackSettings pack, ReconcilerSettings settings,

@@ -1,39 +1,68 @@
 package dev.nebari.llm.testing;
 
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JOSEObjectType;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+import java.util.function.UnaryOperator;
 
-/** An OIDC issuer on loopback that serves just its discovery document (issuer and jwks_uri). */
+/**
+ * An OIDC issuer on loopback: its discovery document (issuer and jwks_uri), a JWKS with one RSA key generated at
+ * start, and tokens signed with that key. Two instances have different keys and issuers, so a token of one is a
+ * token "from another issuer" for the other.
+ */
 public final class FakeOidcIssuer implements AutoCloseable {
 
     private final HttpServer server;
+    private final RSAKey key;
 
-    private FakeOidcIssuer(HttpServer server) {
+    private FakeOidcIssuer(HttpServer server, RSAKey key) {
         this.server = server;
+        this.key = key;
     }
 
     public static FakeOidcIssuer start() {
         try {
+            var key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
             var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-            var issuer = new FakeOidcIssuer(server);
-            server.createContext("/realms/test/.well-known/openid-configuration", exchange -> {
-                var body = """
-                        {"issuer": "%s", "jwks_uri": "%s"}""".formatted(issuer.issuer(), issuer.jwksUri())
-                        .getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().add("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, body.length);
-                exchange.getResponseBody().write(body);
-                exchange.close();
-            });
+            var issuer = new FakeOidcIssuer(server, key);
+            server.createContext("/realms/test/.well-known/openid-configuration", exchange -> json(exchange, """
+                    {"issuer": "%s", "jwks_uri": "%s", "id_token_signing_alg_values_supported": ["RS256"]}"""
+                    .formatted(issuer.issuer(), issuer.jwksUri())));
+            server.createContext("/realms/test/keys/published-here",
+                    exchange -> json(exchange, new JWKSet(key.toPublicJWK()).toString()));
             server.start();
             return issuer;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
         }
+    }
+
+    private static void json(HttpExchange exchange, String json) throws IOException {
+        var body = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(200, body.length);
+        exchange.getResponseBody().write(body);
+        exchange.close();
     }
 
     public String issuer() {
@@ -43,6 +72,32 @@ public final class FakeOidcIssuer implements AutoCloseable {
     /** Deliberately not Keycloak's usual path: the pack must take it from the discovery document. */
     public String jwksUri() {
         return issuer() + "/keys/published-here";
+    }
+
+    /** Claims of a valid access token for {@code subject}: this issuer, issued now, expiring in five minutes. */
+    public JWTClaimsSet.Builder claims(String subject) {
+        var now = Instant.now();
+        return new JWTClaimsSet.Builder()
+                .issuer(issuer())
+                .subject(subject)
+                .issueTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(Duration.ofMinutes(5))));
+    }
+
+    /** A signed token for {@code subject}, after {@code adjust} has changed its claims. */
+    public String token(String subject, UnaryOperator<JWTClaimsSet.Builder> adjust) {
+        return sign(adjust.apply(claims(subject)).build());
+    }
+
+    public String sign(JWTClaimsSet claims) {
+        try {
+            var jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.getKeyID())
+                    .type(JOSEObjectType.JWT).build(), claims);
+            jwt.sign(new RSASSASigner(key));
+            return jwt.serialize();
+        } catch (JOSEException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     @Override

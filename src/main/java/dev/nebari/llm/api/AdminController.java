@@ -1,0 +1,144 @@
+package dev.nebari.llm.api;
+
+import dev.nebari.llm.api.Representations.AdminModel;
+import dev.nebari.llm.api.Representations.AuditEntry;
+import dev.nebari.llm.api.Representations.BulkRevoke;
+import dev.nebari.llm.api.Representations.BulkRevokeResult;
+import dev.nebari.llm.api.Representations.Key;
+import dev.nebari.llm.api.Representations.Model;
+import dev.nebari.llm.identity.Caller;
+import dev.nebari.llm.keys.Actor;
+import dev.nebari.llm.keys.ApiKey;
+import dev.nebari.llm.keys.ApiKeys;
+import dev.nebari.llm.keys.KeyQuery;
+import dev.nebari.llm.keys.ModelRef;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Profile;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Admin operations. The security chain admits only members of {@code auth.adminGroups} to {@code /api/v1/admin};
+ * the actor passed to the keys module says the same, so the module's own checks agree.
+ */
+@RestController
+@Profile("portal")
+@ConditionalOnBooleanProperty(name = "keyManager.enabled", matchIfMissing = true)
+@RequestMapping(path = "/api/v1/admin")
+@Tag(name = "admin", description = "All keys, bulk revocation, models and audit (members of auth.adminGroups)")
+class AdminController {
+
+    private final ApiKeys keys;
+    private final ModelCatalog models;
+    private final ManifestPreview manifests;
+
+    AdminController(ApiKeys keys, ModelCatalog models, ManifestPreview manifests) {
+        this.keys = keys;
+        this.models = models;
+        this.manifests = manifests;
+    }
+
+    @GetMapping(path = "/keys", produces = "application/json")
+    @Operation(summary = "All keys, newest first, optionally of one user (subject or username) and/or one model (namespace/name)")
+    List<Key> keys(@RequestParam(required = false) @Nullable String user,
+            @Parameter(description = "namespace/name") @RequestParam(required = false) @Nullable String model) {
+        var query = model == null || model.isBlank() ? KeyQuery.all() : KeyQuery.forModel(modelRef(model));
+        return keys.list(query).stream().filter(ownedBy(user)).map(Key::of).toList();
+    }
+
+    @DeleteMapping("/keys/{clientId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Revoke any key")
+    void revoke(Caller caller, @PathVariable String clientId) {
+        keys.revoke(SelfServiceController.parse(clientId), actor(caller));
+    }
+
+    @PostMapping(path = "/keys:revoke", consumes = "application/json", produces = "application/json")
+    @Operation(summary = "Revoke every key of a user or of a model; dryRun lists them without revoking")
+    BulkRevokeResult revokeInBulk(Caller caller, @Valid @RequestBody BulkRevoke request) {
+        List<ApiKey> affected;
+        if (request.model() != null) {
+            affected = keys.revokeAllForModel(request.model().ref(), actor(caller), request.onlyList());
+        } else {
+            // Admins know users by username, keys are owned by subject: revoke for every subject the name matches.
+            var subjects = keys.list(KeyQuery.all()).stream().filter(ownedBy(request.user()))
+                    .map(key -> key.owner().subject()).distinct().toList();
+            affected = new ArrayList<>();
+            for (var subject : subjects.isEmpty() ? List.of(request.user()) : subjects) {
+                affected.addAll(keys.revokeAllOwnedBy(subject, actor(caller), request.onlyList()));
+            }
+        }
+        return new BulkRevokeResult(request.onlyList(), affected.size(), affected.stream().map(Key::of).toList());
+    }
+
+    @GetMapping(path = "/models", produces = "application/json")
+    @Operation(summary = "Every model with its status, access and number of keys")
+    List<AdminModel> models() {
+        Map<ModelRef, Long> counts = keys.list(KeyQuery.all()).stream()
+                .collect(Collectors.groupingBy(ApiKey::model, Collectors.counting()));
+        return models.all().stream().map(model -> {
+            var ref = new ModelRef(model.getMetadata().getNamespace(), model.getMetadata().getName());
+            var access = model.getSpec().access();
+            return new AdminModel(Model.of(model), Boolean.TRUE.equals(access.isPublic()), access.groups(),
+                    counts.getOrDefault(ref, 0L).intValue());
+        }).toList();
+    }
+
+    @GetMapping(path = "/models/{namespace}/{name}/manifests", produces = {"application/yaml", "application/json"})
+    @Operation(summary = "The objects the operator renders for a model (YAML by default; JSON with Accept: application/json or format=json)")
+    ResponseEntity<String> manifests(@PathVariable String namespace, @PathVariable String name,
+            @RequestParam(required = false) @Nullable String format,
+            @RequestHeader(name = "Accept", required = false) @Nullable String accept) {
+        var model = models.find(new ModelRef(namespace, name))
+                .orElseThrow(() -> ApiProblem.modelNotFound(namespace, name));
+        var json = "json".equals(format) || (format == null && accept != null && accept.contains("application/json"));
+        return json ? ResponseEntity.ok().header("Content-Type", "application/json").body(manifests.asJson(model))
+                : ResponseEntity.ok().header("Content-Type", "application/yaml").body(manifests.asYaml(model));
+    }
+
+    @GetMapping(path = "/audit", produces = "application/json")
+    @Operation(summary = "Recent audited key operations, newest first")
+    List<AuditEntry> audit(@RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
+        return keys.recentAudit(limit).stream().map(AuditEntry::of).toList();
+    }
+
+    private static Actor actor(Caller caller) {
+        return Actor.admin(caller.subject(), caller.username());
+    }
+
+    private static java.util.function.Predicate<ApiKey> ownedBy(@Nullable String user) {
+        if (user == null || user.isBlank()) {
+            return key -> true;
+        }
+        return key -> key.owner().subject().equals(user) || key.owner().username().equals(user);
+    }
+
+    private static ModelRef modelRef(String model) {
+        var slash = model.indexOf('/');
+        if (slash <= 0 || slash == model.length() - 1 || model.indexOf('/', slash + 1) >= 0) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "model must be namespace/name, e.g. team-a/qwen3");
+        }
+        return new ModelRef(model.substring(0, slash), model.substring(slash + 1));
+    }
+}

@@ -1,0 +1,104 @@
+package dev.nebari.llm.api;
+
+import dev.nebari.llm.keys.KeyException;
+import java.util.stream.Collectors;
+import org.jspecify.annotations.Nullable;
+import tools.jackson.databind.DatabindException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.validation.FieldError;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+
+/**
+ * Every error of the API as {@code application/problem+json} with a stable {@link ProblemType}. Details are
+ * written for the caller and never contain key material: key values never reach an exception (see
+ * {@link KeyException}), and request bodies are not echoed.
+ */
+@RestControllerAdvice(basePackageClasses = ApiExceptionHandler.class)
+class ApiExceptionHandler extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
+
+    @ExceptionHandler(KeyException.class)
+    ProblemDetail keyRefused(KeyException e) {
+        return switch (e) {
+            case KeyException.ModelAccessDenied denied -> ProblemDetails.of(ProblemType.MODEL_ACCESS_DENIED, denied.getMessage());
+            case KeyException.KeyLimitReached limit -> ProblemDetails.of(ProblemType.KEY_LIMIT_REACHED, limit.getMessage());
+            case KeyException.InvalidLifetime lifetime -> ProblemDetails.of(ProblemType.INVALID_LIFETIME, lifetime.getMessage());
+            case KeyException.InvalidRequest invalid -> ProblemDetails.of(ProblemType.INVALID_REQUEST, invalid.getMessage());
+            case KeyException.KeyNotFound notFound -> ProblemDetails.of(ProblemType.KEY_NOT_FOUND, notFound.getMessage());
+            // Someone else's key answers exactly like a missing one, so ids of other users' keys cannot be probed.
+            case KeyException.NotKeyOwner notOwner -> ProblemDetails.of(ProblemType.KEY_NOT_FOUND, "no key with that client id");
+            case KeyException.AdminOnly adminOnly -> ProblemDetails.of(ProblemType.ADMIN_ONLY, adminOnly.getMessage());
+            case KeyException.StoreUnavailable unavailable -> {
+                log.warn("Key store unavailable: {}", unavailable.getMessage());
+                yield ProblemDetails.of(ProblemType.KEY_STORE_UNAVAILABLE, "the key store is not available; try again shortly");
+            }
+        };
+    }
+
+    @ExceptionHandler(ApiProblem.class)
+    ProblemDetail refused(ApiProblem e) {
+        return e.toProblemDetail();
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        var detail = e.getBindingResult().getAllErrors().stream()
+                .map(error -> error instanceof FieldError field
+                        ? field.getField() + ": " + field.getDefaultMessage()
+                        : error.getDefaultMessage())
+                .sorted()
+                .collect(Collectors.joining("; "));
+        return ResponseEntity.status(status).body(ProblemDetails.of(ProblemType.INVALID_REQUEST, detail));
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        var detail = e.getAllErrors().stream().map(error -> error.getDefaultMessage()).sorted()
+                .collect(Collectors.joining("; "));
+        return ResponseEntity.status(status).body(ProblemDetails.of(ProblemType.INVALID_REQUEST, detail));
+    }
+
+    @Override
+    protected @Nullable ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException e,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        // The parser's message may quote the body; name the field (if known) without it.
+        var field = e.getMostSpecificCause() instanceof DatabindException databind
+                ? databind.getPath().stream().map(reference -> reference.getPropertyName()).filter(java.util.Objects::nonNull)
+                        .collect(Collectors.joining("."))
+                : "";
+        return ResponseEntity.status(status).body(ProblemDetails.of(ProblemType.INVALID_REQUEST,
+                "the request body is not valid JSON of the expected shape" + (field.isEmpty() ? "" : " (at " + field + ")")));
+    }
+
+    /** Spring MVC's own problems (wrong method, media type, ...) get our types instead of about:blank. */
+    @Override
+    protected @Nullable ResponseEntity<Object> handleExceptionInternal(Exception e, @Nullable Object body,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (body instanceof ProblemDetail problem && "about:blank".equals(String.valueOf(problem.getType()))) {
+            var type = ProblemType.forStatus(status.value());
+            problem.setType(type.type());
+            problem.setTitle(type.title());
+        }
+        return super.handleExceptionInternal(e, body, headers, status, request);
+    }
+
+    @ExceptionHandler(RuntimeException.class)
+    ProblemDetail unexpected(RuntimeException e) {
+        log.error("Unexpected error in the REST API", e);
+        return ProblemDetails.of(ProblemType.INTERNAL_ERROR, "an unexpected error occurred; the logs have the details");
+    }
+}

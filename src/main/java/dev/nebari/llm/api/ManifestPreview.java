@@ -1,0 +1,83 @@
+package dev.nebari.llm.api;
+
+import dev.nebari.llm.gateway.AccessInputs;
+import dev.nebari.llm.identity.OidcDiscovery;
+import dev.nebari.llm.identity.OidcIssuer;
+import dev.nebari.llm.keys.ClientId;
+import dev.nebari.llm.keys.KeyCredentials;
+import dev.nebari.llm.keys.ModelRef;
+import dev.nebari.llm.manifests.ModelManifestRenderer;
+import dev.nebari.llm.manifests.ModelManifests;
+import dev.nebari.llm.manifests.RenderContext;
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.platform.PackSettings;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the operator would render for a model now, for admins debugging a model. The inputs mirror the
+ * reconciler's (the same key Secrets and client ids, the issuer's discovered JWKS URI); the objects are serialised
+ * with fabric8's serialisation, the one the operator applies them with, so quantities and int-or-strings read as
+ * they will on the API server.
+ */
+class ManifestPreview {
+
+    private final PackSettings settings;
+    private final @Nullable KeyCredentials keys;
+    private final OidcDiscovery discovery;
+    private final OidcIssuer issuer;
+    private final KubernetesSerialization serialization;
+
+    ManifestPreview(PackSettings settings, @Nullable KeyCredentials keys, OidcDiscovery discovery, OidcIssuer issuer,
+            KubernetesSerialization serialization) {
+        this.settings = settings;
+        this.keys = keys;
+        this.discovery = discovery;
+        this.issuer = issuer;
+        this.serialization = serialization;
+    }
+
+    String asYaml(LLMModel model) {
+        var manifests = render(model);
+        var yaml = new StringBuilder();
+        manifests.withheld().forEach(w -> yaml.append("# withheld: ").append(w.kind()).append(' ').append(w.name())
+                .append(": ").append(w.reason().replace('\n', ' ')).append('\n'));
+        for (var object : manifests.all()) {
+            var document = serialization.asYaml(object);
+            yaml.append(document.startsWith("---") ? "" : "---\n").append(document);
+            if (!document.endsWith("\n")) {
+                yaml.append('\n');
+            }
+        }
+        return yaml.toString();
+    }
+
+    String asJson(LLMModel model) {
+        var manifests = render(model);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("objects", manifests.all());
+        body.put("withheld", manifests.withheld());
+        return serialization.asJson(body);
+    }
+
+    private ModelManifests render(LLMModel model) {
+        return ModelManifestRenderer.render(model, new RenderContext(settings, accessInputs(model)));
+    }
+
+    private AccessInputs accessInputs(LLMModel model) {
+        var oidc = discovery.current(issuer.url()).or(() -> discovery.discover(issuer.url()))
+                .map(found -> new AccessInputs.OidcProvider(found.issuer(), found.jwksUri()))
+                .orElse(null);
+        if (keys == null) {
+            return new AccessInputs(List.of(), List.of(), oidc);
+        }
+        var ref = new ModelRef(model.getMetadata().getNamespace(), model.getMetadata().getName());
+        var secrets = settings.platform().routing().mode() == PackSettings.RoutingMode.SHARED
+                ? keys.allCredentialSecretNames()
+                : keys.credentialSecretNames(ref);
+        return new AccessInputs(secrets, keys.clientIds(ref).stream().map(ClientId::value).toList(), oidc);
+    }
+}

@@ -1,0 +1,55 @@
+package dev.nebari.llm.api;
+
+import dev.nebari.llm.keys.ModelAccessLookup;
+import dev.nebari.llm.keys.ModelRef;
+import dev.nebari.llm.model.AccessSpec;
+import dev.nebari.llm.model.LLMModel;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.informers.cache.Cache;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The LLMModels of every namespace, from an informer (the portal may get, list and watch them cluster-wide), so
+ * listing models costs no request to the API server.
+ */
+class ModelCatalog implements ModelAccessLookup, AutoCloseable {
+
+    private static final Comparator<LLMModel> BY_NAMESPACE_AND_NAME = Comparator
+            .comparing((LLMModel m) -> m.getMetadata().getNamespace())
+            .thenComparing(m -> m.getMetadata().getName());
+
+    private final SharedIndexInformer<LLMModel> informer;
+
+    ModelCatalog(KubernetesClient client) {
+        this.informer = client.resources(LLMModel.class).inAnyNamespace().runnableInformer(0);
+    }
+
+    void start() {
+        informer.start();
+    }
+
+    List<LLMModel> all() {
+        return informer.getStore().list().stream().sorted(BY_NAMESPACE_AND_NAME).toList();
+    }
+
+    Optional<LLMModel> find(ModelRef model) {
+        return Optional.ofNullable(informer.getStore().getByKey(Cache.namespaceKeyFunc(model.namespace(), model.name())));
+    }
+
+    @Override
+    public Optional<AccessSpec> currentAccess(ModelRef model) {
+        return find(model).map(m -> m.getSpec().access());
+    }
+
+    boolean hasSynced() {
+        return informer.hasSynced();
+    }
+
+    @Override
+    public void close() {
+        informer.close();
+    }
+}

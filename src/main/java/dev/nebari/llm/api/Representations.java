@@ -1,0 +1,158 @@
+package dev.nebari.llm.api;
+
+import dev.nebari.llm.identity.Caller;
+import dev.nebari.llm.keys.ApiKey;
+import dev.nebari.llm.keys.AuditRecord;
+import dev.nebari.llm.keys.KeyMetadata;
+import dev.nebari.llm.keys.ModelRef;
+import dev.nebari.llm.model.LLMModel;
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import io.swagger.v3.oas.annotations.media.Schema;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.time.Instant;
+import java.util.List;
+import org.jspecify.annotations.Nullable;
+
+/** What the API reads and writes. None of these ever holds a key value except {@link MintedKey}. */
+final class Representations {
+
+    private Representations() {
+    }
+
+    @Schema(description = "The caller, as the verified token says")
+    record Me(String subject, String username, List<String> groups, boolean admin) {
+        static Me of(Caller caller) {
+            return new Me(caller.subject(), caller.username(), caller.groups().stream().sorted().toList(), caller.admin());
+        }
+    }
+
+    @Schema(description = "An LLMModel, by namespace and name")
+    record ModelName(
+            @NotBlank(message = "must name the model's namespace") String namespace,
+            @NotBlank(message = "must name the model") String name) {
+
+        ModelRef ref() {
+            return new ModelRef(namespace, name);
+        }
+
+        static ModelName of(ModelRef ref) {
+            return new ModelName(ref.namespace(), ref.name());
+        }
+    }
+
+    @Schema(description = "Where to call a model; empty when the endpoint is disabled or not ready yet")
+    record Endpoints(@Nullable String external, @Nullable String internal) {
+    }
+
+    @Schema(description = "A model the caller may use")
+    record Model(
+            String namespace,
+            String name,
+            @Schema(description = "The exact value to send as \"model\"; absent until the operator has reported it")
+            @Nullable String modelId,
+            @Nullable String phase,
+            Endpoints endpoints) {
+
+        static Model of(LLMModel model) {
+            var status = model.getStatus();
+            var endpoints = status == null ? null : status.endpoints();
+            return new Model(model.getMetadata().getNamespace(), model.getMetadata().getName(),
+                    endpoints == null ? null : blankToNull(endpoints.model()),
+                    status == null || status.phase() == null ? null : status.phase().name(),
+                    new Endpoints(endpoints == null ? null : blankToNull(endpoints.external()),
+                            endpoints == null ? null : blankToNull(endpoints.internal())));
+        }
+    }
+
+    @Schema(description = "A model with what admins need: its access and how many keys it has")
+    record AdminModel(Model model, boolean isPublic, List<String> groups, int keyCount) {
+    }
+
+    @Schema(description = "A key owner")
+    record Owner(String subject, String username) {
+    }
+
+    @Schema(description = "A stored key; never its value")
+    record Key(
+            String clientId,
+            ModelName model,
+            Owner owner,
+            String description,
+            Instant created,
+            @Schema(description = "Absent for a key without expiry") @Nullable Instant expires,
+            @Schema(description = "The key's last four characters, to tell keys apart") String hint) {
+
+        static Key of(ApiKey key) {
+            KeyMetadata metadata = key.metadata();
+            return new Key(key.clientId().value(), ModelName.of(key.model()),
+                    new Owner(key.owner().subject(), key.owner().username()), metadata.description(),
+                    metadata.created(), metadata.expires().orElse(null), metadata.displayHint());
+        }
+    }
+
+    @Schema(description = "A request for a new key")
+    record MintKey(
+            @NotNull(message = "must name the model: {\"namespace\": ..., \"name\": ...}") @Valid ModelName model,
+            @Size(max = KeyMetadata.MAX_DESCRIPTION_LENGTH, message = "may have at most 200 characters")
+            @Nullable String description,
+            @Schema(description = "Days (30d) or hours (12h), or never when the admins allow keys without expiry; "
+                    + "absent for the default lifetime", example = "30d")
+            @Pattern(regexp = "never|[1-9][0-9]{0,5}[dh]", message = "must be a number of days or hours such as 30d or 12h, or never")
+            @Nullable String lifetime) {
+    }
+
+    @Schema(description = "A new key. The value is shown this once and cannot be retrieved again")
+    record MintedKey(Key key, String value, String warning) {
+        static final String WARNING = "Copy this key now: it will not be shown again.";
+    }
+
+    @Schema(description = "Revoke every key of one user or of one model; with dryRun only list them")
+    record BulkRevoke(
+            @Schema(description = "The owner's subject or username") @Nullable String user,
+            @Valid @Nullable ModelName model,
+            @Schema(description = "Only list the keys that would be revoked (default false)") @Nullable Boolean dryRun) {
+
+        boolean onlyList() {
+            return Boolean.TRUE.equals(dryRun);
+        }
+
+        @JsonIgnore
+        @Schema(hidden = true)
+        @AssertTrue(message = "name exactly one of user or model")
+        boolean isExactlyOneTarget() {
+            return (user != null && !user.isBlank()) != (model != null);
+        }
+    }
+
+    @Schema(description = "The keys a bulk revocation removed (or, in a dry run, would remove)")
+    record BulkRevokeResult(boolean dryRun, int count, List<Key> keys) {
+    }
+
+    @Schema(description = "One audited key operation")
+    record AuditEntry(
+            Instant at,
+            String action,
+            String clientId,
+            ModelName model,
+            Owner owner,
+            Owner actor,
+            String actorRole,
+            @Nullable String reason) {
+
+        static AuditEntry of(AuditRecord record) {
+            return new AuditEntry(record.at(), record.action(), record.clientId(), ModelName.of(record.model()),
+                    new Owner(record.ownerSubject(), record.ownerUsername()),
+                    new Owner(record.actorSubject(), record.actorUsername()), record.actorRole().name(),
+                    record.reason().map(Enum::name).orElse(null));
+        }
+    }
+
+    private static @Nullable String blankToNull(@Nullable String value) {
+        return value == null || value.isBlank() ? null : value;
+    }
+}

@@ -1,0 +1,101 @@
+package dev.nebari.llm.api;
+
+import dev.nebari.llm.api.Representations.Key;
+import dev.nebari.llm.api.Representations.Me;
+import dev.nebari.llm.api.Representations.MintKey;
+import dev.nebari.llm.api.Representations.MintedKey;
+import dev.nebari.llm.api.Representations.Model;
+import dev.nebari.llm.identity.Caller;
+import dev.nebari.llm.keys.Actor;
+import dev.nebari.llm.keys.ApiKeys;
+import dev.nebari.llm.keys.ClientId;
+import dev.nebari.llm.keys.KeyOwner;
+import dev.nebari.llm.keys.KeyQuery;
+import dev.nebari.llm.keys.MintRequest;
+import dev.nebari.llm.keys.ModelAccess;
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import jakarta.validation.Valid;
+import java.net.URI;
+import java.util.List;
+import java.util.Objects;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Profile;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.ResponseStatus;
+import org.springframework.web.bind.annotation.RestController;
+
+/** What every signed-in user may do: see themselves, the models they may use, and their own keys. */
+@RestController
+@Profile("portal")
+@ConditionalOnBooleanProperty(name = "keyManager.enabled", matchIfMissing = true)
+@RequestMapping(path = "/api/v1", produces = "application/json")
+@Tag(name = "self-service", description = "The caller's identity, models and keys")
+class SelfServiceController {
+
+    private final ApiKeys keys;
+    private final ModelCatalog models;
+
+    SelfServiceController(ApiKeys keys, ModelCatalog models) {
+        this.keys = keys;
+        this.models = models;
+    }
+
+    @GetMapping("/me")
+    @Operation(summary = "Who the token says the caller is")
+    Me me(Caller caller) {
+        return Me.of(caller);
+    }
+
+    @GetMapping("/models")
+    @Operation(summary = "The models the caller may use (public, or one of the caller's groups is allowed)")
+    List<Model> models(Caller caller) {
+        return models.all().stream()
+                .filter(model -> ModelAccess.permits(caller.groups(), model.getSpec().access()))
+                .map(Model::of)
+                .toList();
+    }
+
+    @GetMapping("/keys")
+    @Operation(summary = "The caller's keys, newest first (never their values)")
+    List<Key> myKeys(Caller caller) {
+        return keys.list(KeyQuery.ownedBy(caller.subject())).stream().map(Key::of).toList();
+    }
+
+    @PostMapping(path = "/keys", consumes = "application/json")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Mint a key for a model the caller may use; the response is the only time its value is shown")
+    ResponseEntity<MintedKey> mint(Caller caller, @Valid @RequestBody MintKey request) {
+        var ref = request.model().ref();
+        var model = models.find(ref).orElseThrow(() -> ApiProblem.modelNotFound(ref.namespace(), ref.name()));
+        var issued = keys.mint(new MintRequest(new KeyOwner(caller.subject(), caller.username()), caller.groups(), ref,
+                model.getSpec().access(), Objects.requireNonNullElse(request.description(), ""), KeyLifetimes.parse(request.lifetime())));
+        var body = new MintedKey(Key.of(issued.key()), issued.secret().reveal(), MintedKey.WARNING);
+        return ResponseEntity.created(URI.create("/api/v1/keys/" + issued.clientId().value()))
+                .header("Cache-Control", "no-store")
+                .body(body);
+    }
+
+    @DeleteMapping("/keys/{clientId}")
+    @ResponseStatus(HttpStatus.NO_CONTENT)
+    @Operation(summary = "Revoke one of the caller's keys; a key of someone else answers 404 like a missing one")
+    void revoke(Caller caller, @PathVariable String clientId) {
+        keys.revoke(parse(clientId), new Actor(caller.subject(), caller.username(), Actor.Role.USER));
+    }
+
+    /** A malformed id names no key: answer as for a missing one. */
+    static ClientId parse(String clientId) {
+        if (!ClientId.isValid(clientId)) {
+            throw new ApiProblem(ProblemType.KEY_NOT_FOUND, "no key with that client id");
+        }
+        return new ClientId(clientId);
+    }
+
+}

@@ -1,0 +1,50 @@
+package dev.nebari.llm.identity;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
+
+/**
+ * Verifies bearer tokens: signature with a key from the issuer's JWKS (the {@code jwks_uri} of its discovery
+ * document), issuer, expiry, and the audience when {@code auth.oidc.audience} is set.
+ */
+public final class BearerTokenDecoder {
+
+    private BearerTokenDecoder() {
+    }
+
+    /**
+     * Spring's issuer-location builder fetches the discovery document when it is built; wrapped in a supplier that
+     * happens at the first token instead (and again after a failure), so a briefly unreachable provider does not
+     * stop start-up.
+     */
+    public static JwtDecoder forIssuer(OidcIssuer issuer, String audience) {
+        return new SupplierJwtDecoder(() -> {
+            var decoder = NimbusJwtDecoder.withIssuerLocation(issuer.url()).build();
+            decoder.setJwtValidator(validator(issuer, audience));
+            return decoder;
+        });
+    }
+
+    /**
+     * Spring's default validators check {@code exp} only when it is present; a token without it would never
+     * expire, so it is required here.
+     */
+    static OAuth2TokenValidator<Jwt> validator(OidcIssuer issuer, String audience) {
+        var validators = new ArrayList<OAuth2TokenValidator<Jwt>>(List.of(
+                JwtValidators.createDefaultWithIssuer(issuer.url()),
+                new JwtClaimValidator<>(JwtClaimNames.EXP, exp -> exp != null)));
+        if (!audience.isBlank()) {
+            validators.add(new JwtAudienceValidator(audience));
+        }
+        return new org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator<>(validators);
+    }
+}

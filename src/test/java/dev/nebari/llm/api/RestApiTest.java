@@ -1,0 +1,374 @@
+package dev.nebari.llm.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nebari.llm.LlmServingApplication;
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.testing.FakeOidcIssuer;
+import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.TestCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.List;
+import java.util.stream.StreamSupport;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The REST API of the running application (portal profile) against the real API server, with tokens signed by a
+ * fake OIDC issuer: the authorization matrix, token validation, the key lifecycle and the OpenAPI document.
+ */
+@KubernetesTest(upstreamCrds = false)
+class RestApiTest {
+
+    static final String AUDIENCE = "nebari-llm";
+    static final JsonMapper JSON = JsonMapper.builder().build();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    static FakeOidcIssuer issuer;
+    static FakeOidcIssuer otherIssuer;
+    static ConfigurableApplicationContext app;
+    static String namespace;
+    static String base;
+
+    @BeforeAll
+    static void startTheApplication(TestCluster cluster) {
+        namespace = cluster.newNamespace("rest-api");
+        cluster.ensureNamespace("llm-api-keys");
+        issuer = FakeOidcIssuer.start();
+        otherIssuer = FakeOidcIssuer.start();
+        for (var model : List.of(model("team-model", "access: {groups: [/llm-users]}"),
+                model("open-model", "access: {public: true}"),
+                model("other-model", "access: {groups: [other-team]}"))) {
+            cluster.client().resource(model).create();
+        }
+        app = new SpringApplicationBuilder(LlmServingApplication.class).run(
+                "--server.port=0", "--management.server.port=0",
+                "--spring.profiles.active=portal",
+                "--platform.baseDomain=nebari.example.com",
+                "--auth.oidc.issuerURL=" + issuer.issuer(),
+                "--auth.oidc.audience=" + AUDIENCE,
+                "--keys.maxPerUserPerModel=3",
+                "--leaderElection.namespace=" + namespace,
+                "--cluster.kubeconfig=" + cluster.kubeconfig());
+        base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+        await().atMost(Duration.ofSeconds(20)).until(() -> app.getBean(ModelCatalog.class).find(
+                new dev.nebari.llm.keys.ModelRef(namespace, "other-model")).isPresent());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+        issuer.close();
+        otherIssuer.close();
+    }
+
+    // --- who the caller is ---
+
+    @Test
+    void meReportsTheCallerWithGroupsNormalised() {
+        var me = call("GET", "/api/v1/me", user("alice-sub", "alice", "/llm-users", "/org/team"), null);
+        assertThat(me.status()).isEqualTo(200);
+        assertThat(me.json().get("subject").asString()).isEqualTo("alice-sub");
+        assertThat(me.json().get("username").asString()).isEqualTo("alice");
+        assertThat(texts(me.json().get("groups"))).containsExactly("llm-users", "org/team");
+        assertThat(me.json().get("admin").asBoolean()).isFalse();
+
+        var admin = call("GET", "/api/v1/me", admin(), null);
+        assertThat(admin.json().get("admin").asBoolean()).isTrue();
+    }
+
+    @Test
+    void modelsListsOnlyTheModelsTheCallerMayUse() {
+        var models = call("GET", "/api/v1/models", user("alice-sub", "alice", "llm-users"), null);
+        assertThat(models.status()).isEqualTo(200);
+        var mine = StreamSupport.stream(models.json().spliterator(), false)
+                .filter(m -> m.get("namespace").asString().equals(namespace)).map(m -> m.get("name").asString()).toList();
+        assertThat(mine).containsExactly("open-model", "team-model");
+    }
+
+    // --- token validation ---
+
+    @Test
+    void requestsWithoutAValidTokenAreRejectedWith401Problems() {
+        var noExpiry = issuer.sign(issuer.claims("alice-sub").audience(AUDIENCE).expirationTime(null).build());
+        var otherIssuersToken = otherIssuer.token("alice-sub", c -> c.audience(AUDIENCE));
+        var ourIssuerOtherKey = otherIssuer.token("alice-sub", c -> c.audience(AUDIENCE).issuer(issuer.issuer()));
+        var wrongAudience = issuer.token("alice-sub", c -> c.audience("someone-else"));
+        var expired = issuer.token("alice-sub", c -> c.audience(AUDIENCE)
+                .expirationTime(java.util.Date.from(java.time.Instant.now().minusSeconds(600))));
+
+        for (var token : java.util.Arrays.asList(null, "not-a-jwt", noExpiry, otherIssuersToken, ourIssuerOtherKey,
+                wrongAudience, expired)) {
+            var response = call("GET", "/api/v1/me", token, null);
+            assertThat(response.status()).as("token %s", token).isEqualTo(401);
+            assertThat(response.contentType()).isEqualTo("application/problem+json");
+            assertThat(response.type()).isEqualTo("https://nebari.dev/problems/authentication-required");
+            assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
+        }
+    }
+
+    // --- keys ---
+
+    @Test
+    void mintListAndRevokeOwnKey() {
+        var alice = user("alice-sub", "alice", "/llm-users");
+        var minted = call("POST", "/api/v1/keys", alice, """
+                {"model": {"namespace": "%s", "name": "team-model"}, "description": "notebook", "lifetime": "30d"}"""
+                .formatted(namespace));
+        assertThat(minted.status()).isEqualTo(201);
+        var value = minted.json().get("value").asString();
+        var clientId = minted.json().get("key").get("clientId").asString();
+        assertThat(value).startsWith("sk-");
+        assertThat(minted.json().get("warning").asString()).contains("not be shown again");
+        assertThat(minted.headers().firstValue("Location")).hasValue("/api/v1/keys/" + clientId);
+        assertThat(minted.json().get("key").get("hint").asString()).isEqualTo(value.substring(value.length() - 4));
+
+        var listed = call("GET", "/api/v1/keys", alice, null);
+        assertThat(listed.status()).isEqualTo(200);
+        assertThat(listed.body()).contains(clientId).contains("notebook").doesNotContain(value);
+
+        assertThat(call("DELETE", "/api/v1/keys/" + clientId, alice, null).status()).isEqualTo(204);
+        assertThat(call("GET", "/api/v1/keys", alice, null).body()).doesNotContain(clientId);
+        assertThat(call("DELETE", "/api/v1/keys/" + clientId, alice, null).type())
+                .isEqualTo("https://nebari.dev/problems/key-not-found");
+    }
+
+    @Test
+    void mintingForAModelOutsideTheCallersGroupsIsForbidden() {
+        var response = call("POST", "/api/v1/keys", user("alice-sub", "alice", "llm-users"), """
+                {"model": {"namespace": "%s", "name": "other-model"}}""".formatted(namespace));
+        assertThat(response.status()).isEqualTo(403);
+        assertThat(response.contentType()).isEqualTo("application/problem+json");
+        assertThat(response.type()).isEqualTo("https://nebari.dev/problems/model-access-denied");
+        assertThat(response.json().get("detail").asString()).contains("other-model");
+    }
+
+    @Test
+    void anotherUsersKeyCannotBeSeenOrRevokedAndLooksMissing() {
+        var bob = user("bob-sub", "bob", "llm-users");
+        var mallory = user("mallory-sub", "mallory", "llm-users");
+        var clientId = call("POST", "/api/v1/keys", bob, """
+                {"model": {"namespace": "%s", "name": "open-model"}}""".formatted(namespace))
+                .json().get("key").get("clientId").asString();
+
+        assertThat(call("GET", "/api/v1/keys", mallory, null).body()).doesNotContain(clientId);
+        var revokeOthers = call("DELETE", "/api/v1/keys/" + clientId, mallory, null);
+        var revokeMissing = call("DELETE", "/api/v1/keys/k000000000000000", mallory, null);
+        assertThat(revokeOthers.status()).isEqualTo(404);
+        assertThat(revokeOthers.type()).isEqualTo("https://nebari.dev/problems/key-not-found");
+        assertThat(revokeMissing.status()).isEqualTo(404);
+        assertThat(revokeOthers.json().get("detail").asString()).doesNotContain("another user").doesNotContain("bob");
+        assertThat(call("GET", "/api/v1/keys", bob, null).body()).contains(clientId);
+    }
+
+    @Test
+    void invalidRequestsGetValidationProblemsNamingTheField() {
+        var alice = user("alice-sub", "alice", "llm-users");
+        var tooLong = call("POST", "/api/v1/keys", alice, """
+                {"model": {"namespace": "%s", "name": "open-model"}, "description": "%s"}"""
+                .formatted(namespace, "x".repeat(201)));
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.type()).isEqualTo("https://nebari.dev/problems/invalid-request");
+        assertThat(tooLong.json().get("detail").asString()).contains("description").contains("200");
+
+        var badLifetime = call("POST", "/api/v1/keys", alice, """
+                {"model": {"namespace": "%s", "name": "open-model"}, "lifetime": "forever"}""".formatted(namespace));
+        assertThat(badLifetime.json().get("detail").asString()).contains("lifetime");
+
+        var tooLongLifetime = call("POST", "/api/v1/keys", alice, """
+                {"model": {"namespace": "%s", "name": "open-model"}, "lifetime": "9999d"}""".formatted(namespace));
+        assertThat(tooLongLifetime.type()).isEqualTo("https://nebari.dev/problems/invalid-lifetime");
+
+        var noModel = call("POST", "/api/v1/keys", alice, "{}");
+        assertThat(noModel.json().get("detail").asString()).contains("model");
+
+        var missingModel = call("POST", "/api/v1/keys", alice, """
+                {"model": {"namespace": "%s", "name": "nope"}}""".formatted(namespace));
+        assertThat(missingModel.type()).isEqualTo("https://nebari.dev/problems/model-not-found");
+
+        var notJson = call("POST", "/api/v1/keys", alice, "{not json");
+        assertThat(notJson.type()).isEqualTo("https://nebari.dev/problems/invalid-request");
+    }
+
+    // --- admin ---
+
+    @Test
+    void nonAdminsGet403OnEveryAdminEndpoint() {
+        var alice = user("alice-sub", "alice", "llm-users");
+        var body = "{\"user\": \"bob\", \"dryRun\": true}";
+        for (var request : List.of("GET /api/v1/admin/keys", "GET /api/v1/admin/keys?user=bob",
+                "DELETE /api/v1/admin/keys/k0000000000000000", "POST /api/v1/admin/keys:revoke",
+                "GET /api/v1/admin/models", "GET /api/v1/admin/models/" + namespace + "/open-model/manifests",
+                "GET /api/v1/admin/audit")) {
+            var parts = request.split(" ");
+            var response = call(parts[0], parts[1], alice, parts[0].equals("POST") ? body : null);
+            assertThat(response.status()).as(request).isEqualTo(403);
+            assertThat(response.type()).as(request).isEqualTo("https://nebari.dev/problems/admin-only");
+        }
+    }
+
+    @Test
+    void adminRevokesAllKeysOfAUserAfterADryRun() {
+        var carol = user("carol-sub", "carol", "llm-users");
+        var first = mint(carol, "open-model");
+        var second = mint(carol, "team-model");
+
+        var listed = call("GET", "/api/v1/admin/keys?user=carol", admin(), null);
+        assertThat(texts(listed.json(), "clientId")).containsExactlyInAnyOrder(first, second);
+
+        var dryRun = call("POST", "/api/v1/admin/keys:revoke", admin(), "{\"user\": \"carol\", \"dryRun\": true}");
+        assertThat(dryRun.status()).isEqualTo(200);
+        assertThat(dryRun.json().get("dryRun").asBoolean()).isTrue();
+        assertThat(texts(dryRun.json().get("keys"), "clientId")).containsExactlyInAnyOrder(first, second);
+        assertThat(call("GET", "/api/v1/keys", carol, null).body()).contains(first).contains(second);
+
+        var revoked = call("POST", "/api/v1/admin/keys:revoke", admin(), "{\"user\": \"carol\"}");
+        assertThat(revoked.json().get("count").asInt()).isEqualTo(2);
+        assertThat(call("GET", "/api/v1/keys", carol, null).json()).isEmpty();
+
+        var audit = call("GET", "/api/v1/admin/audit?limit=1000", admin(), null);
+        assertThat(audit.body()).contains(first).contains(second).contains("revoked");
+    }
+
+    @Test
+    void bulkRevokeNeedsExactlyOneTarget() {
+        var response = call("POST", "/api/v1/admin/keys:revoke", admin(), """
+                {"user": "carol", "model": {"namespace": "%s", "name": "open-model"}}""".formatted(namespace));
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.json().get("detail").asString()).contains("exactly one of user or model");
+    }
+
+    @Test
+    void adminRevokesAnyKeyAndSeesModelsWithKeyCountsAndManifests() {
+        var dave = user("dave-sub", "dave", "llm-users");
+        var clientId = mint(dave, "team-model");
+
+        var models = call("GET", "/api/v1/admin/models", admin(), null);
+        var team = StreamSupport.stream(models.json().spliterator(), false)
+                .filter(m -> m.get("model").get("namespace").asString().equals(namespace)
+                        && m.get("model").get("name").asString().equals("team-model"))
+                .findFirst().orElseThrow();
+        assertThat(team.get("keyCount").asInt()).isPositive();
+        assertThat(texts(team.get("groups"))).containsExactly("/llm-users");
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            var yaml = call("GET", "/api/v1/admin/models/" + namespace + "/team-model/manifests", admin(), null);
+            assertThat(yaml.status()).isEqualTo(200);
+            assertThat(yaml.contentType()).startsWith("application/yaml");
+            assertThat(yaml.body()).contains("kind: \"Deployment\"").contains("kind: \"SecurityPolicy\"").contains(clientId);
+        });
+        var json = call("GET", "/api/v1/admin/models/" + namespace + "/team-model/manifests?format=json", admin(), null);
+        assertThat(json.json().get("objects").isArray()).isTrue();
+        assertThat(call("GET", "/api/v1/admin/models/" + namespace + "/nope/manifests", admin(), null).type())
+                .isEqualTo("https://nebari.dev/problems/model-not-found");
+
+        assertThat(call("DELETE", "/api/v1/admin/keys/" + clientId, admin(), null).status()).isEqualTo(204);
+        assertThat(call("GET", "/api/v1/keys", dave, null).body()).doesNotContain(clientId);
+    }
+
+    // --- documentation ---
+
+    @Test
+    void theOpenApiDocumentListsTheEndpointsAndTheBearerScheme() {
+        var docs = call("GET", "/v3/api-docs", null, null);
+        assertThat(docs.status()).isEqualTo(200);
+        var paths = docs.json().get("paths");
+        assertThat(List.of("/api/v1/me", "/api/v1/models", "/api/v1/keys", "/api/v1/keys/{clientId}",
+                "/api/v1/admin/keys", "/api/v1/admin/keys/{clientId}", "/api/v1/admin/keys:revoke",
+                "/api/v1/admin/models", "/api/v1/admin/models/{namespace}/{name}/manifests", "/api/v1/admin/audit"))
+                .allSatisfy(path -> assertThat(paths.has(path)).as(path).isTrue());
+        assertThat(docs.json().get("components").get("securitySchemes").get("bearer").get("scheme").asString())
+                .isEqualTo("bearer");
+        assertThat(docs.body()).doesNotContain("\"caller\"");
+    }
+
+    // --- fixtures ---
+
+    static String user(String subject, String username, String... groups) {
+        return issuer.token(subject, c -> c.audience(AUDIENCE).claim("preferred_username", username)
+                .claim("groups", List.of(groups)));
+    }
+
+    static String admin() {
+        return user("admin-sub", "root", "/admin", "llm-users");
+    }
+
+    static String mint(String token, String model) {
+        var response = call("POST", "/api/v1/keys", token, """
+                {"model": {"namespace": "%s", "name": "%s"}}""".formatted(namespace, model));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return response.json().get("key").get("clientId").asString();
+    }
+
+    static dev.nebari.llm.model.LLMModel model(String name, String access) {
+        return ModelFixtures.parse("""
+                apiVersion: llm.nebari.dev/v1alpha1
+                kind: LLMModel
+                metadata:
+                  name: %s
+                  namespace: %s
+                spec:
+                  model:
+                    name: Qwen/Qwen3-0.6B
+                    storage:
+                      size: 10Gi
+                  %s
+                """.formatted(name, namespace, access));
+    }
+
+    record Response(int status, String body, java.net.http.HttpHeaders headers) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        @Nullable String type() {
+            return body.isEmpty() ? null : json().path("type").asString(null);
+        }
+
+        String contentType() {
+            return headers.firstValue("Content-Type").orElse("");
+        }
+    }
+
+    static Response call(String method, String path, @Nullable String token, @Nullable String body) {
+        var request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        try {
+            var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body(), response.headers());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static List<String> texts(JsonNode array) {
+        return StreamSupport.stream(array.spliterator(), false).map(JsonNode::asString).toList();
+    }
+
+    static List<String> texts(JsonNode array, String field) {
+        return StreamSupport.stream(array.spliterator(), false).map(n -> n.get(field).asString()).toList();
+    }
+}
