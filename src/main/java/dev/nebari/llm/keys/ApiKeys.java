@@ -134,8 +134,19 @@ public class ApiKeys {
         if (before.equals(after)) {
             return List.of();
         }
-        Predicate<ApiKey> lostAccess = k -> !ModelAccess.stillGranted(k.metadata(), after);
+        return revokeNoLongerGranted(model, after);
+    }
+
+    /**
+     * Revokes the model's keys that its current access no longer grants (by the groups recorded at mint time).
+     * Level-triggered, so a replica that was not leading when the access changed still catches up.
+     */
+    public List<ApiKey> revokeNoLongerGranted(ModelRef model, AccessSpec current) {
+        Predicate<ApiKey> lostAccess = k -> !ModelAccess.stillGranted(k.metadata(), current);
         var affected = list(KeyQuery.forModel(model)).stream().filter(lostAccess).toList();
+        if (affected.isEmpty()) {
+            return List.of();
+        }
         return removeAll(affected, Actor.SYSTEM, RevocationReason.ACCESS_CHANGED, lostAccess);
     }
 

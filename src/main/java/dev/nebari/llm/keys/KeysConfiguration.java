@@ -80,6 +80,13 @@ class KeysConfiguration {
                 environment.getProperty("keys.expirySweep.autoStartup", Boolean.class, false));
     }
 
+    /** Leader-only key work (expiry sweep, access-change revocation), switched by the leader gate. */
+    @Bean(destroyMethod = "close")
+    @Profile("portal")
+    KeyMaintenance keyMaintenance(ApiKeys keys, KeyExpirySweeper sweeper, KubernetesClient client) {
+        return new KeyMaintenance(keys, sweeper, client, java.time.Duration.ofMinutes(5));
+    }
+
     private static String instanceName() {
         var pod = System.getenv("HOSTNAME");
         if (pod != null && !pod.isBlank()) {

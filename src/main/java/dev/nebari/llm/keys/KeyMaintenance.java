@@ -1,0 +1,95 @@
+package dev.nebari.llm.keys;
+
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.platform.LeadershipChanged;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Duration;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+
+/**
+ * Work on keys that only the leader does: the expiry sweep, and revoking keys whose owners a model's access no
+ * longer admits. The access check is level-triggered (every model event and resync compares the keys with the
+ * model's current access), so a change made while no replica led is still caught.
+ */
+public final class KeyMaintenance implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyMaintenance.class);
+
+    private final ApiKeys keys;
+    private final KeyExpirySweeper sweeper;
+    private final KubernetesClient client;
+    private final Duration resync;
+    private @Nullable SharedIndexInformer<LLMModel> models;
+
+    public KeyMaintenance(ApiKeys keys, KeyExpirySweeper sweeper, KubernetesClient client, Duration resync) {
+        this.keys = keys;
+        this.sweeper = sweeper;
+        this.client = client;
+        this.resync = resync;
+    }
+
+    @EventListener
+    public void onLeadershipChanged(LeadershipChanged event) {
+        if (event.leader()) {
+            start();
+        } else {
+            stop();
+        }
+    }
+
+    synchronized void start() {
+        sweeper.start();
+        if (models == null) {
+            models = client.resources(LLMModel.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
+                @Override
+                public void onAdd(LLMModel model) {
+                    enforceAccess(model);
+                }
+
+                @Override
+                public void onUpdate(LLMModel before, LLMModel model) {
+                    enforceAccess(model);
+                }
+
+                @Override
+                public void onDelete(LLMModel model, boolean unknownFinalState) {
+                    // Keys of a deleted model stay until revoked: a GitOps re-sync may re-create the model.
+                }
+            }, resync.toMillis());
+        }
+    }
+
+    synchronized void stop() {
+        sweeper.stop();
+        if (models != null) {
+            models.stop();
+            models = null;
+        }
+    }
+
+    private void enforceAccess(LLMModel model) {
+        if (model.getSpec() == null || model.getMetadata().getDeletionTimestamp() != null) {
+            return;
+        }
+        var ref = new ModelRef(model.getMetadata().getNamespace(), model.getMetadata().getName());
+        try {
+            var revoked = keys.revokeNoLongerGranted(ref, model.getSpec().access());
+            if (!revoked.isEmpty()) {
+                log.info("{}: revoked {} keys whose owners the model's access no longer admits", ref, revoked.size());
+            }
+        } catch (RuntimeException e) {
+            // retried on the next event or resync
+            log.warn("{}: revoking keys after an access change failed: {}", ref, e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}
