@@ -20,7 +20,7 @@ import org.springframework.context.SmartLifecycle;
  * does not exit the JVM: it publishes {@link LeadershipChanged} (false) and campaigns again, so the same replica
  * can lead later.
  */
-public class LeaderGate implements SmartLifecycle {
+public class LeaderGate implements SmartLifecycle, io.micrometer.core.instrument.binder.MeterBinder {
 
     private static final Logger log = LoggerFactory.getLogger(LeaderGate.class);
 
@@ -49,6 +49,14 @@ public class LeaderGate implements SmartLifecycle {
 
     public boolean isLeader() {
         return leader.get();
+    }
+
+    /** {@code nebari_leader{lease}}: 1 while this replica leads its Lease. */
+    @Override
+    public void bindTo(io.micrometer.core.instrument.MeterRegistry registry) {
+        io.micrometer.core.instrument.Gauge.builder("nebari.leader", leader, held -> held.get() ? 1 : 0)
+                .description("1 while this replica holds its leader-election Lease").tag("lease", leaseName)
+                .register(registry);
     }
 
     public String identity() {

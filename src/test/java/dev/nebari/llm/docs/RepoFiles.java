@@ -1,7 +1,6 @@
 package dev.nebari.llm.docs;
 
 import dev.nebari.llm.chart.ChartRenderer;
-import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,10 +31,18 @@ final class RepoFiles {
         }
     }
 
-    /** A YAML file holding one map (Helm values, a Compose file). */
+    /**
+     * The first document of a YAML file as a map (Helm values, a Compose file, the application's defaults, whose
+     * later documents are profile-specific). A plain YAML parser, not fabric8's: these are not Kubernetes objects.
+     */
     @SuppressWarnings("unchecked")
     static Map<String, Object> yamlMap(String relative) {
-        return Serialization.unmarshal(read(relative), Map.class);
+        for (var document : new org.yaml.snakeyaml.Yaml().loadAll(read(relative))) {
+            if (document instanceof Map<?, ?> map) {
+                return (Map<String, Object>) map;
+            }
+        }
+        throw new IllegalStateException(relative + " holds no YAML map");
     }
 
     /** Every non-empty document of a multi-document YAML file, as maps. */
@@ -46,7 +53,7 @@ final class RepoFiles {
             if (document.lines().allMatch(line -> line.isBlank() || line.trim().startsWith("#"))) {
                 continue;
             }
-            documents.add(Serialization.unmarshal(document, Map.class));
+            documents.add((Map<String, Object>) new org.yaml.snakeyaml.Yaml().load(document));
         }
         return documents;
     }
