@@ -15,9 +15,19 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("cluster")
 public record ClusterSettings(
-        @Nullable Path kubeconfig,
+        @Nullable String kubeconfig,
         @DefaultValue("auto") EmbeddedMode embedded,
-        @Nullable Path crdsDir) {
+        @Nullable String crdsDir) {
+
+    // Strings, not Paths: Spring converts a String to a Path as a resource location, which refuses "../x".
+
+    public @Nullable Path kubeconfigPath() {
+        return kubeconfig == null || kubeconfig.isBlank() ? null : Path.of(kubeconfig);
+    }
+
+    public @Nullable Path crdsPath() {
+        return crdsDir == null || crdsDir.isBlank() ? null : Path.of(crdsDir);
+    }
 
     public enum EmbeddedMode { AUTO, ALWAYS, NEVER }
 }

@@ -29,14 +29,14 @@ class KubernetesClientConfiguration {
     @Nullable EmbeddedCluster embeddedCluster(ClusterSettings settings) {
         var mode = settings.embedded();
         var useEmbedded = mode == ClusterSettings.EmbeddedMode.ALWAYS
-                || (mode == ClusterSettings.EmbeddedMode.AUTO && settings.kubeconfig() == null && !clusterConfigured());
+                || (mode == ClusterSettings.EmbeddedMode.AUTO && settings.kubeconfigPath() == null && !clusterConfigured());
         if (!useEmbedded) {
             return null;
         }
         log.info("No Kubernetes cluster configured: starting an embedded control plane (cluster.embedded={})",
                 mode.name().toLowerCase());
         var cluster = new EmbeddedCluster(EmbeddedControlPlane.start(KubernetesBinaries.locateOrBuild()));
-        cluster.installCrds(settings.crdsDir());
+        cluster.installCrds(settings.crdsPath());
         return cluster;
     }
 
@@ -52,8 +52,8 @@ class KubernetesClientConfiguration {
         Config config;
         if (cluster != null) {
             config = cluster.controlPlane().clientConfig();
-        } else if (settings.kubeconfig() != null) {
-            config = Config.fromKubeconfig(read(settings.kubeconfig()));
+        } else if (settings.kubeconfigPath() != null) {
+            config = Config.fromKubeconfig(read(settings.kubeconfigPath()));
         } else if (clusterConfigured()) {
             config = Config.autoConfigure(null);
         } else {
