@@ -27,7 +27,7 @@ final class ManagedProcess implements AutoCloseable {
                     .redirectOutput(log.toFile())
                     .start();
             var managed = new ManagedProcess(name, process, log);
-            Runtime.getRuntime().addShutdownHook(new Thread(managed::kill, "stop-" + name));
+            Runtime.getRuntime().addShutdownHook(new Thread(managed::killUnlessClosedSoon, "stop-" + name));
             return managed;
         } catch (IOException e) {
             throw new IllegalStateException("cannot start " + name + ": " + e.getMessage(), e);
@@ -67,6 +67,22 @@ final class ManagedProcess implements AutoCloseable {
             Thread.currentThread().interrupt();
             kill();
         }
+    }
+
+    /**
+     * Shutdown hooks run side by side, so the application's own shutdown (which still talks to the API server:
+     * releasing the Lease, stopping informers) would race a hook that killed the server at once. Give the owner
+     * time to close the process in order; kill it only if that does not happen.
+     */
+    private void killUnlessClosedSoon() {
+        try {
+            if (process.waitFor(20, TimeUnit.SECONDS)) {
+                return;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        kill();
     }
 
     private void kill() {
