@@ -53,6 +53,14 @@ enum ChildKind {
         return Optional.ofNullable(crd);
     }
 
+    /**
+     * Kinds the operator creates only in the keys namespace, where its Role (not a ClusterRole) lets it watch them;
+     * their informer is scoped to that namespace.
+     */
+    boolean livesInKeysNamespace() {
+        return this == REFERENCE_GRANT;
+    }
+
     /** The condition that turns False with reason CRDNotInstalled when the CRD is missing (routes: per side). */
     Optional<ConditionType> reportedBy() {
         return Optional.ofNullable(reportedBy);

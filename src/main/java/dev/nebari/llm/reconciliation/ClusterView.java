@@ -43,6 +43,7 @@ final class ClusterView implements AutoCloseable {
     private final KubernetesClient client;
     private final Duration resync;
     private final Consumer<ModelKey> enqueue;
+    private final String keysNamespace;
     private final Map<ChildKind, SharedIndexInformer<GenericKubernetesResource>> children =
             new ConcurrentHashMap<>();
     private final Set<String> establishedCrds = ConcurrentHashMap.newKeySet();
@@ -52,8 +53,9 @@ final class ClusterView implements AutoCloseable {
     private @Nullable SharedIndexInformer<Namespace> namespaces;
     private @Nullable SharedIndexInformer<CustomResourceDefinition> crds;
 
-    ClusterView(KubernetesClient client, Duration resync, Consumer<ModelKey> enqueue) {
+    ClusterView(KubernetesClient client, Duration resync, String keysNamespace, Consumer<ModelKey> enqueue) {
         this.client = client;
+        this.keysNamespace = keysNamespace;
         this.resync = resync;
         this.enqueue = enqueue;
     }
@@ -80,7 +82,8 @@ final class ClusterView implements AutoCloseable {
 
     private void startChildInformer(ChildKind kind) {
         children.computeIfAbsent(kind, k -> {
-            var informer = client.genericKubernetesResources(k.apiVersion(), k.kind()).inAnyNamespace()
+            var resources = client.genericKubernetesResources(k.apiVersion(), k.kind());
+            var informer = (k.livesInKeysNamespace() ? resources.inNamespace(keysNamespace) : resources.inAnyNamespace())
                     .withLabel(OURS).runnableInformer(resync.toMillis());
             informer.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
             informer.addEventHandler(new Handler<>(this::enqueueOwner));

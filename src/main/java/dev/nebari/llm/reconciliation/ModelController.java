@@ -29,6 +29,7 @@ public final class ModelController implements AutoCloseable {
     private final Function<ClusterView, ModelReconciler> reconcilers;
     private final MeterRegistry meters;
     private final boolean allPoliciesListAllKeySecrets;
+    private final String keysNamespace;
     private @Nullable Running running;
 
     private record Running(ClusterView view, WorkQueue<ModelKey> queue, List<Thread> workers) {
@@ -36,11 +37,13 @@ public final class ModelController implements AutoCloseable {
 
     /**
      * @param allPoliciesListAllKeySecrets true in shared routing mode, where a key change concerns every model
+     * @param keysNamespace                the namespace of the key Secrets (and of the ReferenceGrants there)
      */
     ModelController(KubernetesClient client, ReconcilerSettings settings,
             Function<ClusterView, ModelReconciler> reconcilers, MeterRegistry meters,
-            boolean allPoliciesListAllKeySecrets) {
+            boolean allPoliciesListAllKeySecrets, String keysNamespace) {
         this.client = client;
+        this.keysNamespace = keysNamespace;
         this.allPoliciesListAllKeySecrets = allPoliciesListAllKeySecrets;
         this.settings = settings;
         this.reconcilers = reconcilers;
@@ -95,7 +98,7 @@ public final class ModelController implements AutoCloseable {
             return;
         }
         var queue = new WorkQueue<ModelKey>(settings.retryBase(), settings.retryMax(), Clock.systemUTC());
-        var view = new ClusterView(client, settings.resyncPeriod(), queue::add);
+        var view = new ClusterView(client, settings.resyncPeriod(), keysNamespace, queue::add);
         view.start();
         var reconciler = reconcilers.apply(view);
         var workers = new ArrayList<Thread>();

@@ -28,7 +28,7 @@ class OperatorConfiguration {
         var controller = new ModelController(client, settings,
                 view -> new ModelReconciler(client, view, pack, access, aggregator, events,
                         new DownloadProgress.FromPodLog(client, Clock.systemUTC(), settings.downloadPollInterval())), meters,
-                pack.platform().routing().mode() == PackSettings.RoutingMode.SHARED);
+                pack.platform().routing().mode() == PackSettings.RoutingMode.SHARED, pack.apiKeysNamespace());
         access.onProviderChange(controller::resyncAll);
         return controller;
     }

@@ -31,7 +31,13 @@ final class RunningReconciler implements AutoCloseable {
 
     /** @param downloads stands in for reading the downloader's log (no kubelet serves logs in the simulated cluster) */
     RunningReconciler(TestCluster cluster, Duration requeueAfter, DownloadProgress downloads) {
-        client = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
+        this(cluster, cluster.controlPlane().clientConfig(), requeueAfter, downloads);
+    }
+
+    /** @param identity the client configuration to reconcile with (e.g. impersonating the chart's ServiceAccount) */
+    RunningReconciler(TestCluster cluster, io.fabric8.kubernetes.client.Config identity, Duration requeueAfter,
+            DownloadProgress downloads) {
+        client = new KubernetesClientBuilder().withConfig(identity)
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
                 .build();
         var settings = ModelFixtures.settings(PackSettings.RoutingMode.SHARED, issuer.issuer(), "nebari-llm-downloader:0.1.0");
@@ -41,7 +47,7 @@ final class RunningReconciler implements AutoCloseable {
         var events = new ModelEvents(client, "test", Clock.systemUTC());
         controller = new ModelController(client,
                 new ReconcilerSettings(4, Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ofSeconds(5), requeueAfter, Duration.ofSeconds(1)),
-                view -> new ModelReconciler(client, view, settings, access, aggregator, events, downloads), meters, true);
+                view -> new ModelReconciler(client, view, settings, access, aggregator, events, downloads), meters, true, settings.apiKeysNamespace());
         access.onProviderChange(controller::resyncAll);
         controller.start();
     }

@@ -1,0 +1,126 @@
+package dev.nebari.llm.reconciliation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.nebari.llm.chart.ChartRenderer;
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.TestCluster;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The chart's RBAC, installed into a real API server (RBAC authorization on) and used by impersonating the
+ * chart's ServiceAccounts: the operator, holding exactly its Roles, reconciles a model completely (its objects,
+ * the ReferenceGrant in the keys namespace, status and Events); the portal may work with key Secrets in the keys
+ * namespace and nothing else, and cannot read a Secret anywhere else.
+ */
+@KubernetesTest
+class ChartRbacOnApiServerTest {
+
+    static final Set<String> RBAC_KINDS = Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role",
+            "RoleBinding", "Namespace");
+    static final String RELEASE_NAMESPACE = ChartRenderer.NAMESPACE;
+    static final String FULLNAME = ChartRenderer.RELEASE + "-nebari-llm-serving";
+    static final String KEYS = "llm-api-keys";
+
+    @BeforeAll
+    static void installTheChartsRbac(TestCluster cluster, KubernetesClient admin) {
+        cluster.ensureNamespace(RELEASE_NAMESPACE);
+        List<HasMetadata> rbac = ChartRenderer.installable().render().stream()
+                .filter(o -> RBAC_KINDS.contains(o.getKind()))
+                .toList();
+        assertThat(rbac).extracting(HasMetadata::getKind).contains("ClusterRole", "Role", "ServiceAccount");
+        for (var object : rbac) {
+            admin.resource(object).fieldManager("helm").forceConflicts().serverSideApply();
+        }
+    }
+
+    static Config as(TestCluster cluster, String serviceAccount) {
+        return new ConfigBuilder(cluster.controlPlane().clientConfig())
+                .withImpersonateUsername("system:serviceaccount:" + RELEASE_NAMESPACE + ":" + serviceAccount)
+                .withImpersonateGroups("system:serviceaccounts", "system:serviceaccounts:" + RELEASE_NAMESPACE,
+                        "system:authenticated")
+                .build();
+    }
+
+    @Test
+    void theOperatorReconcilesAModelWithExactlyTheChartsRbac(TestCluster cluster, KubernetesClient admin) {
+        var namespace = cluster.newNamespace("rbac-models");
+        try (var operator = new RunningReconciler(cluster, as(cluster, FULLNAME + "-operator"), Duration.ofSeconds(5),
+                pod -> Optional.empty())) {
+            admin.resource(ModelFixtures.model(namespace, "guarded", "org/guarded",
+                    "access: {groups: [llm-users]}\nlimits: {requestsPerMinute: 5}")).create();
+
+            await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
+                var status = admin.resources(LLMModel.class).inNamespace(namespace).withName("guarded").get().getStatus();
+                assertThat(status).isNotNull();
+                assertThat(StatusAggregator.find(status, ConditionType.READY).orElseThrow().getReason())
+                        .as("no apply failure (forbidden) in %s", status).isNotEqualTo("ApplyFailed");
+                for (var kind : ChildKind.values()) {
+                    assertThat(admin.genericKubernetesResources(kind.apiVersion(), kind.kind()).inAnyNamespace()
+                            .withLabel(ModelObjects.MODEL, "guarded").list().getItems()).as(kind.kind()).isNotEmpty();
+                }
+            });
+            assertThat(operator.requests.recentWrites()).noneMatch(w -> w.contains("/secrets"));
+        }
+    }
+
+    @Test
+    void thePortalWorksWithKeySecretsInTheKeysNamespaceOnly(TestCluster cluster, KubernetesClient admin) {
+        cluster.ensureNamespace(KEYS);
+        var elsewhere = cluster.newNamespace("rbac-secrets");
+        admin.secrets().inNamespace(elsewhere).resource(new SecretBuilder().withNewMetadata().withName("db-password")
+                .endMetadata().withStringData(Map.of("password", "not-for-the-portal")).build()).create();
+
+        try (var portal = new KubernetesClientBuilder().withConfig(as(cluster, FULLNAME + "-portal")).build()) {
+            var secret = new SecretBuilder().withNewMetadata().withName("keys.rbac-test.m.0").withNamespace(KEYS)
+                    .endMetadata().withData(Map.of()).build();
+            portal.secrets().inNamespace(KEYS).resource(secret).create();
+            assertThat(portal.secrets().inNamespace(KEYS).withName("keys.rbac-test.m.0").get()).isNotNull();
+            assertThat(portal.secrets().inNamespace(KEYS).list().getItems()).isNotEmpty();
+            portal.secrets().inNamespace(KEYS).withName("keys.rbac-test.m.0").delete();
+
+            assertForbidden(() -> portal.secrets().inNamespace(elsewhere).withName("db-password").get());
+            assertForbidden(() -> portal.secrets().inNamespace(elsewhere).list());
+            assertForbidden(() -> portal.secrets().inAnyNamespace().list());
+            assertForbidden(() -> portal.secrets().inNamespace(RELEASE_NAMESPACE).withName(FULLNAME + "-webhook-cert").get());
+            assertForbidden(() -> portal.apps().deployments().inNamespace(elsewhere).list());
+            assertThat(portal.resources(LLMModel.class).inAnyNamespace().list()).as("the portal lists models").isNotNull();
+            assertForbidden(() -> portal.resource(ModelFixtures.model(elsewhere, "sneaky", "org/sneaky",
+                    "access: {public: true}")).create());
+        }
+    }
+
+    @Test
+    void theOperatorCannotReadSecretsOutsideTheKeysNamespace(TestCluster cluster, KubernetesClient admin) {
+        var elsewhere = cluster.newNamespace("rbac-op-secrets");
+        try (var operator = new KubernetesClientBuilder().withConfig(as(cluster, FULLNAME + "-operator")).build()) {
+            assertForbidden(() -> operator.secrets().inNamespace(elsewhere).list());
+            assertThat(operator.secrets().inNamespace(KEYS).list()).as("the operator reads key Secrets").isNotNull();
+            assertForbidden(() -> operator.secrets().inNamespace(KEYS).resource(new SecretBuilder().withNewMetadata()
+                    .withName("forged").withNamespace(KEYS).endMetadata().build()).create());
+        }
+    }
+
+    private static void assertForbidden(Runnable call) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(KubernetesClientException.class,
+                e -> assertThat(e.getCode()).isEqualTo(403));
+    }
+}
