@@ -7,7 +7,7 @@ import dev.nebari.llm.identity.OidcIssuer;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.platform.EmbeddedCluster;
 import dev.nebari.llm.testing.FakeOidcIssuer;
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
@@ -25,7 +25,7 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** The application starts with each profile set, reports healthy, and runs against a cluster or its own. */
-@KubernetesTest(upstreamCrds = false)
+@WithKubernetes(upstreamCrds = false)
 class ApplicationStartupTest {
 
     /** The portal profile needs an issuer to start; its discovery document is served, so start-up is realistic. */

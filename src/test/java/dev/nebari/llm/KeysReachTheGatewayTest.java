@@ -15,7 +15,7 @@ import dev.nebari.llm.keys.events.RevocationReason;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.testing.FakeOidcIssuer;
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -33,7 +33,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * the allow-list) and disappears when revoked, without the key value ever being written into a policy; changing a
  * model's access groups revokes exactly the keys whose owners lost access, with audit records.
  */
-@KubernetesTest
+@WithKubernetes
 class KeysReachTheGatewayTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(45);

@@ -1,11 +1,9 @@
 package dev.nebari.llm.api;
 
-import dev.nebari.llm.gateway.AccessInputs;
 import dev.nebari.llm.identity.OidcDiscovery;
+import dev.nebari.llm.reconciliation.AccessInputsSource;
 import dev.nebari.llm.identity.OidcIssuer;
-import dev.nebari.llm.keys.ClientId;
 import dev.nebari.llm.keys.KeyCredentials;
-import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.manifests.ModelManifestRenderer;
 import dev.nebari.llm.manifests.ModelManifests;
 import dev.nebari.llm.manifests.RenderContext;
@@ -13,7 +11,6 @@ import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -26,17 +23,13 @@ import org.jspecify.annotations.Nullable;
 class ManifestPreview {
 
     private final PackSettings settings;
-    private final @Nullable KeyCredentials keys;
-    private final OidcDiscovery discovery;
-    private final OidcIssuer issuer;
+    private final AccessInputsSource access;
     private final KubernetesSerialization serialization;
 
     ManifestPreview(PackSettings settings, @Nullable KeyCredentials keys, OidcDiscovery discovery, OidcIssuer issuer,
             KubernetesSerialization serialization) {
         this.settings = settings;
-        this.keys = keys;
-        this.discovery = discovery;
-        this.issuer = issuer;
+        this.access = new AccessInputsSource(settings, discovery, keys, issuer.url());
         this.serialization = serialization;
     }
 
@@ -64,20 +57,6 @@ class ManifestPreview {
     }
 
     private ModelManifests render(LLMModel model) {
-        return ModelManifestRenderer.render(model, new RenderContext(settings, accessInputs(model)));
-    }
-
-    private AccessInputs accessInputs(LLMModel model) {
-        var oidc = discovery.current(issuer.url()).or(() -> discovery.discover(issuer.url()))
-                .map(found -> new AccessInputs.OidcProvider(found.issuer(), found.jwksUri()))
-                .orElse(null);
-        if (keys == null) {
-            return new AccessInputs(List.of(), List.of(), oidc);
-        }
-        var ref = new ModelRef(model.getMetadata().getNamespace(), model.getMetadata().getName());
-        var secrets = settings.platform().routing().mode() == PackSettings.RoutingMode.SHARED
-                ? keys.allCredentialSecretNames()
-                : keys.credentialSecretNames(ref);
-        return new AccessInputs(secrets, keys.clientIds(ref).stream().map(ClientId::value).toList(), oidc);
+        return ModelManifestRenderer.render(model, new RenderContext(settings, access.forModel(model, true)));
     }
 }

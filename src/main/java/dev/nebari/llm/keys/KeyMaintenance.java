@@ -1,9 +1,9 @@
 package dev.nebari.llm.keys;
 
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.platform.ChangeHandler;
 import dev.nebari.llm.platform.LeadershipChanged;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import org.jspecify.annotations.Nullable;
@@ -45,22 +45,9 @@ public final class KeyMaintenance implements AutoCloseable {
     synchronized void start() {
         sweeper.start();
         if (models == null) {
-            models = client.resources(LLMModel.class).inAnyNamespace().inform(new ResourceEventHandler<>() {
-                @Override
-                public void onAdd(LLMModel model) {
-                    enforceAccess(model);
-                }
-
-                @Override
-                public void onUpdate(LLMModel before, LLMModel model) {
-                    enforceAccess(model);
-                }
-
-                @Override
-                public void onDelete(LLMModel model, boolean unknownFinalState) {
-                    // Keys of a deleted model stay until revoked: a GitOps re-sync may re-create the model.
-                }
-            }, resync.toMillis());
+            // Keys of a deleted model stay until revoked: a GitOps re-sync may re-create the model.
+            models = client.resources(LLMModel.class).inAnyNamespace()
+                    .inform(ChangeHandler.whilePresent(this::enforceAccess), resync.toMillis());
         }
     }
 

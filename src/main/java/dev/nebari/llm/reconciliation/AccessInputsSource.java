@@ -15,20 +15,31 @@ import org.jspecify.annotations.Nullable;
  * from its discovery document) and the API-key Secrets and client ids from the keys module. In shared routing
  * mode the external policy must accept every valid key (the model is not known yet when the key is checked), so
  * it lists every credential Secret; in subdomain mode only the model's own. Without the key manager there are no
- * keys and the external policy denies everyone. The issuer lookup
- * never blocks: until it has answered, the internal endpoint is withheld, and the models are reconciled again when
- * the answer arrives.
+ * keys and the external policy denies everyone. For the reconciler the issuer lookup never blocks: until it has
+ * answered, the internal endpoint is withheld, and the models are reconciled again when the answer arrives. The
+ * admin API's manifest preview uses the same inputs, and may wait for the lookup.
  */
-class AccessInputsSource {
+public final class AccessInputsSource {
 
     private final PackSettings settings;
     private final OidcDiscovery discovery;
     private final @Nullable KeyCredentials keys;
+    private final String issuer;
 
-    AccessInputsSource(PackSettings settings, OidcDiscovery discovery, @Nullable KeyCredentials keys) {
+    /**
+     * @param issuer the OIDC issuer; the configured {@code auth.oidc.issuerURL} unless the caller resolved another
+     *               (the portal may read it from the NebariApp's Secret); blank when there is none
+     */
+    public AccessInputsSource(PackSettings settings, OidcDiscovery discovery, @Nullable KeyCredentials keys,
+            String issuer) {
         this.settings = settings;
         this.discovery = discovery;
         this.keys = keys;
+        this.issuer = issuer;
+    }
+
+    AccessInputsSource(PackSettings settings, OidcDiscovery discovery, @Nullable KeyCredentials keys) {
+        this(settings, discovery, keys, settings.auth().oidc().issuerURL());
     }
 
     /** Runs {@code action} whenever the OIDC provider's answer changes (to re-render every model). */
@@ -37,10 +48,14 @@ class AccessInputsSource {
     }
 
     AccessInputs forModel(LLMModel model) {
-        var issuer = settings.auth().oidc().issuerURL();
-        var oidc = issuer.isBlank() ? null : discovery.current(issuer)
-                .map(found -> new AccessInputs.OidcProvider(found.issuer(), found.jwksUri()))
-                .orElse(null);
+        return forModel(model, false);
+    }
+
+    /** @param waitForIssuer look the issuer up now if it is not known yet (for callers that may block) */
+    public AccessInputs forModel(LLMModel model, boolean waitForIssuer) {
+        var found = issuer.isBlank() ? java.util.Optional.<OidcDiscovery.DiscoveredIssuer>empty()
+                : waitForIssuer ? discovery.current(issuer).or(() -> discovery.discover(issuer)) : discovery.current(issuer);
+        var oidc = found.map(f -> new AccessInputs.OidcProvider(f.issuer(), f.jwksUri())).orElse(null);
         if (keys == null) {
             return new AccessInputs(List.of(), List.of(), oidc);
         }

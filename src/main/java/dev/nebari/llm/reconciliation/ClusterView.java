@@ -2,13 +2,13 @@ package dev.nebari.llm.reconciliation;
 
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.platform.ChangeHandler;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Duration;
@@ -62,7 +62,7 @@ final class ClusterView implements AutoCloseable {
 
     /** Starts every informer and waits until their caches are filled. */
     synchronized void start() {
-        crds = client.apiextensions().v1().customResourceDefinitions().inform(new Handler<>(this::onCrd), 0);
+        crds = client.apiextensions().v1().customResourceDefinitions().inform(ChangeHandler.onAnyChange(this::onCrd), 0);
         // Handlers run asynchronously; read the synced cache so the first set of child informers is complete.
         crds.getStore().list().stream().filter(ClusterView::established)
                 .forEach(crd -> establishedCrds.add(crd.getMetadata().getName()));
@@ -71,12 +71,12 @@ final class ClusterView implements AutoCloseable {
                 startChildInformer(kind);
             }
         }
-        namespaces = client.namespaces().inform(new Handler<>(ns -> enqueueNamespace(ns.getMetadata().getName())), 0);
+        namespaces = client.namespaces().inform(ChangeHandler.onAnyChange(ns -> enqueueNamespace(ns.getMetadata().getName())), 0);
         pods = client.pods().inAnyNamespace().withLabel(OURS).runnableInformer(0);
         pods.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
-        pods.addEventHandler(new Handler<>(this::enqueueOwner));
+        pods.addEventHandler(ChangeHandler.onAnyChange(this::enqueueOwner));
         pods.run();
-        models = client.resources(LLMModel.class).inAnyNamespace().inform(new Handler<>(m -> enqueue.accept(ModelKey.of(m))),
+        models = client.resources(LLMModel.class).inAnyNamespace().inform(ChangeHandler.onAnyChange(m -> enqueue.accept(ModelKey.of(m))),
                 resync.toMillis());
     }
 
@@ -86,7 +86,7 @@ final class ClusterView implements AutoCloseable {
             var informer = (k.livesInKeysNamespace() ? resources.inNamespace(keysNamespace) : resources.inAnyNamespace())
                     .withLabel(OURS).runnableInformer(resync.toMillis());
             informer.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
-            informer.addEventHandler(new Handler<>(this::enqueueOwner));
+            informer.addEventHandler(ChangeHandler.onAnyChange(this::enqueueOwner));
             informer.run();
             log.debug("watching {}", k.kind());
             return informer;
@@ -211,23 +211,5 @@ final class ClusterView implements AutoCloseable {
         namespaces = null;
         crds = null;
         starter.shutdownNow();
-    }
-
-    /** Calls back on every add, update (resyncs included) and delete. */
-    private record Handler<T extends HasMetadata>(Consumer<T> onChange) implements ResourceEventHandler<T> {
-        @Override
-        public void onAdd(T object) {
-            onChange.accept(object);
-        }
-
-        @Override
-        public void onUpdate(T oldObject, T newObject) {
-            onChange.accept(newObject);
-        }
-
-        @Override
-        public void onDelete(T object, boolean deletedFinalStateUnknown) {
-            onChange.accept(object);
-        }
     }
 }

@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.platform.KubernetesRequestCounter;
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.MutableClock;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
@@ -46,7 +46,7 @@ import org.junit.jupiter.api.TestMethodOrder;
  * through it for real. The configuration only selects namespaces labelled for this class, so other test classes on
  * the shared cluster never meet it.
  */
-@KubernetesTest(upstreamCrds = false)
+@WithKubernetes(upstreamCrds = false)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdmissionWebhookTest {
 

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.nebari.llm.LlmServingApplication;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.testing.FakeOidcIssuer;
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import java.io.IOException;
 import java.net.URI;
@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The REST API of the running application (portal profile) against the real API server, with tokens signed by a
  * fake OIDC issuer: the authorization matrix, token validation, the key lifecycle and the OpenAPI document.
  */
-@KubernetesTest(upstreamCrds = false)
+@WithKubernetes(upstreamCrds = false)
 class RestApiTest {
 
     static final String AUDIENCE = "nebari-llm";

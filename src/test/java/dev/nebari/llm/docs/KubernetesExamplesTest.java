@@ -2,7 +2,7 @@ package dev.nebari.llm.docs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * would for a reader running kubectl. {@link DocsCommandsTest} checks that the docs only tell readers to apply
  * files listed in {@link #APPLIED}.
  */
-@KubernetesTest
+@WithKubernetes
 class KubernetesExamplesTest {
 
     /** Every example file of Kubernetes objects that a test applies (examples/models/* by LlmModelCrdTest). */

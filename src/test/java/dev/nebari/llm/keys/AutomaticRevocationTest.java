@@ -7,7 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nebari.llm.keys.events.KeyRevoked;
 import dev.nebari.llm.keys.events.RevocationReason;
 import dev.nebari.llm.model.AccessSpec;
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import java.time.Duration;
 import java.util.List;
@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Keys stop working when access shrinks or their lifetime ends, exactly for the keys concerned, and audited. */
-@KubernetesTest(upstreamCrds = false)
+@WithKubernetes(upstreamCrds = false)
 class AutomaticRevocationTest {
 
     static final ModelRef LLAMA = new ModelRef("team-a", "llama");

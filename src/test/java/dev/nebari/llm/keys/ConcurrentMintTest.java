@@ -7,7 +7,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nebari.llm.keys.storage.KeySecretLayout;
 import dev.nebari.llm.keys.storage.KeyShard;
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.Watcher;
@@ -33,7 +33,7 @@ import org.junit.jupiter.api.Test;
  * Concurrent mints against the real API server lose nothing, and no reader can ever observe a key without its
  * metadata (or metadata without its key): a watch checks every version of every shard Secret the server produces.
  */
-@KubernetesTest(upstreamCrds = false)
+@WithKubernetes(upstreamCrds = false)
 class ConcurrentMintTest {
 
     static final ModelRef MODEL = new ModelRef("team-a", "llama");

@@ -6,12 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nebari.llm.keys.storage.KeySecretLayout;
 import dev.nebari.llm.keys.storage.KeyShard;
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import org.junit.jupiter.api.Test;
 
 /** A model holds 2,000 keys: they spread over shard Secrets that each stay far inside the object limits. */
-@KubernetesTest(upstreamCrds = false)
+@WithKubernetes(upstreamCrds = false)
 class KeyCapacityTest {
 
     @Test

@@ -12,7 +12,7 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.AppenderBase;
 import java.util.concurrent.CopyOnWriteArrayList;
 import dev.nebari.llm.model.AccessSpec;
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +24,7 @@ import org.slf4j.LoggerFactory;
  * No key value reaches a log line (logger {@code audit} or any other, at DEBUG), an exception, an event or an
  * audit record, across mints, refusals, listings and revocations.
  */
-@KubernetesTest(upstreamCrds = false)
+@WithKubernetes(upstreamCrds = false)
 class KeySecrecyTest {
 
     @Test

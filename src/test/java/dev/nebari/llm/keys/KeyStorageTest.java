@@ -13,7 +13,7 @@ import dev.nebari.llm.keys.events.RevocationReason;
 import dev.nebari.llm.keys.storage.KeySecretLayout;
 import dev.nebari.llm.keys.storage.KeyShard;
 import dev.nebari.llm.model.AccessSpec;
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
@@ -28,7 +28,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Keys are stored in the keys namespace as section 5 requires, read back, revoked and never reissued. */
-@KubernetesTest(upstreamCrds = false)
+@WithKubernetes(upstreamCrds = false)
 class KeyStorageTest {
 
     static final ModelRef MODEL = new ModelRef("team-a", "llama");

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.platform.PackSettings.RoutingMode;
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.dsl.FieldValidateable.Validation;
@@ -17,7 +17,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * CRDs installed (OpenAPI schemas and their CEL rules), in both routing modes, with and without limits, under
  * strict field validation (an unknown or misspelt field fails instead of being dropped).
  */
-@KubernetesTest
+@WithKubernetes
 class UpstreamSchemasAcceptRenderedObjectsTest {
 
     @BeforeAll

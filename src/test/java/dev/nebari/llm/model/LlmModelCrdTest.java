@@ -3,7 +3,7 @@ package dev.nebari.llm.model;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.StatusCause;
@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * The CRD that the chart ships, loaded into a real API server: valid models are accepted and invalid ones are
  * rejected at once, with the offending field named and a message that says how to fix it.
  */
-@KubernetesTest(upstreamCrds = false)
+@WithKubernetes(upstreamCrds = false)
 class LlmModelCrdTest {
 
     static final Path EXAMPLES = Path.of("examples/models");

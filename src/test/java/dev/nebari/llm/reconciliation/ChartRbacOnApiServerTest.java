@@ -8,7 +8,7 @@ import dev.nebari.llm.chart.ChartRenderer;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ModelObjects;
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * the ReferenceGrant in the keys namespace, status and Events); the portal may work with key Secrets in the keys
  * namespace and nothing else, and cannot read a Secret anywhere else.
  */
-@KubernetesTest
+@WithKubernetes
 class ChartRbacOnApiServerTest {
 
     static final Set<String> RBAC_KINDS = Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role",

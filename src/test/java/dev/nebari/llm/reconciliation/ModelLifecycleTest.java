@@ -9,7 +9,7 @@ import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.Phase;
 import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
  * <p>No Envoy Gateway or AI Gateway controller runs here, so a small stand-in marks our routes and policies
  * Accepted the way those controllers do (AIGW 1.1: one Accepted condition; EG: status.ancestors[].conditions).
  */
-@KubernetesTest(controllers = true)
+@WithKubernetes(controllers = true)
 class ModelLifecycleTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(60);

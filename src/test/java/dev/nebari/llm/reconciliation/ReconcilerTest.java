@@ -7,7 +7,7 @@ import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.platform.KubernetesRequestCounter;
-import dev.nebari.llm.testing.KubernetesTest;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
  * write in steady state, puts back what is deleted by hand, follows spec changes, degrades and recovers when a
  * CRD is missing, and leaves nothing behind when the model is deleted.
  */
-@KubernetesTest
+@WithKubernetes
 class ReconcilerTest {
 
     static final Duration TIMEOUT = Duration.ofSeconds(30);

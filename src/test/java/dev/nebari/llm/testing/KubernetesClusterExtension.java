@@ -7,12 +7,12 @@ import org.junit.jupiter.api.extension.ParameterContext;
 import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
-/** Starts (once) and hands out the shared {@link TestCluster}; see {@link KubernetesTest}. */
+/** Starts (once) and hands out the shared {@link TestCluster}; see {@link WithKubernetes}. */
 final class KubernetesClusterExtension implements BeforeAllCallback, ParameterResolver {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        var settings = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), KubernetesTest.class)
+        var settings = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithKubernetes.class)
                 .orElseThrow();
         var cluster = cluster(context);
         if (settings.upstreamCrds()) {

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * and turn Ready on the fake GPU node, a Pod asking for more GPUs than exist is reported unschedulable, and
  * deleting an owner garbage-collects its dependents.
  */
-@KubernetesTest(controllers = true, upstreamCrds = false)
+@WithKubernetes(controllers = true, upstreamCrds = false)
 class SimulatedClusterTest {
 
     static String namespace;

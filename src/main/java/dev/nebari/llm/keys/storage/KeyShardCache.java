@@ -1,9 +1,9 @@
 package dev.nebari.llm.keys.storage;
 
 import dev.nebari.llm.keys.ModelRef;
+import dev.nebari.llm.platform.ChangeHandler;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.Comparator;
@@ -52,22 +52,7 @@ public final class KeyShardCache implements AutoCloseable {
         var started = client.secrets().inNamespace(namespace)
                 .withLabel(KeySecretLayout.COMPONENT, KeySecretLayout.CREDENTIALS_COMPONENT)
                 .runnableInformer(0);
-        started.addEventHandler(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Secret secret) {
-                observe(secret);
-            }
-
-            @Override
-            public void onUpdate(Secret before, Secret after) {
-                observe(after);
-            }
-
-            @Override
-            public void onDelete(Secret secret, boolean finalStateUnknown) {
-                forget(secret);
-            }
-        });
+        started.addEventHandler(new ChangeHandler<Secret>(this::observe, this::forget));
         synced = started.start();
         informer = started;
     }

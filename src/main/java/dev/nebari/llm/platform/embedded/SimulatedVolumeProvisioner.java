@@ -6,7 +6,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import dev.nebari.llm.platform.ChangeHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -27,21 +27,8 @@ final class SimulatedVolumeProvisioner implements AutoCloseable {
 
     SimulatedVolumeProvisioner(KubernetesClient client) {
         this.client = client;
-        this.claims = client.persistentVolumeClaims().inAnyNamespace().inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(PersistentVolumeClaim claim) {
-                provision(claim);
-            }
-
-            @Override
-            public void onUpdate(PersistentVolumeClaim before, PersistentVolumeClaim claim) {
-                provision(claim);
-            }
-
-            @Override
-            public void onDelete(PersistentVolumeClaim claim, boolean unknownFinalState) {
-            }
-        });
+        this.claims = client.persistentVolumeClaims().inAnyNamespace()
+                .inform(ChangeHandler.whilePresent(this::provision));
     }
 
     private void provision(PersistentVolumeClaim claim) {

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 @Retention(RetentionPolicy.RUNTIME)
 @Tag("apiserver")
 @ExtendWith(KubernetesClusterExtension.class)
-public @interface KubernetesTest {
+public @interface WithKubernetes {
 
     /** Also run kube-controller-manager, kube-scheduler and KWOK with one fake GPU node. */
     boolean controllers() default false;
