@@ -8,6 +8,7 @@ import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.platform.EmbeddedCluster;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.WithKubernetes;
+import dev.nebari.llm.testing.TestApplication;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
@@ -21,7 +22,6 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** The application starts with each profile set, reports healthy, and runs against a cluster or its own. */
@@ -37,15 +37,11 @@ class ApplicationStartupTest {
     }
 
     private static ConfigurableApplicationContext start(String... args) {
-        var all = new ArrayList<>(List.of(
-                "--server.port=0",
-                "--management.server.port=0",
-                "--platform.baseDomain=nebari.example.com"));
-        all.addAll(List.of(args));
+        var all = new ArrayList<>(List.of(args));
         if (all.stream().noneMatch(arg -> arg.startsWith("--auth.oidc.issuerURL="))) {
             all.add("--auth.oidc.issuerURL=" + ISSUER.issuer());
         }
-        return new SpringApplicationBuilder(LlmServingApplication.class).run(all.toArray(String[]::new));
+        return TestApplication.start(all.toArray(String[]::new));
     }
 
     private static String get(ConfigurableApplicationContext context, String path) throws Exception {

@@ -16,6 +16,7 @@ import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.WithKubernetes;
+import dev.nebari.llm.testing.TestApplication;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
@@ -24,7 +25,6 @@ import java.util.Set;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -47,9 +47,7 @@ class KeysReachTheGatewayTest {
         namespace = cluster.newNamespace("keys-e2e");
         cluster.ensureNamespace("llm-api-keys");
         issuer = FakeOidcIssuer.start();
-        app = new SpringApplicationBuilder(LlmServingApplication.class).run(
-                "--server.port=0", "--management.server.port=0",
-                "--platform.baseDomain=nebari.example.com",
+        app = TestApplication.start(
                 "--auth.oidc.issuerURL=" + issuer.issuer(),
                 "--leaderElection.namespace=" + namespace,
                 "--cluster.kubeconfig=" + cluster.kubeconfig());

@@ -60,22 +60,9 @@ class AdmissionRulesTest {
     }
 
     private static LLMModel modelWithSpec(String namespace, String name, String id, String extraSpec, String... modelFields) {
-        return ModelFixtures.parse("""
-                apiVersion: llm.nebari.dev/v1alpha1
-                kind: LLMModel
-                metadata:
-                  name: %s
-                  namespace: %s
-                spec:
-                  model:
-                    name: %s
-                %s
-                  access:
-                    public: true
-                %s
-                """.formatted(name, namespace, id,
-                (modelFields.length == 0 ? "storage: {size: 1Gi}" : String.join("\n", modelFields)).indent(4),
-                extraSpec.indent(2)));
+        return ModelFixtures.model(namespace, name, id,
+                modelFields.length == 0 ? List.of("storage: {size: 1Gi}") : List.of(modelFields),
+                "access: {public: true}\n" + extraSpec);
     }
 
     AdmissionDecision create(LLMModel model) {

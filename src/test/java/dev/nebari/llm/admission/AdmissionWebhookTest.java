@@ -141,20 +141,9 @@ class AdmissionWebhookTest {
 
     /** A model whose id is unique to this run, so models of other test classes never collide with it. */
     static LLMModel model(String namespace, String name, String id, String... extraModelFields) {
-        return ModelFixtures.parse("""
-                apiVersion: llm.nebari.dev/v1alpha1
-                kind: LLMModel
-                metadata:
-                  name: %s
-                  namespace: %s
-                spec:
-                  model:
-                    name: webhook-test/%s-%s
-                %s
-                  access:
-                    groups: [llm-users]
-                """.formatted(name, namespace, id, RUN,
-                (extraModelFields.length == 0 ? "storage: {size: 1Gi}" : String.join("\n", extraModelFields)).indent(4)));
+        return ModelFixtures.model(namespace, name, "webhook-test/" + id + "-" + RUN,
+                extraModelFields.length == 0 ? List.of("storage: {size: 1Gi}") : List.of(extraModelFields),
+                "access: {groups: [llm-users]}");
     }
 
     @Test

@@ -3,10 +3,10 @@ package dev.nebari.llm.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.nebari.llm.LlmServingApplication;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.WithKubernetes;
+import dev.nebari.llm.testing.TestApplication;
 import dev.nebari.llm.testing.TestCluster;
 import java.io.IOException;
 import java.net.URI;
@@ -20,7 +20,6 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -53,10 +52,8 @@ class RestApiTest {
                 model("other-model", "access: {groups: [other-team]}"))) {
             cluster.client().resource(model).create();
         }
-        app = new SpringApplicationBuilder(LlmServingApplication.class).run(
-                "--server.port=0", "--management.server.port=0",
+        app = TestApplication.start(
                 "--spring.profiles.active=portal",
-                "--platform.baseDomain=nebari.example.com",
                 "--auth.oidc.issuerURL=" + issuer.issuer(),
                 "--auth.oidc.audience=" + AUDIENCE,
                 "--keys.maxPerUserPerModel=3",
@@ -315,19 +312,7 @@ class RestApiTest {
     }
 
     static dev.nebari.llm.model.LLMModel model(String name, String access) {
-        return ModelFixtures.parse("""
-                apiVersion: llm.nebari.dev/v1alpha1
-                kind: LLMModel
-                metadata:
-                  name: %s
-                  namespace: %s
-                spec:
-                  model:
-                    name: Qwen/Qwen3-0.6B
-                    storage:
-                      size: 10Gi
-                  %s
-                """.formatted(name, namespace, access));
+        return ModelFixtures.model(namespace, name, "Qwen/Qwen3-0.6B", access);
     }
 
     record Response(int status, String body, java.net.http.HttpHeaders headers) {

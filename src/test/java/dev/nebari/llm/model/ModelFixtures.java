@@ -56,6 +56,11 @@ public final class ModelFixtures {
      * required), e.g. {@code "access: {public: true}"}.
      */
     public static LLMModel model(String namespace, String name, String modelId, String spec) {
+        return model(namespace, name, modelId, List.of("storage: {size: 10Gi}"), spec);
+    }
+
+    /** As above, with the other fields of {@code spec.model} (storage, source, preload, ...) given as YAML lines. */
+    public static LLMModel model(String namespace, String name, String modelId, List<String> modelFields, String spec) {
         return parse("""
                 apiVersion: llm.nebari.dev/v1alpha1
                 kind: LLMModel
@@ -65,10 +70,9 @@ public final class ModelFixtures {
                 spec:
                   model:
                     name: %s
-                    storage:
-                      size: 10Gi
                 %s
-                """.formatted(name, namespace, modelId, spec.indent(2)));
+                %s
+                """.formatted(name, namespace, modelId, String.join("\n", modelFields).indent(4), spec.indent(2)));
     }
 
     public static LLMModel parse(String yaml) {

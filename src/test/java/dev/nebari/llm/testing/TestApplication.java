@@ -1,0 +1,23 @@
+package dev.nebari.llm.testing;
+
+import dev.nebari.llm.LlmServingApplication;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/** Starts the whole application as a test needs it: free web and management ports, a base domain, plus the test's own arguments. */
+public final class TestApplication {
+
+    private TestApplication() {
+    }
+
+    public static ConfigurableApplicationContext start(String... args) {
+        var all = new ArrayList<>(List.of(
+                "--server.port=0",
+                "--management.server.port=0",
+                "--platform.baseDomain=nebari.example.com"));
+        all.addAll(List.of(args));
+        return new SpringApplicationBuilder(LlmServingApplication.class).run(all.toArray(String[]::new));
+    }
+}
