@@ -1,5 +1,6 @@
 package dev.nebari.llm.api;
 
+import dev.nebari.llm.catalog.ModelCatalog;
 import dev.nebari.llm.api.Representations.AdminModel;
 import dev.nebari.llm.api.Representations.AuditEntry;
 import dev.nebari.llm.api.Representations.BulkRevoke;
@@ -18,9 +19,9 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -64,7 +65,7 @@ class AdminController {
     List<Key> keys(@RequestParam(required = false) @Nullable String user,
             @Parameter(description = "namespace/name") @RequestParam(required = false) @Nullable String model) {
         var query = model == null || model.isBlank() ? KeyQuery.all() : KeyQuery.forModel(modelRef(model));
-        return keys.list(query).stream().filter(ownedBy(user)).map(Key::of).toList();
+        return keys.list(user == null ? query : query.withUser(user)).stream().map(Key::of).toList();
     }
 
     @DeleteMapping("/keys/{clientId}")
@@ -77,18 +78,9 @@ class AdminController {
     @PostMapping(path = "/keys:revoke", consumes = "application/json", produces = "application/json")
     @Operation(summary = "Revoke every key of a user or of a model; dryRun lists them without revoking")
     BulkRevokeResult revokeInBulk(Caller caller, @Valid @RequestBody BulkRevoke request) {
-        List<ApiKey> affected;
-        if (request.model() != null) {
-            affected = keys.revokeAllForModel(request.model().ref(), actor(caller), request.onlyList());
-        } else {
-            // Admins know users by username, keys are owned by subject: revoke for every subject the name matches.
-            var subjects = keys.list(KeyQuery.all()).stream().filter(ownedBy(request.user()))
-                    .map(key -> key.owner().subject()).distinct().toList();
-            affected = new ArrayList<>();
-            for (var subject : subjects.isEmpty() ? List.of(request.user()) : subjects) {
-                affected.addAll(keys.revokeAllOwnedBy(subject, actor(caller), request.onlyList()));
-            }
-        }
+        var query = request.model() != null ? KeyQuery.forModel(request.model().ref())
+                : KeyQuery.all().withUser(Objects.requireNonNull(request.user()));
+        var affected = keys.revokeAll(query, actor(caller), request.onlyList());
         return new BulkRevokeResult(request.onlyList(), affected.size(), affected.stream().map(Key::of).toList());
     }
 
@@ -127,18 +119,11 @@ class AdminController {
         return Actor.admin(caller.subject(), caller.username());
     }
 
-    private static java.util.function.Predicate<ApiKey> ownedBy(@Nullable String user) {
-        if (user == null || user.isBlank()) {
-            return key -> true;
-        }
-        return key -> key.owner().subject().equals(user) || key.owner().username().equals(user);
-    }
-
     private static ModelRef modelRef(String model) {
-        var slash = model.indexOf('/');
-        if (slash <= 0 || slash == model.length() - 1 || model.indexOf('/', slash + 1) >= 0) {
+        try {
+            return ModelRef.parse(model);
+        } catch (IllegalArgumentException e) {
             throw new ApiProblem(ProblemType.INVALID_REQUEST, "model must be namespace/name, e.g. team-a/qwen3");
         }
-        return new ModelRef(model.substring(0, slash), model.substring(slash + 1));
     }
 }

@@ -1,7 +1,6 @@
 package dev.nebari.llm.api;
 
 import dev.nebari.llm.identity.Caller;
-import dev.nebari.llm.identity.CallerResolver;
 import dev.nebari.llm.identity.OidcDiscovery;
 import dev.nebari.llm.identity.OidcIssuer;
 import dev.nebari.llm.keys.KeyCredentials;
@@ -12,41 +11,22 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
-import java.util.List;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
-import org.springframework.web.method.support.HandlerMethodArgumentResolver;
-import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
 /** The REST API, in the {@code portal} profile. */
 @Configuration(proxyBeanMethods = false)
 @Profile("portal")
-class ApiConfiguration implements WebMvcConfigurer {
+class ApiConfiguration {
 
     static final String BEARER_SCHEME = "bearer";
 
     static {
         // The caller comes from the token, not from the request: keep it out of the OpenAPI parameters.
         SpringDocUtils.getConfig().addRequestWrapperToIgnore(Caller.class);
-    }
-
-    private final CallerResolver callers;
-
-    ApiConfiguration(CallerResolver callers) {
-        this.callers = callers;
-    }
-
-    @Override
-    public void addArgumentResolvers(List<HandlerMethodArgumentResolver> resolvers) {
-        resolvers.add(new CallerArgumentResolver(callers));
-    }
-
-    @Bean(initMethod = "start", destroyMethod = "close")
-    ModelCatalog modelCatalog(KubernetesClient client) {
-        return new ModelCatalog(client);
     }
 
     @Bean

@@ -1,5 +1,6 @@
 package dev.nebari.llm.api;
 
+import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.identity.CallerResolver;
 import java.io.IOException;
 import java.util.List;
@@ -31,7 +32,7 @@ import tools.jackson.databind.json.JsonMapper;
 class ApiSecurityConfiguration {
 
     /** The authority of members of {@code auth.adminGroups}. */
-    static final String ADMIN = "nebari:admin";
+    static final String ADMIN = Caller.ADMIN_AUTHORITY;
     /** Before the pages chain and the catch-all chain, which match everything else. */
     static final int ORDER = 10;
 

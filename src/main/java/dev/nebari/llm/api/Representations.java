@@ -3,6 +3,7 @@ package dev.nebari.llm.api;
 import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.keys.ApiKey;
 import dev.nebari.llm.keys.AuditRecord;
+import dev.nebari.llm.keys.KeyLifetime;
 import dev.nebari.llm.keys.KeyMetadata;
 import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.LLMModel;
@@ -102,7 +103,7 @@ final class Representations {
             @Nullable String description,
             @Schema(description = "Days (30d) or hours (12h), or never when the admins allow keys without expiry; "
                     + "absent for the default lifetime", example = "30d")
-            @Pattern(regexp = "never|[1-9][0-9]{0,5}[dh]", message = "must be a number of days or hours such as 30d or 12h, or never")
+            @Pattern(regexp = "never|" + KeyLifetime.SYNTAX, message = "must be a number of days or hours such as 30d or 12h, or never")
             @Nullable String lifetime) {
     }
 

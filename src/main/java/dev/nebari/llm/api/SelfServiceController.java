@@ -1,5 +1,6 @@
 package dev.nebari.llm.api;
 
+import dev.nebari.llm.catalog.ModelCatalog;
 import dev.nebari.llm.api.Representations.Key;
 import dev.nebari.llm.api.Representations.Me;
 import dev.nebari.llm.api.Representations.MintKey;
@@ -9,6 +10,7 @@ import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.keys.Actor;
 import dev.nebari.llm.keys.ApiKeys;
 import dev.nebari.llm.keys.ClientId;
+import dev.nebari.llm.keys.KeyLifetime;
 import dev.nebari.llm.keys.KeyOwner;
 import dev.nebari.llm.keys.KeyQuery;
 import dev.nebari.llm.keys.MintRequest;
@@ -76,7 +78,7 @@ class SelfServiceController {
         var ref = request.model().ref();
         var model = models.find(ref).orElseThrow(() -> ApiProblem.modelNotFound(ref.namespace(), ref.name()));
         var issued = keys.mint(new MintRequest(new KeyOwner(caller.subject(), caller.username()), caller.groups(), ref,
-                model.getSpec().access(), Objects.requireNonNullElse(request.description(), ""), KeyLifetimes.parse(request.lifetime())));
+                model.getSpec().access(), Objects.requireNonNullElse(request.description(), ""), KeyLifetime.parse(request.lifetime())));
         var body = new MintedKey(Key.of(issued.key()), issued.secret().reveal(), MintedKey.WARNING);
         return ResponseEntity.created(URI.create("/api/v1/keys/" + issued.clientId().value()))
                 .header("Cache-Control", "no-store")

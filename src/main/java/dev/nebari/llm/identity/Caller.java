@@ -13,6 +13,9 @@ import java.util.Set;
  */
 public record Caller(String subject, String username, Set<String> groups, boolean admin) {
 
+    /** The Spring Security authority of members of {@code auth.adminGroups}, on the API and on the portal's pages. */
+    public static final String ADMIN_AUTHORITY = "nebari:admin";
+
     public Caller {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(username, "username");

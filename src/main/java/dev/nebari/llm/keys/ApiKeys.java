@@ -104,6 +104,11 @@ public class ApiKeys {
         return revokeInBulk(KeyQuery.ownedBy(ownerSubject), actor, dryRun, "revoke all keys of a user");
     }
 
+    /** Admin: revokes every key the query matches (or, with {@code dryRun}, only says which keys that would be). */
+    public List<ApiKey> revokeAll(KeyQuery query, Actor actor, boolean dryRun) {
+        return revokeInBulk(query, actor, dryRun, "revoke keys in bulk");
+    }
+
     /** Admin: revokes every key of a model (or, with {@code dryRun}, only says which keys that would be). */
     public List<ApiKey> revokeAllForModel(ModelRef model, Actor actor, boolean dryRun) {
         return revokeInBulk(KeyQuery.forModel(model), actor, dryRun, "revoke all keys of a model");

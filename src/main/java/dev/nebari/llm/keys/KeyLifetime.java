@@ -4,6 +4,7 @@ import dev.nebari.llm.platform.PackSettings;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How long a key lives: a positive duration, or no expiry. Values are checked against the pack's rules
@@ -42,6 +43,28 @@ public sealed interface KeyLifetime {
     static KeyLifetime noExpiry() {
         return new NoExpiry();
     }
+
+    /**
+     * Reads the lifetime syntax users type and forms send: days ({@code 30d}), hours ({@code 12h}) or {@code never};
+     * empty (blank) for the default lifetime. The pack's rules are checked later, by {@link #resolve}.
+     */
+    static Optional<KeyLifetime> parse(@Nullable String text) {
+        if (text == null || text.isBlank()) {
+            return Optional.empty();
+        }
+        var value = text.strip();
+        if (value.equals("never")) {
+            return Optional.of(noExpiry());
+        }
+        if (!value.matches(SYNTAX)) {
+            throw new KeyException.InvalidLifetime("a lifetime is a number of days or hours such as 30d or 12h, or never");
+        }
+        var amount = Long.parseLong(value.substring(0, value.length() - 1));
+        return Optional.of(of(value.endsWith("d") ? Duration.ofDays(amount) : Duration.ofHours(amount)));
+    }
+
+    /** What {@link #parse} accepts besides {@code never}. */
+    String SYNTAX = "[1-9][0-9]{0,5}[dh]";
 
     /** The lifetime a new key gets: the requested one if the rules allow it, else {@code keys.defaultTTL}. */
     static KeyLifetime resolve(Optional<KeyLifetime> requested, PackSettings.Keys rules) {

@@ -13,6 +13,15 @@ public record ModelRef(String namespace, String name) implements Comparable<Mode
         }
     }
 
+    /** Reads {@code namespace/name}, the form in which people and forms name a model. */
+    public static ModelRef parse(String text) {
+        var slash = text.indexOf('/');
+        if (slash <= 0 || slash == text.length() - 1 || text.indexOf('/', slash + 1) >= 0 || !text.strip().equals(text)) {
+            throw new IllegalArgumentException("a model is named namespace/name, e.g. team-a/qwen3");
+        }
+        return new ModelRef(text.substring(0, slash), text.substring(slash + 1));
+    }
+
     @Override
     public int compareTo(ModelRef other) {
         var byNamespace = namespace.compareTo(other.namespace);

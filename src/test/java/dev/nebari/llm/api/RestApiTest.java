@@ -3,6 +3,7 @@ package dev.nebari.llm.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.nebari.llm.catalog.ModelCatalog;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.WithKubernetes;

@@ -24,7 +24,7 @@ import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
- * An OIDC issuer on loopback: its discovery document (issuer and jwks_uri), a JWKS with one RSA key generated at
+ * An OIDC issuer on loopback: its discovery document (issuer, endpoints and jwks_uri; only the JWKS is served), a JWKS with one RSA key generated at
  * start, and tokens signed with that key. Two instances have different keys and issuers, so a token of one is a
  * token "from another issuer" for the other.
  */
@@ -44,7 +44,13 @@ public final class FakeOidcIssuer implements AutoCloseable {
             var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             var issuer = new FakeOidcIssuer(server, key);
             server.createContext("/realms/test/.well-known/openid-configuration", exchange -> json(exchange, """
-                    {"issuer": "%s", "jwks_uri": "%s", "id_token_signing_alg_values_supported": ["RS256"]}"""
+                    {"issuer": "%1$s", "jwks_uri": "%2$s", "id_token_signing_alg_values_supported": ["RS256"],
+                     "authorization_endpoint": "%1$s/protocol/openid-connect/auth",
+                     "token_endpoint": "%1$s/protocol/openid-connect/token",
+                     "userinfo_endpoint": "%1$s/protocol/openid-connect/userinfo",
+                     "end_session_endpoint": "%1$s/protocol/openid-connect/logout",
+                     "response_types_supported": ["code"], "subject_types_supported": ["public"],
+                     "code_challenge_methods_supported": ["S256"]}"""
                     .formatted(issuer.issuer(), issuer.jwksUri())));
             server.createContext("/realms/test/keys/published-here",
                     exchange -> json(exchange, new JWKSet(key.toPublicJWK()).toString()));

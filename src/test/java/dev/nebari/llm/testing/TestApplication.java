@@ -17,6 +17,10 @@ public final class TestApplication {
                 "--server.port=0",
                 "--management.server.port=0",
                 "--platform.baseDomain=nebari.example.com"));
+        if (List.of(args).stream().noneMatch(arg -> arg.startsWith("--portal.login.clientId="))) {
+            // The portal's sign-in needs a client; tests that sign in pass their own.
+            all.add("--portal.login.clientId=nebari-portal-test");
+        }
         all.addAll(List.of(args));
         return new SpringApplicationBuilder(LlmServingApplication.class).run(all.toArray(String[]::new));
     }

@@ -1,4 +1,4 @@
-package dev.nebari.llm.api;
+package dev.nebari.llm.catalog;
 
 import dev.nebari.llm.keys.ModelAccessLookup;
 import dev.nebari.llm.keys.ModelRef;
@@ -15,7 +15,7 @@ import java.util.Optional;
  * The LLMModels of every namespace, from an informer (the portal may get, list and watch them cluster-wide), so
  * listing models costs no request to the API server.
  */
-class ModelCatalog implements ModelAccessLookup, AutoCloseable {
+public class ModelCatalog implements ModelAccessLookup, AutoCloseable {
 
     private static final Comparator<LLMModel> BY_NAMESPACE_AND_NAME = Comparator
             .comparing((LLMModel m) -> m.getMetadata().getNamespace())
@@ -23,19 +23,20 @@ class ModelCatalog implements ModelAccessLookup, AutoCloseable {
 
     private final SharedIndexInformer<LLMModel> informer;
 
-    ModelCatalog(KubernetesClient client) {
+    public ModelCatalog(KubernetesClient client) {
         this.informer = client.resources(LLMModel.class).inAnyNamespace().runnableInformer(0);
     }
 
-    void start() {
+    public void start() {
         informer.start();
     }
 
-    List<LLMModel> all() {
+    /** Every model, by namespace and name. */
+    public List<LLMModel> all() {
         return informer.getStore().list().stream().sorted(BY_NAMESPACE_AND_NAME).toList();
     }
 
-    Optional<LLMModel> find(ModelRef model) {
+    public Optional<LLMModel> find(ModelRef model) {
         return Optional.ofNullable(informer.getStore().getByKey(Cache.namespaceKeyFunc(model.namespace(), model.name())));
     }
 
@@ -44,7 +45,7 @@ class ModelCatalog implements ModelAccessLookup, AutoCloseable {
         return find(model).map(m -> m.getSpec().access());
     }
 
-    boolean hasSynced() {
+    public boolean hasSynced() {
         return informer.hasSynced();
     }
 

@@ -1,0 +1,69 @@
+package dev.nebari.llm.portal;
+
+import dev.nebari.llm.model.LLMModel;
+import io.fabric8.kubernetes.api.model.Condition;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A model as the "my models" page shows it: status, where to call it and the exact model id, with snippets that
+ * carry the real values (only the key is left to the user, as an environment variable).
+ *
+ * @param ref         {@code namespace/name}, the value the create-key form sends
+ * @param phase       the operator's phase, or "Pending" before it reported one
+ * @param statusText  the Ready condition's message, when the model is not ready
+ * @param externalUrl the external endpoint (API keys), null when disabled or not known yet
+ * @param internalUrl the internal endpoint (OIDC tokens), null when disabled or not known yet
+ */
+record ModelCard(String ref, String namespace, String name, String phase, boolean ready, @Nullable String statusText,
+        String modelId, @Nullable String externalUrl, @Nullable String internalUrl) {
+
+    static ModelCard of(LLMModel model) {
+        var status = model.getStatus();
+        var endpoints = status == null ? null : status.endpoints();
+        var phase = status == null || status.phase() == null ? "Pending" : status.phase().name();
+        var ready = "Ready".equals(phase);
+        var readyCondition = status == null ? null
+                : status.conditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+        // The gateway routes on spec.model.name exactly; the status repeats it once the operator has reported.
+        var modelId = endpoints != null && notBlank(endpoints.model()) ? endpoints.model() : model.getSpec().model().name();
+        return new ModelCard(model.getMetadata().getNamespace() + "/" + model.getMetadata().getName(),
+                model.getMetadata().getNamespace(), model.getMetadata().getName(), phase, ready,
+                ready ? null : message(readyCondition), modelId,
+                endpoints != null && notBlank(endpoints.external()) ? endpoints.external() : null,
+                endpoints != null && notBlank(endpoints.internal()) ? endpoints.internal() : null);
+    }
+
+    /** A shell command that calls the external endpoint with a key from {@code $LLM_API_KEY}. */
+    public String curlSnippet() {
+        return "export LLM_API_KEY=\"sk-...\"   # the key you created\n"
+                + "curl -sS " + externalUrl + "/chat/completions \\\n"
+                + "  -H \"Authorization: Bearer ${LLM_API_KEY}\" \\\n"
+                + "  -H \"Content-Type: application/json\" \\\n"
+                + "  -d '{\"model\": \"" + jsonString(modelId) + "\", \"messages\": [{\"role\": \"user\", \"content\": \"Say hello\"}]}'";
+    }
+
+    /** The same call with the OpenAI Python client. */
+    public String pythonSnippet() {
+        return "import os\n"
+                + "from openai import OpenAI\n\n"
+                + "client = OpenAI(base_url=\"" + externalUrl + "\", api_key=os.environ[\"LLM_API_KEY\"])\n"
+                + "reply = client.chat.completions.create(\n"
+                + "    model=\"" + jsonString(modelId) + "\",\n"
+                + "    messages=[{\"role\": \"user\", \"content\": \"Say hello\"}],\n"
+                + ")\n"
+                + "print(reply.choices[0].message.content)";
+    }
+
+    private static @Nullable String message(@Nullable Condition condition) {
+        return condition == null || !notBlank(condition.getMessage()) ? null : condition.getMessage();
+    }
+
+    private static boolean notBlank(@Nullable String value) {
+        return value != null && !value.isBlank();
+    }
+
+    /** Model ids are repository ids (letters, digits, "-", "_", ".", "/"); escape the two characters JSON cares about. */
+    private static String jsonString(String value) {
+        return value.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+}

@@ -1,0 +1,66 @@
+package dev.nebari.llm.portal;
+
+import dev.nebari.llm.identity.Caller;
+import dev.nebari.llm.keys.ClientId;
+import dev.nebari.llm.keys.KeyException;
+import jakarta.servlet.http.HttpServletResponse;
+import org.springframework.http.HttpStatus;
+import org.springframework.ui.Model;
+import org.springframework.web.bind.annotation.ControllerAdvice;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.ModelAttribute;
+import org.springframework.web.server.ResponseStatusException;
+
+/**
+ * Shared by the signed-in pages: who is signed in (for the header and the admin link), and refusals from the keys
+ * module as a page with the module's message (written for users, never containing key material).
+ */
+@ControllerAdvice(assignableTypes = {UserPages.class, AdminPages.class})
+class PortalModel {
+
+    @ModelAttribute("me")
+    Caller me(Caller caller) {
+        return caller;
+    }
+
+    @ExceptionHandler(KeyException.class)
+    String refused(KeyException e, Caller caller, Model page, HttpServletResponse response) {
+        var status = statusOf(e);
+        response.setStatus(status.value());
+        page.addAttribute("me", caller);
+        page.addAttribute("status", status.value());
+        // Someone else's key answers like a missing one: its existence is not the caller's business.
+        page.addAttribute("message", e instanceof KeyException.NotKeyOwner ? "There is no such key among yours." : e.getMessage());
+        return "problem";
+    }
+
+    /** Malformed input from a form or URL, such as a model not written as namespace/name. */
+    @ExceptionHandler(IllegalArgumentException.class)
+    String badInput(IllegalArgumentException e, Caller caller, Model page, HttpServletResponse response) {
+        response.setStatus(HttpStatus.BAD_REQUEST.value());
+        page.addAttribute("me", caller);
+        page.addAttribute("status", HttpStatus.BAD_REQUEST.value());
+        page.addAttribute("message", e.getMessage());
+        return "problem";
+    }
+
+    static HttpStatus statusOf(RuntimeException e) {
+        return switch (e) {
+            case KeyException.ModelAccessDenied denied -> HttpStatus.FORBIDDEN;
+            case KeyException.AdminOnly adminOnly -> HttpStatus.FORBIDDEN;
+            case KeyException.KeyNotFound notFound -> HttpStatus.NOT_FOUND;
+            case KeyException.NotKeyOwner notOwner -> HttpStatus.NOT_FOUND;
+            case KeyException.KeyLimitReached limit -> HttpStatus.CONFLICT;
+            case KeyException.StoreUnavailable unavailable -> HttpStatus.SERVICE_UNAVAILABLE;
+            default -> HttpStatus.BAD_REQUEST;
+        };
+    }
+
+    /** A client id from a URL; a malformed one names no key. */
+    static ClientId clientId(String value) {
+        if (!ClientId.isValid(value)) {
+            throw new ResponseStatusException(HttpStatus.NOT_FOUND, "There is no such key.");
+        }
+        return new ClientId(value);
+    }
+}

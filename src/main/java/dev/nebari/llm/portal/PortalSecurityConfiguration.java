@@ -1,0 +1,88 @@
+package dev.nebari.llm.portal;
+
+import dev.nebari.llm.catalog.ModelCatalog;
+import dev.nebari.llm.identity.Caller;
+import dev.nebari.llm.identity.CallerResolver;
+import dev.nebari.llm.identity.LoginClientSettings;
+import dev.nebari.llm.identity.OidcIssuer;
+import dev.nebari.llm.identity.OidcLoginClient;
+import dev.nebari.llm.identity.OidcLoginClientResolver;
+import dev.nebari.llm.keys.ApiKeys;
+import dev.nebari.llm.platform.PackSettings;
+import dev.nebari.llm.platform.PodNamespace;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Profile;
+import org.springframework.core.annotation.Order;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.oauth2.client.oidc.web.logout.OidcClientInitiatedLogoutSuccessHandler;
+import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
+import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
+import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+
+/**
+ * The pages' filter chain: OIDC authorization-code login with PKCE, a server-side session, CSRF tokens on every
+ * form (Spring Security's default, which Thymeleaf forms pick up), and security headers. It claims only the
+ * portal's paths; the REST API has its own bearer-token chain and everything else falls to the deny-all default.
+ */
+@Configuration(proxyBeanMethods = false)
+@Profile("portal")
+@ConditionalOnBooleanProperty(name = "keyManager.enabled", matchIfMissing = true)
+class PortalSecurityConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(PortalSecurityConfiguration.class);
+
+    /** After the REST API's chain (10), before the catch-all default. */
+    static final int ORDER = 20;
+    static final String LOGIN_PAGE = "/login";
+    static final String AUTHORIZATION_BASE = "/oauth2/authorization";
+
+    @Bean
+    OidcLoginClient oidcLoginClient(LoginClientSettings login, PackSettings settings, KubernetesClient client) {
+        var resolved = OidcLoginClientResolver.resolve(login, settings.auth().oidc(), client, PodNamespace.current());
+        log.info("Portal sign-in uses OIDC client {} (from {})", resolved.clientId(), resolved.source());
+        return resolved;
+    }
+
+    @Bean
+    DiscoveredClientRegistration portalClientRegistrations(OidcIssuer issuer, OidcLoginClient client) {
+        return new DiscoveredClientRegistration(issuer, client);
+    }
+
+    @Bean
+    @Order(ORDER)
+    SecurityFilterChain portalFilterChain(HttpSecurity http, ClientRegistrationRepository registrations,
+            CallerResolver callers, ApiKeys keys, ModelCatalog models, OidcIssuer issuer) throws Exception {
+        var authorizationRequests = new DefaultOAuth2AuthorizationRequestResolver(registrations, AUTHORIZATION_BASE);
+        // PKCE (S256) for the confidential client too: a stolen authorization code is useless without the verifier.
+        authorizationRequests.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
+        var logoutAtIssuer = new OidcClientInitiatedLogoutSuccessHandler(registrations);
+        logoutAtIssuer.setPostLogoutRedirectUri("{baseUrl}" + LOGIN_PAGE + "?logout");
+
+        http.securityMatcher(PortalPaths.ALL)
+                .authorizeHttpRequests(requests -> requests
+                        .requestMatchers(PortalPaths.PUBLIC).permitAll()
+                        .requestMatchers(PortalPaths.ADMIN).hasAuthority(Caller.ADMIN_AUTHORITY)
+                        .anyRequest().authenticated())
+                .oauth2Login(login -> login
+                        .loginPage(LOGIN_PAGE)
+                        .authorizationEndpoint(endpoint -> endpoint.authorizationRequestResolver(authorizationRequests))
+                        .userInfoEndpoint(userInfo -> userInfo.oidcUserService(new PortalUserService(callers)))
+                        .successHandler(new LoginHousekeeping(callers, keys, models))
+                        .failureUrl(LOGIN_PAGE + "?error"))
+                .logout(logout -> logout.logoutUrl("/logout").logoutSuccessHandler(logoutAtIssuer))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(LOGIN_PAGE)))
+                .headers(headers -> headers
+                        .contentSecurityPolicy(csp -> csp.policyDirectives(ContentSecurityPolicy.forIssuer(issuer.url())))
+                        .frameOptions(frames -> frames.deny())
+                        .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)));
+        return http.build();
+    }
+}

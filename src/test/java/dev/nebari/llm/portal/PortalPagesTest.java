@@ -1,0 +1,299 @@
+package dev.nebari.llm.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.csrf;
+import static org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
+import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
+
+import dev.nebari.llm.catalog.ModelCatalog;
+import dev.nebari.llm.identity.Caller;
+import dev.nebari.llm.identity.CallerResolver;
+import dev.nebari.llm.keys.ApiKeys;
+import dev.nebari.llm.keys.KeyQuery;
+import dev.nebari.llm.keys.ModelRef;
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.testing.FakeOidcIssuer;
+import dev.nebari.llm.testing.TestApplication;
+import dev.nebari.llm.testing.TestCluster;
+import dev.nebari.llm.testing.WithKubernetes;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.mock.web.MockHttpServletRequest;
+import org.springframework.mock.web.MockHttpServletResponse;
+import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
+import org.springframework.security.oauth2.core.oidc.OidcIdToken;
+import org.springframework.security.oauth2.core.oidc.user.DefaultOidcUser;
+import org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.OidcLoginRequestPostProcessor;
+import org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers;
+import org.springframework.test.web.servlet.MockMvc;
+import org.springframework.test.web.servlet.setup.MockMvcBuilders;
+import org.springframework.web.context.WebApplicationContext;
+
+/**
+ * The portal's pages in the running application (portal profile) against the real API server: what each user
+ * sees, the authorization matrix, CSRF, the security headers, the key shown once, admin bulk revocation, and the
+ * revocation at sign-in. Sign-ins are simulated here (Spring Security's test support puts a verified OIDC user in
+ * the session); the browser test does the real login against Keycloak.
+ */
+@WithKubernetes(upstreamCrds = false)
+class PortalPagesTest {
+
+    static FakeOidcIssuer issuer;
+    static ConfigurableApplicationContext app;
+    static MockMvc web;
+    static String namespace;
+
+    @BeforeAll
+    static void startTheApplication(TestCluster cluster) {
+        namespace = cluster.newNamespace("portal-pages");
+        cluster.ensureNamespace("llm-api-keys");
+        issuer = FakeOidcIssuer.start();
+        for (var model : List.of(model("team-model", "access: {groups: [/llm-users]}"),
+                model("open-model", "access: {public: true}"),
+                model("other-model", "access: {groups: [other-team]}"))) {
+            cluster.client().resource(model).create();
+        }
+        app = TestApplication.start(
+                "--spring.profiles.active=portal",
+                "--auth.oidc.issuerURL=" + issuer.issuer(),
+                "--portal.login.clientId=nebari-portal",
+                "--portal.login.clientSecret=not-a-real-secret",
+                "--keys.maxPerUserPerModel=3",
+                "--cluster.kubeconfig=" + cluster.kubeconfig());
+        web = MockMvcBuilders.webAppContextSetup((WebApplicationContext) app)
+                .apply(SecurityMockMvcConfigurers.springSecurity()).build();
+        await().atMost(Duration.ofSeconds(20)).until(() -> app.getBean(ModelCatalog.class).find(
+                new ModelRef(namespace, "other-model")).isPresent());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+        issuer.close();
+    }
+
+    // --- signing in ---
+
+    @Test
+    void anonymousVisitorsAreSentToTheSignInPage() throws Exception {
+        var home = web.perform(get("/")).andReturn().getResponse();
+        assertThat(home.getStatus()).isEqualTo(302);
+        assertThat(home.getRedirectedUrl()).endsWith("/login");
+
+        var login = web.perform(get("/login")).andReturn().getResponse();
+        assertThat(login.getStatus()).isEqualTo(200);
+        assertThat(login.getContentAsString()).contains("href=\"/oauth2/authorization/nebari\"").contains("Sign in");
+    }
+
+    @Test
+    void signInStartsAnAuthorizationCodeFlowWithPkce() throws Exception {
+        var start = web.perform(get("/oauth2/authorization/nebari")).andReturn().getResponse();
+        assertThat(start.getStatus()).isEqualTo(302);
+        assertThat(start.getRedirectedUrl())
+                .startsWith(issuer.issuer() + "/protocol/openid-connect/auth?")
+                .contains("response_type=code", "client_id=nebari-portal", "scope=openid%20profile%20email",
+                        "code_challenge_method=S256", "code_challenge=", "state=", "nonce=")
+                .contains("redirect_uri=http://localhost/login/oauth2/code/nebari");
+    }
+
+    @Test
+    void pagesCarryTheSecurityHeaders() throws Exception {
+        for (var response : List.of(web.perform(get("/login")).andReturn().getResponse(),
+                web.perform(get("/").with(alice())).andReturn().getResponse())) {
+            assertThat(response.getHeader("Content-Security-Policy"))
+                    .contains("default-src 'none'", "script-src 'self'", "frame-ancestors 'none'",
+                            "form-action 'self' " + ContentSecurityPolicy.origin(issuer.issuer()));
+            assertThat(response.getHeader("X-Frame-Options")).isEqualTo("DENY");
+            assertThat(response.getHeader("X-Content-Type-Options")).isEqualTo("nosniff");
+            assertThat(response.getHeader("Referrer-Policy")).isEqualTo("same-origin");
+        }
+    }
+
+    // --- what users see ---
+
+    @Test
+    void myModelsListsOnlyPermittedModelsWithTheirIdsAndSnippets() throws Exception {
+        var page = web.perform(get("/").with(alice())).andReturn().getResponse();
+        assertThat(page.getStatus()).isEqualTo(200);
+        var html = page.getContentAsString();
+        assertThat(html).contains("team-model", "open-model", "Qwen/Qwen3-0.6B", "Signed in as", "alice@example.com")
+                .doesNotContain("other-model")
+                // Not an admin: no admin navigation.
+                .doesNotContain("/admin/keys");
+    }
+
+    @Test
+    void aKeyIsShownOnceAndNeverAgain() throws Exception {
+        var created = web.perform(post("/keys").with(alice()).with(csrf())
+                .param("model", namespace + "/team-model").param("description", "laptop notebooks").param("lifetime", "30d"))
+                .andReturn().getResponse();
+        assertThat(created.getStatus()).isEqualTo(200);
+        assertThat(created.getHeader("Cache-Control")).isEqualTo("no-store");
+        var value = keyValueIn(created.getContentAsString());
+        assertThat(created.getContentAsString()).contains("will not be shown again");
+
+        var keys = web.perform(get("/keys").with(alice())).andReturn().getResponse().getContentAsString();
+        assertThat(keys).contains("laptop notebooks", "…" + value.substring(value.length() - 4)).doesNotContain(value);
+        for (var path : List.of("/", "/keys/new")) {
+            assertThat(web.perform(get(path).with(alice())).andReturn().getResponse().getContentAsString()).doesNotContain(value);
+        }
+    }
+
+    @Test
+    void formsWithoutACsrfTokenAreRejected() throws Exception {
+        var before = keysOf("alice-sub").size();
+        var response = web.perform(post("/keys").with(alice())
+                .param("model", namespace + "/open-model").param("description", "no token")).andReturn().getResponse();
+        assertThat(response.getStatus()).isEqualTo(403);
+        assertThat(keysOf("alice-sub")).hasSize(before);
+    }
+
+    @Test
+    void aUserCannotMintForAModelOutsideTheirGroups() throws Exception {
+        var response = web.perform(post("/keys").with(alice()).with(csrf())
+                .param("model", namespace + "/other-model").param("description", "sneaky")).andReturn().getResponse();
+        assertThat(response.getStatus()).isEqualTo(403);
+        assertThat(response.getContentAsString()).contains("you may not use model " + namespace + "/other-model")
+                .doesNotContain("sk-");
+    }
+
+    @Test
+    void aBadLifetimeIsExplainedOnTheForm() throws Exception {
+        var response = web.perform(post("/keys").with(alice()).with(csrf())
+                .param("model", namespace + "/open-model").param("lifetime", "5y")).andReturn().getResponse();
+        assertThat(response.getStatus()).isEqualTo(400);
+        assertThat(response.getContentAsString()).contains("a lifetime is a number of days or hours").contains("<form");
+    }
+
+    @Test
+    void aUserCannotRevokeSomeoneElsesKeyButCanRevokeTheirOwn() throws Exception {
+        var clientId = mint(alice(), "open-model");
+
+        var byBob = web.perform(post("/keys/" + clientId + "/revoke").with(bob()).with(csrf())).andReturn().getResponse();
+        assertThat(byBob.getStatus()).isEqualTo(404);
+        assertThat(keysOf("alice-sub")).anyMatch(k -> k.equals(clientId));
+        assertThat(web.perform(get("/keys").with(bob())).andReturn().getResponse().getContentAsString()).doesNotContain(clientId);
+
+        var byAlice = web.perform(post("/keys/" + clientId + "/revoke").with(alice()).with(csrf())).andReturn().getResponse();
+        assertThat(byAlice.getStatus()).isEqualTo(302);
+        assertThat(byAlice.getRedirectedUrl()).isEqualTo("/keys");
+        assertThat(keysOf("alice-sub")).doesNotContain(clientId);
+    }
+
+    // --- admin ---
+
+    @Test
+    void onlyAdminsReachTheAdminPages() throws Exception {
+        for (var path : List.of("/admin/keys", "/admin/audit")) {
+            assertThat(web.perform(get(path).with(alice())).andReturn().getResponse().getStatus()).as(path).isEqualTo(403);
+            assertThat(web.perform(get(path).with(admin())).andReturn().getResponse().getStatus()).as(path).isEqualTo(200);
+        }
+        assertThat(web.perform(post("/admin/keys/revoke").with(alice()).with(csrf()).param("user", "bob@example.com"))
+                .andReturn().getResponse().getStatus()).isEqualTo(403);
+    }
+
+    @Test
+    void adminsPreviewThenRevokeAUsersKeysInBulk() throws Exception {
+        var first = mint(carol(), "open-model");
+        var second = mint(carol(), "open-model");
+
+        var filtered = web.perform(get("/admin/keys").with(admin()).param("user", "carol@example.com")).andReturn().getResponse();
+        assertThat(filtered.getContentAsString()).contains(first, second);
+
+        var preview = web.perform(post("/admin/keys/revoke").with(admin()).with(csrf()).param("user", "carol@example.com"))
+                .andReturn().getResponse();
+        assertThat(preview.getStatus()).isEqualTo(200);
+        assertThat(preview.getContentAsString()).contains("Revoke <span>2</span> key(s)?", first, second);
+        assertThat(keysOf("carol-sub")).contains(first, second);
+
+        var confirmed = web.perform(post("/admin/keys/revoke").with(admin()).with(csrf())
+                .param("user", "carol@example.com").param("confirm", "true")).andReturn().getResponse();
+        assertThat(confirmed.getStatus()).isEqualTo(302);
+        assertThat(keysOf("carol-sub")).isEmpty();
+
+        var audit = web.perform(get("/admin/audit").with(admin())).andReturn().getResponse().getContentAsString();
+        assertThat(audit).contains(first, second, "revoked", "admin@example.com (admin)");
+    }
+
+    // --- sign-in housekeeping ---
+
+    @Test
+    void signingInWithFewerGroupsRevokesTheKeysThoseGroupsGranted() throws Exception {
+        var teamKey = mint(dave("/llm-users"), "team-model");
+        var openKey = mint(dave("/llm-users"), "open-model");
+
+        var housekeeping = new LoginHousekeeping(app.getBean(CallerResolver.class), app.getBean(ApiKeys.class),
+                app.getBean(ModelCatalog.class));
+        var token = new OidcIdToken("id-token", Instant.now(), Instant.now().plusSeconds(300),
+                Map.of("sub", "dave-sub", "preferred_username", "dave@example.com", "groups", List.of("other-group")));
+        var user = new DefaultOidcUser(List.of(), token);
+        housekeeping.onAuthenticationSuccess(new MockHttpServletRequest(), new MockHttpServletResponse(),
+                new OAuth2AuthenticationToken(user, user.getAuthorities(), DiscoveredClientRegistration.REGISTRATION_ID));
+
+        assertThat(keysOf("dave-sub")).doesNotContain(teamKey).contains(openKey);
+    }
+
+    // --- helpers ---
+
+    static LLMModel model(String name, String access) {
+        return ModelFixtures.model(namespace, name, "Qwen/Qwen3-0.6B", access);
+    }
+
+    static OidcLoginRequestPostProcessor alice() {
+        return signedIn("alice-sub", "alice@example.com", false, "/llm-users");
+    }
+
+    static OidcLoginRequestPostProcessor bob() {
+        return signedIn("bob-sub", "bob@example.com", false);
+    }
+
+    static OidcLoginRequestPostProcessor carol() {
+        return signedIn("carol-sub", "carol@example.com", false);
+    }
+
+    static OidcLoginRequestPostProcessor dave(String... groups) {
+        return signedIn("dave-sub", "dave@example.com", false, groups);
+    }
+
+    static OidcLoginRequestPostProcessor admin() {
+        return signedIn("admin-sub", "admin@example.com", true, "/admin");
+    }
+
+    static OidcLoginRequestPostProcessor signedIn(String subject, String username, boolean admin, String... groups) {
+        var login = oidcLogin().idToken(token -> token.subject(subject)
+                .claim("preferred_username", username).claim("groups", List.of(groups)));
+        return admin ? login.authorities(new SimpleGrantedAuthority(Caller.ADMIN_AUTHORITY)) : login;
+    }
+
+    String mint(OidcLoginRequestPostProcessor user, String model) throws Exception {
+        var created = web.perform(post("/keys").with(user).with(csrf()).param("model", namespace + "/" + model))
+                .andReturn().getResponse();
+        assertThat(created.getStatus()).as(created.getContentAsString()).isEqualTo(200);
+        var matcher = Pattern.compile("<code>(k[0-9a-v]{15})</code>").matcher(created.getContentAsString());
+        assertThat(matcher.find()).isTrue();
+        return matcher.group(1);
+    }
+
+    static String keyValueIn(String html) {
+        var matcher = Pattern.compile("value=\"(sk-[^\"]+)\"").matcher(html);
+        assertThat(matcher.find()).as("the new key in the page").isTrue();
+        return matcher.group(1);
+    }
+
+    static List<String> keysOf(String subject) {
+        return app.getBean(ApiKeys.class).list(KeyQuery.ownedBy(subject)).stream().map(k -> k.clientId().value()).toList();
+    }
+}
