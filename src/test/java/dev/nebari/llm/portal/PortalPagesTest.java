@@ -19,6 +19,10 @@ import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.TestApplication;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -150,6 +154,18 @@ class PortalPagesTest {
         for (var path : List.of("/", "/keys/new")) {
             assertThat(web.perform(get(path).with(alice())).andReturn().getResponse().getContentAsString()).doesNotContain(value);
         }
+    }
+
+    @Test
+    void theMetricsNeverCarryAKey() throws Exception {
+        var created = web.perform(post("/keys").with(alice()).with(csrf()).param("model", namespace + "/open-model"))
+                .andReturn().getResponse();
+        var value = keyValueIn(created.getContentAsString());
+        var metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + app.getEnvironment().getProperty("local.management.port") + "/actuator/prometheus")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(metrics.statusCode()).isEqualTo(200);
+        assertThat(metrics.body()).contains("nebari_").doesNotContain(value).doesNotContain(value.substring(3));
     }
 
     @Test
