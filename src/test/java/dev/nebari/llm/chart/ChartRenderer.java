@@ -1,6 +1,7 @@
 package dev.nebari.llm.chart;
 
 import com.marcnuri.helm.Helm;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -15,7 +16,8 @@ import java.util.Map;
 /**
  * Renders the chart with embedded Helm (no helm binary, no download) and parses the result into typed objects.
  * Immutable: each {@link #with} returns a new renderer, so a test can derive variants from one fixture. Later tiers
- * (applying the objects to a real API server, RBAC impersonation) start from {@link #render()}.
+ * (applying the objects to a real API server, RBAC impersonation) start from {@link #render()} or
+ * {@link #renderUntyped()}.
  */
 public final class ChartRenderer {
 
@@ -25,14 +27,20 @@ public final class ChartRenderer {
     public static final String BASE_DOMAIN = "nebari.example.com";
 
     private final Map<String, Object> overrides;
+    private final String release;
+    private final String namespace;
+    private final boolean includeCrds;
 
-    private ChartRenderer(Map<String, Object> overrides) {
+    private ChartRenderer(Map<String, Object> overrides, String release, String namespace, boolean includeCrds) {
         this.overrides = overrides;
+        this.release = release;
+        this.namespace = namespace;
+        this.includeCrds = includeCrds;
     }
 
     /** The chart's own values.yaml and nothing else (platform.baseDomain is unset, so rendering fails). */
     public static ChartRenderer bare() {
-        return new ChartRenderer(Map.of());
+        return new ChartRenderer(Map.of(), RELEASE, NAMESPACE, false);
     }
 
     /** The smallest installable configuration: the defaults plus the one required value. */
@@ -44,27 +52,45 @@ public final class ChartRenderer {
     public ChartRenderer with(String path, Object value) {
         var next = new LinkedHashMap<>(overrides);
         next.put(path, value);
-        return new ChartRenderer(next);
+        return new ChartRenderer(next, release, namespace, includeCrds);
     }
 
     public ChartRenderer withAll(Map<String, Object> values) {
         var next = new LinkedHashMap<>(overrides);
         next.putAll(values);
-        return new ChartRenderer(next);
+        return new ChartRenderer(next, release, namespace, includeCrds);
     }
 
-    /** Helm's output as text (without the CRDs, which Helm installs from crds/ and never templates). */
+    /**
+     * Renders as release {@code name} in {@code namespace} instead of {@link #RELEASE} in {@link #NAMESPACE}, so
+     * that several renderings can live in one cluster side by side (object names, cluster-scoped ones included,
+     * carry the release name).
+     */
+    public ChartRenderer inRelease(String name, String namespace) {
+        return new ChartRenderer(overrides, name, namespace, includeCrds);
+    }
+
+    /**
+     * Also returns the CRDs of crds/, first, as {@code helm install} installs them before the templates. (helm-java's
+     * template command has no --include-crds; Helm copies these files verbatim anyway, it never templates them.)
+     */
+    public ChartRenderer withCrds() {
+        return new ChartRenderer(overrides, release, namespace, true);
+    }
+
+    /** Helm's output as text; without the CRDs (Helm installs crds/ and never templates it) unless {@link #withCrds()}. */
     public String renderText() {
         Path valuesFile = null;
         try {
             valuesFile = Files.createTempFile("chart-values-", ".yaml");
             Files.writeString(valuesFile, Serialization.asYaml(ValuePaths.nest(overrides)));
-            return new Helm(CHART_DIR).template()
-                    .withName(RELEASE)
-                    .withNamespace(NAMESPACE)
+            var templates = new Helm(CHART_DIR).template()
+                    .withName(release)
+                    .withNamespace(namespace)
                     .skipCrds()
                     .withValuesFile(valuesFile)
                     .call();
+            return includeCrds ? crds() + templates : templates;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (IllegalStateException e) {
@@ -75,9 +101,29 @@ public final class ChartRenderer {
         }
     }
 
+    private static String crds() throws IOException {
+        try (var files = Files.list(CHART_DIR.resolve("crds"))) {
+            var crds = new StringBuilder();
+            for (var file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                crds.append("---\n").append(Files.readString(file)).append('\n');
+            }
+            return crds.toString();
+        }
+    }
+
     /** The rendered objects, parsed by fabric8 into their typed classes (unknown kinds as generic resources). */
     public List<HasMetadata> render() {
         return parse(renderText());
+    }
+
+    /**
+     * The rendered objects exactly as Helm wrote them (every field, known to fabric8's model or not), in Helm's
+     * order: what an installation sends to the API server.
+     */
+    public List<GenericKubernetesResource> renderUntyped() {
+        return documents(renderText()).stream()
+                .map(document -> Serialization.unmarshal(document, GenericKubernetesResource.class))
+                .toList();
     }
 
     public RenderedChart rendered() {
@@ -85,14 +131,19 @@ public final class ChartRenderer {
     }
 
     static List<HasMetadata> parse(String manifests) {
-        var objects = new ArrayList<HasMetadata>();
+        return documents(manifests).stream()
+                .map(document -> Serialization.<HasMetadata>unmarshal(document, HasMetadata.class))
+                .toList();
+    }
+
+    private static List<String> documents(String manifests) {
+        var documents = new ArrayList<String>();
         for (var document : manifests.split("(?m)^---\\s*$")) {
-            if (document.lines().allMatch(line -> line.isBlank() || line.startsWith("#"))) {
-                continue;
+            if (!document.lines().allMatch(line -> line.isBlank() || line.startsWith("#"))) {
+                documents.add(document);
             }
-            objects.add(Serialization.unmarshal(document, HasMetadata.class));
         }
-        return List.copyOf(objects);
+        return List.copyOf(documents);
     }
 
     private static Path locateChart() {

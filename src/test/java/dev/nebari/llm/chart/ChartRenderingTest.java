@@ -110,6 +110,22 @@ class ChartRenderingTest {
             assertThat(deployment.getSpec().getTemplate().getMetadata().getAnnotations()).containsKey("checksum/config");
         }
 
+        @ParameterizedTest
+        @ValueSource(strings = {"operator", "portal"})
+        void prefersToSpreadReplicasOverNodesAndSetsNoOtherSchedulingConstraint(String component) {
+            var deployment = chart.deployment(component);
+            var pod = deployment.getSpec().getTemplate().getSpec();
+            assertThat(pod.getNodeSelector()).isNullOrEmpty();
+            assertThat(pod.getTolerations()).isNullOrEmpty();
+            assertThat(pod.getAffinity().getNodeAffinity()).isNull();
+            assertThat(pod.getAffinity().getPodAntiAffinity().getPreferredDuringSchedulingIgnoredDuringExecution())
+                    .singleElement().satisfies(term -> {
+                        assertThat(term.getPodAffinityTerm().getTopologyKey()).isEqualTo("kubernetes.io/hostname");
+                        assertThat(term.getPodAffinityTerm().getLabelSelector().getMatchLabels())
+                                .isEqualTo(deployment.getSpec().getSelector().getMatchLabels());
+                    });
+        }
+
         @Test
         void onlyTheOperatorServesTheWebhookPort() {
             assertThat(app(chart.deployment("operator")).getPorts()).anySatisfy(p -> assertThat(p.getContainerPort()).isEqualTo(9443));
@@ -222,6 +238,15 @@ class ChartRenderingTest {
         void bothServicesSelectTheCombinedPods() {
             assertSelects(chart.get(Service.class, FULLNAME + "-webhook"), chart.deployment("combined"));
             assertSelects(chart.get(Service.class, FULLNAME + "-portal"), chart.deployment("combined"));
+        }
+
+        @Test
+        void schedulesWithTheOperatorsValues() {
+            var pod = ChartRenderer.installable().with("combined", true)
+                    .with("operator.nodeSelector", Map.of("pool", "control"))
+                    .with("portal.nodeSelector", Map.of("pool", "web"))
+                    .rendered().deployment("combined").getSpec().getTemplate().getSpec();
+            assertThat(pod.getNodeSelector()).containsExactly(Map.entry("pool", "control"));
         }
 
         @Test

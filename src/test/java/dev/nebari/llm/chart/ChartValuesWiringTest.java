@@ -6,9 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
+import io.fabric8.kubernetes.api.model.Toleration;
+import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -28,6 +31,12 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ChartValuesWiringTest {
 
     private static final String ISSUER = "https://id.example.com/realms/nebari";
+    private static final Map<String, Object> CONTROL_TOLERATION = Map.of(
+            "key", "dedicated", "operator", "Equal", "value", "control", "effect", "NoSchedule");
+    private static final Map<String, Object> ZONE_AFFINITY = Map.of("nodeAffinity", Map.of(
+            "requiredDuringSchedulingIgnoredDuringExecution", Map.of("nodeSelectorTerms", List.of(Map.of(
+                    "matchExpressions", List.of(Map.of(
+                            "key", "topology.kubernetes.io/zone", "operator", "In", "values", List.of("zone-a"))))))));
 
     static List<Wiring> table() {
         return List.of(
@@ -49,10 +58,22 @@ class ChartValuesWiringTest {
                 row("operator.resources.requests.cpu", "250m", resource("operator", r -> r.getRequests().get("cpu"))),
                 row("operator.resources.requests.memory", "1Gi", resource("operator", r -> r.getRequests().get("memory"))),
                 row("operator.resources.limits.memory", "2Gi", resource("operator", r -> r.getLimits().get("memory"))),
+                row("operator.nodeSelector", Map.of("node-role.example.com/control", "true"), podSpec("operator",
+                        pod -> assertThat(pod.getNodeSelector()).containsExactly(Map.entry("node-role.example.com/control", "true")))),
+                row("operator.tolerations", List.of(CONTROL_TOLERATION), podSpec("operator",
+                        pod -> assertThat(pod.getTolerations()).containsExactly(new TolerationBuilder().withKey("dedicated")
+                                .withOperator("Equal").withValue("control").withEffect("NoSchedule").build()))),
+                row("operator.affinity", ZONE_AFFINITY, podSpec("operator", ChartValuesWiringTest::hasOnlyTheZoneAffinity)),
                 row("portal.replicas", 4, (chart, v) -> assertThat(chart.deployment("portal").getSpec().getReplicas()).isEqualTo(4)),
                 row("portal.resources.requests.cpu", "300m", resource("portal", r -> r.getRequests().get("cpu"))),
                 row("portal.resources.requests.memory", "640Mi", resource("portal", r -> r.getRequests().get("memory"))),
                 row("portal.resources.limits.memory", "1Gi", resource("portal", r -> r.getLimits().get("memory"))),
+
+                row("portal.nodeSelector", Map.of("node-role.example.com/web", "true"), podSpec("portal",
+                        pod -> assertThat(pod.getNodeSelector()).containsExactly(Map.entry("node-role.example.com/web", "true")))),
+                row("portal.tolerations", List.of(CONTROL_TOLERATION), podSpec("portal",
+                        pod -> assertThat(pod.getTolerations()).extracting(Toleration::getKey).containsExactly("dedicated"))),
+                row("portal.affinity", ZONE_AFFINITY, podSpec("portal", ChartValuesWiringTest::hasOnlyTheZoneAffinity)),
 
                 row("podDisruptionBudget.enabled", false, (chart, v) -> assertThat(chart.all(PodDisruptionBudget.class)).isEmpty()),
                 row("podDisruptionBudget.maxUnavailable", 2, (chart, v) -> assertThat(chart.all(PodDisruptionBudget.class))
@@ -200,6 +221,17 @@ class ChartValuesWiringTest {
             assertThat(chart.find(ServiceAccount.class, serviceAccount)).isPresent();
             assertThat(chart.grantsOf(serviceAccount)).isNotEmpty();
         };
+    }
+
+    private static Expectation podSpec(String component, java.util.function.Consumer<PodSpec> assertion) {
+        return (chart, row) -> assertion.accept(chart.deployment(component).getSpec().getTemplate().getSpec());
+    }
+
+    /** The configured affinity, and nothing of the default (spreading replicas): a set affinity replaces it. */
+    private static void hasOnlyTheZoneAffinity(PodSpec pod) {
+        assertThat(pod.getAffinity().getPodAntiAffinity()).isNull();
+        assertThat(pod.getAffinity().getNodeAffinity().getRequiredDuringSchedulingIgnoredDuringExecution()
+                .getNodeSelectorTerms().getFirst().getMatchExpressions().getFirst().getValues()).containsExactly("zone-a");
     }
 
     private static Expectation resource(String component, Function<io.fabric8.kubernetes.api.model.ResourceRequirements, Quantity> pick) {
