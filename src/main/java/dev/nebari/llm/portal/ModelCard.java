@@ -13,9 +13,10 @@ import org.jspecify.annotations.Nullable;
  * @param statusText  the Ready condition's message, when the model is not ready
  * @param externalUrl the external endpoint (API keys), null when disabled or not known yet
  * @param internalUrl the internal endpoint (OIDC tokens), null when disabled or not known yet
+ * @param takesKeys   the model has an external endpoint, so an API key is of use (even before it is ready)
  */
 record ModelCard(String ref, String namespace, String name, String phase, boolean ready, @Nullable String statusText,
-        String modelId, @Nullable String externalUrl, @Nullable String internalUrl) {
+        String modelId, @Nullable String externalUrl, @Nullable String internalUrl, boolean takesKeys) {
 
     static ModelCard of(LLMModel model) {
         var status = model.getStatus();
@@ -30,7 +31,8 @@ record ModelCard(String ref, String namespace, String name, String phase, boolea
                 model.getMetadata().getNamespace(), model.getMetadata().getName(), phase, ready,
                 ready ? null : message(readyCondition), modelId,
                 endpoints != null && notBlank(endpoints.external()) ? endpoints.external() : null,
-                endpoints != null && notBlank(endpoints.internal()) ? endpoints.internal() : null);
+                endpoints != null && notBlank(endpoints.internal()) ? endpoints.internal() : null,
+                Boolean.TRUE.equals(model.getSpec().endpoints().external().enabled()));
     }
 
     /** A shell command that calls the external endpoint with a key from {@code $LLM_API_KEY}. */

@@ -1,0 +1,220 @@
+package dev.nebari.llm.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nebari.llm.catalog.ModelCatalog;
+import dev.nebari.llm.keys.ApiKeys;
+import dev.nebari.llm.keys.KeyQuery;
+import dev.nebari.llm.keys.ModelRef;
+import dev.nebari.llm.model.EndpointsStatus;
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.LLMModelStatus;
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.model.Phase;
+import dev.nebari.llm.testing.Browser;
+import dev.nebari.llm.testing.KeycloakServer;
+import dev.nebari.llm.testing.TestApplication;
+import dev.nebari.llm.testing.TestCluster;
+import dev.nebari.llm.testing.WithKubernetes;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * The portal in a real browser (Debian Chromium through Selenium) against a real Keycloak: sign-in with the
+ * authorization code flow and PKCE as users whose names are e-mail addresses (one with non-ASCII letters), the
+ * models each may see, a key created and shown once, copied, listed and revoked, CSRF enforced, and an admin's
+ * bulk revocation with preview. Every page is saved as a screenshot in {@code target/screenshots/}.
+ */
+@Tag("browser")
+@WithKubernetes(upstreamCrds = false)
+class PortalBrowserTest {
+
+    static KeycloakServer keycloak;
+    static ConfigurableApplicationContext app;
+    static String namespace;
+    static String portal;
+
+    @BeforeAll
+    static void start(TestCluster cluster) {
+        keycloak = KeycloakServer.shared();
+        namespace = cluster.newNamespace("portal-browser");
+        cluster.ensureNamespace("llm-api-keys");
+        for (var model : List.of(
+                ModelFixtures.model(namespace, "team-model", "Qwen/Qwen3-0.6B", "access: {groups: [llm-users]}"),
+                ModelFixtures.model(namespace, "science-model", "ibm-granite/granite-3.3-2b-instruct", "access: {groups: [/data-science]}"),
+                ModelFixtures.model(namespace, "open-model", "HuggingFaceTB/SmolLM2-135M-Instruct", "access: {public: true}"))) {
+            cluster.client().resource(model).create();
+        }
+        // As the operator reports a served model: the page then shows its endpoints and snippets.
+        cluster.client().resources(LLMModel.class).inNamespace(namespace).withName("team-model").editStatus(model -> {
+            model.setStatus(new LLMModelStatus(Phase.Ready, List.of(), 1L, null, new EndpointsStatus(
+                    "https://llm.nebari.example.com/v1", "https://llm-internal.nebari.example.com/v1", "Qwen/Qwen3-0.6B"),
+                    "1.4Gi", null));
+            return model;
+        });
+        app = TestApplication.start(
+                "--spring.profiles.active=portal",
+                "--auth.oidc.issuerURL=" + keycloak.issuerUrl(),
+                "--portal.login.clientId=" + keycloak.clientId(),
+                "--portal.login.clientSecret=" + keycloak.clientSecret(),
+                "--cluster.kubeconfig=" + cluster.kubeconfig());
+        portal = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
+        await().atMost(Duration.ofSeconds(20)).until(() -> app.getBean(ModelCatalog.class)
+                .find(new ModelRef(namespace, "open-model")).isPresent());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (app != null) {
+            app.close();
+        }
+    }
+
+    @Test
+    void aUserSignsInSeesTheirModelsCreatesCopiesAndRevokesAKey() {
+        try (var browser = Browser.open()) {
+            var driver = browser.driver();
+            browser.visit(portal + "/");
+            assertThat(browser.currentUrl()).isEqualTo(portal + "/login");
+            browser.screenshot("01-login");
+            driver.findElement(By.linkText("Sign in")).click();
+            keycloak.logIn(browser, keycloak.alice());
+            // Back where the user started; Spring Security marks the restored request with "?continue".
+            awaitPage(browser, portal + "/?continue");
+
+            var page = driver.getPageSource();
+            assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("My models");
+            assertThat(page).contains("team-model", "open-model", "Qwen/Qwen3-0.6B", "alice@example.com")
+                    .doesNotContain("science-model");
+            var snippets = driver.findElements(By.cssSelector("pre.snippet")).stream().map(WebElement::getText).toList();
+            assertThat(snippets).hasSize(2);
+            assertThat(snippets.getFirst()).contains("curl -sS https://llm.nebari.example.com/v1/chat/completions",
+                    "\"model\": \"Qwen/Qwen3-0.6B\"");
+            assertThat(snippets.getLast()).contains("base_url=\"https://llm.nebari.example.com/v1\"", "model=\"Qwen/Qwen3-0.6B\"");
+            browser.screenshot("02-my-models");
+
+            driver.findElement(By.linkText("Create a key for team-model")).click();
+            driver.findElement(By.id("description")).sendKeys("browser test laptop");
+            browser.screenshot("03-create-key");
+            driver.findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
+
+            var value = driver.findElement(By.id("key-value")).getDomAttribute("value");
+            assertThat(value).startsWith("sk-").hasSize(46);
+            assertThat(driver.getPageSource()).contains("It will not be shown again");
+            var copy = driver.findElement(By.cssSelector("button.copy"));
+            assertThat(copy.isDisplayed()).as("the copy button appears with JavaScript").isTrue();
+            copy.click();
+            await().atMost(Duration.ofSeconds(5)).until(() -> !driver.findElement(By.cssSelector(".copy-status")).getText().isBlank());
+            browser.screenshot("04-key-created");
+
+            browser.visit(portal + "/keys");
+            assertThat(driver.getPageSource()).contains("browser test laptop", "…" + value.substring(value.length() - 4))
+                    .doesNotContain(value);
+            browser.screenshot("05-my-keys");
+
+            var owned = app.getBean(ApiKeys.class).list(KeyQuery.all()).stream()
+                    .filter(k -> k.metadata().description().equals("browser test laptop")).toList();
+            assertThat(owned).hasSize(1);
+            assertThat(owned.getFirst().owner().username()).isEqualTo("alice@example.com");
+
+            // A form post without the CSRF token, from the page itself: refused.
+            Object status = driver.executeAsyncScript("""
+                    const done = arguments[arguments.length - 1];
+                    fetch('/keys', {method: 'POST', body: new URLSearchParams({model: arguments[0]})})
+                        .then(r => done(r.status), e => done(String(e)));""", namespace + "/open-model");
+            assertThat(status).isEqualTo(403L);
+
+            revokeButtonFor(browser, owned.getFirst().clientId().value()).click();
+            assertThat(driver.findElement(By.cssSelector("[role=status]")).getText()).contains("was revoked");
+            assertThat(driver.getPageSource()).doesNotContain("browser test laptop");
+            browser.screenshot("06-key-revoked");
+            assertThat(app.getBean(ApiKeys.class).find(owned.getFirst().clientId())).isEmpty();
+        }
+    }
+
+    @Test
+    void anAdminPreviewsAndRevokesAllKeysOfAUserWithANonAsciiName() {
+        var jurgen = keycloak.jurgen();
+        try (var browser = Browser.open()) {
+            signIn(browser, jurgen);
+            assertThat(browser.driver().getPageSource()).contains(jurgen.username(), "science-model", "open-model")
+                    .doesNotContain("team-model");
+            for (var description : List.of("first", "second")) {
+                browser.visit(portal + "/keys/new?model=" + namespace + "/science-model");
+                browser.driver().findElement(By.id("description")).sendKeys(description);
+                browser.driver().findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
+                assertThat(browser.driver().findElement(By.id("key-value")).getDomAttribute("value")).startsWith("sk-");
+            }
+            assertThat(browser.driver().findElements(By.linkText("All keys"))).as("no admin link for a user").isEmpty();
+            browser.visit(portal + "/admin/keys");
+            assertThat(browser.driver().findElement(By.tagName("h1")).getText()).isEqualTo("Not allowed");
+            browser.screenshot("07-admin-page-refused");
+        }
+        try (var browser = Browser.open()) {
+            signIn(browser, keycloak.admin());
+            var driver = browser.driver();
+            driver.findElement(By.linkText("All keys")).click();
+            driver.findElement(By.id("filter-user")).sendKeys(jurgen.username());
+            driver.findElement(By.cssSelector("form[role=search] button")).click();
+            assertThat(driver.findElements(By.cssSelector("tbody tr"))).hasSize(2);
+            browser.screenshot("08-admin-all-keys");
+
+            driver.findElement(By.id("bulk-user")).sendKeys(jurgen.username());
+            driver.findElement(By.xpath("//button[text()='Preview']")).click();
+            assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Revoke 2 key(s)?");
+            browser.screenshot("09-admin-bulk-preview");
+            assertThat(keysOf(jurgen.username())).hasSize(2);
+
+            driver.findElement(By.xpath("//button[text()='Revoke these keys']")).click();
+            assertThat(driver.findElement(By.cssSelector("[role=status]")).getText())
+                    .isEqualTo("Revoked 2 keys of user " + jurgen.username() + ".");
+            browser.screenshot("10-admin-bulk-revoked");
+            assertThat(keysOf(jurgen.username())).isEmpty();
+
+            driver.findElement(By.linkText("Audit")).click();
+            assertThat(driver.getPageSource()).contains(jurgen.username(), "admin@example.com (admin)");
+            browser.screenshot("11-admin-audit");
+        }
+    }
+
+    @Test
+    void aUserWithoutGroupsSeesOnlyPublicModelsAndCanSignOut() {
+        try (var browser = Browser.open()) {
+            signIn(browser, keycloak.bob());
+            assertThat(browser.driver().getPageSource()).contains("open-model").doesNotContain("team-model", "science-model");
+            browser.driver().findElement(By.xpath("//button[text()='Sign out']")).click();
+            awaitPage(browser, portal + "/login?logout");
+            assertThat(browser.driver().getPageSource()).contains("You are signed out.");
+            browser.screenshot("12-signed-out");
+            browser.visit(portal + "/keys");
+            assertThat(browser.currentUrl()).isEqualTo(portal + "/login");
+        }
+    }
+
+    private void signIn(Browser browser, KeycloakServer.User user) {
+        browser.visit(portal + "/login");
+        browser.driver().findElement(By.linkText("Sign in")).click();
+        keycloak.logIn(browser, user);
+        awaitPage(browser, portal + "/");
+    }
+
+    private static void awaitPage(Browser browser, String url) {
+        await("the browser at " + url).atMost(Duration.ofSeconds(20)).until(() -> browser.currentUrl().equals(url));
+    }
+
+    private static WebElement revokeButtonFor(Browser browser, String clientId) {
+        return browser.driver().findElement(By.cssSelector("button[aria-label='Revoke key " + clientId + "']"));
+    }
+
+    private static List<String> keysOf(String username) {
+        return app.getBean(ApiKeys.class).list(KeyQuery.all().withUser(username)).stream().map(k -> k.clientId().value()).toList();
+    }
+}
