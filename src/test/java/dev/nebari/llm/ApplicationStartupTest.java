@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nebari.llm.identity.OidcIssuer;
+import dev.nebari.llm.identity.OidcLoginClient;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.platform.EmbeddedCluster;
 import dev.nebari.llm.testing.FakeOidcIssuer;
@@ -122,15 +123,23 @@ class ApplicationStartupTest {
     }
 
     @Test
-    void thePortalReadsTheIssuerFromTheNebariAppSecretWhenNoneIsConfigured(TestCluster cluster) {
+    void thePortalReadsIssuerAndClientFromTheNebariAppSecretWhenNoneIsConfigured(TestCluster cluster) {
         var secretName = "portal-oidc-" + Long.toString(System.nanoTime(), 36);
+        // What nebari-operator provisions for the portal's NebariApp.
         cluster.client().secrets().inNamespace("default").resource(new io.fabric8.kubernetes.api.model.SecretBuilder()
                 .withNewMetadata().withName(secretName).endMetadata()
-                .addToStringData("issuer-url", ISSUER.issuer()).build()).create();
+                .addToStringData("issuer-url", ISSUER.issuer())
+                .addToStringData("client-id", "llm-serving-nebari-llm-serving-keys")
+                .addToStringData("client-secret", "provisioned-client-secret").build()).create();
         try (var context = start("--cluster.kubeconfig=" + cluster.kubeconfig(), "--spring.profiles.active=portal",
-                "--auth.oidc.issuerURL=", "--auth.oidc.nebariAppSecretName=" + secretName)) {
+                "--auth.oidc.issuerURL=", "--auth.oidc.nebariAppSecretName=" + secretName, "--portal.login.clientId=")) {
             assertThat(context.getBean(OidcIssuer.class).url()).isEqualTo(ISSUER.issuer());
             assertThat(context.getBean(OidcIssuer.class).source()).contains(secretName);
+            var client = context.getBean(OidcLoginClient.class);
+            assertThat(client.clientId()).isEqualTo("llm-serving-nebari-llm-serving-keys");
+            assertThat(client.clientSecret()).isEqualTo("provisioned-client-secret");
+            assertThat(client.source()).contains(secretName);
+            assertThat(client.toString()).doesNotContain("provisioned-client-secret");
         } finally {
             cluster.client().secrets().inNamespace("default").withName(secretName).delete();
         }
