@@ -3,7 +3,6 @@ package dev.nebari.llm.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.nebari.llm.catalog.ModelCatalog;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.WithKubernetes;
@@ -45,7 +44,6 @@ class RestApiTest {
     @BeforeAll
     static void startTheApplication(TestCluster cluster) {
         namespace = cluster.newNamespace("rest-api");
-        cluster.ensureNamespace("llm-api-keys");
         issuer = FakeOidcIssuer.start();
         otherIssuer = FakeOidcIssuer.start();
         for (var model : List.of(model("team-model", "access: {groups: [/llm-users]}"),
@@ -53,16 +51,11 @@ class RestApiTest {
                 model("other-model", "access: {groups: [other-team]}"))) {
             cluster.client().resource(model).create();
         }
-        app = TestApplication.start(
-                "--spring.profiles.active=portal",
-                "--auth.oidc.issuerURL=" + issuer.issuer(),
+        app = TestApplication.startPortal(cluster, issuer.issuer(),
                 "--auth.oidc.audience=" + AUDIENCE,
                 "--keys.maxPerUserPerModel=3",
-                "--leaderElection.namespace=" + namespace,
-                "--cluster.kubeconfig=" + cluster.kubeconfig());
+                "--leaderElection.namespace=" + namespace);
         base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
-        await().atMost(Duration.ofSeconds(20)).until(() -> app.getBean(ModelCatalog.class).find(
-                new dev.nebari.llm.keys.ModelRef(namespace, "other-model")).isPresent());
     }
 
     @AfterAll

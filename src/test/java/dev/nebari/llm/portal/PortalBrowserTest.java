@@ -3,10 +3,8 @@ package dev.nebari.llm.portal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.nebari.llm.catalog.ModelCatalog;
 import dev.nebari.llm.keys.ApiKeys;
 import dev.nebari.llm.keys.KeyQuery;
-import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.EndpointsStatus;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.LLMModelStatus;
@@ -46,7 +44,6 @@ class PortalBrowserTest {
     static void start(TestCluster cluster) {
         keycloak = KeycloakServer.shared();
         namespace = cluster.newNamespace("portal-browser");
-        cluster.ensureNamespace("llm-api-keys");
         for (var model : List.of(
                 ModelFixtures.model(namespace, "team-model", "Qwen/Qwen3-0.6B", "access: {groups: [llm-users]}"),
                 ModelFixtures.model(namespace, "science-model", "ibm-granite/granite-3.3-2b-instruct", "access: {groups: [/data-science]}"),
@@ -60,15 +57,10 @@ class PortalBrowserTest {
                     "1.4Gi", null));
             return model;
         });
-        app = TestApplication.start(
-                "--spring.profiles.active=portal",
-                "--auth.oidc.issuerURL=" + keycloak.issuerUrl(),
+        app = TestApplication.startPortal(cluster, keycloak.issuerUrl(),
                 "--portal.login.clientId=" + keycloak.clientId(),
-                "--portal.login.clientSecret=" + keycloak.clientSecret(),
-                "--cluster.kubeconfig=" + cluster.kubeconfig());
+                "--portal.login.clientSecret=" + keycloak.clientSecret());
         portal = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
-        await().atMost(Duration.ofSeconds(20)).until(() -> app.getBean(ModelCatalog.class)
-                .find(new ModelRef(namespace, "open-model")).isPresent());
     }
 
     @AfterAll

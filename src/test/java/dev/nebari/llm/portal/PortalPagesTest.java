@@ -12,7 +12,6 @@ import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.identity.CallerResolver;
 import dev.nebari.llm.keys.ApiKeys;
 import dev.nebari.llm.keys.KeyQuery;
-import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.testing.FakeOidcIssuer;
@@ -23,7 +22,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -61,24 +59,18 @@ class PortalPagesTest {
     @BeforeAll
     static void startTheApplication(TestCluster cluster) {
         namespace = cluster.newNamespace("portal-pages");
-        cluster.ensureNamespace("llm-api-keys");
         issuer = FakeOidcIssuer.start();
         for (var model : List.of(model("team-model", "access: {groups: [/llm-users]}"),
                 model("open-model", "access: {public: true}"),
                 model("other-model", "access: {groups: [other-team]}"))) {
             cluster.client().resource(model).create();
         }
-        app = TestApplication.start(
-                "--spring.profiles.active=portal",
-                "--auth.oidc.issuerURL=" + issuer.issuer(),
+        app = TestApplication.startPortal(cluster, issuer.issuer(),
                 "--portal.login.clientId=nebari-portal",
                 "--portal.login.clientSecret=not-a-real-secret",
-                "--keys.maxPerUserPerModel=3",
-                "--cluster.kubeconfig=" + cluster.kubeconfig());
+                "--keys.maxPerUserPerModel=3");
         web = MockMvcBuilders.webAppContextSetup((WebApplicationContext) app)
                 .apply(SecurityMockMvcConfigurers.springSecurity()).build();
-        await().atMost(Duration.ofSeconds(20)).until(() -> app.getBean(ModelCatalog.class).find(
-                new ModelRef(namespace, "other-model")).isPresent());
     }
 
     @AfterAll

@@ -1,6 +1,10 @@
 package dev.nebari.llm.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.nebari.llm.LlmServingApplication;
+import dev.nebari.llm.catalog.ModelCatalog;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -23,5 +27,22 @@ public final class TestApplication {
         }
         all.addAll(List.of(args));
         return new SpringApplicationBuilder(LlmServingApplication.class).run(all.toArray(String[]::new));
+    }
+
+    /**
+     * Starts the {@code portal} profile against the test cluster with tokens from {@code issuer}, and returns once
+     * the model catalog has listed the models the test created before.
+     */
+    public static ConfigurableApplicationContext startPortal(TestCluster cluster, String issuer, String... args) {
+        cluster.ensureNamespace("llm-api-keys");
+        var all = new ArrayList<>(List.of(
+                "--spring.profiles.active=portal",
+                "--auth.oidc.issuerURL=" + issuer,
+                "--cluster.kubeconfig=" + cluster.kubeconfig()));
+        all.addAll(List.of(args));
+        var app = start(all.toArray(String[]::new));
+        var catalog = app.getBean(ModelCatalog.class);
+        await("the model catalog").atMost(Duration.ofSeconds(20)).until(catalog::hasSynced);
+        return app;
     }
 }
