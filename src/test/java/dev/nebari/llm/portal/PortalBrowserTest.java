@@ -191,6 +191,19 @@ class PortalBrowserTest {
         }
     }
 
+    @Test
+    void thePagesFollowTheSystemsDarkColourScheme() {
+        try (var light = Browser.open(); var dark = Browser.open(List.of("--force-dark-mode"))) {
+            var backgrounds = new java.util.ArrayList<Object>();
+            for (var browser : List.of(light, dark)) {
+                browser.visit(portal + "/login");
+                backgrounds.add(browser.driver().executeScript("return getComputedStyle(document.body).backgroundColor"));
+            }
+            dark.screenshot("13-login-dark");
+            assertThat(backgrounds).containsExactly("rgb(255, 255, 255)", "rgb(15, 20, 25)");
+        }
+    }
+
     private void signIn(Browser browser, KeycloakServer.User user) {
         browser.visit(portal + "/login");
         browser.driver().findElement(By.linkText("Sign in")).click();

@@ -55,6 +55,11 @@ public final class Browser implements AutoCloseable {
 
     /** Starts Chromium with a fresh profile in a temporary directory. */
     public static Browser open() {
+        return open(List.of());
+    }
+
+    /** The same, with extra Chromium flags (e.g. {@code --force-dark-mode} for a dark colour scheme). */
+    public static Browser open(List<String> extraFlags) {
         MissingParts.require(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "Debian's chromium and chromium-driver (" + CHROMIUM + ", " + CHROMEDRIVER
                         + "; apt-get install chromium chromium-driver)");
@@ -69,6 +74,7 @@ public final class Browser implements AutoCloseable {
         var options = new ChromeOptions()
                 .setBinary(CHROMIUM.toFile())
                 .addArguments(FLAGS)
+                .addArguments(extraFlags)
                 .addArguments("--user-data-dir=" + userDataDir);
         var service = new ChromeDriverService.Builder()
                 .usingDriverExecutable(CHROMEDRIVER.toFile())
