@@ -107,6 +107,20 @@ public final class GatewayFacts {
     /** ReferenceGrant v1beta1 is served by Gateway API 1.4–1.6 and is what EG and AIGW watch. */
     public static final String REFERENCE_GRANT_API_VERSION = GATEWAY_API_GROUP + "/v1beta1";
 
+    /** Gateway v1 (Gateway API ≥ 1.0): listeners are a list-map keyed by {@code name}, at most 64 of them. */
+    public static final String GATEWAY_API_VERSION = GATEWAY_API_GROUP + "/v1";
+    public static final String GATEWAY_KIND = "Gateway";
+    public static final String GATEWAYS = "gateways";
+    public static final String GATEWAY_CRD = GATEWAYS + "." + GATEWAY_API_GROUP;
+    public static final int HTTPS_PORT = 443;
+
+    // --- cert-manager ---
+
+    /** cert-manager v1 (tested v1.21.1): the Secret is written in the Certificate's namespace. */
+    public static final String CERTIFICATE_API_VERSION = "cert-manager.io/v1";
+    public static final String CERTIFICATE_KIND = "Certificate";
+    public static final String CERTIFICATE_CRD = "certificates.cert-manager.io";
+
     /** Read verbs, for the picker's Role. */
     public static final List<String> READ = List.of("get", "list", "watch");
 }

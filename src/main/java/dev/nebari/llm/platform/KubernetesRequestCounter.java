@@ -23,12 +23,14 @@ public final class KubernetesRequestCounter implements Interceptor, MeterBinder 
     private static final int RECENT = 50;
 
     private final Map<String, AtomicLong> byMethod = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> writesByResource = new ConcurrentHashMap<>();
     private final java.util.Deque<String> recentWrites = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
         byMethod.computeIfAbsent(request.method(), m -> new AtomicLong()).incrementAndGet();
         if (WRITES.contains(request.method())) {
+            writesByResource.computeIfAbsent(resourceOf(request.uri().getPath()), r -> new AtomicLong()).incrementAndGet();
             // method and path only: never the body, which may hold key material
             recentWrites.addLast(request.method() + " " + request.uri().getPath());
             while (recentWrites.size() > RECENT) {
@@ -50,6 +52,29 @@ public final class KubernetesRequestCounter implements Interceptor, MeterBinder 
     /** POST, PUT, PATCH and DELETE requests sent so far. */
     public long writes() {
         return WRITES.stream().mapToLong(this::count).sum();
+    }
+
+    /**
+     * Writes to one resource type (its plural, e.g. {@code leases}): every replica writes its Lease while it
+     * campaigns, so "only the leader writes" is measured as {@code writes() - writesTo("leases")}.
+     */
+    public long writesTo(String resource) {
+        var counter = writesByResource.get(resource);
+        return counter == null ? 0 : counter.get();
+    }
+
+    /** The resource plural of an API path: /api/v1/namespaces/ns/events/x is events, /api/v1/namespaces/ns is namespaces. */
+    static String resourceOf(String path) {
+        var segments = path.split("/");
+        if (segments.length < 3) {
+            return "";
+        }
+        // /api/<version>/... for the core group, /apis/<group>/<version>/... for the others
+        int resource = "api".equals(segments[1]) ? 3 : 4;
+        if (segments.length > resource + 2 && "namespaces".equals(segments[resource])) {
+            resource += 2;
+        }
+        return segments.length > resource ? segments[resource] : "";
     }
 
     @Override

@@ -7,7 +7,10 @@ import io.fabric8.kubernetes.client.extended.leaderelection.LeaderElectorBuilder
 import io.fabric8.kubernetes.client.extended.leaderelection.resourcelock.LeaseLock;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -19,6 +22,12 @@ import org.springframework.context.SmartLifecycle;
  * Runs leader election for as long as the application runs. Unlike the usual operator default, losing the Lease
  * does not exit the JVM: it publishes {@link LeadershipChanged} (false) and campaigns again, so the same replica
  * can lead later.
+ *
+ * <p>Listeners are told on a thread of their own, never on the elector's: fabric8's elector (7.x/8.x) calls back
+ * from inside its acquire loop and starts renewing only when the callback returns, so a listener that takes
+ * longer than the lease to start (the reconciler waits for its informers to sync) would lose the Lease while it
+ * starts and leave two replicas reconciling. The notification thread publishes the current state, not each
+ * transition, so a gain and loss that happen while a listener is still busy collapse into what is true now.
  */
 public class LeaderGate implements SmartLifecycle, io.micrometer.core.instrument.binder.MeterBinder {
 
@@ -33,6 +42,9 @@ public class LeaderGate implements SmartLifecycle, io.micrometer.core.instrument
     private final AtomicBoolean leader = new AtomicBoolean();
     private volatile boolean running;
     private volatile @Nullable CompletableFuture<?> election;
+    private volatile @Nullable ExecutorService notifications;
+    /** The state listeners were last told; touched only on the notification thread. */
+    private boolean published;
 
     /**
      * @param leaseName which Lease to campaign for (operator replicas and portal-only replicas lead separately)
@@ -66,6 +78,7 @@ public class LeaderGate implements SmartLifecycle, io.micrometer.core.instrument
     @Override
     public synchronized void start() {
         running = true;
+        notifications = Executors.newSingleThreadExecutor(Thread.ofVirtual().name("leader-notifications").factory());
         if (!settings.enabled()) {
             becomeLeader();
             return;
@@ -103,14 +116,38 @@ public class LeaderGate implements SmartLifecycle, io.micrometer.core.instrument
     private void becomeLeader() {
         if (leader.compareAndSet(false, true)) {
             log.info("{} leads {}/{}", identity, namespace, leaseName);
-            events.publishEvent(new LeadershipChanged(true, identity));
+            notifyListeners();
         }
     }
 
     private void stopLeading() {
         if (leader.compareAndSet(true, false)) {
             log.info("{} stopped leading {}/{}", identity, namespace, leaseName);
-            events.publishEvent(new LeadershipChanged(false, identity));
+            notifyListeners();
+        }
+    }
+
+    /**
+     * Not synchronized: the elector calls this while holding its own lock, and {@link #stop()} holds this gate's
+     * lock while it cancels the elector, which takes the elector's lock.
+     */
+    private void notifyListeners() {
+        var executor = notifications;
+        if (executor == null) {
+            return;
+        }
+        try {
+            executor.execute(this::publishCurrentState);
+        } catch (RejectedExecutionException stopping) {
+            // stop() already queued the final state
+        }
+    }
+
+    private void publishCurrentState() {
+        var now = leader.get();
+        if (now != published) {
+            published = now;
+            events.publishEvent(new LeadershipChanged(now, identity));
         }
     }
 
@@ -122,6 +159,18 @@ public class LeaderGate implements SmartLifecycle, io.micrometer.core.instrument
             current.cancel(true);
         }
         stopLeading();
+        // Listeners have stopped (the reconciler among them) before the application goes on shutting down.
+        var executor = notifications;
+        if (executor != null) {
+            executor.shutdown();
+            try {
+                if (!executor.awaitTermination(30, TimeUnit.SECONDS)) {
+                    log.warn("Leadership listeners of {} did not stop within 30 s", identity);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     @Override

@@ -44,6 +44,34 @@ public record PackSettings(
             @Valid @NotNull @DefaultValue Gateways gateway,
             @Valid @NotNull @DefaultValue Tls tls,
             @NotBlank @DefaultValue("monitoring") String monitoringNamespace) {
+
+        @AssertTrue(message = "platform.gateway.manageSharedListeners needs exactly one source of the listeners' "
+                + "certificate: set platform.tls.clusterIssuer (cert-manager issues it) or platform.tls.secretName "
+                + "(a TLS Secret you provide), not both")
+        public boolean isSharedListenerCertificateChosen() {
+            return !managesListeners() || tls.clusterIssuer().isBlank() != tls.secretName().isBlank();
+        }
+
+        /** One certificate serves both listeners, and a listener's Secret must be in its Gateway's namespace. */
+        @AssertTrue(message = "platform.gateway.manageSharedListeners needs both Gateways in one namespace: the "
+                + "listeners' TLS Secret must be beside them (platform.gateway.external.namespace and "
+                + "platform.gateway.internal.namespace differ)")
+        public boolean isSharedListenerNamespaceCommon() {
+            return !managesListeners() || gateway.external().namespace().equals(gateway.internal().namespace());
+        }
+
+        @AssertTrue(message = "platform.gateway.external.listener and platform.gateway.internal.listener must differ "
+                + "when both name the same Gateway and platform.gateway.manageSharedListeners is on")
+        public boolean isSharedListenerNameDistinct() {
+            return !managesListeners() || !gateway.external().name().equals(gateway.internal().name())
+                    || !gateway.external().listener().equals(gateway.internal().listener());
+        }
+
+        private boolean managesListeners() {
+            // validation runs on what was bound; a missing section is reported by its own @NotNull
+            return gateway != null && tls != null && gateway.manageSharedListeners()
+                    && gateway.external() != null && gateway.internal() != null;
+        }
     }
 
     /** How requests find a model: by model id on shared hosts, or by a per-model host. */

@@ -32,4 +32,9 @@ class OperatorConfiguration {
         access.onProviderChange(controller::resyncAll);
         return controller;
     }
+
+    @Bean(destroyMethod = "close")
+    SharedListenerController sharedListenerController(KubernetesClient client, PackSettings pack, ReconcilerSettings settings) {
+        return new SharedListenerController(new SharedListenerSync(client, pack), settings.listenerCheckInterval());
+    }
 }

@@ -13,6 +13,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param retryMax     longest retry delay
  * @param requeueAfter when a model is not Ready yet, look again after this long even without an event
  * @param downloadPollInterval while a model downloads, how often its progress is read (from the downloader's log)
+ * @param listenerCheckInterval with {@code platform.gateway.manageSharedListeners}, how often the leader checks the
+ *                             shared listeners and their Certificate (reads only, unless something differs)
  */
 @ConfigurationProperties("reconciler")
 record ReconcilerSettings(
@@ -21,5 +23,6 @@ record ReconcilerSettings(
         @DefaultValue("500ms") Duration retryBase,
         @DefaultValue("5m") Duration retryMax,
         @DefaultValue("30s") Duration requeueAfter,
-        @DefaultValue("5s") Duration downloadPollInterval) {
+        @DefaultValue("5s") Duration downloadPollInterval,
+        @DefaultValue("30s") Duration listenerCheckInterval) {
 }

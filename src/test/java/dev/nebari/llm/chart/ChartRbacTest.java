@@ -141,7 +141,8 @@ class ChartRbacTest {
         assertThat(can(OPERATOR, "gateway.networking.k8s.io", "gateways", "patch", "envoy-gateway-system", "nebari-gateway")).isFalse();
         assertThat(can(OPERATOR, "gateway.networking.k8s.io", "gateways", "get", "envoy-gateway-system", "nebari-gateway")).isTrue();
 
-        var managing = ChartRenderer.installable().with("platform.gateway.manageSharedListeners", true).rendered();
+        var managing = ChartRenderer.installable().with("platform.gateway.manageSharedListeners", true)
+                .with("platform.tls.clusterIssuer", "letsencrypt").rendered();
         assertThat(managing.grantsOf(OPERATOR)).anyMatch(g -> g.allows("gateway.networking.k8s.io", "gateways", "patch", "envoy-gateway-system", "nebari-gateway"));
         assertThat(managing.grantsOf(OPERATOR)).noneMatch(g -> g.allows("gateway.networking.k8s.io", "gateways", "patch", "envoy-gateway-system", "other-gateway"));
         assertThat(managing.grantsOf(OPERATOR)).anyMatch(g -> g.allows("cert-manager.io", "certificates", "create", "envoy-gateway-system", null));

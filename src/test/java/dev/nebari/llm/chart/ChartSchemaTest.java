@@ -76,4 +76,22 @@ class ChartSchemaTest {
                 .isInstanceOf(ChartRenderingException.class)
                 .hasMessageContaining("keyManager.provider generic-oidc needs auth.oidc.issuerURL");
     }
+
+    @Test
+    void managedListenersNeedExactlyOneCertificateSource() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("platform.gateway.manageSharedListeners", true).renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("platform.gateway.manageSharedListeners needs exactly one of platform.tls.clusterIssuer");
+        assertThatThrownBy(() -> ChartRenderer.installable().with("platform.gateway.manageSharedListeners", true)
+                .with("platform.tls.clusterIssuer", "letsencrypt").with("platform.tls.secretName", "llm-tls").renderText())
+                .isInstanceOf(ChartRenderingException.class);
+    }
+
+    @Test
+    void managedListenersNeedBothGatewaysInOneNamespace() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("platform.gateway.manageSharedListeners", true)
+                .with("platform.tls.secretName", "llm-tls").with("platform.gateway.internal.namespace", "internal-gateways").renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("needs both Gateways in one namespace");
+    }
 }

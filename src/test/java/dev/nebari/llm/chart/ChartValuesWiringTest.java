@@ -97,7 +97,7 @@ class ChartValuesWiringTest {
                 row("platform.gateway.internal.name", "edge-internal", reachesApp()),
                 row("platform.gateway.internal.namespace", "gateways-internal", reachesApp()),
                 row("platform.gateway.internal.listener", "models-internal-https", reachesApp()),
-                row("platform.gateway.manageSharedListeners", true, reachesApp().and((chart, v) -> {
+                row("platform.gateway.manageSharedListeners", true, Map.of("platform.tls.clusterIssuer", "letsencrypt"), reachesApp().and((chart, v) -> {
                     var role = chart.all(Role.class).filter(r -> r.getMetadata().getName().equals(FULLNAME + "-operator-listeners"))
                             .findFirst().orElseThrow();
                     assertThat(role.getMetadata().getNamespace()).isEqualTo("envoy-gateway-system");

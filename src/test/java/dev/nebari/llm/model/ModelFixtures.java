@@ -117,4 +117,23 @@ public final class ModelFixtures {
                 new PackSettings.KeyManager(true),
                 new PackSettings.Keys(Duration.ofDays(90), Duration.ofDays(365), false, 5, Duration.ofSeconds(60)));
     }
+
+    /**
+     * {@code base} with both Gateways in {@code gatewayNamespace}, their listeners managed by the pack or not, and
+     * the listeners' certificate from {@code clusterIssuer} or the user's {@code secretName} (one of them empty).
+     */
+    public static PackSettings sharedListeners(PackSettings base, String gatewayNamespace, boolean manage,
+            String clusterIssuer, String secretName) {
+        var platform = base.platform();
+        var gateways = platform.gateway();
+        return new PackSettings(
+                new PackSettings.Platform(platform.baseDomain(), platform.routing(),
+                        new PackSettings.Gateways(
+                                new PackSettings.ExternalGateway(gateways.external().name(), gatewayNamespace, gateways.external().listener()),
+                                new PackSettings.InternalGateway(gateways.internal().name(), gatewayNamespace, gateways.internal().listener()),
+                                manage),
+                        new PackSettings.Tls(clusterIssuer, secretName),
+                        platform.monitoringNamespace()),
+                base.auth(), base.defaults(), base.apiKeysNamespace(), base.watchNamespaces(), base.keyManager(), base.keys());
+    }
 }

@@ -17,10 +17,13 @@ class LeaderGateTest {
 
     static final Duration LEASE = Duration.ofSeconds(3);
 
-    private static LeaderGate gate(KubernetesClient client, String namespace, String identity, List<LeadershipChanged> events) {
-        var settings = new LeaderElectionSettings(true, "test-lease", "unused", namespace, identity, LEASE,
+    private static LeaderElectionSettings settings(String namespace, String identity) {
+        return new LeaderElectionSettings(true, "test-lease", "unused", namespace, identity, LEASE,
                 Duration.ofSeconds(2), Duration.ofMillis(250));
-        return new LeaderGate(client, settings, "test-lease", event -> events.add((LeadershipChanged) event));
+    }
+
+    private static LeaderGate gate(KubernetesClient client, String namespace, String identity, List<LeadershipChanged> events) {
+        return new LeaderGate(client, settings(namespace, identity), "test-lease", event -> events.add((LeadershipChanged) event));
     }
 
     @Test
@@ -50,12 +53,44 @@ class LeaderGateTest {
             var takeover = Duration.ofNanos(System.nanoTime() - stopped);
             assertThat(takeover).isLessThanOrEqualTo(LEASE.plusSeconds(2));
             assertThat(leader.isLeader()).isFalse();
-            assertThat(standbyEvents).extracting(LeadershipChanged::leader).containsExactly(true);
+            await().atMost(Duration.ofSeconds(2)).untilAsserted(() ->
+                    assertThat(standbyEvents).extracting(LeadershipChanged::leader).containsExactly(true));
             assertThat(client.leases().inNamespace(namespace).withName("test-lease").get().getSpec().getHolderIdentity())
                     .isEqualTo(standby.identity());
         } finally {
             a.stop();
             b.stop();
+        }
+    }
+
+    /**
+     * fabric8's elector calls back from its acquire loop and renews only after the callback returns: a listener
+     * that starts slowly (the reconciler syncing its informers) must not cost the Lease to a standby.
+     */
+    @Test
+    void aSlowListenerDoesNotCostTheLeaseToAStandby(KubernetesClient client, TestCluster cluster) {
+        var namespace = cluster.newNamespace("lease-slow");
+        var slowEvents = new CopyOnWriteArrayList<LeadershipChanged>();
+        var slow = new LeaderGate(client, settings(namespace, "slow"), "test-lease", event -> {
+            slowEvents.add((LeadershipChanged) event);
+            if (((LeadershipChanged) event).leader()) {
+                sleep(LEASE.multipliedBy(2));
+            }
+        });
+        var standbyEvents = new CopyOnWriteArrayList<LeadershipChanged>();
+        var standby = gate(client, namespace, "standby", standbyEvents);
+        slow.start();
+        try {
+            await().atMost(Duration.ofSeconds(20)).until(() -> !slowEvents.isEmpty());
+            standby.start();
+            sleep(LEASE.multipliedBy(2).plusSeconds(1));
+
+            assertThat(standbyEvents).as("the standby took the Lease while the leader's listener started").isEmpty();
+            assertThat(slow.isLeader()).isTrue();
+            assertThat(slowEvents).extracting(LeadershipChanged::leader).containsExactly(true);
+        } finally {
+            standby.stop();
+            slow.stop();
         }
     }
 
@@ -68,6 +103,7 @@ class LeaderGateTest {
 
         gate.start();
         assertThat(gate.isLeader()).isTrue();
+        await().atMost(Duration.ofSeconds(2)).until(() -> events.size() == 1);
         gate.stop();
 
         assertThat(gate.isLeader()).isFalse();

@@ -90,4 +90,36 @@ class PackSettingsTest {
                 .run(context -> assertThat(context).hasFailed().getFailure()
                         .rootCause().hasMessageContaining("apiKeysNamespace must be a namespace name"));
     }
+
+    @Test
+    void managedListenersNeedExactlyOneCertificateSource() {
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com", "platform.gateway.manageSharedListeners=true")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .rootCause().hasMessageContaining("platform.gateway.manageSharedListeners needs exactly one source"));
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com", "platform.gateway.manageSharedListeners=true",
+                        "platform.tls.clusterIssuer=letsencrypt", "platform.tls.secretName=llm-tls")
+                .run(context -> assertThat(context).hasFailed());
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com", "platform.gateway.manageSharedListeners=true",
+                        "platform.tls.secretName=llm-tls")
+                .run(context -> assertThat(context).hasNotFailed());
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com")
+                .run(context -> assertThat(context).as("unmanaged listeners need no certificate").hasNotFailed());
+    }
+
+    @Test
+    void managedListenersNeedBothGatewaysInOneNamespace() {
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com", "platform.gateway.manageSharedListeners=true",
+                        "platform.tls.clusterIssuer=letsencrypt", "platform.gateway.internal.namespace=internal-gateways")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .rootCause().hasMessageContaining("needs both Gateways in one namespace"));
+    }
+
+    @Test
+    void managedListenersOnOneGatewayNeedTwoListenerNames() {
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com", "platform.gateway.manageSharedListeners=true",
+                        "platform.tls.clusterIssuer=letsencrypt", "platform.gateway.internal.name=nebari-gateway",
+                        "platform.gateway.internal.listener=llm-https")
+                .run(context -> assertThat(context).hasFailed().getFailure()
+                        .rootCause().hasMessageContaining("platform.gateway.internal.listener must differ"));
+    }
 }

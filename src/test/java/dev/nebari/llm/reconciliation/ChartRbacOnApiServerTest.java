@@ -119,6 +119,48 @@ class ChartRbacOnApiServerTest {
         }
     }
 
+    /**
+     * With {@code manageSharedListeners} the chart adds a Role beside the Gateways (patch on those two by name,
+     * Certificates); with exactly that, the operator keeps the listeners and the Certificate. Without the Role (the
+     * value turned off again) it cannot take its listeners back and says how to remove them by hand.
+     */
+    @Test
+    void theOperatorKeepsTheSharedListenersWithTheChartsListenerRole(TestCluster cluster, KubernetesClient admin) {
+        var gateways = cluster.newNamespace("rbac-gateways");
+        SharedListenersTest.createGateway(admin, gateways, "nebari-gateway", "jupyter.example.com");
+        SharedListenersTest.createGateway(admin, gateways, "nebari-internal-gateway", "jupyter-internal.example.com");
+        var listenerRbac = ChartRenderer.installable()
+                .with("platform.gateway.manageSharedListeners", true)
+                .with("platform.tls.clusterIssuer", "letsencrypt")
+                .with("platform.gateway.external.namespace", gateways)
+                .with("platform.gateway.internal.namespace", gateways)
+                .render().stream()
+                .filter(o -> o.getMetadata().getName().equals(FULLNAME + "-operator-listeners"))
+                .toList();
+        assertThat(listenerRbac).extracting(HasMetadata::getKind).containsExactlyInAnyOrder("Role", "RoleBinding");
+        listenerRbac.forEach(o -> admin.resource(o).fieldManager("helm").forceConflicts().serverSideApply());
+        var settings = ModelFixtures.sharedListeners(ModelFixtures.settings(), gateways, true, "letsencrypt", "");
+
+        try (var operator = new KubernetesClientBuilder().withConfig(as(cluster, FULLNAME + "-operator")).build()) {
+            var keep = new SharedListenerSync(operator, settings);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                keep.run();
+                assertThat(keep.problems()).isEmpty();
+            });
+            assertThat(admin.genericKubernetesResources("cert-manager.io/v1", "Certificate").inNamespace(gateways)
+                    .withName("nebari-llm").get()).isNotNull();
+
+            listenerRbac.forEach(o -> admin.resource(o).delete());
+            var release = new SharedListenerSync(operator,
+                    ModelFixtures.sharedListeners(ModelFixtures.settings(), gateways, false, "letsencrypt", ""));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                release.run();
+                assertThat(release.problems().get("Gateway " + gateways + "/nebari-gateway"))
+                        .contains("llm-https").contains("kubectl edit gateway -n " + gateways + " nebari-gateway");
+            });
+        }
+    }
+
     private static void assertForbidden(Runnable call) {
         assertThatThrownBy(call::run).isInstanceOfSatisfying(KubernetesClientException.class,
                 e -> assertThat(e.getCode()).isEqualTo(403));

@@ -152,6 +152,98 @@ class ModelLifecycleTest {
         });
     }
 
+    @Test
+    void changingTheRevisionRollsThePodsAndTheModelDownloadsAgain() {
+        client.resource(pinned("moved", "v1", "")).create();
+        await().atMost(TIMEOUT).until(() -> phase("moved") == Phase.Ready);
+        var before = client.apps().deployments().inNamespace(namespace).withName("moved").get();
+        var phases = new CopyOnWriteArrayList<Phase>();
+
+        try (var watch = watchPhases("moved", phases)) {
+            client.resources(LLMModel.class).inNamespace(namespace).withName("moved").edit(m -> pinned("moved", "v2", ""));
+
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(replicaSetRevisions("moved")).contains("v2"));
+            await().atMost(TIMEOUT).untilAsserted(() -> assertThat(phases).containsSubsequence(Phase.Downloading, Phase.Ready));
+        }
+        var after = client.apps().deployments().inNamespace(namespace).withName("moved").get();
+        assertThat(identity(after)).isNotEqualTo(identity(before));
+        assertThat(after.getSpec().getTemplate().getSpec().getInitContainers()).singleElement()
+                .satisfies(c -> assertThat(c.getArgs()).containsSequence("--revision", "v2"));
+        assertThat(replicaSetRevisions("moved")).as("a new ReplicaSet for the new revision").containsExactlyInAnyOrder("v1", "v2");
+        assertThat(client.pods().inNamespace(namespace).withLabel(ModelObjects.MODEL, "moved").list().getItems())
+                .as("model pods now")
+                .filteredOn(p -> p.getSpec().getInitContainers().stream().anyMatch(c -> c.getArgs().contains("v2")))
+                .isNotEmpty();
+    }
+
+    @Test
+    void aChangeThatDoesNotConcernTheWeightsOrThePodsLeavesThePodTemplateAlone() {
+        client.resource(pinned("kept", "v1", "")).create();
+        await().atMost(TIMEOUT).until(() -> !replicaSetRevisions("kept").isEmpty());
+        var before = client.apps().deployments().inNamespace(namespace).withName("kept").get();
+
+        // a label on the model and a rate limit (which only the gateway's traffic policy carries)
+        client.resources(LLMModel.class).inNamespace(namespace).withName("kept").edit(m -> {
+            var edited = pinned("kept", "v1", "limits: {requestsPerMinute: 10}");
+            edited.getMetadata().setLabels(java.util.Map.of("team", "research"));
+            return edited;
+        });
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            var model = client.resources(LLMModel.class).inNamespace(namespace).withName("kept").get();
+            assertThat(model.getStatus()).isNotNull();
+            assertThat(model.getStatus().observedGeneration()).isEqualTo(model.getMetadata().getGeneration());
+            assertThat(client.genericKubernetesResources("gateway.envoyproxy.io/v1alpha1", "BackendTrafficPolicy")
+                    .inNamespace(namespace).withName("kept").get()).isNotNull();
+        });
+
+        var after = client.apps().deployments().inNamespace(namespace).withName("kept").get();
+        assertThat(after.getMetadata().getGeneration()).as("Deployment generation").isEqualTo(before.getMetadata().getGeneration());
+        assertThat(after.getSpec().getTemplate()).isEqualTo(before.getSpec().getTemplate());
+        assertThat(replicaSetRevisions("kept")).containsExactly("v1");
+    }
+
+    /** A model pinned to a Hugging Face revision. */
+    static LLMModel pinned(String name, String revision, String extraSpec) {
+        return ModelFixtures.model(namespace, name, "org/" + name, List.of("storage: {size: 10Gi}", "revision: " + revision),
+                "access: {public: true}\n" + extraSpec);
+    }
+
+    static Phase phase(String model) {
+        var status = client.resources(LLMModel.class).inNamespace(namespace).withName(model).get().getStatus();
+        return status == null ? null : status.phase();
+    }
+
+    static String identity(io.fabric8.kubernetes.api.model.apps.Deployment deployment) {
+        return deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(ModelObjects.MODEL_IDENTITY_ANNOTATION);
+    }
+
+    /** The revision each of the model's ReplicaSets downloads (one entry per ReplicaSet). */
+    static List<String> replicaSetRevisions(String model) {
+        return client.apps().replicaSets().inNamespace(namespace).withLabel(ModelObjects.MODEL, model)
+                .withLabel(ModelObjects.COMPONENT, ModelObjects.Component.MODEL_SERVER.label()).list().getItems().stream()
+                .map(rs -> {
+                    var args = rs.getSpec().getTemplate().getSpec().getInitContainers().getFirst().getArgs();
+                    return args.get(args.indexOf("--revision") + 1);
+                })
+                .toList();
+    }
+
+    static io.fabric8.kubernetes.client.Watch watchPhases(String model, List<Phase> phases) {
+        return client.resources(LLMModel.class).inNamespace(namespace).withName(model).watch(new Watcher<>() {
+            @Override
+            public void eventReceived(Action action, LLMModel changed) {
+                if (changed.getStatus() != null && changed.getStatus().phase() != null
+                        && (phases.isEmpty() || phases.getLast() != changed.getStatus().phase())) {
+                    phases.add(changed.getStatus().phase());
+                }
+            }
+
+            @Override
+            public void onClose(WatcherException cause) {
+            }
+        });
+    }
+
     private static String kubectlGet(String model) throws Exception {
         var process = new ProcessBuilder(kubectl.toString(), "--kubeconfig", kubeconfig.toString(), "get", "llm",
                 model, "-n", namespace).redirectErrorStream(true).start();

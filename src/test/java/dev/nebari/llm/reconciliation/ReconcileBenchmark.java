@@ -64,7 +64,7 @@ public final class ReconcileBenchmark {
                 var events = new ModelEvents(client, "bench", Clock.systemUTC());
                 DownloadProgress downloads = pod -> java.util.Optional.empty();
                 try (var controller = new ModelController(client,
-                        new ReconcilerSettings(workers, Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofSeconds(1)),
+                        new ReconcilerSettings(workers, Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(30)),
                         view -> new ModelReconciler(client, view, settings, access, aggregator, events, downloads), meters, true, settings.apiKeysNamespace())) {
                     controller.start();
                     var started = System.nanoTime();
