@@ -98,6 +98,8 @@ public class IdentityProviderServer {
                         "--spring.application.name=nebari-demo-identity-provider",
                         "--spring.jmx.enabled=false",
                         "--spring.threads.virtual.enabled=true",
+                        // Logging belongs to the main application, which set it up and shuts it down.
+                        "--logging.register-shutdown-hook=false",
                         // Loopback only: the demo's passwords are published.
                         "--server.address=127.0.0.1",
                         "--server.port=" + setup.port(),
