@@ -145,6 +145,49 @@ class LocalDemoTest {
         assertThat(refused.body()).contains("Wrong user name or password");
     }
 
+    /**
+     * A token for the REST API: the authorization-code flow with PKCE as the portal's client, up to the redirect
+     * back (whose code is taken instead of followed), then the code exchanged at the token endpoint.
+     */
+    @Test
+    void theRestApiAcceptsAccessTokensFromTheProvider() throws Exception {
+        var login = app.getEnvironment();
+        var clientId = login.getRequiredProperty("portal.login.clientId");
+        var clientSecret = login.getRequiredProperty("portal.login.clientSecret");
+        var redirectUri = portal + "/login/oauth2/code/nebari";
+        var verifier = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.security.SecureRandom.getInstanceStrong().generateSeed(32));
+        var challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+        var admin = new Browser();
+
+        var form = admin.get(issuer + "/oauth2/authorize?response_type=code&client_id=" + clientId
+                + "&scope=openid%20profile%20email&state=api-test&redirect_uri=" + URLEncoder.encode(redirectUri, StandardCharsets.UTF_8)
+                + "&code_challenge=" + challenge + "&code_challenge_method=S256");
+        var callback = admin.followUntil(admin.form(issuer + "/login", Map.of("username", "admin@example.com",
+                "password", "admin-demo", "_csrf", hiddenField(form.body(), "_csrf"))), uri -> uri.toString().startsWith(redirectUri));
+        var code = Pattern.compile("(?:^|&)code=([^&]+)").matcher(callback.getRawQuery());
+        assertThat(code.find()).as("code in %s", callback).isTrue();
+
+        var tokens = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(issuer + "/oauth2/token"))
+                .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
+                        (clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8)))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code=" + code.group(1)
+                        + "&redirect_uri=" + URLEncoder.encode(redirectUri, StandardCharsets.UTF_8) + "&code_verifier=" + verifier))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+        var accessToken = (String) Serialization.unmarshal(tokens.body(), Map.class).get("access_token");
+
+        var me = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(portal + "/api/v1/me"))
+                .header("Authorization", "Bearer " + accessToken).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(me.statusCode()).as(me.body()).isEqualTo(200);
+        Map<?, ?> caller = Serialization.unmarshal(me.body(), Map.class);
+        assertThat(caller.get("username")).isEqualTo("admin@example.com");
+        assertThat(caller.get("admin")).isEqualTo(true);
+        assertThat(String.valueOf(caller.get("groups"))).contains("llm-users");
+    }
+
     private static void awaitDemoReady() {
         await().atMost(READY_TIMEOUT).pollInterval(Duration.ofMillis(500))
                 .until(() -> app.getBean(LocalDemo.class).readyAfter().isPresent());
@@ -231,6 +274,19 @@ class LocalDemoTest {
                 response = http.send(request(next.toString()).GET().build(), HttpResponse.BodyHandlers.ofString());
             }
             return response;
+        }
+
+        /** Like {@link #follow}, but stops at the first redirect to a matching address and returns that address. */
+        URI followUntil(HttpRequest first, java.util.function.Predicate<URI> stop) throws Exception {
+            var response = http.send(first, HttpResponse.BodyHandlers.ofString());
+            for (var hops = 0; response.statusCode() / 100 == 3 && hops < 20; hops++) {
+                var next = response.uri().resolve(response.headers().firstValue("Location").orElseThrow());
+                if (stop.test(next)) {
+                    return next;
+                }
+                response = http.send(request(next.toString()).GET().build(), HttpResponse.BodyHandlers.ofString());
+            }
+            throw new AssertionError("no redirect to the expected address; ended at " + response.uri() + ": " + response.body());
         }
 
         /**
