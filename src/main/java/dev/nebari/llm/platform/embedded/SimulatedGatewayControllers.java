@@ -9,9 +9,12 @@ import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,9 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class SimulatedGatewayControllers implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SimulatedGatewayControllers.class);
-    private static final String SINCE = "2026-01-01T00:00:00Z";
-
-    private record Kind(String group, String version, String plural, String kind, Map<String, Object> acceptedStatus) {
+    private record Kind(String group, String version, String plural, String kind,
+            Function<String, Map<String, Object>> acceptedStatus) {
         ResourceDefinitionContext context() {
             return new ResourceDefinitionContext.Builder().withGroup(group).withVersion(version).withPlural(plural)
                     .withKind(kind).withNamespaced(true).build();
@@ -39,20 +41,27 @@ public final class SimulatedGatewayControllers implements AutoCloseable {
         }
     }
 
-    private static final Map<String, Object> ROUTE_ACCEPTED = Map.of("conditions", List.of(Map.of(
-            "type", "Accepted", "status", "True", "reason", "ReconciliationSucceeded",
-            "message", "accepted by the simulated AI Gateway", "lastTransitionTime", SINCE)));
-    private static final Map<String, Object> POLICY_ACCEPTED = Map.of("ancestors", List.of(Map.of(
-            "ancestorRef", Map.of("group", "gateway.networking.k8s.io", "kind", "Gateway",
-                    "name", "nebari-gateway", "namespace", "envoy-gateway-system"),
-            "controllerName", "gateway.envoyproxy.io/gatewayclass-controller",
-            "conditions", List.of(Map.of("type", "Accepted", "status", "True", "reason", "Accepted",
-                    "message", "Policy has been accepted.", "lastTransitionTime", SINCE)))));
+    private static Map<String, Object> routeAccepted(String now) {
+        return Map.of("conditions", List.of(Map.of("type", "Accepted", "status", "True", "reason", "ReconciliationSucceeded",
+                "message", "accepted by the simulated AI Gateway", "lastTransitionTime", now)));
+    }
+
+    private static Map<String, Object> policyAccepted(String now) {
+        return Map.of("ancestors", List.of(Map.of(
+                "ancestorRef", Map.of("group", "gateway.networking.k8s.io", "kind", "Gateway",
+                        "name", "nebari-gateway", "namespace", "envoy-gateway-system"),
+                "controllerName", "gateway.envoyproxy.io/gatewayclass-controller",
+                "conditions", List.of(Map.of("type", "Accepted", "status", "True", "reason", "Accepted",
+                        "message", "Policy has been accepted.", "lastTransitionTime", now)))));
+    }
 
     private static final List<Kind> KINDS = List.of(
-            new Kind("aigateway.envoyproxy.io", "v1beta1", "aigatewayroutes", "AIGatewayRoute", ROUTE_ACCEPTED),
-            new Kind("gateway.envoyproxy.io", "v1alpha1", "securitypolicies", "SecurityPolicy", POLICY_ACCEPTED),
-            new Kind("gateway.envoyproxy.io", "v1alpha1", "backendtrafficpolicies", "BackendTrafficPolicy", POLICY_ACCEPTED));
+            new Kind("aigateway.envoyproxy.io", "v1beta1", "aigatewayroutes", "AIGatewayRoute",
+                    SimulatedGatewayControllers::routeAccepted),
+            new Kind("gateway.envoyproxy.io", "v1alpha1", "securitypolicies", "SecurityPolicy",
+                    SimulatedGatewayControllers::policyAccepted),
+            new Kind("gateway.envoyproxy.io", "v1alpha1", "backendtrafficpolicies", "BackendTrafficPolicy",
+                    SimulatedGatewayControllers::policyAccepted));
 
     private final KubernetesClient client;
     private final List<SharedIndexInformer<GenericKubernetesResource>> informers = new ArrayList<>();
@@ -88,7 +97,8 @@ public final class SimulatedGatewayControllers implements AutoCloseable {
         try {
             client.genericKubernetesResources(kind.context()).inNamespace(object.getMetadata().getNamespace())
                     .withName(object.getMetadata().getName()).subresource("status")
-                    .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status", kind.acceptedStatus())));
+                    .patch(PatchContext.of(PatchType.JSON_MERGE), Serialization.asJson(Map.of("status",
+                            kind.acceptedStatus().apply(Instant.now().truncatedTo(ChronoUnit.SECONDS).toString()))));
         } catch (KubernetesClientException e) {
             if (e.getCode() != 404) {
                 log.debug("Simulated gateway could not accept {} {}/{}: {}", kind.kind(),
