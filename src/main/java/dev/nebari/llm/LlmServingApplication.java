@@ -2,6 +2,8 @@ package dev.nebari.llm;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerAutoConfiguration;
+import org.springframework.boot.security.oauth2.server.authorization.autoconfigure.servlet.OAuth2AuthorizationServerJwtAutoConfiguration;
 import org.springframework.modulith.Modulithic;
 
 /**
@@ -9,7 +11,10 @@ import org.springframework.modulith.Modulithic;
  * ({@code portal} profile) in one application; both run when no profile is chosen.
  */
 @Modulithic(systemName = "Nebari LLM Serving")
-@SpringBootApplication
+// The authorization server on the classpath is the local demo's identity provider, which runs in a context of its
+// own (dev.nebari.llm.demo); the application itself is no authorization server and gets none of its beans.
+@SpringBootApplication(exclude = {OAuth2AuthorizationServerAutoConfiguration.class,
+        OAuth2AuthorizationServerJwtAutoConfiguration.class})
 public class LlmServingApplication {
 
     public static void main(String[] args) {

@@ -12,12 +12,16 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param kubeconfig explicit kubeconfig file (tests use this)
  * @param embedded   {@code auto} (embedded only when no cluster is configured), {@code always} or {@code never}
  * @param crdsDir    upstream CRDs to install into the embedded control plane (e.g. ../shared/crds), if present
+ * @param embeddedControllers with the embedded control plane, also simulate a cluster that runs workloads:
+ *                   kube-controller-manager, kube-scheduler, KWOK with a fake GPU node, a volume provisioner and
+ *                   stand-ins for the gateway controllers (the local demo turns this on; no effect on a real cluster)
  */
 @ConfigurationProperties("cluster")
 public record ClusterSettings(
         @Nullable String kubeconfig,
         @DefaultValue("auto") EmbeddedMode embedded,
-        @Nullable String crdsDir) {
+        @Nullable String crdsDir,
+        @DefaultValue("false") boolean embeddedControllers) {
 
     // Strings, not Paths: Spring converts a String to a Path as a resource location, which refuses "../x".
 

@@ -2,6 +2,8 @@ package dev.nebari.llm.platform;
 
 import dev.nebari.llm.platform.embedded.CrdInstaller;
 import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
+import dev.nebari.llm.platform.embedded.SimulatedGatewayControllers;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jspecify.annotations.Nullable;
@@ -10,13 +12,19 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The embedded control plane of a run without a cluster, with our CRD (and, when a directory is configured, the
- * tested upstream CRDs) installed. Its kubeconfig path is logged so that kubectl can be pointed at it.
+ * tested upstream CRDs) installed. Its kubeconfig path is logged so that kubectl can be pointed at it. With
+ * {@code cluster.embeddedControllers} it also runs workloads (see {@link #simulateWorkloads()}).
  */
 public final class EmbeddedCluster implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedCluster.class);
 
+    /** GPUs on the simulated node: enough for a handful of demo models. */
+    static final int SIMULATED_GPUS = 8;
+
     private final EmbeddedControlPlane controlPlane;
+    private @Nullable KubernetesClient simulationClient;
+    private @Nullable SimulatedGatewayControllers gateway;
 
     EmbeddedCluster(EmbeddedControlPlane controlPlane) {
         this.controlPlane = controlPlane;
@@ -44,8 +52,34 @@ public final class EmbeddedCluster implements AutoCloseable {
                 controlPlane.url(), kubeconfig(), kubeconfig());
     }
 
+    /**
+     * Makes models run: kube-controller-manager, kube-scheduler, KWOK with one fake node of {@value #SIMULATED_GPUS}
+     * GPUs and the simulated volume provisioner (see {@link EmbeddedControlPlane#startControllers}), plus stand-ins
+     * for the gateway controllers that accept our routes and policies. Pods "run" without images being pulled.
+     */
+    synchronized void simulateWorkloads() {
+        if (gateway != null) {
+            return;
+        }
+        controlPlane.startControllers(SIMULATED_GPUS);
+        simulationClient = controlPlane.newClient();
+        gateway = SimulatedGatewayControllers.start(simulationClient, null);
+        log.info("Simulated cluster: controllers, scheduler and a KWOK node with {} GPUs; gateway controllers stand in",
+                SIMULATED_GPUS);
+    }
+
+    public boolean simulatesWorkloads() {
+        return gateway != null;
+    }
+
     @Override
-    public void close() {
+    public synchronized void close() {
+        if (gateway != null) {
+            gateway.close();
+        }
+        if (simulationClient != null) {
+            simulationClient.close();
+        }
         controlPlane.close();
     }
 }

@@ -36,7 +36,15 @@ class KubernetesClientConfiguration {
         log.info("No Kubernetes cluster configured: starting an embedded control plane (cluster.embedded={})",
                 mode.name().toLowerCase());
         var cluster = new EmbeddedCluster(EmbeddedControlPlane.start(KubernetesBinaries.locateOrBuild()));
-        cluster.installCrds(settings.crdsPath());
+        try {
+            cluster.installCrds(settings.crdsPath());
+            if (settings.embeddedControllers()) {
+                cluster.simulateWorkloads();
+            }
+        } catch (RuntimeException e) {
+            cluster.close();
+            throw e;
+        }
         return cluster;
     }
 

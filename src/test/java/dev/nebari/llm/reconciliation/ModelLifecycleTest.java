@@ -9,9 +9,9 @@ import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.Phase;
 import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
+import dev.nebari.llm.platform.embedded.SimulatedGatewayControllers;
 import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
-import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
@@ -28,8 +28,8 @@ import org.junit.jupiter.api.Test;
  * node): it goes Pending → Downloading → Starting → Ready, a failing download shows its message, a model that
  * asks for more GPUs than any node has is reported unschedulable, and deleting it leaves nothing behind.
  *
- * <p>No Envoy Gateway or AI Gateway controller runs here, so a small stand-in marks our routes and policies
- * Accepted the way those controllers do (AIGW 1.1: one Accepted condition; EG: status.ancestors[].conditions).
+ * <p>No Envoy Gateway or AI Gateway controller runs here, so {@link SimulatedGatewayControllers} (the local demo's
+ * stand-in, limited to this test's namespace) marks our routes and policies Accepted the way those controllers do.
  */
 @WithKubernetes(controllers = true)
 class ModelLifecycleTest {
@@ -38,7 +38,7 @@ class ModelLifecycleTest {
     static RunningReconciler reconciler;
     static KubernetesClient client;
     static String namespace;
-    static Thread gatewayStandIn;
+    static SimulatedGatewayControllers gatewayStandIn;
     static java.nio.file.Path kubeconfig;
     static java.nio.file.Path kubectl;
 
@@ -52,12 +52,12 @@ class ModelLifecycleTest {
         kubectl = cluster.controlPlane().binaries().kubectl();
         client = reconciler.client;
         namespace = cluster.newNamespace("lifecycle");
-        gatewayStandIn = Thread.ofVirtual().start(ModelLifecycleTest::acceptGatewayObjects);
+        gatewayStandIn = SimulatedGatewayControllers.start(client, namespace);
     }
 
     @AfterAll
     static void stop() {
-        gatewayStandIn.interrupt();
+        gatewayStandIn.close();
         reconciler.close();
     }
 
@@ -257,44 +257,5 @@ class ModelLifecycleTest {
                 .filter(e -> model.equals(e.getInvolvedObject().getName()))
                 .map(e -> Map.of("reason", e.getReason(), "message", e.getMessage()))
                 .toList();
-    }
-
-    /** Stands in for the AI Gateway and Envoy Gateway controllers, which are not running here. */
-    private static void acceptGatewayObjects() {
-        while (!Thread.currentThread().isInterrupted()) {
-            try {
-                for (var route : list("aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")) {
-                    if (route.getAdditionalProperties().get("status") == null) {
-                        route.getAdditionalProperties().put("status", Map.of("conditions", List.of(Map.of(
-                                "type", "Accepted", "status", "True", "reason", "ReconciliationSucceeded",
-                                "message", "accepted", "lastTransitionTime", "2026-01-01T00:00:00Z"))));
-                        client.resource(route).updateStatus();
-                    }
-                }
-                for (var kind : List.of("SecurityPolicy", "BackendTrafficPolicy")) {
-                    for (var policy : list("gateway.envoyproxy.io/v1alpha1", kind)) {
-                        if (policy.getAdditionalProperties().get("status") == null) {
-                            policy.getAdditionalProperties().put("status", Map.of("ancestors", List.of(Map.of(
-                                    "ancestorRef", Map.of("group", "gateway.networking.k8s.io", "kind", "Gateway",
-                                            "name", "nebari-gateway", "namespace", "envoy-gateway-system"),
-                                    "controllerName", "gateway.envoyproxy.io/gatewayclass-controller",
-                                    "conditions", List.of(Map.of("type", "Accepted", "status", "True",
-                                            "reason", "Accepted", "message", "Policy has been accepted.",
-                                            "lastTransitionTime", "2026-01-01T00:00:00Z"))))));
-                            client.resource(policy).updateStatus();
-                        }
-                    }
-                }
-                Thread.sleep(300);
-            } catch (InterruptedException e) {
-                return;
-            } catch (RuntimeException e) {
-                // conflicts with the reconciler's own writes: try again on the next round
-            }
-        }
-    }
-
-    private static List<GenericKubernetesResource> list(String apiVersion, String kind) {
-        return client.genericKubernetesResources(apiVersion, kind).inNamespace(namespace).list().getItems();
     }
 }
