@@ -33,6 +33,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.openqa.selenium.By;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -41,7 +42,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * simulated nodes, the demo identity provider), on free ports: the demo models become Ready, the provider serves
  * its discovery document, and a user signs in to the portal through the provider's form (a real
  * authorization-code flow with PKCE, scripted with an HTTP client instead of a browser), sees the models of her
- * groups and mints a key.
+ * groups and mints a key — once scripted with an HTTP client, once in Chromium (screenshots in
+ * {@code target/screenshots/demo-*.png}).
  */
 class LocalDemoTest {
 
@@ -127,6 +129,36 @@ class LocalDemoTest {
         assertThat(created.statusCode()).as(created.body()).isEqualTo(200);
         assertThat(created.body()).containsPattern("value=\"sk-[^\"]+\"").contains("will not be shown again");
         assertThat(alice.get(portal + "/keys").body()).contains("local demo test");
+    }
+
+    @Test
+    void aDemoUserSignsInWithChromiumAndMintsAKey() {
+        awaitDemoReady();
+        try (var browser = dev.nebari.llm.testing.Browser.open()) {
+            var driver = browser.driver();
+            browser.visit(portal + "/");
+            driver.findElement(By.linkText("Sign in")).click();
+            await("the provider's sign-in form").atMost(Duration.ofSeconds(20))
+                    .until(() -> !driver.findElements(By.id("sign-in")).isEmpty());
+            browser.screenshot("demo-01-provider-sign-in");
+            driver.findElement(By.name("username")).sendKeys("admin@example.com");
+            driver.findElement(By.name("password")).sendKeys("admin-demo");
+            driver.findElement(By.id("sign-in")).click();
+            await("back at the portal").atMost(Duration.ofSeconds(20))
+                    .until(() -> browser.currentUrl().startsWith(portal + "/") && driver.getPageSource().contains("My models"));
+            assertThat(driver.getPageSource()).contains("admin@example.com", "qwen3-0-6b", "qwen3-5-35b-a3b", "Ready");
+            browser.screenshot("demo-02-my-models");
+
+            driver.findElement(By.linkText("Create a key for qwen3-0-6b")).click();
+            driver.findElement(By.id("description")).sendKeys("demo in Chromium");
+            driver.findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
+            assertThat(driver.findElement(By.id("key-value")).getDomAttribute("value")).startsWith("sk-");
+            browser.screenshot("demo-03-key-created");
+
+            driver.findElement(By.linkText("All keys")).click();
+            assertThat(driver.getPageSource()).contains("demo in Chromium");
+            browser.screenshot("demo-04-admin-all-keys");
+        }
     }
 
     @Test
