@@ -86,14 +86,16 @@ class PortalBrowserTest {
             assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("My models");
             assertThat(page).contains("team-model", "open-model", "Qwen/Qwen3-0.6B", "alice@example.com")
                     .doesNotContain("science-model");
-            var snippets = driver.findElements(By.cssSelector("pre.snippet")).stream().map(WebElement::getText).toList();
+            // Other test classes' public models may be listed too: look inside this model's card.
+            var card = driver.findElement(By.cssSelector("section[aria-labelledby='model-" + namespace + "-team-model']"));
+            var snippets = card.findElements(By.cssSelector("pre.snippet")).stream().map(WebElement::getText).toList();
             assertThat(snippets).hasSize(2);
             assertThat(snippets.getFirst()).contains("curl -sS https://llm.nebari.example.com/v1/chat/completions",
                     "\"model\": \"Qwen/Qwen3-0.6B\"");
             assertThat(snippets.getLast()).contains("base_url=\"https://llm.nebari.example.com/v1\"", "model=\"Qwen/Qwen3-0.6B\"");
             browser.screenshot("02-my-models");
 
-            driver.findElement(By.linkText("Create a key for team-model")).click();
+            card.findElement(By.linkText("Create a key for team-model")).click();
             driver.findElement(By.id("description")).sendKeys("browser test laptop");
             browser.screenshot("03-create-key");
             driver.findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
