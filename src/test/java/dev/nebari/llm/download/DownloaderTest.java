@@ -180,6 +180,39 @@ class DownloaderTest {
         }
 
         @Test
+        void detectsWrongBytesInAChunkThatArrivesWhileOthersAreInFlight() {
+            hub.injectAfter(2, new Fault.WrongBytes(WEIGHTS), 1);
+
+            DownloadRun run = DownloadRun.of(hub, REPO, target);
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertComplete(target, model);
+            assertThat(hub.bytesServed(WEIGHTS)).isEqualTo(2 * Models.size(model, WEIGHTS));
+            assertThat(run.events("warning")).extracting(e -> e.path("message").asString())
+                    .anyMatch(m -> m.startsWith(WEIGHTS + " failed verification"));
+        }
+
+        @Test
+        void detectsAResumedPartialFileThatChangedOnDiskBetweenRuns() throws IOException {
+            hub.injectAfter(2, new Fault.Status(WEIGHTS, 500, ""), 1000);
+            DownloadRun failed = DownloadRun.of(hub, REPO, target, "--concurrency", "1", "--retries", "1");
+            assertThat(failed.exitCode()).isEqualTo(ExitCode.FAILED.status());
+            hub.clearFaults();
+            try (var parts = Files.walk(target)) {
+                Path part = parts.filter(p -> p.toString().endsWith(".part")).filter(p -> p.toFile().length() > 0)
+                        .findFirst().orElseThrow();
+                Models.flipFirstByte(part);
+            }
+
+            DownloadRun resumed = DownloadRun.of(hub, REPO, target);
+
+            assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+            assertComplete(target, model);
+            assertThat(resumed.events("warning")).extracting(e -> e.path("message").asString())
+                    .anyMatch(m -> m.startsWith(WEIGHTS + " failed verification"));
+        }
+
+        @Test
         void detectsWrongBytesInAGitStoredFileByItsBlobId() {
             hub.inject(new Fault.WrongBytes(CONFIG));
 
