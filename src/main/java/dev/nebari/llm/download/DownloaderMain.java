@@ -42,7 +42,9 @@ public final class DownloaderMain {
         }
         try (ProgressReporter progress = new ProgressReporter(out, options.progressInterval())) {
             try {
-                new Downloader(options, progress).run();
+                try (Downloader downloader = new Downloader(options, progress)) {
+                    downloader.run();
+                }
                 return ExitCode.SUCCESS.status();
             } catch (DownloadFailure e) {
                 return fail(progress, err, e.exitCode(), e.getMessage());
