@@ -2,7 +2,7 @@
 # Download benchmark: our downloader against the Hugging Face CLI (`hf download`), both fetching the same generated
 # model from the same fake Hub (with per-request latency) on this machine. Prints both throughputs and the ratio.
 #
-# Knobs (environment): SHARDS (4), SHARD_MIB (512), LATENCY_MS (20), CONCURRENCY (8), CHUNK_SIZE (32M), ROUNDS (2).
+# Knobs (environment): SHARDS (4), SHARD_MIB (512), LATENCY_MS (20), CONCURRENCY (8), CHUNK_SIZE (32M), ROUNDS (3).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -25,6 +25,20 @@ CLASSPATH_FILE="$OUT/classpath.txt"
 ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile="$CLASSPATH_FILE"
 CP="$ROOT/target/classes:$ROOT/target/test-classes:$(cat "$CLASSPATH_FILE")"
 
+# Ours runs as the image runs it: the files downloader-image/assemble.sh lays out (not the test classpath with its
+# 200 jars) and the JVM flags of the Dockerfile's ENTRYPOINT.
+IMAGE="$OUT/image"
+downloader-image/assemble.sh "$IMAGE"
+IMAGE_CP="$IMAGE/classes:$IMAGE/lib/*"
+mapfile -t JVM_FLAGS < <(python3 - "$ROOT/downloader-image/Dockerfile" <<'PY'
+import json, sys
+entrypoint = [l for l in open(sys.argv[1]) if l.startswith("ENTRYPOINT ")][-1]
+args = json.loads(entrypoint[len("ENTRYPOINT "):])
+print("\n".join(args[1:args.index("-cp")]))
+PY
+)
+echo "nebari downloader JVM flags (from the image's ENTRYPOINT): ${JVM_FLAGS[*]}"
+
 echo "== installing huggingface_hub into $BENCH/.venv"
 if [[ ! -x "$BENCH/.venv/bin/hf" ]]; then
   python3 -m venv "$BENCH/.venv"
@@ -45,55 +59,73 @@ done
 read -r _ ENDPOINT TOTAL_BYTES < <(grep '^READY ' "$OUT/hub.log")
 echo "fake Hub at $ENDPOINT serving $TOTAL_BYTES bytes"
 
-seconds_since() { python3 -c "import time,sys; print(f'{time.time()-float(sys.argv[1]):.3f}')" "$1"; }
+# Prints "<wall seconds> <CPU seconds (user + system)>" of the command; the command's own output goes to $1.
+timed() {
+  local log=$1; shift
+  local TIMEFORMAT='%R %U %S' t
+  t=$( { time "$@" > "$log" 2>&1 ; } 2>&1 ) || return 1
+  awk '{ printf "%.3f %.2f\n", $1, $2 + $3 }' <<< "$t"
+}
 
 run_hf() {
   rm -rf "$OUT/hf" "$OUT/hf-home"
   sync
-  local start; start=$(python3 -c 'import time; print(time.time())')
-  env -u HF_HUB_ENABLE_HF_TRANSFER -u HF_TOKEN HF_ENDPOINT="$ENDPOINT" HF_HUB_DISABLE_TELEMETRY=1 \
-    HF_HOME="$OUT/hf-home" "$BENCH/.venv/bin/hf" download "$REPO" --revision main --local-dir "$OUT/hf" \
-    > "$OUT/hf.log" 2>&1
-  seconds_since "$start"
+  timed "$OUT/hf.log" env -u HF_HUB_ENABLE_HF_TRANSFER -u HF_TOKEN HF_ENDPOINT="$ENDPOINT" \
+    HF_HUB_DISABLE_TELEMETRY=1 HF_HOME="$OUT/hf-home" \
+    "$BENCH/.venv/bin/hf" download "$REPO" --revision main --local-dir "$OUT/hf"
 }
 
 run_ours() {
   rm -rf "$OUT/ours"
   sync
-  local start; start=$(python3 -c 'import time; print(time.time())')
-  env -u HF_TOKEN HF_ENDPOINT="$ENDPOINT" "$JAVA_HOME/bin/java" -cp "$CP" dev.nebari.llm.download.DownloaderMain \
-    --repo "$REPO" --target "$OUT/ours" --concurrency "$CONCURRENCY" --chunk-size "$CHUNK_SIZE" > "$OUT/ours.jsonl"
-  seconds_since "$start"
+  timed "$OUT/ours.jsonl" env -u HF_TOKEN HF_ENDPOINT="$ENDPOINT" "$JAVA_HOME/bin/java" "${JVM_FLAGS[@]}" \
+    -cp "$IMAGE_CP" dev.nebari.llm.download.DownloaderMain --repo "$REPO" --target "$OUT/ours" \
+    --concurrency "$CONCURRENCY" --chunk-size "$CHUNK_SIZE"
 }
 
+load() { cut -d' ' -f1-3 /proc/loadavg; }
+
 # Alternating order (hf, ours, ours, hf, ...) so that neither tool always meets a cold fake Hub or a busy disk.
-ROUNDS="${ROUNDS:-2}"
-HF_TIMES=()
-OUR_TIMES=()
+# The machine may be shared: the load average (1, 5, 15 min) is printed with every round, and each round's ratio is
+# printed too, since two runs next to each other see similar load.
+ROUNDS="${ROUNDS:-3}"
+RESULTS="$OUT/results.txt"
+: > "$RESULTS"
 for round in $(seq 1 "$ROUNDS"); do
-  if (( round % 2 == 1 )); then
-    HF_TIMES+=("$(run_hf)"); echo "round $round: hf download ${HF_TIMES[-1]} s"
-    OUR_TIMES+=("$(run_ours)"); echo "round $round: nebari downloader ${OUR_TIMES[-1]} s"
-  else
-    OUR_TIMES+=("$(run_ours)"); echo "round $round: nebari downloader ${OUR_TIMES[-1]} s"
-    HF_TIMES+=("$(run_hf)"); echo "round $round: hf download ${HF_TIMES[-1]} s"
-  fi
+  if (( round % 2 == 1 )); then order="hf ours"; else order="ours hf"; fi
+  for tool in $order; do
+    read -r wall cpu < <("run_$tool") || true
+    [[ -n "${wall:-}" ]] || { echo "$tool failed in round $round; its output: $OUT/$tool.*"; exit 1; }
+    echo "$round $tool $wall $cpu $(load)" >> "$RESULTS"
+    printf 'round %s: %-17s %7.2f s wall, %6.2f s CPU   load %s\n' "$round" \
+      "$([[ $tool == hf ]] && echo 'hf download' || echo 'nebari downloader')" "$wall" "$cpu" "$(load)"
+  done
 done
-HF_SECONDS=$(printf '%s\n' "${HF_TIMES[@]}" | sort -g | head -1)
-OURS_SECONDS=$(printf '%s\n' "${OUR_TIMES[@]}" | sort -g | head -1)
 
 echo "== checking both downloads are identical"
 for f in $(cd "$OUT/ours" && find . -type f -not -path './.nebari-download/*' | sort); do
   cmp -s "$OUT/ours/$f" "$OUT/hf/$f" || { echo "MISMATCH: $f"; exit 1; }
 done
 
-python3 - "$TOTAL_BYTES" "$HF_SECONDS" "$OURS_SECONDS" <<'PY'
-import sys
-total, hf, ours = int(sys.argv[1]), float(sys.argv[2]), float(sys.argv[3])
-hf_rate, our_rate = total / hf / 1e6, total / ours / 1e6
-print(f"model size:        {total / 2**30:.2f} GiB; best of each tool over the rounds")
-print(f"hf download:       {hf:7.2f} s  {hf_rate:8.1f} MB/s")
-print(f"nebari downloader: {ours:7.2f} s  {our_rate:8.1f} MB/s   (includes SHA-256 verification of every LFS file)")
-print(f"ratio:             {our_rate / hf_rate:.2f}x (target >= 1.5x)")
+python3 - "$TOTAL_BYTES" "$RESULTS" <<'PY'
+import os, statistics, sys
+total = int(sys.argv[1])
+rounds = {}
+loads = []
+for line in open(sys.argv[2]):
+    n, tool, wall, cpu, *load = line.split()
+    rounds.setdefault(n, {})[tool] = (float(wall), float(cpu))
+    loads.append(float(load[0]))
+hf = min(r["hf"] for r in rounds.values())
+ours = min(r["ours"] for r in rounds.values())
+paired = [r["hf"][0] / r["ours"][0] for r in rounds.values()]
+rate = lambda seconds: total / seconds / 1e6
+print(f"model size:        {total / 2**30:.2f} GiB; best of each tool over {len(rounds)} rounds")
+print(f"hf download:       {hf[0]:7.2f} s  {rate(hf[0]):8.1f} MB/s   CPU {hf[1]:.2f} s")
+print(f"nebari downloader: {ours[0]:7.2f} s  {rate(ours[0]):8.1f} MB/s   CPU {ours[1]:.2f} s"
+      "   (includes SHA-256 verification of every LFS file)")
+print(f"ratio:             {rate(ours[0]) / rate(hf[0]):.2f}x best-of (target >= 1.5x); per round "
+      + ", ".join(f"{p:.2f}x" for p in paired) + f" (median {statistics.median(paired):.2f}x)")
+print(f"load average (1 min) after each run: min {min(loads):.2f}, max {max(loads):.2f} on {os.cpu_count()} CPUs")
 PY
 rm -rf "$OUT/hf" "$OUT/ours" "$OUT/hf-home"

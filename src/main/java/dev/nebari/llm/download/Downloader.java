@@ -22,7 +22,7 @@ import java.util.stream.Stream;
  * One download run: list the revision, take the directory lease, keep what is already complete, fetch the rest,
  * record it in the completion manifest. Failures leave as a {@link DownloadFailure} with the exit code for them.
  */
-public final class Downloader {
+public final class Downloader implements AutoCloseable {
 
     /** Holds our bookkeeping beside the model files; the serving runtime ignores dot-directories. */
     static final String WORK_DIR = ".nebari-download";
@@ -60,6 +60,11 @@ public final class Downloader {
             throw ioFailure(e);
         }
         return listing.commit();
+    }
+
+    @Override
+    public void close() {
+        hub.close();
     }
 
     private RepoListing list() throws InterruptedException {

@@ -32,6 +32,17 @@ class DockerfileTest {
     }
 
     @Test
+    void shipsWhatTheAssembleScriptLaysOutWhichTheBenchmarkRunsToo() throws IOException {
+        assertThat(instructions()).anyMatch(l -> l.contains("downloader-image/assemble.sh /out"));
+        String entrypoint = instructions().stream().filter(l -> l.startsWith("ENTRYPOINT ")).findFirst().orElseThrow();
+        // bench/download/run.sh takes the JVM flags from this JSON array: everything between java and -cp.
+        assertThat(entrypoint).startsWith("ENTRYPOINT [\"/usr/bin/java\", ")
+                .contains("\"-cp\", \"/app/classes:/app/lib/*\"");
+        assertThat(Files.readString(Path.of("bench/download/run.sh")))
+                .contains("downloader-image/assemble.sh").contains("ENTRYPOINT");
+    }
+
+    @Test
     void startsTheDownloaderEntryPoint() throws IOException {
         List<String> entrypoints = instructions().stream().filter(l -> l.startsWith("ENTRYPOINT ")).toList();
         assertThat(entrypoints).hasSize(1);

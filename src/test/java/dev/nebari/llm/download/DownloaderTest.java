@@ -137,7 +137,9 @@ class DownloaderTest {
         void resumesAfterAMidFileDisconnectInsteadOfRestarting() {
             hub.inject(new Fault.Disconnect(WEIGHTS, 700 * 1024));
 
-            DownloadRun run = DownloadRun.of(hub, REPO, target);
+            // One request at a time, so that the fault meets the first 1 MiB chunk: with parallel requests it could
+            // meet the 12345-byte last chunk first, which ends before the cut.
+            DownloadRun run = DownloadRun.of(hub, REPO, target, "--concurrency", "1");
 
             assertThat(run.exitCode()).as(run.stderr()).isZero();
             assertComplete(target, model);
@@ -176,6 +178,39 @@ class DownloaderTest {
             assertComplete(target, model);
             assertThat(hub.bytesServed(WEIGHTS)).isEqualTo(2 * Models.size(model, WEIGHTS));
             assertThat(run.events("warning")).extracting(e -> e.path("message").asString())
+                    .anyMatch(m -> m.startsWith(WEIGHTS + " failed verification"));
+        }
+
+        @Test
+        void detectsWrongBytesInAChunkThatArrivesWhileOthersAreInFlight() {
+            hub.injectAfter(2, new Fault.WrongBytes(WEIGHTS), 1);
+
+            DownloadRun run = DownloadRun.of(hub, REPO, target);
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertComplete(target, model);
+            assertThat(hub.bytesServed(WEIGHTS)).isEqualTo(2 * Models.size(model, WEIGHTS));
+            assertThat(run.events("warning")).extracting(e -> e.path("message").asString())
+                    .anyMatch(m -> m.startsWith(WEIGHTS + " failed verification"));
+        }
+
+        @Test
+        void detectsAResumedPartialFileThatChangedOnDiskBetweenRuns() throws IOException {
+            hub.injectAfter(2, new Fault.Status(WEIGHTS, 500, ""), 1000);
+            DownloadRun failed = DownloadRun.of(hub, REPO, target, "--concurrency", "1", "--retries", "1");
+            assertThat(failed.exitCode()).isEqualTo(ExitCode.FAILED.status());
+            hub.clearFaults();
+            try (var parts = Files.walk(target)) {
+                Path part = parts.filter(p -> p.toString().endsWith(".part")).filter(p -> p.toFile().length() > 0)
+                        .findFirst().orElseThrow();
+                Models.flipFirstByte(part);
+            }
+
+            DownloadRun resumed = DownloadRun.of(hub, REPO, target);
+
+            assertThat(resumed.exitCode()).as(resumed.stderr()).isZero();
+            assertComplete(target, model);
+            assertThat(resumed.events("warning")).extracting(e -> e.path("message").asString())
                     .anyMatch(m -> m.startsWith(WEIGHTS + " failed verification"));
         }
 

@@ -1,5 +1,6 @@
 package dev.nebari.llm.download.progress;
 
+import dev.nebari.llm.download.json.Json;
 import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.Executors;
@@ -8,8 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
+import tools.jackson.core.JsonGenerator;
 
 /**
  * Writes the machine-readable progress stream: one JSON object per line on stdout, which the operator parses into
@@ -17,8 +17,6 @@ import tools.jackson.databind.node.ObjectNode;
  * renamed.
  */
 public final class ProgressReporter implements AutoCloseable {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final PrintStream out;
     private final Duration interval;
@@ -38,8 +36,9 @@ public final class ProgressReporter implements AutoCloseable {
     public void started(String repo, String revision, String commit, int files, long bytes) {
         filesTotal = files;
         bytesTotal = bytes;
-        emit("start", e -> e.put("repo", repo).put("revision", revision).put("commit", commit)
-                .put("filesTotal", files).put("bytesTotal", bytes));
+        emit("start", e -> e.writeStringProperty("repo", repo).writeStringProperty("revision", revision)
+                .writeStringProperty("commit", commit).writeNumberProperty("filesTotal", files)
+                .writeNumberProperty("bytesTotal", bytes));
         ticker = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "progress");
             t.setDaemon(true);
@@ -50,11 +49,11 @@ public final class ProgressReporter implements AutoCloseable {
 
     /** Something went wrong and is being dealt with (a retry, a refetch); for humans, not for status. */
     public void warning(String message) {
-        emit("warning", e -> e.put("message", message));
+        emit("warning", e -> e.writeStringProperty("message", message));
     }
 
     public void waiting(String holder) {
-        emit("waiting", e -> e.put("holder", holder));
+        emit("waiting", e -> e.writeStringProperty("holder", holder));
     }
 
     /** Bytes that arrived from the network and were written into place. */
@@ -75,7 +74,8 @@ public final class ProgressReporter implements AutoCloseable {
 
     public void fileDone(String path, long size, String result) {
         filesDone.incrementAndGet();
-        emit("file", e -> e.put("path", path).put("size", size).put("result", result));
+        emit("file", e -> e.writeStringProperty("path", path).writeNumberProperty("size", size)
+                .writeStringProperty("result", result));
     }
 
     public long bytesFetched() {
@@ -85,14 +85,16 @@ public final class ProgressReporter implements AutoCloseable {
     public void done(String commit, int filesDownloaded) {
         stopTicker();
         progress();
-        emit("done", e -> e.put("commit", commit).put("filesTotal", filesTotal)
-                .put("filesDownloaded", filesDownloaded).put("bytesTotal", bytesTotal)
-                .put("bytesDownloaded", bytesFetched.get()).put("seconds", elapsedSeconds()));
+        emit("done", e -> e.writeStringProperty("commit", commit).writeNumberProperty("filesTotal", filesTotal)
+                .writeNumberProperty("filesDownloaded", filesDownloaded).writeNumberProperty("bytesTotal", bytesTotal)
+                .writeNumberProperty("bytesDownloaded", bytesFetched.get())
+                .writeNumberProperty("seconds", elapsedSeconds()));
     }
 
     public void error(String reason, int exitCode, String message) {
         stopTicker();
-        emit("error", e -> e.put("reason", reason).put("exitCode", exitCode).put("message", message));
+        emit("error", e -> e.writeStringProperty("reason", reason).writeNumberProperty("exitCode", exitCode)
+                .writeStringProperty("message", message));
     }
 
     @Override
@@ -102,9 +104,10 @@ public final class ProgressReporter implements AutoCloseable {
 
     private void progress() {
         double seconds = elapsedSeconds();
-        emit("progress", e -> e.put("bytesDone", bytesDone.get()).put("bytesTotal", bytesTotal)
-                .put("filesDone", filesDone.get()).put("filesTotal", filesTotal)
-                .put("bytesPerSecond", seconds > 0 ? (long) (bytesFetched.get() / seconds) : 0));
+        emit("progress", e -> e.writeNumberProperty("bytesDone", bytesDone.get())
+                .writeNumberProperty("bytesTotal", bytesTotal).writeNumberProperty("filesDone", filesDone.get())
+                .writeNumberProperty("filesTotal", filesTotal)
+                .writeNumberProperty("bytesPerSecond", seconds > 0 ? (long) (bytesFetched.get() / seconds) : 0));
     }
 
     private double elapsedSeconds() {
@@ -117,10 +120,11 @@ public final class ProgressReporter implements AutoCloseable {
         }
     }
 
-    private void emit(String event, Consumer<ObjectNode> fields) {
-        ObjectNode node = JSON.createObjectNode().put("event", event);
-        fields.accept(node);
-        String line = JSON.writeValueAsString(node);
+    private void emit(String event, Consumer<JsonGenerator> fields) {
+        String line = Json.object(g -> {
+            g.writeStringProperty("event", event);
+            fields.accept(g);
+        });
         synchronized (out) {
             out.println(line);
             out.flush();

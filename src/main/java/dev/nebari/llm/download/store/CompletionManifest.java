@@ -1,6 +1,8 @@
 package dev.nebari.llm.download.store;
 
 import dev.nebari.llm.download.hub.RepoFile;
+import dev.nebari.llm.download.json.Json;
+import dev.nebari.llm.download.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -9,9 +11,6 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * What a previous run finished and verified: per file its content identity (size and digests, as listed by the
@@ -19,8 +18,6 @@ import tools.jackson.databind.node.ObjectNode;
  * mtime still match is trusted without reading it again; that is what makes a restart of an unchanged model cheap.
  */
 public record CompletionManifest(Map<String, Entry> files) {
-
-    private static final JsonMapper JSON = JsonMapper.builder().build();
 
     public CompletionManifest {
         files = Map.copyOf(files);
@@ -54,13 +51,11 @@ public record CompletionManifest(Map<String, Entry> files) {
     /** A missing or unreadable manifest is treated as empty: the files are then verified by content instead. */
     public static CompletionManifest read(Path file) {
         try {
-            JsonNode root = JSON.readTree(Files.readString(file));
+            JsonObject root = Json.parseObject(Files.readString(file));
             Map<String, Entry> files = new LinkedHashMap<>();
-            root.path("files").properties().forEach(e -> files.put(e.getKey(), new Entry(
-                    e.getValue().path("size").asLong(-1),
-                    optional(e.getValue().path("sha256")),
-                    optional(e.getValue().path("blobId")),
-                    e.getValue().path("mtimeMillis").asLong(-1))));
+            root.object("files").objectMembers().forEach((path, entry) -> files.put(path, new Entry(
+                    entry.integer("size").orElse(-1), entry.string("sha256"), entry.string("blobId"),
+                    entry.integer("mtimeMillis").orElse(-1))));
             return new CompletionManifest(files);
         } catch (NoSuchFileException e) {
             return empty();
@@ -71,23 +66,24 @@ public record CompletionManifest(Map<String, Entry> files) {
 
     /** Writes through a temporary file and a rename so a crash never leaves a half-written manifest. */
     public void write(Path file, String repo, String commit) throws IOException {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("repo", repo);
-        root.put("commit", commit);
-        ObjectNode entries = root.putObject("files");
-        files.forEach((path, entry) -> {
-            ObjectNode node = entries.putObject(path);
-            node.put("size", entry.size());
-            entry.sha256().ifPresent(v -> node.put("sha256", v));
-            entry.blobId().ifPresent(v -> node.put("blobId", v));
-            node.put("mtimeMillis", entry.mtimeMillis());
+        String text = Json.prettyObject(g -> {
+            g.writeStringProperty("repo", repo);
+            g.writeStringProperty("commit", commit);
+            g.writeName("files");
+            g.writeStartObject();
+            files.forEach((path, entry) -> {
+                g.writeName(path);
+                g.writeStartObject();
+                g.writeNumberProperty("size", entry.size());
+                entry.sha256().ifPresent(v -> g.writeStringProperty("sha256", v));
+                entry.blobId().ifPresent(v -> g.writeStringProperty("blobId", v));
+                g.writeNumberProperty("mtimeMillis", entry.mtimeMillis());
+                g.writeEndObject();
+            });
+            g.writeEndObject();
         });
         Path temp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(temp, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root));
+        Files.writeString(temp, text);
         Files.move(temp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static Optional<String> optional(JsonNode node) {
-        return node.isString() ? Optional.of(node.asString()) : Optional.empty();
     }
 }

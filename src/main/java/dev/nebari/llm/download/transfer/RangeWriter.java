@@ -5,7 +5,6 @@ import java.net.http.HttpResponse.BodySubscriber;
 import java.net.http.HttpResponse.BodySubscribers;
 import java.net.http.HttpResponse.ResponseInfo;
 import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
@@ -16,15 +15,18 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes one HTTP response body straight into its place in a file, one buffer at a time: the next buffer is only
- * requested after the previous one is on its way to disk, so memory stays bounded by the HTTP client's buffers no
- * matter how large the range. It remembers how far it got, which is where a retry resumes.
+ * Writes one HTTP response body straight into its place in a partial file, one buffer at a time: the next buffer is
+ * only requested after the previous one is on its way to disk (and into the file's digest, when it continues the
+ * digested prefix), so memory stays bounded by the HTTP client's buffers no matter how large the range. It
+ * remembers how far it got, which is where a retry resumes. Once {@link #abort aborted} it writes nothing more, so a
+ * retry of the same range never races with it.
  */
 final class RangeWriter implements BodySubscriber<Long> {
 
     private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
 
-    private final FileChannel channel;
+    private final PartialFile file;
+    private final long origin;
     private final long end;
     private final LongConsumer onBytes;
     private final CompletableFuture<Long> body = new CompletableFuture<>();
@@ -34,9 +36,10 @@ final class RangeWriter implements BodySubscriber<Long> {
     private long skip;
 
     /** Writes bytes {@code [from, end)} of the file. */
-    RangeWriter(FileChannel channel, long from, long end, LongConsumer onBytes) {
-        this.channel = channel;
+    RangeWriter(PartialFile file, long from, long end, LongConsumer onBytes) {
+        this.file = file;
         this.position = from;
+        this.origin = from;
         this.end = end;
         this.onBytes = onBytes;
     }
@@ -69,7 +72,10 @@ final class RangeWriter implements BodySubscriber<Long> {
     }
 
     void abort(IOException reason) {
-        body.completeExceptionally(reason);
+        synchronized (this) {
+            // Waits for a buffer being written: after this, position() is final.
+            body.completeExceptionally(reason);
+        }
         Flow.Subscription s = subscription;
         if (s != null) {
             s.cancel();
@@ -96,8 +102,14 @@ final class RangeWriter implements BodySubscriber<Long> {
             return;
         }
         try {
-            for (ByteBuffer buffer : buffers) {
-                write(buffer);
+            synchronized (this) {
+                if (body.isDone()) {
+                    s.cancel();
+                    return;
+                }
+                for (ByteBuffer buffer : buffers) {
+                    write(buffer);
+                }
             }
             lastActivityNanos = System.nanoTime();
             if (position >= end) {
@@ -123,12 +135,9 @@ final class RangeWriter implements BodySubscriber<Long> {
             buffer.limit(buffer.position() + (int) room);
         }
         int count = buffer.remaining();
-        long at = position;
-        while (buffer.hasRemaining()) {
-            at += channel.write(buffer, at);
-        }
-        position = at;
         if (count > 0) {
+            file.write(buffer, position, origin);
+            position += count;
             onBytes.accept(count);
         }
     }

@@ -10,11 +10,9 @@ import dev.nebari.llm.download.store.ContentVerifier;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpResponse;
-import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -29,9 +27,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Downloads files with parallel range requests. Every file is cut into chunks; a fixed pool of workers takes chunks
- * in file order, so at most {@code concurrency} requests are in flight and files complete one after another (the
- * digest of a finished file is checked while the next ones download). Each chunk streams into its place in a
- * partial file; a failed or stalled request resumes at the byte where it stopped.
+ * in file order, so at most {@code concurrency} requests are in flight and files complete one after another. Each
+ * chunk streams into its place in a {@link PartialFile}, which digests the content in order while it arrives, so a
+ * file is verified moments after its last chunk; a failed or stalled request resumes at the byte where it stopped.
  */
 public final class TransferEngine {
 
@@ -58,6 +56,7 @@ public final class TransferEngine {
     private final CompletableFuture<Void> outcome = new CompletableFuture<>();
     private final AtomicInteger filesLeft = new AtomicInteger();
     private @Nullable ExecutorService workers;
+    private @Nullable ExecutorService flusher;
 
     public TransferEngine(HubClient hub, Settings settings, ProgressReporter progress, BooleanSupplier leaseHeld) {
         this.hub = hub;
@@ -80,6 +79,13 @@ public final class TransferEngine {
             return t;
         });
         workers = pool;
+        // One thread waiting for the disk on behalf of all files; it needs no CPU.
+        ExecutorService flushing = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "flush-behind");
+            t.setDaemon(true);
+            return t;
+        });
+        flusher = flushing;
         List<FileJob> jobs = new java.util.ArrayList<>();
         try {
             for (RepoFile file : files) {
@@ -97,6 +103,7 @@ public final class TransferEngine {
             throw HubClient.unwrap(cause);
         } finally {
             pool.shutdownNow();
+            flushing.shutdownNow();
             for (FileJob job : jobs) {
                 job.closeQuietly();
             }
@@ -106,6 +113,14 @@ public final class TransferEngine {
     /** Named by content so a new revision that keeps a file resumes its partial data; by path for duplicates. */
     private static String partName(RepoFile file) {
         return file.contentKey() + "-" + Integer.toHexString(file.path().hashCode()) + ".part";
+    }
+
+    private ExecutorService flusher() {
+        ExecutorService f = flusher;
+        if (f == null) {
+            throw new IllegalStateException("no download running");
+        }
+        return f;
     }
 
     private void submit(Runnable task) {
@@ -138,7 +153,7 @@ public final class TransferEngine {
         private final Path destination;
         private final CompletionListener listener;
         private final AtomicInteger chunksLeft = new AtomicInteger();
-        private @Nullable FileChannel channel;
+        private @Nullable PartialFile partial;
         private @Nullable ChunkJournal journal;
         private @Nullable URI location;
         private int verifications;
@@ -158,13 +173,15 @@ public final class TransferEngine {
         void start() throws IOException {
             journal = ChunkJournal.open(part.resolveSibling(part.getFileName() + ".chunks"), settings.chunkSize(),
                     file.size());
-            channel = FileChannel.open(part, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
-            long onDisk = channel.size();
+            PartialFile opened = PartialFile.open(part, file);
+            partial = opened;
+            long onDisk = opened.size();
             int chunks = chunkCount();
             int missing = 0;
             for (int i = 0; i < chunks; i++) {
                 if (journal.isDone(i) && chunkEnd(i) <= onDisk) {
+                    // Resumed from an earlier run: the digest reads it back from disk, so it is verified too.
+                    opened.alreadyWritten(chunkStart(i), chunkEnd(i));
                     progress.reused(chunkEnd(i) - chunkStart(i));
                 } else {
                     missing++;
@@ -195,6 +212,9 @@ public final class TransferEngine {
             try {
                 fetchRange(chunkStart(chunk), chunkEnd(chunk));
                 journal().markDone(chunk);
+                // Digest what the other requests wrote beyond this chunk while it was the gap.
+                partial().catchUp();
+                partial().flushBehind(flusher());
             } catch (IOException e) {
                 throw new TaskFailure(e);
             } catch (InterruptedException e) {
@@ -211,7 +231,7 @@ public final class TransferEngine {
             int failures = 0;
             boolean relocated = false;
             while (position < end) {
-                RangeWriter writer = new RangeWriter(channel(), position, end, progress::fetched);
+                RangeWriter writer = new RangeWriter(partial(), position, end, progress::fetched);
                 try {
                     URI url = location();
                     HttpResponse<Long> response = awaitWithoutStall(
@@ -273,6 +293,7 @@ public final class TransferEngine {
                         throw stall;
                     }
                     if (outcome.isDone()) {
+                        writer.abort(new IOException("cancelled"));
                         response.cancel(true);
                         throw new IOException("cancelled");
                     }
@@ -296,8 +317,9 @@ public final class TransferEngine {
 
         private void finish() {
             try {
-                channel().force(false);
-                ContentVerifier.Verdict verdict = ContentVerifier.verify(part, file);
+                // Synced before the rename makes it visible; flush-behind has sent most of it to disk already.
+                partial().force();
+                ContentVerifier.Verdict verdict = partial().verdict();
                 if (verdict != ContentVerifier.Verdict.MATCHES) {
                     refetch(verdict);
                     return;
@@ -314,6 +336,9 @@ public final class TransferEngine {
                 progress.fileDone(file.path(), file.size(), "downloaded");
             } catch (IOException e) {
                 throw new TaskFailure(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new TaskFailure(e);
             }
             if (filesLeft.decrementAndGet() == 0) {
                 outcome.complete(null);
@@ -329,7 +354,7 @@ public final class TransferEngine {
             }
             progress.warning(file.path() + " failed verification (" + what + " mismatch); downloading it again");
             progress.discarded(file.size());
-            channel().truncate(0);
+            partial().reset();
             journal().reset();
             relocate();
             int chunks = chunkCount();
@@ -340,12 +365,12 @@ public final class TransferEngine {
             }
         }
 
-        private FileChannel channel() {
-            FileChannel c = channel;
-            if (c == null) {
+        private PartialFile partial() {
+            PartialFile p = partial;
+            if (p == null) {
                 throw new IllegalStateException("file job not started");
             }
-            return c;
+            return p;
         }
 
         private ChunkJournal journal() {
@@ -358,8 +383,8 @@ public final class TransferEngine {
 
         void closeQuietly() {
             try {
-                if (channel != null) {
-                    channel.close();
+                if (partial != null) {
+                    partial.close();
                 }
             } catch (IOException e) {
                 // nothing left to save
