@@ -24,11 +24,15 @@ public final class KubernetesRequestCounter implements Interceptor, MeterBinder 
 
     private final Map<String, AtomicLong> byMethod = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> writesByResource = new ConcurrentHashMap<>();
+    private final Map<String, AtomicLong> byVerbAndResource = new ConcurrentHashMap<>();
     private final java.util.Deque<String> recentWrites = new java.util.concurrent.ConcurrentLinkedDeque<>();
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
         byMethod.computeIfAbsent(request.method(), m -> new AtomicLong()).incrementAndGet();
+        var path = request.uri().getPath();
+        byVerbAndResource.computeIfAbsent(verbOf(request) + " " + resourceOf(path) + (path.endsWith("/status") ? "/status" : ""),
+                k -> new AtomicLong()).incrementAndGet();
         if (WRITES.contains(request.method())) {
             writesByResource.computeIfAbsent(resourceOf(request.uri().getPath()), r -> new AtomicLong()).incrementAndGet();
             // method and path only: never the body, which may hold key material
@@ -61,6 +65,22 @@ public final class KubernetesRequestCounter implements Interceptor, MeterBinder 
     public long writesTo(String resource) {
         var counter = writesByResource.get(resource);
         return counter == null ? 0 : counter.get();
+    }
+
+    /**
+     * Every request so far by verb and resource, e.g. {@code PATCH deployments}, {@code PATCH
+     * llmmodels/status} or {@code WATCH pods} (a GET that
+     * opens a watch counts as WATCH): what a reconcile costs the API server, compared with the minimum.
+     */
+    public Map<String, Long> byVerbAndResource() {
+        var snapshot = new java.util.TreeMap<String, Long>();
+        byVerbAndResource.forEach((key, count) -> snapshot.put(key, count.get()));
+        return snapshot;
+    }
+
+    private static String verbOf(HttpRequest request) {
+        var query = request.uri().getRawQuery();
+        return "GET".equals(request.method()) && query != null && query.contains("watch=true") ? "WATCH" : request.method();
     }
 
     /** The resource plural of an API path: /api/v1/namespaces/ns/events/x is events, /api/v1/namespaces/ns is namespaces. */

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.time.Duration;
@@ -22,6 +23,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +31,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The operator's view of the cluster, kept by informers: LLMModels, everything labelled as ours (by kind),
  * our pods, namespaces and the CRDs. Reconciling reads from here, never from the API server, so steady state
- * costs no reads either. Any change to an object that belongs to a model enqueues that model.
+ * costs no reads either. Any change to an object that belongs to a model enqueues that model, except the echo of
+ * the operator's own write (see {@link OwnWrites}).
  *
  * <p>Kinds whose CRD is not installed are not watched; when their CRD appears (or goes away) the view starts
  * (or stops) their informer and enqueues every model, so models recover without a restart.
@@ -47,6 +50,7 @@ final class ClusterView implements AutoCloseable {
     private final Map<ChildKind, SharedIndexInformer<GenericKubernetesResource>> children =
             new ConcurrentHashMap<>();
     private final Set<String> establishedCrds = ConcurrentHashMap.newKeySet();
+    private final OwnWrites ownWrites = new OwnWrites();
     private final ExecutorService starter = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
     private @Nullable SharedIndexInformer<LLMModel> models;
     private @Nullable SharedIndexInformer<Pod> pods;
@@ -76,7 +80,7 @@ final class ClusterView implements AutoCloseable {
         pods.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
         pods.addEventHandler(ChangeHandler.onAnyChange(this::enqueueOwner));
         pods.run();
-        models = client.resources(LLMModel.class).inAnyNamespace().inform(ChangeHandler.onAnyChange(m -> enqueue.accept(ModelKey.of(m))),
+        models = client.resources(LLMModel.class).inAnyNamespace().inform(queueing(m -> Optional.of(ModelKey.of(m))),
                 resync.toMillis());
     }
 
@@ -86,11 +90,39 @@ final class ClusterView implements AutoCloseable {
             var informer = (k.livesInKeysNamespace() ? resources.inNamespace(keysNamespace) : resources.inAnyNamespace())
                     .withLabel(OURS).runnableInformer(resync.toMillis());
             informer.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
-            informer.addEventHandler(ChangeHandler.onAnyChange(this::enqueueOwner));
+            informer.addEventHandler(queueing(ClusterView::ownerOf));
             informer.run();
             log.debug("watching {}", k.kind());
             return informer;
         });
+    }
+
+    /** Queues the model an object belongs to whenever it changes, except for the echo of our own write. */
+    private <T extends HasMetadata> ResourceEventHandler<T> queueing(Function<T, Optional<ModelKey>> model) {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(T object) {
+                ownWrites.changed(null, object, () -> model.apply(object).ifPresent(enqueue));
+            }
+
+            @Override
+            public void onUpdate(T before, T after) {
+                ownWrites.changed(before, after, () -> model.apply(after).ifPresent(enqueue));
+            }
+
+            @Override
+            public void onDelete(T object, boolean finalStateUnknown) {
+                ownWrites.deleted(object, () -> model.apply(object).ifPresent(enqueue));
+            }
+        };
+    }
+
+    /**
+     * Runs one of our writes of {@code target} (an object of a model, or the model itself), so that its echo from
+     * the watch does not queue the model again (see {@link OwnWrites}).
+     */
+    <T extends HasMetadata> T write(HasMetadata target, java.util.function.Supplier<T> write) {
+        return ownWrites.write(target, write);
     }
 
     private void onCrd(CustomResourceDefinition crd) {

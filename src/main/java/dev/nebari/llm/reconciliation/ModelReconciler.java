@@ -16,10 +16,12 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.ArrayList;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -79,16 +81,17 @@ final class ModelReconciler {
             writeStatusIfChanged(model, notManaged(model));
             return Outcome.SKIPPED;
         }
-        ensureFinalizer(model);
+        model = ensureFinalizer(model);
 
         var manifests = ModelManifestRenderer.render(model, new RenderContext(settings, access.forModel(model)));
         var missing = EnumSet.noneOf(ChildKind.class);
-        var failures = apply(manifests, missing);
+        var applied = new HashMap<String, HasMetadata>();
+        var failures = apply(manifests, missing, applied);
         if (failures.isEmpty()) {
             failures = deleteUnwanted(key, manifests);
         }
         var applyError = failures.isEmpty() ? null : String.join("; ", failures);
-        var status = aggregator.aggregate(model, observe(key, model, manifests, missing, applyError));
+        var status = aggregator.aggregate(model, observe(key, model, manifests, missing, applied, applyError));
         writeStatusIfChanged(model, status);
         if (applyError != null) {
             throw new ReconcileException(applyError);
@@ -102,8 +105,10 @@ final class ModelReconciler {
     /**
      * Applies every desired object that differs from what is observed. One failing object does not stop the
      * others (a missing keys namespace must not keep the workload from being created); the failures are returned.
+     * The API server's answers go into {@code applied} (by {@link #identity}): they are fresher than the informer
+     * caches, so this pass observes them, and their echo from the watches does not queue the model again.
      */
-    private List<String> apply(ModelManifests manifests, Set<ChildKind> missing) {
+    private List<String> apply(ModelManifests manifests, Set<ChildKind> missing, Map<String, HasMetadata> applied) {
         var failures = new ArrayList<String>();
         for (var desired : manifests.all()) {
             var kind = ChildKind.of(desired.getApiVersion(), desired.getKind()).orElseThrow(() ->
@@ -118,7 +123,9 @@ final class ModelReconciler {
                 continue;
             }
             try {
-                client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+                var result = view.write(desired,
+                        () -> client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply());
+                applied.put(identity(desired), result);
             } catch (KubernetesClientException e) {
                 failures.add("cannot apply " + describe(desired) + ": " + reason(e));
             }
@@ -175,7 +182,8 @@ final class ModelReconciler {
     }
 
     private Observations observe(ModelKey key, LLMModel model, ModelManifests manifests, Set<ChildKind> missing,
-            @Nullable String applyError) {
+            Map<String, HasMetadata> applied, @Nullable String applyError) {
+        var seen = new Seen(applied);
         var names = ModelObjects.of(model);
         var ns = key.namespace();
         var pods = view.pods(key);
@@ -188,17 +196,17 @@ final class ModelReconciler {
             var kind = ChildKind.of(object.getApiVersion(), object.getKind()).orElseThrow();
             if (kind == ChildKind.SECURITY_POLICY || kind == ChildKind.BACKEND_TRAFFIC_POLICY) {
                 expectedPolicies++;
-                view.child(kind, object.getMetadata().getNamespace(), object.getMetadata().getName()).ifPresent(policies::add);
+                seen.child(kind, object.getMetadata().getNamespace(), object.getMetadata().getName()).ifPresent(policies::add);
             }
         }
         return new Observations(
                 missing,
-                deployment(ns, names.workload()),
-                deployment(ns, names.endpointPicker()),
+                seen.deployment(ns, names.workload()),
+                seen.deployment(ns, names.endpointPicker()),
                 modelPods,
                 pickerPods,
-                renderedRoute(rendered, names.externalRoute()),
-                renderedRoute(rendered, names.internalRoute()),
+                seen.renderedRoute(rendered, names.externalRoute()),
+                seen.renderedRoute(rendered, names.internalRoute()),
                 policies,
                 expectedPolicies,
                 manifests.withheld(),
@@ -210,18 +218,39 @@ final class ModelReconciler {
                         .orElse(null));
     }
 
-    private @Nullable Deployment deployment(String namespace, String name) {
-        return view.child(ChildKind.DEPLOYMENT, namespace, name)
-                .map(d -> serialization.convertValue(d, Deployment.class))
-                .orElse(null);
-    }
+    /** A model's children as this pass sees them: what it just applied, else the informer cache. */
+    private final class Seen {
+        private final Map<String, HasMetadata> applied;
 
-    private @Nullable GenericKubernetesResource renderedRoute(List<HasMetadata> rendered, String name) {
-        return rendered.stream()
-                .filter(o -> o.getKind().equals(ChildKind.AI_GATEWAY_ROUTE.kind()) && o.getMetadata().getName().equals(name))
-                .findFirst()
-                .flatMap(o -> view.child(ChildKind.AI_GATEWAY_ROUTE, o.getMetadata().getNamespace(), name))
-                .orElse(null);
+        Seen(Map<String, HasMetadata> applied) {
+            this.applied = applied;
+        }
+
+        Optional<GenericKubernetesResource> child(ChildKind kind, String namespace, String name) {
+            var fresh = applied.get(identity(kind.kind(), namespace, name));
+            if (fresh == null) {
+                return view.child(kind, namespace, name);
+            }
+            return Optional.of(fresh instanceof GenericKubernetesResource generic ? generic
+                    : serialization.convertValue(fresh, GenericKubernetesResource.class));
+        }
+
+        @Nullable Deployment deployment(String namespace, String name) {
+            if (applied.get(identity(ChildKind.DEPLOYMENT.kind(), namespace, name)) instanceof Deployment fresh) {
+                return fresh;
+            }
+            return child(ChildKind.DEPLOYMENT, namespace, name)
+                    .map(d -> serialization.convertValue(d, Deployment.class))
+                    .orElse(null);
+        }
+
+        @Nullable GenericKubernetesResource renderedRoute(List<HasMetadata> rendered, String name) {
+            return rendered.stream()
+                    .filter(o -> o.getKind().equals(ChildKind.AI_GATEWAY_ROUTE.kind()) && o.getMetadata().getName().equals(name))
+                    .findFirst()
+                    .flatMap(o -> child(ChildKind.AI_GATEWAY_ROUTE, o.getMetadata().getNamespace(), name))
+                    .orElse(null);
+        }
     }
 
     private void writeStatusIfChanged(LLMModel model, LLMModelStatus status) {
@@ -229,15 +258,33 @@ final class ModelReconciler {
         if (status.equals(previous)) {
             return;
         }
-        // A JSON patch computed against the stored object (editStatus): unlike a merge patch, it also removes
-        // fields that are gone (download progress once the weights are in place).
-        client.resources(LLMModel.class).inNamespace(model.getMetadata().getNamespace())
-                .withName(model.getMetadata().getName())
-                .editStatus(current -> {
-                    current.setStatus(status);
-                    return current;
-                });
+        // A JSON patch (editStatus): unlike a merge patch, it also removes fields that are gone (download progress
+        // once the weights are in place).
+        editLatest(model, current -> current.setStatus(status), true);
         recordTransition(model, previous, status);
+    }
+
+    /**
+     * Edits the model with a JSON patch computed against the model as this pass knows it (no read first). fabric8
+     * puts the known resourceVersion into the patch, so the API server refuses it when the model changed meanwhile
+     * (a stale cache); then the edit is repeated against the model read from the API server.
+     */
+    private LLMModel editLatest(LLMModel known, java.util.function.Consumer<LLMModel> change, boolean status) {
+        java.util.function.UnaryOperator<LLMModel> edit = current -> {
+            change.accept(current);
+            return current;
+        };
+        try {
+            var base = client.resource(serialization.clone(known));
+            return view.write(known, () -> status ? base.editStatus(edit) : base.edit(edit));
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT) {
+                throw e;
+            }
+            var stored = client.resources(LLMModel.class).inNamespace(known.getMetadata().getNamespace())
+                    .withName(known.getMetadata().getName());
+            return view.write(known, () -> status ? stored.editStatus(edit) : stored.edit(edit));
+        }
     }
 
     private void recordTransition(LLMModel model, @Nullable LLMModelStatus previous, LLMModelStatus status) {
@@ -275,18 +322,16 @@ final class ModelReconciler {
         return watch.isEmpty() ? view.namespaceLabelled(namespace, "nebari.dev/managed", "true") : watch.contains(namespace);
     }
 
-    private void ensureFinalizer(LLMModel model) {
+    /** Adds the finalizer if it is missing; returns the model as it is now. */
+    private LLMModel ensureFinalizer(LLMModel model) {
         if (model.getMetadata().getFinalizers().contains(FINALIZER)) {
-            return;
+            return model;
         }
-        client.resources(LLMModel.class).inNamespace(model.getMetadata().getNamespace())
-                .withName(model.getMetadata().getName())
-                .edit(current -> {
-                    if (!current.getMetadata().getFinalizers().contains(FINALIZER)) {
-                        current.getMetadata().getFinalizers().add(FINALIZER);
-                    }
-                    return current;
-                });
+        return editLatest(model, current -> {
+            if (!current.getMetadata().getFinalizers().contains(FINALIZER)) {
+                current.getMetadata().getFinalizers().add(FINALIZER);
+            }
+        }, false);
     }
 
     /** Deletes everything of the model (GC would take the in-namespace part too, but not what lives elsewhere). */
@@ -318,7 +363,11 @@ final class ModelReconciler {
     }
 
     private static String identity(HasMetadata object) {
-        return object.getKind() + "/" + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
+        return identity(object.getKind(), object.getMetadata().getNamespace(), object.getMetadata().getName());
+    }
+
+    private static String identity(String kind, String namespace, String name) {
+        return kind + "/" + namespace + "/" + name;
     }
 
     private static boolean matches(Pod pod, Map<String, String> selector) {

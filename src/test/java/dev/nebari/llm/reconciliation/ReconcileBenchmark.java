@@ -39,11 +39,13 @@ public final class ReconcileBenchmark {
         var workers = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         var crds = Path.of(System.getProperty("nebari.thirdPartyCrds", "../shared/crds"));
         try (var plane = EmbeddedControlPlane.start(KubernetesBinaries.locateOrBuild())) {
+            var config = new io.fabric8.kubernetes.client.ConfigBuilder(plane.clientConfig()).withMaxConcurrentRequests(128).build();
+            // The operator gets a client of its own, so its requests are counted apart from the benchmark's.
             var requests = new KubernetesRequestCounter();
-            try (var client = new KubernetesClientBuilder()
-                    .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(plane.clientConfig()).withMaxConcurrentRequests(128).build())
-                    .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
-                    .build()) {
+            try (var client = new KubernetesClientBuilder().withConfig(config).build();
+                    var operatorClient = new KubernetesClientBuilder().withConfig(config)
+                            .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
+                            .build()) {
                 var installer = new CrdInstaller(client);
                 installer.installOwn();
                 if (Files.isDirectory(crds)) {
@@ -56,23 +58,33 @@ public final class ReconcileBenchmark {
                 namespace(client, "bench-peer", true);
                 namespace(client, settings.apiKeysNamespace(), false);
 
+                var peerCpu = CpuTime.now();
                 var peerSeconds = peer(client, settings, models, workers);
+                var peerCpuUsed = CpuTime.now().minus(peerCpu);
+                removePeer(client, settings);
 
                 var meters = new SimpleMeterRegistry();
                 var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null);
                 var aggregator = new StatusAggregator(settings, Clock.systemUTC());
-                var events = new ModelEvents(client, "bench", Clock.systemUTC());
+                var events = new ModelEvents(operatorClient, "bench", Clock.systemUTC());
                 DownloadProgress downloads = pod -> java.util.Optional.empty();
-                try (var controller = new ModelController(client,
+                try (var controller = new ModelController(operatorClient,
                         new ReconcilerSettings(workers, Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(30)),
-                        view -> new ModelReconciler(client, view, settings, access, aggregator, events, downloads), meters, true, settings.apiKeysNamespace())) {
+                        view -> new ModelReconciler(operatorClient, view, settings, access, aggregator, events, downloads), meters, true, settings.apiKeysNamespace())) {
                     controller.start();
+                    var requestsAtStart = requests.byVerbAndResource();
+                    var cpu = CpuTime.now();
                     var started = System.nanoTime();
                     create(client, "bench-models", models);
                     awaitFullyApplied(client, settings, "bench-models", models);
                     var seconds = (System.nanoTime() - started) / 1e9;
+                    var cpuUsed = CpuTime.now().minus(cpu);
+                    var requestsToApplied = difference(requests.byVerbAndResource(), requestsAtStart);
+                    var reconcilesToApplied = reconciles(meters);
 
                     awaitQuiet(meters);
+                    var requestsToQuiet = difference(requests.byVerbAndResource(), requestsAtStart);
+                    var reconcilesToQuiet = reconciles(meters);
                     var writesBefore = requests.writes();
                     var reconcilesBefore = reconciles(meters);
                     controller.resyncAll();
@@ -84,16 +96,103 @@ public final class ReconcileBenchmark {
                     System.gc();
                     var rssMiB = rssMiB();
 
-                    System.out.printf("models: %d, workers: %d%n", models, workers);
+                    System.out.printf("models: %d, workers: %d, load average at the end: %s%n", models, workers, loadAverage());
                     System.out.printf("reconciler: all models fully applied in %.1f s (target <= 60 s)%n", seconds);
                     System.out.printf("peer (plain server-side apply of the same objects): %.1f s%n", peerSeconds);
                     System.out.printf("ratio reconciler / peer: %.2f%n", seconds / peerSeconds);
+                    System.out.printf("CPU seconds, peer:       API server + etcd %.1f, benchmark JVM %.1f%n", peerCpuUsed.controlPlane(), peerCpuUsed.jvm());
+                    System.out.printf("CPU seconds, reconciler: API server + etcd %.1f, benchmark JVM %.1f%n", cpuUsed.controlPlane(), cpuUsed.jvm());
+                    System.out.printf("reconciles per model until fully applied: %.2f, until quiet: %.2f%n",
+                            reconcilesToApplied / (double) models, reconcilesToQuiet / (double) models);
+                    System.out.println("operator requests per model until fully applied (until quiet):");
+                    requestsToQuiet.forEach((request, count) -> System.out.printf("  %-40s %7.2f (%.2f)%n", request,
+                            requestsToApplied.getOrDefault(request, 0L) / (double) models, count / (double) models));
                     System.out.printf("writes during a resync of %d unchanged models: %d (target 0)%n", models, resyncWrites);
                     System.out.printf("operator JVM RSS after reconciling: %d MiB (heap used %d MiB)%n", rssMiB,
                             (Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory()) >> 20);
                 }
             }
         }
+    }
+
+    private static java.util.Map<String, Long> difference(java.util.Map<String, Long> now, java.util.Map<String, Long> before) {
+        var result = new java.util.TreeMap<String, Long>();
+        now.forEach((key, count) -> {
+            var delta = count - before.getOrDefault(key, 0L);
+            if (delta > 0) {
+                result.put(key, delta);
+            }
+        });
+        return result;
+    }
+
+    /**
+     * CPU time used so far by this JVM and by the control plane's processes (etcd, kube-apiserver): unlike wall
+     * time, it hardly depends on what else runs on the machine.
+     */
+    private record CpuTime(double jvm, double controlPlane) {
+        static CpuTime now() {
+            var jvm = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                    .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+            var plane = ProcessHandle.current().descendants().mapToDouble(CpuTime::seconds).sum();
+            return new CpuTime(jvm, plane);
+        }
+
+        CpuTime minus(CpuTime earlier) {
+            return new CpuTime(jvm - earlier.jvm, controlPlane - earlier.controlPlane);
+        }
+
+        /** utime + stime from /proc/<pid>/stat, in clock ticks of 1/100 s. */
+        private static double seconds(ProcessHandle process) {
+            try {
+                var stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
+                var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+            } catch (java.io.IOException | RuntimeException gone) {
+                return 0;
+            }
+        }
+    }
+
+    private static String loadAverage() throws java.io.IOException {
+        var fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+        return fields[0] + " " + fields[1] + " " + fields[2];
+    }
+
+    /**
+     * Deletes the peer's models and objects before the reconciler starts: they carry the same labels, so the
+     * reconciler would otherwise watch, cache and reconcile them too (earlier runs of this benchmark did, which
+     * doubled the reconciler's work). No kube-controller-manager runs here, so the PVCs' protection finalizer is
+     * removed by hand.
+     */
+    private static void removePeer(KubernetesClient client, PackSettings settings) throws InterruptedException {
+        client.resources(LLMModel.class).inNamespace("bench-peer").delete();
+        for (var kind : ChildKind.values()) {
+            var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
+            if (kind.livesInKeysNamespace()) {
+                resources.inNamespace(settings.apiKeysNamespace()).withLabel(ModelObjects.MODEL_NAMESPACE, "bench-peer").delete();
+            } else {
+                resources.inNamespace("bench-peer").delete();
+            }
+        }
+        for (var pvc : client.persistentVolumeClaims().inNamespace("bench-peer").list().getItems()) {
+            client.persistentVolumeClaims().inNamespace("bench-peer").withName(pvc.getMetadata().getName())
+                    .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+                            "{\"metadata\":{\"finalizers\":null}}");
+        }
+        var deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        while (System.nanoTime() < deadline) {
+            long left = client.resources(LLMModel.class).inNamespace("bench-peer").list().getItems().size();
+            for (var kind : ChildKind.values()) {
+                left += client.genericKubernetesResources(kind.apiVersion(), kind.kind()).inAnyNamespace()
+                        .withLabel(ModelObjects.MANAGED_BY, ModelObjects.PACK).list().getItems().size();
+            }
+            if (left == 0) {
+                return;
+            }
+            Thread.sleep(500);
+        }
+        throw new IllegalStateException("the peer's objects were not removed within 2 minutes");
     }
 
     private static void namespace(KubernetesClient client, String name, boolean managed) {
@@ -139,7 +238,7 @@ public final class ReconcileBenchmark {
             var all = client.resources(LLMModel.class).inNamespace(namespace).list().getItems();
             var done = all.stream().filter(m -> m.getStatus() != null && m.getStatus().observedGeneration() != null
                     && m.getStatus().observedGeneration().equals(m.getMetadata().getGeneration())).count();
-            if (done == models && childrenComplete(client, settings, all)) {
+            if (done == models && childrenComplete(client, settings, namespace, all)) {
                 return;
             }
             Thread.sleep(250);
@@ -147,16 +246,16 @@ public final class ReconcileBenchmark {
         throw new IllegalStateException("models not fully applied within 5 minutes");
     }
 
-    private static boolean childrenComplete(KubernetesClient client, PackSettings settings, List<LLMModel> models) {
+    private static boolean childrenComplete(KubernetesClient client, PackSettings settings, String namespace,
+            List<LLMModel> models) {
         var expected = models.stream().mapToLong(m -> ModelManifestRenderer.render(m, new RenderContext(settings,
                 dev.nebari.llm.gateway.AccessInputs.NONE)).all().size()).sum();
         long present = 0;
         for (var kind : ChildKind.values()) {
-            present += client.genericKubernetesResources(kind.apiVersion(), kind.kind()).inAnyNamespace()
-                    .withLabel(ModelObjects.MANAGED_BY, ModelObjects.PACK).list().getItems().stream()
-                    .filter(o -> "bench-models".equals(o.getMetadata().getNamespace())
-                            || "bench-models".equals(o.getMetadata().getLabels().get(ModelObjects.MODEL_NAMESPACE)))
-                    .count();
+            var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
+            present += kind.livesInKeysNamespace()
+                    ? resources.inNamespace(settings.apiKeysNamespace()).withLabel(ModelObjects.MODEL_NAMESPACE, namespace).list().getItems().size()
+                    : resources.inNamespace(namespace).withLabel(ModelObjects.MANAGED_BY, ModelObjects.PACK).list().getItems().size();
         }
         return present >= expected;
     }
