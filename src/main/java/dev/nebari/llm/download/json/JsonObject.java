@@ -20,10 +20,6 @@ public record JsonObject(Map<String, Object> members) {
         members = Collections.unmodifiableMap(new LinkedHashMap<>(members));
     }
 
-    public boolean has(String name) {
-        return members.containsKey(name);
-    }
-
     public Optional<String> string(String name) {
         return members.get(name) instanceof String s ? Optional.of(s) : Optional.empty();
     }
