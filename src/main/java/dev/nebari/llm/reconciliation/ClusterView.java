@@ -3,6 +3,7 @@ package dev.nebari.llm.reconciliation;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.platform.ChangeHandler;
+import dev.nebari.llm.platform.LeanItemStore;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -66,7 +67,9 @@ final class ClusterView implements AutoCloseable {
 
     /** Starts every informer and waits until their caches are filled. */
     synchronized void start() {
-        crds = client.apiextensions().v1().customResourceDefinitions().inform(ChangeHandler.onAnyChange(this::onCrd), 0);
+        // Only the CRDs' names and conditions are read: their schemas (megabytes for some upstream CRDs) are dropped.
+        crds = run(client.apiextensions().v1().customResourceDefinitions().runnableInformer(0),
+                LeanItemStore.withoutManagedFieldsAnd(crd -> crd.setSpec(null)), ChangeHandler.onAnyChange(this::onCrd));
         // Handlers run asynchronously; read the synced cache so the first set of child informers is complete.
         crds.getStore().list().stream().filter(ClusterView::established)
                 .forEach(crd -> establishedCrds.add(crd.getMetadata().getName()));
@@ -75,13 +78,26 @@ final class ClusterView implements AutoCloseable {
                 startChildInformer(kind);
             }
         }
-        namespaces = client.namespaces().inform(ChangeHandler.onAnyChange(ns -> enqueueNamespace(ns.getMetadata().getName())), 0);
-        pods = client.pods().inAnyNamespace().withLabel(OURS).runnableInformer(0);
-        pods.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
-        pods.addEventHandler(ChangeHandler.onAnyChange(this::enqueueOwner));
-        pods.run();
-        models = client.resources(LLMModel.class).inAnyNamespace().inform(queueing(m -> Optional.of(ModelKey.of(m))),
-                resync.toMillis());
+        namespaces = run(client.namespaces().runnableInformer(0), LeanItemStore.withoutManagedFields(),
+                ChangeHandler.onAnyChange(ns -> enqueueNamespace(ns.getMetadata().getName())));
+        var ourPods = client.pods().inAnyNamespace().withLabel(OURS).<Pod>runnableInformer(0);
+        ourPods.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
+        pods = run(ourPods, LeanItemStore.withoutManagedFields(), ChangeHandler.onAnyChange(this::enqueueOwner));
+        models = run(client.resources(LLMModel.class).inAnyNamespace().runnableInformer(resync.toMillis()),
+                LeanItemStore.withoutManagedFields(), queueing(m -> Optional.of(ModelKey.of(m))));
+    }
+
+    /**
+     * Runs an informer whose cache keeps objects without their managed fields (see {@link LeanItemStore}): the
+     * reconciler compares only the fields it sets, so the field-ownership trees were dead weight (for every cached
+     * child, the largest part of the operator's heap). Returns once the cache is filled.
+     */
+    private static <T extends HasMetadata> SharedIndexInformer<T> run(SharedIndexInformer<T> informer, LeanItemStore<T> store,
+            ResourceEventHandler<? super T> handler) {
+        informer.itemStore(store);
+        informer.addEventHandler(handler);
+        informer.run();
+        return informer;
     }
 
     private void startChildInformer(ChildKind kind) {
@@ -90,8 +106,7 @@ final class ClusterView implements AutoCloseable {
             var informer = (k.livesInKeysNamespace() ? resources.inNamespace(keysNamespace) : resources.inAnyNamespace())
                     .withLabel(OURS).runnableInformer(resync.toMillis());
             informer.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
-            informer.addEventHandler(queueing(ClusterView::ownerOf));
-            informer.run();
+            run(informer, LeanItemStore.withoutManagedFields(), queueing(ClusterView::ownerOf));
             log.debug("watching {}", k.kind());
             return informer;
         });
