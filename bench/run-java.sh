@@ -8,7 +8,8 @@ logback=$1 main=$2
 shift 2
 ./mvnw -q -B test-compile
 ./mvnw -q -B dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/bench-classpath.txt >/dev/null
-exec "$JAVA_HOME/bin/java" -Xmx512m ${BENCH_JAVA_OPTS:-} \
+# BENCH_JVM: the JVM's sizing and flags (default -Xmx512m); BENCH_JAVA_OPTS: anything added for one run.
+exec "$JAVA_HOME/bin/java" ${BENCH_JVM:--Xmx512m} ${BENCH_JAVA_OPTS:-} \
   -Dlogback.configurationFile="$logback" \
   -cp "target/test-classes:target/classes:$(cat target/bench-classpath.txt)" \
   "$main" "$@"

@@ -89,8 +89,8 @@ final class ClusterView implements AutoCloseable {
 
     /**
      * Runs an informer whose cache keeps objects without their managed fields (see {@link LeanItemStore}): the
-     * reconciler compares only the fields it sets, so the field-ownership trees were dead weight (for every cached
-     * child, the largest part of the operator's heap). Returns once the cache is filled.
+     * reconciler compares only the fields it sets, so the field-ownership trees were dead weight (a quarter of the
+     * operator's heap after reconciling 300 models). Returns once the cache is filled.
      */
     private static <T extends HasMetadata> SharedIndexInformer<T> run(SharedIndexInformer<T> informer, LeanItemStore<T> store,
             ResourceEventHandler<? super T> handler) {

@@ -129,6 +129,14 @@ class ComposeDevTest {
         }
     }
 
+    @Test
+    void theImageRunsWithTheJvmOptionsTheReconcileBenchmarkMeasures() {
+        var dockerfile = RepoFiles.read(DIR + "Dockerfile");
+        assertThat(dockerfile).contains("COPY config/jvm.options /app/jvm.options").contains("\"@/app/jvm.options\"");
+        assertThat(RepoFiles.path("config/jvm.options")).exists();
+        assertThat(RepoFiles.read("bench/reconcile/run.sh")).contains("@config/jvm.options");
+    }
+
     @SuppressWarnings("unchecked")
     private Map<String, Map<String, Object>> services() {
         return (Map<String, Map<String, Object>>) compose.get("services");
