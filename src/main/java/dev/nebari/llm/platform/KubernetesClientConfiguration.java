@@ -37,7 +37,7 @@ class KubernetesClientConfiguration {
                 mode.name().toLowerCase());
         var cluster = new EmbeddedCluster(EmbeddedControlPlane.start(KubernetesBinaries.locateOrBuild()));
         try {
-            cluster.installCrds(settings.crdsPath());
+            cluster.installCrds(settings.crdsPath(), settings.crdUris());
             if (settings.embeddedControllers()) {
                 cluster.simulateWorkloads();
             }
