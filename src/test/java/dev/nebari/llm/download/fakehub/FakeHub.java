@@ -52,6 +52,7 @@ public final class FakeHub implements AutoCloseable {
     private final Map<String, AtomicLong> servedPerFile = new ConcurrentHashMap<>();
     private final AtomicLong served = new AtomicLong();
     private volatile Duration latency = Duration.ZERO;
+    private volatile LinkLimit link;
     private volatile Optional<String> requiredToken = Optional.empty();
     private final List<String> gatedRepos = new CopyOnWriteArrayList<>();
 
@@ -102,6 +103,12 @@ public final class FakeHub implements AutoCloseable {
 
     public FakeHub latency(Duration perRequest) {
         this.latency = perRequest;
+        return this;
+    }
+
+    /** File bytes (from hub and CDN, all connections together) go out at most at this rate: a slow shared link. */
+    public FakeHub linkLimit(long bytesPerSecond) {
+        this.link = new LinkLimit(bytesPerSecond);
         return this;
     }
 
@@ -431,6 +438,10 @@ public final class FakeHub implements AutoCloseable {
 
         @Override
         public void write(byte[] b, int off, int len) throws IOException {
+            var limit = link;
+            if (limit != null) {
+                limit.transfer(len);
+            }
             out.write(b, off, len);
             perFile.addAndGet(len);
             served.addAndGet(len);
