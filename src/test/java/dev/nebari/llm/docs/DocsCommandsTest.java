@@ -16,6 +16,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -26,17 +27,66 @@ import org.junit.jupiter.params.provider.MethodSource;
  * flag without touching a cluster), every `helm` install/upgrade/template of our chart renders with the values it
  * passes, every file a command or link points at exists, and every example a reader is told to apply is one that a
  * test applies to a real API server.
+ *
+ * <p>Every documented command is exercised by a test named in {@link #EXERCISED}: a command of a new kind (a new
+ * first word, or curl in a file whose curl commands no test replays) fails {@link #everyDocumentedCommandIsExercisedByATest}
+ * until a test covers it. The READMEs under bench/ are not scanned: their commands ({@code bench/keys/run.sh} and so
+ * on) are benchmarks that take minutes on a quiet machine and are run by hand, not by the test command; no smoke
+ * test exercises them.
  */
 class DocsCommandsTest {
 
-    private static final Pattern FENCE = Pattern.compile("(?ms)^```(bash|shell|sh)\\s*$(.*?)^```\\s*$");
     private static final Pattern LINK = Pattern.compile("\\[[^\\]]*\\]\\(([^)\\s]+)\\)");
     private static final Pattern CODE_PATH = Pattern.compile("`((?:examples|docs|charts|compose-dev|src|scripts|config)/[^`\\s]*)`");
     private static final Set<String> HELM_VERBS = Set.of("install", "upgrade", "template", "lint", "rollback", "uninstall", "status");
     private static final Set<String> OUR_CHART = Set.of("charts/nebari-llm-serving", "charts/nebari-llm-serving/");
 
-    /** One shell command from a fenced block: its words, the directory it runs in (relative to the root), where it was written. */
-    record Command(List<String> words, Path cwd, String source) {
+    /**
+     * Which test exercises which documented commands: those starting with the words of {@code command}, in
+     * {@code file} (any file when null), and how.
+     */
+    record Exercise(String command, @Nullable String file, String by, String how) {
+        boolean covers(Command documented) {
+            var words = List.of(command.split(" "));
+            return documented.words().size() >= words.size() && documented.words().subList(0, words.size()).equals(words)
+                    && (file == null || file.equals(documented.source()));
+        }
+    }
+
+    /** Where the README's test command runs: CI itself. */
+    static final String CI_SCRIPT = ".ci/run";
+
+    static final List<Exercise> EXERCISED = List.of(
+            new Exercise("kubectl", null, "dev.nebari.llm.docs.DocsCommandsTest",
+                    "parsed with --help by the kubectl we test against; every file it applies is applied by a test"),
+            new Exercise("helm", null, "dev.nebari.llm.docs.DocsCommandsTest",
+                    "our chart rendered with the command's values files and --set values"),
+            new Exercise("curl", "docs/rest-api.md", "dev.nebari.llm.docs.RestApiDocsTest",
+                    "replayed against the running portal with real tokens"),
+            new Exercise("curl", "docs/using-models.md", "dev.nebari.llm.portal.UsingModelsDocsTest",
+                    "compared with the portal's snippets and the gateway objects the operator renders (no Envoy here)"),
+            new Exercise("curl", "compose-dev/README.md", "dev.nebari.llm.docs.ComposeDevTest",
+                    "port, realm, client and user checked against compose.yaml and the realm file (no Docker here)"),
+            new Exercise("docker compose", "compose-dev/README.md", "dev.nebari.llm.docs.ComposeDevTest",
+                    "the services, files and paths they name checked against compose.yaml (no Docker here)"),
+            new Exercise("./mvnw spring-boot:run", null, "dev.nebari.llm.demo.LocalDemoTest",
+                    "the demo started with the run command's arguments; LocalDemoCommandTest binds its environment variables"),
+            new Exercise("./mvnw spring-boot:run", "docs/local-demo.md", "dev.nebari.llm.demo.LocalDemoCommandTest",
+                    "the documented environment variables bind to the settings they name"),
+            new Exercise("./mvnw verify", null, CI_SCRIPT, "the test command itself: CI runs it"),
+            new Exercise("export", null, "dev.nebari.llm.docs.DocsCommandsTest",
+                    "the variable is used by a command after it, which is exercised"),
+            new Exercise("cd", null, "dev.nebari.llm.docs.DocsCommandsTest",
+                    "the directory exists; the commands after it resolve their paths from it"));
+
+    /** Variables read by a program rather than written into a later command. */
+    private static final Map<String, String> READ_BY_PROGRAM = Map.of("KUBECONFIG", "kubectl");
+
+    /**
+     * One shell command from a fenced block: its words, the directory it runs in (relative to the root), where it
+     * was written, and the text of its block after it.
+     */
+    record Command(List<String> words, Path cwd, String source, String after) {
         @Override
         public String toString() {
             return source + ": " + String.join(" ", words);
@@ -51,19 +101,19 @@ class DocsCommandsTest {
         var commands = new ArrayList<Command>();
         for (var file : RepoFiles.markdownFiles()) {
             var source = RepoFiles.ROOT.relativize(file).toString();
-            var matcher = FENCE.matcher(read(file));
-            while (matcher.find()) {
+            for (var block : DocumentedCommands.blocks(source, DocumentedCommands.SHELL)) {
                 var cwd = Path.of("");
-                var script = matcher.group(2).replaceAll("\\\\\\n", " ");
-                for (var line : script.split("\\n")) {
-                    for (var words : split(tokenize(line))) {
+                var lines = block.logicalLines();
+                for (int i = 0; i < lines.size(); i++) {
+                    var after = String.join("\n", lines.subList(i + 1, lines.size()));
+                    for (var words : DocumentedCommands.split(DocumentedCommands.tokenize(lines.get(i)))) {
                         if (words.isEmpty()) {
                             continue;
                         }
+                        commands.add(new Command(words, cwd, source, after));
                         if (words.get(0).equals("cd") && words.size() > 1) {
                             cwd = cwd.resolve(words.get(1)).normalize();
                         }
-                        commands.add(new Command(words, cwd, source));
                     }
                 }
             }
@@ -79,10 +129,75 @@ class DocsCommandsTest {
         return commands().stream().filter(c -> c.words().get(0).equals("helm"));
     }
 
+    static Stream<Command> exportCommands() {
+        return commands().stream().filter(c -> c.words().get(0).equals("export"));
+    }
+
+    static Stream<Command> cdCommands() {
+        return commands().stream().filter(c -> c.words().get(0).equals("cd"));
+    }
+
     @Test
     void docsHaveCommandsToCheck() {
         assertThat(kubectlCommands()).hasSizeGreaterThan(10);
         assertThat(helmCommands().filter(c -> c.words().stream().anyMatch(OUR_CHART::contains))).hasSizeGreaterThanOrEqualTo(3);
+    }
+
+    @Test
+    void everyDocumentedCommandIsExercisedByATest() {
+        var unexercised = commands().stream().filter(c -> EXERCISED.stream().noneMatch(e -> e.covers(c))).toList();
+        assertThat(unexercised).as("documented commands that no test exercises: add a test and an entry to EXERCISED").isEmpty();
+    }
+
+    @Test
+    void everyExercisingTestExists() throws Exception {
+        for (var exercise : EXERCISED) {
+            if (exercise.by().equals(CI_SCRIPT)) {
+                assertThat(RepoFiles.path(CI_SCRIPT)).isRegularFile();
+                continue;
+            }
+            var test = Class.forName(exercise.by());
+            assertThat(Stream.of(test.getDeclaredMethods())
+                    .filter(m -> m.isAnnotationPresent(Test.class) || m.isAnnotationPresent(ParameterizedTest.class)))
+                    .as("tests in %s", exercise.by()).isNotEmpty();
+        }
+        // Entries that cover nothing would hide a rename of the docs.
+        var documented = commands();
+        assertThat(EXERCISED).allSatisfy(e -> assertThat(documented).as("documented commands for %s", e).anyMatch(e::covers));
+    }
+
+    @Test
+    void theReadmesTestCommandIsWhatCiRuns() {
+        var documented = commands().stream()
+                .filter(c -> c.source().equals("README.md") && c.words().equals(List.of("./mvnw", "verify"))).toList();
+        assertThat(documented).isNotEmpty();
+        var ci = RepoFiles.read(CI_SCRIPT).lines()
+                .flatMap(line -> DocumentedCommands.split(DocumentedCommands.tokenize(line)).stream())
+                .filter(words -> !words.isEmpty() && words.get(0).equals("./mvnw"))
+                .toList();
+        assertThat(ci).as("./mvnw commands in %s", CI_SCRIPT).singleElement()
+                .satisfies(words -> assertThat(words).contains("verify").allMatch(w -> w.equals("./mvnw") || w.equals("verify") || w.equals("-B")));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("exportCommands")
+    void exportedVariablesAreUsedByTheCommandsAfterThem(Command command) {
+        var line = String.join(" ", command.words());
+        assertThat(command.words()).as("export sets a variable").hasSizeGreaterThan(1);
+        for (var variable : DocumentedCommands.assignments(line).keySet()) {
+            var usedInText = Pattern.compile("\\$\\{?" + variable + "\\b").matcher(command.after()).find();
+            var program = READ_BY_PROGRAM.get(variable);
+            var readByProgram = program != null && command.after().lines()
+                    .anyMatch(l -> l.strip().startsWith(program + " "));
+            assertThat(usedInText || readByProgram).as("%s is used after %s", variable, command).isTrue();
+        }
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cdCommands")
+    void cdGoesToADirectoryOfTheRepository(Command command) {
+        assertThat(command.words()).hasSize(2);
+        assertThat(RepoFiles.path(command.cwd().resolve(command.words().get(1)).normalize().toString())).isDirectory();
     }
 
     @ParameterizedTest(name = "{0}")
@@ -190,81 +305,6 @@ class DocsCommandsTest {
             case "false" -> false;
             default -> value.matches("-?\\d+") ? Integer.parseInt(value) : value;
         };
-    }
-
-    /** Shell words of one line: quotes group, a backslash escapes, # starts a comment; operators are their own words. */
-    static List<String> tokenize(String line) {
-        var words = new ArrayList<String>();
-        var current = new StringBuilder();
-        boolean inWord = false;
-        char quote = 0;
-        for (int i = 0; i < line.length(); i++) {
-            char c = line.charAt(i);
-            if (quote != 0) {
-                if (c == quote) {
-                    quote = 0;
-                } else if (c == '\\' && quote == '"' && i + 1 < line.length()) {
-                    current.append(line.charAt(++i));
-                } else {
-                    current.append(c);
-                }
-            } else if (c == '\'' || c == '"') {
-                quote = c;
-                inWord = true;
-            } else if (c == '\\' && i + 1 < line.length()) {
-                current.append(line.charAt(++i));
-                inWord = true;
-            } else if (Character.isWhitespace(c)) {
-                if (inWord) {
-                    words.add(current.toString());
-                    current.setLength(0);
-                    inWord = false;
-                }
-            } else if (c == '#' && !inWord) {
-                break;
-            } else if (c == '|' || c == ';' || c == '>' || (c == '&' && i + 1 < line.length() && line.charAt(i + 1) == '&')) {
-                if (inWord) {
-                    words.add(current.toString());
-                    current.setLength(0);
-                    inWord = false;
-                }
-                if (c == '&') {
-                    i++;
-                }
-                words.add(String.valueOf(c));
-            } else {
-                current.append(c);
-                inWord = true;
-            }
-        }
-        if (inWord) {
-            words.add(current.toString());
-        }
-        return words;
-    }
-
-    /** Splits a line's words into commands at |, ; and &&; drops redirections and environment assignments. */
-    static List<List<String>> split(List<String> words) {
-        var commands = new ArrayList<List<String>>();
-        var current = new ArrayList<String>();
-        for (int i = 0; i < words.size(); i++) {
-            var word = words.get(i);
-            switch (word) {
-                case "|", ";", "&" -> {
-                    commands.add(current);
-                    current = new ArrayList<>();
-                }
-                case ">" -> i++;
-                default -> current.add(word);
-            }
-        }
-        commands.add(current);
-        commands.forEach(c -> {
-            while (!c.isEmpty() && c.get(0).matches("^[A-Z_]+=.*")) {
-                c.remove(0);
-            }
-        });
-        return commands;
     }
 
     private static Path kubectl() {
