@@ -6,6 +6,8 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.DatabindException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
@@ -25,6 +27,7 @@ import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExcep
  * {@link KeyException}), and request bodies are not echoed.
  */
 @RestControllerAdvice(basePackageClasses = ApiExceptionHandler.class)
+@Order(Ordered.HIGHEST_PRECEDENCE) // before ApiRoutingErrors, which takes what no controller raised
 class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
@@ -88,12 +91,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected @Nullable ResponseEntity<Object> handleExceptionInternal(Exception e, @Nullable Object body,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        if (body instanceof ProblemDetail problem && "about:blank".equals(String.valueOf(problem.getType()))) {
-            var type = ProblemType.forStatus(status.value());
-            problem.setType(type.type());
-            problem.setTitle(type.title());
-        }
-        return super.handleExceptionInternal(e, body, headers, status, request);
+        return super.handleExceptionInternal(e, ProblemDetails.withOurType(body, status), headers, status, request);
     }
 
     @ExceptionHandler(RuntimeException.class)

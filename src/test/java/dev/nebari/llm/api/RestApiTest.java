@@ -195,6 +195,33 @@ class RestApiTest {
         assertThat(notJson.type()).isEqualTo("https://nebari.dev/problems/invalid-request");
     }
 
+    @Test
+    void errorsRaisedBeforeAControllerIsChosenAreProblemsToo() {
+        var alice = user("alice-sub", "alice", "llm-users");
+
+        var wrongMediaType = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/keys"))
+                .header("Authorization", "Bearer " + alice).header("Content-Type", "text/plain")
+                .POST(HttpRequest.BodyPublishers.ofString("model=open-model")));
+        assertThat(wrongMediaType.status()).isEqualTo(415);
+        assertThat(wrongMediaType.contentType()).startsWith("application/problem+json");
+        assertThat(wrongMediaType.type()).isEqualTo("https://nebari.dev/problems/unsupported-media-type");
+
+        var wrongMethod = call("PUT", "/api/v1/models", alice, "{}");
+        assertThat(wrongMethod.status()).isEqualTo(405);
+        assertThat(wrongMethod.contentType()).startsWith("application/problem+json");
+        assertThat(wrongMethod.type()).isEqualTo("https://nebari.dev/problems/method-not-allowed");
+
+        var noSuchPath = call("GET", "/api/v1/no-such-thing", alice, null);
+        assertThat(noSuchPath.status()).isEqualTo(404);
+        assertThat(noSuchPath.contentType()).startsWith("application/problem+json");
+        assertThat(noSuchPath.type()).isEqualTo("https://nebari.dev/problems/not-found");
+
+        // outside /api/ the same error keeps Spring's usual handling (the portal's error page)
+        var noSuchAsset = call("GET", "/assets/no-such-file.css", null, null);
+        assertThat(noSuchAsset.status()).isEqualTo(404);
+        assertThat(noSuchAsset.contentType()).doesNotStartWith("application/problem+json");
+    }
+
     // --- admin ---
 
     @Test
@@ -332,6 +359,10 @@ class RestApiTest {
         if (token != null) {
             request.header("Authorization", "Bearer " + token);
         }
+        return send(request);
+    }
+
+    static Response send(HttpRequest.Builder request) {
         try {
             var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
             return new Response(response.statusCode(), response.body(), response.headers());
