@@ -97,6 +97,15 @@ class ApplicationStartupTest {
     }
 
     @Test
+    void theOperatorCampaignsForLeadershipOnceTheApplicationIsReady(TestCluster cluster) {
+        try (var context = start("--cluster.kubeconfig=" + cluster.kubeconfig(), "--spring.profiles.active=operator",
+                "--leader-election.enabled=false")) {
+            // SpringApplication.run returns after the ready event, whose listener started the campaign.
+            assertThat(context.getBean(dev.nebari.llm.platform.LeaderGate.class).isLeader()).isTrue();
+        }
+    }
+
+    @Test
     void theOperatorProfileServesTheWebhookWithACertificateFromItsSecretWhenEnabled(TestCluster cluster) {
         var namespace = cluster.newNamespace("startup-webhook");
         try (var context = start("--cluster.kubeconfig=" + cluster.kubeconfig(), "--spring.profiles.active=operator",

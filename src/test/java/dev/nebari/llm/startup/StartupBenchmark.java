@@ -96,7 +96,7 @@ public final class StartupBenchmark {
     public static void main(String[] args) throws Exception {
         var runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
         var variants = Arrays.stream(System.getenv().getOrDefault("STARTUP_VARIANTS", "jar").split(",")).map(String::trim)
-                .map(Variant::valueOf).toList();
+                .map(VariantChoice::parse).toList();
         var jvm = List.of(System.getenv().getOrDefault("STARTUP_JVM", "-XX:MaxRAM=768m @config/jvm.options").trim().split("\\s+"));
         var models = Integer.getInteger("bench.models", 5);
         var keysPerModel = Integer.getInteger("bench.keysPerModel", 12);
@@ -115,7 +115,7 @@ public final class StartupBenchmark {
             }
             var peer = bench.peer("peer", List.of());
             launchers.add(peer);
-            if (variants.contains(Variant.aot)) {
+            if (variants.stream().anyMatch(v -> v.variant() == Variant.aot)) {
                 // The floor for the application with an AOT cache: the peer with one, trained the same way.
                 launchers.add(bench.peerWithAotCache());
             }
@@ -155,6 +155,14 @@ public final class StartupBenchmark {
             admin.resource(ModelFixtures.model(MODELS_NAMESPACE, "model-" + i, "org/model-" + i,
                     "access: {groups: [llm-users]}\nlimits: {requestsPerMinute: 60}")).create();
         }
+        // A Lease another replica holds for an hour: a launch told to campaign for it (variant option
+        // -Dleader-election.operatorLeaseName=held-elsewhere) starts as a standby, as a new pod does in a rolling
+        // update while the old one still leads; otherwise every launch leads at once (its predecessor released the Lease).
+        admin.leases().inNamespace(RELEASE_NAMESPACE).resource(new io.fabric8.kubernetes.api.model.coordination.v1.LeaseBuilder()
+                .withNewMetadata().withName("held-elsewhere").endMetadata()
+                .withNewSpec().withHolderIdentity("another-replica").withLeaseDurationSeconds(3600)
+                .withAcquireTime(java.time.ZonedDateTime.now()).withRenewTime(java.time.ZonedDateTime.now()).endSpec()
+                .build()).create();
         // What nebari-operator provisions for the portal's NebariApp (keyManager.provider=keycloak, the default).
         admin.secrets().inNamespace(RELEASE_NAMESPACE).resource(new SecretBuilder().withNewMetadata()
                 .withName(FULLNAME + "-keys-oidc-client").endMetadata()
@@ -290,13 +298,32 @@ public final class StartupBenchmark {
         }
     }
 
+    /**
+     * One entry of STARTUP_VARIANTS: a {@link Variant} by name ({@code aot}), or {@code label=variant options...} for
+     * the same launch with JVM options added ({@code "heap=aot -XX:InitialRAMPercentage=12"}), to compare in one run.
+     */
+    record VariantChoice(String label, Variant variant, List<String> extraJvm) {
+        static VariantChoice parse(String token) {
+            if (!token.contains("=")) {
+                return new VariantChoice(token, Variant.valueOf(token), List.of());
+            }
+            var label = token.substring(0, token.indexOf('='));
+            var words = List.of(token.substring(token.indexOf('=') + 1).trim().split("\\s+"));
+            return new VariantChoice(label, Variant.valueOf(words.getFirst()), words.subList(1, words.size()));
+        }
+
+        Launcher prepare(StartupBenchmark bench, Path jar) throws Exception {
+            return variant.prepare(bench, jar, label, extraJvm);
+        }
+    }
+
     /** The application's launch modes that can be compared in one run. */
     enum Variant {
         /** As the image ran until 2026-11-27: {@code java @jvm.options -jar app.jar}. */
         jar {
             @Override
-            Launcher prepare(StartupBenchmark bench, Path jar) {
-                return bench.app(name(), List.of(), jar);
+            Launcher prepare(StartupBenchmark bench, Path jar, String label, List<String> extraJvm) {
+                return bench.app(label, extraJvm, jar);
             }
         },
         /**
@@ -305,21 +332,28 @@ public final class StartupBenchmark {
          */
         aot {
             @Override
-            Launcher prepare(StartupBenchmark bench, Path jar) throws Exception {
+            Launcher prepare(StartupBenchmark bench, Path jar, String label, List<String> extraJvm) throws Exception {
                 var extracted = bench.extract(jar);
                 var cache = extracted.getParent().resolve("app.aot");
-                bench.train(extracted, cache);
-                var launcher = bench.app(name(), List.of("-XX:AOTCache=" + cache), extracted);
+                if (!Files.exists(cache)) {
+                    bench.train(extracted, cache);
+                }
+                var options = new ArrayList<>(extraJvm);
+                options.add("-XX:AOTCache=" + cache);
+                var launcher = bench.app(label, options, extracted);
                 return System.getenv("STARTUP_STEPS") == null ? launcher : bench.withStartupSteps(launcher, extracted);
             }
         };
 
-        abstract Launcher prepare(StartupBenchmark bench, Path jar) throws Exception;
+        abstract Launcher prepare(StartupBenchmark bench, Path jar, String label, List<String> extraJvm) throws Exception;
     }
 
     /** {@code java -Djarmode=tools -jar app.jar extract}: the application jar and lib/ beside it. */
     Path extract(Path jar) throws Exception {
         var destination = work.resolve("extracted");
+        if (Files.exists(destination.resolve(jar.getFileName()))) {
+            return destination.resolve(jar.getFileName());
+        }
         run(List.of(javaBinary(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", destination.toString()),
                 "extract");
         return destination.resolve(jar.getFileName());
@@ -330,8 +364,13 @@ public final class StartupBenchmark {
      * without a memory limit (an image build has none), no cluster.
      */
     void train(Path extractedJar, Path cache) throws Exception {
-        var command = List.of(javaBinary(), "@config/jvm.options", "-XX:AOTCacheOutput=" + cache,
-                "@config/aot-training.options", "-jar", extractedJar.toString());
+        var command = new ArrayList<String>(List.of(javaBinary(), "@config/jvm.options"));
+        // For profiling only: JFR (-XX:StartFlightRecording in STARTUP_JVM) needs --add-modules=jdk.jfr here too.
+        var extra = System.getenv("STARTUP_TRAINING_JVM");
+        if (extra != null && !extra.isBlank()) {
+            command.addAll(List.of(extra.trim().split("\\s+")));
+        }
+        command.addAll(List.of("-XX:AOTCacheOutput=" + cache, "@config/aot-training.options", "-jar", extractedJar.toString()));
         var started = System.nanoTime();
         run(command, "aot-training");
         System.out.printf("AOT cache trained in %.1f s: %d MiB; load %s%n", (System.nanoTime() - started) / 1e9,
