@@ -52,12 +52,14 @@ import org.jspecify.annotations.Nullable;
  * readinessProbe) first answers 200 UP.
  *
  * <p>The peer, launched interleaved with the application, is {@link dev.nebari.startuppeer.HelloWorldApplication}:
- * Spring Boot with web and Actuator only, under the same JVM options.
+ * Spring Boot with web and Actuator only, under the same JVM options; with {@code aot}, also the peer with an AOT
+ * cache.
  *
- * <p>Arguments: {@code [runs=5]}. Environment: {@code STARTUP_VARIANTS} (comma-separated, default {@code jar}): how the
- * application is launched, see {@link Variant}; {@code STARTUP_JVM} (default {@code -XX:MaxRAM=768m
- * @config/jvm.options}): the JVM options of every launch. System properties {@code bench.models} (5) and
- * {@code bench.keysPerModel} (12) size the installed state.
+ * <p>Arguments: {@code [runs=5]}. Environment: {@code STARTUP_VARIANTS} (comma-separated, default {@code jar,aot}:
+ * as the image ran before and runs now): how the application is launched, see {@link Variant} and
+ * {@link VariantChoice}; {@code STARTUP_JVM} (default {@code -XX:MaxRAM=768m @config/jvm.options}): the JVM options
+ * of every launch. System properties {@code bench.models} (5) and {@code bench.keysPerModel} (12) size the installed
+ * state.
  */
 public final class StartupBenchmark {
 
@@ -95,7 +97,7 @@ public final class StartupBenchmark {
 
     public static void main(String[] args) throws Exception {
         var runs = args.length > 0 ? Integer.parseInt(args[0]) : 5;
-        var variants = Arrays.stream(System.getenv().getOrDefault("STARTUP_VARIANTS", "jar").split(",")).map(String::trim)
+        var variants = Arrays.stream(System.getenv().getOrDefault("STARTUP_VARIANTS", "jar,aot").split(",")).map(String::trim)
                 .map(VariantChoice::parse).toList();
         var jvm = List.of(System.getenv().getOrDefault("STARTUP_JVM", "-XX:MaxRAM=768m @config/jvm.options").trim().split("\\s+"));
         var models = Integer.getInteger("bench.models", 5);
