@@ -23,6 +23,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /** The application starts with each profile set, reports healthy, and runs against a cluster or its own. */
@@ -62,12 +65,43 @@ class ApplicationStartupTest {
             var seconds = (System.nanoTime() - started) / 1e9;
 
             assertThat(get(context, "/actuator/health/liveness")).startsWith("200").contains("UP");
-            assertThat(get(context, "/actuator/health/readiness")).startsWith("200").contains("UP");
+            // With the portal, ready means its caches have listed too: an informer's first list is asynchronous.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(get(context, "/actuator/health/readiness")).startsWith("200").contains("UP"));
             var expected = profiles.isEmpty() ? new String[] {"operator", "portal"} : profiles.split(",");
             assertThat(context.getEnvironment().getActiveProfiles().length == 0
                     ? context.getEnvironment().getDefaultProfiles()
                     : context.getEnvironment().getActiveProfiles()).containsExactlyInAnyOrder(expected);
             System.out.printf("start-up with profiles [%s] took %.2f s%n", profiles, seconds);
+        }
+    }
+
+    @Test
+    void thePortalIsReadyOnlyOnceItsModelAndKeyCachesHoldTheirFirstList(TestCluster cluster) throws Exception {
+        try (var portal = start("--cluster.kubeconfig=" + cluster.kubeconfig(), "--spring.profiles.active=portal");
+                var operator = start("--cluster.kubeconfig=" + cluster.kubeconfig(), "--spring.profiles.active=operator")) {
+            var readiness = portal.getBean(HealthEndpointGroups.class).get("readiness");
+            assertThat(List.of("readinessState", "modelCatalog", "apiKeys")).allMatch(readiness::isMember);
+            assertThat(operator.getBean(HealthEndpointGroups.class).get("readiness").isMember("modelCatalog"))
+                    .as("the operator has no catalog to wait for").isFalse();
+
+            // Once the informers have listed, both contributors are UP, and so is the probe.
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(portal.getBean("modelCatalogHealthIndicator", HealthIndicator.class).health().getStatus())
+                        .isEqualTo(Status.UP);
+                assertThat(portal.getBean("apiKeysHealthIndicator", HealthIndicator.class).health().getStatus())
+                        .isEqualTo(Status.UP);
+                assertThat(get(portal, "/actuator/health/readiness")).startsWith("200").contains("UP");
+            });
+        }
+    }
+
+    @Test
+    void theOperatorCampaignsForLeadershipOnceTheApplicationIsReady(TestCluster cluster) {
+        try (var context = start("--cluster.kubeconfig=" + cluster.kubeconfig(), "--spring.profiles.active=operator",
+                "--leader-election.enabled=false")) {
+            // SpringApplication.run returns after the ready event, whose listener started the campaign.
+            assertThat(context.getBean(dev.nebari.llm.platform.LeaderGate.class).isLeader()).isTrue();
         }
     }
 
@@ -117,7 +151,8 @@ class ApplicationStartupTest {
             var output = new String(process.getInputStream().readAllBytes());
             assertThat(process.waitFor()).as(output).isZero();
             assertThat(output).contains("No resources found");
-            assertThat(get(context, "/actuator/health/readiness")).startsWith("200");
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(get(context, "/actuator/health/readiness")).startsWith("200"));
         }
         assertThat(Files.exists(workDir)).as("embedded control plane directory after stop").isFalse();
     }

@@ -12,6 +12,8 @@ import java.security.SecureRandom;
 import java.time.Clock;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -37,6 +39,16 @@ class KeysConfiguration {
                 model -> events.publishEvent(new KeysChanged(model.namespace(), model.name())));
         cache.start();
         return cache;
+    }
+
+    /**
+     * Health contributor {@code apiKeys}, in the portal's readiness group (application.yaml): until the key Secrets
+     * have been listed, a user's keys would look absent and per-user limits could not be checked.
+     */
+    @Bean
+    @Profile("portal")
+    HealthIndicator apiKeysHealthIndicator(KeyShardCache cache) {
+        return () -> cache.hasSynced() ? Health.up().build() : Health.outOfService().build();
     }
 
     @Bean

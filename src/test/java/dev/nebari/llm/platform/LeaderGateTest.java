@@ -110,6 +110,26 @@ class LeaderGateTest {
         assertThat(events).extracting(LeadershipChanged::leader).containsExactly(true, false);
     }
 
+    /**
+     * The context does not start the gate (LeaderElectionConfiguration does, once the application is ready), and a
+     * second start, as a second ready event would make, does not open a second campaign.
+     */
+    @Test
+    void theGateIsLeftToTheReadyApplicationAndStartsOnce(KubernetesClient client) {
+        var events = new CopyOnWriteArrayList<LeadershipChanged>();
+        var settings = new LeaderElectionSettings(false, "unused", "unused", "default", "once", LEASE,
+                Duration.ofSeconds(2), Duration.ofMillis(250));
+        var gate = new LeaderGate(client, settings, "unused", event -> events.add((LeadershipChanged) event));
+        assertThat(gate.isAutoStartup()).isFalse();
+
+        gate.start();
+        gate.start();
+        await().atMost(Duration.ofSeconds(2)).until(() -> events.size() == 1);
+        gate.stop();
+
+        assertThat(events).extracting(LeadershipChanged::leader).containsExactly(true, false);
+    }
+
     private static void sleep(Duration duration) {
         try {
             Thread.sleep(duration);

@@ -57,6 +57,16 @@ public final class KeyShardCache implements AutoCloseable {
         informer = started;
     }
 
+    /** Whether the first list has been read (without waiting; false before {@link #start()} and after a failed list). */
+    public boolean hasSynced() {
+        var current = synced;
+        if (current == null) {
+            return false;
+        }
+        var future = current.toCompletableFuture();
+        return future.isDone() && !future.isCompletedExceptionally();
+    }
+
     /** Waits until the first list has been read, so reads and writes start from the stored state. */
     public void awaitSynced(Duration timeout) {
         var current = synced;

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Startup benchmark (PRODUCT.md section 9: "Startup to ready <= 5 s"): launches the application jar as the image does,
+# against a real kube-apiserver + etcd holding an installed release, and times process start -> first 200 UP of the
+# readiness probe; interleaved with a hello-world Spring Boot app (web + Actuator) under the same JVM options.
+#   bench/startup/run.sh [runs=5]
+# STARTUP_VARIANTS: comma-separated launch modes of the application (default: jar,aot; see README.md).
+# STARTUP_JVM: the JVM options of every launch (default: the image's, with the chart's 768Mi limit).
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+if ! ls target/nebari-llm-serving-*.jar >/dev/null 2>&1; then
+  ./mvnw -q -B -DskipTests package
+fi
+exec bench/run-java.sh bench/startup/logback.xml dev.nebari.llm.startup.StartupBenchmark "$@"
