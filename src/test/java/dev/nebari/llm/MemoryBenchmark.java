@@ -57,6 +57,8 @@ public final class MemoryBenchmark {
     /** Users own keys for several models each; the per-user cap (keys.maxPerUserPerModel, 5) is never reached. */
     static final int USERS = 1_000;
     static final int MINT_CONCURRENCY = 16;
+    /** Longer than the application's check for unused heap (every minute). */
+    static final Duration SETTLE = Duration.ofSeconds(75);
 
     public static void main(String[] args) throws Exception {
         var models = args.length > 0 ? Integer.parseInt(args[0]) : 300;
@@ -117,8 +119,7 @@ public final class MemoryBenchmark {
                     // The webhook fails closed until the leader has published its CA: wait until a dry run passes.
                     awaitAdmission(client);
 
-                    var idle = Snapshot.whenQuiet(app);
-                    System.out.println("idle after start:        " + idle);
+                    var idle = settled(app, "idle after start");
 
                     var applying = System.nanoTime();
                     var watched = client.resources(LLMModel.class).inNamespace(MODELS_NAMESPACE).inform();
@@ -126,16 +127,14 @@ public final class MemoryBenchmark {
                     ReconcileBenchmark.awaitFullyApplied(client, ModelFixtures.settings(), watched, MODELS_NAMESPACE, models);
                     watched.close();
                     System.out.printf("%d models fully applied in %.1f s%n", models, (System.nanoTime() - applying) / 1e9);
-                    var withModels = Snapshot.whenQuiet(app);
-                    System.out.println("after " + models + " models:       " + withModels);
+                    var withModels = settled(app, "after " + models + " models");
 
                     var minting = System.nanoTime();
                     var failures = mint(issuer, web, models, keys);
                     var stored = storedKeys(client);
                     System.out.printf("%d keys minted in %.1f s (%d failed), %d stored in the key Secrets%n",
                             keys - failures, (System.nanoTime() - minting) / 1e9, failures, stored);
-                    var withKeys = Snapshot.whenQuiet(app);
-                    System.out.println("after " + stored + " keys:       " + withKeys);
+                    var withKeys = settled(app, "after " + stored + " keys");
 
                     if (System.getenv("BENCH_PAUSE") != null) {
                         System.out.println("PAUSED kubeconfig " + plane.kubeconfig());
@@ -174,6 +173,23 @@ public final class MemoryBenchmark {
                 }
             }
         }
+    }
+
+    /**
+     * The application's memory once it is quiet (printed), and again {@link #SETTLE} after the phase ended (printed
+     * and returned): the application gives unused heap back within a minute (platform.UnusedHeapRelease), so the
+     * second reading is what it keeps while nothing happens.
+     */
+    static Snapshot settled(Process app, String phase) throws Exception {
+        var ended = System.nanoTime();
+        System.out.printf("%-24s when quiet: %s%n", phase + ",", Snapshot.whenQuiet(app));
+        var left = SETTLE.toNanos() - (System.nanoTime() - ended);
+        if (left > 0) {
+            Thread.sleep(left / 1_000_000);
+        }
+        var settled = Snapshot.whenQuiet(app);
+        System.out.printf("%-24s settled:    %s%n", phase + ",", settled);
+        return settled;
     }
 
     /**
