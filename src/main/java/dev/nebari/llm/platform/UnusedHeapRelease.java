@@ -18,7 +18,7 @@ import org.springframework.context.SmartLifecycle;
  * {@code G1PeriodicGCInterval} (JEP 346). The image runs the Serial collector (config/jvm.options), which grows
  * its old generation when a young collection promotes more than fits, but shrinks it (to
  * {@code MaxHeapFreeRatio}) only in a full collection, and may not run one for hours: after a cold start of 300
- * models the heap stayed at 340-460 MiB committed for a live set near 110 MiB (bench/memory/README.md).
+ * models the heap stayed at 300-460 MiB committed for 80-110 MiB of live data (bench/memory/README.md).
  *
  * <p>Every minute, when the old generation has more than {@link #GROWTH_WORTH_RELEASING} committed beyond what the
  * last full collection found live (plus the free share {@code MaxHeapFreeRatio} allows), this asks for one. Growth
@@ -29,7 +29,7 @@ import org.springframework.context.SmartLifecycle;
  */
 public final class UnusedHeapRelease implements SmartLifecycle {
 
-    /** Below this, a full collection (a pause of about 0.1-0.3 s here) is not worth what it returns. */
+    /** Below this, a full collection (0.5-1.1 s for 100 MiB live on two busy cores) is not worth what it returns. */
     static final long GROWTH_WORTH_RELEASING = 24L << 20;
     static final Duration INTERVAL = Duration.ofMinutes(1);
 
