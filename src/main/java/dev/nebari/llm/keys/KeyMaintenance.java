@@ -3,6 +3,7 @@ package dev.nebari.llm.keys;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.platform.ChangeHandler;
 import dev.nebari.llm.platform.LeadershipChanged;
+import dev.nebari.llm.platform.LeanItemStore;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
@@ -46,8 +47,12 @@ public final class KeyMaintenance implements AutoCloseable {
         sweeper.start();
         if (models == null) {
             // Keys of a deleted model stay until revoked: a GitOps re-sync may re-create the model.
-            models = client.resources(LLMModel.class).inAnyNamespace()
-                    .inform(ChangeHandler.whilePresent(this::enforceAccess), resync.toMillis());
+            // Only spec.access is read: the cache keeps the models without their managed fields.
+            var informer = client.resources(LLMModel.class).inAnyNamespace().runnableInformer(resync.toMillis());
+            informer.itemStore(LeanItemStore.withoutManagedFields());
+            informer.addEventHandler(ChangeHandler.whilePresent(this::enforceAccess));
+            informer.run();
+            models = informer;
         }
     }
 

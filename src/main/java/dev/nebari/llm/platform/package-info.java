@@ -4,7 +4,9 @@
  *
  * <p>Owns: {@link dev.nebari.llm.platform.PackSettings}, the client bean, the embedded API server, and
  * {@link dev.nebari.llm.platform.GenericResources} (plumbing for third-party kinds), informer plumbing
- * ({@link dev.nebari.llm.platform.ChangeHandler}, {@link dev.nebari.llm.platform.LeanItemStore}). Must not touch:
+ * ({@link dev.nebari.llm.platform.ChangeHandler}, {@link dev.nebari.llm.platform.LeanItemStore},
+ * {@link dev.nebari.llm.platform.ContentInterner}) and the process's memory
+ * ({@link dev.nebari.llm.platform.UnusedHeapRelease}). Must not touch:
  * LLMModel semantics beyond installing the CRD, rendering, keys or the web layer. Depends on no other module.
  */
 @org.springframework.modulith.ApplicationModule(allowedDependencies = {})

@@ -3,6 +3,7 @@ package dev.nebari.llm.reconciliation;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.platform.ChangeHandler;
+import dev.nebari.llm.platform.ContentInterner;
 import dev.nebari.llm.platform.LeanItemStore;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -48,6 +49,8 @@ final class ClusterView implements AutoCloseable {
     private final Duration resync;
     private final Consumer<ModelKey> enqueue;
     private final String keysNamespace;
+    /** The children of all models share their equal parts (see {@link ContentInterner}). */
+    private final ContentInterner interner = new ContentInterner();
     private final Map<ChildKind, SharedIndexInformer<GenericKubernetesResource>> children =
             new ConcurrentHashMap<>();
     private final Set<String> establishedCrds = ConcurrentHashMap.newKeySet();
@@ -106,7 +109,7 @@ final class ClusterView implements AutoCloseable {
             var informer = (k.livesInKeysNamespace() ? resources.inNamespace(keysNamespace) : resources.inAnyNamespace())
                     .withLabel(OURS).runnableInformer(resync.toMillis());
             informer.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
-            run(informer, LeanItemStore.withoutManagedFields(), queueing(ClusterView::ownerOf));
+            run(informer, LeanItemStore.withoutManagedFieldsAnd(interner::shareContent), queueing(ClusterView::ownerOf));
             log.debug("watching {}", k.kind());
             return informer;
         });

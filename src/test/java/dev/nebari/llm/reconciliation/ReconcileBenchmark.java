@@ -166,7 +166,8 @@ public final class ReconcileBenchmark {
         }
     }
 
-    private static String loadAverage() throws java.io.IOException {
+    /** The 1, 5 and 15 minute load averages, as /proc/loadavg gives them. */
+    public static String loadAverage() throws java.io.IOException {
         var fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
         return fields[0] + " " + fields[1] + " " + fields[2];
     }
@@ -207,7 +208,7 @@ public final class ReconcileBenchmark {
         throw new IllegalStateException("the peer's objects were not removed within 2 minutes");
     }
 
-    private static void namespace(KubernetesClient client, String name, boolean managed) {
+    public static void namespace(KubernetesClient client, String name, boolean managed) {
         var ns = new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build();
         if (managed) {
             ns.getMetadata().setLabels(java.util.Map.of("nebari.dev/managed", "true"));
@@ -215,12 +216,13 @@ public final class ReconcileBenchmark {
         client.namespaces().resource(ns).serverSideApply();
     }
 
-    static LLMModel model(String namespace, int i) {
+    public static LLMModel model(String namespace, int i) {
         return ModelFixtures.model(namespace, "model-" + i, "org/model-" + i,
                 "resources: {gpu: {count: 1}}\naccess: {groups: [llm-users]}\nlimits: {requestsPerMinute: 60}");
     }
 
-    private static void create(KubernetesClient client, String namespace, int models) throws Exception {
+    /** Creates models {@code model-0} to {@code model-<models - 1>} (16 at a time). */
+    public static void create(KubernetesClient client, String namespace, int models) throws Exception {
         try (var pool = Executors.newFixedThreadPool(16)) {
             for (int i = 0; i < models; i++) {
                 var model = model(namespace, i);
@@ -244,7 +246,8 @@ public final class ReconcileBenchmark {
         return (System.nanoTime() - started) / 1e9;
     }
 
-    private static void awaitFullyApplied(KubernetesClient client, PackSettings settings,
+    /** Waits (at most 5 minutes) until every model's status describes its generation and all its objects exist. */
+    public static void awaitFullyApplied(KubernetesClient client, PackSettings settings,
             io.fabric8.kubernetes.client.informers.SharedIndexInformer<LLMModel> watched, String namespace, int models)
             throws InterruptedException {
         var deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();

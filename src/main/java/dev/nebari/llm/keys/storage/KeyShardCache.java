@@ -2,6 +2,7 @@ package dev.nebari.llm.keys.storage;
 
 import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.platform.ChangeHandler;
+import dev.nebari.llm.platform.LeanItemStore;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -52,6 +53,8 @@ public final class KeyShardCache implements AutoCloseable {
         var started = client.secrets().inNamespace(namespace)
                 .withLabel(KeySecretLayout.COMPONENT, KeySecretLayout.CREDENTIALS_COMPONENT)
                 .runnableInformer(0);
+        // The writer's field ownership of every data entry and annotation is never read.
+        started.itemStore(LeanItemStore.withoutManagedFields());
         started.addEventHandler(new ChangeHandler<Secret>(this::observe, this::forget));
         synced = started.start();
         informer = started;
@@ -82,6 +85,10 @@ public final class KeyShardCache implements AutoCloseable {
 
     /** Takes in a version of a shard (from the watch or this process's write) unless a newer one is known. */
     public void observe(Secret secret) {
+        // Kept for as long as it is the newest version: without the field ownership, which nothing here reads.
+        if (secret.getMetadata() != null) {
+            secret.getMetadata().setManagedFields(null);
+        }
         KeyShard shard;
         try {
             shard = KeyShard.of(secret);

@@ -1,0 +1,417 @@
+package dev.nebari.llm;
+
+import dev.nebari.llm.keys.storage.KeySecretLayout;
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.platform.embedded.CrdInstaller;
+import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
+import dev.nebari.llm.platform.embedded.KubernetesBinaries;
+import dev.nebari.llm.reconciliation.ReconcileBenchmark;
+import dev.nebari.llm.testing.FakeOidcIssuer;
+import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+
+/**
+ * bench/memory: the resident memory of the whole application (profiles {@code operator,portal} in one JVM, as the
+ * chart's {@code combined} Deployment runs it) after reconciling N models and minting K keys through the REST API
+ * (PRODUCT.md section 9: ≤ 300 MiB for 300 models and 3,000 keys).
+ *
+ * <p>The application is the packaged jar, started as a process of its own with the image's JVM options
+ * ({@code BENCH_APP_JVM}, default {@code @config/jvm.options -XX:MaxRAM=768m}: the chart's memory limit for the
+ * combined Deployment), against a real kube-apiserver + etcd with the tested upstream CRDs, a
+ * {@link FakeOidcIssuer} for its tokens and its admission webhook registered with the API server. Peer, in the same
+ * run: the same process idle after start-up, before any model or key exists.
+ *
+ * <p>Arguments: {@code [models=300] [keys=3000]}. {@code BENCH_APP_ARGS} adds application arguments (e.g.
+ * {@code --server.tomcat.threads.max=20}); {@code -Dbench.memoryDetails=true} starts the application with native
+ * memory tracking and prints where its memory goes, its threads and the largest classes on its heap.
+ */
+public final class MemoryBenchmark {
+
+    static final long TARGET_MIB = 300;
+    static final String MODELS_NAMESPACE = "bench-models";
+    static final String RELEASE_NAMESPACE = "nebari-llm-serving";
+    static final String GROUP = "llm-users";
+    static final String WEBHOOK_PATH = "/validate-llm-nebari-dev-v1alpha1-llmmodel";
+    static final String WEBHOOK_CONFIGURATION = "nebari-llm-serving.llm.nebari.dev";
+    /** Users own keys for several models each; the per-user cap (keys.maxPerUserPerModel, 5) is never reached. */
+    static final int USERS = 1_000;
+    static final int MINT_CONCURRENCY = 16;
+    /** Longer than the application's check for unused heap (every minute). */
+    static final Duration SETTLE = Duration.ofSeconds(75);
+
+    public static void main(String[] args) throws Exception {
+        var models = args.length > 0 ? Integer.parseInt(args[0]) : 300;
+        var keys = args.length > 1 ? Integer.parseInt(args[1]) : 3_000;
+        var details = Boolean.getBoolean("bench.memoryDetails");
+        var crds = Path.of(System.getProperty("nebari.thirdPartyCrds", "../shared/crds"));
+        var jar = packagedJar();
+        var jvm = new ArrayList<>(words(System.getenv().getOrDefault("BENCH_APP_JVM", "@config/jvm.options -XX:MaxRAM=768m")));
+        if (details) {
+            jvm.add("-XX:NativeMemoryTracking=summary");
+        }
+        try (var plane = EmbeddedControlPlane.start(KubernetesBinaries.locateOrBuild());
+                var issuer = FakeOidcIssuer.start()) {
+            var config = new io.fabric8.kubernetes.client.ConfigBuilder(plane.clientConfig()).withMaxConcurrentRequests(64).build();
+            try (var client = new KubernetesClientBuilder().withConfig(config).build()) {
+                var installer = new CrdInstaller(client);
+                installer.installOwn();
+                if (Files.isDirectory(crds)) {
+                    installer.installTestedSet(crds);
+                } else {
+                    System.out.println("warning: " + crds + " missing; gateway objects are skipped as CRDNotInstalled");
+                }
+                ReconcileBenchmark.namespace(client, MODELS_NAMESPACE, true);
+                ReconcileBenchmark.namespace(client, "llm-api-keys", false);
+                ReconcileBenchmark.namespace(client, RELEASE_NAMESPACE, false);
+                var webhookPort = freePort();
+                registerWebhook(client, webhookPort);
+
+                var web = freePort();
+                var management = freePort();
+                var command = new ArrayList<String>();
+                command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+                command.addAll(jvm);
+                command.addAll(List.of("-jar", jar.toString(),
+                        "--spring.profiles.active=operator,portal",
+                        "--cluster.kubeconfig=" + plane.kubeconfig(),
+                        "--cluster.embedded=never",
+                        "--platform.baseDomain=nebari.example.com",
+                        "--auth.oidc.issuerURL=" + issuer.issuer(),
+                        "--portal.login.clientId=nebari-portal-bench",
+                        "--server.port=" + web,
+                        "--management.server.port=" + management,
+                        "--leader-election.namespace=" + RELEASE_NAMESPACE,
+                        "--webhook.enabled=true",
+                        "--webhook.port=" + webhookPort,
+                        "--webhook.namespace=" + RELEASE_NAMESPACE));
+                command.addAll(words(System.getenv().getOrDefault("BENCH_APP_ARGS", "")));
+                var log = Path.of("target", "bench-memory-app.log").toAbsolutePath();
+                var started = System.nanoTime();
+                var app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                // Interrupted (Ctrl-C), the benchmark must not leave the application running.
+                Runtime.getRuntime().addShutdownHook(new Thread(app::destroyForcibly));
+                try {
+                    System.out.println("application: " + String.join(" ", jvm) + " -jar " + jar.getFileName()
+                            + " (pid " + app.pid() + ", log " + log + ")");
+                    awaitReady(app, management);
+                    System.out.printf("ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
+                    // The webhook fails closed until the leader has published its CA: wait until a dry run passes.
+                    awaitAdmission(client);
+
+                    var idle = settled(app, "idle after start");
+
+                    var applying = System.nanoTime();
+                    var watched = client.resources(LLMModel.class).inNamespace(MODELS_NAMESPACE).inform();
+                    ReconcileBenchmark.create(client, MODELS_NAMESPACE, models);
+                    ReconcileBenchmark.awaitFullyApplied(client, ModelFixtures.settings(), watched, MODELS_NAMESPACE, models);
+                    watched.close();
+                    System.out.printf("%d models fully applied in %.1f s%n", models, (System.nanoTime() - applying) / 1e9);
+                    var withModels = settled(app, "after " + models + " models");
+
+                    var minting = System.nanoTime();
+                    var failures = mint(issuer, web, models, keys);
+                    var stored = storedKeys(client);
+                    System.out.printf("%d keys minted in %.1f s (%d failed), %d stored in the key Secrets%n",
+                            keys - failures, (System.nanoTime() - minting) / 1e9, failures, stored);
+                    var withKeys = settled(app, "after " + stored + " keys");
+
+                    if (System.getenv("BENCH_PAUSE") != null) {
+                        System.out.println("PAUSED kubeconfig " + plane.kubeconfig());
+                        Thread.sleep(Long.parseLong(System.getenv("BENCH_PAUSE")) * 1000);
+                    }
+                    if (details) {
+                        printDetails(app.pid());
+                    }
+                    if (Boolean.getBoolean("bench.heapDump")) {
+                        var dump = Path.of("target", "bench-memory.hprof").toAbsolutePath();
+                        Files.deleteIfExists(dump);
+                        System.out.println(jcmd(app.pid(), "GC.heap_dump", dump.toString()).strip());
+                    }
+                    jcmd(app.pid(), "GC.run");
+                    var collected = Snapshot.read(app.pid());
+                    System.out.println("after a forced full GC:  " + collected);
+
+                    System.out.println();
+                    System.out.printf("models: %d, keys: %d, load average at the end: %s%n", models, stored,
+                            ReconcileBenchmark.loadAverage());
+                    System.out.printf("peer: idle application RSS %d MiB%n", idle.rssMiB());
+                    System.out.printf("RSS after %d models and %d keys: %d MiB (%.2fx the idle application)%n", models,
+                            stored, withKeys.rssMiB(), withKeys.rssMiB() / (double) idle.rssMiB());
+                    System.out.printf("per model: %.0f KiB RSS, %.0f KiB heap used; per key: %.1f KiB RSS, %.1f KiB heap used%n",
+                            (withModels.rssKiB() - idle.rssKiB()) / (double) models,
+                            (withModels.heapUsedKiB() - idle.heapUsedKiB()) / (double) models,
+                            (withKeys.rssKiB() - withModels.rssKiB()) / (double) Math.max(1, stored),
+                            (withKeys.heapUsedKiB() - withModels.heapUsedKiB()) / (double) Math.max(1, stored));
+                    System.out.printf("target: RSS <= %d MiB: %s (%+d MiB)%n", TARGET_MIB,
+                            withKeys.rssMiB() <= TARGET_MIB ? "met" : "NOT met", withKeys.rssMiB() - TARGET_MIB);
+                } finally {
+                    app.destroy();
+                    if (!app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                        app.destroyForcibly();
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The application's memory once it is quiet (printed), and again {@link #SETTLE} after the phase ended (printed
+     * and returned): the application gives unused heap back within a minute (platform.UnusedHeapRelease), so the
+     * second reading is what it keeps while nothing happens.
+     */
+    static Snapshot settled(Process app, String phase) throws Exception {
+        var ended = System.nanoTime();
+        System.out.printf("%-24s when quiet: %s%n", phase + ",", Snapshot.whenQuiet(app));
+        var left = SETTLE.toNanos() - (System.nanoTime() - ended);
+        if (left > 0) {
+            Thread.sleep(left / 1_000_000);
+        }
+        var settled = Snapshot.whenQuiet(app);
+        System.out.printf("%-24s settled:    %s%n", phase + ",", settled);
+        return settled;
+    }
+
+    /**
+     * The application's memory at one moment: resident set (and its anonymous part, which is the JVM's own memory
+     * rather than mapped files), Java heap committed and used, threads.
+     */
+    record Snapshot(long rssKiB, long anonKiB, long heapCommittedKiB, long heapUsedKiB, int threads) {
+
+        /** Waits until the process uses less than 5 % of a core over two 2-second windows (at most 90 s), then reads. */
+        static Snapshot whenQuiet(Process app) throws Exception {
+            var deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            var quietWindows = 0;
+            var before = cpuSeconds(app.pid());
+            while (quietWindows < 2 && System.nanoTime() < deadline) {
+                Thread.sleep(2_000);
+                var now = cpuSeconds(app.pid());
+                quietWindows = now - before < 0.1 ? quietWindows + 1 : 0;
+                before = now;
+            }
+            return read(app.pid());
+        }
+
+        static Snapshot read(long pid) throws Exception {
+            var status = Files.readAllLines(Path.of("/proc", Long.toString(pid), "status")).stream()
+                    .map(line -> line.split(":\\s+", 2)).filter(kv -> kv.length == 2)
+                    .collect(Collectors.toMap(kv -> kv[0], kv -> kv[1].replaceAll("\\D", ""), (a, b) -> a));
+            // Serial GC: "DefNew     total 12345K, used 678K [...]" and "Tenured    total ..., used ...".
+            var heap = jcmd(pid, "GC.heap_info");
+            long committed = 0;
+            long used = 0;
+            var generation = Pattern.compile("^\\s*\\w+\\s+total (\\d+)K, used (\\d+)K", Pattern.MULTILINE).matcher(heap);
+            while (generation.find()) {
+                committed += Long.parseLong(generation.group(1));
+                used += Long.parseLong(generation.group(2));
+            }
+            return new Snapshot(Long.parseLong(status.get("VmRSS")), Long.parseLong(status.get("RssAnon")), committed,
+                    used, Integer.parseInt(status.get("Threads")));
+        }
+
+        long rssMiB() {
+            return rssKiB >> 10;
+        }
+
+        @Override
+        public String toString() {
+            return String.format("RSS %d MiB (anonymous %d MiB), heap %d MiB used of %d MiB committed, %d threads, load %s",
+                    rssKiB >> 10, anonKiB >> 10, heapUsedKiB >> 10, heapCommittedKiB >> 10, threads, load());
+        }
+
+        private static String load() {
+            try {
+                return ReconcileBenchmark.loadAverage();
+            } catch (IOException e) {
+                return "?";
+            }
+        }
+    }
+
+    /** Mints {@code keys} keys through POST /api/v1/keys, round-robin over the models, for {@link #USERS} users. */
+    static int mint(FakeOidcIssuer issuer, int port, int models, int keys) throws Exception {
+        var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        var failures = new AtomicInteger();
+        var problems = new java.util.concurrent.ConcurrentHashMap<String, Integer>();
+        var permits = new Semaphore(MINT_CONCURRENCY);
+        try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
+            for (int i = 0; i < keys; i++) {
+                var user = "bench-user-" + (i % USERS);
+                var model = "model-" + (i % models);
+                permits.acquire();
+                threads.submit(() -> {
+                    try {
+                        var token = issuer.token(user, claims -> claims.claim("preferred_username", user)
+                                .claim("groups", List.of(GROUP)));
+                        var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/keys"))
+                                .header("Authorization", "Bearer " + token)
+                                .header("Content-Type", "application/json")
+                                .POST(HttpRequest.BodyPublishers.ofString("""
+                                        {"model": {"namespace": "%s", "name": "%s"}, "description": "bench/memory"}"""
+                                        .formatted(MODELS_NAMESPACE, model)))
+                                .timeout(Duration.ofSeconds(60))
+                                .build();
+                        for (int attempt = 1; ; attempt++) {
+                            var response = http.send(request, HttpResponse.BodyHandlers.ofString());
+                            if (response.statusCode() == 201) {
+                                return null;
+                            }
+                            if (response.statusCode() < 500 || attempt == 3) {
+                                failures.incrementAndGet();
+                                problems.merge(response.statusCode() + " " + response.body(), 1, Integer::sum);
+                                return null;
+                            }
+                        }
+                    } finally {
+                        permits.release();
+                    }
+                });
+            }
+        }
+        problems.forEach((problem, count) -> System.out.println("mint failed " + count + " times: " + problem));
+        return failures.get();
+    }
+
+    /** Keys the credential shards hold: each data entry is one key. */
+    static long storedKeys(KubernetesClient client) {
+        return client.secrets().inNamespace("llm-api-keys")
+                .withLabel(KeySecretLayout.COMPONENT, KeySecretLayout.CREDENTIALS_COMPONENT).list().getItems().stream()
+                .mapToLong(secret -> secret.getData() == null ? 0 : secret.getData().size()).sum();
+    }
+
+    /** Registers the application's webhook with the API server as the chart does, with a loopback URL for the Service. */
+    static void registerWebhook(KubernetesClient client, int port) {
+        client.admissionRegistration().v1().validatingWebhookConfigurations().resource(new ValidatingWebhookConfigurationBuilder()
+                .withNewMetadata().withName(WEBHOOK_CONFIGURATION).endMetadata()
+                .addNewWebhook()
+                .withName("llmmodels.llm.nebari.dev")
+                .withAdmissionReviewVersions("v1")
+                .withNewClientConfig().withUrl("https://127.0.0.1:" + port + WEBHOOK_PATH).endClientConfig()
+                .addNewRule()
+                .withApiGroups(LLMModel.GROUP).withApiVersions(LLMModel.VERSION).withResources(LLMModel.PLURAL)
+                .withOperations("CREATE", "UPDATE").withScope("Namespaced")
+                .endRule()
+                .withFailurePolicy("Fail")
+                .withSideEffects("None")
+                .withTimeoutSeconds(10)
+                .endWebhook()
+                .build()).create();
+    }
+
+    static void awaitAdmission(KubernetesClient client) throws InterruptedException {
+        var deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        var probe = ReconcileBenchmark.model(MODELS_NAMESPACE, 999_999);
+        while (true) {
+            try {
+                client.resource(probe).dryRun().create();
+                return;
+            } catch (RuntimeException notYet) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("the admission webhook did not admit a model within 60 s", notYet);
+                }
+                Thread.sleep(250);
+            }
+        }
+    }
+
+    static void awaitReady(Process app, int managementPort) throws Exception {
+        var http = HttpClient.newHttpClient();
+        var readiness = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(5)).build();
+        var deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!app.isAlive()) {
+                throw new IllegalStateException("the application exited with " + app.exitValue() + "; see its log");
+            }
+            try {
+                if (http.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notListening) {
+                // not yet
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the application was not ready within 120 s");
+    }
+
+    /** Native memory by category, threads grouped by name, and the largest classes on the heap. */
+    static void printDetails(long pid) throws Exception {
+        System.out.println("native memory (committed, MiB):");
+        jcmd(pid, "VM.native_memory", "summary", "scale=MB").lines()
+                .filter(l -> l.startsWith("Total") || l.startsWith("-"))
+                .forEach(l -> System.out.println("  " + l.replaceAll("\\s+", " ").trim()));
+        var threads = new TreeMap<String, Integer>();
+        var name = Pattern.compile("^\"(.*?)\"", Pattern.MULTILINE).matcher(jcmd(pid, "Thread.print"));
+        while (name.find()) {
+            threads.merge(name.group(1).replaceAll("\\d+", "#"), 1, Integer::sum);
+        }
+        System.out.println("platform threads by name (digits as #):");
+        threads.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .forEach(e -> System.out.printf("  %4d %s%n", e.getValue(), e.getKey()));
+        var histogram = jcmd(pid, "GC.class_histogram");
+        var file = Path.of("target", "bench-memory-histogram.txt").toAbsolutePath();
+        Files.writeString(file, histogram);
+        System.out.println("largest classes on the heap (all in " + file + "):");
+        histogram.lines().limit(23).forEach(l -> System.out.println("  " + l));
+        System.out.println("metaspace:");
+        jcmd(pid, "VM.metaspace", "summary").lines().filter(l -> l.contains("classes") || l.startsWith("Both"))
+                .limit(8).forEach(l -> System.out.println("  " + l.trim()));
+    }
+
+    static String jcmd(long pid, String... command) throws Exception {
+        var all = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
+        all.addAll(List.of(command));
+        var process = new ProcessBuilder(all).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes());
+        process.waitFor();
+        return output;
+    }
+
+    /** utime + stime of the process, from /proc/<pid>/stat (clock ticks of 1/100 s). */
+    static double cpuSeconds(long pid) throws IOException {
+        var stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+        var fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
+    }
+
+    static Path packagedJar() throws IOException {
+        try (var files = Files.list(Path.of("target"))) {
+            return files.filter(f -> f.getFileName().toString().matches("nebari-llm-serving-.*\\.jar")
+                            && !f.getFileName().toString().endsWith("-plain.jar"))
+                    .findFirst()
+                    .orElseThrow(() -> new IllegalStateException("no target/nebari-llm-serving-*.jar: run ./mvnw -DskipTests package"))
+                    .toAbsolutePath();
+        }
+    }
+
+    static List<String> words(String value) {
+        return Arrays.stream(value.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
+    }
+
+    static int freePort() throws IOException {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
