@@ -289,15 +289,8 @@ public final class StartupBenchmark {
     }
 
     /** How the application is started: a command line and, for some, a preparation step (extraction, training). */
-    interface Launcher {
-        String name();
-
-        List<String> command();
-
-        /** Extra environment beyond the deployment's. */
-        default Map<String, String> environment() {
-            return Map.of();
-        }
+    /** A process to start and time: its name, command line and environment beyond the deployment's. */
+    record Launcher(String name, List<String> command, Map<String, String> environment) {
     }
 
     /**
@@ -399,22 +392,7 @@ public final class StartupBenchmark {
                 "--webhook.port=" + webhookPort));
         var env = new LinkedHashMap<>(deploymentEnv);
         env.put("KUBECONFIG", kubeconfig.toString());
-        return new Launcher() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public List<String> command() {
-                return command;
-            }
-
-            @Override
-            public Map<String, String> environment() {
-                return env;
-            }
-        };
+        return new Launcher(name, command, env);
     }
 
     /**
@@ -436,17 +414,7 @@ public final class StartupBenchmark {
         command.addAll(extraJvm);
         command.addAll(List.of("-cp", String.join(java.io.File.pathSeparator, classpath), HelloWorldApplication.class.getName()));
         command.addAll(peerArguments());
-        return new Launcher() {
-            @Override
-            public String name() {
-                return name;
-            }
-
-            @Override
-            public List<String> command() {
-                return command;
-            }
-        };
+        return new Launcher(name, command, Map.of());
     }
 
     /** What the application has from its application.yaml that matters for readiness: ports, probes, threads. */
@@ -500,22 +468,7 @@ public final class StartupBenchmark {
                 command.add(arg);
             }
         }
-        return new Launcher() {
-            @Override
-            public String name() {
-                return launcher.name() + "+steps";
-            }
-
-            @Override
-            public List<String> command() {
-                return command;
-            }
-
-            @Override
-            public Map<String, String> environment() {
-                return launcher.environment();
-            }
-        };
+        return new Launcher(launcher.name() + "+steps", command, launcher.environment());
     }
 
     /** One launch, from process start until readiness answered 200 UP. */
