@@ -3,7 +3,6 @@ package dev.nebari.llm;
 import dev.nebari.llm.keys.storage.KeySecretLayout;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
-import dev.nebari.llm.platform.embedded.CrdInstaller;
 import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
 import dev.nebari.llm.platform.embedded.KubernetesBinaries;
 import dev.nebari.llm.reconciliation.ReconcileBenchmark;
@@ -74,13 +73,7 @@ public final class MemoryBenchmark {
                 var issuer = FakeOidcIssuer.start()) {
             var config = new io.fabric8.kubernetes.client.ConfigBuilder(plane.clientConfig()).withMaxConcurrentRequests(64).build();
             try (var client = new KubernetesClientBuilder().withConfig(config).build()) {
-                var installer = new CrdInstaller(client);
-                installer.installOwn();
-                if (Files.isDirectory(crds)) {
-                    installer.installTestedSet(crds);
-                } else {
-                    System.out.println("warning: " + crds + " missing; gateway objects are skipped as CRDNotInstalled");
-                }
+                ReconcileBenchmark.installCrds(client, crds, "gateway objects are skipped as CRDNotInstalled");
                 ReconcileBenchmark.namespace(client, MODELS_NAMESPACE, true);
                 ReconcileBenchmark.namespace(client, "llm-api-keys", false);
                 ReconcileBenchmark.namespace(client, RELEASE_NAMESPACE, false);

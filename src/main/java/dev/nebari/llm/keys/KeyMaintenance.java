@@ -36,11 +36,7 @@ public final class KeyMaintenance implements AutoCloseable {
 
     @EventListener
     public void onLeadershipChanged(LeadershipChanged event) {
-        if (event.leader()) {
-            start();
-        } else {
-            stop();
-        }
+        event.apply(this::start, this::stop);
     }
 
     synchronized void start() {

@@ -5,4 +5,9 @@ package dev.nebari.llm.platform;
  * the key expiry sweeper); it never stops the process.
  */
 public record LeadershipChanged(boolean leader, String identity) {
+
+    /** Runs {@code onLeading} when this replica became the leader, {@code onStandby} when it stopped being one. */
+    public void apply(Runnable onLeading, Runnable onStandby) {
+        (leader ? onLeading : onStandby).run();
+    }
 }

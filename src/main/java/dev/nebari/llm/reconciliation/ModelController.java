@@ -77,11 +77,7 @@ public final class ModelController implements AutoCloseable {
 
     @EventListener
     public void onLeadershipChanged(LeadershipChanged event) {
-        if (event.leader()) {
-            start();
-        } else {
-            stop();
-        }
+        event.apply(this::start, this::stop);
     }
 
     /** True when no model is being reconciled and none is due (delayed re-checks may still be scheduled). */

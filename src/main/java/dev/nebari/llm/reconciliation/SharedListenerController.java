@@ -30,11 +30,7 @@ public final class SharedListenerController implements AutoCloseable {
 
     @EventListener
     public void onLeadershipChanged(LeadershipChanged event) {
-        if (event.leader()) {
-            start();
-        } else {
-            stop();
-        }
+        event.apply(this::start, this::stop);
     }
 
     synchronized void start() {

@@ -46,13 +46,7 @@ public final class ReconcileBenchmark {
                     var operatorClient = new KubernetesClientBuilder().withConfig(config)
                             .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
                             .build()) {
-                var installer = new CrdInstaller(client);
-                installer.installOwn();
-                if (Files.isDirectory(crds)) {
-                    installer.installTestedSet(crds);
-                } else {
-                    System.out.println("warning: " + crds + " missing; gateway objects are skipped as CRDNotInstalled");
-                }
+                installCrds(client, crds, "gateway objects are skipped as CRDNotInstalled");
                 var settings = ModelFixtures.settings();
                 namespace(client, "bench-models", true);
                 namespace(client, "bench-warmup", true);
@@ -206,6 +200,17 @@ public final class ReconcileBenchmark {
             Thread.sleep(500);
         }
         throw new IllegalStateException("the peer's objects were not removed within 2 minutes");
+    }
+
+    /** Our CRD and the tested upstream set from {@code crds}; without that directory says what the run skips. */
+    public static void installCrds(KubernetesClient client, Path crds, String whatIsSkipped) {
+        var installer = new CrdInstaller(client);
+        installer.installOwn();
+        if (Files.isDirectory(crds)) {
+            installer.installTestedSet(crds);
+        } else {
+            System.out.println("warning: " + crds + " missing; " + whatIsSkipped);
+        }
     }
 
     public static void namespace(KubernetesClient client, String name, boolean managed) {

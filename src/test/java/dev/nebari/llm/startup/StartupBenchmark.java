@@ -3,7 +3,7 @@ package dev.nebari.llm.startup;
 import dev.nebari.llm.chart.ChartRenderer;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
-import dev.nebari.llm.platform.embedded.CrdInstaller;
+import dev.nebari.llm.reconciliation.ReconcileBenchmark;
 import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
 import dev.nebari.llm.platform.embedded.KubernetesBinaries;
 import dev.nebari.llm.testing.FakeOidcIssuer;
@@ -144,13 +144,7 @@ public final class StartupBenchmark {
     /** Installs the release and its state: CRDs, the chart's objects (combined mode), models, the OIDC client Secret. */
     static StartupBenchmark install(EmbeddedControlPlane plane, KubernetesClient admin, FakeOidcIssuer issuer,
             Path crds, Path work, List<String> jvm, int models) throws IOException {
-        var installer = new CrdInstaller(admin);
-        installer.installOwn();
-        if (Files.isDirectory(crds)) {
-            installer.installTestedSet(crds);
-        } else {
-            System.out.println("warning: " + crds + " missing; the NebariApp and gateway objects are skipped");
-        }
+        ReconcileBenchmark.installCrds(admin, crds, "the NebariApp and gateway objects are skipped");
         namespace(admin, RELEASE_NAMESPACE, Map.of());
         namespace(admin, MODELS_NAMESPACE, Map.of("nebari.dev/managed", "true"));
         for (int i = 0; i < models; i++) {
