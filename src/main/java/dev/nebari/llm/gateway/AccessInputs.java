@@ -8,8 +8,9 @@ import org.jspecify.annotations.Nullable;
  * What the gateway renderers need that is not in the LLMModel or the settings: observed by the reconciler and
  * passed in, so rendering stays pure.
  *
- * @param keySecretNames the key Secrets (in the keys namespace) the external policy authenticates against: in
- *                       shared routing mode every key Secret, in subdomain mode only this model's
+ * @param keySecretNames the model's key Secrets (in the keys namespace), which its external policy authenticates
+ *                       against; in shared routing mode every key is first checked once by the pack's
+ *                       key-check route ({@link KeyCheckRouteRenderer})
  * @param clientIds      client ids of this model's keys (the external allow-list; none means deny everyone)
  * @param oidc           the resolved OIDC provider; null when it is not known yet, which withholds the internal
  *                       endpoint rather than expose it without authentication

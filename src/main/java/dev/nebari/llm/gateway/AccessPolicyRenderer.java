@@ -25,10 +25,18 @@ public final class AccessPolicyRenderer {
     }
 
     /**
-     * API-key authentication plus a per-model allow-list. In shared mode the key check runs before the gateway
-     * knows the model (filter order api_key_auth → jwt → AIGW ext_proc → RBAC → rate limit, EG 1.8), so
-     * authentication accepts every key and authorization (which runs after the model is known) admits only
-     * this model's client ids: unknown key → 401, another model's key → 403. No client ids → deny everyone.
+     * API-key authentication against the model's own key Secrets plus an allow-list of its client ids.
+     * <ul>
+     *   <li>Subdomain mode: the host picks this route before the key check; only the model's keys authenticate,
+     *       so any other key, another model's too, is refused with 401.</li>
+     *   <li>Shared mode: the key check runs before the gateway knows the model (filter order api_key_auth → jwt →
+     *       AIGW ext_proc → RBAC → rate limit, EG 1.8), so the pack's key-check route ({@link KeyCheckRouteRenderer})
+     *       authenticates every key first, and once the model is known this policy's authorization admits only the
+     *       model's client ids: unknown key → 401, another model's key → 403. This policy's own key check serves
+     *       requests that reach the model's rule directly (a caller who sends {@code x-ai-eg-model} himself) and
+     *       the catch-all rule (no key: 401).</li>
+     * </ul>
+     * No client ids → deny everyone.
      */
     public static GenericKubernetesResource externalPolicy(LLMModel model, PackSettings settings, AccessInputs access) {
         var names = ModelObjects.of(model);

@@ -8,9 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Everything that exposes a model at the gateway, per enabled endpoint side: route, SecurityPolicy, then the
+ * Everything that exposes a model at the gateway, per enabled endpoint side: SecurityPolicy and route, the
  * rate-limit policy and the keys-namespace ReferenceGrant. A route is rendered only together with its
- * SecurityPolicy, so an endpoint is never exposed without authentication.
+ * SecurityPolicy, and after it in apply order (policies first, then routes), so an endpoint is never exposed
+ * without authentication, not even for the moment between two writes.
  */
 public final class GatewayRenderer {
 
@@ -33,14 +34,15 @@ public final class GatewayRenderer {
     public static GatewayObjects render(LLMModel model, PackSettings settings, AccessInputs access) {
         var names = ModelObjects.of(model);
         var spec = model.getSpec();
-        var inNamespace = new ArrayList<HasMetadata>();
+        var policies = new ArrayList<HasMetadata>();
+        var routes = new ArrayList<HasMetadata>();
         var elsewhere = new ArrayList<HasMetadata>();
         var withheld = new ArrayList<Withheld>();
         var rendered = new ArrayList<EndpointSide>();
 
         if (EndpointSide.EXTERNAL.enabledIn(spec)) {
-            inNamespace.add(RouteRenderer.route(EndpointSide.EXTERNAL, model, settings));
-            inNamespace.add(AccessPolicyRenderer.externalPolicy(model, settings, access));
+            policies.add(AccessPolicyRenderer.externalPolicy(model, settings, access));
+            routes.add(RouteRenderer.route(EndpointSide.EXTERNAL, model, settings));
             elsewhere.add(AccessPolicyRenderer.keysReferenceGrant(model, settings));
             rendered.add(EndpointSide.EXTERNAL);
         }
@@ -51,12 +53,15 @@ public final class GatewayRenderer {
                 withheld.add(new Withheld(GatewayFacts.AI_GATEWAY_ROUTE_KIND, names.internalRoute(), reason));
                 withheld.add(new Withheld(GatewayFacts.SECURITY_POLICY_KIND, names.internalRoute(), reason));
             } else {
-                inNamespace.add(RouteRenderer.route(EndpointSide.INTERNAL, model, settings));
-                inNamespace.add(AccessPolicyRenderer.internalPolicy(model, settings, oidc));
+                policies.add(AccessPolicyRenderer.internalPolicy(model, settings, oidc));
+                routes.add(RouteRenderer.route(EndpointSide.INTERNAL, model, settings));
                 rendered.add(EndpointSide.INTERNAL);
             }
         }
-        RateLimitPolicyRenderer.render(model, rendered).ifPresent(inNamespace::add);
+        RateLimitPolicyRenderer.render(model, rendered).ifPresent(policies::add);
+        // Apply order: a route's policies exist before the route, so the gateway never serves it unprotected.
+        var inNamespace = new ArrayList<HasMetadata>(policies);
+        inNamespace.addAll(routes);
         return new GatewayObjects(inNamespace, elsewhere, withheld);
     }
 }

@@ -10,6 +10,9 @@ import java.util.List;
  */
 public final class KeyCredentials {
 
+    /** The {@code app.kubernetes.io/component} label of every key Secret (select all of them with it). */
+    public static final String SECRET_COMPONENT = dev.nebari.llm.keys.storage.KeySecretLayout.CREDENTIALS_COMPONENT;
+
     private final KeyShardCache shards;
 
     public KeyCredentials(KeyShardCache shards) {

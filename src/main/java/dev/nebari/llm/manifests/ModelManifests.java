@@ -22,7 +22,11 @@ public record ModelManifests(List<HasMetadata> inNamespace, List<HasMetadata> el
         withheld = List.copyOf(withheld);
     }
 
+    /**
+     * Everything, in apply order: the objects elsewhere first (the keys-namespace ReferenceGrant must exist before
+     * the policy that reads key Secrets through it), then those in the namespace.
+     */
     public List<HasMetadata> all() {
-        return Stream.concat(inNamespace.stream(), elsewhere.stream()).toList();
+        return Stream.concat(elsewhere.stream(), inNamespace.stream()).toList();
     }
 }

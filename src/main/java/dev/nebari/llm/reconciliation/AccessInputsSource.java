@@ -12,10 +12,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Gathers the inputs the gateway renderers need besides the model: the OIDC provider (issuer and the JWKS URI
- * from its discovery document) and the API-key Secrets and client ids from the keys module. In shared routing
- * mode the external policy must accept every valid key (the model is not known yet when the key is checked), so
- * it lists every credential Secret; in subdomain mode only the model's own. Without the key manager there are no
- * keys and the external policy denies everyone. For the reconciler the issuer lookup never blocks: until it has
+ * from its discovery document) and the model's API-key Secrets and client ids from the keys module (in both
+ * routing modes only the model's own: in shared mode every key is checked once on the pack's key-check route,
+ * see {@link dev.nebari.llm.gateway.KeyCheckRouteRenderer}; in subdomain mode the host picks the model first). Without the key manager there are no keys and the
+ * external policy denies everyone. For the reconciler the issuer lookup never blocks: until it has
  * answered, the internal endpoint is withheld, and the models are reconciled again when the answer arrives. The
  * admin API's manifest preview uses the same inputs, and may wait for the lookup.
  */
@@ -60,9 +60,7 @@ public final class AccessInputsSource {
             return new AccessInputs(List.of(), List.of(), oidc);
         }
         var ref = new ModelRef(model.getMetadata().getNamespace(), model.getMetadata().getName());
-        var secrets = settings.platform().routing().mode() == PackSettings.RoutingMode.SHARED
-                ? keys.allCredentialSecretNames()
-                : keys.credentialSecretNames(ref);
+        var secrets = keys.credentialSecretNames(ref);
         var clientIds = keys.clientIds(ref).stream().map(ClientId::value).toList();
         return new AccessInputs(secrets, clientIds, oidc);
     }

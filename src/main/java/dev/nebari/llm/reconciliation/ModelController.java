@@ -28,23 +28,17 @@ public final class ModelController implements AutoCloseable {
     private final ReconcilerSettings settings;
     private final Function<ClusterView, ModelReconciler> reconcilers;
     private final MeterRegistry meters;
-    private final boolean allPoliciesListAllKeySecrets;
     private final String keysNamespace;
     private @Nullable Running running;
 
     private record Running(ClusterView view, WorkQueue<ModelKey> queue, List<Thread> workers) {
     }
 
-    /**
-     * @param allPoliciesListAllKeySecrets true in shared routing mode, where a key change concerns every model
-     * @param keysNamespace                the namespace of the key Secrets (and of the ReferenceGrants there)
-     */
+    /** @param keysNamespace the namespace of the key Secrets (and of the ReferenceGrants there) */
     ModelController(KubernetesClient client, ReconcilerSettings settings,
-            Function<ClusterView, ModelReconciler> reconcilers, MeterRegistry meters,
-            boolean allPoliciesListAllKeySecrets, String keysNamespace) {
+            Function<ClusterView, ModelReconciler> reconcilers, MeterRegistry meters, String keysNamespace) {
         this.client = client;
         this.keysNamespace = keysNamespace;
-        this.allPoliciesListAllKeySecrets = allPoliciesListAllKeySecrets;
         this.settings = settings;
         this.reconcilers = reconcilers;
         this.meters = meters;
@@ -57,16 +51,13 @@ public final class ModelController implements AutoCloseable {
     }
 
     /**
-     * A model's keys changed: its external policy's allow-list must follow. In shared routing mode every policy
-     * lists every credential Secret, so all models are looked at (unchanged ones cost no write).
+     * A model's keys changed: its external policy's Secrets and allow-list must follow. No other model's policy
+     * mentions them (in shared routing mode the pack's key-check route lists every Secret, see
+     * {@link KeyCheckRouteController}).
      */
     @EventListener
     public void onKeysChanged(KeysChanged event) {
-        if (allPoliciesListAllKeySecrets) {
-            resyncAll();
-        } else {
-            enqueue(new ModelKey(event.modelNamespace(), event.modelName()));
-        }
+        enqueue(new ModelKey(event.modelNamespace(), event.modelName()));
     }
 
     synchronized void enqueue(ModelKey key) {
@@ -146,6 +137,8 @@ public final class ModelController implements AutoCloseable {
                     queue.addAfter(key, settings.requeueAfter());
                 } else if (outcome == ModelReconciler.Outcome.DOWNLOADING) {
                     queue.addAfter(key, settings.downloadPollInterval());
+                } else if (outcome == ModelReconciler.Outcome.DRAINING) {
+                    queue.addAfter(key, settings.routeDrainDelay());
                 }
             } catch (RuntimeException e) {
                 var delay = queue.retryLater(key);

@@ -1,5 +1,8 @@
 package dev.nebari.llm.reconciliation;
 
+import java.time.Instant;
+import java.time.Duration;
+import java.time.Clock;
 import dev.nebari.llm.manifests.ModelManifestRenderer;
 import dev.nebari.llm.manifests.ModelManifests;
 import dev.nebari.llm.manifests.RenderContext;
@@ -44,7 +47,12 @@ final class ModelReconciler {
     private static final Logger log = LoggerFactory.getLogger(ModelReconciler.class);
 
     /** What happened, for metrics and requeueing. */
-    enum Outcome { READY, NOT_READY, DOWNLOADING, DELETED, SKIPPED }
+    /** What a pass did; {@code DRAINING}: a deleted model's routes are gone and its workload waits for the drain. */
+    enum Outcome { READY, NOT_READY, DOWNLOADING, DRAINING, DELETED, SKIPPED }
+
+    /** The kinds that expose a model at the gateway: removed first when a model is deleted. */
+    private static final Set<ChildKind> GATEWAY_KINDS = EnumSet.of(ChildKind.AI_GATEWAY_ROUTE, ChildKind.SECURITY_POLICY,
+            ChildKind.BACKEND_TRAFFIC_POLICY, ChildKind.REFERENCE_GRANT);
 
     private final KubernetesClient client;
     private final ClusterView view;
@@ -54,9 +62,25 @@ final class ModelReconciler {
     private final ModelEvents events;
     private final DownloadProgress downloads;
     private final KubernetesSerialization serialization;
+    private final Duration routeDrainDelay;
+    private final Clock clock;
+    /** Deleted models whose routes are gone, and since when (in memory: a new leader simply drains again). */
+    private final Map<ModelKey, Instant> drainingSince = new java.util.concurrent.ConcurrentHashMap<>();
 
     ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, AccessInputsSource access,
             StatusAggregator aggregator, ModelEvents events, DownloadProgress downloads) {
+        this(client, view, settings, access, aggregator, events, downloads, Duration.ZERO, Clock.systemUTC());
+    }
+
+    /**
+     * @param routeDrainDelay how long a deleted model's workload outlives its routes, so the gateway stops sending
+     *                        it requests before its pods go (callers then see 404, not 503)
+     */
+    ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, AccessInputsSource access,
+            StatusAggregator aggregator, ModelEvents events, DownloadProgress downloads, Duration routeDrainDelay,
+            Clock clock) {
+        this.routeDrainDelay = routeDrainDelay;
+        this.clock = clock;
         this.downloads = downloads;
         this.client = client;
         this.view = view;
@@ -74,8 +98,7 @@ final class ModelReconciler {
         }
         var model = found.get();
         if (model.getMetadata().getDeletionTimestamp() != null) {
-            cleanUp(key, model);
-            return Outcome.DELETED;
+            return cleanUp(key, model);
         }
         if (!namespaceManaged(key.namespace())) {
             writeStatusIfChanged(model, notManaged(model));
@@ -334,17 +357,25 @@ final class ModelReconciler {
         }, false);
     }
 
-    /** Deletes everything of the model (GC would take the in-namespace part too, but not what lives elsewhere). */
-    private void cleanUp(ModelKey key, LLMModel model) {
-        view.children(key).values().forEach(objects -> objects.forEach(o -> {
-            try {
-                client.resource(o).delete();
-            } catch (KubernetesClientException e) {
-                if (e.getCode() != 404) {
-                    throw e;
-                }
+    /**
+     * Deletes everything of the model (GC would take the in-namespace part too, but not what lives elsewhere): first
+     * what exposes it at the gateway (routes before their policies, so a route is never served unprotected), then,
+     * once {@code routeDrainDelay} has passed, the workload, so the gateway stops routing to the model before its
+     * pods go away.
+     */
+    private Outcome cleanUp(ModelKey key, LLMModel model) {
+        var children = view.children(key);
+        var exposing = children.entrySet().stream().filter(e -> GATEWAY_KINDS.contains(e.getKey()))
+                .flatMap(e -> e.getValue().stream()).toList();
+        exposing.forEach(this::deleteIfPresent);
+        if (!routeDrainDelay.isZero()) {
+            var since = drainingSince.computeIfAbsent(key, k -> clock.instant());
+            if (!exposing.isEmpty() || clock.instant().isBefore(since.plus(routeDrainDelay))) {
+                return Outcome.DRAINING;
             }
-        }));
+        }
+        children.forEach((kind, objects) -> objects.forEach(this::deleteIfPresent));
+        drainingSince.remove(key);
         if (model.getMetadata().getFinalizers().contains(FINALIZER)) {
             client.resources(LLMModel.class).inNamespace(key.namespace()).withName(key.name())
                     .edit(current -> {
@@ -353,6 +384,17 @@ final class ModelReconciler {
                     });
         }
         log.info("{}: deleted, its objects removed", key);
+        return Outcome.DELETED;
+    }
+
+    private void deleteIfPresent(HasMetadata object) {
+        try {
+            client.resource(object).delete();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 404) {
+                throw e;
+            }
+        }
     }
 
     private Map<String, Object> asMap(HasMetadata object) {

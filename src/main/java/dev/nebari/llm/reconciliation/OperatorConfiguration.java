@@ -27,10 +27,17 @@ class OperatorConfiguration {
         var aggregator = new StatusAggregator(pack, Clock.systemUTC());
         var controller = new ModelController(client, settings,
                 view -> new ModelReconciler(client, view, pack, access, aggregator, events,
-                        new DownloadProgress.FromPodLog(client, Clock.systemUTC(), settings.downloadPollInterval())), meters,
-                pack.platform().routing().mode() == PackSettings.RoutingMode.SHARED, pack.apiKeysNamespace());
+                        new DownloadProgress.FromPodLog(client, Clock.systemUTC(), settings.downloadPollInterval()),
+                        settings.routeDrainDelay(), Clock.systemUTC()), meters,
+                pack.apiKeysNamespace());
         access.onProviderChange(controller::resyncAll);
         return controller;
+    }
+
+    @Bean(destroyMethod = "close")
+    KeyCheckRouteController keyCheckRouteController(KubernetesClient client, PackSettings pack,
+            ObjectProvider<KeyCredentials> keys) {
+        return new KeyCheckRouteController(new KeyCheckRouteSync(client, pack, keys.getIfAvailable()));
     }
 
     @Bean(destroyMethod = "close")

@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param downloadPollInterval while a model downloads, how often its progress is read (from the downloader's log)
  * @param listenerCheckInterval with {@code platform.gateway.manageSharedListeners}, how often the leader checks the
  *                             shared listeners and their Certificate (reads only, unless something differs)
+ * @param routeDrainDelay when a model is deleted, how long its workload keeps running after its routes are removed,
+ *                        so the gateway stops routing to it before its pods go (callers get 404 instead of 503)
  */
 @ConfigurationProperties("reconciler")
 record ReconcilerSettings(
@@ -24,5 +26,6 @@ record ReconcilerSettings(
         @DefaultValue("5m") Duration retryMax,
         @DefaultValue("30s") Duration requeueAfter,
         @DefaultValue("5s") Duration downloadPollInterval,
-        @DefaultValue("30s") Duration listenerCheckInterval) {
+        @DefaultValue("30s") Duration listenerCheckInterval,
+        @DefaultValue("5s") Duration routeDrainDelay) {
 }

@@ -4,6 +4,7 @@ import static dev.nebari.llm.model.ModelFixtures.SERIALIZATION;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nebari.llm.gateway.AccessInputs;
+import dev.nebari.llm.gateway.KeyCheckRouteRenderer;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.LimitsSpec;
 import dev.nebari.llm.model.LLMModelSpec;
@@ -14,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,7 +29,7 @@ class GoldenManifestsTest {
     static final Path GOLDEN = Path.of("src/test/resources/golden");
 
     static final AccessInputs ACCESS = new AccessInputs(
-            List.of("llm-api-keys-0", "llm-api-keys-1"),
+            List.of("keys.team-a.qwen3.0", "keys.team-a.qwen3.1"),
             List.of("k-7f3a9c", "k-01b2c3"),
             new AccessInputs.OidcProvider("https://id.example.com/realms/nebari", "https://id.example.com/realms/nebari/protocol/openid-connect/certs"));
 
@@ -39,6 +41,21 @@ class GoldenManifestsTest {
         var file = GOLDEN.resolve(golden + ".yaml");
         if (Boolean.getBoolean("golden.update")) {
             Files.createDirectories(GOLDEN);
+            Files.writeString(file, actual);
+        }
+        assertThat(file).as("golden file %s (create it with -Dgolden.update=true)", file).exists();
+        assertThat(actual).isEqualTo(Files.readString(file));
+    }
+
+    /** Shared routing mode's pack-wide key check, listing the key Secrets of two models. */
+    @Test
+    void rendersTheKeyCheckRouteExactlyAsRecorded() throws IOException {
+        var objects = KeyCheckRouteRenderer.render(ModelFixtures.settings(RoutingMode.SHARED),
+                List.of("keys.team-b.llama.0", "keys.team-a.qwen3.1", "keys.team-a.qwen3.0"));
+        var actual = objects.stream().map(SERIALIZATION::asYaml)
+                .map(yaml -> yaml.startsWith("---\n") ? yaml : "---\n" + yaml).collect(Collectors.joining());
+        var file = GOLDEN.resolve("key-check-route.yaml");
+        if (Boolean.getBoolean("golden.update")) {
             Files.writeString(file, actual);
         }
         assertThat(file).as("golden file %s (create it with -Dgolden.update=true)", file).exists();

@@ -45,4 +45,14 @@ class UpstreamSchemasAcceptRenderedObjectsTest {
             assertThat(manifests.all()).extracting(o -> o.getKind()).contains("BackendTrafficPolicy");
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void theKeyCheckRouteIsAccepted(KubernetesClient client) {
+        for (var object : dev.nebari.llm.gateway.KeyCheckRouteRenderer.render(ModelFixtures.settings(RoutingMode.SHARED),
+                java.util.List.of("keys.team-a.qwen3.0", "keys.team-b.llama.0"))) {
+            var accepted = client.resource(object).dryRun().fieldValidation(Validation.STRICT)
+                    .fieldManager("schema-test").forceConflicts().serverSideApply();
+            assertThat(accepted.getKind()).isEqualTo(object.getKind());
+        }
+    }
 }

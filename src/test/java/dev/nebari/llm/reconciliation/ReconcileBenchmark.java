@@ -68,8 +68,8 @@ public final class ReconcileBenchmark {
                 var events = new ModelEvents(operatorClient, "bench", Clock.systemUTC());
                 DownloadProgress downloads = pod -> java.util.Optional.empty();
                 try (var controller = new ModelController(operatorClient,
-                        new ReconcilerSettings(workers, Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(30)),
-                        view -> new ModelReconciler(operatorClient, view, settings, access, aggregator, events, downloads), meters, true, settings.apiKeysNamespace())) {
+                        new ReconcilerSettings(workers, Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ZERO),
+                        view -> new ModelReconciler(operatorClient, view, settings, access, aggregator, events, downloads), meters, settings.apiKeysNamespace())) {
                     controller.start();
                     // The benchmark follows the models with a watch of its own: polling with LISTs would load the
                     // API server (and this JVM) with megabytes of JSON per second and slow the reconciler down.

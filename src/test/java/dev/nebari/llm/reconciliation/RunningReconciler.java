@@ -46,8 +46,8 @@ final class RunningReconciler implements AutoCloseable {
         var aggregator = new StatusAggregator(settings, Clock.systemUTC());
         var events = new ModelEvents(client, "test", Clock.systemUTC());
         controller = new ModelController(client,
-                new ReconcilerSettings(4, Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ofSeconds(5), requeueAfter, Duration.ofSeconds(1), Duration.ofSeconds(30)),
-                view -> new ModelReconciler(client, view, settings, access, aggregator, events, downloads), meters, true, settings.apiKeysNamespace());
+                new ReconcilerSettings(4, Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ofSeconds(5), requeueAfter, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ZERO),
+                view -> new ModelReconciler(client, view, settings, access, aggregator, events, downloads), meters, settings.apiKeysNamespace());
         access.onProviderChange(controller::resyncAll);
         controller.start();
     }

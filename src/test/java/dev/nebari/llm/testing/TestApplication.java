@@ -17,6 +17,13 @@ public final class TestApplication {
     }
 
     public static ConfigurableApplicationContext start(String... args) {
+        return start(context -> { }, args);
+    }
+
+    /** As {@link #start(String...)}, with {@code initializer} run on the context before it refreshes (extra beans). */
+    public static ConfigurableApplicationContext start(
+            org.springframework.context.ApplicationContextInitializer<ConfigurableApplicationContext> initializer,
+            String... args) {
         var all = new ArrayList<>(List.of(
                 "--server.port=0",
                 "--management.server.port=0",
@@ -26,7 +33,8 @@ public final class TestApplication {
             all.add("--portal.login.clientId=nebari-portal-test");
         }
         all.addAll(List.of(args));
-        return new SpringApplicationBuilder(LlmServingApplication.class).run(all.toArray(String[]::new));
+        return new SpringApplicationBuilder(LlmServingApplication.class).initializers(initializer)
+                .run(all.toArray(String[]::new));
     }
 
     /**

@@ -6,8 +6,11 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A child process whose output goes to a log file and which is stopped with the JVM at the latest. */
-final class ManagedProcess implements AutoCloseable {
+/**
+ * A child process whose output goes to a log file and which is stopped with the JVM at the latest. Stopping it
+ * stops its own children too (aigw starts Envoy, for example), which would otherwise outlive it and keep its ports.
+ */
+public final class ManagedProcess implements AutoCloseable {
 
     private final String name;
     private final Process process;
@@ -20,9 +23,16 @@ final class ManagedProcess implements AutoCloseable {
     }
 
     static ManagedProcess start(String name, List<String> command, Path logDir) {
+        return start(name, command, logDir, java.util.Map.of());
+    }
+
+    /** Starts {@code command} with {@code environment} added to this process's, its output in {@code <logDir>/<name>.log}. */
+    public static ManagedProcess start(String name, List<String> command, Path logDir, java.util.Map<String, String> environment) {
         var log = logDir.resolve(name + ".log");
         try {
-            var process = new ProcessBuilder(command)
+            var builder = new ProcessBuilder(command);
+            builder.environment().putAll(environment);
+            var process = builder
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile())
                     .start();
@@ -34,20 +44,24 @@ final class ManagedProcess implements AutoCloseable {
         }
     }
 
-    String name() {
+    public String name() {
         return name;
     }
 
-    Path log() {
+    public Path log() {
         return log;
     }
 
-    boolean isAlive() {
+    public boolean isAlive() {
         return process.isAlive();
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     /** The last lines of the log, for error messages when the process dies or never becomes ready. */
-    String tail() {
+    public String tail() {
         try {
             var lines = Files.readAllLines(log);
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 25), lines.size()));
@@ -58,14 +72,24 @@ final class ManagedProcess implements AutoCloseable {
 
     @Override
     public void close() {
+        // Taken before the process ends: its children are re-parented then and no longer found through it.
+        var children = process.descendants().toList();
         process.destroy();
         try {
             if (!process.waitFor(10, TimeUnit.SECONDS)) {
                 kill();
             }
+            for (var child : children) {
+                child.destroy();
+                if (!child.onExit().toCompletableFuture().completeOnTimeout(child, 5, TimeUnit.SECONDS).join().isAlive()) {
+                    continue;
+                }
+                child.destroyForcibly();
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             kill();
+            children.forEach(ProcessHandle::destroyForcibly);
         }
     }
 

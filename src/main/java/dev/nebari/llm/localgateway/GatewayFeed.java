@@ -1,0 +1,320 @@
+package dev.nebari.llm.localgateway;
+
+import static dev.nebari.llm.gateway.GatewayFacts.*;
+import static dev.nebari.llm.platform.GenericResources.fields;
+
+import dev.nebari.llm.platform.GenericResources;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Turns what the operator applied into the files {@code aigw} reads: the start-up configuration (the Gateway and
+ * everything AI Gateway translates only when it starts: AIGatewayRoutes, AIServiceBackends, Backends) and the file
+ * of live objects in its watched folder (policies, grants, key Secrets), which Envoy Gateway reloads within a
+ * second or two of a change. Pure: the same pack state always gives the same bytes.
+ *
+ * <p>Every object passes unchanged except for these substitutions, each needed because the gateway runs on one
+ * host instead of in a cluster (docs/testing.md lists them too):
+ * <ol>
+ *   <li>The Gateway is the harness's own ({@link GatewayLayout}): plain HTTP listeners on loopback ports under the
+ *       pack's listener names, and one Gateway for both sides, so route {@code parentRefs} naming either configured
+ *       Gateway are pointed at it ({@code aigw} accepts exactly one Gateway).</li>
+ *   <li>A route's InferencePool backend becomes an AIServiceBackend and Backend (both {@code <pool>-simulated})
+ *       at the simulated model server that stands in for the pool's pods: no endpoint picker runs here.</li>
+ *   <li>An EnvoyPatchPolicy points Envoy's rate-limit cluster at the rate-limit service on 127.0.0.1 in plain text:
+ *       Envoy Gateway renders a Kubernetes service name and certificate paths of a pod there.</li>
+ *   <li>Key Secrets are written as files beside the policies: {@code aigw} does not hand Secrets on to Envoy
+ *       Gateway.</li>
+ *   <li>What the API server adds (uid, resourceVersion, managed fields, owner references, status) is dropped, as
+ *       for any object exported from a cluster; the creation time stays (route precedence depends on it).</li>
+ * </ol>
+ */
+public final class GatewayFeed {
+
+    static final String GATEWAY_CLASS = "nebari-local";
+    static final String ENVOY_PROXY = "nebari-local";
+    static final String RATE_LIMIT_PATCH = "nebari-local-rate-limit-service";
+    static final String SIMULATED_SUFFIX = "-simulated";
+    /** Envoy Gateway's name for the rate-limit service's cluster (EG v1.8.3, globalresources.go). */
+    static final String RATE_LIMIT_CLUSTER = "ratelimit_cluster";
+    /** Where no simulated server answers: Envoy then reports 503 as it does for a pool without ready pods. */
+    static final int NOTHING_LISTENS = 9;
+
+    private static final KubernetesSerialization YAML = new KubernetesSerialization();
+
+    /** What the operator applied (and the portal's key Secrets), as read from the API server. */
+    public record PackState(
+            List<GenericKubernetesResource> routes,
+            List<GenericKubernetesResource> policies,
+            List<GenericKubernetesResource> grants,
+            List<Secret> keySecrets,
+            Map<String, Integer> poolPorts) {
+
+        public static final PackState EMPTY = new PackState(List.of(), List.of(), List.of(), List.of(), Map.of());
+
+        public PackState {
+            routes = sorted(routes);
+            policies = sorted(policies);
+            grants = sorted(grants);
+            keySecrets = sorted(keySecrets);
+            poolPorts = Map.copyOf(poolPorts);
+        }
+
+        static String poolKey(String namespace, String pool) {
+            return namespace + "/" + pool;
+        }
+    }
+
+    /** The two files; {@code startupDigest} changes exactly when {@code aigw} must restart to see a change. */
+    public record Files(String startup, String live, String startupDigest) {
+    }
+
+    private GatewayFeed() {
+    }
+
+    public static Files render(GatewayLayout layout, PackState state) {
+        var startup = new ArrayList<Object>();
+        startup.add(gatewayClass());
+        startup.add(envoyProxy(layout));
+        startup.add(gateway(layout));
+        startup.add(bufferLimit(layout));
+        // Two routes (external and internal) share a pool, and so its simulated backend: one each, by name.
+        var backends = new TreeMap<String, Map<String, Object>>();
+        for (var route : state.routes()) {
+            startup.add(route(layout, route, state.poolPorts(), backends));
+        }
+        startup.addAll(backends.values());
+        var live = new ArrayList<Object>();
+        state.policies().forEach(policy -> live.add(exported(policy)));
+        state.grants().forEach(grant -> live.add(exported(grant)));
+        state.keySecrets().forEach(secret -> live.add(secret(secret)));
+        if (state.policies().stream().anyMatch(p -> BACKEND_TRAFFIC_POLICY_KIND.equals(p.getKind()))) {
+            live.add(rateLimitServicePatch(layout));
+        }
+        var startupYaml = yaml(startup);
+        return new Files(startupYaml, yaml(live), digest(startupYaml));
+    }
+
+    private static Map<String, Object> gatewayClass() {
+        return object(GATEWAY_API_VERSION, "GatewayClass", Map.of("name", GATEWAY_CLASS),
+                fields("controllerName", "gateway.envoyproxy.io/gatewayclass-controller"));
+    }
+
+    private static Map<String, Object> envoyProxy(GatewayLayout layout) {
+        return object(ENVOY_GATEWAY_API_VERSION, "EnvoyProxy", meta(ENVOY_PROXY, layout.gatewayNamespace()),
+                fields("logging", fields("level", fields("default", "warn"))));
+    }
+
+    private static Map<String, Object> gateway(GatewayLayout layout) {
+        return object(GATEWAY_API_VERSION, GATEWAY_KIND, meta(layout.gatewayName(), layout.gatewayNamespace()),
+                fields(
+                        "gatewayClassName", GATEWAY_CLASS,
+                        "listeners", List.of(
+                                listener(layout.externalListener(), layout.externalPort(), layout.externalHostname()),
+                                listener(layout.internalListener(), layout.internalPort(), layout.internalHostname())),
+                        "infrastructure", fields("parametersRef", fields(
+                                "group", ENVOY_GATEWAY_GROUP, "kind", "EnvoyProxy", "name", ENVOY_PROXY))));
+    }
+
+    private static Map<String, Object> listener(String name, int port, @Nullable String hostname) {
+        return fields("name", name, "protocol", "HTTP", "port", port, "hostname", hostname,
+                "allowedRoutes", fields("namespaces", fields("from", "All")));
+    }
+
+    /**
+     * Envoy Gateway buffers 32 KiB of a request by default, too little for long prompts (AI Gateway reads the whole
+     * body to find the model); an admin raises it the same way (docs/installation.md).
+     */
+    private static Map<String, Object> bufferLimit(GatewayLayout layout) {
+        return object(ENVOY_GATEWAY_API_VERSION, "ClientTrafficPolicy", meta("nebari-local-buffer-limit", layout.gatewayNamespace()),
+                fields(
+                        "targetRefs", List.of(fields("group", GATEWAY_API_GROUP, "kind", GATEWAY_KIND, "name", layout.gatewayName())),
+                        "connection", fields("bufferLimit", "50Mi")));
+    }
+
+    /** The route with substitutions 1 and 2; the AIServiceBackends and Backends it needs go into {@code backends}. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> route(GatewayLayout layout, GenericKubernetesResource route,
+            Map<String, Integer> poolPorts, Map<String, Map<String, Object>> backends) {
+        var exported = exported(route);
+        var namespace = route.getMetadata().getNamespace();
+        var spec = new LinkedHashMap<>((Map<String, Object>) exported.get("spec"));
+        var parents = new ArrayList<Object>();
+        for (var parent : list(spec.get("parentRefs"))) {
+            var ref = new LinkedHashMap<>((Map<String, Object>) parent);
+            ref.put("name", layout.gatewayName());
+            ref.put("namespace", layout.gatewayNamespace());
+            parents.add(ref);
+        }
+        spec.put("parentRefs", parents);
+        var rules = new ArrayList<Object>();
+        for (var rule : list(spec.get("rules"))) {
+            var copy = new LinkedHashMap<>((Map<String, Object>) rule);
+            var refs = new ArrayList<Object>();
+            for (var backend : list(copy.get("backendRefs"))) {
+                var ref = (Map<String, Object>) backend;
+                if (INFERENCE_GROUP.equals(ref.get("group")) && INFERENCE_POOL_KIND.equals(ref.get("kind"))) {
+                    var poolNamespace = ref.get("namespace") instanceof String ns ? ns : namespace;
+                    var pool = (String) ref.get("name");
+                    var port = poolPorts.getOrDefault(PackState.poolKey(poolNamespace, pool), NOTHING_LISTENS);
+                    var key = poolNamespace + "/" + pool + SIMULATED_SUFFIX;
+                    backends.put("Backend " + key, simulatedBackend(poolNamespace, pool, port));
+                    backends.put("AIServiceBackend " + key, simulatedServiceBackend(poolNamespace, pool));
+                    refs.add(fields("name", pool + SIMULATED_SUFFIX, "namespace", poolNamespace));
+                } else {
+                    refs.add(ref);
+                }
+            }
+            if (copy.containsKey("backendRefs")) {
+                copy.put("backendRefs", refs);
+            }
+            rules.add(copy);
+        }
+        spec.put("rules", rules);
+        exported.put("spec", spec);
+        return exported;
+    }
+
+    private static Map<String, Object> simulatedBackend(String namespace, String pool, int port) {
+        return object(ENVOY_GATEWAY_API_VERSION, "Backend", meta(pool + SIMULATED_SUFFIX, namespace),
+                fields("endpoints", List.of(fields("fqdn", fields("hostname", "localhost", "port", port)))));
+    }
+
+    private static Map<String, Object> simulatedServiceBackend(String namespace, String pool) {
+        return object(AI_GATEWAY_ROUTE_API_VERSION, "AIServiceBackend", meta(pool + SIMULATED_SUFFIX, namespace),
+                fields(
+                        "schema", fields("name", "OpenAI"),
+                        "backendRef", fields("name", pool + SIMULATED_SUFFIX, "kind", "Backend", "group", ENVOY_GATEWAY_GROUP)));
+    }
+
+    /** Substitution 3: the JSON paths are those of the cluster Envoy Gateway v1.8.3 renders (one endpoint, TLS). */
+    private static Map<String, Object> rateLimitServicePatch(GatewayLayout layout) {
+        var address = "/load_assignment/endpoints/0/lb_endpoints/0/endpoint/address/socket_address/";
+        return object(ENVOY_GATEWAY_API_VERSION, "EnvoyPatchPolicy", meta(RATE_LIMIT_PATCH, layout.gatewayNamespace()),
+                fields(
+                        "targetRef", fields("group", GATEWAY_API_GROUP, "kind", GATEWAY_KIND, "name", layout.gatewayName()),
+                        "type", "JSONPatch",
+                        "jsonPatches", List.of(
+                                clusterPatch(fields("op", "remove", "path", "/transport_socket")),
+                                clusterPatch(fields("op", "replace", "path", address + "address", "value", "127.0.0.1")),
+                                clusterPatch(fields("op", "replace", "path", address + "port_value", "value", layout.rateLimitPort())))));
+    }
+
+    private static Map<String, Object> clusterPatch(Map<String, Object> operation) {
+        return fields("type", "type.googleapis.com/envoy.config.cluster.v3.Cluster", "name", RATE_LIMIT_CLUSTER,
+                "operation", operation);
+    }
+
+    /** Substitution 4's content: name, namespace, labels and data, nothing the API server added. */
+    private static Secret secret(Secret observed) {
+        return new SecretBuilder()
+                .withNewMetadata()
+                    .withName(observed.getMetadata().getName())
+                    .withNamespace(observed.getMetadata().getNamespace())
+                    .withLabels(observed.getMetadata().getLabels())
+                .endMetadata()
+                .withType(observed.getType() == null ? "Opaque" : observed.getType())
+                .withData(observed.getData() == null ? Map.of() : new TreeMap<>(observed.getData()))
+                .build();
+    }
+
+    /** Substitution 5: the object as applied, without what the API server added. */
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> exported(GenericKubernetesResource resource) {
+        var metadata = resource.getMetadata();
+        var meta = new ObjectMetaBuilder()
+                .withName(metadata.getName())
+                .withNamespace(metadata.getNamespace())
+                .withLabels(metadata.getLabels())
+                .withAnnotations(withoutServerAnnotations(metadata.getAnnotations()))
+                // Kept: when routes tie on specificity, Envoy Gateway serves the oldest first (Gateway API).
+                .withCreationTimestamp(metadata.getCreationTimestamp())
+                .build();
+        var map = new LinkedHashMap<String, Object>();
+        map.put("apiVersion", resource.getApiVersion());
+        map.put("kind", resource.getKind());
+        map.put("metadata", meta);
+        var spec = GenericResources.spec(resource);
+        map.put("spec", spec);
+        resource.getAdditionalProperties().forEach((key, value) -> {
+            if (!key.equals("spec") && !key.equals("status")) {
+                map.put(key, value);
+            }
+        });
+        return map;
+    }
+
+    private static @Nullable Map<String, String> withoutServerAnnotations(@Nullable Map<String, String> annotations) {
+        if (annotations == null) {
+            return null;
+        }
+        var kept = new TreeMap<String, String>();
+        annotations.forEach((key, value) -> {
+            if (!key.equals("kubectl.kubernetes.io/last-applied-configuration")) {
+                kept.put(key, value);
+            }
+        });
+        return kept.isEmpty() ? null : kept;
+    }
+
+    private static Map<String, Object> object(String apiVersion, String kind, Object metadata, Map<String, Object> spec) {
+        var map = new LinkedHashMap<String, Object>();
+        map.put("apiVersion", apiVersion);
+        map.put("kind", kind);
+        map.put("metadata", metadata);
+        map.put("spec", spec);
+        return map;
+    }
+
+    private static ObjectMeta meta(String name, String namespace) {
+        return new ObjectMetaBuilder().withName(name).withNamespace(namespace).build();
+    }
+
+    private static List<?> list(@Nullable Object value) {
+        return value instanceof List<?> list ? list : List.of();
+    }
+
+    private static String yaml(List<Object> objects) {
+        var out = new StringBuilder();
+        for (var object : objects) {
+            var text = YAML.asYaml(object);
+            out.append(text.startsWith("---") ? text : "---\n" + text);
+            if (!text.endsWith("\n")) {
+                out.append('\n');
+            }
+        }
+        return out.toString();
+    }
+
+    private static <T extends HasMetadata> List<T> sorted(List<T> objects) {
+        return objects.stream()
+                .sorted(Comparator.comparing((T o) -> o.getKind() == null ? "" : o.getKind())
+                        .thenComparing(o -> o.getMetadata().getNamespace() == null ? "" : o.getMetadata().getNamespace())
+                        .thenComparing(o -> o.getMetadata().getName()))
+                .toList();
+    }
+
+    private static String digest(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

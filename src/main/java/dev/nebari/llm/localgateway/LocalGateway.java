@@ -1,0 +1,485 @@
+package dev.nebari.llm.localgateway;
+
+import dev.nebari.llm.platform.PackSettings;
+import dev.nebari.llm.platform.embedded.ManagedProcess;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real Envoy AI Gateway on this machine, fed with what the operator applied to the API server: Redis, the Envoy
+ * rate-limit service and {@code aigw} (Envoy Gateway in process, Envoy as its child), plus one simulated model
+ * server per model Deployment. A feeder thread follows the API server and keeps {@code aigw}'s input current:
+ * policies, grants and key Secrets are rewritten in its watched folder (effective within a second or two), and a
+ * change of routes restarts {@code aigw} (it translates AIGatewayRoutes only when it starts; about three seconds).
+ *
+ * <p>One per machine at a time ({@link MachineLock}): {@code aigw} binds fixed ports.
+ */
+public final class LocalGateway implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalGateway.class);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    private static final String READY_LINE = "Envoy AI Gateway listening on";
+    /** The ports aigw (v1.0.0 with Envoy Gateway v1.8.3) binds whatever its configuration says. */
+    static final List<Integer> FIXED_PORTS = List.of(1061, 18000, 18001, 19000);
+
+    /**
+     * @param withHostnames listeners answer only for the hosts a production Gateway has ({@code llm.<baseDomain>}
+     *                      and so on); without, any host (so {@code http://localhost:<port>} works)
+     * @param externalPort  0 for a free port
+     * @param internalPort  0 for a free port
+     * @param namespaces    the model namespaces whose objects feed the gateway; empty for all
+     */
+    public record Options(boolean withHostnames, int externalPort, int internalPort, java.util.Set<String> namespaces) {
+
+        public Options {
+            namespaces = java.util.Set.copyOf(namespaces);
+        }
+
+        /** Production hostnames on free ports, fed from {@code namespaces} only. */
+        public static Options forTests(String... namespaces) {
+            return new Options(true, 0, 0, java.util.Set.of(namespaces));
+        }
+    }
+
+    private final KubernetesClient client;
+    private final PackSettings settings;
+    private final GatewayBinaries binaries;
+    private final MachineLock lock;
+    private final Path work;
+    private final GatewayLayout layout;
+    private final SimulatedModelServers models = new SimulatedModelServers();
+    private final Object changed = new Object();
+    private final Thread feeder;
+    private final PackWatcher watcher;
+    private @Nullable ManagedProcess redis;
+    private @Nullable ManagedProcess rateLimit;
+    private @Nullable ManagedProcess aigw;
+    private int runs;
+    private volatile boolean dirty = true;
+    private volatile boolean closed;
+    /** What aigw was started with, and what its watched folder holds. */
+    private @Nullable String runningStartupDigest;
+    private @Nullable String writtenLive;
+    private @Nullable Path liveFile;
+    private volatile long fedGeneration;
+    private volatile long changeGeneration;
+    private volatile @Nullable RuntimeException failure;
+
+    private LocalGateway(KubernetesClient client, PackSettings settings, GatewayBinaries binaries, MachineLock lock,
+            Path work, GatewayLayout layout, java.util.Set<String> namespaces) {
+        this.client = client;
+        this.settings = settings;
+        this.binaries = binaries;
+        this.lock = lock;
+        this.work = work;
+        this.layout = layout;
+        this.watcher = new PackWatcher(client, settings.apiKeysNamespace(), namespaces, this::signal);
+        this.feeder = Thread.ofPlatform().daemon().name("local-gateway-feeder").unstarted(this::feed);
+    }
+
+    /** Starts the gateway, following {@code client}'s API server, and returns once Envoy serves the current state. */
+    public static LocalGateway start(KubernetesClient client, PackSettings settings, GatewayBinaries binaries, Options options) {
+        var lock = MachineLock.acquire(Duration.ofMinutes(10));
+        try {
+            var work = Files.createTempDirectory("nebari-local-gateway-");
+            var layout = GatewayLayout.of(settings, options.withHostnames(),
+                    options.externalPort() == 0 ? freePort() : options.externalPort(),
+                    options.internalPort() == 0 ? freePort() : options.internalPort(),
+                    freePort(), freePort());
+            var gateway = new LocalGateway(client, settings, binaries, lock, work, layout, options.namespaces());
+            try {
+                gateway.startRedis();
+                gateway.feeder.start();
+                gateway.awaitFed(READY_TIMEOUT);
+                log.info("Local gateway ready: external http://127.0.0.1:{}, internal http://127.0.0.1:{} (logs in {})",
+                        layout.externalPort(), layout.internalPort(), work);
+                return gateway;
+            } catch (RuntimeException e) {
+                gateway.close();
+                throw e;
+            }
+        } catch (IOException e) {
+            lock.close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            lock.close();
+            throw e;
+        }
+    }
+
+    public GatewayLayout layout() {
+        return layout;
+    }
+
+    /** The external listener (API keys), e.g. {@code http://127.0.0.1:41234}. */
+    public URI externalUrl() {
+        return URI.create("http://127.0.0.1:" + layout.externalPort());
+    }
+
+    /** The internal listener (OIDC JWTs). */
+    public URI internalUrl() {
+        return URI.create("http://127.0.0.1:" + layout.internalPort());
+    }
+
+    /** Where the processes' logs and the gateway's input files are. */
+    public Path workDirectory() {
+        return work;
+    }
+
+    /** The simulated server of a model's Deployment ({@code <model>} in the model's namespace), once it runs. */
+    public Optional<SimulatedModelServer> modelServer(String namespace, String deployment) {
+        return models.server(namespace, deployment);
+    }
+
+    /**
+     * Waits until everything the API server held when this was called has been handed to the gateway (and, when
+     * routes changed, {@code aigw} has restarted and Envoy listens). Envoy Gateway applies a changed policy file a
+     * second or two later; callers wait for the behaviour they expect.
+     */
+    public void awaitFed(Duration timeout) {
+        var target = changeGeneration;
+        var deadline = System.nanoTime() + timeout.toNanos();
+        while (fedGeneration < target || dirty) {
+            var problem = failure;
+            if (problem != null) {
+                throw new IllegalStateException("the local gateway failed: " + problem.getMessage(), problem);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("the local gateway did not take the pack's state within " + timeout
+                        + (aigw != null ? "; aigw log:\n" + aigw.tail() : ""));
+            }
+            sleep(20);
+        }
+    }
+
+    /** How many times aigw was started (routes changed between starts); for tests and the benchmark. */
+    public synchronized int starts() {
+        return runs;
+    }
+
+    private void signal() {
+        synchronized (changed) {
+            changeGeneration++;
+            dirty = true;
+            changed.notifyAll();
+        }
+    }
+
+    private void feed() {
+        while (!closed) {
+            long generation;
+            synchronized (changed) {
+                while (!dirty && !closed) {
+                    try {
+                        changed.wait(1_000);
+                    } catch (InterruptedException e) {
+                        return;
+                    }
+                }
+                if (closed) {
+                    return;
+                }
+                dirty = false;
+                generation = changeGeneration;
+            }
+            try {
+                // Let a burst of changes (a model's dozen objects) arrive before acting on them.
+                Thread.sleep(100);
+                if (!watcher.hasSynced()) {
+                    dirty = true;
+                    continue;
+                }
+                apply();
+                failure = null;
+                fedGeneration = generation;
+            } catch (InterruptedException e) {
+                return;
+            } catch (RuntimeException e) {
+                if (closed) {
+                    return;
+                }
+                failure = e;
+                log.warn("Local gateway: {}; retrying", e.getMessage());
+                dirty = true;
+                sleep(1_000);
+            }
+        }
+    }
+
+    private synchronized void apply() {
+        var ports = models.follow(watcher.deployments(), watcher.pools());
+        var state = new GatewayFeed.PackState(watcher.routes(), watcher.policies(), watcher.grants(),
+                watcher.keySecrets(), ports);
+        var files = GatewayFeed.render(layout, state);
+        if (aigw == null || !aigw.isAlive() || !files.startupDigest().equals(runningStartupDigest)) {
+            restartAigw(files);
+        } else if (!files.live().equals(writtenLive)) {
+            writeLive(files.live());
+        }
+    }
+
+    private void restartAigw(GatewayFeed.Files files) {
+        var started = System.nanoTime();
+        stopAigw();
+        runs++;
+        var runId = "run-" + runs;
+        try {
+            var home = work.resolve("aigw-home");
+            var envoyDir = home.resolve("data/envoy-versions/" + GatewayBinaries.ENVOY_VERSION + "/bin");
+            Files.createDirectories(envoyDir);
+            var link = envoyDir.resolve("envoy");
+            if (!Files.exists(link, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                // func-e downloads nothing when the version Envoy Gateway asks for is already here.
+                Files.createSymbolicLink(link, binaries.envoy());
+            }
+            var config = work.resolve("aigw-" + runId + ".yaml");
+            Files.writeString(config, files.startup(), StandardCharsets.UTF_8);
+            portsMustBeFree();
+            var environment = Map.of(
+                    // Everything fed was validated and defaulted by the API server (scripts/gateway-test-binaries.sh,
+                    // change 5): Envoy Gateway's file provider need not compile every CRD's rules again per object.
+                    "NEBARI_GATEWAY_TRUSTED_INPUT", "true",
+                    "HOME", home.toString(),
+                    "AIGW_CONFIG_HOME", home.resolve("config").toString(),
+                    "AIGW_DATA_HOME", home.resolve("data").toString(),
+                    "AIGW_STATE_HOME", home.resolve("state").toString(),
+                    "AIGW_RUNTIME_DIR", home.resolve("run").toString());
+            var process = ManagedProcess.start("aigw-" + runId,
+                    List.of(binaries.aigw().toString(), "run", "--run-id=" + runId, "--admin-port=" + freePort(), config.toString()),
+                    work, environment);
+            aigw = process;
+            lock.recordProcess(process.pid());
+            // The watched folder exists before Envoy Gateway reads it; the live file written now is in its first
+            // load, so Envoy never serves the routes without their policies.
+            var resources = home.resolve("state/runs/" + runId + "/envoy-ai-gateway-resources");
+            waitFor(() -> Files.isDirectory(resources), process, Duration.ofSeconds(30), "its resources folder " + resources);
+            liveFile = resources.resolve("pack.yaml");
+            writtenLive = null;
+            writeLive(files.live());
+            waitFor(() -> logContains(process.log(), READY_LINE) && listening(layout.externalPort())
+                    && listening(layout.internalPort()), process, READY_TIMEOUT, "Envoy to listen");
+            runningStartupDigest = files.startupDigest();
+            recordDescendants(process);
+            // aigw issues new certificates on every start: the rate-limit service connects again with them.
+            restartRateLimit();
+            log.info("aigw {} serving {} route(s) after {} ms", runId, countRoutes(files.startup()),
+                    Duration.ofNanos(System.nanoTime() - started).toMillis());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void recordDescendants(ManagedProcess process) {
+        ProcessHandle.of(process.pid()).ifPresent(handle -> handle.descendants()
+                .forEach(child -> lock.recordProcess(child.pid())));
+    }
+
+    private static long countRoutes(String startup) {
+        return startup.lines().filter(line -> line.equals("kind: \"AIGatewayRoute\"")).count();
+    }
+
+    private void writeLive(String live) {
+        var target = liveFile;
+        if (target == null) {
+            return;
+        }
+        try {
+            // Written beside the watched folder and moved in: Envoy Gateway reacts to every file that appears there,
+            // and a temporary file that vanishes before it is read makes it stop (aigw exits).
+            var temporary = work.resolve("pack.yaml.tmp");
+            Files.writeString(temporary, live, StandardCharsets.UTF_8);
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            writtenLive = live;
+            log.debug("Wrote the gateway's live objects ({} bytes) to {}", live.length(), target);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write the gateway's live objects to " + target, e);
+        }
+    }
+
+    private void startRedis() {
+        var process = ManagedProcess.start("redis", List.of(binaries.redisServer().toString(),
+                "--port", String.valueOf(layout.redisPort()), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                "--dir", work.toString()), work, Map.of());
+        redis = process;
+        lock.recordProcess(process.pid());
+        waitFor(() -> listening(layout.redisPort()), process, Duration.ofSeconds(20), "Redis to listen");
+    }
+
+    private void restartRateLimit() {
+        if (rateLimit != null) {
+            rateLimit.close();
+        }
+        var certificates = Path.of(System.getProperty("user.home"), ".config", "envoy-gateway", "certs", "envoy-rate-limit");
+        var environment = new HashMap<String, String>();
+        // As Envoy Gateway configures the service it deploys (EG v1.8.3 ratelimit/resource.go), except: its gRPC
+        // server is plain text on loopback (substitution 3) and its ports are free ones.
+        environment.put("RUNTIME_ROOT", work.resolve("ratelimit-runtime").toString());
+        environment.put("RUNTIME_SUBDIRECTORY", "ratelimit");
+        environment.put("RUNTIME_IGNOREDOTFILES", "true");
+        environment.put("RUNTIME_WATCH_ROOT", "false");
+        environment.put("LOG_LEVEL", "info");
+        environment.put("USE_STATSD", "false");
+        environment.put("CONFIG_TYPE", "GRPC_XDS_SOTW");
+        environment.put("CONFIG_GRPC_XDS_SERVER_URL", "localhost:18001");
+        environment.put("CONFIG_GRPC_XDS_NODE_ID", "envoy-ratelimit");
+        environment.put("CONFIG_GRPC_XDS_SERVER_USE_TLS", "true");
+        environment.put("CONFIG_GRPC_XDS_CLIENT_TLS_CERT", certificates.resolve("tls.crt").toString());
+        environment.put("CONFIG_GRPC_XDS_CLIENT_TLS_KEY", certificates.resolve("tls.key").toString());
+        environment.put("CONFIG_GRPC_XDS_SERVER_TLS_CACERT", certificates.resolve("ca.crt").toString());
+        // Envoy Gateway's certificate names its Kubernetes service, not localhost.
+        environment.put("CONFIG_GRPC_XDS_SERVER_TLS_SAN", "envoy-gateway");
+        environment.put("FORCE_START_WITHOUT_INITIAL_CONFIG", "true");
+        environment.put("REDIS_SOCKET_TYPE", "tcp");
+        environment.put("REDIS_URL", "localhost:" + layout.redisPort());
+        environment.put("HOST", "127.0.0.1");
+        environment.put("PORT", String.valueOf(freePort()));
+        environment.put("GRPC_HOST", "127.0.0.1");
+        environment.put("GRPC_PORT", String.valueOf(layout.rateLimitPort()));
+        environment.put("DEBUG_HOST", "127.0.0.1");
+        environment.put("DEBUG_PORT", String.valueOf(freePort()));
+        var process = ManagedProcess.start("ratelimit-" + runs, List.of(binaries.rateLimit().toString()), work, environment);
+        rateLimit = process;
+        lock.recordProcess(process.pid());
+        waitFor(() -> listening(layout.rateLimitPort()), process, Duration.ofSeconds(30), "the rate-limit service to listen");
+    }
+
+    private void stopAigw() {
+        var current = aigw;
+        if (current != null) {
+            current.close();
+            aigw = null;
+            runningStartupDigest = null;
+            liveFile = null;
+        }
+    }
+
+    private void portsMustBeFree() {
+        var deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        var busy = busyPorts();
+        while (!busy.isEmpty() && System.nanoTime() < deadline) {
+            sleep(100);
+            busy = busyPorts();
+        }
+        if (!busy.isEmpty()) {
+            throw new IllegalStateException("ports " + busy + " are in use; aigw needs them (is another aigw or Envoy "
+                    + "Gateway running on this machine?)");
+        }
+    }
+
+    private List<Integer> busyPorts() {
+        var busy = new ArrayList<Integer>();
+        for (var port : Stream.concat(FIXED_PORTS.stream(), Stream.of(layout.externalPort(), layout.internalPort())).toList()) {
+            if (listening(port)) {
+                busy.add(port);
+            }
+        }
+        return busy;
+    }
+
+    private static void waitFor(java.util.function.BooleanSupplier condition, ManagedProcess process, Duration timeout,
+            String what) {
+        var deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(process.name() + " exited while waiting for " + what + "; its log ("
+                        + process.log() + ") ends:\n" + process.tail());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(process.name() + " did not get to " + what + " within " + timeout
+                        + "; its log (" + process.log() + ") ends:\n" + process.tail());
+            }
+            sleep(25);
+        }
+    }
+
+    private static boolean logContains(Path log, String text) {
+        try {
+            return Files.exists(log) && Files.readString(log, StandardCharsets.UTF_8).contains(text);
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return false;
+        }
+    }
+
+    static boolean listening(int port) {
+        try (var socket = new Socket()) {
+            socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static int freePort() {
+        try (var socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void sleep(long millis) {
+        try {
+            TimeUnit.MILLISECONDS.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        synchronized (changed) {
+            changed.notifyAll();
+        }
+        feeder.interrupt();
+        try {
+            feeder.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        watcher.close();
+        synchronized (this) {
+            stopAigw();
+            if (rateLimit != null) {
+                rateLimit.close();
+            }
+            if (redis != null) {
+                redis.close();
+            }
+        }
+        models.close();
+        lock.close();
+        if (!Boolean.getBoolean("nebari.localGateway.keepFiles")) {
+            deleteQuietly(work);
+        }
+    }
+
+    private static void deleteQuietly(Path dir) {
+        try (var paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException | UncheckedIOException e) {
+            log.debug("Cannot delete {}: {}", dir, e.toString());
+        }
+    }
+}

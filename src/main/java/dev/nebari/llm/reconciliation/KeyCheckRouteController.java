@@ -1,0 +1,93 @@
+package dev.nebari.llm.reconciliation;
+
+import dev.nebari.llm.keys.events.KeysChanged;
+import dev.nebari.llm.platform.LeadershipChanged;
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.event.EventListener;
+
+/**
+ * Runs {@link KeyCheckRouteSync} while this replica leads: at once, after every change of the key Secrets (a burst
+ * of changes costs one pass), and again after a failure.
+ */
+public final class KeyCheckRouteController implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyCheckRouteController.class);
+    static final Duration RETRY = Duration.ofSeconds(10);
+
+    private final KeyCheckRouteSync sync;
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private @Nullable ScheduledExecutorService executor;
+
+    KeyCheckRouteController(KeyCheckRouteSync sync) {
+        this.sync = sync;
+    }
+
+    @EventListener
+    public void onLeadershipChanged(LeadershipChanged event) {
+        event.apply(this::start, this::stop);
+    }
+
+    /** A Secret may have appeared or gone: the route's policy must list exactly the Secrets there are. */
+    @EventListener
+    public void onKeysChanged(KeysChanged event) {
+        request();
+    }
+
+    synchronized void start() {
+        if (executor != null) {
+            return;
+        }
+        executor = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("key-check-route").factory());
+        request();
+    }
+
+    synchronized void stop() {
+        var current = executor;
+        if (current != null) {
+            current.shutdownNow();
+            executor = null;
+            pending.set(false);
+        }
+    }
+
+    /** Schedules a pass unless one is already waiting to run (it will see this change too). */
+    private synchronized void request() {
+        if (executor != null && pending.compareAndSet(false, true)) {
+            executor.execute(this::runOnce);
+        }
+    }
+
+    private void runOnce() {
+        pending.set(false);
+        boolean done;
+        try {
+            sync.run();
+            done = sync.problem() == null;
+        } catch (RuntimeException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                return; // leadership ended mid-pass
+            }
+            log.warn("API-key check route pass failed; retrying in {}: {}", RETRY, e.toString());
+            done = false;
+        }
+        if (!done) {
+            synchronized (this) {
+                if (executor != null && pending.compareAndSet(false, true)) {
+                    executor.schedule(this::runOnce, RETRY.toMillis(), TimeUnit.MILLISECONDS);
+                }
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+}

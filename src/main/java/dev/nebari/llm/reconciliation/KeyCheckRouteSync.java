@@ -1,0 +1,127 @@
+package dev.nebari.llm.reconciliation;
+
+import static dev.nebari.llm.gateway.GatewayFacts.AI_GATEWAY_ROUTE_API_VERSION;
+import static dev.nebari.llm.gateway.GatewayFacts.AI_GATEWAY_ROUTE_KIND;
+import static dev.nebari.llm.gateway.GatewayFacts.ENVOY_GATEWAY_API_VERSION;
+import static dev.nebari.llm.gateway.GatewayFacts.SECURITY_POLICY_KIND;
+
+import dev.nebari.llm.gateway.KeyCheckRouteRenderer;
+import dev.nebari.llm.keys.KeyCredentials;
+import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.platform.PackSettings;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One pass over the pack's API-key check route ({@link KeyCheckRouteRenderer}): in shared routing mode with the
+ * key manager on, applies the route and its policy (listing every key Secret) where they differ from what is in
+ * place; otherwise removes what an earlier configuration left. Writes nothing when all is in place, so the pass
+ * that follows every key change costs reads only unless a Secret appeared or went.
+ */
+final class KeyCheckRouteSync {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyCheckRouteSync.class);
+
+    private final KubernetesClient client;
+    private final PackSettings settings;
+    private final @Nullable KeyCredentials keys;
+    private final AtomicReference<@Nullable String> problem = new AtomicReference<>();
+
+    KeyCheckRouteSync(KubernetesClient client, PackSettings settings, @Nullable KeyCredentials keys) {
+        this.client = client;
+        this.settings = settings;
+        this.keys = keys;
+    }
+
+    void run() {
+        try {
+            if (KeyCheckRouteRenderer.isWanted(settings) && keys != null) {
+                for (var desired : KeyCheckRouteRenderer.render(settings, keys.allCredentialSecretNames())) {
+                    keep(desired);
+                }
+            } else {
+                removeLeftovers();
+            }
+            resolved();
+        } catch (KubernetesClientException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw e;
+            }
+            report(e.getCode() == 404
+                    ? "the AI Gateway or Envoy Gateway CRDs are not installed; API keys are checked once they are"
+                    : "cannot apply " + KeyCheckRouteRenderer.NAME + " in " + settings.apiKeysNamespace() + ": " + reason(e));
+        }
+    }
+
+    private void keep(GenericKubernetesResource desired) {
+        var observed = find(desired.getApiVersion(), desired.getKind());
+        if (observed != null && DesiredStateComparison.isSatisfiedBy(asMap(desired), asMap(observed))) {
+            return;
+        }
+        client.resource(desired).fieldManager(ModelReconciler.FIELD_MANAGER).forceConflicts().serverSideApply();
+        log.info("Applied {} {}/{}", desired.getKind(), settings.apiKeysNamespace(), KeyCheckRouteRenderer.NAME);
+    }
+
+    private void removeLeftovers() {
+        for (var kind : List.of(List.of(AI_GATEWAY_ROUTE_API_VERSION, AI_GATEWAY_ROUTE_KIND),
+                List.of(ENVOY_GATEWAY_API_VERSION, SECURITY_POLICY_KIND))) {
+            GenericKubernetesResource observed;
+            try {
+                observed = find(kind.get(0), kind.get(1));
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404) {
+                    continue; // the CRD is not installed, so neither is a leftover
+                }
+                throw e;
+            }
+            var labels = observed == null ? null : observed.getMetadata().getLabels();
+            if (labels != null && ModelObjects.PACK.equals(labels.get(ModelObjects.MANAGED_BY))) {
+                client.resource(observed).delete();
+                log.info("Deleted {} {}/{}: API keys are checked per model in this configuration", kind.get(1),
+                        settings.apiKeysNamespace(), KeyCheckRouteRenderer.NAME);
+            }
+        }
+    }
+
+    private @Nullable GenericKubernetesResource find(String apiVersion, String kind) {
+        return client.genericKubernetesResources(apiVersion, kind).inNamespace(settings.apiKeysNamespace())
+                .withName(KeyCheckRouteRenderer.NAME).get();
+    }
+
+    /** What went wrong in the last pass, or null; for tests and diagnostics. */
+    @Nullable String problem() {
+        return problem.get();
+    }
+
+    private void report(String message) {
+        if (!message.equals(problem.getAndSet(message))) {
+            log.warn("API-key check route: {}", message);
+        }
+    }
+
+    private void resolved() {
+        if (problem.getAndSet(null) != null) {
+            log.info("API-key check route: resolved");
+        }
+    }
+
+    private Map<String, Object> asMap(GenericKubernetesResource object) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = new LinkedHashMap<>(client.getKubernetesSerialization().convertValue(object, Map.class));
+        map.remove("status");
+        return map;
+    }
+
+    private static String reason(KubernetesClientException e) {
+        var status = e.getStatus();
+        return status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
+    }
+}

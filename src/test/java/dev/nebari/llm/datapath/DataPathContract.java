@@ -1,0 +1,355 @@
+package dev.nebari.llm.datapath;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nebari.llm.datapath.DataPathStack.Minted;
+import dev.nebari.llm.datapath.DataPathStack.Response;
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.platform.PackSettings.RoutingMode;
+import dev.nebari.llm.testing.TestCluster;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * What a caller sees through a real Envoy gateway fed with what the operator and the portal applied, for one routing
+ * mode: API keys (minted through the REST API) and their revocation and expiry, in-cluster JWTs with groups,
+ * request and token limits, and the answers for unknown, deleted and crowded models. Subclasses pick the mode.
+ */
+@Tag("datapath")
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class DataPathContract {
+
+    /** PRODUCT.md: a revoked key is refused at Envoy within 2 s of the revoke returning. */
+    static final Duration REFUSAL_BAR = Duration.ofSeconds(2);
+    static final Duration PROPAGATION = Duration.ofSeconds(30);
+
+    static final String ALPHA = "org/alpha-7b";
+    static final String BETA = "org/beta-7b";
+    static final String OPEN = "org/open-1b";
+    static final String LIMITED = "org/limited-1b";
+    static final String METERED = "org/metered-1b";
+    static final String CROWDED = "org/crowded-1b";
+
+    DataPathStack stack;
+
+    abstract RoutingMode mode();
+
+    @BeforeAll
+    void startTheDataPath(TestCluster cluster) {
+        stack = DataPathStack.start(cluster, mode());
+        for (var model : List.of(
+                model("alpha", ALPHA, "access: {groups: [data-science]}"),
+                model("beta", BETA, "access: {groups: [data-science]}"),
+                model("open", OPEN, "access: {public: true}"),
+                model("limited", LIMITED, "access: {groups: [data-science]}\nlimits: {requestsPerMinute: 2}"),
+                model("metered", METERED, "access: {groups: [data-science]}\nlimits: {tokensPerMinute: 40}"),
+                model("crowded", CROWDED, "access: {groups: [data-science]}"))) {
+            cluster.client().resource(model).create();
+        }
+        stack.awaitServed(cluster.client(), "alpha", "beta", "open", "limited", "metered", "crowded");
+    }
+
+    @AfterAll
+    void stopTheDataPath() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    /** A fresh token (they live five minutes, longer than some test classes run): a data scientist. */
+    String alice() {
+        return stack.token("alice", "/data-science");
+    }
+
+    /** A user in no group that any model here lists. */
+    String bob() {
+        return stack.token("bob", "other-team");
+    }
+
+    LLMModel model(String name, String modelId, String spec) {
+        return ModelFixtures.model(stack.namespace, name, modelId, spec);
+    }
+
+    /** Mints a key and waits until the gateway serves it (policies reach Envoy a second or two after a change). */
+    Minted keyThatWorks(String token, String model, String modelId) {
+        var key = stack.mint(token, model);
+        await("key for " + model + " accepted").atMost(PROPAGATION).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions().until(() -> stack.chat(key.value(), stack.externalHost(model), modelId).status() == 200);
+        return key;
+    }
+
+    // --- API keys ---
+
+    @Test
+    void requestsWithoutAKeyOrWithAnUnknownKeyAre401() {
+        keyThatWorks(alice(), "alpha", ALPHA); // the model is served: the 401s below are about the key
+        var host = stack.externalHost("alpha");
+        assertThat(stack.chat(null, host, ALPHA).status()).isEqualTo(401);
+        assertThat(stack.chat("sk-" + "x".repeat(40), host, ALPHA).status()).isEqualTo(401);
+        assertThat(stack.chat(alice(), host, ALPHA).status()).as("an OIDC token is not an API key").isEqualTo(401);
+    }
+
+    @Test
+    void theModelsOwnKeyGetsTheModelsAnswerAndTheKeyNeverReachesTheModel() {
+        var key = keyThatWorks(alice(), "alpha", ALPHA);
+        var server = stack.modelServer("alpha");
+        server.forgetReceived();
+
+        var response = stack.external("POST", "/v1/chat/completions", key.value(), stack.externalHost("alpha"),
+                DataPathStack.chatBody(ALPHA, false, null));
+
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.json().path("choices").path(0).path("message").path("content").asString())
+                .startsWith("Simulated answer from " + ALPHA);
+        assertThat(response.json().path("usage").path("total_tokens").asInt()).isPositive();
+        var received = server.lastReceived();
+        assertThat(received).isNotNull();
+        assertThat(received.hasHeader("Authorization")).as("the key is removed before the model").isFalse();
+        assertThat(received.header("x-llm-client-id")).isEqualTo(key.clientId());
+        assertThat(server.received()).allSatisfy(r -> assertThat(r.body()).doesNotContain(key.value()));
+    }
+
+    @Test
+    void aClientIdSentByTheCallerIsOverwrittenByTheKeysOwn() {
+        var key = keyThatWorks(alice(), "alpha", ALPHA);
+        var other = keyThatWorks(alice(), "beta", BETA);
+        var server = stack.modelServer("alpha");
+        server.forgetReceived();
+
+        var request = java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.gateway.externalUrl() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key.value())
+                .header("Host", stack.externalHost("alpha"))
+                .header("Content-Type", "application/json")
+                .header("x-llm-client-id", other.clientId())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(DataPathStack.chatBody(ALPHA, false, null)));
+        assertThat(send(request).statusCode()).isEqualTo(200);
+        assertThat(server.lastReceived().header("x-llm-client-id")).isEqualTo(key.clientId());
+
+        var forgedForBeta = java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.gateway.externalUrl() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + key.value())
+                .header("Host", stack.externalHost("beta"))
+                .header("Content-Type", "application/json")
+                .header("x-llm-client-id", other.clientId())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(DataPathStack.chatBody(BETA, false, null)));
+        assertThat(send(forgedForBeta).statusCode()).as("alpha's key with beta's client id, for beta")
+                .isEqualTo(anotherModelsKeyStatus());
+    }
+
+    /**
+     * Shared mode: every key authenticates on the key-check route and the model's allow-list refuses it (403).
+     * Subdomain mode: the host picks the model before the key check, and there only the model's own keys
+     * authenticate (401), as for any unknown key (docs/api-keys.md).
+     */
+    int anotherModelsKeyStatus() {
+        return mode() == RoutingMode.SHARED ? 403 : 401;
+    }
+
+    @Test
+    void theSameUsersKeyForAnotherModelIsRefused() {
+        var alphaKey = keyThatWorks(alice(), "alpha", ALPHA);
+        keyThatWorks(alice(), "beta", BETA);
+        var response = stack.chat(alphaKey.value(), stack.externalHost("beta"), BETA);
+        assertThat(response.status()).as(response.toString()).isEqualTo(anotherModelsKeyStatus());
+        assertThat(stack.modelServer("beta").received()).noneMatch(r -> alphaKey.clientId().equals(r.header("x-llm-client-id")));
+    }
+
+    @Test
+    void aRevokedKeyIs401WithinTwoSeconds() {
+        var key = keyThatWorks(alice(), "alpha", ALPHA);
+        stack.revoke(alice(), key);
+        var revoked = System.nanoTime();
+        await("revoked key refused").atMost(REFUSAL_BAR).pollInterval(Duration.ofMillis(50))
+                .until(() -> stack.chat(key.value(), stack.externalHost("alpha"), ALPHA).status() == 401);
+        System.out.printf("data path (%s): revoked key refused after %d ms%n", mode(),
+                Duration.ofNanos(System.nanoTime() - revoked).toMillis());
+    }
+
+    @Test
+    void anExpiredKeyIs401WithinTwoSecondsOfTheSweep() {
+        var key = stack.mint(alice(), "alpha", "1h");
+        await().atMost(PROPAGATION).pollInterval(Duration.ofMillis(100))
+                .until(() -> stack.chat(key.value(), stack.externalHost("alpha"), ALPHA).status() == 200);
+        stack.advanceClock(Duration.ofHours(2));
+        // The sweep (every second here) removes the key; the bar counts from the moment it is gone from the store.
+        await("expired key swept").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
+                .until(() -> !DataPathStack.call("GET", stack.api + "/api/v1/keys", alice(), null, null).body().contains(key.clientId()));
+        var swept = System.nanoTime();
+        await("expired key refused").atMost(REFUSAL_BAR).pollInterval(Duration.ofMillis(50))
+                .until(() -> stack.chat(key.value(), stack.externalHost("alpha"), ALPHA).status() == 401);
+        System.out.printf("data path (%s): expired key refused %d ms after the sweep%n", mode(),
+                Duration.ofNanos(System.nanoTime() - swept).toMillis());
+    }
+
+    @Test
+    void theModelListShowsTheServedModels() {
+        var key = keyThatWorks(alice(), "alpha", ALPHA);
+        var response = stack.external("GET", "/v1/models", key.value(), stack.externalHost("alpha"), null);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.body()).contains(ALPHA);
+        assertThat(stack.external("GET", "/v1/models", null, stack.externalHost("alpha"), null).status()).isEqualTo(401);
+    }
+
+    // --- in-cluster callers with a JWT ---
+
+    @Test
+    void aTokenWithAnAllowedGroupGets200AndOtherGroupsGet403() {
+        var host = stack.internalHost("alpha");
+        await("internal route served").atMost(PROPAGATION).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> internalChat(alice(), host, ALPHA).status() == 200);
+        assertThat(internalChat(stack.token("carol", "data-science"), host, ALPHA).status())
+                .as("the group without its leading slash").isEqualTo(200);
+        var other = internalChat(bob(), host, ALPHA);
+        assertThat(other.status()).as(other.toString()).isEqualTo(403);
+        assertThat(stack.modelServer("alpha").lastReceived().header("x-llm-user")).isEqualTo("carol");
+    }
+
+    @Test
+    void aPublicModelAnswersAnyValidToken() {
+        var host = stack.internalHost("open");
+        await("public model served").atMost(PROPAGATION).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> internalChat(bob(), host, OPEN).status() == 200);
+        assertThat(internalChat(stack.token("nobody"), host, OPEN).status()).isEqualTo(200);
+    }
+
+    @Test
+    void missingExpiredOrForeignTokensAre401() {
+        var host = stack.internalHost("open");
+        await("public model served").atMost(PROPAGATION).pollInterval(Duration.ofMillis(200))
+                .ignoreExceptions().until(() -> internalChat(bob(), host, OPEN).status() == 200);
+        var expired = stack.token("bob", c -> c.expirationTime(Date.from(java.time.Instant.now().minusSeconds(120))));
+        var foreign = stack.otherIssuer.token("bob-sub", c -> c.claim("preferred_username", "bob"));
+        var foreignClaimingOurIssuer = stack.otherIssuer.token("bob-sub", c -> c.issuer(stack.issuer.issuer()));
+        assertThat(internalChat(null, host, OPEN).status()).isEqualTo(401);
+        assertThat(internalChat(expired, host, OPEN).status()).isEqualTo(401);
+        assertThat(internalChat(foreign, host, OPEN).status()).isEqualTo(401);
+        assertThat(internalChat(foreignClaimingOurIssuer, host, OPEN).status()).as("signed with another key").isEqualTo(401);
+    }
+
+    private Response internalChat(String token, String host, String modelId) {
+        return stack.internal("POST", "/v1/chat/completions", token, host, DataPathStack.chatBody(modelId, false, null));
+    }
+
+    // --- limits ---
+
+    @Test
+    void theRequestLimitAnswers429WithRateLimitHeadersAndLetsTrafficPassAfterTheWindow() {
+        var key = keyThatWorks(alice(), "limited", LIMITED); // one request of the two spent here
+        var host = stack.externalHost("limited");
+        var statuses = new ArrayList<Integer>();
+        Response limited = null;
+        for (int i = 0; i < 4 && limited == null; i++) {
+            var response = stack.chat(key.value(), host, LIMITED);
+            statuses.add(response.status());
+            if (response.status() == 429) {
+                limited = response;
+            }
+        }
+        assertThat(limited).as("statuses %s", statuses).isNotNull();
+        assertThat(limited.header("x-ratelimit-limit")).startsWith("2");
+        assertThat(limited.header("x-ratelimit-remaining")).isEqualTo("0");
+        assertThat(limited.header("x-ratelimit-reset")).matches("\\d+");
+        // a per-key limit: another key of the same user is not limited
+        var second = keyThatWorks(alice(), "limited", LIMITED);
+        assertThat(second).isNotNull();
+        await("the window passes").atMost(Duration.ofSeconds(75)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> stack.chat(key.value(), host, LIMITED).status() == 200);
+    }
+
+    @Test
+    void streamedResponsesAreCountedAgainstTheTokenBudget() {
+        var key = keyThatWorks(alice(), "metered", METERED); // spends about 15 of the 40 tokens
+        var host = stack.externalHost("metered");
+        var stream = stack.external("POST", "/v1/chat/completions", key.value(), host,
+                DataPathStack.chatBody(METERED, true, 30));
+        assertThat(stream.status()).isEqualTo(200);
+        assertThat(stream.header("content-type")).startsWith("text/event-stream");
+        assertThat(stream.body()).contains("data: [DONE]");
+        // AI Gateway asks the model for the usage chunk; the budget is spent once the stream ends.
+        await("the streamed tokens are charged").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(200))
+                .until(() -> stack.chat(key.value(), host, METERED).status() == 429);
+    }
+
+    // --- models that are not simply there ---
+
+    @Test
+    void anUnknownModelIdIs404() {
+        var key = keyThatWorks(alice(), "alpha", ALPHA);
+        var response = stack.chat(key.value(), stack.externalHost("alpha"), "org/no-such-model");
+        assertThat(response.status()).as(response.toString()).isEqualTo(404);
+    }
+
+    @Test
+    void aModelBeingDeletedIsNeverServedUnprotectedOrWith5xxAndEndsIn404(TestCluster cluster) throws Exception {
+        var modelId = "org/doomed-1b";
+        cluster.client().resource(model("doomed", modelId, "access: {groups: [data-science]}")).create();
+        stack.awaitServed(cluster.client(), "doomed");
+        var key = keyThatWorks(alice(), "doomed", modelId);
+        var host = stack.externalHost("doomed");
+        var seen = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var stop = new AtomicBoolean();
+        var watcher = Thread.ofVirtual().start(() -> {
+            while (!stop.get()) {
+                seen.add("key:" + status(() -> stack.chat(key.value(), host, modelId)));
+                seen.add("none:" + status(() -> stack.chat(null, host, modelId)));
+            }
+        });
+        cluster.client().resources(LLMModel.class).inNamespace(stack.namespace).withName("doomed").delete();
+        try {
+            await("the deleted model is gone from the gateway").atMost(PROPAGATION).pollInterval(Duration.ofMillis(200))
+                    .ignoreExceptions().until(() -> stack.chat(key.value(), host, modelId).status() == 404);
+        } finally {
+            stop.set(true);
+            watcher.join();
+        }
+        stack.gateway.awaitFed(PROPAGATION); // aigw restarted without the model's routes; the next test needs it up
+        // "down" is aigw restarting without the model's routes (no answer at all, as during an Envoy restart)
+        assertThat(seen).as("answers while the model was deleted")
+                .allMatch(s -> List.of("key:200", "key:404", "key:401", "key:down", "none:401", "none:404", "none:down").contains(s));
+    }
+
+    private static String status(java.util.function.Supplier<Response> call) {
+        try {
+            return String.valueOf(call.get().status());
+        } catch (java.io.UncheckedIOException e) {
+            return "down";
+        }
+    }
+
+    @Test
+    void keysInEveryShardOfACrowdedModelWork() {
+        var first = keyThatWorks(alice(), "crowded", CROWDED);
+        Minted last = first;
+        for (int i = 0; i < 200; i++) { // a shard holds 200 keys (docs/api-keys.md): the 201st opens a second one
+            last = stack.mint(alice(), "crowded");
+        }
+        var lastKey = last;
+        await("a key in the second shard accepted").atMost(PROPAGATION).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions().until(() -> stack.chat(lastKey.value(), stack.externalHost("crowded"), CROWDED).status() == 200);
+        assertThat(stack.chat(first.value(), stack.externalHost("crowded"), CROWDED).status()).isEqualTo(200);
+        var shards = stack.app.getBean(io.fabric8.kubernetes.client.KubernetesClient.class).secrets()
+                .inNamespace(stack.keysNamespace).withLabel("llm.nebari.dev/model", "crowded").list().getItems();
+        assertThat(shards).as("key Secrets of the crowded model").hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    private static java.net.http.HttpResponse<String> send(java.net.http.HttpRequest.Builder request) {
+        try {
+            return java.net.http.HttpClient.newBuilder().version(java.net.http.HttpClient.Version.HTTP_1_1).build()
+                    .send(request.build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+}

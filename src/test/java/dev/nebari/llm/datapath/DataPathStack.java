@@ -1,0 +1,260 @@
+package dev.nebari.llm.datapath;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nebari.llm.gateway.EndpointSide;
+import dev.nebari.llm.gateway.ModelEndpoints;
+import dev.nebari.llm.localgateway.GatewayBinaries;
+import dev.nebari.llm.localgateway.LocalGateway;
+import dev.nebari.llm.localgateway.SimulatedModelServer;
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.LLMModelSpec;
+import dev.nebari.llm.platform.PackSettings;
+import dev.nebari.llm.platform.PackSettings.RoutingMode;
+import dev.nebari.llm.testing.FakeOidcIssuer;
+import dev.nebari.llm.testing.MissingParts;
+import dev.nebari.llm.testing.MutableClock;
+import dev.nebari.llm.testing.TestApplication;
+import dev.nebari.llm.testing.TestCluster;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpHeaders;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.UnaryOperator;
+import org.jspecify.annotations.Nullable;
+import org.springframework.context.ConfigurableApplicationContext;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * The whole data path for one test class: the application (operator and portal in one process) against the shared
+ * real API server, in a namespace and keys namespace of its own, with tokens from a fake OIDC issuer and a clock
+ * the test can move (key expiry), and a real local gateway (Envoy, AI Gateway, rate-limit service, Redis) fed with
+ * what the application applied. Keys are minted through the REST API, requests go through Envoy.
+ */
+final class DataPathStack implements AutoCloseable {
+
+    static final String BASE_DOMAIN = "nebari.example.com";
+    private static final JsonMapper JSON = JsonMapper.builder().build();
+    // Envoy answers by Host; the JDK client sends a Host header only with this property (set in pom.xml).
+    private static final HttpClient HTTP = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    final RoutingMode mode;
+    final String namespace;
+    final String keysNamespace;
+    final FakeOidcIssuer issuer;
+    final FakeOidcIssuer otherIssuer;
+    final MutableClock clock;
+    final ConfigurableApplicationContext app;
+    final LocalGateway gateway;
+    final String api;
+    private final java.util.Map<String, LLMModelSpec> specs = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private DataPathStack(RoutingMode mode, String namespace, String keysNamespace, FakeOidcIssuer issuer,
+            FakeOidcIssuer otherIssuer, MutableClock clock, ConfigurableApplicationContext app, LocalGateway gateway) {
+        this.clock = clock;
+        this.mode = mode;
+        this.namespace = namespace;
+        this.keysNamespace = keysNamespace;
+        this.issuer = issuer;
+        this.otherIssuer = otherIssuer;
+        this.app = app;
+        this.gateway = gateway;
+        this.api = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+    }
+
+    static DataPathStack start(TestCluster cluster, RoutingMode mode, String... extraArgs) {
+        var binaries = GatewayBinaries.locate();
+        if (binaries.isEmpty() && MissingParts.inCi()) {
+            binaries = Optional.of(GatewayBinaries.locateOrBuild());
+        }
+        MissingParts.require(binaries.isPresent(), "the gateway binaries (run scripts/gateway-test-binaries.sh) and "
+                + "redis-server (apt-get install redis-server)");
+        var namespace = cluster.newNamespace("data-path-" + mode.name().toLowerCase());
+        var keysNamespace = cluster.newNamespace("data-path-keys");
+        var issuer = FakeOidcIssuer.start();
+        var otherIssuer = FakeOidcIssuer.start();
+        var clock = MutableClock.startingNow();
+        var args = new ArrayList<>(List.of(
+                "--auth.oidc.issuerURL=" + issuer.issuer(),
+                "--cluster.kubeconfig=" + cluster.kubeconfig(),
+                "--leaderElection.namespace=" + namespace,
+                "--apiKeysNamespace=" + keysNamespace,
+                "--platform.routing.mode=" + mode.name().toLowerCase(),
+                "--keys.expirySweep.autoStartup=true",
+                "--keys.sweepInterval=1s",
+                "--keys.maxPerUserPerModel=1000",
+                // aigw restarts (3-5 s) to drop a deleted model's routes, where Envoy Gateway in a cluster takes
+                // about a second: the workload waits that much longer before it goes (see docs/testing.md).
+                "--reconciler.routeDrainDelay=12s"));
+        args.addAll(List.of(extraArgs));
+        ConfigurableApplicationContext app = null;
+        try {
+            app = TestApplication.start(context -> context.getBeanFactory().registerSingleton("testClock", clock),
+                    args.toArray(String[]::new));
+            var gateway = LocalGateway.start(cluster.client(), app.getBean(PackSettings.class), binaries.get(),
+                    LocalGateway.Options.forTests(namespace));
+            return new DataPathStack(mode, namespace, keysNamespace, issuer, otherIssuer, clock, app, gateway);
+        } catch (RuntimeException e) {
+            if (app != null) {
+                app.close();
+            }
+            issuer.close();
+            otherIssuer.close();
+            throw e;
+        }
+    }
+
+    /** Moves the keys module's clock (lifetimes, expiry) forward. */
+    void advanceClock(Duration by) {
+        clock.advance(by);
+    }
+
+    /**
+     * Waits until the operator has applied both routes of each named model and the gateway has taken them (aigw
+     * restarts when routes change, and a test should not meet that restart).
+     */
+    void awaitServed(io.fabric8.kubernetes.client.KubernetesClient client, String... models) {
+        org.awaitility.Awaitility.await("routes of " + List.of(models)).atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(200)).until(() -> {
+                    var routes = client.genericKubernetesResources("aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")
+                            .inNamespace(namespace).list().getItems().stream().map(r -> r.getMetadata().getName()).toList();
+                    return java.util.Arrays.stream(models)
+                            .allMatch(m -> routes.contains(m + "-external") && routes.contains(m + "-internal"));
+                });
+        gateway.awaitFed(Duration.ofSeconds(90));
+    }
+
+    // --- identities ---
+
+    /** An access token of the test issuer for {@code username} in {@code groups}. */
+    String token(String username, String... groups) {
+        return token(username, claims -> claims, groups);
+    }
+
+    String token(String username, UnaryOperator<com.nimbusds.jwt.JWTClaimsSet.Builder> adjust, String... groups) {
+        return issuer.token(username + "-sub", c -> adjust.apply(c.claim("preferred_username", username)
+                .claim("groups", List.of(groups))));
+    }
+
+    // --- the REST API ---
+
+    record Minted(String clientId, String value) {
+        @Override
+        public String toString() {
+            return "Minted[" + clientId + "]"; // never the key
+        }
+    }
+
+    Minted mint(String token, String model) {
+        return mint(token, model, "30d");
+    }
+
+    Minted mint(String token, String model, String lifetime) {
+        var response = call("POST", api + "/api/v1/keys", token, null, """
+                {"model": {"namespace": "%s", "name": "%s"}, "description": "data path", "lifetime": "%s"}"""
+                .formatted(namespace, model, lifetime));
+        assertThat(response.status()).as("minting a key for %s: %s", model, response.body()).isEqualTo(201);
+        var json = response.json();
+        return new Minted(json.get("key").get("clientId").asString(), json.get("value").asString());
+    }
+
+    void revoke(String token, Minted key) {
+        var response = call("DELETE", api + "/api/v1/keys/" + key.clientId(), token, null, null);
+        assertThat(response.status()).as(response.body()).isEqualTo(204);
+    }
+
+    // --- the gateway ---
+
+    /** The external host of a model (by its LLMModel name), as its status reports it: shared, or its own. */
+    String externalHost(String model) {
+        return host(EndpointSide.EXTERNAL, model);
+    }
+
+    String internalHost(String model) {
+        return host(EndpointSide.INTERNAL, model);
+    }
+
+    private String host(EndpointSide side, String model) {
+        var spec = specs.computeIfAbsent(model, name -> app.getBean(io.fabric8.kubernetes.client.KubernetesClient.class)
+                .resources(LLMModel.class).inNamespace(namespace).withName(name).require().getSpec());
+        return ModelEndpoints.host(side, spec, app.getBean(PackSettings.class));
+    }
+
+    /** A chat completion through the external listener, with {@code key} as {@code Authorization: Bearer}. */
+    Response chat(@Nullable String key, String host, String modelId) {
+        return external("POST", "/v1/chat/completions", key, host, chatBody(modelId, false, null));
+    }
+
+    Response external(String method, String path, @Nullable String credential, String host, @Nullable String body) {
+        return call(method, gateway.externalUrl() + path, credential, host, body);
+    }
+
+    Response internal(String method, String path, @Nullable String credential, String host, @Nullable String body) {
+        return call(method, gateway.internalUrl() + path, credential, host, body);
+    }
+
+    static String chatBody(String modelId, boolean stream, @Nullable Integer maxTokens) {
+        return """
+                {"model": "%s", "messages": [{"role": "user", "content": "Say hello to the data path"}]%s%s}"""
+                .formatted(modelId, stream ? ", \"stream\": true" : "", maxTokens == null ? "" : ", \"max_tokens\": " + maxTokens);
+    }
+
+    SimulatedModelServer modelServer(String model) {
+        return gateway.modelServer(namespace, model).orElseThrow(() ->
+                new AssertionError("no simulated model server for " + namespace + "/" + model));
+    }
+
+    record Response(int status, String body, HttpHeaders headers) {
+        JsonNode json() {
+            return JSON.readTree(body);
+        }
+
+        String header(String name) {
+            return headers.firstValue(name).orElse("");
+        }
+
+        @Override
+        public String toString() {
+            return status + " " + (body.length() > 300 ? body.substring(0, 300) + "..." : body);
+        }
+    }
+
+    static Response call(String method, String url, @Nullable String bearer, @Nullable String host, @Nullable String body) {
+        var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        if (host != null) {
+            request.header("Host", host);
+        }
+        try {
+            var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body(), response.headers());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(method + " " + url + ": " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Override
+    public void close() {
+        gateway.close();
+        app.close();
+        issuer.close();
+        otherIssuer.close();
+    }
+}
