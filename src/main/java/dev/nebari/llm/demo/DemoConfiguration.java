@@ -45,10 +45,19 @@ class DemoConfiguration {
     @Bean
     @ConditionalOnBooleanProperty("demo.enabled")
     LocalDemo localDemo(DemoSettings demo, PackSettings pack, ObjectProvider<EmbeddedCluster> cluster,
-            KubernetesClient client, ObjectProvider<DemoIdentityProvider> identityProvider) {
+            KubernetesClient client, ObjectProvider<DemoIdentityProvider> identityProvider,
+            ObjectProvider<DemoGateway> gateway) {
         var embedded = cluster.getIfAvailable();
         var models = embedded == null || demo.models().isEmpty() ? null
                 : DemoModels.read(client, demo.namespace(), demo.models());
-        return new LocalDemo(demo, pack, embedded, models, identityProvider.getIfAvailable());
+        // The gateway serves only the demo models, which exist only in the embedded cluster.
+        var demoGateway = embedded == null ? null : gateway.getIfAvailable();
+        return new LocalDemo(demo, pack, embedded, models, identityProvider.getIfAvailable(), demoGateway);
+    }
+
+    @Bean(destroyMethod = "close")
+    @ConditionalOnBooleanProperty("demo.gateway.enabled")
+    DemoGateway demoGateway(KubernetesClient client, PackSettings pack, DemoSettings demo) {
+        return new DemoGateway(client, pack, demo);
     }
 }

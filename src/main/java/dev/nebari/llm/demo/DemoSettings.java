@@ -13,6 +13,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param models           LLMModel manifests to apply, e.g. examples/models/minimal.yaml
  * @param readyTimeout     how long to wait for the models to become Ready before saying which are not
  * @param identityProvider the embedded OIDC provider
+ * @param gateway          a real Envoy AI Gateway in front of simulated models, so keys and tokens can be used
  */
 @ConfigurationProperties("demo")
 public record DemoSettings(
@@ -20,12 +21,24 @@ public record DemoSettings(
         @DefaultValue("llm-demo") String namespace,
         @DefaultValue List<String> models,
         @DefaultValue("5m") Duration readyTimeout,
-        @DefaultValue IdentityProvider identityProvider) {
+        @DefaultValue IdentityProvider identityProvider,
+        @DefaultValue Gateway gateway) {
 
     /**
      * @param enabled   run an OIDC provider for the portal at {@code auth.oidc.issuerURL} (which must be on localhost)
      * @param portalUrl where the portal is reached, for the client's redirect URIs; default http://localhost:{server.port}
      */
     public record IdentityProvider(@DefaultValue("false") boolean enabled, @DefaultValue("") String portalUrl) {
+    }
+
+    /**
+     * @param enabled      run the local gateway (localgateway module) for the demo models, building its binaries on
+     *                     the first run; set {@code platform.gateway.external.url} and {@code .internal.url} to its
+     *                     listeners so the endpoints in status and the portal's snippets reach it
+     * @param externalPort its external listener (API keys)
+     * @param internalPort its internal listener (OIDC tokens)
+     */
+    public record Gateway(@DefaultValue("false") boolean enabled, @DefaultValue("8880") int externalPort,
+            @DefaultValue("8881") int internalPort) {
     }
 }

@@ -28,15 +28,17 @@ public final class LocalDemo implements ApplicationListener<ApplicationReadyEven
     private final @Nullable EmbeddedCluster cluster;
     private final @Nullable DemoModels models;
     private final @Nullable DemoIdentityProvider identityProvider;
+    private final @Nullable DemoGateway gateway;
     private volatile @Nullable Duration readyAfter;
 
     LocalDemo(DemoSettings settings, PackSettings pack, @Nullable EmbeddedCluster cluster, @Nullable DemoModels models,
-            @Nullable DemoIdentityProvider identityProvider) {
+            @Nullable DemoIdentityProvider identityProvider, @Nullable DemoGateway gateway) {
         this.settings = settings;
         this.pack = pack;
         this.cluster = cluster;
         this.models = models;
         this.identityProvider = identityProvider;
+        this.gateway = gateway;
     }
 
     /** Time from the JVM's start until every demo model was Ready; empty until then. */
@@ -61,6 +63,10 @@ public final class LocalDemo implements ApplicationListener<ApplicationReadyEven
     private void applyAndAwaitModels() {
         var demoModels = java.util.Objects.requireNonNull(models);
         try {
+            if (gateway != null && gateway.start()) {
+                log.info("Demo gateway ready: API keys at {}/v1, OIDC tokens at {}/v1 (simulated models answer behind it)",
+                        gatewayUrl(settings.gateway().externalPort()), gatewayUrl(settings.gateway().internalPort()));
+            }
             demoModels.apply(pack.apiKeysNamespace());
             log.info("Demo models applied: {}; waiting until they are Ready", String.join(", ", demoModels.names()));
             if (demoModels.awaitReady(settings.readyTimeout())) {
@@ -105,7 +111,17 @@ public final class LocalDemo implements ApplicationListener<ApplicationReadyEven
             text.append(line("Demo models", models.names().stream().collect(Collectors.joining(", "))
                     + "   (Ready in about a minute; a line below says when)"));
         }
+        if (gateway != null) {
+            var external = gatewayUrl(settings.gateway().externalPort()) + "/v1";
+            text.append(line("Gateway", external + "   (API keys, OpenAI-compatible: " + external + "/chat/completions)"));
+            text.append(line("", gatewayUrl(settings.gateway().internalPort()) + "/v1   (access tokens of the demo OIDC provider)"));
+            text.append(line("", "a real Envoy AI Gateway; the models behind it are simulated: they answer, they do not think"));
+        }
         return text.append(RULE).toString();
+    }
+
+    private static String gatewayUrl(int port) {
+        return "http://localhost:" + port;
     }
 
     private static String line(String label, String value) {

@@ -23,8 +23,15 @@ public final class ModelEndpoints {
                 : shared;
     }
 
-    /** The OpenAI-compatible base URL (clients append /chat/completions and so on). */
+    /**
+     * The OpenAI-compatible base URL (clients append /chat/completions and so on): {@code https://<host>/v1}, or,
+     * in shared mode, the listener's configured {@code url} + {@code /v1}.
+     */
     public static String baseUrl(EndpointSide side, LLMModelSpec spec, PackSettings settings) {
+        var configured = side.gateway(settings).url();
+        if (!configured.isBlank() && settings.platform().routing().mode() == RoutingMode.SHARED) {
+            return configured.replaceAll("/+$", "") + "/v1";
+        }
         return "https://" + host(side, spec, settings) + "/v1";
     }
 

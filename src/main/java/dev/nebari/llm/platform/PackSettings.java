@@ -60,6 +60,14 @@ public record PackSettings(
             return !managesListeners() || gateway.external().namespace().equals(gateway.internal().namespace());
         }
 
+        @AssertTrue(message = "platform.gateway.external.url and platform.gateway.internal.url apply to the shared routing "
+                + "mode only (in subdomain mode every model has a host of its own): leave them empty")
+        public boolean isEndpointUrlOnlyInSharedMode() {
+            return gateway == null || routing == null || routing.mode() == RoutingMode.SHARED
+                    || gateway.external() == null || gateway.internal() == null
+                    || gateway.external().url().isBlank() && gateway.internal().url().isBlank();
+        }
+
         @AssertTrue(message = "platform.gateway.external.listener and platform.gateway.internal.listener must differ "
                 + "when both name the same Gateway and platform.gateway.manageSharedListeners is on")
         public boolean isSharedListenerNameDistinct() {
@@ -86,14 +94,24 @@ public record PackSettings(
             @DefaultValue("false") boolean manageSharedListeners) {
     }
 
-    /** A shared Gateway and the listener (route {@code sectionName}) the pack attaches its routes to. */
+    /**
+     * A shared Gateway and the listener (route {@code sectionName}) the pack attaches its routes to, and, when
+     * clients reach that listener somewhere other than {@code https://llm[-internal].<baseDomain>} (a load balancer
+     * on another name or port, the local demo), the URL they use (shared routing mode only).
+     */
     public sealed interface GatewayRef permits ExternalGateway, InternalGateway {
         String name();
 
         String namespace();
 
         String listener();
+
+        String url();
     }
+
+    static final String ENDPOINT_URL = "^$|^https?://[^\\s/?#]+/?$";
+    static final String ENDPOINT_URL_MESSAGE = " must be a URL such as https://llm.example.com:8443 (scheme, host and "
+            + "optional port, no path), or empty for https://llm.<baseDomain>";
 
     /** The Gateway that serves API-key callers from outside the cluster. */
     public record ExternalGateway(
@@ -101,7 +119,9 @@ public record PackSettings(
             @NotBlank(message = "platform.gateway.external.namespace must name the Gateway's namespace")
             @DefaultValue("envoy-gateway-system") String namespace,
             @NotBlank(message = "platform.gateway.external.listener must name the listener the routes attach to")
-            @DefaultValue("llm-https") String listener) implements GatewayRef {
+            @DefaultValue("llm-https") String listener,
+            @Pattern(regexp = ENDPOINT_URL, message = "platform.gateway.external.url" + ENDPOINT_URL_MESSAGE)
+            @DefaultValue("") String url) implements GatewayRef {
     }
 
     /** The Gateway that serves in-cluster callers with a JWT. */
@@ -110,7 +130,9 @@ public record PackSettings(
             @NotBlank(message = "platform.gateway.internal.namespace must name the Gateway's namespace")
             @DefaultValue("envoy-gateway-system") String namespace,
             @NotBlank(message = "platform.gateway.internal.listener must name the listener the routes attach to")
-            @DefaultValue("llm-internal-https") String listener) implements GatewayRef {
+            @DefaultValue("llm-internal-https") String listener,
+            @Pattern(regexp = ENDPOINT_URL, message = "platform.gateway.internal.url" + ENDPOINT_URL_MESSAGE)
+            @DefaultValue("") String url) implements GatewayRef {
     }
 
     public record Tls(@DefaultValue("") String clusterIssuer, @DefaultValue("") String secretName) {

@@ -18,9 +18,21 @@ import org.springframework.web.server.ResponseStatusException;
 @ControllerAdvice(assignableTypes = {UserPages.class, AdminPages.class})
 class PortalModel {
 
+    private final String notice;
+
+    /** @param notice {@code portal.notice}: a line shown on every page (the local demo says its models are simulated) */
+    PortalModel(@org.springframework.beans.factory.annotation.Value("${portal.notice:}") String notice) {
+        this.notice = notice.strip();
+    }
+
     @ModelAttribute("me")
     Caller me(Caller caller) {
         return caller;
+    }
+
+    @ModelAttribute("siteNotice")
+    @org.jspecify.annotations.Nullable String siteNotice() {
+        return notice.isEmpty() ? null : notice;
     }
 
     @ExceptionHandler(KeyException.class)

@@ -94,9 +94,11 @@ class ChartValuesWiringTest {
                 row("platform.gateway.external.name", "edge", reachesApp()),
                 row("platform.gateway.external.namespace", "gateways", reachesApp()),
                 row("platform.gateway.external.listener", "models-https", reachesApp()),
+                row("platform.gateway.external.url", "https://llm.example.org:8443", reachesApp()),
                 row("platform.gateway.internal.name", "edge-internal", reachesApp()),
                 row("platform.gateway.internal.namespace", "gateways-internal", reachesApp()),
                 row("platform.gateway.internal.listener", "models-internal-https", reachesApp()),
+                row("platform.gateway.internal.url", "https://llm-internal.example.org:8443", reachesApp()),
                 row("platform.gateway.manageSharedListeners", true, Map.of("platform.tls.clusterIssuer", "letsencrypt"), reachesApp().and((chart, v) -> {
                     var role = chart.all(Role.class).filter(r -> r.getMetadata().getName().equals(FULLNAME + "-operator-listeners"))
                             .findFirst().orElseThrow();

@@ -7,8 +7,10 @@ import static dev.nebari.llm.model.ModelFixtures.settings;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.ObjectTree;
+import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.platform.PackSettings.RoutingMode;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.List;
@@ -178,6 +180,36 @@ class GatewayRenderersTest {
     }
 
     @Nested
+    class KeyCheck {
+
+        @Test
+        void isWantedInSharedModeWithTheKeyManagerOnly() {
+            assertThat(KeyCheckRouteRenderer.isWanted(ModelFixtures.settings(PackSettings.RoutingMode.SHARED))).isTrue();
+            assertThat(KeyCheckRouteRenderer.isWanted(ModelFixtures.settings(PackSettings.RoutingMode.SUBDOMAIN))).isFalse();
+            var shared = ModelFixtures.settings(PackSettings.RoutingMode.SHARED);
+            var withoutKeys = new PackSettings(shared.platform(), shared.auth(), shared.defaults(), shared.apiKeysNamespace(),
+                    shared.watchNamespaces(), new PackSettings.KeyManager(false), shared.keys());
+            assertThat(KeyCheckRouteRenderer.isWanted(withoutKeys)).isFalse();
+        }
+
+        @Test
+        void checksEveryKeyOnTheExternalListenerBeforeAnyModelIsKnown() {
+            var objects = KeyCheckRouteRenderer.render(ModelFixtures.settings(PackSettings.RoutingMode.SHARED), List.of("b", "a", "a"));
+            var route = ObjectTree.of(objects.get(0));
+            assertThat(route.at("metadata.namespace")).isEqualTo("llm-api-keys");
+            assertThat(route.at("spec.parentRefs[0].sectionName")).isEqualTo("llm-https");
+            assertThat(route.list("spec.rules[0].matches[0].headers")).containsExactly(
+                    Map.of("type", "RegularExpression", "name", "Authorization", "value", ".+"));
+            assertThat(route.at("spec.rules[0].backendRefs")).isNull();
+            var policy = ObjectTree.of(objects.get(1));
+            assertThat(policy.list("spec.apiKeyAuth.credentialRefs")).containsExactly(
+                    Map.of("group", "", "kind", "Secret", "name", "a"), Map.of("group", "", "kind", "Secret", "name", "b"));
+            assertThat(policy.at("spec.apiKeyAuth.sanitize")).isEqualTo(true);
+            assertThat(policy.at("spec.authorization")).as("authorization is each model's").isNull();
+        }
+    }
+
+    @Nested
     class ExternalAccess {
 
         static ObjectTree policy(AccessInputs access) {
@@ -318,11 +350,12 @@ class GatewayRenderersTest {
     @Nested
     class Sides {
 
+        /** Policies come first in apply order: the gateway never serves a route before its policy exists. */
         @Test
-        void rendersRoutePolicyAndGrantPerEnabledSide() {
+        void rendersRoutePolicyAndGrantPerEnabledSidePoliciesBeforeRoutes() {
             assertThat(names(GatewayRenderer.render(referenceModel(), settings(), ACCESS))).containsExactly(
-                    "AIGatewayRoute/qwen3-external", "SecurityPolicy/qwen3-external",
-                    "AIGatewayRoute/qwen3-internal", "SecurityPolicy/qwen3-internal");
+                    "SecurityPolicy/qwen3-external", "SecurityPolicy/qwen3-internal",
+                    "AIGatewayRoute/qwen3-external", "AIGatewayRoute/qwen3-internal");
         }
 
         @Test
@@ -334,14 +367,14 @@ class GatewayRenderersTest {
                     limits: {requestsPerMinute: 5}
                     """);
             var objects = GatewayRenderer.render(model, settings(), ACCESS);
-            assertThat(names(objects)).containsExactly("AIGatewayRoute/qwen3-internal", "SecurityPolicy/qwen3-internal", "BackendTrafficPolicy/qwen3");
+            assertThat(names(objects)).containsExactly("SecurityPolicy/qwen3-internal", "BackendTrafficPolicy/qwen3", "AIGatewayRoute/qwen3-internal");
             assertThat(objects.elsewhere()).isEmpty();
         }
 
         @Test
         void withholdsTheInternalEndpointUntilTheOidcProviderIsKnown() {
             var objects = GatewayRenderer.render(referenceModel(), settings(), new AccessInputs(List.of(), List.of(), null));
-            assertThat(names(objects)).containsExactly("AIGatewayRoute/qwen3-external", "SecurityPolicy/qwen3-external");
+            assertThat(names(objects)).containsExactly("SecurityPolicy/qwen3-external", "AIGatewayRoute/qwen3-external");
             assertThat(objects.withheld()).extracting(GatewayRenderer.Withheld::name).containsOnly("qwen3-internal");
         }
 

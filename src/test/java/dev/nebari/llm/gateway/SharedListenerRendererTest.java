@@ -44,7 +44,7 @@ class SharedListenerRendererTest {
         var gateways = base.platform().gateway();
         var oneGateway = new PackSettings(new PackSettings.Platform(base.platform().baseDomain(), base.platform().routing(),
                 new PackSettings.Gateways(gateways.external(),
-                        new PackSettings.InternalGateway("nebari-gateway", "envoy-gateway-system", "llm-internal-https"), true),
+                        new PackSettings.InternalGateway("nebari-gateway", "envoy-gateway-system", "llm-internal-https", ""), true),
                 base.platform().tls(), base.platform().monitoringNamespace()),
                 base.auth(), base.defaults(), base.apiKeysNamespace(), base.watchNamespaces(), base.keyManager(), base.keys());
 

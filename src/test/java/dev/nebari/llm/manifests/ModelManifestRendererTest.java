@@ -35,10 +35,10 @@ class ModelManifestRendererTest {
                 "ConfigMap/qwen3-epp-config",
                 "Service/qwen3-epp",
                 "Deployment/qwen3-epp",
-                "AIGatewayRoute/qwen3-external",
                 "SecurityPolicy/qwen3-external",
-                "AIGatewayRoute/qwen3-internal",
-                "SecurityPolicy/qwen3-internal");
+                "SecurityPolicy/qwen3-internal",
+                "AIGatewayRoute/qwen3-external",
+                "AIGatewayRoute/qwen3-internal");
     }
 
     @Test

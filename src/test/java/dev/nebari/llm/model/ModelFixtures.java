@@ -100,8 +100,8 @@ public final class ModelFixtures {
                 new PackSettings.Platform("example.com",
                         new PackSettings.Routing(mode),
                         new PackSettings.Gateways(
-                                new PackSettings.ExternalGateway("nebari-gateway", "envoy-gateway-system", "llm-https"),
-                                new PackSettings.InternalGateway("nebari-internal-gateway", "envoy-gateway-system", "llm-internal-https"),
+                                new PackSettings.ExternalGateway("nebari-gateway", "envoy-gateway-system", "llm-https", ""),
+                                new PackSettings.InternalGateway("nebari-internal-gateway", "envoy-gateway-system", "llm-internal-https", ""),
                                 false),
                         new PackSettings.Tls("", ""),
                         "monitoring"),
@@ -129,8 +129,8 @@ public final class ModelFixtures {
         return new PackSettings(
                 new PackSettings.Platform(platform.baseDomain(), platform.routing(),
                         new PackSettings.Gateways(
-                                new PackSettings.ExternalGateway(gateways.external().name(), gatewayNamespace, gateways.external().listener()),
-                                new PackSettings.InternalGateway(gateways.internal().name(), gatewayNamespace, gateways.internal().listener()),
+                                new PackSettings.ExternalGateway(gateways.external().name(), gatewayNamespace, gateways.external().listener(), ""),
+                                new PackSettings.InternalGateway(gateways.internal().name(), gatewayNamespace, gateways.internal().listener(), ""),
                                 manage),
                         new PackSettings.Tls(clusterIssuer, secretName),
                         platform.monitoringNamespace()),
