@@ -147,6 +147,19 @@ public final class LocalGateway implements AutoCloseable {
         return work;
     }
 
+    /** Envoy's admin interface (config dump, stats) of the running aigw, once it runs. */
+    public synchronized Optional<URI> envoyAdmin() {
+        if (aigw == null) {
+            return Optional.empty();
+        }
+        var file = work.resolve("aigw-home/run/run-" + runs + "/admin-address.txt");
+        try {
+            return Files.exists(file) ? Optional.of(URI.create("http://" + Files.readString(file).strip())) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** The simulated server of a model's Deployment ({@code <model>} in the model's namespace), once it runs. */
     public Optional<SimulatedModelServer> modelServer(String namespace, String deployment) {
         return models.server(namespace, deployment);

@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -43,7 +44,8 @@ import org.springframework.context.ConfigurableApplicationContext;
  * its discovery document, and a user signs in to the portal through the provider's form (a real
  * authorization-code flow with PKCE, scripted with an HTTP client instead of a browser), sees the models of her
  * groups and mints a key — once scripted with an HTTP client, once in Chromium (screenshots in
- * {@code target/screenshots/demo-*.png}).
+ * {@code target/screenshots/demo-*.png}) — and the snippets the portal prints for that key answer through the demo's
+ * real Envoy gateway, run as printed: the curl command in bash, the Python one with the OpenAI client.
  */
 class LocalDemoTest {
 
@@ -52,6 +54,7 @@ class LocalDemoTest {
     static ConfigurableApplicationContext app;
     static String portal;
     static String issuer;
+    static String gateway;
     static long startNanos;
     static Duration startedIn;
 
@@ -61,6 +64,9 @@ class LocalDemoTest {
                 "upstream CRDs directory " + TestCluster.UPSTREAM_CRDS.toAbsolutePath() + " (set -Dnebari.thirdPartyCrds)");
         portal = "http://localhost:" + freePort();
         issuer = "http://localhost:" + freePort();
+        var externalPort = freePort();
+        var internalPort = freePort();
+        gateway = "http://localhost:" + externalPort;
         startNanos = System.nanoTime();
         // The run command's arguments (see the spring-boot-maven-plugin in pom.xml), then free ports.
         app = new SpringApplicationBuilder(LlmServingApplication.class).run(
@@ -68,6 +74,10 @@ class LocalDemoTest {
                 "--server.port=" + URI.create(portal).getPort(),
                 "--management.server.port=0",
                 "--auth.oidc.issuerURL=" + issuer,
+                "--demo.gateway.externalPort=" + externalPort,
+                "--demo.gateway.internalPort=" + internalPort,
+                "--platform.gateway.external.url=" + gateway,
+                "--platform.gateway.internal.url=http://localhost:" + internalPort,
                 "--cluster.crdsDir=" + TestCluster.UPSTREAM_CRDS,
                 // Never the developer's own cluster, even when a kubeconfig exists.
                 "--cluster.embedded=always");
@@ -159,6 +169,54 @@ class LocalDemoTest {
             assertThat(driver.getPageSource()).contains("demo in Chromium");
             browser.screenshot("demo-04-admin-all-keys");
         }
+    }
+
+    @Test
+    void theSnippetsThePortalPrintsForAKeyAnswerThroughTheGatewayAsPrinted() throws Exception {
+        awaitDemoReady();
+        var alice = new Browser();
+        var models = alice.signIn("alice@example.com", "alice-demo");
+        assertThat(models.body()).as("the demo says its models are simulated").contains("the models are simulated");
+        var form = alice.get(portal + "/keys/new?model=llm-demo/qwen3-0-6b");
+        var created = alice.post(portal + "/keys", Map.of("_csrf", hiddenField(form.body(), "_csrf"),
+                "model", "llm-demo/qwen3-0-6b", "description", "snippets", "lifetime", "30d"));
+        var key = Pattern.compile("value=\"(sk-[^\"]+)\"").matcher(created.body());
+        assertThat(key.find()).isTrue();
+        var snippets = snippetsFor(alice.get(portal + "/").body(), "qwen3-0-6b");
+        assertThat(snippets.get(0)).as("the curl snippet").contains(gateway + "/v1/chat/completions");
+
+        // As a user would: replace the placeholder on the first line with the key, then run the rest.
+        var curl = snippets.get(0).replaceFirst("export LLM_API_KEY=\"sk-\\.\\.\\.\"", "export LLM_API_KEY=\"" + key.group(1) + "\"");
+        await("the new key answers through the gateway").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
+                .until(() -> run(List.of("bash", "-c", curl), Map.of()).contains("Simulated answer from Qwen/Qwen3-0.6B"));
+
+        var python = Path.of(run(List.of("bash", "scripts/openai-python.sh", "--print-python"), Map.of()).strip());
+        MissingParts.require(Files.isExecutable(python), "a Python with the OpenAI client (run scripts/openai-python.sh)");
+        var printed = run(List.of(python.toString(), "-c", snippets.get(1)), Map.of("LLM_API_KEY", key.group(1)));
+        assertThat(printed).startsWith("Simulated answer from Qwen/Qwen3-0.6B");
+    }
+
+    /** The curl and Python snippets of a model's card on the "my models" page, as a user copies them. */
+    private static List<String> snippetsFor(String page, String model) {
+        var start = page.indexOf("id=\"model-llm-demo-" + model + "\"");
+        assertThat(start).as("the card of %s", model).isPositive();
+        var snippets = new ArrayList<String>();
+        var matcher = Pattern.compile("<pre class=\"snippet copyable\"[^>]*>(.*?)</pre>", Pattern.DOTALL)
+                .matcher(page.substring(start));
+        while (matcher.find() && snippets.size() < 2) {
+            snippets.add(org.springframework.web.util.HtmlUtils.htmlUnescape(matcher.group(1)));
+        }
+        assertThat(snippets).as("snippets of %s", model).hasSize(2);
+        return snippets;
+    }
+
+    private static String run(List<String> command, Map<String, String> environment) throws IOException, InterruptedException {
+        var builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(environment);
+        var process = builder.start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return output;
     }
 
     @Test

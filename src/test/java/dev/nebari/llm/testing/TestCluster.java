@@ -71,7 +71,7 @@ public final class TestCluster implements AutoCloseable {
     }
 
     /** Installs the tested upstream CRDs once; skips (fails in CI) when the directory or part of it is absent. */
-    synchronized void requireUpstreamCrds() {
+    public synchronized void requireUpstreamCrds() {
         if (upstreamCrdsInstalled) {
             return;
         }
