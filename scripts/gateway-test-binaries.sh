@@ -31,6 +31,14 @@
 #      feeds was validated and defaulted by the real API server against the same upstream CRDs already.
 #   Changes 3 to 5 touch only the file provider, which a Kubernetes installation of Envoy Gateway never runs.
 #   Envoy Gateway is copied beside aigw's module with those lines changed and wired in with a `replace`.
+#   6. aigw's own translation (cmd/aigw/translate.go) sends one Gateway event per AIGatewayRoute into a channel of
+#      100 that nothing reads while it translates: with more than 100 routes (50 models) aigw hangs at start. The
+#      buffer is raised to 100,000.
+#   7. Messages between Envoy Gateway and the AI Gateway extension may be up to 1 GiB (Envoy Gateway's
+#      `extensionManager.maxMessageSize` in the embedded configuration, and the gRPC server aigw starts for the
+#      extension), as an installation sets them with the AI Gateway's `controller.maxRecvMsgSize`
+#      (docs/installation.md): the default 4 MiB holds Envoy's routes for about 150 models, and beyond it Envoy
+#      Gateway silently stops updating Envoy.
 #
 # Measured on the 2-core / 24 GiB development machine (Go 1.26.8), 2026-12-06:
 #   cold (empty Go module and build caches): see docs/testing.md ("The gateway binaries")
@@ -46,7 +54,7 @@ EG_VERSION="${EG_VERSION:-v1.8.3}"
 RATELIMIT_VERSION="${RATELIMIT_VERSION:-v1.4.1-0.20260122083618-3fb702589d36}"
 ENVOY_VERSION="${ENVOY_VERSION:-1.38.3}"
 # Bump when the changes to upstream below change: a cached aigw built with other changes is rebuilt.
-AIGW_RECIPE=3
+AIGW_RECIPE=5
 CACHE_ROOT="${NEBARI_GATEWAY_CACHE:-$HOME/.cache/nebari-llm-serving/gateway}"
 OUT="$CACHE_ROOT/aigw-$AIGW_VERSION-eg-$EG_VERSION-envoy-$ENVOY_VERSION"
 
@@ -120,12 +128,21 @@ rateLimit:
       url: localhost:6379
 YAML
   sed -i 's/^  enableBackend: true$/  enableBackend: true\n  enableEnvoyPatchPolicy: true/' cmd/aigw/envoy-gateway-config.yaml
+  sed -i 's/^extensionManager:$/extensionManager:\n  maxMessageSize: 1000M/' cmd/aigw/envoy-gateway-config.yaml
   grep -q 'enableEnvoyPatchPolicy: true' cmd/aigw/envoy-gateway-config.yaml \
+    && grep -q 'maxMessageSize: 1000M' cmd/aigw/envoy-gateway-config.yaml \
     || { log "aigw's embedded Envoy Gateway configuration changed shape; update this script" >&2; exit 1; }
   go get "github.com/envoyproxy/gateway@$EG_VERSION" >/dev/null 2>&1 || go get "github.com/envoyproxy/gateway@$EG_VERSION"
   go mod tidy >/dev/null 2>&1 || go mod tidy
   patch_envoy_gateway_offline_client
   go mod edit -replace "github.com/envoyproxy/gateway=$work/envoy-gateway"
+  # Change 6 of the header.
+  grep -q '^	const eventChanBuffer = 100$' cmd/aigw/translate.go \
+    || { log "aigw's translate.go changed shape; update change 6" >&2; exit 1; }
+  sed -i 's/^\tconst eventChanBuffer = 100$/\tconst eventChanBuffer = 100_000/' cmd/aigw/translate.go
+  # Change 7 of the header (the configuration half is above).
+  grep -q '^	s := grpc.NewServer()$' cmd/aigw/run.go || { log "aigw's run.go changed shape; update change 7" >&2; exit 1; }
+  sed -i 's/^\ts := grpc.NewServer()$/\ts := grpc.NewServer(grpc.MaxRecvMsgSize(1 << 30))/' cmd/aigw/run.go
   with_progress "aigw build" go build -trimpath -ldflags "-s -w" -o "$OUT/aigw.tmp" ./cmd/aigw
   mv "$OUT/aigw.tmp" "$OUT/aigw"
   echo "$recipe" >"$OUT/aigw.version"

@@ -56,12 +56,7 @@ public final class AccessPolicyRenderer {
                 GatewayMetadata.inNamespace(names, route),
                 fields(
                         "targetRefs", List.of(GatewayMetadata.generatedRoute(route)),
-                        "apiKeyAuth", fields(
-                                "credentialRefs", credentialRefs,
-                                "extractFrom", List.of(fields("headers", List.of(API_KEY_HEADER))),
-                                "forwardClientIDHeader", CLIENT_ID_HEADER,
-                                // The key never reaches vLLM (or its logs).
-                                "sanitize", true),
+                        "apiKeyAuth", apiKeyAuth(credentialRefs),
                         "authorization", fields(
                                 "defaultAction", "Deny",
                                 "rules", GenericResources.nonEmpty(rules))));
@@ -105,6 +100,19 @@ public final class AccessPolicyRenderer {
                                         fields("claim", groupsClaim, "header", GROUPS_HEADER),
                                         fields("claim", USERNAME_CLAIM, "header", USER_HEADER))))),
                         "authorization", authorization));
+    }
+
+    /**
+     * Keys from {@code Authorization} (a leading {@code Bearer } is stripped before the lookup) checked against the
+     * Secrets in {@code credentialRefs}; the matched client id is forwarded, overwriting what a caller sent.
+     */
+    static Map<String, Object> apiKeyAuth(List<Object> credentialRefs) {
+        return fields(
+                "credentialRefs", credentialRefs,
+                "extractFrom", List.of(fields("headers", List.of(API_KEY_HEADER))),
+                "forwardClientIDHeader", CLIENT_ID_HEADER,
+                // The key never reaches vLLM (or its logs).
+                "sanitize", true);
     }
 
     /**

@@ -85,11 +85,7 @@ public final class KeyCheckRouteRenderer {
         var policy = GenericResources.resource(ENVOY_GATEWAY_API_VERSION, SECURITY_POLICY_KIND, metadata(settings),
                 fields(
                         "targetRefs", List.of(GatewayMetadata.generatedRoute(NAME)),
-                        "apiKeyAuth", fields(
-                                "credentialRefs", credentialRefs,
-                                "extractFrom", List.of(fields("headers", List.of(API_KEY_HEADER))),
-                                "forwardClientIDHeader", CLIENT_ID_HEADER,
-                                "sanitize", true)));
+                        "apiKeyAuth", AccessPolicyRenderer.apiKeyAuth(credentialRefs)));
         return List.of(route, policy);
     }
 

@@ -1,6 +1,6 @@
 package dev.nebari.llm.localgateway;
 
-import java.io.IOException;
+import dev.nebari.llm.platform.embedded.BuildScripts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -63,12 +63,12 @@ public record GatewayBinaries(Path directory, Path redisServer) {
         if (configured != null && !configured.isBlank()) {
             throw new IllegalStateException("$NEBARI_GATEWAY_BINARIES=" + configured + " does not hold " + BUILT);
         }
-        var script = findBuildScript().orElseThrow(() -> new IllegalStateException(
+        var script = BuildScripts.find("scripts/gateway-test-binaries.sh").orElseThrow(() -> new IllegalStateException(
                 "gateway binaries not found in " + defaultCacheDirectory()
                         + "; run scripts/gateway-test-binaries.sh from the repository, or set NEBARI_GATEWAY_BINARIES"));
         log.info("The gateway binaries (aigw {}, Envoy {}, rate-limit service) are missing; building them with {} "
                 + "(a cold build takes 5-10 minutes on 2 cores)", AIGW_VERSION, ENVOY_VERSION, script);
-        runBuildScript(script);
+        BuildScripts.run(script, "the gateway binaries");
         var built = new GatewayBinaries(defaultCacheDirectory(), redis);
         if (!built.isComplete()) {
             throw new IllegalStateException(script + " finished but " + built.directory() + " does not hold " + BUILT);
@@ -104,29 +104,5 @@ public record GatewayBinaries(Path directory, Path redisServer) {
             }
         }
         return Optional.empty();
-    }
-
-    private static Optional<Path> findBuildScript() {
-        for (var dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            var script = dir.resolve("scripts/gateway-test-binaries.sh");
-            if (Files.isRegularFile(script)) {
-                return Optional.of(script);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static void runBuildScript(Path script) {
-        try {
-            var process = new ProcessBuilder("bash", script.toString()).inheritIO().start();
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException(script + " failed with exit code " + process.exitValue());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + script + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while building the gateway binaries", e);
-        }
     }
 }

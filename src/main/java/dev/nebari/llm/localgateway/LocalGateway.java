@@ -40,6 +40,13 @@ public final class LocalGateway implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(LocalGateway.class);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
     private static final String READY_LINE = "Envoy AI Gateway listening on";
+    /**
+     * AI Gateway's extension server logs this once per Envoy Gateway translation (aigw v1.0.0,
+     * post_translate_modify.go): the feeder writes the next change only once the last one was translated, so a burst
+     * of changes becomes one reload instead of a queue of reloads that Envoy Gateway would work through one by one.
+     */
+    private static final String TRANSLATED_LINE = "Added extproc-uds cluster to the list of clusters";
+    private static final Duration LONGEST_TRANSLATION_WAIT = Duration.ofSeconds(20);
     /** The ports aigw (v1.0.0 with Envoy Gateway v1.8.3) binds whatever its configuration says. */
     static final List<Integer> FIXED_PORTS = List.of(1061, 18000, 18001, 19000);
 
@@ -82,6 +89,11 @@ public final class LocalGateway implements AutoCloseable {
     private @Nullable String runningStartupDigest;
     private @Nullable String writtenLive;
     private @Nullable Path liveFile;
+    private @Nullable LogLines aigwLog;
+    private long translationsAtLastWrite;
+    private long lastWriteNanos;
+    /** How long the last translation took; a write that changes nothing Envoy sees is never translated at all. */
+    private Duration lastTranslation = Duration.ofSeconds(1);
     private volatile long fedGeneration;
     private volatile long changeGeneration;
     private volatile @Nullable RuntimeException failure;
@@ -186,6 +198,11 @@ public final class LocalGateway implements AutoCloseable {
         }
     }
 
+    /** How long Envoy Gateway took to translate the last change the feeder waited for; for the benchmark. */
+    public synchronized Duration lastTranslationTime() {
+        return lastTranslation;
+    }
+
     /** How many times aigw was started (routes changed between starts); for tests and the benchmark. */
     public synchronized int starts() {
         return runs;
@@ -288,6 +305,8 @@ public final class LocalGateway implements AutoCloseable {
             var resources = home.resolve("state/runs/" + runId + "/envoy-ai-gateway-resources");
             waitFor(() -> Files.isDirectory(resources), process, Duration.ofSeconds(30), "its resources folder " + resources);
             liveFile = resources.resolve("pack.yaml");
+            aigwLog = new LogLines(home.resolve("state/runs/" + runId + "/aigw.log"), TRANSLATED_LINE);
+            translationsAtLastWrite = 0;
             writtenLive = null;
             writeLive(files.live());
             waitFor(() -> logContains(process.log(), READY_LINE) && listening(layout.externalPort())
@@ -301,6 +320,31 @@ public final class LocalGateway implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Waits until Envoy Gateway has translated what was written last: at most twice as long as the last translation
+     * took (a write that changes nothing Envoy sees is not translated at all), between half a second and
+     * {@link #LONGEST_TRANSLATION_WAIT}.
+     */
+    private void awaitLastWriteTranslated() {
+        var lines = aigwLog;
+        if (lines == null || writtenLive == null) {
+            return;
+        }
+        if (lines.count() > translationsAtLastWrite) {
+            return;
+        }
+        var patience = Math.clamp(lastTranslation.toNanos() * 2, Duration.ofMillis(500).toNanos(),
+                LONGEST_TRANSLATION_WAIT.toNanos());
+        while (lines.count() <= translationsAtLastWrite) {
+            if (closed || System.nanoTime() - lastWriteNanos > patience) {
+                return;
+            }
+            sleep(20);
+        }
+        // Seen while waiting, so this is about when the translation ended.
+        lastTranslation = Duration.ofNanos(System.nanoTime() - lastWriteNanos);
     }
 
     private void recordDescendants(ManagedProcess process) {
@@ -317,6 +361,7 @@ public final class LocalGateway implements AutoCloseable {
         if (target == null) {
             return;
         }
+        awaitLastWriteTranslated();
         try {
             // Written beside the watched folder and moved in: Envoy Gateway reacts to every file that appears there,
             // and a temporary file that vanishes before it is read makes it stop (aigw exits).
@@ -324,6 +369,8 @@ public final class LocalGateway implements AutoCloseable {
             Files.writeString(temporary, live, StandardCharsets.UTF_8);
             Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             writtenLive = live;
+            translationsAtLastWrite = aigwLog == null ? 0 : aigwLog.count();
+            lastWriteNanos = System.nanoTime();
             log.debug("Wrote the gateway's live objects ({} bytes) to {}", live.length(), target);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the gateway's live objects to " + target, e);

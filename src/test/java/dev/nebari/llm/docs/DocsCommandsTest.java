@@ -65,6 +65,8 @@ class DocsCommandsTest {
                     "replayed against the running portal with real tokens"),
             new Exercise("curl", "docs/using-models.md", "dev.nebari.llm.portal.UsingModelsDocsTest",
                     "compared with the portal's snippets and the gateway objects the operator renders (no Envoy here)"),
+            new Exercise("curl", "docs/local-demo.md", "dev.nebari.llm.demo.LocalDemoTest",
+                    "the portal's curl and Python snippets for a minted key run as printed through the demo's gateway"),
             new Exercise("curl", "compose-dev/README.md", "dev.nebari.llm.docs.ComposeDevTest",
                     "port, realm, client and user checked against compose.yaml and the realm file (no Docker here)"),
             new Exercise("docker compose", "compose-dev/README.md", "dev.nebari.llm.docs.ComposeDevTest",

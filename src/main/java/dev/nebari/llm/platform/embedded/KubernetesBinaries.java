@@ -1,10 +1,8 @@
 package dev.nebari.llm.platform.embedded;
 
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -64,12 +62,12 @@ public record KubernetesBinaries(Path directory) {
         if (cached.isComplete()) {
             return cached;
         }
-        var script = findBuildScript().orElseThrow(() -> new IllegalStateException(
+        var script = BuildScripts.find("scripts/k8s-test-binaries.sh").orElseThrow(() -> new IllegalStateException(
                 "Kubernetes test binaries not found in " + cached.directory()
                         + "; run scripts/k8s-test-binaries.sh from the repository, or set NEBARI_K8S_BINARIES"));
         log.info("Kubernetes {} binaries are missing; building them with {} (a cold build takes 10-20 minutes)",
                 VERSION, script);
-        runBuildScript(script);
+        BuildScripts.run(script, "the Kubernetes binaries");
         return requireComplete(cached, "the build script's cache");
     }
 
@@ -94,29 +92,5 @@ public record KubernetesBinaries(Path directory) {
             }
         }
         return binaries;
-    }
-
-    private static Optional<Path> findBuildScript() {
-        for (var dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-            var script = dir.resolve("scripts/k8s-test-binaries.sh");
-            if (Files.isRegularFile(script)) {
-                return Optional.of(script);
-            }
-        }
-        return Optional.empty();
-    }
-
-    private static void runBuildScript(Path script) {
-        try {
-            var process = new ProcessBuilder("bash", script.toString()).inheritIO().start();
-            if (process.waitFor() != 0) {
-                throw new IllegalStateException(script + " failed with exit code " + process.exitValue());
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException("cannot run " + script + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while building the Kubernetes binaries", e);
-        }
     }
 }
