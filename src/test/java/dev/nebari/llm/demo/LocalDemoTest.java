@@ -160,12 +160,13 @@ class LocalDemoTest {
             browser.screenshot("demo-02-my-models");
 
             driver.findElement(By.linkText("Create a key for qwen3-0-6b")).click();
-            driver.findElement(By.id("description")).sendKeys("demo in Chromium");
+            browser.awaitElement(By.id("description")).sendKeys("demo in Chromium");
             driver.findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
-            assertThat(driver.findElement(By.id("key-value")).getDomAttribute("value")).startsWith("sk-");
+            assertThat(browser.awaitElement(By.id("key-value")).getDomAttribute("value")).startsWith("sk-");
             browser.screenshot("demo-03-key-created");
 
             driver.findElement(By.linkText("All keys")).click();
+            browser.awaitUrlContaining("/admin/keys");
             assertThat(driver.getPageSource()).contains("demo in Chromium");
             browser.screenshot("demo-04-admin-all-keys");
         }

@@ -96,11 +96,11 @@ class PortalBrowserTest {
             browser.screenshot("02-my-models");
 
             card.findElement(By.linkText("Create a key for team-model")).click();
-            driver.findElement(By.id("description")).sendKeys("browser test laptop");
+            browser.awaitElement(By.id("description")).sendKeys("browser test laptop");
             browser.screenshot("03-create-key");
             driver.findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
 
-            var value = driver.findElement(By.id("key-value")).getDomAttribute("value");
+            var value = browser.awaitElement(By.id("key-value")).getDomAttribute("value");
             assertThat(value).startsWith("sk-").hasSize(46);
             assertThat(driver.getPageSource()).contains("It will not be shown again");
             var copy = driver.findElement(By.cssSelector("button.copy"));
@@ -127,7 +127,7 @@ class PortalBrowserTest {
             assertThat(status).isEqualTo(403L);
 
             revokeButtonFor(browser, owned.getFirst().clientId().value()).click();
-            assertThat(driver.findElement(By.cssSelector("[role=status]")).getText()).contains("was revoked");
+            assertThat(browser.awaitElement(By.cssSelector("[role=status]")).getText()).contains("was revoked");
             assertThat(driver.getPageSource()).doesNotContain("browser test laptop");
             browser.screenshot("06-key-revoked");
             assertThat(app.getBean(ApiKeys.class).find(owned.getFirst().clientId())).isEmpty();
@@ -145,7 +145,7 @@ class PortalBrowserTest {
                 browser.visit(portal + "/keys/new?model=" + namespace + "/science-model");
                 browser.driver().findElement(By.id("description")).sendKeys(description);
                 browser.driver().findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
-                assertThat(browser.driver().findElement(By.id("key-value")).getDomAttribute("value")).startsWith("sk-");
+                assertThat(browser.awaitElement(By.id("key-value")).getDomAttribute("value")).startsWith("sk-");
             }
             assertThat(browser.driver().findElements(By.linkText("All keys"))).as("no admin link for a user").isEmpty();
             browser.visit(portal + "/admin/keys");
@@ -156,24 +156,26 @@ class PortalBrowserTest {
             signIn(browser, keycloak.admin());
             var driver = browser.driver();
             driver.findElement(By.linkText("All keys")).click();
-            driver.findElement(By.id("filter-user")).sendKeys(jurgen.username());
+            browser.awaitElement(By.id("filter-user")).sendKeys(jurgen.username());
             driver.findElement(By.cssSelector("form[role=search] button")).click();
+            browser.awaitUrlContaining("user=");
             assertThat(driver.findElements(By.cssSelector("tbody tr"))).hasSize(2);
             browser.screenshot("08-admin-all-keys");
 
             driver.findElement(By.id("bulk-user")).sendKeys(jurgen.username());
             driver.findElement(By.xpath("//button[text()='Preview']")).click();
-            assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("Revoke 2 key(s)?");
+            assertThat(browser.awaitElement(By.xpath("//h1[starts-with(text(), 'Revoke ')]")).getText()).isEqualTo("Revoke 2 key(s)?");
             browser.screenshot("09-admin-bulk-preview");
             assertThat(keysOf(jurgen.username())).hasSize(2);
 
             driver.findElement(By.xpath("//button[text()='Revoke these keys']")).click();
-            assertThat(driver.findElement(By.cssSelector("[role=status]")).getText())
+            assertThat(browser.awaitElement(By.xpath("//*[@role='status'][starts-with(text(), 'Revoked ')]")).getText())
                     .isEqualTo("Revoked 2 keys of user " + jurgen.username() + ".");
             browser.screenshot("10-admin-bulk-revoked");
             assertThat(keysOf(jurgen.username())).isEmpty();
 
             driver.findElement(By.linkText("Audit")).click();
+            browser.awaitUrlContaining("/admin/audit");
             assertThat(driver.getPageSource()).contains(jurgen.username(), "admin@example.com (admin)");
             browser.screenshot("11-admin-audit");
         }

@@ -96,6 +96,21 @@ public final class Browser implements AutoCloseable {
         return this;
     }
 
+    /**
+     * Waits (up to 30 s) for an element of the page a click leads to, as a user waits for the next page: a loaded
+     * machine takes its time, and the page that was there before still answers {@code findElement} meanwhile.
+     */
+    public org.openqa.selenium.WebElement awaitElement(org.openqa.selenium.By locator) {
+        return new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(30))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.presenceOfElementLocated(locator));
+    }
+
+    /** Waits (up to 30 s) until the browser is at a URL containing {@code part}. */
+    public void awaitUrlContaining(String part) {
+        new org.openqa.selenium.support.ui.WebDriverWait(driver, java.time.Duration.ofSeconds(30))
+                .until(org.openqa.selenium.support.ui.ExpectedConditions.urlContains(part));
+    }
+
     public String currentUrl() {
         return driver.getCurrentUrl();
     }
