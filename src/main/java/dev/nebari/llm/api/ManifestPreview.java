@@ -29,7 +29,7 @@ class ManifestPreview {
     ManifestPreview(PackSettings settings, @Nullable KeyCredentials keys, OidcDiscovery discovery, OidcIssuer issuer,
             KubernetesSerialization serialization) {
         this.settings = settings;
-        this.access = new AccessInputsSource(settings, discovery, keys, issuer.url());
+        this.access = new AccessInputsSource(settings, discovery, keys, issuer::url);
         this.serialization = serialization;
     }
 

@@ -3,6 +3,7 @@ package dev.nebari.llm.gateway;
 import static dev.nebari.llm.gateway.GatewayFacts.*;
 import static dev.nebari.llm.platform.GenericResources.fields;
 
+import dev.nebari.llm.model.GroupNames;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.platform.GenericResources;
@@ -117,16 +118,16 @@ public final class AccessPolicyRenderer {
 
     /**
      * Keycloak writes groups as {@code /name} (full path) or {@code name} depending on the mapper; the claim
-     * match is exact, so both spellings of each configured group are allowed.
+     * match is exact, so both spellings of each configured group are allowed, after the one normalisation the
+     * portal, the API and the keys module use too ({@link GroupNames}): a group the portal lets a user mint a key
+     * for is a group whose token this rule accepts.
      */
     static List<String> groupClaimValues(List<String> groups) {
         var values = new LinkedHashSet<String>();
-        for (var group : groups) {
+        for (var group : GroupNames.normaliseAll(groups)) {
             values.add(group);
-            values.add(group.startsWith("/") ? group.substring(1) : "/" + group);
+            values.add("/" + group);
         }
-        values.remove("");
-        values.remove("/");
         return List.copyOf(values);
     }
 

@@ -1,5 +1,6 @@
 package dev.nebari.llm.identity;
 
+import dev.nebari.llm.model.GroupNames;
 import java.util.Objects;
 import java.util.Set;
 

@@ -1,5 +1,6 @@
 package dev.nebari.llm.identity;
 
+import dev.nebari.llm.model.GroupNames;
 import dev.nebari.llm.platform.PackSettings;
 import java.util.Collection;
 import java.util.List;

@@ -4,6 +4,6 @@
  *
  * <p>Owns: the mapping from tokens to users, groups and roles. Must not touch: keys or models.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"platform"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model", "platform"})
 @org.jspecify.annotations.NullMarked
 package dev.nebari.llm.identity;

@@ -1,6 +1,6 @@
 package dev.nebari.llm.keys;
 
-import dev.nebari.llm.identity.GroupNames;
+import dev.nebari.llm.model.GroupNames;
 import dev.nebari.llm.model.AccessSpec;
 import java.util.List;
 import java.util.Optional;

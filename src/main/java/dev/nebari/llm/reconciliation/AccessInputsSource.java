@@ -5,6 +5,7 @@ import dev.nebari.llm.identity.OidcDiscovery;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.platform.PackSettings;
 import java.util.List;
+import java.util.function.Supplier;
 import dev.nebari.llm.keys.ClientId;
 import dev.nebari.llm.keys.KeyCredentials;
 import dev.nebari.llm.keys.ModelRef;
@@ -24,14 +25,15 @@ public final class AccessInputsSource {
     private final PackSettings settings;
     private final OidcDiscovery discovery;
     private final @Nullable KeyCredentials keys;
-    private final String issuer;
+    private final Supplier<String> issuer;
 
     /**
-     * @param issuer the OIDC issuer; the configured {@code auth.oidc.issuerURL} unless the caller resolved another
-     *               (the portal may read it from the NebariApp's Secret); blank when there is none
+     * @param issuer the OIDC issuer, blank while there is none: {@code auth.oidc.issuerURL}, or what the NebariApp's
+     *               Secret says (the operator looks it up with {@link dev.nebari.llm.identity.IssuerLookup}, the
+     *               portal resolved it at start)
      */
     public AccessInputsSource(PackSettings settings, OidcDiscovery discovery, @Nullable KeyCredentials keys,
-            String issuer) {
+            Supplier<String> issuer) {
         this.settings = settings;
         this.discovery = discovery;
         this.keys = keys;
@@ -39,7 +41,7 @@ public final class AccessInputsSource {
     }
 
     AccessInputsSource(PackSettings settings, OidcDiscovery discovery, @Nullable KeyCredentials keys) {
-        this(settings, discovery, keys, settings.auth().oidc().issuerURL());
+        this(settings, discovery, keys, () -> settings.auth().oidc().issuerURL());
     }
 
     /** Runs {@code action} whenever the OIDC provider's answer changes (to re-render every model). */
@@ -53,6 +55,7 @@ public final class AccessInputsSource {
 
     /** @param waitForIssuer look the issuer up now if it is not known yet (for callers that may block) */
     public AccessInputs forModel(LLMModel model, boolean waitForIssuer) {
+        var issuer = this.issuer.get();
         var found = issuer.isBlank() ? java.util.Optional.<OidcDiscovery.DiscoveredIssuer>empty()
                 : waitForIssuer ? discovery.current(issuer).or(() -> discovery.discover(issuer)) : discovery.current(issuer);
         var oidc = found.map(f -> new AccessInputs.OidcProvider(f.issuer(), f.jwksUri())).orElse(null);

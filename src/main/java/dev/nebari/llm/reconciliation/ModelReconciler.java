@@ -50,9 +50,12 @@ final class ModelReconciler {
     /** What a pass did; {@code DRAINING}: a deleted model's routes are gone and its workload waits for the drain. */
     enum Outcome { READY, NOT_READY, DOWNLOADING, DRAINING, DELETED, SKIPPED }
 
-    /** The kinds that expose a model at the gateway: removed first when a model is deleted. */
-    private static final Set<ChildKind> GATEWAY_KINDS = EnumSet.of(ChildKind.AI_GATEWAY_ROUTE, ChildKind.SECURITY_POLICY,
-            ChildKind.BACKEND_TRAFFIC_POLICY, ChildKind.REFERENCE_GRANT);
+    /**
+     * What exposes a model at the gateway: removed first when a model is deleted. Only the routes: a policy or a
+     * grant that went before its route (gateways watch each kind on its own, so they may see the deletions in any
+     * order) would leave the route unprotected or unable to read its keys for a moment (a 500).
+     */
+    private static final Set<ChildKind> EXPOSING_KINDS = EnumSet.of(ChildKind.AI_GATEWAY_ROUTE);
 
     private final KubernetesClient client;
     private final ClusterView view;
@@ -359,13 +362,12 @@ final class ModelReconciler {
 
     /**
      * Deletes everything of the model (GC would take the in-namespace part too, but not what lives elsewhere): first
-     * what exposes it at the gateway (routes before their policies, so a route is never served unprotected), then,
-     * once {@code routeDrainDelay} has passed, the workload, so the gateway stops routing to the model before its
-     * pods go away.
+     * its routes, then, once {@code routeDrainDelay} has passed, everything else (policies, grants, the workload),
+     * so the gateway stops routing to the model before its policies and its pods go away.
      */
     private Outcome cleanUp(ModelKey key, LLMModel model) {
         var children = view.children(key);
-        var exposing = children.entrySet().stream().filter(e -> GATEWAY_KINDS.contains(e.getKey()))
+        var exposing = children.entrySet().stream().filter(e -> EXPOSING_KINDS.contains(e.getKey()))
                 .flatMap(e -> e.getValue().stream()).toList();
         exposing.forEach(this::deleteIfPresent);
         if (!routeDrainDelay.isZero()) {

@@ -1,6 +1,8 @@
 package dev.nebari.llm.reconciliation;
 
+import dev.nebari.llm.identity.IssuerLookup;
 import dev.nebari.llm.identity.OidcDiscovery;
+import dev.nebari.llm.platform.PodNamespace;
 import dev.nebari.llm.keys.KeyCredentials;
 import org.springframework.beans.factory.ObjectProvider;
 import dev.nebari.llm.platform.LeaderGate;
@@ -22,7 +24,9 @@ class OperatorConfiguration {
     @Bean(destroyMethod = "close")
     ModelController modelController(KubernetesClient client, PackSettings pack, ReconcilerSettings settings,
             OidcDiscovery discovery, LeaderGate leader, MeterRegistry meters, ObjectProvider<KeyCredentials> keys) {
-        var access = new AccessInputsSource(pack, discovery, keys.getIfAvailable());
+        // The issuer comes from where the portal takes it: configured, or the NebariApp's Secret (chart default).
+        var issuer = new IssuerLookup(pack.auth().oidc(), client, PodNamespace.current(), Clock.systemUTC());
+        var access = new AccessInputsSource(pack, discovery, keys.getIfAvailable(), issuer::current);
         var events = new ModelEvents(client, leader.identity(), Clock.systemUTC());
         var aggregator = new StatusAggregator(pack, Clock.systemUTC());
         var controller = new ModelController(client, settings,

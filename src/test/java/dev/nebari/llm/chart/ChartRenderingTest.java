@@ -275,6 +275,24 @@ class ChartRenderingTest {
                 .noneMatch(g -> g.namespace().equals(ChartRenderer.NAMESPACE) && g.touches("", "secrets"));
     }
 
+    /** No keys to mint, no pages to serve: the operator runs alone, combined or not. */
+    @Test
+    void withoutTheKeyManagerThereIsNoPortal() {
+        var chart = ChartRenderer.installable().with("keyManager.enabled", false).rendered();
+        assertThat(chart.all(Deployment.class)).extracting(d -> d.getMetadata().getName()).containsExactly(FULLNAME + "-operator");
+        assertThat(chart.all(Service.class)).extracting(s -> s.getMetadata().getName()).noneMatch(name -> name.contains("portal"));
+        assertThat(chart.all(io.fabric8.kubernetes.api.model.ServiceAccount.class)).extracting(sa -> sa.getMetadata().getName())
+                .containsExactly(FULLNAME + "-operator");
+        assertThat(chart.all(io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class))
+                .extracting(pdb -> pdb.getMetadata().getName()).containsExactly(FULLNAME + "-operator");
+        assertThat(chart.grantsOf(FULLNAME + "-portal")).isEmpty();
+
+        var combined = ChartRenderer.installable().with("keyManager.enabled", false).with("combined", true).rendered();
+        var container = combined.all(Deployment.class).findFirst().orElseThrow().getSpec().getTemplate().getSpec().getContainers().getFirst();
+        assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("SPRING_PROFILES_ACTIVE"))
+                .extracting(io.fabric8.kubernetes.api.model.EnvVar::getValue).containsExactly("operator");
+    }
+
     static void assertSelects(Service service, Deployment deployment) {
         assertThat(deployment.getSpec().getTemplate().getMetadata().getLabels())
                 .as("%s selects %s", service.getMetadata().getName(), deployment.getMetadata().getName())

@@ -1,5 +1,6 @@
 package dev.nebari.llm.identity;
 
+import dev.nebari.llm.model.GroupNames;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nebari.llm.platform.PackSettings;

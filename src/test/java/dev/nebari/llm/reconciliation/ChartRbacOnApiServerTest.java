@@ -108,6 +108,78 @@ class ChartRbacOnApiServerTest {
         }
     }
 
+    /**
+     * The default install (operator and portal apart) as the portal sees it: its own ServiceAccount's token, the
+     * application configuration the chart renders with its default values, and a key minted through the REST API.
+     * Minting reserves client ids on a ConfigMap beside the key Secrets; without the chart granting it, every mint
+     * answered 503.
+     */
+    @Test
+    void thePortalMintsAKeyAsItsOwnServiceAccountWithTheChartsDefaults(TestCluster cluster, KubernetesClient admin)
+            throws Exception {
+        cluster.ensureNamespace(KEYS);
+        var models = cluster.newNamespace("rbac-mint");
+        admin.resource(ModelFixtures.model(models, "mintable", "org/mintable", "access: {public: true}")).create();
+        var chartConfig = ChartRenderer.installable().render().stream()
+                .filter(o -> o instanceof io.fabric8.kubernetes.api.model.ConfigMap map && map.getData() != null
+                        && map.getData().containsKey("application.yaml"))
+                .map(o -> ((io.fabric8.kubernetes.api.model.ConfigMap) o).getData().get("application.yaml"))
+                .findFirst().orElseThrow();
+        var work = java.nio.file.Files.createTempDirectory("portal-as-sa");
+        var applicationYaml = java.nio.file.Files.writeString(work.resolve("application.yaml"), chartConfig);
+        var token = admin.serviceAccounts().inNamespace(RELEASE_NAMESPACE).withName(FULLNAME + "-portal")
+                .tokenRequest(new io.fabric8.kubernetes.api.model.authentication.TokenRequestBuilder()
+                        .withNewSpec().withExpirationSeconds(3600L).endSpec().build())
+                .getStatus().getToken();
+        var kubeconfig = java.nio.file.Files.writeString(work.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters: [{name: test, cluster: {server: "%s", insecure-skip-tls-verify: true}}]
+                users: [{name: portal, user: {token: "%s"}}]
+                contexts: [{name: portal, context: {cluster: test, user: portal}}]
+                current-context: portal
+                """.formatted(cluster.controlPlane().clientConfig().getMasterUrl(), token));
+        try (var issuer = dev.nebari.llm.testing.FakeOidcIssuer.start()) {
+            var app = dev.nebari.llm.testing.TestApplication.start(
+                    "--spring.config.additional-location=file:" + applicationYaml,
+                    "--spring.profiles.active=portal",
+                    "--cluster.kubeconfig=" + kubeconfig,
+                    "--auth.oidc.issuerURL=" + issuer.issuer());
+            try {
+                var api = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port") + "/api/v1/keys";
+                var bearer = issuer.token("rbac-user", c -> c.claim("preferred_username", "rbac-user"));
+                var catalog = app.getBean(dev.nebari.llm.catalog.ModelCatalog.class);
+                await("the model catalog").atMost(Duration.ofSeconds(20)).until(catalog::hasSynced);
+                var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(api))
+                        .header("Authorization", "Bearer " + bearer).header("Content-Type", "application/json")
+                        .POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                                "{\"model\": {\"namespace\": \"%s\", \"name\": \"mintable\"}}".formatted(models)))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
+                assertThat(admin.configMaps().inNamespace(KEYS).withName("llm-api-key-client-ids").get())
+                        .as("the client-id allocator").isNotNull();
+            } finally {
+                app.close();
+            }
+        }
+    }
+
+    /** The chart's default (no auth.oidc.issuerURL): the operator reads the issuer from the NebariApp's Secret. */
+    @Test
+    void theOperatorReadsTheIssuerFromTheNebariAppSecretAsThePortalDoes(TestCluster cluster, KubernetesClient admin) {
+        var secretName = FULLNAME + "-keys-oidc-client";
+        admin.secrets().inNamespace(RELEASE_NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName(secretName)
+                .endMetadata().withStringData(Map.of("issuer-url", "https://keycloak.example.com/realms/nebari")).build())
+                .serverSideApply();
+        var chartOidc = new dev.nebari.llm.platform.PackSettings.Oidc("", "groups", "", secretName);
+        try (var operator = new KubernetesClientBuilder().withConfig(as(cluster, FULLNAME + "-operator")).build()) {
+            var lookup = new dev.nebari.llm.identity.IssuerLookup(chartOidc, operator, RELEASE_NAMESPACE,
+                    java.time.Clock.systemUTC());
+            assertThat(lookup.current()).isEqualTo("https://keycloak.example.com/realms/nebari");
+            assertForbidden(() -> operator.secrets().inNamespace(RELEASE_NAMESPACE).list());
+        }
+    }
+
     @Test
     void theOperatorCannotReadSecretsOutsideTheKeysNamespace(TestCluster cluster, KubernetesClient admin) {
         var elsewhere = cluster.newNamespace("rbac-op-secrets");

@@ -1,4 +1,4 @@
-package dev.nebari.llm.identity;
+package dev.nebari.llm.model;
 
 import java.util.Collection;
 import java.util.Set;
@@ -17,18 +17,24 @@ public final class GroupNames {
     private GroupNames() {
     }
 
-    /** {@code " /org/team/ "} becomes {@code "org/team"}; a name made only of slashes or blanks becomes empty. */
+    /**
+     * {@code " /org/team/ "} becomes {@code "org/team"}: slashes and blanks go from both ends (in any mix, so
+     * {@code "/ /"} is empty, not a blank); a name made only of them becomes empty. Inside, nothing changes.
+     */
     public static String normalise(String group) {
-        var name = group.strip();
         var start = 0;
-        var end = name.length();
-        while (start < end && name.charAt(start) == '/') {
+        var end = group.length();
+        while (start < end && isEdge(group.charAt(start))) {
             start++;
         }
-        while (end > start && name.charAt(end - 1) == '/') {
+        while (end > start && isEdge(group.charAt(end - 1))) {
             end--;
         }
-        return name.substring(start, end);
+        return group.substring(start, end);
+    }
+
+    private static boolean isEdge(char c) {
+        return c == '/' || Character.isWhitespace(c);
     }
 
     /** Normalised, sorted, without empty names. */
