@@ -94,8 +94,9 @@ public final class LocalGateway implements AutoCloseable {
     private long lastWriteNanos;
     /** How long the last translation took; a write that changes nothing Envoy sees is never translated at all. */
     private Duration lastTranslation = Duration.ofSeconds(1);
+    /** The change the feeder handed to the gateway last, and the latest change seen (1: the first state to feed). */
     private volatile long fedGeneration;
-    private volatile long changeGeneration;
+    private volatile long changeGeneration = 1;
     private volatile @Nullable RuntimeException failure;
 
     private LocalGateway(KubernetesClient client, PackSettings settings, GatewayBinaries binaries, MachineLock lock,
@@ -185,7 +186,7 @@ public final class LocalGateway implements AutoCloseable {
     public void awaitFed(Duration timeout) {
         var target = changeGeneration;
         var deadline = System.nanoTime() + timeout.toNanos();
-        while (fedGeneration < target || dirty) {
+        while (fedGeneration < target) {
             var problem = failure;
             if (problem != null) {
                 throw new IllegalStateException("the local gateway failed: " + problem.getMessage(), problem);
