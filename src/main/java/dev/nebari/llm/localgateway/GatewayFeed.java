@@ -44,6 +44,10 @@ import org.jspecify.annotations.Nullable;
  *   <li>What the API server adds (uid, resourceVersion, managed fields, owner references, status) is dropped, as
  *       for any object exported from a cluster; the creation time stays (route precedence depends on it).</li>
  * </ol>
+ *
+ * <p>A route is fed only once a SecurityPolicy that targets it has been seen: the operator writes the policy first,
+ * but the watches of different kinds may deliver the two in either order, and the gateway must not serve a route
+ * for a moment without the policy the API server already holds.</p>
  */
 public final class GatewayFeed {
 
@@ -96,8 +100,11 @@ public final class GatewayFeed {
         startup.add(bufferLimit(layout));
         // Two routes (external and internal) share a pool, and so its simulated backend: one each, by name.
         var backends = new TreeMap<String, Map<String, Object>>();
+        var protectedRoutes = targetedRoutes(state.policies());
         for (var route : state.routes()) {
-            startup.add(route(layout, route, state.poolPorts(), backends));
+            if (protectedRoutes.contains(route.getMetadata().getNamespace() + "/" + route.getMetadata().getName())) {
+                startup.add(route(layout, route, state.poolPorts(), backends));
+            }
         }
         startup.addAll(backends.values());
         var live = new ArrayList<Object>();
@@ -201,6 +208,23 @@ public final class GatewayFeed {
                 fields(
                         "schema", fields("name", "OpenAI"),
                         "backendRef", fields("name", pool + SIMULATED_SUFFIX, "kind", "Backend", "group", ENVOY_GATEWAY_GROUP)));
+    }
+
+    /** {@code namespace/name} of every HTTPRoute (so: AIGatewayRoute) a SecurityPolicy targets. */
+    @SuppressWarnings("unchecked")
+    private static java.util.Set<String> targetedRoutes(List<GenericKubernetesResource> policies) {
+        var targeted = new java.util.HashSet<String>();
+        for (var policy : policies) {
+            if (!SECURITY_POLICY_KIND.equals(policy.getKind())) {
+                continue;
+            }
+            for (var target : list(GenericResources.spec(policy).get("targetRefs"))) {
+                if (target instanceof Map<?, ?> ref && HTTP_ROUTE_KIND.equals(ref.get("kind"))) {
+                    targeted.add(policy.getMetadata().getNamespace() + "/" + ref.get("name"));
+                }
+            }
+        }
+        return targeted;
     }
 
     /** Substitution 3: the JSON paths are those of the cluster Envoy Gateway v1.8.3 renders (one endpoint, TLS). */
