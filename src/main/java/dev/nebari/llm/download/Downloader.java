@@ -2,6 +2,7 @@ package dev.nebari.llm.download;
 
 import dev.nebari.llm.download.hub.HubClient;
 import dev.nebari.llm.download.hub.HubStatusException;
+import dev.nebari.llm.download.hub.RefusedListingException;
 import dev.nebari.llm.download.hub.RepoFile;
 import dev.nebari.llm.download.hub.RepoListing;
 import dev.nebari.llm.download.progress.ProgressReporter;
@@ -25,7 +26,7 @@ import java.util.stream.Stream;
 public final class Downloader implements AutoCloseable {
 
     /** Holds our bookkeeping beside the model files; the serving runtime ignores dot-directories. */
-    static final String WORK_DIR = ".nebari-download";
+    static final String WORK_DIR = RepoFile.RESERVED_DIRECTORY;
 
     private final DownloadOptions options;
     private final ProgressReporter progress;
@@ -76,6 +77,8 @@ public final class Downloader implements AutoCloseable {
                 if (!e.isRetryable() || failures >= options.transfer().retry().attempts()) {
                     throw classify(e, options.repo(), options.revision());
                 }
+            } catch (RefusedListingException e) {
+                throw new DownloadFailure(ExitCode.FAILED, e.getMessage(), e);
             } catch (IOException e) {
                 if (failures >= options.transfer().retry().attempts()) {
                     throw new DownloadFailure(ExitCode.FAILED, "cannot reach the Hub at " + options.endpoint()

@@ -324,6 +324,20 @@ class DownloaderTest {
             assertThat(run.exitCode()).as(run.stderr()).isZero();
         }
 
+        @Test
+        void refusesAListingThatWouldOverwriteItsOwnStateAndDoesNotAskAgain() throws IOException {
+            FakeRepo hostile = FakeRepo.of("acme/hostile", FakeFile.git(".nebari-download/manifest.json",
+                    ContentSource.of("{}")));
+            try (FakeHub evil = FakeHub.start(hostile)) {
+                DownloadRun run = DownloadRun.of(evil, "acme/hostile", target);
+
+                assertThat(run.exitCode()).isEqualTo(ExitCode.FAILED.status());
+                assertThat(run.stderr()).contains("is refused").contains(".nebari-download/manifest.json");
+                assertThat(evil.requests()).hasSize(1);
+                assertThat(target.resolve(".nebari-download/manifest.json")).doesNotExist();
+            }
+        }
+
         private static ContentSource petabyte() {
             return new ContentSource() {
                 @Override

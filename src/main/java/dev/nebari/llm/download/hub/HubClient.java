@@ -93,7 +93,12 @@ public final class HubClient implements AutoCloseable {
                 throw new IOException("the Hub's listing has no size for " + path
                         + "; is this endpoint a Hugging Face Hub?");
             }
-            files.add(new RepoFile(path, size, text(lfs, "sha256"), text(sibling, "blobId")));
+            try {
+                files.add(new RepoFile(path, size, text(lfs, "sha256"), text(sibling, "blobId")));
+            } catch (IllegalArgumentException unsafe) {
+                throw new RefusedListingException("the Hub's listing of " + repo + " is refused: " + unsafe.getMessage(),
+                        unsafe);
+            }
         }
         return new RepoListing(repo, revision, commit, files);
     }

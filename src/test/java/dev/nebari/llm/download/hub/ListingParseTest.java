@@ -16,8 +16,8 @@ class ListingParseTest {
              "cardData":{"license":"apache-2.0","datasets":[],"nested":{"deep":[[]]}},
              "siblings":[
                {"rfilename":"config.json","size":38,"blobId":"2b1e4f0a00000000000000000000000000000000"},
-               {"rfilename":"model-00001-of-00002.safetensors","size":134,"blobId":"abc",
-                "lfs":{"sha256":"aa11","size":5368709120,"pointerSize":134}},
+               {"rfilename":"model-00001-of-00002.safetensors","size":134,"blobId":"abc0000000000000000000000000000000000000",
+                "lfs":{"sha256":"aa11000000000000000000000000000000000000000000000000000000000000","size":5368709120,"pointerSize":134}},
                {"rfilename":"README.md","size":10,"blobId":"","lfs":null}
              ],
              "safetensors":{"parameters":{"BF16":7241732096},"total":7241732096}}
@@ -31,8 +31,9 @@ class ListingParseTest {
         assertThat(listing.files()).containsExactly(
                 new RepoFile("config.json", 38, Optional.empty(),
                         Optional.of("2b1e4f0a00000000000000000000000000000000")),
-                new RepoFile("model-00001-of-00002.safetensors", 5368709120L, Optional.of("aa11"),
-                        Optional.of("abc")),
+                new RepoFile("model-00001-of-00002.safetensors", 5368709120L,
+                        Optional.of("aa11000000000000000000000000000000000000000000000000000000000000"),
+                        Optional.of("abc0000000000000000000000000000000000000")),
                 new RepoFile("README.md", 10, Optional.empty(), Optional.empty()));
     }
 
@@ -40,6 +41,23 @@ class ListingParseTest {
     void rejectsAListingWithoutCommit() {
         assertThatThrownBy(() -> HubClient.parseListing("acme/llm", "main", "{\"siblings\":[]}"))
                 .isInstanceOf(IOException.class).hasMessageContaining("no commit sha");
+    }
+
+    /** The listing names files on disk: a digest is a name of partial data, a path one of the target. */
+    @Test
+    void refusesListingsThatWouldWriteOutsideTheModelOrOverTheDownloadersState() {
+        for (var sibling : java.util.List.of(
+                "{\"rfilename\":\"model.safetensors\",\"size\":1,\"lfs\":{\"sha256\":\"../../x\",\"size\":1}}",
+                "{\"rfilename\":\"model.safetensors\",\"size\":1,\"lfs\":{\"sha256\":\"/etc/passwd\",\"size\":1}}",
+                "{\"rfilename\":\"config.json\",\"size\":1,\"blobId\":\"../partial\"}",
+                "{\"rfilename\":\".nebari-download/manifest.json\",\"size\":1}",
+                "{\"rfilename\":\"a/../../b\",\"size\":1}",
+                "{\"rfilename\":\"/abs\",\"size\":1}",
+                "{\"rfilename\":\"a//b\",\"size\":1}")) {
+            var listing = "{\"sha\":\"4d2b1c0ffee0ddba11cafe5eed5a1ad0c0ffee00\",\"siblings\":[" + sibling + "]}";
+            assertThatThrownBy(() -> HubClient.parseListing("acme/llm", "main", listing)).as(sibling)
+                    .isInstanceOf(IOException.class).hasMessageContaining("is refused");
+        }
     }
 
     @Test
