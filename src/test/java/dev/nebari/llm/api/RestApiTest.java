@@ -206,6 +206,13 @@ class RestApiTest {
         assertThat(wrongMediaType.contentType()).startsWith("application/problem+json");
         assertThat(wrongMediaType.type()).isEqualTo("https://nebari.dev/problems/unsupported-media-type");
 
+        var onlyXml = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/models"))
+                .header("Authorization", "Bearer " + alice).header("Accept", "application/xml").GET());
+        assertThat(onlyXml.status()).isEqualTo(406);
+        assertThat(onlyXml.contentType()).startsWith("application/problem+json");
+        assertThat(onlyXml.type()).isEqualTo("https://nebari.dev/problems/not-acceptable");
+        assertThat(onlyXml.json().get("detail").asString()).contains("application/json");
+
         var wrongMethod = call("PUT", "/api/v1/models", alice, "{}");
         assertThat(wrongMethod.status()).isEqualTo(405);
         assertThat(wrongMethod.contentType()).startsWith("application/problem+json");

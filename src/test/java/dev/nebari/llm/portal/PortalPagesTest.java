@@ -106,6 +106,33 @@ class PortalPagesTest {
     }
 
     @Test
+    void sessionIdsTravelOnlyInTheCookieNeverInALink() throws Exception {
+        // A real servlet container (MockMvc never rewrites URLs), a visitor without a cookie as on a first visit.
+        var http = HttpClient.newHttpClient();
+        var base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+        var home = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString());
+        var signIn = http.send(HttpRequest.newBuilder(URI.create(base + "/oauth2/authorization/nebari")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        var login = http.send(HttpRequest.newBuilder(URI.create(base + "/login")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        // a form posted without a session (and so without a CSRF token) is refused by an error page that was
+        // rendered after the session was created: its links were where the id showed
+        var refusedForm = http.send(HttpRequest.newBuilder(URI.create(base + "/keys")).header("Accept", "text/html")
+                .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(home.statusCode()).isEqualTo(302);
+        assertThat(signIn.statusCode()).isEqualTo(302);
+        assertThat(signIn.headers().firstValue("Set-Cookie")).hasValueSatisfying(
+                cookie -> assertThat(cookie).startsWith("NEBARI_PORTAL_SESSION="));
+        assertThat(refusedForm.statusCode()).isEqualTo(403);
+        assertThat(refusedForm.body()).contains("<html");
+        for (var response : List.of(home, signIn, login, refusedForm)) {
+            assertThat(response.headers().firstValue("Location").orElse("")).doesNotContainIgnoringCase("session");
+            assertThat(response.body()).doesNotContain("NEBARI_PORTAL_SESSION").doesNotContainIgnoringCase("jsessionid");
+        }
+    }
+
+    @Test
     void pagesCarryTheSecurityHeaders() throws Exception {
         for (var response : List.of(web.perform(get("/login")).andReturn().getResponse(),
                 web.perform(get("/").with(alice())).andReturn().getResponse())) {
