@@ -6,6 +6,8 @@ import dev.nebari.llm.keys.storage.KeyShardCache;
 import dev.nebari.llm.keys.storage.KeyShardWriter;
 import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.SecureRandom;
@@ -49,6 +51,15 @@ class KeysConfiguration {
     @Profile("portal")
     HealthIndicator apiKeysHealthIndicator(KeyShardCache cache) {
         return () -> cache.hasSynced() ? Health.up().build() : Health.outOfService().build();
+    }
+
+    /** {@code nebari_keys_unreadable}: keys whose metadata this version cannot read (not listed, not swept). */
+    @Bean
+    MeterBinder unreadableKeysGauge(KeyShardCache cache) {
+        return registry -> Gauge.builder("nebari.keys.unreadable", cache,
+                        c -> c.all().stream().mapToInt(shard -> shard.unreadable().size()).sum())
+                .description("API keys whose metadata annotation cannot be read; see docs/troubleshooting.md")
+                .register(registry);
     }
 
     @Bean

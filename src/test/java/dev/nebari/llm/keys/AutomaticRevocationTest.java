@@ -3,9 +3,11 @@ package dev.nebari.llm.keys;
 import static dev.nebari.llm.keys.KeyStoreFixture.request;
 import static dev.nebari.llm.keys.KeyStoreFixture.user;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.nebari.llm.keys.events.KeyRevoked;
 import dev.nebari.llm.keys.events.RevocationReason;
+import dev.nebari.llm.keys.storage.KeySecretLayout;
 import dev.nebari.llm.model.AccessSpec;
 import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
@@ -98,6 +100,40 @@ class AutomaticRevocationTest {
             assertThat(r.clientId()).isEqualTo(shortLived.clientId().value());
             assertThat(r.eventReason()).isEqualTo("KeyExpired");
         });
+    }
+
+    @Test
+    void aKeyWhoseMetadataCannotBeReadIsSkippedAndTheOthersAreStillListedAndSwept() {
+        var shortLived = store.keys.mint(new MintRequest(user("ada"), Set.of(), LLAMA, KeyStoreFixture.PUBLIC, "ci",
+                Optional.of(KeyLifetime.of(Duration.ofHours(1)))));
+        var editedByHand = store.keys.mint(request(user("bob"), LLAMA));
+        var newerFormat = store.keys.mint(request(user("carol"), LLAMA));
+        var fine = store.keys.mint(request(user("dan"), LLAMA));
+        var shard = KeySecretLayout.shardName(LLAMA, 0);
+        store.client.secrets().inNamespace(store.namespace).withName(shard).edit(secret -> {
+            secret.getMetadata().getAnnotations().put(KeySecretLayout.keyAnnotation(editedByHand.clientId()), "{}");
+            secret.getMetadata().getAnnotations().put(KeySecretLayout.keyAnnotation(newerFormat.clientId()),
+                    "{\"v\":2,\"owner\":{\"sub\":\"x\"}}");
+            return secret;
+        });
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.cache.shard(shard).unreadable().size() == 2);
+
+        assertThat(store.keys.list(KeyQuery.all())).extracting(ApiKey::clientId)
+                .containsExactlyInAnyOrder(shortLived.clientId(), fine.clientId());
+        assertThat(store.cache.shard(shard).unreadable()).hasEntrySatisfying(newerFormat.clientId(),
+                reason -> assertThat(reason).contains("newer version"));
+        assertThat(store.cache.shard(shard).unreadable()).hasEntrySatisfying(editedByHand.clientId(),
+                reason -> assertThat(reason).contains("'sub' is missing"));
+
+        store.clock.advance(Duration.ofHours(2));
+        assertThat(store.keys.sweepExpired()).extracting(ApiKey::clientId).containsExactly(shortLived.clientId());
+
+        // the unreadable keys are left exactly as they were: nothing is deleted on a guess
+        var after = store.client.secrets().inNamespace(store.namespace).withName(shard).get();
+        assertThat(after.getData()).containsOnlyKeys(editedByHand.clientId().value(), newerFormat.clientId().value(),
+                fine.clientId().value());
+        assertThat(after.getMetadata().getAnnotations())
+                .containsEntry(KeySecretLayout.keyAnnotation(editedByHand.clientId()), "{}");
     }
 
     @Test

@@ -185,6 +185,7 @@ class PortalPagesTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("nebari_").doesNotContain(value).doesNotContain(value.substring(3));
+        assertThat(metrics.body()).containsPattern("(?m)^nebari_keys_unreadable 0(\\.0)?$");
     }
 
     @Test

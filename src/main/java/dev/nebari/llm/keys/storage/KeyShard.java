@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.Collections;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,12 +20,16 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One shard Secret read as keys: pure functions from a Secret to its keys and from a Secret plus changes to the
  * next Secret. Never holds key values outside the Secret itself.
  */
 public final class KeyShard {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyShard.class);
 
     /** A key about to be added: its id, value and encoded metadata. */
     public record Entry(ClientId clientId, ApiKeySecret secret, KeyMetadata metadata, String metadataJson) {
@@ -46,7 +51,11 @@ public final class KeyShard {
     private final Set<String> dataKeys;
     private final int annotationBytes;
     /** Parsed on first use: the watch delivers every version, most of which nobody lists. */
-    private volatile @Nullable Map<ClientId, ApiKey> keys;
+    private volatile @Nullable Parsed parsed;
+
+    /** The readable keys, and the client ids whose metadata could not be read with the reason. */
+    private record Parsed(Map<ClientId, ApiKey> keys, Map<ClientId, String> unreadable) {
+    }
 
     private KeyShard(Secret secret) {
         this.secret = secret;
@@ -69,22 +78,37 @@ public final class KeyShard {
     }
 
     private Map<ClientId, ApiKey> parsedKeys() {
-        var parsed = keys;
-        if (parsed == null) {
+        return parsed().keys();
+    }
+
+    private Parsed parsed() {
+        var result = parsed;
+        if (result == null) {
             var byId = new TreeMap<ClientId, ApiKey>();
+            var unreadable = new TreeMap<ClientId, String>();
             for (var annotation : annotations(secret).entrySet()) {
                 if (annotation.getKey().startsWith(KeySecretLayout.KEY_ANNOTATION_PREFIX)) {
                     var id = annotation.getKey().substring(KeySecretLayout.KEY_ANNOTATION_PREFIX.length());
                     if (ClientId.isValid(id)) {
                         var clientId = new ClientId(id);
-                        byId.put(clientId, new ApiKey(clientId, MetadataCodec.decode(annotation.getValue(), model)));
+                        try {
+                            byId.put(clientId, new ApiKey(clientId, MetadataCodec.decode(annotation.getValue(), model)));
+                        } catch (IllegalArgumentException e) {
+                            // One bad entry (edited by hand, or a newer format) must not hide the others.
+                            unreadable.put(clientId, e.getMessage());
+                        }
                     }
                 }
             }
-            parsed = java.util.Collections.unmodifiableMap(byId);
-            keys = parsed;
+            if (!unreadable.isEmpty()) {
+                log.warn("key Secret {}/{}: the metadata of {} cannot be read, so these keys are neither listed nor "
+                        + "swept when they expire; see docs/troubleshooting.md: {}", secret.getMetadata().getNamespace(),
+                        name(), unreadable.keySet(), unreadable);
+            }
+            result = new Parsed(Collections.unmodifiableMap(byId), Collections.unmodifiableMap(unreadable));
+            parsed = result;
         }
-        return parsed;
+        return result;
     }
 
     public static KeyShard of(Secret secret) {
@@ -179,6 +203,11 @@ public final class KeyShard {
                 .withData(data)
                 .withStringData(null)
                 .build();
+    }
+
+    /** Keys whose metadata annotation this version cannot read, with the reason; they stay in the Secret. */
+    public Map<ClientId, String> unreadable() {
+        return parsed().unreadable();
     }
 
     /** Client ids whose data entry and metadata annotation do not pair up; empty for every shard this code writes. */
