@@ -17,7 +17,6 @@ import dev.nebari.llm.platform.PackSettings;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.util.List;
-import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -98,8 +97,18 @@ class UserPages {
     }
 
     private String keyForm(Caller caller, Model page, @Nullable String model, String description, @Nullable String error) {
-        page.addAttribute("models", permitted(caller).stream().map(ModelCard::of).toList());
-        page.addAttribute("selectedModel", Optional.ofNullable(model).orElse(""));
+        var cards = permitted(caller).stream().map(ModelCard::of).toList();
+        var offered = model != null && cards.stream().anyMatch(card -> card.ref().equals(model));
+        page.addAttribute("models", cards);
+        page.addAttribute("selectedModel", offered ? model : "");
+        // A model was asked for but is not among the user's: preselecting another would let one click mint a key
+        // the user did not ask for, so they choose, and learn why.
+        var mustChoose = model != null && !model.isEmpty() && !offered;
+        page.addAttribute("mustChoose", mustChoose);
+        if (mustChoose && error == null) {
+            error = "The model " + model + " is not available to you: it does not exist, or your groups do not "
+                    + "include it. Choose one of your models below.";
+        }
         page.addAttribute("description", description);
         page.addAttribute("maxDescription", KeyMetadata.MAX_DESCRIPTION_LENGTH);
         page.addAttribute("lifetimes", LifetimeChoices.offeredBy(rules));

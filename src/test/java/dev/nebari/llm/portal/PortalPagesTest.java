@@ -207,6 +207,22 @@ class PortalPagesTest {
     }
 
     @Test
+    void aLinkToAModelTheUserMayNotUsePreselectsNothingAndSaysSo() throws Exception {
+        for (var asked : List.of(namespace + "/other-model", "nowhere/no-such-model")) {
+            var form = web.perform(get("/keys/new").param("model", asked).with(alice())).andReturn().getResponse()
+                    .getContentAsString();
+            assertThat(form).contains("The model " + asked + " is not available to you");
+            // the user has to pick a model themselves: the only preselected option is the empty one
+            assertThat(form).contains("<option value=\"\" selected disabled>Choose a model</option>")
+                    .doesNotContainPattern("<option value=\"" + namespace + "/[^\"]+\" selected");
+        }
+        var usable = web.perform(get("/keys/new").param("model", namespace + "/open-model").with(alice()))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(usable).doesNotContain("is not available to you")
+                .contains("<option value=\"" + namespace + "/open-model\" selected=\"selected\"");
+    }
+
+    @Test
     void aBadLifetimeIsExplainedOnTheForm() throws Exception {
         var response = web.perform(post("/keys").with(alice()).with(csrf())
                 .param("model", namespace + "/open-model").param("lifetime", "5y")).andReturn().getResponse();
