@@ -270,6 +270,23 @@ class RestApiTest {
     }
 
     @Test
+    void adminFindsUsersByNameAsTypedWithAPlusUnencodedOrInDecomposedUnicode() {
+        var plus = mint(user("plus-sub", "alice+test@example.com", "llm-users"), "open-model");
+        var composed = mint(user("zoe-sub", "zo\u00eb", "llm-users"), "open-model");
+
+        // a + typed into a URL arrives as a space; the name cannot have one, so it is read back as a +
+        assertThat(texts(call("GET", "/api/v1/admin/keys?user=alice+test@example.com", admin(), null).json(),
+                "clientId")).containsExactly(plus);
+        assertThat(texts(call("GET", "/api/v1/admin/keys?user=alice%2Btest%40example.com", admin(), null).json(),
+                "clientId")).containsExactly(plus);
+        // the same name with the diaeresis as a combining mark (NFD), as some keyboards and macOS file names give it
+        assertThat(texts(call("GET", "/api/v1/admin/keys?user=zoe%CC%88", admin(), null).json(), "clientId"))
+                .containsExactly(composed);
+        var preview = call("POST", "/api/v1/admin/keys:revoke", admin(), "{\"user\": \"zoe\u0308\", \"dryRun\": true}");
+        assertThat(texts(preview.json().get("keys"), "clientId")).containsExactly(composed);
+    }
+
+    @Test
     void bulkRevokeNeedsExactlyOneTarget() {
         var response = call("POST", "/api/v1/admin/keys:revoke", admin(), """
                 {"user": "carol", "model": {"namespace": "%s", "name": "open-model"}}""".formatted(namespace));
