@@ -39,6 +39,8 @@ public record DownloadOptions(
               --retry-backoff DUR     first retry delay, doubled per failure up to 30s (default 1s)
               --lease-duration DUR    a holder silent this long loses the directory lease (default 30s)
               --progress-interval DUR time between progress lines (default 1s)
+              --termination-log FILE  where to write the failure message (default /dev/termination-log, the file
+                                      Kubernetes reads, written only when it exists)
             environment: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN""";
 
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?");
@@ -68,7 +70,7 @@ public record DownloadOptions(
         }
         for (String name : flags.keySet()) {
             if (!List.of("repo", "revision", "target", "concurrency", "chunk-size", "stall-timeout", "retries",
-                    "retry-backoff", "lease-duration", "progress-interval").contains(name)) {
+                    "retry-backoff", "lease-duration", "progress-interval", "termination-log").contains(name)) {
                 throw usage("unknown option --" + name);
             }
         }

@@ -2,14 +2,17 @@ package dev.nebari.llm.download;
 
 import dev.nebari.llm.download.progress.ProgressReporter;
 import java.io.PrintStream;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * Entry point of the init container. Deliberately plain {@code main}: no Spring context, so the model pod's start
  * is not delayed by framework start-up.
  *
- * <p>stdout carries only the JSON progress stream; stderr carries one plain line per problem for humans.
+ * <p>stdout carries only the JSON progress stream; stderr carries one plain line per problem for humans; a failure
+ * is also written as the container's termination message ({@link TerminationMessage}).
  */
 public final class DownloaderMain {
 
@@ -32,12 +35,14 @@ public final class DownloaderMain {
             out.println(DownloadOptions.USAGE);
             return ExitCode.SUCCESS.status();
         }
+        var terminationLog = TerminationMessage.target(args);
         DownloadOptions options;
         try {
             options = DownloadOptions.parse(args, env);
         } catch (DownloadFailure e) {
             err.println("error: " + e.getMessage());
             err.println(DownloadOptions.USAGE);
+            TerminationMessage.write(terminationLog, e.exitCode(), e.getMessage(), err);
             return e.exitCode().status();
         }
         try (ProgressReporter progress = new ProgressReporter(out, options.progressInterval())) {
@@ -47,20 +52,22 @@ public final class DownloaderMain {
                 }
                 return ExitCode.SUCCESS.status();
             } catch (DownloadFailure e) {
-                return fail(progress, err, e.exitCode(), e.getMessage());
+                return fail(progress, err, terminationLog, e.exitCode(), e.getMessage());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
-                return fail(progress, err, ExitCode.FAILED, "interrupted");
+                return fail(progress, err, terminationLog, ExitCode.FAILED, "interrupted");
             } catch (RuntimeException e) {
-                return fail(progress, err, ExitCode.FAILED, "unexpected error: " + e);
+                return fail(progress, err, terminationLog, ExitCode.FAILED, "unexpected error: " + e);
             }
         }
     }
 
-    private static int fail(ProgressReporter progress, PrintStream err, ExitCode code, String message) {
+    private static int fail(ProgressReporter progress, PrintStream err, Optional<Path> terminationLog, ExitCode code,
+            String message) {
         String line = message.replace('\n', ' ');
         progress.error(code.name(), code.status(), line);
         err.println("error: " + line);
+        TerminationMessage.write(terminationLog, code, line, err);
         return code.status();
     }
 }

@@ -40,6 +40,12 @@ import java.util.TreeMap;
  */
 public final class ModelServerDeploymentRenderer {
 
+    /**
+     * A container that exits with an error and writes no termination message (vLLM, cp) still gets one: the end of
+     * its log, which Kubernetes puts into the pod's status and we into the model's conditions.
+     */
+    private static final String LOG_TAIL_ON_ERROR = "FallbackToLogsOnError";
+
     private ModelServerDeploymentRenderer() {
     }
 
@@ -97,6 +103,7 @@ public final class ModelServerDeploymentRenderer {
                     .withName(OCI_COPY_CONTAINER)
                     .withImage(spec.image())
                     .withCommand("cp", "-a", OCI_MODEL_DIR + "/.", MODEL_DIR + "/")
+                    .withTerminationMessagePolicy(LOG_TAIL_ON_ERROR)
                     .withVolumeMounts(modelMount())
                     .withResources(initResources())
                     .withSecurityContext(restricted())
@@ -115,6 +122,7 @@ public final class ModelServerDeploymentRenderer {
                 .withImage(settings.defaults().downloader().image())
                 .withArgs(args)
                 .withEnv(hfToken(model))
+                .withTerminationMessagePolicy(LOG_TAIL_ON_ERROR)
                 .withVolumeMounts(modelMount())
                 .withResources(initResources())
                 .withSecurityContext(restricted())
@@ -153,6 +161,7 @@ public final class ModelServerDeploymentRenderer {
                 .withCommand(serving.command().isEmpty() ? DEFAULT_COMMAND : serving.command())
                 .withArgs(args)
                 .withEnv(env)
+                .withTerminationMessagePolicy(LOG_TAIL_ON_ERROR)
                 .addNewPort().withName(PORT_NAME).withContainerPort(PORT).withProtocol("TCP").endPort()
                 .withResources(vllmResources(model))
                 .withVolumeMounts(modelMount(), new VolumeMountBuilder().withName(SHM_VOLUME).withMountPath(SHM_DIR).build())

@@ -278,6 +278,32 @@ class DownloaderTest {
         }
 
         @Test
+        void writesTheFailureAsTheContainersTerminationMessage(@TempDir Path scratch) throws IOException {
+            hub.requireToken("hf_right");
+            var terminationLog = scratch.resolve("termination-log");
+
+            DownloadRun run = DownloadRun.of(hub, REPO, target, Map.of("HF_TOKEN", "hf_wrong_secret"),
+                    "--termination-log", terminationLog.toString());
+
+            assertThat(run.exitCode()).isEqualTo(3);
+            // what kubectl describe pod and the model's status show: the reason and the same line as stderr
+            assertThat(Files.readString(terminationLog)).startsWith("ACCESS_DENIED: ").contains("HTTP 401")
+                    .contains("HF_TOKEN").doesNotContain("hf_wrong_secret")
+                    .isEqualTo("ACCESS_DENIED: " + run.stderr().strip().substring("error: ".length()));
+        }
+
+        @Test
+        void aBadFlagIsATerminationMessageToo(@TempDir Path scratch) throws IOException {
+            var terminationLog = scratch.resolve("termination-log");
+
+            DownloadRun run = DownloadRun.of(hub, REPO, target, "--concurrency", "0",
+                    "--termination-log=" + terminationLog);
+
+            assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE.status());
+            assertThat(Files.readString(terminationLog)).isEqualTo("USAGE: --concurrency must be at least 1");
+        }
+
+        @Test
         void exitsWithAccessDeniedForAGatedModel() {
             hub.gate(REPO);
 

@@ -3,6 +3,10 @@ package dev.nebari.llm.reconciliation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.nebari.llm.download.fakehub.ContentSource;
+import dev.nebari.llm.download.fakehub.FakeFile;
+import dev.nebari.llm.download.fakehub.FakeHub;
+import dev.nebari.llm.download.fakehub.FakeRepo;
 import dev.nebari.llm.model.DownloadStatus;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
@@ -15,6 +19,7 @@ import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
 import io.fabric8.kubernetes.client.WatcherException;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +27,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * A model's life on the simulated cluster (kube-controller-manager, kube-scheduler and KWOK with a fake GPU
@@ -106,8 +112,20 @@ class ModelLifecycleTest {
     }
 
     @Test
-    void aFailingDownloadShowsItsMessageInModelAvailableAndThePhase() {
+    void aFailingDownloadShowsTheDownloadersOwnMessageInModelAvailableAndThePhase(@TempDir Path node) throws Exception {
         client.resource(model("gated", EmbeddedControlPlane.GATED_MODEL, 0)).create();
+        // KWOK fails the init container with an exit code only, as a kubelet would for a downloader that wrote
+        // no termination message; the downloader itself then runs as rendered, against a Hub that gates the model.
+        var pod = await().atMost(TIMEOUT).until(() -> client.pods().inNamespace(namespace)
+                .withLabel(ModelObjects.MODEL, "gated").list().getItems().stream()
+                .filter(ModelLifecycleTest::downloaderFailed).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        assertThat(pod.getStatus().getInitContainerStatuses().getFirst().getLastState().getTerminated().getMessage())
+                .as("the simulated cluster says nothing of its own").isNull();
+        try (var hub = FakeHub.start(FakeRepo.of(EmbeddedControlPlane.GATED_MODEL,
+                FakeFile.git("config.json", ContentSource.of("{}"))))) {
+            hub.gate(EmbeddedControlPlane.GATED_MODEL);
+            assertThat(DownloaderOnTheNode.run(client, pod, hub, node)).isEqualTo(3);
+        }
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
             var status = client.resources(LLMModel.class).inNamespace(namespace).withName("gated").get().getStatus();
@@ -115,8 +133,15 @@ class ModelLifecycleTest {
             assertThat(status.phase()).as("status %s", status).isEqualTo(Phase.Error);
             var available = StatusAggregator.find(status, ConditionType.MODEL_AVAILABLE).orElseThrow();
             assertThat(available.getReason()).isEqualTo("DownloadFailed");
-            assertThat(available.getMessage()).contains("model-downloader failed").contains("401 Unauthorized");
+            assertThat(available.getMessage()).contains("model-downloader failed: exit code 3 (Error): ACCESS_DENIED: ")
+                    .contains("HTTP 403").contains("gated");
         });
+    }
+
+    private static boolean downloaderFailed(io.fabric8.kubernetes.api.model.Pod pod) {
+        var statuses = pod.getStatus() == null ? null : pod.getStatus().getInitContainerStatuses();
+        return statuses != null && statuses.stream().anyMatch(s -> s.getLastState() != null
+                && s.getLastState().getTerminated() != null && s.getLastState().getTerminated().getExitCode() != 0);
     }
 
     @Test
