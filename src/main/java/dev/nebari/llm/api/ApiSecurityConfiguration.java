@@ -2,7 +2,10 @@ package dev.nebari.llm.api;
 
 import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.identity.CallerResolver;
+import dev.nebari.llm.identity.OidcIssuer;
+import dev.nebari.llm.platform.PackSettings;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.List;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,7 +21,9 @@ import org.springframework.security.oauth2.server.resource.InvalidBearerTokenExc
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import org.springframework.security.oauth2.server.resource.web.BearerTokenAuthenticationEntryPoint;
 import org.springframework.security.web.SecurityFilterChain;
+import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import org.jspecify.annotations.Nullable;
 import org.springframework.http.ProblemDetail;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -38,9 +43,10 @@ class ApiSecurityConfiguration {
 
     @Bean
     @Order(ORDER)
-    SecurityFilterChain apiFilterChain(HttpSecurity http, JwtDecoder decoder, CallerResolver callers, JsonMapper json)
-            throws Exception {
+    SecurityFilterChain apiFilterChain(HttpSecurity http, JwtDecoder decoder, CallerResolver callers, JsonMapper json,
+            OidcIssuer issuer, PackSettings settings) throws Exception {
         var problems = new ProblemWriter(json);
+        var refusals = new BearerTokenRefusals(issuer.url(), settings.auth().oidc().audience(), Clock.systemUTC());
         var bearer = new BearerTokenAuthenticationEntryPoint();
         http.securityMatcher("/api/**")
                 .authorizeHttpRequests(requests -> requests
@@ -52,7 +58,7 @@ class ApiSecurityConfiguration {
                             // Spring's entry point sets WWW-Authenticate (RFC 6750); the body is our problem.
                             bearer.commence(request, response, e);
                             problems.write(response, ProblemDetails.of(ProblemType.AUTHENTICATION_REQUIRED,
-                                    "send a valid, unexpired bearer token from the configured OIDC issuer"));
+                                    refusals.explain(e, bearerToken(request))));
                         })
                         .accessDeniedHandler((request, response, e) -> problems.write(response,
                                 ProblemDetails.of(ProblemType.ADMIN_ONLY, "this operation is for members of the admin groups"))))
@@ -60,6 +66,11 @@ class ApiSecurityConfiguration {
                 .csrf(csrf -> csrf.disable())
                 .requestCache(cache -> cache.disable());
         return http.build();
+    }
+
+    private static @Nullable String bearerToken(HttpServletRequest request) {
+        var header = request.getHeader("Authorization");
+        return header != null && header.regionMatches(true, 0, "Bearer ", 0, 7) ? header.substring(7).strip() : null;
     }
 
     private static AbstractAuthenticationToken authenticate(Jwt token, CallerResolver callers) {

@@ -100,16 +100,29 @@ class RestApiTest {
         var ourIssuerOtherKey = otherIssuer.token("alice-sub", c -> c.audience(AUDIENCE).issuer(issuer.issuer()));
         var wrongAudience = issuer.token("alice-sub", c -> c.audience("someone-else"));
         var expired = issuer.token("alice-sub", c -> c.audience(AUDIENCE)
+                .issueTime(java.util.Date.from(java.time.Instant.now().minusSeconds(900)))
+                .expirationTime(java.util.Date.from(java.time.Instant.now().minusSeconds(600))));
+        var expiresBeforeIssued = issuer.token("alice-sub", c -> c.audience(AUDIENCE)
                 .expirationTime(java.util.Date.from(java.time.Instant.now().minusSeconds(600))));
 
-        for (var token : java.util.Arrays.asList(null, "not-a-jwt", noExpiry, otherIssuersToken, ourIssuerOtherKey,
-                wrongAudience, expired)) {
-            var response = call("GET", "/api/v1/me", token, null);
+        // each says which check failed, in the problem itself (not only in WWW-Authenticate)
+        var expectedReasons = new java.util.LinkedHashMap<String, String>();
+        expectedReasons.put("", "no bearer token");
+        expectedReasons.put("not-a-jwt", "not a JWT");
+        expectedReasons.put(noExpiry, "no expiry");
+        expectedReasons.put(otherIssuersToken, "issued by " + otherIssuer.issuer() + ", not by " + issuer.issuer());
+        expectedReasons.put(ourIssuerOtherKey, "signature");
+        expectedReasons.put(wrongAudience, "audience '" + AUDIENCE + "'");
+        expectedReasons.put(expired, "expired");
+        expectedReasons.put(expiresBeforeIssued, "expiry (exp) lies before its issue time (iat)");
+        expectedReasons.forEach((token, reason) -> {
+            var response = call("GET", "/api/v1/me", token.isEmpty() ? null : token, null);
             assertThat(response.status()).as("token %s", token).isEqualTo(401);
             assertThat(response.contentType()).isEqualTo("application/problem+json");
             assertThat(response.type()).isEqualTo("https://nebari.dev/problems/authentication-required");
+            assertThat(response.json().get("detail").asString()).as("token %s", token).contains(reason);
             assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
-        }
+        });
     }
 
     // --- keys ---

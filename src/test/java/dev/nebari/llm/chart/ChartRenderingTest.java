@@ -4,6 +4,7 @@ import static dev.nebari.llm.chart.RenderedChart.FULLNAME;
 import static dev.nebari.llm.chart.RenderedChart.app;
 import static dev.nebari.llm.chart.RenderedChart.env;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -273,6 +274,32 @@ class ChartRenderingTest {
         assertThat(chart.applicationConfig("auth.oidc.nebariAppSecretName")).contains("");
         assertThat(chart.grantsOf(FULLNAME + "-portal"))
                 .noneMatch(g -> g.namespace().equals(ChartRenderer.NAMESPACE) && g.touches("", "secrets"));
+    }
+
+    @Test
+    void theNebariAppProvisionsThePortalsClientUnlessTheAdminBringsOne() {
+        var provisioned = ChartRenderer.installable().rendered();
+        assertThat(provisioned.generic("NebariApp", FULLNAME + "-keys").<Boolean>get("spec", "auth", "provisionClient"))
+                .isTrue();
+        assertThat(app(provisioned.deployment("portal")).getEnv())
+                .noneMatch(e -> e.getName().startsWith("PORTAL_LOGIN"));
+
+        var own = ChartRenderer.installable()
+                .with("auth.oidc.issuerURL", "https://id.example.com/realms/main")
+                .with("keyManager.login.clientId", "llm-portal")
+                .with("keyManager.login.clientSecretName", "llm-portal-oidc").rendered();
+        assertThat(own.generic("NebariApp", FULLNAME + "-keys").<Boolean>get("spec", "auth", "provisionClient")).isFalse();
+        assertThat(own.applicationConfig("portal.login.clientId")).contains("llm-portal");
+        assertThat(own.applicationConfig().toString()).doesNotContain("clientSecret");
+        var secret = app(own.deployment("portal")).getEnv().stream()
+                .filter(e -> e.getName().equals("PORTAL_LOGIN_CLIENTSECRET")).findFirst().orElseThrow();
+        assertThat(secret.getValueFrom().getSecretKeyRef().getName()).isEqualTo("llm-portal-oidc");
+        assertThat(secret.getValueFrom().getSecretKeyRef().getKey()).isEqualTo("client-secret");
+        assertThat(app(own.deployment("operator")).getEnv())
+                .noneMatch(e -> e.getName().startsWith("PORTAL_LOGIN"));
+
+        assertThatThrownBy(() -> ChartRenderer.installable().with("keyManager.login.clientId", "llm-portal").renderText())
+                .hasMessageContaining("keyManager.login.clientId needs auth.oidc.issuerURL");
     }
 
     /** No keys to mint, no pages to serve: the operator runs alone, combined or not. */

@@ -137,6 +137,13 @@ class ChartValuesWiringTest {
                 row("keyManager.provider", "generic-oidc", Map.of("auth.oidc.issuerURL", ISSUER),
                         nebariApp("auth.provider", "generic-oidc").and(nebariApp("auth.issuerURL", ISSUER))),
                 row("keyManager.groups", List.of("llm-users"), nebariApp("auth.groups", List.of("llm-users"))),
+                row("keyManager.login.clientId", "llm-portal", Map.of("auth.oidc.issuerURL", ISSUER),
+                        nebariApp("auth.provisionClient", false).and((chart, v) ->
+                                assertThat(chart.applicationConfig("portal.login.clientId")).contains("llm-portal"))),
+                row("keyManager.login.clientSecretName", "portal-client", (chart, v) ->
+                        assertThat(clientSecretRef(chart).getName()).isEqualTo("portal-client")),
+                row("keyManager.login.clientSecretKey", "secret", Map.of("keyManager.login.clientSecretName", "portal-client"),
+                        (chart, v) -> assertThat(clientSecretRef(chart).getKey()).isEqualTo("secret")),
                 row("keyManager.landingPage.enabled", false, (chart, v) -> assertThat(chart.generic("NebariApp", FULLNAME + "-keys")
                         .getAdditionalProperties().get("spec")).asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                         .doesNotContainKey("landingPage")),
@@ -197,6 +204,11 @@ class ChartValuesWiringTest {
 
     private static Wiring row(String path, Object value, Map<String, Object> context, Expectation expectation) {
         return new Wiring(path, value, context, expectation);
+    }
+
+    private static io.fabric8.kubernetes.api.model.SecretKeySelector clientSecretRef(RenderedChart chart) {
+        return app(chart.deployment("portal")).getEnv().stream().filter(e -> e.getName().equals("PORTAL_LOGIN_CLIENTSECRET"))
+                .findFirst().orElseThrow().getValueFrom().getSecretKeyRef();
     }
 
     /** A pack setting: it reaches application.yaml under its own path, unchanged. */
