@@ -81,7 +81,7 @@ class ApplicationStartupTest {
         try (var portal = start("--cluster.kubeconfig=" + cluster.kubeconfig(), "--spring.profiles.active=portal");
                 var operator = start("--cluster.kubeconfig=" + cluster.kubeconfig(), "--spring.profiles.active=operator")) {
             var readiness = portal.getBean(HealthEndpointGroups.class).get("readiness");
-            assertThat(List.of("readinessState", "modelCatalog", "apiKeys")).allMatch(readiness::isMember);
+            assertThat(List.of("readinessState", "modelCatalog", "apiKeys", "oidcIssuer")).allMatch(readiness::isMember);
             assertThat(operator.getBean(HealthEndpointGroups.class).get("readiness").isMember("modelCatalog"))
                     .as("the operator has no catalog to wait for").isFalse();
 

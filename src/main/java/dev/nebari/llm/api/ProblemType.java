@@ -22,6 +22,8 @@ enum ProblemType {
     UNSUPPORTED_MEDIA_TYPE("unsupported-media-type", HttpStatus.UNSUPPORTED_MEDIA_TYPE, "Unsupported media type"),
     KEY_LIMIT_REACHED("key-limit-reached", HttpStatus.CONFLICT, "Key limit reached"),
     KEY_STORE_UNAVAILABLE("key-store-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Key store unavailable"),
+    IDENTITY_PROVIDER_UNAVAILABLE("identity-provider-unavailable", HttpStatus.SERVICE_UNAVAILABLE,
+            "Identity provider unavailable"),
     INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");
 
     static final String BASE = "https://nebari.dev/problems/";

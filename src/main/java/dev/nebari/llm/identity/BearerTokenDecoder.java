@@ -26,10 +26,12 @@ public final class BearerTokenDecoder {
      * happens at the first token instead (and again after a failure), so a briefly unreachable provider does not
      * stop start-up.
      */
-    public static JwtDecoder forIssuer(OidcIssuer issuer, String audience) {
+    public static JwtDecoder forIssuer(VerifiedIssuer issuer, String audience) {
         return new SupplierJwtDecoder(() -> {
-            var decoder = NimbusJwtDecoder.withIssuerLocation(issuer.url()).build();
-            decoder.setJwtValidator(validator(issuer, audience));
+            // The provider's own spelling of the issuer: the one its discovery document and its tokens carry.
+            var provider = issuer.require().issuer();
+            var decoder = NimbusJwtDecoder.withIssuerLocation(provider).build();
+            decoder.setJwtValidator(validator(provider, audience));
             return decoder;
         });
     }
@@ -38,9 +40,9 @@ public final class BearerTokenDecoder {
      * Spring's default validators check {@code exp} only when it is present; a token without it would never
      * expire, so it is required here.
      */
-    static OAuth2TokenValidator<Jwt> validator(OidcIssuer issuer, String audience) {
+    static OAuth2TokenValidator<Jwt> validator(String issuer, String audience) {
         var validators = new ArrayList<OAuth2TokenValidator<Jwt>>(List.of(
-                JwtValidators.createDefaultWithIssuer(issuer.url()),
+                JwtValidators.createDefaultWithIssuer(issuer),
                 new JwtClaimValidator<>(JwtClaimNames.EXP, exp -> exp != null)));
         if (!audience.isBlank()) {
             validators.add(new JwtAudienceValidator(audience));

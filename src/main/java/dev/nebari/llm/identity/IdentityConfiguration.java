@@ -10,6 +10,8 @@ import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
@@ -43,8 +45,27 @@ class IdentityConfiguration {
 
     @Bean
     @Profile("portal")
-    JwtDecoder bearerTokenDecoder(OidcIssuer issuer, PackSettings settings) {
+    VerifiedIssuer verifiedIssuer(OidcIssuer issuer, OidcDiscovery discovery) {
+        return new VerifiedIssuer(issuer, discovery);
+    }
+
+    @Bean
+    @Profile("portal")
+    JwtDecoder bearerTokenDecoder(VerifiedIssuer issuer, PackSettings settings) {
         return BearerTokenDecoder.forIssuer(issuer, settings.auth().oidc().audience());
+    }
+
+    /**
+     * Health contributor {@code oidcIssuer}, in the portal's readiness group: down while the configured issuer
+     * contradicts the provider's discovery document (no token could pass; the detail says what to set). A provider
+     * that cannot be reached is not a reason to stop serving: the pages and the API say so themselves.
+     */
+    @Bean
+    @Profile("portal")
+    HealthIndicator oidcIssuerHealthIndicator(VerifiedIssuer issuer) {
+        return () -> issuer.misconfiguration()
+                .map(problem -> Health.down().withDetail("problem", problem).build())
+                .orElseGet(() -> Health.up().withDetail("issuer", issuer.configured().url()).build());
     }
 
     @Bean

@@ -1,7 +1,7 @@
 package dev.nebari.llm.portal;
 
-import dev.nebari.llm.identity.OidcIssuer;
 import dev.nebari.llm.identity.OidcLoginClient;
+import dev.nebari.llm.identity.VerifiedIssuer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +21,12 @@ final class DiscoveredClientRegistration implements ClientRegistrationRepository
     static final String REGISTRATION_ID = "nebari";
     private static final Logger log = LoggerFactory.getLogger(DiscoveredClientRegistration.class);
 
-    private final OidcIssuer issuer;
+    private final VerifiedIssuer issuer;
     private final OidcLoginClient client;
     private volatile @Nullable ClientRegistration registration;
+    private volatile String problem = "";
 
-    DiscoveredClientRegistration(OidcIssuer issuer, OidcLoginClient client) {
+    DiscoveredClientRegistration(VerifiedIssuer issuer, OidcLoginClient client) {
         this.issuer = issuer;
         this.client = client;
     }
@@ -42,7 +43,8 @@ final class DiscoveredClientRegistration implements ClientRegistrationRepository
             return known;
         }
         try {
-            var builder = ClientRegistrations.fromIssuerLocation(issuer.url())
+            // The provider's own spelling of the issuer: Spring checks that the discovery document names it.
+            var builder = ClientRegistrations.fromIssuerLocation(issuer.require().issuer())
                     .registrationId(REGISTRATION_ID)
                     .clientName("Nebari")
                     .clientId(client.clientId())
@@ -55,10 +57,18 @@ final class DiscoveredClientRegistration implements ClientRegistrationRepository
             }
             known = builder.build();
             registration = known;
+            problem = "";
             return known;
         } catch (RuntimeException e) {
-            log.warn("Cannot read the discovery document of OIDC issuer {}: {}", issuer.url(), e.getMessage());
+            problem = e instanceof VerifiedIssuer.IssuerProblem ? e.getMessage()
+                    : "the identity provider " + issuer.configured().url() + " cannot be reached (" + e.getMessage() + ")";
+            log.warn("Portal sign-in unavailable: {}", problem);
             return null;
         }
+    }
+
+    /** Why the last attempt to discover the registration failed; empty once it succeeded. */
+    String problem() {
+        return problem;
     }
 }

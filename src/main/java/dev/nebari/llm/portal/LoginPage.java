@@ -36,6 +36,7 @@ class LoginPage {
         model.addAttribute("signInUrl", PortalSecurityConfiguration.AUTHORIZATION_BASE + "/" + DiscoveredClientRegistration.REGISTRATION_ID);
         model.addAttribute("providerReachable", providerReachable);
         model.addAttribute("issuer", issuer.url());
+        model.addAttribute("providerProblem", providerReachable ? "" : registration.problem());
         model.addAttribute("signedOut", logout != null);
         model.addAttribute("failure", error == null ? null : failureText(request));
         return "login";

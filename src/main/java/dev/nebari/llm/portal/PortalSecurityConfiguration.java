@@ -6,6 +6,7 @@ import dev.nebari.llm.identity.CallerResolver;
 import dev.nebari.llm.identity.LoginClientSettings;
 import dev.nebari.llm.identity.OidcIssuer;
 import dev.nebari.llm.identity.OidcLoginClient;
+import dev.nebari.llm.identity.VerifiedIssuer;
 import dev.nebari.llm.identity.OidcLoginClientResolver;
 import dev.nebari.llm.keys.ApiKeys;
 import dev.nebari.llm.platform.PackSettings;
@@ -52,7 +53,7 @@ class PortalSecurityConfiguration {
     }
 
     @Bean
-    DiscoveredClientRegistration portalClientRegistrations(OidcIssuer issuer, OidcLoginClient client) {
+    DiscoveredClientRegistration portalClientRegistrations(VerifiedIssuer issuer, OidcLoginClient client) {
         return new DiscoveredClientRegistration(issuer, client);
     }
 

@@ -20,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.UUID;
 import java.util.function.UnaryOperator;
 
@@ -43,7 +44,7 @@ public final class FakeOidcIssuer implements AutoCloseable {
             var key = new RSAKeyGenerator(2048).keyID(UUID.randomUUID().toString()).generate();
             var server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
             var issuer = new FakeOidcIssuer(server, key);
-            server.createContext("/realms/test/.well-known/openid-configuration", exchange -> json(exchange, """
+            var discovery = """
                     {"issuer": "%1$s", "jwks_uri": "%2$s", "id_token_signing_alg_values_supported": ["RS256"],
                      "authorization_endpoint": "%1$s/protocol/openid-connect/auth",
                      "token_endpoint": "%1$s/protocol/openid-connect/token",
@@ -51,7 +52,12 @@ public final class FakeOidcIssuer implements AutoCloseable {
                      "end_session_endpoint": "%1$s/protocol/openid-connect/logout",
                      "response_types_supported": ["code"], "subject_types_supported": ["public"],
                      "code_challenge_methods_supported": ["S256"]}"""
-                    .formatted(issuer.issuer(), issuer.jwksUri())));
+                    .formatted(issuer.issuer(), issuer.jwksUri());
+            // The same document under another path: an issuer URL that reaches the provider but is not its name.
+            for (var realm : List.of("test", "alias")) {
+                server.createContext("/realms/" + realm + "/.well-known/openid-configuration",
+                        exchange -> json(exchange, discovery));
+            }
             server.createContext("/realms/test/keys/published-here",
                     exchange -> json(exchange, new JWKSet(key.toPublicJWK()).toString()));
             server.start();
@@ -73,6 +79,11 @@ public final class FakeOidcIssuer implements AutoCloseable {
 
     public String issuer() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/test";
+    }
+
+    /** A URL whose discovery document answers, but names {@link #issuer()} as the issuer. */
+    public String aliasIssuer() {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/realms/alias";
     }
 
     /** Deliberately not Keycloak's usual path: the pack must take it from the discovery document. */
