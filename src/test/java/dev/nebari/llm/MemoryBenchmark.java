@@ -91,7 +91,7 @@ public final class MemoryBenchmark {
                         "--cluster.embedded=never",
                         "--platform.baseDomain=nebari.example.com",
                         "--auth.oidc.issuerURL=" + issuer.issuer(),
-                        "--portal.login.clientId=nebari-portal-bench",
+                        "--portal.login.clientId=" + dev.nebari.llm.testing.TestApplication.PORTAL_CLIENT_ID,
                         "--server.port=" + web,
                         "--management.server.port=" + management,
                         "--leader-election.namespace=" + RELEASE_NAMESPACE,

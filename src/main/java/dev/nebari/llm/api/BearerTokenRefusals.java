@@ -63,9 +63,15 @@ final class BearerTokenRefusals {
         if (lower.contains("malformed")) {
             return "it is not a JWT";
         }
-        if (lower.contains("the aud claim")) {
-            return "it is not issued for the audience '" + audience + "' (auth.oidc.audience); the identity provider "
-                    + "must add it to access tokens (Keycloak: an audience mapper on the client's scope)";
+        if (lower.contains("an id token")) {
+            return "it is an ID token; send an access token";
+        }
+        if (lower.contains("not to a party this api accepts")) {
+            var client = reason.replaceFirst("(?s)^The token was issued to client (.*), not to a party this API accepts$", "$1");
+            return (audience.isBlank() ? "" : "it is not issued for the audience '" + audience + "' (auth.oidc.audience; "
+                    + "the identity provider must add it to access tokens, Keycloak: an audience mapper), and ")
+                    + "it was issued to client " + client + ", which is not the portal's own client nor listed in "
+                    + "auth.oidc.authorizedParties";
         }
         if (lower.contains("the iss claim")) {
             return "it was not issued by " + issuer;

@@ -1,10 +1,9 @@
 package dev.nebari.llm.identity;
 
-import java.util.ArrayList;
 import java.util.List;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
 import org.springframework.security.oauth2.jwt.Jwt;
-import org.springframework.security.oauth2.jwt.JwtAudienceValidator;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
@@ -14,7 +13,7 @@ import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 
 /**
  * Verifies bearer tokens: signature with a key from the issuer's JWKS (the {@code jwks_uri} of its discovery
- * document), issuer, expiry, and the audience when {@code auth.oidc.audience} is set.
+ * document), issuer, expiry, and whom the token is for ({@link TokenAudience}).
  */
 public final class BearerTokenDecoder {
 
@@ -26,7 +25,7 @@ public final class BearerTokenDecoder {
      * happens at the first token instead (and again after a failure), so a briefly unreachable provider does not
      * stop start-up.
      */
-    public static JwtDecoder forIssuer(VerifiedIssuer issuer, String audience) {
+    public static JwtDecoder forIssuer(VerifiedIssuer issuer, TokenAudience audience) {
         return new SupplierJwtDecoder(() -> {
             // The provider's own spelling of the issuer: the one its discovery document and its tokens carry.
             var provider = issuer.require().issuer();
@@ -40,13 +39,10 @@ public final class BearerTokenDecoder {
      * Spring's default validators check {@code exp} only when it is present; a token without it would never
      * expire, so it is required here.
      */
-    static OAuth2TokenValidator<Jwt> validator(String issuer, String audience) {
-        var validators = new ArrayList<OAuth2TokenValidator<Jwt>>(List.of(
+    static OAuth2TokenValidator<Jwt> validator(String issuer, TokenAudience audience) {
+        return new DelegatingOAuth2TokenValidator<>(List.of(
                 JwtValidators.createDefaultWithIssuer(issuer),
-                new JwtClaimValidator<>(JwtClaimNames.EXP, exp -> exp != null)));
-        if (!audience.isBlank()) {
-            validators.add(new JwtAudienceValidator(audience));
-        }
-        return new org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator<>(validators);
+                new JwtClaimValidator<>(JwtClaimNames.EXP, exp -> exp != null),
+                audience));
     }
 }

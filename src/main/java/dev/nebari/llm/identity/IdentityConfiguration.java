@@ -6,9 +6,12 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.http.HttpClient;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.LinkedHashSet;
 import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -43,6 +46,16 @@ class IdentityConfiguration {
         return issuer;
     }
 
+    /** The portal's own OIDC client: its sign-in, and a party whose tokens the REST API accepts. */
+    @Bean
+    @Profile("portal")
+    @ConditionalOnBooleanProperty(name = "keyManager.enabled", matchIfMissing = true)
+    OidcLoginClient oidcLoginClient(LoginClientSettings login, PackSettings settings, KubernetesClient client) {
+        var resolved = OidcLoginClientResolver.resolve(login, settings.auth().oidc(), client, PodNamespace.current());
+        log.info("Portal sign-in uses OIDC client {} (from {})", resolved.clientId(), resolved.source());
+        return resolved;
+    }
+
     @Bean
     @Profile("portal")
     VerifiedIssuer verifiedIssuer(OidcIssuer issuer, OidcDiscovery discovery) {
@@ -51,8 +64,12 @@ class IdentityConfiguration {
 
     @Bean
     @Profile("portal")
-    JwtDecoder bearerTokenDecoder(VerifiedIssuer issuer, PackSettings settings) {
-        return BearerTokenDecoder.forIssuer(issuer, settings.auth().oidc().audience());
+    JwtDecoder bearerTokenDecoder(VerifiedIssuer issuer, PackSettings settings,
+            ObjectProvider<OidcLoginClient> portalClient) {
+        var oidc = settings.auth().oidc();
+        var parties = new LinkedHashSet<>(oidc.authorizedParties());
+        portalClient.ifAvailable(client -> parties.add(client.clientId()));
+        return BearerTokenDecoder.forIssuer(issuer, new TokenAudience(oidc.audience(), parties));
     }
 
     /**

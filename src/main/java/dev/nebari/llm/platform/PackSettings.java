@@ -150,7 +150,12 @@ public record PackSettings(
             @NotBlank(message = "auth.oidc.groupsClaim must name the token claim that lists the user's groups, e.g. groups")
             @DefaultValue("groups") String groupsClaim,
             @DefaultValue("") String audience,
-            @DefaultValue("") String nebariAppSecretName) {
+            @DefaultValue("") String nebariAppSecretName,
+            @NotNull @DefaultValue List<String> authorizedParties) {
+
+        public Oidc {
+            authorizedParties = List.copyOf(authorizedParties);
+        }
     }
 
     public record Defaults(

@@ -3,17 +3,10 @@ package dev.nebari.llm.portal;
 import dev.nebari.llm.catalog.ModelCatalog;
 import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.identity.CallerResolver;
-import dev.nebari.llm.identity.LoginClientSettings;
 import dev.nebari.llm.identity.OidcIssuer;
 import dev.nebari.llm.identity.OidcLoginClient;
 import dev.nebari.llm.identity.VerifiedIssuer;
-import dev.nebari.llm.identity.OidcLoginClientResolver;
 import dev.nebari.llm.keys.ApiKeys;
-import dev.nebari.llm.platform.PackSettings;
-import dev.nebari.llm.platform.PodNamespace;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -38,19 +31,10 @@ import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWrite
 @ConditionalOnBooleanProperty(name = "keyManager.enabled", matchIfMissing = true)
 class PortalSecurityConfiguration {
 
-    private static final Logger log = LoggerFactory.getLogger(PortalSecurityConfiguration.class);
-
     /** After the REST API's chain (10), before the catch-all default. */
     static final int ORDER = 20;
     static final String LOGIN_PAGE = "/login";
     static final String AUTHORIZATION_BASE = "/oauth2/authorization";
-
-    @Bean
-    OidcLoginClient oidcLoginClient(LoginClientSettings login, PackSettings settings, KubernetesClient client) {
-        var resolved = OidcLoginClientResolver.resolve(login, settings.auth().oidc(), client, PodNamespace.current());
-        log.info("Portal sign-in uses OIDC client {} (from {})", resolved.clientId(), resolved.source());
-        return resolved;
-    }
 
     @Bean
     DiscoveredClientRegistration portalClientRegistrations(VerifiedIssuer issuer, OidcLoginClient client) {

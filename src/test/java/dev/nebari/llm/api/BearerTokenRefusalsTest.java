@@ -36,14 +36,16 @@ class BearerTokenRefusalsTest {
     @Test
     void oneLogLinePerReasonAndIntervalWhileEveryCallerHearsWhy() {
         var audience = new InvalidBearerTokenException(
-                "An error occurred while attempting to decode the Jwt: The aud claim is not valid");
+                "An error occurred while attempting to decode the Jwt: The token was issued to client jupyterhub, "
+                        + "not to a party this API accepts");
         var expired = new InvalidBearerTokenException(
                 "An error occurred while attempting to decode the Jwt: Jwt expired at 2026-12-05T23:00:00Z");
         var expiredLater = new InvalidBearerTokenException(
                 "An error occurred while attempting to decode the Jwt: Jwt expired at 2026-12-05T23:59:00Z");
 
         for (int i = 0; i < 50; i++) {
-            assertThat(refusals.explain(audience, null)).contains("audience 'nebari-llm'").contains("audience mapper");
+            assertThat(refusals.explain(audience, null)).contains("audience 'nebari-llm'").contains("audience mapper")
+                    .contains("issued to client jupyterhub").contains("auth.oidc.authorizedParties");
         }
         refusals.explain(expired, null);
         refusals.explain(expiredLater, null);

@@ -53,6 +53,7 @@ class RestApiTest {
         }
         app = TestApplication.startPortal(cluster, issuer.issuer(),
                 "--auth.oidc.audience=" + AUDIENCE,
+                "--auth.oidc.authorizedParties=jupyterhub",
                 "--keys.maxPerUserPerModel=3",
                 "--leaderElection.namespace=" + namespace);
         base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
@@ -98,7 +99,9 @@ class RestApiTest {
         var noExpiry = issuer.sign(issuer.claims("alice-sub").audience(AUDIENCE).expirationTime(null).build());
         var otherIssuersToken = otherIssuer.token("alice-sub", c -> c.audience(AUDIENCE));
         var ourIssuerOtherKey = otherIssuer.token("alice-sub", c -> c.audience(AUDIENCE).issuer(issuer.issuer()));
-        var wrongAudience = issuer.token("alice-sub", c -> c.audience("someone-else"));
+        // another relying party of the same realm holding a user's token (or a user's ID token) mints nothing
+        var wrongAudience = issuer.token("alice-sub", c -> c.audience("someone-else").claim("azp", "grafana"));
+        var idToken = issuer.token("alice-sub", c -> c.audience(TestApplication.PORTAL_CLIENT_ID).claim("typ", "ID"));
         var expired = issuer.token("alice-sub", c -> c.audience(AUDIENCE)
                 .issueTime(java.util.Date.from(java.time.Instant.now().minusSeconds(900)))
                 .expirationTime(java.util.Date.from(java.time.Instant.now().minusSeconds(600))));
@@ -113,6 +116,7 @@ class RestApiTest {
         expectedReasons.put(otherIssuersToken, "issued by " + otherIssuer.issuer() + ", not by " + issuer.issuer());
         expectedReasons.put(ourIssuerOtherKey, "signature");
         expectedReasons.put(wrongAudience, "audience '" + AUDIENCE + "'");
+        expectedReasons.put(idToken, "ID token");
         expectedReasons.put(expired, "expired");
         expectedReasons.put(expiresBeforeIssued, "expiry (exp) lies before its issue time (iat)");
         expectedReasons.forEach((token, reason) -> {
@@ -123,6 +127,21 @@ class RestApiTest {
             assertThat(response.json().get("detail").asString()).as("token %s", token).contains(reason);
             assertThat(response.headers().firstValue("WWW-Authenticate")).hasValueSatisfying(v -> assertThat(v).startsWith("Bearer"));
         });
+    }
+
+    @Test
+    void tokensOfTheAudienceOrOfAnAuthorizedPartyAreAccepted() {
+        var forTheAudience = issuer.token("alice-sub", c -> c.audience(AUDIENCE).claim("azp", "grafana"));
+        var ofTheNotebookClient = issuer.token("alice-sub", c -> c.claim("azp", "jupyterhub"));
+        var ofThePortalsClient = issuer.token("alice-sub", c -> c);
+        var noAzpButForThePortal = issuer.token("alice-sub", c -> c.claim("azp", null)
+                .audience(TestApplication.PORTAL_CLIENT_ID));
+        for (var token : List.of(forTheAudience, ofTheNotebookClient, ofThePortalsClient, noAzpButForThePortal)) {
+            assertThat(call("GET", "/api/v1/me", token, null).status()).isEqualTo(200);
+        }
+        var ofAnotherClient = call("GET", "/api/v1/me", issuer.token("alice-sub", c -> c.claim("azp", "grafana")), null);
+        assertThat(ofAnotherClient.status()).isEqualTo(401);
+        assertThat(ofAnotherClient.json().get("detail").asString()).contains("issued to client grafana");
     }
 
     // --- keys ---

@@ -8,6 +8,7 @@ import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class IssuerLookupTest {
 
     static PackSettings.Oidc oidc(String issuerUrl, String secretName) {
-        return new PackSettings.Oidc(issuerUrl, "groups", "", secretName);
+        return new PackSettings.Oidc(issuerUrl, "groups", "", secretName, List.of());
     }
 
     @Test

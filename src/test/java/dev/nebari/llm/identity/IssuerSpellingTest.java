@@ -75,7 +75,7 @@ class IssuerSpellingTest {
     }
 
     private static ConfigurableApplicationContext portal(TestCluster cluster, String issuerUrl) {
-        return TestApplication.startPortal(cluster, issuerUrl, "--portal.login.clientId=nebari-portal");
+        return TestApplication.startPortal(cluster, issuerUrl);
     }
 
     private static HttpResponse<String> get(ConfigurableApplicationContext app, String port, String path, String token)

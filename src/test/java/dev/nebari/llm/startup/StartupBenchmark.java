@@ -565,8 +565,9 @@ public final class StartupBenchmark {
         for (int m = 0; m < models; m++) {
             for (int k = 0; k < keysPerModel; k++) {
                 var username = "user" + k;
+                // issued to the portal's client, the one the NebariApp Secret above names
                 var token = issuer.token("sub-" + username, c -> c.claim("preferred_username", username)
-                        .claim("groups", List.of("llm-users")));
+                        .claim("azp", "nebari-llm-keys").claim("groups", List.of("llm-users")));
                 var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + "/api/v1/keys"))
                         .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString("""

@@ -91,12 +91,17 @@ public final class FakeOidcIssuer implements AutoCloseable {
         return issuer() + "/keys/published-here";
     }
 
-    /** Claims of a valid access token for {@code subject}: this issuer, issued now, expiring in five minutes. */
+    /**
+     * Claims of a valid access token for {@code subject}: this issuer, for the portal's client in tests, issued now,
+     * expiring in five minutes.
+     */
     public JWTClaimsSet.Builder claims(String subject) {
         var now = Instant.now();
         return new JWTClaimsSet.Builder()
                 .issuer(issuer())
                 .subject(subject)
+                // issued to the portal's client, as a Keycloak access token obtained through it says
+                .claim("azp", TestApplication.PORTAL_CLIENT_ID)
                 .issueTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(Duration.ofMinutes(5))));
     }

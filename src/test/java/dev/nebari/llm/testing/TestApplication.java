@@ -13,6 +13,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /** Starts the whole application as a test needs it: free web and management ports, a base domain, plus the test's own arguments. */
 public final class TestApplication {
 
+    /** The portal's OIDC client unless a test passes its own ({@code --portal.login.clientId}). */
+    public static final String PORTAL_CLIENT_ID = "nebari-portal-test";
+
     private TestApplication() {
     }
 
@@ -30,7 +33,7 @@ public final class TestApplication {
                 "--platform.baseDomain=nebari.example.com"));
         if (List.of(args).stream().noneMatch(arg -> arg.startsWith("--portal.login.clientId="))) {
             // The portal's sign-in needs a client; tests that sign in pass their own.
-            all.add("--portal.login.clientId=nebari-portal-test");
+            all.add("--portal.login.clientId=" + PORTAL_CLIENT_ID);
         }
         all.addAll(List.of(args));
         return new SpringApplicationBuilder(LlmServingApplication.class).initializers(initializer)
