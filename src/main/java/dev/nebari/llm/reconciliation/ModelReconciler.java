@@ -112,7 +112,7 @@ final class ModelReconciler {
         var manifests = ModelManifestRenderer.render(model, new RenderContext(settings, access.forModel(model)));
         var missing = EnumSet.noneOf(ChildKind.class);
         var applied = new HashMap<String, HasMetadata>();
-        var failures = apply(manifests, missing, applied);
+        var failures = apply(key, manifests, missing, applied);
         if (failures.isEmpty()) {
             failures = deleteUnwanted(key, manifests);
         }
@@ -134,8 +134,10 @@ final class ModelReconciler {
      * The API server's answers go into {@code applied} (by {@link #identity}): they are fresher than the informer
      * caches, so this pass observes them, and their echo from the watches does not queue the model again.
      */
-    private List<String> apply(ModelManifests manifests, Set<ChildKind> missing, Map<String, HasMetadata> applied) {
-        var failures = new ArrayList<String>();
+    private List<String> apply(ModelKey key, ModelManifests manifests, Set<ChildKind> missing,
+            Map<String, HasMetadata> applied) {
+        var changes = new ArrayList<HasMetadata>();
+        var conflicts = new ArrayList<String>();
         for (var desired : manifests.all()) {
             var kind = ChildKind.of(desired.getApiVersion(), desired.getKind()).orElseThrow(() ->
                     new IllegalStateException("renderer produced an unmanaged kind " + desired.getKind()));
@@ -148,6 +150,17 @@ final class ModelReconciler {
             if (observed.isPresent() && DesiredStateComparison.isSatisfiedBy(asMap(desired), asMap(observed.get()))) {
                 continue;
             }
+            if (observed.isEmpty()) {
+                foreignObjectAt(key, desired).ifPresent(conflicts::add);
+            }
+            changes.add(desired);
+        }
+        if (!conflicts.isEmpty()) {
+            // Nothing is written: a Deployment applied beside someone else's PVC or ServiceAccount would use it.
+            return conflicts;
+        }
+        var failures = new ArrayList<String>();
+        for (var desired : changes) {
             try {
                 var result = view.write(desired,
                         () -> client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply());
@@ -157,6 +170,30 @@ final class ModelReconciler {
             }
         }
         return failures;
+    }
+
+    /**
+     * Our caches hold only objects with our labels, so a name that is free there may still be taken. A forced apply
+     * would take such an object over (its spec replaced, our owner reference added, deleted with the model): read
+     * it once from the API server instead, and leave it alone unless it carries this model's labels.
+     */
+    private Optional<String> foreignObjectAt(ModelKey key, HasMetadata desired) {
+        HasMetadata existing;
+        try {
+            existing = client.resource(desired).get();
+        } catch (KubernetesClientException e) {
+            return Optional.empty(); // the apply below reports what is wrong
+        }
+        if (existing == null) {
+            return Optional.empty();
+        }
+        var labels = existing.getMetadata().getLabels() == null ? Map.<String, String>of() : existing.getMetadata().getLabels();
+        var ours = ModelObjects.PACK.equals(labels.get(ModelObjects.MANAGED_BY))
+                && key.name().equals(labels.get(ModelObjects.MODEL))
+                && (key.namespace().equals(existing.getMetadata().getNamespace())
+                        || key.namespace().equals(labels.get(ModelObjects.MODEL_NAMESPACE)));
+        return ours ? Optional.empty() : Optional.of(describe(desired) + " already exists and is not this model's; it is "
+                + "left alone and nothing of the model is applied: rename the LLMModel or remove that object");
     }
 
     /** Deletes objects of this model that the current spec no longer asks for (a disabled endpoint, removed limits). */

@@ -171,6 +171,34 @@ class ReconcilerTest {
     }
 
     @Test
+    void anObjectUnderTheModelsNameThatIsNotOursIsNeverTakenOver() {
+        // the team's own web Service, before anyone creates an LLMModel called "web"
+        client.services().inNamespace(namespace).resource(new io.fabric8.kubernetes.api.model.ServiceBuilder()
+                .withNewMetadata().withName("web").withLabels(Map.of("app", "web")).endMetadata()
+                .withNewSpec().withSelector(Map.of("app", "web")).addNewPort().withPort(80).endPort().endSpec()
+                .build()).create();
+
+        client.resource(model("web", "")).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            var status = client.resources(LLMModel.class).inNamespace(namespace).withName("web").get().getStatus();
+            assertThat(status).isNotNull();
+            var ready = StatusAggregator.find(status, ConditionType.READY).orElseThrow();
+            assertThat(ready.getStatus()).isEqualTo("False");
+            assertThat(ready.getMessage()).contains("Service " + namespace + "/web already exists and is not this model's");
+        });
+        var service = client.services().inNamespace(namespace).withName("web").get();
+        assertThat(service.getSpec().getSelector()).containsExactlyEntriesOf(Map.of("app", "web"));
+        assertThat(service.getMetadata().getOwnerReferences()).isEmpty();
+        assertThat(service.getMetadata().getManagedFields()).noneMatch(f -> f.getManager().equals(ModelReconciler.FIELD_MANAGER));
+        assertThat(children("web", "apps/v1", "Deployment")).as("nothing of the model is applied beside it").isEmpty();
+
+        client.resources(LLMModel.class).inNamespace(namespace).withName("web").delete();
+        await().atMost(TIMEOUT).until(() -> client.resources(LLMModel.class).inNamespace(namespace).withName("web").get() == null);
+        assertThat(client.services().inNamespace(namespace).withName("web").get()).as("the team's Service stays").isNotNull();
+    }
+
+    @Test
     void deletingTheModelLeavesNothingWithItsLabelInAnyNamespace() {
         client.resource(model("ephemeral", "")).create();
         await().atMost(TIMEOUT).until(() -> children("ephemeral", "gateway.networking.k8s.io/v1beta1", "ReferenceGrant").size() == 1);
