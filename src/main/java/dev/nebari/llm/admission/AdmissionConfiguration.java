@@ -33,6 +33,13 @@ class AdmissionConfiguration {
     }
 
     @Bean
+    @ConditionalOnProperty(prefix = "webhook", name = "register-loopback", havingValue = "true")
+    LoopbackRegistration loopbackWebhookRegistration(KubernetesClient client, WebhookSettings settings,
+            AdmissionWebhookServer server, CertificateRotation certificates) {
+        return new LoopbackRegistration(client, settings, server, certificates);
+    }
+
+    @Bean
     AdmissionWebhookServer admissionWebhookServer(KubernetesClient client, WebhookSettings settings, PackSettings pack,
             ReloadingKeyManager keyManager) {
         return new AdmissionWebhookServer(settings, keyManager,

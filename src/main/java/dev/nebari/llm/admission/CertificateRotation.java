@@ -3,6 +3,7 @@ package dev.nebari.llm.admission;
 import dev.nebari.llm.platform.LeadershipChanged;
 import java.time.Clock;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -63,6 +64,11 @@ public final class CertificateRotation implements SmartLifecycle {
             stored.certificates().ifPresent(current -> caBundle.publish(current.caBundle(clock.instant())));
         }
         stored.certificates().ifPresent(this::load);
+    }
+
+    /** The CAs the API server must trust now (PEM), once the certificates exist. */
+    Optional<String> caBundle() {
+        return secret.read().certificates().map(current -> current.caBundle(clock.instant()));
     }
 
     private CertificateSecret.Stored renewIfDue(CertificateSecret.Stored stored) {

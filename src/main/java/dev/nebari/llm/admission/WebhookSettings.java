@@ -30,6 +30,8 @@ import org.springframework.validation.annotation.Validated;
  * @param caValidity             lifetime of the CA
  * @param caRenewBefore          renew the CA (and the serving certificate with it) when less than this remains
  * @param checkInterval          how often each replica re-reads the Secret and the leader checks expiry and caBundle
+ * @param registerLoopback       register the webhook configuration ourselves, calling {@code https://127.0.0.1:<port>}:
+ *                               for an API server on this machine (the local demo), where no chart installs one
  */
 @Validated
 @ConfigurationProperties("webhook")
@@ -46,7 +48,8 @@ public record WebhookSettings(
         @NotNull @DefaultValue("30d") Duration servingRenewBefore,
         @NotNull @DefaultValue("1825d") Duration caValidity,
         @NotNull @DefaultValue("365d") Duration caRenewBefore,
-        @NotNull @DefaultValue("1m") Duration checkInterval) {
+        @NotNull @DefaultValue("1m") Duration checkInterval,
+        @DefaultValue("false") boolean registerLoopback) {
 
     /** A serving certificate must be renewed before it expires, and must never outlive the CA that signed it. */
     @AssertTrue(message = "webhook: servingRenewBefore must be shorter than servingValidity, caRenewBefore shorter than "

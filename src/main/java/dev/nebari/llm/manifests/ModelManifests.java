@@ -2,7 +2,10 @@ package dev.nebari.llm.manifests;
 
 import dev.nebari.llm.gateway.GatewayRenderer.Withheld;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import dev.nebari.llm.gateway.GatewayFacts;
 import java.util.List;
+import java.util.Set;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
@@ -29,4 +32,17 @@ public record ModelManifests(List<HasMetadata> inNamespace, List<HasMetadata> el
     public List<HasMetadata> all() {
         return Stream.concat(elsewhere.stream(), inNamespace.stream()).toList();
     }
+
+    /**
+     * The same model without what routes traffic to it: its routes, the policies that attach to them, and the grant
+     * that lets those policies read key Secrets. The workload stays.
+     */
+    public ModelManifests withoutRouting() {
+        Predicate<HasMetadata> serving = object -> !ROUTING_API_VERSIONS.contains(object.getApiVersion());
+        return new ModelManifests(inNamespace.stream().filter(serving).toList(), elsewhere.stream().filter(serving).toList(),
+                withheld);
+    }
+
+    private static final Set<String> ROUTING_API_VERSIONS = Set.of(GatewayFacts.AI_GATEWAY_ROUTE_API_VERSION,
+            GatewayFacts.ENVOY_GATEWAY_API_VERSION, GatewayFacts.REFERENCE_GRANT_API_VERSION);
 }

@@ -86,8 +86,9 @@ final class ClusterView implements AutoCloseable {
         var ourPods = client.pods().inAnyNamespace().withLabel(OURS).<Pod>runnableInformer(0);
         ourPods.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
         pods = run(ourPods, LeanItemStore.withoutManagedFields(), ChangeHandler.onAnyChange(this::enqueueOwner));
-        models = run(client.resources(LLMModel.class).inAnyNamespace().runnableInformer(resync.toMillis()),
-                LeanItemStore.withoutManagedFields(), queueing(m -> Optional.of(ModelKey.of(m))));
+        var modelInformer = client.resources(LLMModel.class).inAnyNamespace().<LLMModel>runnableInformer(resync.toMillis());
+        modelInformer.addEventHandler(competitorsOnChange());
+        models = run(modelInformer, LeanItemStore.withoutManagedFields(), queueing(m -> Optional.of(ModelKey.of(m))));
     }
 
     /**
@@ -113,6 +114,45 @@ final class ClusterView implements AutoCloseable {
             log.debug("watching {}", k.kind());
             return informer;
         });
+    }
+
+    /**
+     * When a model's id or subdomain changes, or it goes away, the models that claim the same one must decide again
+     * who routes it ({@link ModelIdClaims}): a younger model takes over from a deleted one.
+     */
+    private ResourceEventHandler<LLMModel> competitorsOnChange() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(LLMModel model) {
+            }
+
+            @Override
+            public void onUpdate(LLMModel before, LLMModel after) {
+                if (!claims(before).equals(claims(after))
+                        || (before.getMetadata().getDeletionTimestamp() == null) != (after.getMetadata().getDeletionTimestamp() == null)) {
+                    enqueueCompetitors(before);
+                    enqueueCompetitors(after);
+                }
+            }
+
+            @Override
+            public void onDelete(LLMModel model, boolean finalStateUnknown) {
+                enqueueCompetitors(model);
+            }
+        };
+    }
+
+    private static List<String> claims(LLMModel model) {
+        return List.of(model.getSpec().model().name(), ModelObjects.subdomain(model.getSpec()));
+    }
+
+    private void enqueueCompetitors(LLMModel changed) {
+        var key = ModelKey.of(changed);
+        var claimed = claims(changed);
+        allModelObjects().stream()
+                .filter(other -> !ModelKey.of(other).equals(key))
+                .filter(other -> claims(other).stream().anyMatch(claimed::contains))
+                .forEach(other -> enqueue.accept(ModelKey.of(other)));
     }
 
     /** Queues the model an object belongs to whenever it changes, except for the echo of our own write. */

@@ -70,6 +70,8 @@ final class ModelReconciler {
     /** Deleted models whose routes are gone, and since when (in memory: a new leader simply drains again). */
     private final Map<ModelKey, Instant> drainingSince = new java.util.concurrent.ConcurrentHashMap<>();
 
+    private final ModelIdClaims claims;
+
     ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, AccessInputsSource access,
             StatusAggregator aggregator, ModelEvents events, DownloadProgress downloads) {
         this(client, view, settings, access, aggregator, events, downloads, Duration.ZERO, Clock.systemUTC());
@@ -92,6 +94,8 @@ final class ModelReconciler {
         this.aggregator = aggregator;
         this.events = events;
         this.serialization = client.getKubernetesSerialization();
+        this.claims = new ModelIdClaims(settings.platform().routing().mode() == PackSettings.RoutingMode.SUBDOMAIN,
+                this::namespaceManaged);
     }
 
     Outcome reconcile(ModelKey key) {
@@ -110,6 +114,10 @@ final class ModelReconciler {
         model = ensureFinalizer(model);
 
         var manifests = ModelManifestRenderer.render(model, new RenderContext(settings, access.forModel(model)));
+        var taken = claims.takenFrom(model, view.allModelObjects());
+        if (taken.isPresent()) {
+            manifests = manifests.withoutRouting();
+        }
         var missing = EnumSet.noneOf(ChildKind.class);
         var applied = new HashMap<String, HasMetadata>();
         var failures = apply(key, manifests, missing, applied);
@@ -117,7 +125,8 @@ final class ModelReconciler {
             failures = deleteUnwanted(key, manifests);
         }
         var applyError = failures.isEmpty() ? null : String.join("; ", failures);
-        var status = aggregator.aggregate(model, observe(key, model, manifests, missing, applied, applyError));
+        var status = aggregator.aggregate(model, observe(key, model, manifests, missing, applied, applyError,
+                taken.map(ModelIdClaims.Taken::message).orElse(null)));
         writeStatusIfChanged(model, status);
         if (applyError != null) {
             throw new ReconcileException(applyError);
@@ -245,7 +254,7 @@ final class ModelReconciler {
     }
 
     private Observations observe(ModelKey key, LLMModel model, ModelManifests manifests, Set<ChildKind> missing,
-            Map<String, HasMetadata> applied, @Nullable String applyError) {
+            Map<String, HasMetadata> applied, @Nullable String applyError, @Nullable String claimTaken) {
         var seen = new Seen(applied);
         var names = ModelObjects.of(model);
         var ns = key.namespace();
@@ -278,7 +287,8 @@ final class ModelReconciler {
                         .filter(pod -> PodProblems.initContainerRunning(List.of(pod), dev.nebari.llm.serving.ServingFacts.DOWNLOADER_CONTAINER))
                         .findFirst()
                         .flatMap(downloads::latest)
-                        .orElse(null));
+                        .orElse(null),
+                claimTaken);
     }
 
     /** A model's children as this pass sees them: what it just applied, else the informer cache. */

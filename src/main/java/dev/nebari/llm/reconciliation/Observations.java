@@ -25,6 +25,7 @@ import org.jspecify.annotations.Nullable;
  * @param withheld      objects the renderer could not produce yet, with the reason
  * @param applyError    why applying failed in this pass, if it did
  * @param download      the running download's progress, if one runs and reported any
+ * @param claimTaken    why the model has no routes because an older model holds its id or subdomain, if so
  */
 record Observations(
         Set<ChildKind> missingKinds,
@@ -38,7 +39,8 @@ record Observations(
         int expectedPolicies,
         List<Withheld> withheld,
         @Nullable String applyError,
-        @Nullable DownloadStatus download) {
+        @Nullable DownloadStatus download,
+        @Nullable String claimTaken) {
 
     Observations {
         missingKinds = Set.copyOf(missingKinds);

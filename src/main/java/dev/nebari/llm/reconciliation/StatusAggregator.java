@@ -37,6 +37,9 @@ import org.jspecify.annotations.Nullable;
  */
 final class StatusAggregator {
 
+    /** Reason of the endpoint and access conditions of a model whose id or subdomain an older model holds. */
+    static final String MODEL_ID_TAKEN = "ModelIdTaken";
+
     private final PackSettings settings;
     private final Clock clock;
 
@@ -185,6 +188,9 @@ final class StatusAggregator {
         if (!side.enabledIn(model.getSpec())) {
             return Verdict.ok(type, "Disabled", "the " + sideName(side) + " endpoint is disabled in spec.endpoints");
         }
+        if (seen.claimTaken() != null) {
+            return Verdict.notOk(type, MODEL_ID_TAKEN, seen.claimTaken());
+        }
         if (seen.missingKinds().contains(ChildKind.AI_GATEWAY_ROUTE)) {
             return crdMissing(type, ChildKind.AI_GATEWAY_ROUTE);
         }
@@ -214,6 +220,9 @@ final class StatusAggregator {
     }
 
     private Verdict accessControl(Observations seen) {
+        if (seen.claimTaken() != null) {
+            return Verdict.notOk(ACCESS_CONTROL_CONFIGURED, MODEL_ID_TAKEN, seen.claimTaken());
+        }
         for (var kind : List.of(ChildKind.SECURITY_POLICY, ChildKind.REFERENCE_GRANT, ChildKind.BACKEND_TRAFFIC_POLICY)) {
             if (seen.missingKinds().contains(kind)) {
                 return crdMissing(ACCESS_CONTROL_CONFIGURED, kind);

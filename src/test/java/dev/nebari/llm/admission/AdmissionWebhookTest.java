@@ -76,7 +76,7 @@ class AdmissionWebhookTest {
     static WebhookSettings settings(String namespace) {
         return new WebhookSettings(true, 0, PATH, "nebari-llm-serving-webhook", CONFIGURATION, CERTIFICATE_SECRET,
                 namespace, Duration.ofMinutes(40), Duration.ofMinutes(20), Duration.ofMinutes(100), Duration.ofMinutes(50),
-                Duration.ofHours(1));
+                Duration.ofHours(1), false);
     }
 
     @BeforeAll

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 class WebhookCertificatesTest {
 
     static final WebhookSettings SETTINGS = new WebhookSettings(true, 0, "/validate", "hook", "config", "hook-cert", "ns",
-            Duration.ofDays(90), Duration.ofDays(30), Duration.ofDays(1825), Duration.ofDays(365), Duration.ofMinutes(1));
+            Duration.ofDays(90), Duration.ofDays(30), Duration.ofDays(1825), Duration.ofDays(365), Duration.ofMinutes(1), false);
     static final List<String> NAMES = SETTINGS.dnsNames("ns");
 
     final MutableClock clock = MutableClock.startingNow();

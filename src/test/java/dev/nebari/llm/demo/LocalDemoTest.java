@@ -1,6 +1,7 @@
 package dev.nebari.llm.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.nebari.llm.LlmServingApplication;
@@ -102,6 +103,21 @@ class LocalDemoTest {
         assertThat(app.getBean(EmbeddedCluster.class).simulatesWorkloads()).isTrue();
         System.out.printf("local demo: application started in %.1f s, demo models Ready %.1f s after the start began%n",
                 startedIn.toMillis() / 1000.0, (System.nanoTime() - startNanos) / 1e9);
+    }
+
+    @Test
+    void theAdmissionWebhookRefusesASecondModelWithATakenId() {
+        awaitDemoReady();
+        var client = app.getBean(KubernetesClient.class);
+        var copy = client.resources(LLMModel.class).inNamespace("llm-demo").withName("qwen3-0-6b").get();
+        copy.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMetaBuilder().withName("qwen-copy")
+                .withNamespace("llm-demo").build());
+        copy.setStatus(null);
+
+        assertThatThrownBy(() -> client.resource(copy).create())
+                .isInstanceOf(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                .hasMessageContaining("admission webhook")
+                .hasMessageContaining("is already served by LLMModel llm-demo/qwen3-0-6b");
     }
 
     @Test

@@ -47,8 +47,13 @@ class ReconcilerTest {
         reconciler.close();
     }
 
+    /** Each model its own id: models that share one compete for it ({@link ModelIdClaims}). */
     static LLMModel model(String name, String extraSpec) {
-        return ModelFixtures.model(namespace, name, "Qwen/Qwen3-0.6B",
+        return model(name, "org/" + name, extraSpec);
+    }
+
+    static LLMModel model(String name, String modelId, String extraSpec) {
+        return ModelFixtures.model(namespace, name, modelId,
                 "resources: {gpu: {count: 1}}\naccess: {groups: [llm-users]}\n" + extraSpec);
     }
 
@@ -108,7 +113,7 @@ class ReconcilerTest {
             assertThat(status.conditions()).extracting(c -> c.getType()).contains("Ready", "ModelAvailable",
                     "WorkloadReady", "SchedulerReady", "ExternalEndpointReady", "InternalEndpointReady",
                     "AccessControlConfigured");
-            assertThat(status.endpoints().model()).isEqualTo("Qwen/Qwen3-0.6B");
+            assertThat(status.endpoints().model()).isEqualTo("org/alpha");
             assertThat(status.replicas().summary()).isEqualTo("0/1");
         });
     }
@@ -196,6 +201,38 @@ class ReconcilerTest {
         client.resources(LLMModel.class).inNamespace(namespace).withName("web").delete();
         await().atMost(TIMEOUT).until(() -> client.resources(LLMModel.class).inNamespace(namespace).withName("web").get() == null);
         assertThat(client.services().inNamespace(namespace).withName("web").get()).as("the team's Service stays").isNotNull();
+    }
+
+    @Test
+    void ofTwoModelsWithOneIdOnlyTheOlderIsRoutedAndTheYoungerTakesOverWhenItIsDeleted() {
+        client.resource(model("elder", "org/shared-id", "")).create();
+        await().atMost(TIMEOUT).until(() -> children("elder", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute").size() == 2);
+
+        // created while the webhook was off (this test registers none), as the local demo used to allow
+        client.resource(model("younger", "org/shared-id", "")).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            var status = client.resources(LLMModel.class).inNamespace(namespace).withName("younger").get().getStatus();
+            assertThat(status).isNotNull();
+            var external = StatusAggregator.find(status, ConditionType.EXTERNAL_ENDPOINT_READY).orElseThrow();
+            assertThat(external.getReason()).isEqualTo("ModelIdTaken");
+            assertThat(external.getMessage()).contains("model id \"org/shared-id\" is already served by LLMModel "
+                    + namespace + "/elder");
+            assertThat(StatusAggregator.find(status, ConditionType.READY).orElseThrow().getStatus()).isEqualTo("False");
+        });
+        assertThat(children("younger", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")).isEmpty();
+        assertThat(children("younger", "gateway.envoyproxy.io/v1alpha1", "SecurityPolicy")).isEmpty();
+        assertThat(children("younger", "apps/v1", "Deployment")).as("the workload is kept").isNotEmpty();
+        assertThat(children("elder", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")).hasSize(2);
+
+        client.resources(LLMModel.class).inNamespace(namespace).withName("elder").delete();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(children("younger", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")).hasSize(2);
+            var status = client.resources(LLMModel.class).inNamespace(namespace).withName("younger").get().getStatus();
+            assertThat(StatusAggregator.find(status, ConditionType.EXTERNAL_ENDPOINT_READY).orElseThrow().getReason())
+                    .isNotEqualTo("ModelIdTaken");
+        });
     }
 
     @Test

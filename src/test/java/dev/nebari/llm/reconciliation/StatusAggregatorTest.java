@@ -37,7 +37,7 @@ class StatusAggregatorTest {
     private static Observations seen(Deployment workload, List<Pod> pods, Set<ChildKind> missing,
             GenericKubernetesResource route) {
         return new Observations(missing, workload, deployment(1), pods, List.of(), route, route, List.of(), 0,
-                List.of(), null, null);
+                List.of(), null, null, null);
     }
 
     private static Deployment deployment(int ready) {
@@ -97,7 +97,7 @@ class StatusAggregatorTest {
     void downloadProgressIsShownWhileDownloadingAndClearedAfterwards() {
         var progress = dev.nebari.llm.model.DownloadStatus.of(3L << 30, 8L << 30, 2, 5);
         var downloading = aggregator.aggregate(model, new Observations(Set.of(), deployment(0), deployment(1),
-                List.of(pod("running", "")), List.of(), null, null, List.of(), 0, List.of(), null, progress));
+                List.of(pod("running", "")), List.of(), null, null, List.of(), 0, List.of(), null, progress, null));
 
         assertThat(downloading.download()).isEqualTo(progress);
         assertThat(downloading.download().summary()).isEqualTo("37% (2/5 files)");
