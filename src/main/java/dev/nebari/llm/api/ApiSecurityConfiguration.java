@@ -3,6 +3,7 @@ package dev.nebari.llm.api;
 import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.identity.CallerResolver;
 import dev.nebari.llm.identity.OidcIssuer;
+import dev.nebari.llm.keys.GroupsCheck;
 import dev.nebari.llm.platform.PackSettings;
 import java.io.IOException;
 import java.time.Clock;
@@ -45,7 +46,7 @@ class ApiSecurityConfiguration {
     @Bean
     @Order(ORDER)
     SecurityFilterChain apiFilterChain(HttpSecurity http, JwtDecoder decoder, CallerResolver callers, JsonMapper json,
-            OidcIssuer issuer, PackSettings settings) throws Exception {
+            OidcIssuer issuer, PackSettings settings, GroupsCheck groups) throws Exception {
         var problems = new ProblemWriter(json);
         var refusals = new BearerTokenRefusals(issuer.url(), settings.auth().oidc().audience(), Clock.systemUTC());
         var bearer = new BearerTokenAuthenticationEntryPoint();
@@ -64,6 +65,7 @@ class ApiSecurityConfiguration {
                         .accessDeniedHandler((request, response, e) -> problems.write(response,
                                 ProblemDetails.of(ProblemType.ADMIN_ONLY, "this operation is for members of the admin groups"))))
                 .addFilterBefore(new ApiFilterErrors(problems), BearerTokenAuthenticationFilter.class)
+                .addFilterAfter(new CallerGroupsFilter(callers, groups), BearerTokenAuthenticationFilter.class)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())
                 .requestCache(cache -> cache.disable());

@@ -31,6 +31,7 @@ class LoginPage {
 
     @GetMapping(PortalSecurityConfiguration.LOGIN_PAGE)
     String login(@RequestParam(required = false) @Nullable String error, @RequestParam(required = false) @Nullable String logout,
+            @RequestParam(name = SignInExpiry.EXPIRED_PARAMETER, required = false) @Nullable String expired,
             HttpServletRequest request, Model model) {
         var providerReachable = registration.current() != null;
         model.addAttribute("signInUrl", PortalSecurityConfiguration.AUTHORIZATION_BASE + "/" + DiscoveredClientRegistration.REGISTRATION_ID);
@@ -38,6 +39,7 @@ class LoginPage {
         model.addAttribute("issuer", issuer.url());
         model.addAttribute("providerProblem", providerReachable ? "" : registration.problem());
         model.addAttribute("signedOut", logout != null);
+        model.addAttribute("expired", expired != null);
         model.addAttribute("failure", error == null ? null : failureText(request));
         return "login";
     }

@@ -1,12 +1,12 @@
 package dev.nebari.llm.portal;
 
-import dev.nebari.llm.catalog.ModelCatalog;
 import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.identity.CallerResolver;
 import dev.nebari.llm.identity.OidcIssuer;
 import dev.nebari.llm.identity.OidcLoginClient;
 import dev.nebari.llm.identity.VerifiedIssuer;
-import dev.nebari.llm.keys.ApiKeys;
+import dev.nebari.llm.keys.GroupsCheck;
+import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -18,6 +18,7 @@ import org.springframework.security.oauth2.client.registration.ClientRegistratio
 import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 
@@ -44,7 +45,7 @@ class PortalSecurityConfiguration {
     @Bean
     @Order(ORDER)
     SecurityFilterChain portalFilterChain(HttpSecurity http, ClientRegistrationRepository registrations,
-            CallerResolver callers, ApiKeys keys, ModelCatalog models, OidcIssuer issuer) throws Exception {
+            CallerResolver callers, GroupsCheck groups, OidcIssuer issuer) throws Exception {
         var authorizationRequests = new DefaultOAuth2AuthorizationRequestResolver(registrations, AUTHORIZATION_BASE);
         // PKCE (S256) for the confidential client too: a stolen authorization code is useless without the verifier.
         authorizationRequests.setAuthorizationRequestCustomizer(OAuth2AuthorizationRequestCustomizers.withPkce());
@@ -60,8 +61,9 @@ class PortalSecurityConfiguration {
                         .loginPage(LOGIN_PAGE)
                         .authorizationEndpoint(endpoint -> endpoint.authorizationRequestResolver(authorizationRequests))
                         .userInfoEndpoint(userInfo -> userInfo.oidcUserService(new PortalUserService(callers)))
-                        .successHandler(new LoginHousekeeping(callers, keys, models))
+                        .successHandler(new LoginHousekeeping(callers, groups))
                         .failureUrl(LOGIN_PAGE + "?error"))
+                .addFilterBefore(new SignInExpiry(Clock.systemUTC()), AuthorizationFilter.class)
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessHandler(logoutAtIssuer))
                 .exceptionHandling(errors -> errors.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(LOGIN_PAGE)))
                 .headers(headers -> headers

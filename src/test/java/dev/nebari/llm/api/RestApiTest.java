@@ -144,6 +144,21 @@ class RestApiTest {
         assertThat(ofAnotherClient.json().get("detail").asString()).contains("issued to client grafana");
     }
 
+    @Test
+    void aCallerWhoLeftAGroupLosesTheKeysItGrantedAtTheirNextCall() {
+        var withGroup = user("frank-sub", "frank", "llm-users");
+        var teamKey = mint(withGroup, "team-model");
+        var openKey = mint(withGroup, "open-model");
+
+        // the same user, now without llm-users, only lists the models (never signs in to the portal)
+        assertThat(call("GET", "/api/v1/models", user("frank-sub", "frank"), null).status()).isEqualTo(200);
+
+        var listed = call("GET", "/api/v1/admin/keys?user=frank", admin(), null).body();
+        assertThat(listed).doesNotContain(teamKey).contains(openKey);
+        assertThat(call("GET", "/api/v1/admin/audit?limit=1000", admin(), null).body()).contains(teamKey)
+                .contains("GROUPS_CHANGED");
+    }
+
     // --- keys ---
 
     @Test

@@ -7,10 +7,10 @@ import static org.springframework.security.test.web.servlet.request.SecurityMock
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.post;
 
-import dev.nebari.llm.catalog.ModelCatalog;
 import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.identity.CallerResolver;
 import dev.nebari.llm.keys.ApiKeys;
+import dev.nebari.llm.keys.GroupsCheck;
 import dev.nebari.llm.keys.KeyQuery;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
@@ -287,8 +287,7 @@ class PortalPagesTest {
         var teamKey = mint(dave("/llm-users"), "team-model");
         var openKey = mint(dave("/llm-users"), "open-model");
 
-        var housekeeping = new LoginHousekeeping(app.getBean(CallerResolver.class), app.getBean(ApiKeys.class),
-                app.getBean(ModelCatalog.class));
+        var housekeeping = new LoginHousekeeping(app.getBean(CallerResolver.class), app.getBean(GroupsCheck.class));
         var token = new OidcIdToken("id-token", Instant.now(), Instant.now().plusSeconds(300),
                 Map.of("sub", "dave-sub", "preferred_username", "dave@example.com", "groups", List.of("other-group")));
         var user = new DefaultOidcUser(List.of(), token);
@@ -302,6 +301,25 @@ class PortalPagesTest {
 
     static LLMModel model(String name, String access) {
         return ModelFixtures.model(namespace, name, "Qwen/Qwen3-0.6B", access);
+    }
+
+    @Test
+    void aSessionEndsWhenItsIdTokenExpiresAndAFormSentAfterwardsIsNotCarriedOut() throws Exception {
+        var before = keysOf("erin-sub").size();
+        var expired = oidcLogin().idToken(token -> token.subject("erin-sub").claim("preferred_username", "erin@example.com")
+                .claim("groups", List.of("/llm-users")).issuedAt(Instant.now().minusSeconds(600))
+                .expiresAt(Instant.now().minusSeconds(1)));
+
+        var page = web.perform(get("/keys").with(expired)).andReturn().getResponse();
+        assertThat(page.getStatus()).isEqualTo(302);
+        assertThat(page.getRedirectedUrl()).isEqualTo("/oauth2/authorization/nebari");
+
+        var form = web.perform(post("/keys").with(expired).with(csrf()).param("model", namespace + "/open-model"))
+                .andReturn().getResponse();
+        assertThat(form.getRedirectedUrl()).isEqualTo("/login?expired");
+        assertThat(keysOf("erin-sub")).hasSize(before);
+        assertThat(web.perform(get("/login").param("expired", "")).andReturn().getResponse().getContentAsString())
+                .contains("Your sign-in has expired");
     }
 
     static OidcLoginRequestPostProcessor alice() {

@@ -1,6 +1,7 @@
 package dev.nebari.llm.testing;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
+import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.ParameterContext;
@@ -8,10 +9,13 @@ import org.junit.jupiter.api.extension.ParameterResolver;
 import org.junit.platform.commons.support.AnnotationSupport;
 
 /** Starts (once) and hands out the shared {@link TestCluster}; see {@link WithKubernetes}. */
-final class KubernetesClusterExtension implements BeforeAllCallback, ParameterResolver {
+final class KubernetesClusterExtension implements BeforeAllCallback, AfterAllCallback, ParameterResolver {
+
+    private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(KubernetesClusterExtension.class);
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        context.getStore(STORE).put("namespaces", cluster(context).managedNamespaceCount());
         var settings = AnnotationSupport.findAnnotation(context.getRequiredTestClass(), WithKubernetes.class)
                 .orElseThrow();
         var cluster = cluster(context);
@@ -20,6 +24,15 @@ final class KubernetesClusterExtension implements BeforeAllCallback, ParameterRe
         }
         if (settings.controllers()) {
             cluster.startControllers();
+        }
+    }
+
+    /** The class's namespaces stop being managed, so its models do not compete with the next class's. */
+    @Override
+    public void afterAll(ExtensionContext context) {
+        var mark = context.getStore(STORE).get("namespaces", Integer.class);
+        if (mark != null) {
+            cluster(context).retireNamespacesSince(mark);
         }
     }
 

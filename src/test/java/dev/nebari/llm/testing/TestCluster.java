@@ -18,6 +18,9 @@ import java.util.Map;
  */
 public final class TestCluster implements AutoCloseable {
 
+    private static final String MANAGED_LABEL = "nebari.dev/managed";
+    private final List<String> managedNamespaces = new java.util.ArrayList<>();
+
     /** Where the upstream CRDs are (surefire passes ../shared/crds); overridable with -Dnebari.thirdPartyCrds. */
     public static final Path UPSTREAM_CRDS = Path.of(System.getProperty("nebari.thirdPartyCrds", "../shared/crds"));
     /** The chart's CRD directory: the tests exercise exactly what the chart ships. */
@@ -91,11 +94,40 @@ public final class TestCluster implements AutoCloseable {
         Namespace created = client.namespaces().resource(new NamespaceBuilder()
                         .withNewMetadata()
                         .withGenerateName(prefix + "-")
-                        .withLabels(Map.of("nebari.dev/managed", "true"))
+                        .withLabels(Map.of(MANAGED_LABEL, "true"))
                         .endMetadata()
                         .build())
                 .create();
-        return created.getMetadata().getName();
+        var name = created.getMetadata().getName();
+        synchronized (managedNamespaces) {
+            managedNamespaces.add(name);
+        }
+        return name;
+    }
+
+    /** How many managed namespaces exist so far: a mark for {@link #retireNamespacesSince(int)}. */
+    int managedNamespaceCount() {
+        synchronized (managedNamespaces) {
+            return managedNamespaces.size();
+        }
+    }
+
+    /**
+     * Takes the managed label off the namespaces created since {@code mark} (when a test class ends): their models
+     * stay for inspection but no longer count for later classes, whose reconcilers would otherwise see two models
+     * claim one model id across the shared API server, as in a real cluster.
+     */
+    void retireNamespacesSince(int mark) {
+        List<String> retired;
+        synchronized (managedNamespaces) {
+            retired = List.copyOf(managedNamespaces.subList(mark, managedNamespaces.size()));
+        }
+        for (var namespace : retired) {
+            client.namespaces().withName(namespace).edit(ns -> {
+                ns.getMetadata().getLabels().remove(MANAGED_LABEL);
+                return ns;
+            });
+        }
     }
 
     /** Creates the namespace if it does not exist (the chart creates the keys namespace, for example). */
