@@ -132,4 +132,35 @@ class ConcurrentMintTest {
         assertThat(issued).extracting(IssuedKey::clientId).doesNotHaveDuplicates();
         assertThat(unpaired).isEmpty();
     }
+
+    @Test
+    void theKeyCapHoldsWhenTwoReplicasWriteDifferentShardsForOneOwner() throws Exception {
+        // two shards with room: 300 keys of others (shard 0 full, shard 1 half), then 50 gone from shard 0
+        var others = atOnce(300, n -> store.keys.mint(request(user("other-" + n), MODEL)));
+        var firstShard = store.client.secrets().inNamespace(store.namespace)
+                .withName(KeySecretLayout.shardName(MODEL, 0)).get().getData().keySet();
+        others.stream().filter(k -> firstShard.contains(k.clientId().value())).limit(50)
+                .forEach(k -> store.keys.revoke(k.clientId(), Actor.admin("root", "root")));
+        var first = new KeyStoreFixture.Restarted(store, 0);
+        var second = new KeyStoreFixture.Restarted(store, 1);
+        var cap = KeyStoreFixture.DEFAULT_RULES.maxPerUserPerModel();
+
+        var outcomes = atOnce(4 * cap, n -> {
+            try {
+                return (n % 2 == 0 ? first : second).keys.mint(request(user("greedy"), MODEL)).clientId().value();
+            } catch (KeyException.KeyLimitReached refused) {
+                return "refused";
+            }
+        });
+
+        var granted = outcomes.stream().filter(o -> !o.equals("refused")).toList();
+        var stored = store.client.secrets().inNamespace(store.namespace)
+                .withLabel(KeySecretLayout.COMPONENT, KeySecretLayout.CREDENTIALS_COMPONENT).list().getItems().stream()
+                .map(KeyShard::of).flatMap(shard -> shard.keys().stream())
+                .filter(k -> k.owner().username().equals("greedy")).map(k -> k.clientId().value()).toList();
+        assertThat(stored).as("keys of the one owner in the key Secrets").hasSizeLessThanOrEqualTo(cap)
+                .containsExactlyInAnyOrderElementsOf(granted);
+        assertThat(granted).as("some mints succeed").isNotEmpty();
+        assertThat(unpaired).isEmpty();
+    }
 }

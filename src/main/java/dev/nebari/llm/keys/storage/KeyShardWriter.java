@@ -42,6 +42,13 @@ import org.slf4j.LoggerFactory;
  * optimistic concurrency: the update carries the resourceVersion it was computed from. On 409 the shard is read
  * again and its changes go into the next round, so no change is ever lost or applied twice. Key value and
  * metadata of a key always travel in the same update.
+ *
+ * <p>The per-owner cap is checked against this process's cache, which cannot see another replica's mint for the
+ * same owner written to another shard a moment earlier. So after a round that added keys, the model's shards are
+ * read again from the API server (a consistent read, after our own write): an owner now above the cap gets the keys
+ * of this round taken back and refused. Of two replicas racing for the last place, the one that reads last sees
+ * both keys and withdraws; if both read after both writes, both withdraw (a retry succeeds) — the cap is never
+ * exceeded. A withdrawn key's value was never shown to anyone.
  */
 public final class KeyShardWriter implements AutoCloseable {
 
@@ -56,13 +63,19 @@ public final class KeyShardWriter implements AutoCloseable {
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<ModelRef, Lane> lanes = new ConcurrentHashMap<>();
     /** Where this process starts looking for room, so replicas spread their writes over a model's shards. */
-    private final int shardOffset = ThreadLocalRandom.current().nextInt(1 << 16);
+    private final int shardOffset;
 
     public KeyShardWriter(KubernetesClient client, KeyShardCache cache, ClientIdAllocator allocator) {
+        this(client, cache, allocator, ThreadLocalRandom.current().nextInt(1 << 16));
+    }
+
+    /** With a chosen offset: tests make two replicas write different shards. */
+    public KeyShardWriter(KubernetesClient client, KeyShardCache cache, ClientIdAllocator allocator, int shardOffset) {
         this.client = client;
         this.namespace = cache.namespace();
         this.cache = cache;
         this.allocator = allocator;
+        this.shardOffset = shardOffset;
     }
 
     /** Stores a new key; completes with it once its Secret update succeeded, or with a {@link KeyException}. */
@@ -131,12 +144,18 @@ public final class KeyShardWriter implements AutoCloseable {
 
     private enum Outcome { WRITTEN, CONFLICT, FAILED }
 
+    /** A key stored by this round, not yet handed out. */
+    private record Written(Pending pending, ApiKey key, int maxPerOwner) {
+    }
+
     private final class Lane {
         final ModelRef model;
         final ConcurrentLinkedQueue<Pending> queue = new ConcurrentLinkedQueue<>();
         final AtomicBoolean scheduled = new AtomicBoolean();
         /** Changes whose shard conflicted; only the draining thread touches it. */
         final ArrayDeque<Pending> retries = new ArrayDeque<>();
+        /** Keys written in the current round, to be checked against the cap before they are handed out. */
+        final List<Written> written = new ArrayList<>();
 
         Lane(ModelRef model) {
             this.model = model;
@@ -204,6 +223,7 @@ public final class KeyShardWriter implements AutoCloseable {
                     .map(plan -> CompletableFuture.supplyAsync(() -> write(plan), executor))
                     .toList();
             var index = 0;
+            written.clear();
             for (var plan : plans.values()) {
                 var outcome = writes.get(index++).join();
                 switch (outcome) {
@@ -216,11 +236,59 @@ public final class KeyShardWriter implements AutoCloseable {
                     }
                 }
             }
+            if (!written.isEmpty()) {
+                handOutWithinTheCap(List.copyOf(written));
+            }
             if (log.isDebugEnabled()) {
                 log.debug("commit for {}: {} changes on {} shards, planned in {} ms, written in {} ms ({})", model,
                         batch.size(), plans.size(), (planned - began) / 1_000_000, (System.nanoTime() - planned) / 1_000_000,
                         writes.stream().map(CompletableFuture::join).toList());
             }
+        }
+
+        /**
+         * Reads the model's shards from the API server and hands out the keys of this round, except where their
+         * owner is now above the cap: those keys are removed again (newest of this round first) and refused.
+         */
+        private void handOutWithinTheCap(List<Written> round) {
+            Map<String, Long> stored;
+            try {
+                var secrets = client.secrets().inNamespace(namespace)
+                        .withLabel(KeySecretLayout.MODEL_ID_LABEL, KeySecretLayout.modelId(model)).list().getItems();
+                secrets.forEach(cache::observe);
+                stored = secrets.stream().map(KeyShard::of).flatMap(shard -> shard.keys().stream())
+                        .collect(java.util.stream.Collectors.groupingBy(k -> k.owner().subject(),
+                                java.util.stream.Collectors.counting()));
+            } catch (KubernetesClientException e) {
+                log.warn("re-reading the key shards of {} failed with HTTP {}; the keys of this round are taken back",
+                        model, e.getCode());
+                stored = null;
+            }
+            var excess = new HashMap<String, Long>();
+            if (stored != null) {
+                for (var key : round) {
+                    var owner = key.key().owner().subject();
+                    excess.putIfAbsent(owner, Math.max(0, stored.getOrDefault(owner, 0L) - key.maxPerOwner()));
+                }
+            }
+            // Newest of this round first: the earlier requests of a burst keep their places.
+            var withdrawn = new HashSet<Pending>();
+            for (var key : round.reversed()) {
+                var owner = key.key().owner().subject();
+                var over = stored == null ? 1 : excess.getOrDefault(owner, 0L);
+                if (over <= 0) {
+                    continue;
+                }
+                excess.put(owner, over - 1);
+                withdrawn.add(key.pending());
+                var refusal = stored == null
+                        ? new KeyException.StoreUnavailable("the key store could not be read back; try again", null)
+                        : new KeyException.KeyLimitReached(model, key.maxPerOwner());
+                remove(model, key.key().clientId(), stillThere -> true)
+                        .whenComplete((removed, failure) -> key.pending().result.completeExceptionally(refusal));
+            }
+            round.stream().filter(key -> !withdrawn.contains(key.pending()))
+                    .forEach(key -> key.pending().result.complete(key.key()));
         }
 
         private void retry(Pending pending) {
@@ -273,7 +341,8 @@ public final class KeyShardWriter implements AutoCloseable {
             plan.annotationBytes += entry.annotationBytes();
             plan.pendings.add(pending);
             perOwner.merge(owner, 1, Integer::sum);
-            plan.onSuccess.add(() -> pending.result.complete(new ApiKey(entry.clientId(), entry.metadata())));
+            plan.onSuccess.add(() -> written.add(new Written(pending, new ApiKey(entry.clientId(), entry.metadata()),
+                    insert.maxPerOwner())));
         }
 
         /** First shard with room, starting at this process's offset; a new shard when every one is full. */
