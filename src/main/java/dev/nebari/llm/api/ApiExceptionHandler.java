@@ -32,6 +32,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ApiExceptionHandler.class);
 
+    @ExceptionHandler(KeyException.TooManyWrites.class)
+    ResponseEntity<ProblemDetail> tooManyWrites(KeyException.TooManyWrites e) {
+        return ResponseEntity.status(ProblemType.TOO_MANY_REQUESTS.status())
+                .header(HttpHeaders.RETRY_AFTER, Long.toString(e.retryAfterSeconds()))
+                .body(ProblemDetails.of(ProblemType.TOO_MANY_REQUESTS, e.getMessage()));
+    }
+
     @ExceptionHandler(KeyException.class)
     ProblemDetail keyRefused(KeyException e) {
         return switch (e) {
@@ -43,6 +50,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             // Someone else's key answers exactly like a missing one, so ids of other users' keys cannot be probed.
             case KeyException.NotKeyOwner notOwner -> ProblemDetails.of(ProblemType.KEY_NOT_FOUND, "no key with that client id");
             case KeyException.AdminOnly adminOnly -> ProblemDetails.of(ProblemType.ADMIN_ONLY, adminOnly.getMessage());
+            case KeyException.TooManyWrites tooMany -> ProblemDetails.of(ProblemType.TOO_MANY_REQUESTS, tooMany.getMessage());
             case KeyException.StoreUnavailable unavailable -> {
                 log.warn("Key store unavailable: {}", unavailable.getMessage());
                 yield ProblemDetails.of(ProblemType.KEY_STORE_UNAVAILABLE, "the key store is not available; try again shortly");

@@ -65,6 +65,7 @@ class ApiSecurityConfiguration {
                         .accessDeniedHandler((request, response, e) -> problems.write(response,
                                 ProblemDetails.of(ProblemType.ADMIN_ONLY, "this operation is for members of the admin groups"))))
                 .addFilterBefore(new ApiFilterErrors(problems), BearerTokenAuthenticationFilter.class)
+                .addFilterBefore(new RequestBodyLimit(problems), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new CallerGroupsFilter(callers, groups), BearerTokenAuthenticationFilter.class)
                 .sessionManagement(session -> session.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
                 .csrf(csrf -> csrf.disable())

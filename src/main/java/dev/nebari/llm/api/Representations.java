@@ -34,8 +34,9 @@ final class Representations {
 
     @Schema(description = "An LLMModel, by namespace and name")
     record ModelName(
-            @NotBlank(message = "must name the model's namespace") String namespace,
-            @NotBlank(message = "must name the model") String name) {
+            @NotBlank(message = "must name the model's namespace")
+            @Size(max = 63, message = "may have at most 63 characters") String namespace,
+            @NotBlank(message = "must name the model") @Size(max = 253, message = "may have at most 253 characters") String name) {
 
         ModelRef ref() {
             return new ModelRef(namespace, name);
@@ -114,7 +115,8 @@ final class Representations {
 
     @Schema(description = "Revoke every key of one user or of one model; with dryRun only list them")
     record BulkRevoke(
-            @Schema(description = "The owner's subject or username") @Nullable String user,
+            @Schema(description = "The owner's subject or username")
+            @Size(max = 1024, message = "may have at most 1024 characters") @Nullable String user,
             @Valid @Nullable ModelName model,
             @Schema(description = "Only list the keys that would be revoked (default false)") @Nullable Boolean dryRun) {
 

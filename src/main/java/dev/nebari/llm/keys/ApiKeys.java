@@ -41,6 +41,7 @@ public class ApiKeys {
     private final Clock clock;
     private final SecureRandom random;
     private final ApplicationEventPublisher events;
+    private final KeyWriteLimit writeLimit;
 
     public ApiKeys(KeyShardCache shards, KeyShardWriter writer, KeyAuditTrail audit, PackSettings.Keys rules,
             Clock clock, SecureRandom random, ApplicationEventPublisher events) {
@@ -51,13 +52,15 @@ public class ApiKeys {
         this.clock = clock;
         this.random = random;
         this.events = events;
+        this.writeLimit = new KeyWriteLimit(rules.writesPerMinute(), clock);
     }
 
     /**
      * Mints a key for the request's user and model if their groups grant access, the lifetime is allowed and the
-     * user is below {@code keys.maxPerUserPerModel}; the key value and its metadata are stored in one write.
+     * user is below {@code keys.maxPerUserPerModel} (and within {@code keys.writesPerMinute}); the key value and its metadata are stored in one write.
      */
     public IssuedKey mint(MintRequest request) {
+        writeLimit.acquire(Actor.user(request.owner()));
         var grant = ModelAccess.grant(request.groups(), request.access())
                 .orElseThrow(() -> new KeyException.ModelAccessDenied(request.model()));
         var lifetime = KeyLifetime.resolve(request.lifetime(), rules);
@@ -89,6 +92,7 @@ public class ApiKeys {
 
     /** Revokes one key: its owner may, an admin may revoke any. */
     public ApiKey revoke(ClientId clientId, Actor actor) {
+        writeLimit.acquire(actor);
         var key = find(clientId).orElseThrow(() -> new KeyException.KeyNotFound(clientId));
         if (!actor.mayManageKeysOf(key.owner().subject())) {
             throw new KeyException.NotKeyOwner(clientId);

@@ -1,5 +1,6 @@
 package dev.nebari.llm.keys;
 
+import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -9,7 +10,7 @@ import org.jspecify.annotations.Nullable;
 public abstract sealed class KeyException extends RuntimeException
         permits KeyException.ModelAccessDenied, KeyException.KeyLimitReached, KeyException.InvalidLifetime,
         KeyException.InvalidRequest, KeyException.KeyNotFound, KeyException.AdminOnly, KeyException.NotKeyOwner,
-        KeyException.StoreUnavailable {
+        KeyException.StoreUnavailable, KeyException.TooManyWrites {
 
     KeyException(String message) {
         super(message, null, false, false);
@@ -72,6 +73,25 @@ public abstract sealed class KeyException extends RuntimeException
     public static final class StoreUnavailable extends KeyException {
         public StoreUnavailable(String message, @Nullable Throwable cause) {
             super(message, cause);
+        }
+    }
+
+    /** The user minted or revoked keys more often than {@code keys.writesPerMinute} allows. */
+    public static final class TooManyWrites extends KeyException {
+        private final long retryAfterSeconds;
+
+        public TooManyWrites(int perMinute, Duration retryAfter) {
+            this(perMinute, Math.max(1, (retryAfter.toMillis() + 999) / 1000));
+        }
+
+        private TooManyWrites(int perMinute, long retryAfterSeconds) {
+            super("you may create or revoke at most " + perMinute + " keys a minute; try again in " + retryAfterSeconds + " s");
+            this.retryAfterSeconds = retryAfterSeconds;
+        }
+
+        /** Whole seconds, rounded up, for a Retry-After header. */
+        public long retryAfterSeconds() {
+            return retryAfterSeconds;
         }
     }
 }

@@ -202,7 +202,9 @@ public record PackSettings(
             @Min(value = 1, message = "keys.maxPerUserPerModel must be at least 1")
             @Max(value = 1000, message = "keys.maxPerUserPerModel must be at most 1000")
             @DefaultValue("5") int maxPerUserPerModel,
-            @NotNull @DefaultValue("60s") Duration sweepInterval) {
+            @NotNull @DefaultValue("60s") Duration sweepInterval,
+            @Min(value = 1, message = "keys.writesPerMinute must be at least 1")
+            @DefaultValue("30") int writesPerMinute) {
 
         @AssertTrue(message = "keys.defaultTTL must not exceed keys.maxTTL")
         public boolean isDefaultWithinMax() {

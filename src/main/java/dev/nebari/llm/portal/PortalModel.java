@@ -39,6 +39,9 @@ class PortalModel {
     String refused(KeyException e, Caller caller, Model page, HttpServletResponse response) {
         var status = statusOf(e);
         response.setStatus(status.value());
+        if (e instanceof KeyException.TooManyWrites tooMany) {
+            response.setHeader("Retry-After", Long.toString(tooMany.retryAfterSeconds()));
+        }
         page.addAttribute("me", caller);
         page.addAttribute("status", status.value());
         // Someone else's key answers like a missing one: its existence is not the caller's business.
@@ -64,6 +67,7 @@ class PortalModel {
             case KeyException.NotKeyOwner notOwner -> HttpStatus.NOT_FOUND;
             case KeyException.KeyLimitReached limit -> HttpStatus.CONFLICT;
             case KeyException.StoreUnavailable unavailable -> HttpStatus.SERVICE_UNAVAILABLE;
+            case KeyException.TooManyWrites tooMany -> HttpStatus.TOO_MANY_REQUESTS;
             default -> HttpStatus.BAD_REQUEST;
         };
     }

@@ -276,6 +276,74 @@ class RestApiTest {
         assertThat(noSuchAsset.contentType()).doesNotStartWith("application/problem+json");
     }
 
+    @Test
+    void bodiesOver16KiBAre413ProblemsWhetherTheirLengthIsDeclaredOrNot() {
+        var alice = user("alice-sub", "alice", "llm-users");
+        var huge = """
+                {"model": {"namespace": "%s", "name": "open-model"}, "description": "%s"}"""
+                .formatted(namespace, "x".repeat(RequestBodyLimit.MAX_BYTES));
+
+        var declared = call("POST", "/api/v1/keys", alice, huge);
+        assertThat(declared.status()).isEqualTo(413);
+        assertThat(declared.contentType()).startsWith("application/problem+json");
+        assertThat(declared.type()).isEqualTo("https://nebari.dev/problems/request-too-large");
+        assertThat(declared.json().get("detail").asString()).contains(Integer.toString(RequestBodyLimit.MAX_BYTES));
+
+        var bytes = huge.getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        var chunked = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/keys"))
+                .header("Authorization", "Bearer " + alice).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(bytes))));
+        assertThat(chunked.status()).isEqualTo(413);
+        assertThat(chunked.type()).isEqualTo("https://nebari.dev/problems/request-too-large");
+
+        // just under the cap the body reaches the controller (read once here, handed on from memory)
+        var largeButAllowed = """
+                {"model": {"namespace": "%s", "name": "open-model"}, "description": "%s"}"""
+                .formatted(namespace, "x".repeat(RequestBodyLimit.MAX_BYTES - 200));
+        var validated = send(HttpRequest.newBuilder(URI.create(base + "/api/v1/keys"))
+                .header("Authorization", "Bearer " + alice).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new java.io.ByteArrayInputStream(
+                        largeButAllowed.getBytes(java.nio.charset.StandardCharsets.UTF_8)))));
+        assertThat(validated.status()).isEqualTo(400);
+        assertThat(validated.json().get("detail").asString()).contains("description").contains("200");
+
+        var longUser = call("POST", "/api/v1/admin/keys:revoke", admin(), """
+                {"user": "%s", "dryRun": true}""".formatted("u".repeat(2000)));
+        assertThat(longUser.status()).isEqualTo(400);
+        assertThat(longUser.json().get("detail").asString()).contains("user").contains("1024");
+    }
+
+    @Test
+    void aUserWhoMintsOrRevokesTooOftenGets429WithRetryAfter() {
+        var hasty = user("hasty-sub", "hasty", "llm-users");
+        var missing = "/api/v1/keys/k000000000000000";
+        var statuses = new java.util.ArrayList<Integer>();
+        Response refused = null;
+        for (var attempt = 0; attempt < 60 && refused == null; attempt++) {
+            var response = call("DELETE", missing, hasty, null);
+            statuses.add(response.status());
+            if (response.status() == 429) {
+                refused = response;
+            }
+        }
+        assertThat(refused).as("statuses %s", statuses).isNotNull();
+        // a full bucket first: at least keys.writesPerMinute (30) revocations went through to "not found"
+        assertThat(statuses.subList(0, 30)).containsOnly(404);
+        assertThat(refused.contentType()).startsWith("application/problem+json");
+        assertThat(refused.type()).isEqualTo("https://nebari.dev/problems/too-many-requests");
+        assertThat(refused.json().get("detail").asString()).contains("30 keys a minute");
+        assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(
+                seconds -> assertThat(Integer.parseInt(seconds)).isBetween(1, 60));
+
+        var mint = call("POST", "/api/v1/keys", hasty, """
+                {"model": {"namespace": "%s", "name": "open-model"}}""".formatted(namespace));
+        assertThat(mint.status()).isEqualTo(429);
+
+        // the limit is per user: others, and admins, are not held up by it
+        assertThat(call("DELETE", missing, user("calm-sub", "calm", "llm-users"), null).status()).isEqualTo(404);
+        assertThat(call("DELETE", "/api/v1/admin/keys/k000000000000000", admin(), null).status()).isEqualTo(404);
+    }
+
     // --- admin ---
 
     @Test

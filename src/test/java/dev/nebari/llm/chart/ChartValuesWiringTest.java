@@ -155,6 +155,7 @@ class ChartValuesWiringTest {
                 row("keys.maxTTL", "180d", reachesApp()),
                 row("keys.allowNoExpiry", true, reachesApp()),
                 row("keys.maxPerUserPerModel", 10, reachesApp()),
+                row("keys.writesPerMinute", 12, reachesApp()),
                 row("keys.sweepInterval", "5m", reachesApp()));
     }
 

@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 class KeyLifetimeTest {
 
     static final PackSettings.Keys RULES =
-            new PackSettings.Keys(Duration.ofDays(90), Duration.ofDays(365), false, 5, Duration.ofSeconds(60));
+            new PackSettings.Keys(Duration.ofDays(90), Duration.ofDays(365), false, 5, Duration.ofSeconds(60), 30);
     static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
 
     @Test
@@ -37,7 +37,7 @@ class KeyLifetimeTest {
     void noExpiryOnlyWhenTheAdminAllowsIt() {
         assertThatThrownBy(() -> KeyLifetime.resolve(Optional.of(KeyLifetime.noExpiry()), RULES))
                 .isInstanceOf(KeyException.InvalidLifetime.class);
-        var permissive = new PackSettings.Keys(Duration.ofDays(90), Duration.ofDays(365), true, 5, Duration.ofSeconds(60));
+        var permissive = new PackSettings.Keys(Duration.ofDays(90), Duration.ofDays(365), true, 5, Duration.ofSeconds(60), 30);
         assertThat(KeyLifetime.resolve(Optional.of(KeyLifetime.noExpiry()), permissive).expiresAt(NOW)).isEmpty();
     }
 

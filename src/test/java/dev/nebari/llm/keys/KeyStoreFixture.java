@@ -23,7 +23,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 final class KeyStoreFixture implements AutoCloseable {
 
     static final PackSettings.Keys DEFAULT_RULES =
-            new PackSettings.Keys(Duration.ofDays(90), Duration.ofDays(365), false, 5, Duration.ofSeconds(60));
+            new PackSettings.Keys(Duration.ofDays(90), Duration.ofDays(365), false, 5, Duration.ofSeconds(60), 30);
     static final AccessSpec PUBLIC = new AccessSpec(true, List.of());
 
     final KubernetesClient client;

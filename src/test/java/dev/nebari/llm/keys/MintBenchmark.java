@@ -32,7 +32,7 @@ public final class MintBenchmark {
     public static void main(String[] args) throws Exception {
         var concurrency = args.length > 0 ? Integer.parseInt(args[0]) : 200;
         var rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
-        var rules = new PackSettings.Keys(Duration.ofDays(90), Duration.ofDays(365), false, 5, Duration.ofSeconds(60));
+        var rules = new PackSettings.Keys(Duration.ofDays(90), Duration.ofDays(365), false, 5, Duration.ofSeconds(60), 30);
         try (var controlPlane = EmbeddedControlPlane.start(KubernetesBinaries.locateOrBuild());
                 var client = controlPlane.newClient()) {
             var namespace = "llm-api-keys";

@@ -115,7 +115,7 @@ public final class ModelFixtures {
                 "llm-api-keys",
                 List.of(),
                 new PackSettings.KeyManager(true),
-                new PackSettings.Keys(Duration.ofDays(90), Duration.ofDays(365), false, 5, Duration.ofSeconds(60)));
+                new PackSettings.Keys(Duration.ofDays(90), Duration.ofDays(365), false, 5, Duration.ofSeconds(60), 30));
     }
 
     /**
