@@ -1,6 +1,7 @@
 package dev.nebari.llm.admission;
 
 import dev.nebari.llm.model.LLMModel;
+import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
@@ -9,8 +10,11 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Answers the rules with direct API reads, not an informer cache: two models created a moment apart must see each
- * other, and a cache may lag behind the very write that would conflict.
+ * Answers the rules with reads from the API server, which every replica can make (only the leader runs informers).
+ * The list of all models is served from the API server's watch cache ({@code resourceVersion=0}), not a quorum
+ * read of etcd: every LLMModel write in the cluster causes one, and a flood of reviews must not turn into a flood of
+ * etcd reads. The watch cache may be a moment behind; two models created that close together with one id are
+ * settled by the reconciler (the older keeps the id), which is why a slightly stale list is acceptable here.
  */
 final class ApiServerLookup implements ClusterLookup {
 
@@ -32,7 +36,8 @@ final class ApiServerLookup implements ClusterLookup {
 
     @Override
     public List<LLMModel> models() {
-        return client.resources(LLMModel.class).inAnyNamespace().list().getItems();
+        return client.resources(LLMModel.class).inAnyNamespace()
+                .list(new ListOptionsBuilder().withResourceVersion("0").build()).getItems();
     }
 
     @Override

@@ -12,7 +12,9 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
@@ -318,6 +320,58 @@ class ChartRenderingTest {
         var container = combined.all(Deployment.class).findFirst().orElseThrow().getSpec().getTemplate().getSpec().getContainers().getFirst();
         assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("SPRING_PROFILES_ACTIVE"))
                 .extracting(io.fabric8.kubernetes.api.model.EnvVar::getValue).containsExactly("operator");
+    }
+
+    /** Each port of the pack's pods is open only to those who use it: the webhook, the portal, the metrics. */
+    @Test
+    void networkPoliciesOpenEachPortOfThePacksPodsOnlyToItsUsers() {
+        var chart = ChartRenderer.installable().rendered();
+        var policies = chart.all(NetworkPolicy.class).toList();
+        assertThat(policies).extracting(p -> p.getMetadata().getName())
+                .containsExactlyInAnyOrder(FULLNAME + "-operator", FULLNAME + "-portal");
+        var operator = chart.get(NetworkPolicy.class, FULLNAME + "-operator");
+        var portal = chart.get(NetworkPolicy.class, FULLNAME + "-portal");
+        var operatorPods = chart.deployment("operator").getSpec().getTemplate().getMetadata().getLabels();
+        var portalPods = chart.deployment("portal").getSpec().getTemplate().getMetadata().getLabels();
+        assertThat(operatorPods).containsAllEntriesOf(operator.getSpec().getPodSelector().getMatchLabels());
+        assertThat(portalPods).containsAllEntriesOf(portal.getSpec().getPodSelector().getMatchLabels());
+        assertThat(operator.getSpec().getPodSelector().getMatchLabels()).isNotEqualTo(portal.getSpec().getPodSelector().getMatchLabels());
+
+        assertThat(openPorts(operator)).containsOnlyKeys("management", "webhook");
+        assertThat(openPorts(operator).get("webhook")).as("the API server is not a pod: any source").isEqualTo(List.of("anyone"));
+        assertThat(openPorts(operator).get("management")).containsExactly("namespace monitoring");
+        assertThat(openPorts(portal)).containsOnlyKeys("management", "http");
+        assertThat(openPorts(portal).get("http")).containsExactly("namespace envoy-gateway-system");
+
+        var restricted = ChartRenderer.installable()
+                .with("networkPolicy.webhookFrom", List.of(Map.of("ipBlock", Map.of("cidr", "10.0.0.0/28"))))
+                .with("networkPolicy.portalFrom", List.of(Map.of("namespaceSelector",
+                        Map.of("matchLabels", Map.of("kubernetes.io/metadata.name", "jupyterhub")))))
+                .with("platform.gateway.internal.namespace", "internal-gateways").rendered();
+        assertThat(openPorts(restricted.get(NetworkPolicy.class, FULLNAME + "-operator")).get("webhook"))
+                .containsExactly("ip 10.0.0.0/28");
+        assertThat(openPorts(restricted.get(NetworkPolicy.class, FULLNAME + "-portal")).get("http"))
+                .containsExactly("namespace envoy-gateway-system", "namespace internal-gateways", "namespace jupyterhub");
+
+        var combined = ChartRenderer.installable().with("combined", true).rendered();
+        assertThat(combined.all(NetworkPolicy.class)).hasSize(1);
+        assertThat(openPorts(combined.all(NetworkPolicy.class).findFirst().orElseThrow()))
+                .containsOnlyKeys("management", "webhook", "http");
+
+        assertThat(ChartRenderer.installable().with("networkPolicy.enabled", false).rendered().all(NetworkPolicy.class)).isEmpty();
+    }
+
+    /** Port name to the sources allowed to reach it ("anyone" when a rule names none). */
+    static Map<String, List<String>> openPorts(NetworkPolicy policy) {
+        var open = new java.util.LinkedHashMap<String, List<String>>();
+        for (var rule : policy.getSpec().getIngress()) {
+            var sources = rule.getFrom() == null || rule.getFrom().isEmpty() ? List.of("anyone")
+                    : rule.getFrom().stream().map(peer -> peer.getIpBlock() != null ? "ip " + peer.getIpBlock().getCidr()
+                            : "namespace " + peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")).toList();
+            rule.getPorts().forEach(port -> open.merge(port.getPort().getStrVal(), sources,
+                    (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));
+        }
+        return open;
     }
 
     static void assertSelects(Service service, Deployment deployment) {

@@ -14,6 +14,8 @@ import io.fabric8.kubernetes.api.model.Toleration;
 import io.fabric8.kubernetes.api.model.TolerationBuilder;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfiguration;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import java.util.List;
@@ -88,6 +90,14 @@ class ChartValuesWiringTest {
                 }),
                 row("webhook.timeoutSeconds", 5, (chart, v) -> assertThat(chart.all(ValidatingWebhookConfiguration.class)
                         .findFirst().orElseThrow().getWebhooks().getFirst().getTimeoutSeconds()).isEqualTo(5)),
+
+                row("networkPolicy.enabled", false, (chart, v) -> assertThat(chart.all(NetworkPolicy.class)).isEmpty()),
+                row("networkPolicy.webhookFrom", List.of(Map.of("ipBlock", Map.of("cidr", "192.0.2.0/28"))),
+                        (chart, v) -> assertThat(peers(chart, "operator")).filteredOn(peer -> peer.getIpBlock() != null)
+                                .extracting(peer -> peer.getIpBlock().getCidr()).containsExactly("192.0.2.0/28")),
+                row("networkPolicy.portalFrom", List.of(Map.of("podSelector", Map.of("matchLabels", Map.of("app", "hub")))),
+                        (chart, v) -> assertThat(peers(chart, "portal")).filteredOn(peer -> peer.getPodSelector() != null)
+                                .extracting(peer -> peer.getPodSelector().getMatchLabels()).containsExactly(Map.of("app", "hub"))),
 
                 row("platform.baseDomain", "llm.example.org", reachesApp().and(nebariApp("hostname", "llm-keys.llm.example.org"))),
                 row("platform.routing.mode", "subdomain", reachesApp()),
@@ -214,6 +224,12 @@ class ChartValuesWiringTest {
     }
 
     /** A pack setting: it reaches application.yaml under its own path, unchanged. */
+    /** Every source of the component's NetworkPolicy, across its rules. */
+    private static List<NetworkPolicyPeer> peers(RenderedChart chart, String component) {
+        return chart.get(NetworkPolicy.class, FULLNAME + "-" + component).getSpec().getIngress().stream()
+                .flatMap(rule -> rule.getFrom().stream()).toList();
+    }
+
     private static Expectation reachesApp() {
         return (chart, row) -> assertThat(chart.applicationConfig(row.path())).as("application.yaml %s", row.path()).contains(row.value());
     }
