@@ -71,6 +71,8 @@ class ChartOnApiServerTest {
                 new ValueSet("applied-combined", Map.of("combined", true)),
                 new ValueSet("applied-subdomain", Map.of("platform.routing.mode", "subdomain")),
                 new ValueSet("applied-no-key-manager", Map.of("keyManager.enabled", false)),
+                // the operator's admission policy then names the watched namespaces instead of reading their label
+                new ValueSet("applied-watch-namespaces", Map.of("watchNamespaces", List.of("team-a", "team-b"))),
                 new ValueSet("applied-scheduling", Map.of(
                         "operator.nodeSelector", Map.of("kubernetes.io/os", "linux"),
                         "operator.tolerations", List.of(toleration),
@@ -168,7 +170,8 @@ class ChartOnApiServerTest {
     private static Set<String> expectedKinds(ValueSet set) {
         var kinds = Stream.of("CustomResourceDefinition", "Namespace", "ServiceAccount", "ClusterRole",
                 "ClusterRoleBinding", "Role", "RoleBinding", "ConfigMap", "Service", "Deployment",
-                "PodDisruptionBudget", WEBHOOK_CONFIGURATION);
+                "PodDisruptionBudget", WEBHOOK_CONFIGURATION, "NetworkPolicy", "ValidatingAdmissionPolicy",
+                "ValidatingAdmissionPolicyBinding");
         return (set.keyManager() ? Stream.concat(kinds, Stream.of("NebariApp")) : kinds).collect(Collectors.toSet());
     }
 

@@ -35,7 +35,7 @@ import org.junit.jupiter.api.Test;
 class ChartRbacOnApiServerTest {
 
     static final Set<String> RBAC_KINDS = Set.of("ServiceAccount", "ClusterRole", "ClusterRoleBinding", "Role",
-            "RoleBinding", "Namespace");
+            "RoleBinding", "Namespace", "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
     static final String RELEASE_NAMESPACE = ChartRenderer.NAMESPACE;
     static final String FULLNAME = ChartRenderer.RELEASE + "-nebari-llm-serving";
     static final String KEYS = "llm-api-keys";
@@ -46,7 +46,8 @@ class ChartRbacOnApiServerTest {
         List<HasMetadata> rbac = ChartRenderer.installable().render().stream()
                 .filter(o -> RBAC_KINDS.contains(o.getKind()))
                 .toList();
-        assertThat(rbac).extracting(HasMetadata::getKind).contains("ClusterRole", "Role", "ServiceAccount");
+        assertThat(rbac).extracting(HasMetadata::getKind).contains("ClusterRole", "Role", "ServiceAccount",
+                "ValidatingAdmissionPolicy", "ValidatingAdmissionPolicyBinding");
         for (var object : rbac) {
             admin.resource(object).fieldManager("helm").forceConflicts().serverSideApply();
         }
@@ -80,6 +81,63 @@ class ChartRbacOnApiServerTest {
             });
             assertThat(operator.requests.recentWrites()).noneMatch(w -> w.contains("/secrets"));
         }
+    }
+
+    /**
+     * The ClusterRole lets the operator create Deployments and RoleBindings in any namespace (a model may be in any
+     * managed one); the chart's admission policy confines those writes to the namespaces it serves, its keys and
+     * its release namespace. (theOperatorReconcilesAModelWithExactlyTheChartsRbac runs with the policy in place.)
+     */
+    @Test
+    void theOperatorCannotWriteOutsideTheNamespacesItServes(TestCluster cluster, KubernetesClient admin) {
+        var served = cluster.newNamespace("rbac-served");
+        var unserved = admin.namespaces().resource(new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata().withGenerateName("rbac-unserved-").endMetadata().build()).create().getMetadata().getName();
+        cluster.ensureNamespace(KEYS);
+        try (var operator = new KubernetesClientBuilder().withConfig(as(cluster, FULLNAME + "-operator")).build()) {
+            // the API server applies a new policy once its informer has it
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertRefusedByPolicy(() -> operator.configMaps().inNamespace("kube-system").resource(configMap("probe", false)).create()));
+
+            assertRefusedByPolicy(() -> operator.apps().deployments().inNamespace("kube-system").resource(
+                    new io.fabric8.kubernetes.api.model.apps.DeploymentBuilder().withNewMetadata().withName("miner").endMetadata()
+                            .withNewSpec().withNewSelector().addToMatchLabels("app", "miner").endSelector()
+                            .withNewTemplate().withNewMetadata().addToLabels("app", "miner").endMetadata()
+                            .withNewSpec().addNewContainer().withName("miner").withImage("miner").endContainer().endSpec()
+                            .endTemplate().endSpec().build()).create());
+            assertRefusedByPolicy(() -> operator.rbac().roleBindings().inNamespace("kube-system").resource(
+                    new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder().withNewMetadata().withName("escalate").endMetadata()
+                            .withNewRoleRef("rbac.authorization.k8s.io", "ClusterRole", "view")
+                            .addNewSubject().withKind("ServiceAccount").withName("default").withNamespace("kube-system").endSubject()
+                            .build()).create());
+            assertRefusedByPolicy(() -> operator.serviceAccounts().inNamespace(unserved).resource(
+                    new io.fabric8.kubernetes.api.model.ServiceAccountBuilder().withNewMetadata().withName("sa").endMetadata().build())
+                    .create());
+            // someone else's object in an unserved namespace cannot be deleted either
+            admin.configMaps().inNamespace(unserved).resource(configMap("theirs", false)).create();
+            assertRefusedByPolicy(() -> operator.configMaps().inNamespace(unserved).withName("theirs").delete());
+
+            // where it serves, and in the keys namespace, it writes as before
+            operator.configMaps().inNamespace(served).resource(configMap("ok", false)).create();
+            operator.configMaps().inNamespace(KEYS).resource(configMap("ok-" + served, false)).create();
+            operator.configMaps().inNamespace(KEYS).withName("ok-" + served).delete();
+            // and it may remove what it created in a namespace that no longer has the managed label
+            admin.configMaps().inNamespace(unserved).resource(configMap("left-behind", true)).create();
+            operator.configMaps().inNamespace(unserved).withName("left-behind").delete();
+            assertThat(admin.configMaps().inNamespace(unserved).withName("left-behind").get()).isNull();
+        }
+    }
+
+    static io.fabric8.kubernetes.api.model.ConfigMap configMap(String name, boolean ours) {
+        return new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName(name)
+                .withLabels(ours ? Map.of(ModelObjects.MANAGED_BY, ModelObjects.PACK) : Map.of()).endMetadata().build();
+    }
+
+    private static void assertRefusedByPolicy(Runnable call) {
+        assertThatThrownBy(call::run).isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+            assertThat(e.getCode()).isEqualTo(403);
+            assertThat(e.getMessage()).contains("writes only in the namespaces it serves");
+        });
     }
 
     @Test
