@@ -145,13 +145,14 @@ final class Representations {
             Owner owner,
             Owner actor,
             String actorRole,
-            @Nullable String reason) {
+            @Schema(description = "Why a key was revoked") @Nullable String reason,
+            @Schema(description = "Why a request was refused (action refused), e.g. model-access-denied") @Nullable String refusal) {
 
         static AuditEntry of(AuditRecord record) {
             return new AuditEntry(record.at(), record.action(), record.clientId(), ModelName.of(record.model()),
                     new Owner(record.ownerSubject(), record.ownerUsername()),
                     new Owner(record.actorSubject(), record.actorUsername()), record.actorRole().name(),
-                    record.reason().map(Enum::name).orElse(null));
+                    record.reason().map(Enum::name).orElse(null), record.refusal().orElse(null));
         }
     }
 

@@ -60,19 +60,38 @@ public class ApiKeys {
      * user is below {@code keys.maxPerUserPerModel} (and within {@code keys.writesPerMinute}); the key value and its metadata are stored in one write.
      */
     public IssuedKey mint(MintRequest request) {
-        writeLimit.acquire(Actor.user(request.owner()));
-        var grant = ModelAccess.grant(request.groups(), request.access())
-                .orElseThrow(() -> new KeyException.ModelAccessDenied(request.model()));
-        var lifetime = KeyLifetime.resolve(request.lifetime(), rules);
-        var secret = ApiKeySecret.generate(random);
-        var created = clock.instant().truncatedTo(ChronoUnit.MILLIS);
-        var metadata = new KeyMetadata(request.owner(), request.model(), request.description(), created,
-                lifetime.expiresAt(created), grant.viaPublic(), grant.groups(), secret.displayHint());
-        var key = await(writer.insert(secret, metadata, rules.maxPerUserPerModel()));
-        audit.record(AuditRecord.issued(created, key, Actor.user(request.owner())));
-        events.publishEvent(new KeyIssued(key.clientId().value(), key.model().namespace(), key.model().name(),
-                key.owner().subject(), key.owner().username(), created, metadata.expires()));
-        return new IssuedKey(key, secret);
+        var user = Actor.user(request.owner());
+        try {
+            writeLimit.acquire(user);
+            var grant = ModelAccess.grant(request.groups(), request.access())
+                    .orElseThrow(() -> new KeyException.ModelAccessDenied(request.model()));
+            var lifetime = KeyLifetime.resolve(request.lifetime(), rules);
+            var secret = ApiKeySecret.generate(random);
+            var created = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+            var metadata = new KeyMetadata(request.owner(), request.model(), request.description(), created,
+                    lifetime.expiresAt(created), grant.viaPublic(), grant.groups(), secret.displayHint());
+            var key = await(writer.insert(secret, metadata, rules.maxPerUserPerModel()));
+            audit.record(AuditRecord.issued(created, key, user));
+            events.publishEvent(new KeyIssued(key.clientId().value(), key.model().namespace(), key.model().name(),
+                    key.owner().subject(), key.owner().username(), created, metadata.expires()));
+            return new IssuedKey(key, secret);
+        } catch (KeyException refused) {
+            auditRefusal("", request.model(), request.owner(), user, refused);
+            throw refused;
+        }
+    }
+
+    /**
+     * Audits a request the pack refused. A store that is unavailable is not the requester's doing (and is logged
+     * where it happens); of a user who keeps going over the write rate, one refusal a minute is enough.
+     */
+    private void auditRefusal(String clientId, ModelRef model, KeyOwner owner, Actor actor, KeyException refused) {
+        if (refused instanceof KeyException.StoreUnavailable
+                || refused instanceof KeyException.TooManyWrites && !writeLimit.refusalAuditDue(actor)) {
+            return;
+        }
+        audit.record(AuditRecord.refused(clock.instant().truncatedTo(ChronoUnit.MILLIS), clientId, model, owner, actor,
+                refused));
     }
 
     /** Stored keys matching the query, newest first. */
@@ -92,10 +111,19 @@ public class ApiKeys {
 
     /** Revokes one key: its owner may, an admin may revoke any. */
     public ApiKey revoke(ClientId clientId, Actor actor) {
-        writeLimit.acquire(actor);
-        var key = find(clientId).orElseThrow(() -> new KeyException.KeyNotFound(clientId));
+        var found = find(clientId);
+        try {
+            writeLimit.acquire(actor);
+        } catch (KeyException.TooManyWrites refused) {
+            found.ifPresent(key -> auditRefusal(clientId.value(), key.model(), key.owner(), actor, refused));
+            throw refused;
+        }
+        var key = found.orElseThrow(() -> new KeyException.KeyNotFound(clientId));
         if (!actor.mayManageKeysOf(key.owner().subject())) {
-            throw new KeyException.NotKeyOwner(clientId);
+            // someone tried another user's key: worth an audit entry (a missing key is not)
+            var refusal = new KeyException.NotKeyOwner(clientId);
+            auditRefusal(clientId.value(), key.model(), key.owner(), actor, refusal);
+            throw refusal;
         }
         var reason = actor.role() == Actor.Role.USER || actor.subject().equals(key.owner().subject())
                 ? RevocationReason.USER : RevocationReason.ADMIN;

@@ -7,7 +7,10 @@ import java.util.Optional;
 /**
  * One audited key operation: who did what to which key of which model, and why. Never holds a key value.
  *
- * @param action {@code issued}, {@code revoked} or {@code expired}
+ * @param action  {@code issued}, {@code revoked}, {@code expired}, or {@code refused} (a mint or revocation the pack
+ *                did not carry out; {@code clientId} is empty for a refused mint)
+ * @param reason  why a key was revoked
+ * @param refusal why a request was refused: the stable code of its {@link KeyException} ({@code key-limit-reached}, ...)
  */
 public record AuditRecord(
         Instant at,
@@ -19,21 +22,34 @@ public record AuditRecord(
         String actorSubject,
         String actorUsername,
         Actor.Role actorRole,
-        Optional<RevocationReason> reason) {
+        Optional<RevocationReason> reason,
+        Optional<String> refusal) {
 
     public static final String ISSUED = "issued";
     public static final String REVOKED = "revoked";
     public static final String EXPIRED = "expired";
+    public static final String REFUSED = "refused";
 
     static AuditRecord issued(Instant at, ApiKey key, Actor actor) {
         return new AuditRecord(at, ISSUED, key.clientId().value(), key.model(), key.owner().subject(),
-                key.owner().username(), actor.subject(), actor.username(), actor.role(), Optional.empty());
+                key.owner().username(), actor.subject(), actor.username(), actor.role(), Optional.empty(), Optional.empty());
     }
 
     static AuditRecord revoked(Instant at, ApiKey key, Actor actor, RevocationReason reason) {
         return new AuditRecord(at, reason == RevocationReason.EXPIRED ? EXPIRED : REVOKED, key.clientId().value(),
                 key.model(), key.owner().subject(), key.owner().username(), actor.subject(), actor.username(),
-                actor.role(), Optional.of(reason));
+                actor.role(), Optional.of(reason), Optional.empty());
+    }
+
+    /** A request that was refused: a mint (no key exists) or a revocation of {@code clientId}. */
+    static AuditRecord refused(Instant at, String clientId, ModelRef model, KeyOwner owner, Actor actor,
+            KeyException refusal) {
+        return new AuditRecord(at, REFUSED, clientId, model, owner.subject(), owner.username(), actor.subject(),
+                actor.username(), actor.role(), Optional.empty(), Optional.of(refusal.code()));
+    }
+
+    public boolean isRefusal() {
+        return REFUSED.equals(action);
     }
 
     /** The Kubernetes Event reason: stable, CamelCase, one per kind of change. */

@@ -1,55 +1,72 @@
 package dev.nebari.llm.keys;
 
+import dev.nebari.llm.keys.events.RevocationReason;
+import dev.nebari.llm.keys.storage.AuditLogStore;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Where key operations are audited: one JSON line per operation on logger {@code audit} (for the log pipeline),
- * a Kubernetes Event on the model (for {@code kubectl describe llmmodel}), and a bounded in-memory list of recent
- * records for the admin API. Records never contain key values.
+ * Where key operations, and refused requests, are audited: one JSON line per operation on logger {@code audit}
+ * (the complete trail, for the log pipeline), the same line in the shared audit store (the admin views' history,
+ * the same on every replica and kept over restarts: {@link AuditLogStore}), and a Kubernetes Event on the model for
+ * operations on keys ({@code kubectl describe llmmodel}). Records never contain key values.
  */
 public final class KeyAuditTrail {
 
     public static final String LOGGER = "audit";
     private static final Logger audit = LoggerFactory.getLogger(LOGGER);
+    private static final Logger log = LoggerFactory.getLogger(KeyAuditTrail.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
+    /** This replica's latest entries, shown until the store's informer has them (read your own writes). */
+    private static final int OWN_RECENT = 200;
 
-    private final int capacity;
-    private final ArrayDeque<AuditRecord> recent;
+    private final AuditLogStore store;
     private final ModelEventRecorder events;
+    private final ArrayDeque<AuditLogStore.Entry> ownRecent = new ArrayDeque<>(OWN_RECENT);
 
-    KeyAuditTrail(int capacity, ModelEventRecorder events) {
-        this.capacity = capacity;
-        this.recent = new ArrayDeque<>(capacity);
+    KeyAuditTrail(AuditLogStore store, ModelEventRecorder events) {
+        this.store = store;
         this.events = events;
     }
 
     void record(AuditRecord record) {
-        audit.info(toJson(record));
-        synchronized (recent) {
-            if (recent.size() == capacity) {
-                recent.removeFirst();
+        var json = toJson(record);
+        audit.info(json);
+        var entry = new AuditLogStore.Entry(store.newKey(record.at().toEpochMilli()), json);
+        store.append(entry);
+        synchronized (ownRecent) {
+            if (ownRecent.size() == OWN_RECENT) {
+                ownRecent.removeFirst();
             }
-            recent.addLast(record);
+            ownRecent.addLast(entry);
         }
-        events.record(record);
+        if (!record.isRefusal()) {
+            events.record(record);
+        }
     }
 
-    /** The most recent records, newest first, at most {@code limit}. */
+    /** The most recent records of all replicas, newest first, at most {@code limit}. */
     public List<AuditRecord> recent(int limit) {
-        synchronized (recent) {
-            var newestFirst = new ArrayList<AuditRecord>(Math.min(limit, recent.size()));
-            var iterator = recent.descendingIterator();
-            while (iterator.hasNext() && newestFirst.size() < limit) {
-                newestFirst.add(iterator.next());
-            }
-            return newestFirst;
+        var entries = new LinkedHashMap<String, AuditLogStore.Entry>();
+        store.newest(limit).forEach(entry -> entries.put(entry.key(), entry));
+        synchronized (ownRecent) {
+            ownRecent.forEach(entry -> entries.putIfAbsent(entry.key(), entry));
         }
+        return entries.values().stream()
+                .sorted(Comparator.comparing(AuditLogStore.Entry::key).reversed())
+                .limit(limit)
+                .flatMap(entry -> fromJson(entry.json()).stream())
+                .toList();
     }
 
     static String toJson(AuditRecord record) {
@@ -63,8 +80,30 @@ public final class KeyAuditTrail {
         line.put("ownerUsername", record.ownerUsername());
         line.put("actor", record.actorSubject());
         line.put("actorUsername", record.actorUsername());
-        line.put("actorRole", record.actorRole().name().toLowerCase(java.util.Locale.ROOT));
+        line.put("actorRole", record.actorRole().name().toLowerCase(Locale.ROOT));
         record.reason().ifPresent(reason -> line.put("reason", reason.label()));
+        record.refusal().ifPresent(refusal -> line.put("refusal", refusal));
         return JSON.writeValueAsString(line);
+    }
+
+    /** The record of an audit line; empty (and a warning) for a line this version cannot read. */
+    static Optional<AuditRecord> fromJson(String json) {
+        try {
+            JsonNode line = JSON.readTree(json);
+            var event = line.get("event").asString();
+            var reason = line.hasNonNull("reason")
+                    ? Optional.of(RevocationReason.valueOf(line.get("reason").asString().toUpperCase(Locale.ROOT).replace('-', '_')))
+                    : Optional.<RevocationReason>empty();
+            var refusal = line.hasNonNull("refusal") ? Optional.of(line.get("refusal").asString()) : Optional.<String>empty();
+            return Optional.of(new AuditRecord(Instant.parse(line.get("ts").asString()),
+                    event.substring(event.indexOf('.') + 1), line.get("clientId").asString(),
+                    new ModelRef(line.get("modelNamespace").asString(), line.get("model").asString()),
+                    line.get("owner").asString(), line.get("ownerUsername").asString(), line.get("actor").asString(),
+                    line.get("actorUsername").asString(),
+                    Actor.Role.valueOf(line.get("actorRole").asString().toUpperCase(Locale.ROOT)), reason, refusal));
+        } catch (RuntimeException e) {
+            log.warn("an audit entry cannot be read and is not shown: {}", e.getMessage());
+            return Optional.empty();
+        }
     }
 }

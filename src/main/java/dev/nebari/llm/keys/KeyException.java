@@ -20,8 +20,16 @@ public abstract sealed class KeyException extends RuntimeException
         super(message, cause, false, false);
     }
 
+    /** A stable code for audit records and API problem types, e.g. {@code key-limit-reached}. */
+    public abstract String code();
+
     /** The user may not use the model (not public, and none of their groups is listed in its access). */
     public static final class ModelAccessDenied extends KeyException {
+        @Override
+        public String code() {
+            return "model-access-denied";
+        }
+
         public ModelAccessDenied(ModelRef model) {
             super("you may not use model " + model + ": it is not public and none of your groups is allowed");
         }
@@ -29,6 +37,11 @@ public abstract sealed class KeyException extends RuntimeException
 
     /** The user already holds {@code keys.maxPerUserPerModel} keys for the model. */
     public static final class KeyLimitReached extends KeyException {
+        @Override
+        public String code() {
+            return "key-limit-reached";
+        }
+
         public KeyLimitReached(ModelRef model, int limit) {
             super("you already have " + limit + " keys for model " + model + " (the limit); revoke one first");
         }
@@ -36,6 +49,11 @@ public abstract sealed class KeyException extends RuntimeException
 
     /** The requested lifetime breaks the pack's rules. */
     public static final class InvalidLifetime extends KeyException {
+        @Override
+        public String code() {
+            return "invalid-lifetime";
+        }
+
         public InvalidLifetime(String message) {
             super(message);
         }
@@ -43,6 +61,11 @@ public abstract sealed class KeyException extends RuntimeException
 
     /** The description or another request field is not acceptable. */
     public static final class InvalidRequest extends KeyException {
+        @Override
+        public String code() {
+            return "invalid-request";
+        }
+
         public InvalidRequest(String message) {
             super(message);
         }
@@ -50,6 +73,11 @@ public abstract sealed class KeyException extends RuntimeException
 
     /** No key with that client id exists (never existed, or already revoked). */
     public static final class KeyNotFound extends KeyException {
+        @Override
+        public String code() {
+            return "key-not-found";
+        }
+
         public KeyNotFound(ClientId clientId) {
             super("no key with client id " + clientId);
         }
@@ -57,6 +85,11 @@ public abstract sealed class KeyException extends RuntimeException
 
     /** Only admins may do this (bulk revocation). */
     public static final class AdminOnly extends KeyException {
+        @Override
+        public String code() {
+            return "admin-only";
+        }
+
         public AdminOnly(String operation) {
             super("only an admin may " + operation);
         }
@@ -64,6 +97,11 @@ public abstract sealed class KeyException extends RuntimeException
 
     /** A user tried to revoke someone else's key. */
     public static final class NotKeyOwner extends KeyException {
+        @Override
+        public String code() {
+            return "not-key-owner";
+        }
+
         public NotKeyOwner(ClientId clientId) {
             super("key " + clientId + " belongs to another user; only its owner or an admin may revoke it");
         }
@@ -71,6 +109,11 @@ public abstract sealed class KeyException extends RuntimeException
 
     /** The key store could not be read or written (API server unavailable, too many conflicts). */
     public static final class StoreUnavailable extends KeyException {
+        @Override
+        public String code() {
+            return "key-store-unavailable";
+        }
+
         public StoreUnavailable(String message, @Nullable Throwable cause) {
             super(message, cause);
         }
@@ -78,9 +121,14 @@ public abstract sealed class KeyException extends RuntimeException
 
     /** The user minted or revoked keys more often than {@code keys.writesPerMinute} allows. */
     public static final class TooManyWrites extends KeyException {
+        @Override
+        public String code() {
+            return "too-many-requests";
+        }
+
         private final long retryAfterSeconds;
 
-        public TooManyWrites(int perMinute, Duration retryAfter) {
+        TooManyWrites(int perMinute, Duration retryAfter) {
             this(perMinute, Math.max(1, (retryAfter.toMillis() + 999) / 1000));
         }
 

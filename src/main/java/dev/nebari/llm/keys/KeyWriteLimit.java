@@ -31,16 +31,27 @@ final class KeyWriteLimit {
         if (actor.role() != Actor.Role.USER) {
             return;
         }
-        var bucket = buckets.get(actor.subject(), subject -> new Bucket(perMinute, clock.millis()));
-        var waitMillis = bucket.take(perMinute, clock.millis());
+        var now = clock.millis();
+        var bucket = buckets.get(actor.subject(), subject -> new Bucket(perMinute, now));
+        var waitMillis = bucket.take(perMinute, now);
         if (waitMillis > 0) {
             throw new KeyException.TooManyWrites(perMinute, Duration.ofMillis(waitMillis));
         }
     }
 
+    /**
+     * Whether a refusal of this actor for going over the rate is worth an audit entry: the first one, and then one a
+     * minute at most, so that a script in a loop does not flood the audit.
+     */
+    boolean refusalAuditDue(Actor actor) {
+        var bucket = buckets.getIfPresent(actor.subject());
+        return bucket == null || bucket.auditDue(clock.millis());
+    }
+
     private static final class Bucket {
         private double tokens;
         private long updated;
+        private long lastAudited = Long.MIN_VALUE;
 
         Bucket(int capacity, long now) {
             this.tokens = capacity;
@@ -57,6 +68,14 @@ final class KeyWriteLimit {
                 return 0;
             }
             return Math.max(1, (long) Math.ceil((1 - tokens) / perMilli));
+        }
+
+        synchronized boolean auditDue(long now) {
+            if (lastAudited != Long.MIN_VALUE && now - lastAudited < WINDOW.toMillis()) {
+                return false;
+            }
+            lastAudited = now;
+            return true;
         }
     }
 }

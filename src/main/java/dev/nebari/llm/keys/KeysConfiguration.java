@@ -1,6 +1,7 @@
 package dev.nebari.llm.keys;
 
 import dev.nebari.llm.keys.events.KeysChanged;
+import dev.nebari.llm.keys.storage.AuditLogStore;
 import dev.nebari.llm.keys.storage.ClientIdAllocator;
 import dev.nebari.llm.keys.storage.KeyShardCache;
 import dev.nebari.llm.keys.storage.KeyShardWriter;
@@ -33,7 +34,6 @@ class KeysConfiguration {
 
     /** Ids per allocator write: one write per 1,024 mints per replica (a restart skips the rest of a block). */
     static final int CLIENT_ID_BLOCK = 1_024;
-    static final int AUDIT_RECORDS_KEPT = 1_000;
 
     @Bean(destroyMethod = "close")
     KeyShardCache keyShardCache(KubernetesClient client, PackSettings settings, ApplicationEventPublisher events) {
@@ -84,8 +84,17 @@ class KeysConfiguration {
 
     @Bean
     @Profile("portal")
-    KeyAuditTrail keyAuditTrail(ModelEventRecorder recorder) {
-        return new KeyAuditTrail(AUDIT_RECORDS_KEPT, recorder);
+    KeyAuditTrail keyAuditTrail(AuditLogStore store, ModelEventRecorder recorder) {
+        return new KeyAuditTrail(store, recorder);
+    }
+
+    /** The audit history every portal replica shows, in ConfigMaps beside the key Secrets. */
+    @Bean(destroyMethod = "close")
+    @Profile("portal")
+    AuditLogStore keyAuditStore(KubernetesClient client, PackSettings settings, ObjectProvider<Clock> clock) {
+        var store = new AuditLogStore(client, settings.apiKeysNamespace(), clock.getIfAvailable(Clock::systemUTC));
+        store.start();
+        return store;
     }
 
     @Bean

@@ -93,7 +93,7 @@ class AdminPages {
         static AuditRow of(AuditRecord record) {
             return new AuditRow(KeyRow.format(record.at()), record.action(), record.clientId(), record.model().toString(),
                     record.ownerUsername(), record.actorUsername() + " (" + record.actorRole().name().toLowerCase() + ")",
-                    record.reason().map(r -> r.label()).orElse(""));
+                    record.reason().map(r -> r.label()).or(record::refusal).orElse(""));
         }
     }
 

@@ -73,7 +73,17 @@ class ChartRbacTest {
         assertThat(can(OPERATOR, "", "secrets", "get", RELEASE_NS, "anything-else")).isFalse();
         assertThat(can(OPERATOR, "", "secrets", "get", RELEASE_NS, FULLNAME + "-webhook-cert")).isTrue();
         assertThat(can(OPERATOR, "", "secrets", "update", KEYS, "keys-shard")).isFalse();
+        assertThat(can(OPERATOR, "", "secrets", "delete", KEYS, "keys-shard")).as("key data belongs to the portal").isFalse();
         assertThat(can(OPERATOR, "", "secrets", "list", KEYS, null)).isTrue();
+    }
+
+    /** The portal keeps its id allocator and the shared audit history in ConfigMaps of the keys namespace only. */
+    @Test
+    void thePortalKeepsConfigMapsInTheKeysNamespaceOnly() {
+        for (var verb : List.of("get", "list", "watch", "create", "update", "delete")) {
+            assertThat(can(PORTAL, "", "configmaps", verb, KEYS, "llm-key-audit-1")).as(verb).isTrue();
+            assertThat(can(PORTAL, "", "configmaps", verb, MODELS, "llm-key-audit-1")).as(verb).isFalse();
+        }
     }
 
     /** What PRODUCT.md section 4 has the operator create in a model namespace. */

@@ -1,5 +1,6 @@
 package dev.nebari.llm.keys;
 
+import dev.nebari.llm.keys.storage.AuditLogStore;
 import dev.nebari.llm.keys.storage.ClientIdAllocator;
 import dev.nebari.llm.keys.storage.KeyShardCache;
 import dev.nebari.llm.keys.storage.KeyShardWriter;
@@ -33,6 +34,7 @@ final class KeyStoreFixture implements AutoCloseable {
     final KeyShardCache cache;
     final KeyShardWriter writer;
     final ModelEventRecorder recorder;
+    final AuditLogStore auditStore;
     final KeyAuditTrail audit;
     final ApiKeys keys;
 
@@ -51,7 +53,9 @@ final class KeyStoreFixture implements AutoCloseable {
         this.writer = new KeyShardWriter(client, cache,
                 new ClientIdAllocator(client, namespace, clock, new SecureRandom(), KeysConfiguration.CLIENT_ID_BLOCK));
         this.recorder = kubernetesEvents ? new ModelEventRecorder(client, clock, "test") : ModelEventRecorder.disabled();
-        this.audit = new KeyAuditTrail(KeysConfiguration.AUDIT_RECORDS_KEPT, recorder);
+        this.auditStore = new AuditLogStore(client, namespace, clock);
+        auditStore.start();
+        this.audit = new KeyAuditTrail(auditStore, recorder);
         this.keys = new ApiKeys(cache, writer, audit, rules, clock, new SecureRandom(), events::add);
     }
 
@@ -72,8 +76,10 @@ final class KeyStoreFixture implements AutoCloseable {
     }
 
     /** A second process on the same keys namespace (another replica, or this one after a restart). */
-    static final class Restarted {
+    static final class Restarted implements AutoCloseable {
         final ApiKeys keys;
+        final AuditLogStore auditStore;
+        final KeyAuditTrail audit;
 
         Restarted(KeyStoreFixture original) {
             this(original, java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
@@ -86,8 +92,15 @@ final class KeyStoreFixture implements AutoCloseable {
             cache.awaitSynced(Duration.ofSeconds(30));
             var writer = new KeyShardWriter(original.client, cache, new ClientIdAllocator(original.client,
                     original.namespace, original.clock, new SecureRandom(), KeysConfiguration.CLIENT_ID_BLOCK), shardOffset);
-            this.keys = new ApiKeys(cache, writer, new KeyAuditTrail(10, ModelEventRecorder.disabled()),
-                    DEFAULT_RULES, original.clock, new SecureRandom(), event -> { });
+            this.auditStore = new AuditLogStore(original.client, original.namespace, original.clock);
+            auditStore.start();
+            this.audit = new KeyAuditTrail(auditStore, ModelEventRecorder.disabled());
+            this.keys = new ApiKeys(cache, writer, audit, DEFAULT_RULES, original.clock, new SecureRandom(), event -> { });
+        }
+
+        @Override
+        public void close() {
+            auditStore.close();
         }
     }
 
@@ -97,6 +110,7 @@ final class KeyStoreFixture implements AutoCloseable {
 
     @Override
     public void close() {
+        auditStore.close();
         writer.close();
         recorder.close();
         cache.close();

@@ -1,5 +1,6 @@
 package dev.nebari.llm.keys;
 
+import dev.nebari.llm.keys.storage.AuditLogStore;
 import dev.nebari.llm.keys.storage.ClientIdAllocator;
 import dev.nebari.llm.keys.storage.KeyShardCache;
 import dev.nebari.llm.keys.storage.KeyShardWriter;
@@ -45,8 +46,10 @@ public final class MintBenchmark {
             var clock = Clock.systemUTC();
             try (var writer = new KeyShardWriter(client, cache, new ClientIdAllocator(client, namespace, clock,
                     new SecureRandom(), KeysConfiguration.CLIENT_ID_BLOCK));
-                    var recorder = new ModelEventRecorder(client, clock, "bench")) {
-                var keys = new ApiKeys(cache, writer, new KeyAuditTrail(1_000, recorder), rules, clock,
+                    var recorder = new ModelEventRecorder(client, clock, "bench");
+                    var auditStore = new AuditLogStore(client, namespace, clock)) {
+                auditStore.start();
+                var keys = new ApiKeys(cache, writer, new KeyAuditTrail(auditStore, recorder), rules, clock,
                         new SecureRandom(), event -> { });
                 // The portal runs for days: measure it with the JIT warm, as the server it is.
                 for (int i = 1; i <= 3; i++) {
