@@ -1,6 +1,8 @@
 package dev.nebari.llm.download;
 
 import dev.nebari.llm.download.hub.HfToken;
+import dev.nebari.llm.download.hub.ProxyRoutes;
+import dev.nebari.llm.download.hub.TrustedCertificates;
 import dev.nebari.llm.download.transfer.RetryPolicy;
 import dev.nebari.llm.download.transfer.TransferEngine;
 import java.net.URI;
@@ -22,6 +24,8 @@ public record DownloadOptions(
         Path target,
         URI endpoint,
         Optional<HfToken> token,
+        ProxyRoutes proxies,
+        TrustedCertificates trust,
         TransferEngine.Settings transfer,
         Duration leaseDuration,
         Duration progressInterval,
@@ -41,7 +45,9 @@ public record DownloadOptions(
               --progress-interval DUR time between progress lines (default 1s)
               --termination-log FILE  where to write the failure message (default /dev/termination-log, the file
                                       Kubernetes reads, written only when it exists)
-            environment: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN""";
+            environment: HF_ENDPOINT (default https://huggingface.co), HF_TOKEN,
+              HTTPS_PROXY, HTTP_PROXY (http://[USER:PASSWORD@]HOST:PORT), NO_PROXY (hosts, .domains, IPs, CIDRs, *),
+              each also in lower case; SSL_CERT_FILE (PEM CA certificates trusted besides the JDK's)""";
 
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?");
 
@@ -87,6 +93,16 @@ public record DownloadOptions(
         if (endpoint.getHost() == null || !List.of("http", "https").contains(String.valueOf(endpoint.getScheme()))) {
             throw usage("HF_ENDPOINT must be an http(s) URL");
         }
+        ProxyRoutes proxies;
+        TrustedCertificates trust;
+        try {
+            proxies = ProxyRoutes.fromEnvironment(env);
+            String certFile = env.getOrDefault("SSL_CERT_FILE", "");
+            trust = certFile.isBlank() ? TrustedCertificates.JDK_DEFAULTS
+                    : TrustedCertificates.load(Path.of(certFile.strip()));
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
         Duration backoff = duration(flags, "retry-backoff", "1s");
         var transfer = new TransferEngine.Settings(
                 positive(flags, "concurrency", "8"),
@@ -104,6 +120,8 @@ public record DownloadOptions(
                 Path.of(required(flags, "target")).toAbsolutePath(),
                 endpoint,
                 HfToken.of(env.get("HF_TOKEN")),
+                proxies,
+                trust,
                 transfer,
                 duration(flags, "lease-duration", "30s"),
                 duration(flags, "progress-interval", "1s"),

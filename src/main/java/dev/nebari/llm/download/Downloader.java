@@ -18,6 +18,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.net.ssl.SSLHandshakeException;
 
 /**
  * One download run: list the revision, take the directory lease, keep what is already complete, fetch the rest,
@@ -35,7 +36,8 @@ public final class Downloader implements AutoCloseable {
     public Downloader(DownloadOptions options, ProgressReporter progress) {
         this.options = options;
         this.progress = progress;
-        this.hub = new HubClient(options.endpoint(), options.token(), options.transfer().stallTimeout());
+        this.hub = new HubClient(options.endpoint(), options.token(), options.transfer().stallTimeout(),
+                options.proxies(), options.trust());
     }
 
     /** Returns the commit that is now complete in the target directory. */
@@ -193,6 +195,10 @@ public final class Downloader implements AutoCloseable {
             return new DownloadFailure(ExitCode.ACCESS_DENIED, "the Hub rejected the token for " + repo
                     + " (HTTP 401): HF_TOKEN is missing, invalid or expired", e);
         }
+        if (status == 407) {
+            return new DownloadFailure(ExitCode.FAILED, "the proxy refused the request for " + repo + " (HTTP 407 Proxy"
+                    + " Authentication Required): check the user and password in HTTP_PROXY / HTTPS_PROXY", e);
+        }
         if (status == 403) {
             return new DownloadFailure(ExitCode.ACCESS_DENIED, "access to " + repo + " denied (HTTP 403"
                     + (code.isEmpty() ? "" : ", " + code) + "): the model is gated or the token lacks read access;"
@@ -205,6 +211,15 @@ public final class Downloader implements AutoCloseable {
         if (e instanceof HttpTimeoutException) {
             return "timed out";
         }
-        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SSLHandshakeException) {
+                // The JDK says "PKIX path building failed ... unable to find valid certification path": name the fix.
+                return "TLS handshake failed: " + message + "; if the Hub, the mirror or a TLS-inspecting proxy uses a"
+                        + " private certificate authority, give its certificate in SSL_CERT_FILE (Helm value"
+                        + " defaults.trustedCA)";
+            }
+        }
+        return message;
     }
 }

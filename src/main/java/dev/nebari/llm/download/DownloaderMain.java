@@ -26,6 +26,13 @@ public final class DownloaderMain {
         if (System.getProperty("jdk.httpclient.bufsize") == null) {
             System.setProperty("jdk.httpclient.bufsize", Integer.toString(512 * 1024));
         }
+        // The JDK drops Basic credentials from CONNECT requests by default (its net.properties sets
+        // jdk.http.auth.tunneling.disabledSchemes=Basic), so an https download through a proxy URL with user:password
+        // would get 407. The credentials are the admin's choice and go only to that proxy. Read once, when the client
+        // classes load.
+        if (System.getProperty("jdk.http.auth.tunneling.disabledSchemes") == null) {
+            System.setProperty("jdk.http.auth.tunneling.disabledSchemes", "");
+        }
         System.exit(run(List.of(args), System.getenv(), System.out, System.err));
     }
 

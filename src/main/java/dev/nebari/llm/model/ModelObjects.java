@@ -83,6 +83,11 @@ public record ModelObjects(String model, String namespace) {
         return model;
     }
 
+    /** The ConfigMap with the pack's trusted CA bundle, mounted into the model pods (defaults.trustedCA.bundle). */
+    public String trustedCa() {
+        return model + "-trusted-ca";
+    }
+
     /** Deployment, Service, ServiceAccount, Role and RoleBinding of the endpoint picker. */
     public String endpointPicker() {
         return model + "-epp";

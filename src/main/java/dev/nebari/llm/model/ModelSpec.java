@@ -18,6 +18,8 @@ import org.jspecify.annotations.Nullable;
 @ValidationRule(value = "self.source == 'oci' || (has(self.storage) && (self.storage.type == 'emptyDir' || has(self.storage.size)))",
         fieldPath = ".storage", reason = "FieldValueRequired",
         message = "spec.model.storage.size is required for pvc storage (the default): set it to the volume size, e.g. 20Gi, or use storage.type: emptyDir")
+@ValidationRule(value = "self.source != 'oci' || !has(self.hubEndpoint)", fieldPath = ".hubEndpoint",
+        message = "spec.model.hubEndpoint is only used with spec.model.source: huggingface; remove it")
 public record ModelSpec(
         @Required @Size(min = 1, max = 200)
         @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
@@ -34,7 +36,12 @@ public record ModelSpec(
         @Nullable String image,
         @JsonPropertyDescription("The volume that holds the weights.") @Nullable StorageSpec storage,
         @Default("true") @JsonPropertyDescription("Download the weights in an init container before vLLM starts.")
-        Boolean preload) {
+        Boolean preload,
+        @Size(max = 2048) @Pattern(Names.HUB_ENDPOINT)
+        @JsonPropertyDescription("Hugging Face Hub endpoint (HF_ENDPOINT) to download from, e.g. a mirror "
+                + "https://hf-mirror.example.com; default: the pack's defaults.hub.endpoint, else https://huggingface.co. "
+                + "The token of authSecretName is sent to it.")
+        @Nullable String hubEndpoint) {
 
     public ModelSpec {
         source = source != null ? source : ModelSource.HUGGINGFACE;

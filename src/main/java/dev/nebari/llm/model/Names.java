@@ -12,6 +12,12 @@ public final class Names {
     /** A Gateway API duration (GEP-2257): up to four number/unit pairs, units h, m, s, ms. */
     public static final String GATEWAY_DURATION = "^([0-9]{1,5}(h|m|s|ms)){1,4}$";
 
+    /**
+     * A Hugging Face Hub endpoint: an http(s) URL with an optional path (Artifactory and Nexus serve their Hub remotes
+     * under one), no query or fragment; what HF_ENDPOINT takes.
+     */
+    public static final String HUB_ENDPOINT = "^https?://[^\\s/?#]+(/[^\\s?#]*)?$";
+
     private Names() {
     }
 }

@@ -7,6 +7,10 @@ import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -163,7 +167,10 @@ public record PackSettings(
             @Valid @NotNull @DefaultValue Storage storage,
             @Valid @NotNull @DefaultValue Monitoring monitoring,
             @Valid @NotNull @DefaultValue Epp epp,
-            @Valid @NotNull @DefaultValue Downloader downloader) {
+            @Valid @NotNull @DefaultValue Downloader downloader,
+            @Valid @NotNull @DefaultValue Hub hub,
+            @Valid @NotNull @DefaultValue Proxy proxy,
+            @Valid @NotNull @DefaultValue TrustedCA trustedCA) {
     }
 
     public record Serving(
@@ -189,6 +196,79 @@ public record PackSettings(
     public record Downloader(
             @NotBlank(message = "defaults.downloader.image must name the model downloader image")
             @DefaultValue("ghcr.io/nebari-dev/nebari-llm-downloader:0.1.0") String image) {
+    }
+
+    /**
+     * An http(s) URL with an optional path (Artifactory and Nexus serve their Hub remotes under one), no query. The
+     * same pattern as {@code model.Names.HUB_ENDPOINT} for spec.model.hubEndpoint (platform cannot see the model module).
+     */
+    static final String HUB_ENDPOINT = "^https?://[^\\s/?#]+(/[^\\s?#]*)?$";
+
+    /** The Hugging Face Hub that model pods download from when a model names none (spec.model.hubEndpoint). */
+    public record Hub(
+            @Pattern(regexp = "^$|" + HUB_ENDPOINT, message = "defaults.hub.endpoint must be the http(s) URL of a Hugging "
+                    + "Face Hub or mirror, e.g. https://hf-mirror.example.com (a path is allowed, no query), or empty for "
+                    + "https://huggingface.co")
+            @DefaultValue("") String endpoint) {
+    }
+
+    static final String PROXY_URL = "^$|^http://([^\\s/?#@]+@)?([^\\s/?#@:\\[\\]]+|\\[[0-9A-Fa-f:.]+\\])(:[0-9]{1,5})?/?$";
+    static final String PROXY_URL_MESSAGE = " must be an http:// URL such as http://proxy.example.com:3128 (optional "
+            + "user:password@, no path), or empty";
+    static final String NO_PROXY_ENTRY = "[A-Za-z0-9._*:/\\[\\]-]+";
+
+    /**
+     * The HTTP proxy model pods reach the Hub through: HTTP_PROXY, HTTPS_PROXY and NO_PROXY (and their lower-case
+     * forms) of the downloader and vLLM containers. An https proxy URL is refused: the downloader (and most clients)
+     * speak plain HTTP to the proxy and tunnel https requests through it.
+     */
+    public record Proxy(
+            @Pattern(regexp = PROXY_URL, message = "defaults.proxy.httpProxy" + PROXY_URL_MESSAGE) @DefaultValue("") String httpProxy,
+            @Pattern(regexp = PROXY_URL, message = "defaults.proxy.httpsProxy" + PROXY_URL_MESSAGE
+                    + " (still http://: https requests are tunnelled through it)")
+            @DefaultValue("") String httpsProxy,
+            @Pattern(regexp = "^\\s*(" + NO_PROXY_ENTRY + ")?(\\s*,\\s*(" + NO_PROXY_ENTRY + ")?)*\\s*$",
+                    message = "defaults.proxy.noProxy must be a comma-separated list of host names (.example.com matches "
+                            + "its subdomains), IP addresses, CIDR ranges (10.0.0.0/8) or *")
+            @DefaultValue("") String noProxy) {
+    }
+
+    /**
+     * Certificate authorities model pods trust besides the public ones (a Hub mirror or a TLS-inspecting proxy behind
+     * a private CA): either the PEM bundle itself, which the operator copies into a ConfigMap beside each model, or
+     * the name of a ConfigMap that already exists in every model namespace (trust-manager distributes one).
+     */
+    public record TrustedCA(
+            @DefaultValue("") String bundle,
+            @Pattern(regexp = "^$|" + DNS_NAME, message = "defaults.trustedCA.configMapName must be a ConfigMap name, or empty")
+            @DefaultValue("") String configMapName,
+            @Pattern(regexp = "^[-._a-zA-Z0-9]+$", message = "defaults.trustedCA.configMapKey must be a ConfigMap key, e.g. ca.crt")
+            @DefaultValue("ca.crt") String configMapKey) {
+
+        @AssertTrue(message = "defaults.trustedCA: set bundle (the operator copies it into each model's namespace) or "
+                + "configMapName (a ConfigMap that exists in every model namespace), not both")
+        public boolean isOneSource() {
+            return bundle == null || configMapName == null || bundle.isBlank() || configMapName.isBlank();
+        }
+
+        @AssertTrue(message = "defaults.trustedCA.bundle must be PEM certificates (-----BEGIN CERTIFICATE----- ...), e.g. "
+                + "the CA certificate that signed the Hub mirror's or the proxy's certificate")
+        public boolean isBundleReadable() {
+            if (bundle == null || bundle.isBlank()) {
+                return true;
+            }
+            try {
+                var pem = new ByteArrayInputStream(bundle.getBytes(StandardCharsets.US_ASCII));
+                return bundle.contains("-----BEGIN CERTIFICATE-----")
+                        && !CertificateFactory.getInstance("X.509").generateCertificates(pem).isEmpty();
+            } catch (CertificateException e) {
+                return false;
+            }
+        }
+
+        public boolean isConfigured() {
+            return !bundle.isBlank() || !configMapName.isBlank();
+        }
     }
 
     public record KeyManager(@DefaultValue("true") boolean enabled) {

@@ -79,7 +79,7 @@ public final class ModelServerDeploymentRenderer {
                             .endSecurityContext()
                             .withInitContainers(initContainers(model, settings))
                             .withContainers(vllm(model, settings))
-                            .withVolumes(volumes(model))
+                            .withVolumes(volumes(model, settings))
                             .withTolerations(tolerations(model))
                             .withNodeSelector(spec.advanced().vllm().nodeSelector().isEmpty() ? null : spec.advanced().vllm().nodeSelector())
                             .withAffinity(spec.advanced().vllm().affinity())
@@ -117,13 +117,18 @@ public final class ModelServerDeploymentRenderer {
             args.addAll(List.of("--revision", spec.revision()));
         }
         args.addAll(List.of("--target", MODEL_DIR));
+        var env = new ArrayList<>(hfToken(model));
+        env.addAll(HubAccess.endpointEnv(model, settings));
+        env.addAll(HubAccess.networkEnv(settings));
+        var mounts = new ArrayList<>(List.of(modelMount()));
+        HubAccess.trustedCaMount(settings).ifPresent(mounts::add);
         return List.of(new ContainerBuilder()
                 .withName(DOWNLOADER_CONTAINER)
                 .withImage(settings.defaults().downloader().image())
                 .withArgs(args)
-                .withEnv(hfToken(model))
+                .withEnv(env)
                 .withTerminationMessagePolicy(LOG_TAIL_ON_ERROR)
-                .withVolumeMounts(modelMount())
+                .withVolumeMounts(mounts)
                 .withResources(initResources())
                 .withSecurityContext(restricted())
                 .build());
@@ -145,7 +150,9 @@ public final class ModelServerDeploymentRenderer {
             }
             env.add(new EnvVarBuilder().withName("HF_HOME").withValue(MODEL_DIR).build());
             env.addAll(hfToken(model));
+            env.addAll(HubAccess.endpointEnv(model, settings));
         }
+        env.addAll(HubAccess.networkEnv(settings));
         // Without --served-model-name vLLM answers to "/model-cache", and the gateway's model id never matches.
         args.addAll(List.of(
                 "--served-model-name", spec.model().name(),
@@ -154,7 +161,10 @@ public final class ModelServerDeploymentRenderer {
                 "--port", Integer.toString(PORT)));
         args.addAll(serving.vllmArgs());
         args.addAll(spec.advanced().vllm().extraArgs());
+        // Last, so that the model's own variables win over the pack's (the last of duplicate names counts).
         env.addAll(spec.advanced().vllm().extraEnv());
+        var mounts = new ArrayList<>(List.of(modelMount(), new VolumeMountBuilder().withName(SHM_VOLUME).withMountPath(SHM_DIR).build()));
+        HubAccess.trustedCaMount(settings).ifPresent(mounts::add);
         return new ContainerBuilder()
                 .withName(CONTAINER)
                 .withImage(image)
@@ -164,7 +174,7 @@ public final class ModelServerDeploymentRenderer {
                 .withTerminationMessagePolicy(LOG_TAIL_ON_ERROR)
                 .addNewPort().withName(PORT_NAME).withContainerPort(PORT).withProtocol("TCP").endPort()
                 .withResources(vllmResources(model))
-                .withVolumeMounts(modelMount(), new VolumeMountBuilder().withName(SHM_VOLUME).withMountPath(SHM_DIR).build())
+                .withVolumeMounts(mounts)
                 .withStartupProbe(httpProbe(MODELS_PATH, STARTUP_PERIOD_SECONDS, STARTUP_FAILURE_THRESHOLD))
                 .withReadinessProbe(httpProbe(MODELS_PATH, 10, 3))
                 .withLivenessProbe(httpProbe(HEALTH_PATH, 10, 3))
@@ -226,7 +236,7 @@ public final class ModelServerDeploymentRenderer {
         return new VolumeMountBuilder().withName(MODEL_VOLUME).withMountPath(MODEL_DIR).build();
     }
 
-    private static List<Volume> volumes(LLMModel model) {
+    private static List<Volume> volumes(LLMModel model, PackSettings settings) {
         var names = ModelObjects.of(model);
         var storage = model.getSpec().model().effectiveStorage();
         var modelVolume = new VolumeBuilder().withName(MODEL_VOLUME);
@@ -237,7 +247,9 @@ public final class ModelServerDeploymentRenderer {
         }
         // Multi-GPU engines exchange tensors through shared memory and hang with the container runtime's 64 MiB.
         var shm = new VolumeBuilder().withName(SHM_VOLUME).withNewEmptyDir().withMedium("Memory").endEmptyDir().build();
-        return List.of(modelVolume.build(), shm);
+        var volumes = new ArrayList<>(List.of(modelVolume.build(), shm));
+        HubAccess.trustedCaVolume(model, settings).ifPresent(volumes::add);
+        return volumes;
     }
 
     private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {

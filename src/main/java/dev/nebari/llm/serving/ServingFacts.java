@@ -44,6 +44,15 @@ public final class ServingFacts {
     static final String GPU_RESOURCE = "nvidia.com/gpu";
 
     static final String HF_TOKEN = "HF_TOKEN";
+    static final String HF_ENDPOINT = "HF_ENDPOINT";
+
+    /**
+     * The trusted CA bundle in model pods: its own directory, not /etc/ssl/certs, which the image's own bundle must
+     * keep. Mounted whole (no subPath) so that the kubelet updates it when the ConfigMap changes.
+     */
+    static final String TRUSTED_CA_VOLUME = "trusted-ca";
+    static final String TRUSTED_CA_DIR = "/etc/nebari-llm/trusted-ca";
+    static final String TRUSTED_CA_FILE = "ca.crt";
 
     private ServingFacts() {
     }

@@ -30,8 +30,9 @@ import java.util.Optional;
 import java.util.TreeSet;
 
 /**
- * Renders a model's workload: PVC, ServiceAccount, the vLLM Deployment, its Service, NetworkPolicy and (when
- * monitoring is on) PodMonitor. Pure: the same model and settings always give the same objects.
+ * Renders a model's workload: PVC, ServiceAccount, the trusted CA ConfigMap (when the pack has a CA bundle), the
+ * vLLM Deployment, its Service, NetworkPolicy and (when monitoring is on) PodMonitor. Pure: the same model and
+ * settings always give the same objects.
  */
 public final class WorkloadRenderer {
 
@@ -50,6 +51,7 @@ public final class WorkloadRenderer {
         var objects = new ArrayList<HasMetadata>();
         modelStorage(model, settings).ifPresent(objects::add);
         objects.add(serviceAccount(model));
+        HubAccess.trustedCaBundle(model, settings).ifPresent(objects::add);
         objects.add(ModelServerDeploymentRenderer.render(model, settings));
         objects.add(service(model));
         objects.add(networkPolicy(model, settings));

@@ -94,4 +94,26 @@ class ChartSchemaTest {
                 .isInstanceOf(ChartRenderingException.class)
                 .hasMessageContaining("needs both Gateways in one namespace");
     }
+
+    @Test
+    void aProxyUrlWithHttpsIsRejected() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("defaults.proxy.httpsProxy", "https://proxy.example.com:3128").renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("/defaults/proxy/httpsProxy");
+    }
+
+    @Test
+    void aHubEndpointWithoutSchemeIsRejected() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("defaults.hub.endpoint", "hf-mirror.example.com").renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("/defaults/hub/endpoint");
+    }
+
+    @Test
+    void theTrustedCaComesFromTheBundleOrAConfigMapNotBoth() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("defaults.trustedCA.bundle", "-----BEGIN CERTIFICATE-----\n")
+                .with("defaults.trustedCA.configMapName", "corp-ca").renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("defaults.trustedCA: set bundle");
+    }
 }

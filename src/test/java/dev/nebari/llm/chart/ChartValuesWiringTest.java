@@ -33,6 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 class ChartValuesWiringTest {
 
     private static final String ISSUER = "https://id.example.com/realms/nebari";
+    /** A PEM bundle as admins paste it: two lines of base64 are enough for the chart, which does not parse it. */
+    private static final String CA_BUNDLE = "-----BEGIN CERTIFICATE-----\nMIIBqTCCAU+gAwIBAgIQVKVM0G+tYZHD5c+8UqII+D\n-----END CERTIFICATE-----\n";
     private static final Map<String, Object> CONTROL_TOLERATION = Map.of(
             "key", "dedicated", "operator", "Equal", "value", "control", "effect", "NoSchedule");
     private static final Map<String, Object> ZONE_AFFINITY = Map.of("nodeAffinity", Map.of(
@@ -133,6 +135,13 @@ class ChartValuesWiringTest {
                 row("defaults.monitoring.enabled", false, reachesApp()),
                 row("defaults.epp.image", "images.example.com/epp:1", reachesApp()),
                 row("defaults.downloader.image", "images.example.com/downloader:1", reachesApp()),
+                row("defaults.hub.endpoint", "https://hf-mirror.example.com", reachesApp()),
+                row("defaults.proxy.httpProxy", "http://proxy.example.com:3128", reachesApp()),
+                row("defaults.proxy.httpsProxy", "http://user:p%40ss@proxy.example.com:3128", reachesApp()),
+                row("defaults.proxy.noProxy", ".svc,.cluster.local,10.0.0.0/8", reachesApp()),
+                row("defaults.trustedCA.bundle", CA_BUNDLE, reachesApp()),
+                row("defaults.trustedCA.configMapName", "corp-ca-bundle", reachesApp()),
+                row("defaults.trustedCA.configMapKey", "bundle.pem", reachesApp()),
 
                 row("apiKeysNamespace", "keys", reachesApp().and((chart, v) -> {
                     assertThat(chart.find(Namespace.class, "keys")).isPresent();

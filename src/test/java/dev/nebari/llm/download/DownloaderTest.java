@@ -7,7 +7,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nebari.llm.download.fakehub.ContentSource;
 import dev.nebari.llm.download.fakehub.FakeFile;
+import dev.nebari.llm.admission.TestCertificateAuthority;
 import dev.nebari.llm.download.fakehub.FakeHub;
+import dev.nebari.llm.download.fakehub.FakeProxy;
 import dev.nebari.llm.download.fakehub.FakeRepo;
 import dev.nebari.llm.download.fakehub.Fault;
 import dev.nebari.llm.download.fakehub.RecordedRequest;
@@ -399,6 +401,167 @@ class DownloaderTest {
             assertThat(hub.requests(RecordedRequest.CDN)).isNotEmpty()
                     .allMatch(r -> r.header("Authorization").isEmpty());
             assertThat(run.stdout() + run.stderr()).doesNotContain("hf_secret");
+        }
+    }
+
+    @Nested
+    class ThroughAProxy {
+
+        FakeProxy proxy;
+
+        @BeforeEach
+        void startProxy() throws IOException {
+            proxy = FakeProxy.start();
+        }
+
+        @AfterEach
+        void stopProxy() {
+            proxy.close();
+        }
+
+        @Test
+        void sendsEveryRequestOfAnHttpHubThroughHttpProxy() {
+            DownloadRun run = DownloadRun.of(hub, REPO, target, Map.of("HTTP_PROXY", proxy.url()));
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertComplete(target, model);
+            assertThat(proxy.requests()).extracting(FakeProxy.ProxiedRequest::target)
+                    .as("absolute-form requests to the hub and to the CDN it redirects to")
+                    .anyMatch(t -> t.startsWith(hub.endpoint() + "/api/models/" + REPO))
+                    .anyMatch(t -> t.startsWith(hub.cdnEndpoint() + "/blobs/"))
+                    .hasSize(hub.requests().size());
+        }
+
+        @Test
+        void goesDirectToHostsInNoProxy() {
+            DownloadRun run = DownloadRun.of(hub, REPO, target,
+                    Map.of("HTTP_PROXY", proxy.url(), "NO_PROXY", "example.com,127.0.0.0/8"));
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(proxy.requests()).isEmpty();
+        }
+
+        @Test
+        void authenticatesWithTheCredentialsOfTheProxyUrlAndNeverPrintsThePassword() {
+            proxy.requireBasic("llm", "pr0xy-pass");
+
+            DownloadRun run = DownloadRun.of(hub, REPO, target, Map.of("http_proxy", proxy.url("llm", "pr0xy-pass")));
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertThat(proxy.refused()).isZero();
+            assertThat(proxy.requests()).isNotEmpty();
+            assertThat(hub.requests()).allMatch(r -> r.header("Proxy-Authorization").isEmpty());
+            assertThat(run.stdout() + run.stderr()).doesNotContain("pr0xy-pass");
+        }
+
+        @Test
+        void saysTheProxyRefusedTheCredentials() {
+            proxy.requireBasic("llm", "pr0xy-pass");
+
+            DownloadRun run = DownloadRun.of(hub, REPO, target, Map.of("HTTP_PROXY", proxy.url("llm", "wr0ng-pass")));
+
+            assertThat(run.exitCode()).isEqualTo(ExitCode.FAILED.status());
+            assertThat(run.stderr()).contains("HTTP 407").contains("HTTP_PROXY").doesNotContain("wr0ng-pass");
+            assertThat(hub.requests()).isEmpty();
+        }
+
+        @Test
+        void aProxyItCannotUseIsAUsageError() {
+            DownloadRun run = DownloadRun.of(hub, REPO, target, Map.of("HTTPS_PROXY", "socks5://llm:pr0xy-pass@proxy:1080"));
+
+            assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE.status());
+            assertThat(run.stderr()).contains("HTTPS_PROXY uses socks5://").doesNotContain("pr0xy-pass");
+            assertThat(hub.requests()).isEmpty();
+        }
+    }
+
+    /** A Hub (mirror) whose certificate a private CA signed, as in air-gapped clusters. */
+    @Nested
+    class WithAPrivateCertificateAuthority {
+
+        TestCertificateAuthority ca;
+        FakeHub tlsHub;
+        Path caFile;
+
+        @BeforeEach
+        void startTlsHub(@TempDir Path certificates) throws IOException {
+            ca = TestCertificateAuthority.issue();
+            tlsHub = FakeHub.startTls(ca.server(), model);
+            caFile = Files.writeString(certificates.resolve("ca.crt"), ca.caCertificate());
+        }
+
+        @AfterEach
+        void stopTlsHub() {
+            tlsHub.close();
+        }
+
+        @Test
+        void trustsTheCaOfSslCertFile() {
+            DownloadRun run = DownloadRun.of(tlsHub, REPO, target, Map.of("SSL_CERT_FILE", caFile.toString()));
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertComplete(target, model);
+        }
+
+        @Test
+        void refusesTheHubWithoutItAndNamesTheFix() {
+            DownloadRun run = DownloadRun.of(tlsHub, REPO, target);
+
+            assertThat(run.exitCode()).isEqualTo(ExitCode.FAILED.status());
+            assertThat(run.stderr()).contains("TLS handshake failed").contains("certification path")
+                    .contains("SSL_CERT_FILE").contains("defaults.trustedCA");
+            assertThat(tlsHub.requests()).isEmpty();
+        }
+
+        @Test
+        void aCertFileItCannotReadIsAUsageError() {
+            DownloadRun run = DownloadRun.of(tlsHub, REPO, target, Map.of("SSL_CERT_FILE", target.resolve("none.crt").toString()));
+
+            assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE.status());
+            assertThat(run.stderr()).contains("cannot read SSL_CERT_FILE").contains("no such file");
+        }
+
+        @Test
+        void tunnelsThroughHttpsProxyWithConnect() throws IOException {
+            try (FakeProxy proxy = FakeProxy.start()) {
+                DownloadRun run = DownloadRun.of(tlsHub, REPO, target,
+                        Map.of("HTTPS_PROXY", proxy.url(), "SSL_CERT_FILE", caFile.toString()));
+
+                assertThat(run.exitCode()).as(run.stderr()).isZero();
+                assertComplete(target, model);
+                assertThat(proxy.requests()).isNotEmpty().allMatch(r -> r.method().equals("CONNECT"))
+                        .extracting(FakeProxy.ProxiedRequest::target)
+                        .contains(tlsHub.endpoint().getAuthority(), tlsHub.cdnEndpoint().getAuthority());
+            }
+        }
+
+        /**
+         * In a process of its own, because the JDK reads which schemes it refuses on CONNECT once per JVM: only
+         * {@code main} enables Basic there, as the image runs it.
+         */
+        @Test
+        void theEntryPointAuthenticatesItsTunnelsWithTheProxyUrlsCredentials() throws Exception {
+            try (FakeProxy proxy = FakeProxy.start().requireBasic("llm", "pr0xy-pass")) {
+                var command = new java.util.ArrayList<>(List.of(
+                        Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                        "-cp", System.getProperty("java.class.path"), DownloaderMain.class.getName(),
+                        "--repo", REPO, "--target", target.toString()));
+                command.addAll(DownloadRun.FAST_SETTINGS);
+                var process = new ProcessBuilder(command).redirectErrorStream(true);
+                process.environment().keySet().removeIf(name -> name.toLowerCase(java.util.Locale.ROOT).endsWith("_proxy"));
+                process.environment().putAll(Map.of("HF_ENDPOINT", tlsHub.endpoint().toString(),
+                        "HTTPS_PROXY", proxy.url("llm", "pr0xy-pass"), "SSL_CERT_FILE", caFile.toString()));
+                var running = process.start();
+                String output = new String(running.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+                assertThat(running.waitFor(20, TimeUnit.SECONDS)).isTrue();
+                assertThat(running.exitValue()).as(output).isZero();
+                assertComplete(target, model);
+                assertThat(proxy.refused()).isZero();
+                assertThat(proxy.requests()).isNotEmpty().allMatch(r -> r.method().equals("CONNECT")
+                        && r.proxyAuthorization().isPresent());
+                assertThat(output).doesNotContain("pr0xy-pass");
+            }
         }
     }
 

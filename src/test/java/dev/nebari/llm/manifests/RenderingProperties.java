@@ -108,18 +108,23 @@ class RenderingProperties {
                 .as((a, b, c, d, org) -> org ? a + b + "/" + c + d : a + b);
         var revision = Arbitraries.of("main", "v1.0", "0123456789abcdef0123456789abcdef01234567").injectNull(0.5);
         var secret = dnsLabel(40).injectNull(0.5);
-        return Combinators.combine(id, Arbitraries.of(ModelSource.class), revision, secret, Arbitraries.of(StorageType.class),
+        var specs = Combinators.combine(id, Arbitraries.of(ModelSource.class), revision, secret, Arbitraries.of(StorageType.class),
                         Arbitraries.of("1Gi", "20Gi", "500Mi").injectNull(0.2), Arbitraries.of(true, false), dnsLabel(30).injectNull(0.5))
                 .as((modelId, source, rev, auth, storageType, size, preload, storageClass) -> {
                     if (source == ModelSource.OCI) {
                         return new ModelSpec(modelId, source, rev, auth, "weights-" + modelId.toLowerCase().replaceAll("[^a-z0-9]", "") + ":1",
-                                size == null ? null : new StorageSpec(storageType, new Quantity(size), storageClass), preload);
+                                size == null ? null : new StorageSpec(storageType, new Quantity(size), storageClass), preload, null);
                     }
                     // CEL: pvc storage needs a size.
                     var effectiveSize = storageType == StorageType.PVC && size == null ? "10Gi" : size;
                     return new ModelSpec(modelId, source, rev, auth, null,
-                            new StorageSpec(storageType, effectiveSize == null ? null : new Quantity(effectiveSize), storageClass), preload);
+                            new StorageSpec(storageType, effectiveSize == null ? null : new Quantity(effectiveSize), storageClass), preload, null);
                 });
+        // CEL: a Hub endpoint only for Hugging Face models.
+        var hubEndpoints = Arbitraries.of("https://hf-mirror.example.com", "http://hf-mirror.mirrors.svc:8080/api/hf").injectNull(0.5);
+        return Combinators.combine(specs, hubEndpoints).as((spec, endpoint) -> spec.source() == ModelSource.OCI ? spec
+                : new ModelSpec(spec.name(), spec.source(), spec.revision(), spec.authSecretName(), spec.image(), spec.storage(),
+                        spec.preload(), endpoint));
     }
 
     Arbitrary<ResourcesSpec> resources() {

@@ -131,7 +131,16 @@ class LlmModelCrdTest {
                 new Invalid("model name longer than 59 characters", m -> set(m, "metadata.name", "m".repeat(60)),
                         "<nil>", "metadata.name must be a DNS label of at most 59 characters"),
                 new Invalid("authSecretName that is not a Secret name", m -> set(m, "spec.model.authSecretName", "HF Token"),
-                        "spec.model.authSecretName", "should match"));
+                        "spec.model.authSecretName", "should match"),
+                new Invalid("hubEndpoint that is not an http(s) URL", m -> set(m, "spec.model.hubEndpoint", "ftp://hf-mirror.example.com"),
+                        "spec.model.hubEndpoint", "should match"),
+                new Invalid("hubEndpoint with a query", m -> set(m, "spec.model.hubEndpoint", "https://hf-mirror.example.com/?token=x"),
+                        "spec.model.hubEndpoint", "should match"),
+                new Invalid("hubEndpoint with oci source", m -> {
+                    set(m, "spec.model.source", "oci");
+                    set(m, "spec.model.image", "registry.example.com/m:1");
+                    set(m, "spec.model.hubEndpoint", "https://hf-mirror.example.com");
+                }, "spec.model.hubEndpoint", "only used with spec.model.source: huggingface"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -175,6 +184,18 @@ class LlmModelCrdTest {
         var updated = resources(client).resource(stored).update();
 
         assertThat(get(updated.getAdditionalProperties(), "spec.model.storage.size")).isEqualTo("40Gi");
+    }
+
+    @Test
+    void aHubMirrorWithAPathIsAccepted(KubernetesClient client) {
+        var model = validModel("mirror");
+        var artifactory = "https://artifactory.example.com/artifactory/api/huggingfaceml/hf-remote";
+        set(model, "spec.model.hubEndpoint", artifactory);
+
+        create(client, model);
+
+        var typed = client.resources(LLMModel.class).inNamespace(namespace).withName("mirror").get();
+        assertThat(typed.getSpec().model().hubEndpoint()).isEqualTo(artifactory);
     }
 
     @Test

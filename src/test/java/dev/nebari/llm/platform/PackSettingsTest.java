@@ -122,4 +122,48 @@ class PackSettingsTest {
                 .run(context -> assertThat(context).hasFailed().getFailure()
                         .rootCause().hasMessageContaining("platform.gateway.internal.listener must differ"));
     }
+
+    @Test
+    void bindsTheHubMirrorProxyAndTrustedCaOfModelPods() {
+        var pem = dev.nebari.llm.admission.TestCertificateAuthority.issue().caCertificate();
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com",
+                        "defaults.hub.endpoint=https://artifactory.example.com/api/huggingfaceml/hf",
+                        "defaults.proxy.httpsProxy=http://svc:p%40ss@proxy.example.com:3128",
+                        "defaults.proxy.noProxy=.svc, .cluster.local,10.0.0.0/8",
+                        "defaults.trustedCA.bundle=" + pem)
+                .run(context -> {
+                    var defaults = context.getBean(PackSettings.class).defaults();
+                    assertThat(defaults.hub().endpoint()).isEqualTo("https://artifactory.example.com/api/huggingfaceml/hf");
+                    assertThat(defaults.proxy().httpsProxy()).isEqualTo("http://svc:p%40ss@proxy.example.com:3128");
+                    assertThat(defaults.proxy().httpProxy()).isEmpty();
+                    assertThat(defaults.trustedCA().bundle().strip()).isEqualTo(pem.strip());
+                    assertThat(defaults.trustedCA().isConfigured()).isTrue();
+                });
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com").run(context -> {
+            var defaults = context.getBean(PackSettings.class).defaults();
+            assertThat(defaults.hub().endpoint()).isEmpty();
+            assertThat(defaults.trustedCA().isConfigured()).isFalse();
+            assertThat(defaults.trustedCA().configMapKey()).isEqualTo("ca.crt");
+        });
+    }
+
+    @Test
+    void refusesHubProxyAndCaValuesModelPodsCouldNotUse() {
+        expectFailure("defaults.hub.endpoint=hf-mirror.example.com", "defaults.hub.endpoint must be the http(s) URL");
+        expectFailure("defaults.proxy.httpsProxy=https://proxy.example.com:3128", "defaults.proxy.httpsProxy must be an http:// URL");
+        expectFailure("defaults.proxy.httpProxy=http://proxy.example.com:3128/path", "defaults.proxy.httpProxy must be an http:// URL");
+        expectFailure("defaults.proxy.noProxy=.svc, my host", "defaults.proxy.noProxy must be a comma-separated list");
+        expectFailure("defaults.trustedCA.bundle=not a certificate", "defaults.trustedCA.bundle must be PEM certificates");
+        expectFailure("defaults.trustedCA.configMapName=Corp CA", "defaults.trustedCA.configMapName must be a ConfigMap name");
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com",
+                        "defaults.trustedCA.bundle=" + dev.nebari.llm.admission.TestCertificateAuthority.issue().caCertificate(),
+                        "defaults.trustedCA.configMapName=corp-ca")
+                .run(context -> assertThat(context).hasFailed().getFailure().rootCause()
+                        .hasMessageContaining("set bundle (the operator copies it into each model's namespace) or configMapName"));
+    }
+
+    private void expectFailure(String property, String message) {
+        runner.withPropertyValues("platform.baseDomain=nebari.example.com", property)
+                .run(context -> assertThat(context).as(property).hasFailed().getFailure().rootCause().hasMessageContaining(message));
+    }
 }

@@ -236,7 +236,7 @@ class WorkloadRendererTest {
             var before = ModelIdentity.hash(referenceModel().getSpec().model());
             var moved = ModelFixtures.withSpec(referenceModel(), spec -> new dev.nebari.llm.model.LLMModelSpec(
                     new dev.nebari.llm.model.ModelSpec(spec.model().name(), spec.model().source(), "v2", spec.model().authSecretName(),
-                            spec.model().image(), spec.model().storage(), spec.model().preload()),
+                            spec.model().image(), spec.model().storage(), spec.model().preload(), spec.model().hubEndpoint()),
                     spec.resources(), spec.serving(), spec.access(), spec.endpoints(), spec.limits(), spec.advanced()));
             var after = deployment(moved).getSpec().getTemplate().getMetadata().getAnnotations().get(ModelObjects.MODEL_IDENTITY_ANNOTATION);
             assertThat(after).isNotEqualTo(before).hasSize(16);
@@ -247,6 +247,149 @@ class WorkloadRendererTest {
             var base = deployment(model(MINIMAL)).getSpec().getTemplate().getMetadata().getAnnotations();
             var tuned = deployment(model(MINIMAL + "serving: {vllmArgs: [--max-num-seqs, '8']}\n")).getSpec().getTemplate().getMetadata().getAnnotations();
             assertThat(tuned).isEqualTo(base);
+        }
+    }
+
+    /** Mirrored and air-gapped clusters: the Hub endpoint, the proxy and private CAs reach the model pods. */
+    @Nested
+    class HubMirrorProxyAndTrustedCa {
+
+        static final String BUNDLE = "-----BEGIN CERTIFICATE-----\nMIIBcorpCA\n-----END CERTIFICATE-----";
+        static final PackSettings.Proxy PROXY = new PackSettings.Proxy("http://proxy.corp:3128", "http://proxy.corp:3128",
+                ".svc,.cluster.local,10.0.0.0/8");
+
+        static PackSettings pack(String hubEndpoint, PackSettings.Proxy proxy, PackSettings.TrustedCA trustedCA) {
+            var s = settings();
+            var d = s.defaults();
+            return new PackSettings(s.platform(), s.auth(),
+                    new PackSettings.Defaults(d.serving(), d.storage(), d.monitoring(), d.epp(), d.downloader(),
+                            new PackSettings.Hub(hubEndpoint), proxy, trustedCA),
+                    s.apiKeysNamespace(), s.watchNamespaces(), s.keyManager(), s.keys());
+        }
+
+        static final PackSettings AIR_GAPPED = pack("https://hf-mirror.corp", PROXY, new PackSettings.TrustedCA(BUNDLE, "", "ca.crt"));
+
+        static PodSpec pod(LLMModel model, PackSettings settings) {
+            return ModelServerDeploymentRenderer.render(model, settings).getSpec().getTemplate().getSpec();
+        }
+
+        static Map<String, String> env(Container container) {
+            var env = new java.util.LinkedHashMap<String, String>();
+            container.getEnv().forEach(e -> env.put(e.getName(), e.getValue()));
+            return env;
+        }
+
+        @Test
+        void givesTheDownloaderThePacksMirrorProxyInBothSpellingsAndCaFile() {
+            var downloader = pod(referenceModel(), AIR_GAPPED).getInitContainers().getFirst();
+
+            assertThat(env(downloader)).containsEntry("HF_ENDPOINT", "https://hf-mirror.corp")
+                    .containsEntry("HTTP_PROXY", "http://proxy.corp:3128").containsEntry("http_proxy", "http://proxy.corp:3128")
+                    .containsEntry("HTTPS_PROXY", "http://proxy.corp:3128").containsEntry("https_proxy", "http://proxy.corp:3128")
+                    .containsEntry("NO_PROXY", ".svc,.cluster.local,10.0.0.0/8").containsEntry("no_proxy", ".svc,.cluster.local,10.0.0.0/8")
+                    .containsEntry("SSL_CERT_FILE", "/etc/nebari-llm/trusted-ca/ca.crt")
+                    .containsEntry("REQUESTS_CA_BUNDLE", "/etc/nebari-llm/trusted-ca/ca.crt")
+                    .containsKey("HF_TOKEN");
+            assertThat(downloader.getVolumeMounts()).anySatisfy(mount -> {
+                assertThat(mount.getName()).isEqualTo("trusted-ca");
+                assertThat(mount.getMountPath()).isEqualTo("/etc/nebari-llm/trusted-ca");
+                assertThat(mount.getReadOnly()).isTrue();
+                assertThat(mount.getSubPath()).as("no subPath: the kubelet keeps the file current").isNull();
+            });
+        }
+
+        @Test
+        void mountsTheBundleTheOperatorCopiesBesideTheModel() {
+            assertThat(pod(referenceModel(), AIR_GAPPED).getVolumes()).filteredOn(v -> v.getName().equals("trusted-ca")).singleElement().satisfies(volume -> {
+                assertThat(volume.getConfigMap().getName()).isEqualTo("qwen3-trusted-ca");
+                assertThat(volume.getConfigMap().getItems()).singleElement().satisfies(item -> {
+                    assertThat(item.getKey()).isEqualTo("ca.crt");
+                    assertThat(item.getPath()).isEqualTo("ca.crt");
+                });
+            });
+            var objects = WorkloadRenderer.render(referenceModel(), AIR_GAPPED);
+            assertThat(objects).filteredOn(o -> o.getKind().equals("ConfigMap")).singleElement().satisfies(o -> {
+                var configMap = (io.fabric8.kubernetes.api.model.ConfigMap) o;
+                assertThat(configMap.getMetadata().getName()).isEqualTo("qwen3-trusted-ca");
+                assertThat(configMap.getMetadata().getNamespace()).isEqualTo("team-a");
+                assertThat(configMap.getMetadata().getLabels()).containsEntry(ModelObjects.MODEL, "qwen3");
+                assertThat(configMap.getData()).containsExactly(Map.entry("ca.crt", BUNDLE + "\n"));
+            });
+            assertThat(objects.stream().map(o -> o.getKind()).toList()).as("the ConfigMap exists before the pods that mount it")
+                    .containsSubsequence("ConfigMap", "Deployment");
+        }
+
+        @Test
+        void mountsTheAdminsOwnConfigMapByNameAndKeyAndRendersNone() {
+            var pack = pack("", PROXY, new PackSettings.TrustedCA("", "corp-ca-bundle", "bundle.pem"));
+
+            assertThat(pod(referenceModel(), pack).getVolumes()).filteredOn(v -> v.getName().equals("trusted-ca")).singleElement().satisfies(volume -> {
+                assertThat(volume.getConfigMap().getName()).isEqualTo("corp-ca-bundle");
+                assertThat(volume.getConfigMap().getItems()).singleElement().satisfies(item -> {
+                    assertThat(item.getKey()).isEqualTo("bundle.pem");
+                    assertThat(item.getPath()).isEqualTo("ca.crt");
+                });
+            });
+            assertThat(env(pod(referenceModel(), pack).getInitContainers().getFirst()))
+                    .containsEntry("SSL_CERT_FILE", "/etc/nebari-llm/trusted-ca/ca.crt").doesNotContainKey("HF_ENDPOINT");
+            assertThat(WorkloadRenderer.render(referenceModel(), pack)).noneMatch(o -> o.getKind().equals("ConfigMap"));
+        }
+
+        @Test
+        void aModelsOwnHubEndpointWinsOverThePacks() {
+            var mirrored = model(MINIMAL.replace("model: {name: org/model,", "model: {name: org/model, hubEndpoint: 'http://hf.mirrors.svc:8080/hf',"));
+
+            assertThat(env(pod(mirrored, AIR_GAPPED).getInitContainers().getFirst()))
+                    .containsEntry("HF_ENDPOINT", "http://hf.mirrors.svc:8080/hf");
+            assertThat(env(pod(mirrored, settings()).getInitContainers().getFirst()))
+                    .containsEntry("HF_ENDPOINT", "http://hf.mirrors.svc:8080/hf");
+        }
+
+        @Test
+        void givesVllmTheProxyAndCaAndTheMirrorOnlyWhenItDownloadsItself() {
+            var preloaded = vllmOf(model(MINIMAL));
+            assertThat(env(preloaded)).containsEntry("HTTPS_PROXY", "http://proxy.corp:3128")
+                    .containsEntry("SSL_CERT_FILE", "/etc/nebari-llm/trusted-ca/ca.crt").doesNotContainKey("HF_ENDPOINT");
+            assertThat(preloaded.getVolumeMounts()).extracting(m -> m.getName()).contains("trusted-ca");
+
+            var downloading = vllmOf(model("""
+                    model: {name: org/model, preload: false, storage: {size: 10Gi}}
+                    access: {public: true}
+                    """));
+            assertThat(env(downloading)).containsEntry("HF_ENDPOINT", "https://hf-mirror.corp").containsEntry("HF_HOME", "/model-cache")
+                    .containsEntry("https_proxy", "http://proxy.corp:3128");
+        }
+
+        @Test
+        void letsTheModelsOwnVariablesOverrideThePacks() {
+            var custom = vllmOf(model(MINIMAL + "advanced: {vllm: {extraEnv: [{name: NO_PROXY, value: '*'}]}}\n"));
+
+            assertThat(custom.getEnv()).extracting(e -> e.getName()).endsWith("NO_PROXY");
+            assertThat(custom.getEnv().getLast().getValue()).isEqualTo("*");
+        }
+
+        @Test
+        void givesAnOciModelTheProxyButNoHubEndpoint() {
+            var oci = model("""
+                    model: {name: org/model, source: oci, image: weights:1}
+                    access: {public: true}
+                    """);
+            var pod = pod(oci, AIR_GAPPED);
+            assertThat(pod.getInitContainers().getFirst().getEnv()).isEmpty();
+            assertThat(env(pod.getContainers().getFirst())).containsKey("HTTPS_PROXY").doesNotContainKey("HF_ENDPOINT");
+        }
+
+        @Test
+        void addsNothingWhenThePackSetsNoneOfIt() {
+            var pod = pod(referenceModel(), settings());
+            assertThat(pod.getInitContainers().getFirst().getEnv()).extracting(e -> e.getName()).containsExactly("HF_TOKEN");
+            assertThat(pod.getContainers().getFirst().getEnv()).isEmpty();
+            assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("model-storage", "shm");
+            assertThat(WorkloadRenderer.render(referenceModel(), settings())).noneMatch(o -> o.getKind().equals("ConfigMap"));
+        }
+
+        static Container vllmOf(LLMModel model) {
+            return pod(model, AIR_GAPPED).getContainers().getFirst();
         }
     }
 
@@ -290,7 +433,8 @@ class WorkloadRendererTest {
         static PackSettings withStorageClass(PackSettings s, String storageClass) {
             var d = s.defaults();
             return new PackSettings(s.platform(), s.auth(),
-                    new PackSettings.Defaults(d.serving(), new PackSettings.Storage(storageClass, d.storage().accessMode()), d.monitoring(), d.epp(), d.downloader()),
+                    new PackSettings.Defaults(d.serving(), new PackSettings.Storage(storageClass, d.storage().accessMode()), d.monitoring(), d.epp(), d.downloader(),
+                            d.hub(), d.proxy(), d.trustedCA()),
                     s.apiKeysNamespace(), s.watchNamespaces(), s.keyManager(), s.keys());
         }
     }

@@ -35,19 +35,26 @@ public final class HubClient implements AutoCloseable {
     private final URI endpoint;
     private final Optional<HfToken> token;
     private final Duration responseTimeout;
+    private final ProxyRoutes proxies;
     private final HttpClient http;
 
-    public HubClient(URI endpoint, Optional<HfToken> token, Duration responseTimeout) {
+    public HubClient(URI endpoint, Optional<HfToken> token, Duration responseTimeout, ProxyRoutes proxies,
+            TrustedCertificates trust) {
         this.endpoint = withoutTrailingSlash(endpoint);
         this.token = token;
         this.responseTimeout = responseTimeout;
+        this.proxies = proxies;
         // HTTP/1.1 on purpose: parallel range requests should use parallel TCP connections; one HTTP/2 connection
         // would put every chunk behind a single congestion and flow-control window.
-        this.http = HttpClient.newBuilder()
+        var builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .connectTimeout(responseTimeout)
-                .build();
+                .sslContext(trust.sslContext());
+        if (!proxies.isDirect()) {
+            builder.proxy(proxies.selector());
+        }
+        this.http = builder.build();
     }
 
     public URI endpoint() {
@@ -159,6 +166,10 @@ public final class HubClient implements AutoCloseable {
         if (sameOrigin(uri, endpoint)) {
             token.ifPresent(t -> request.header("Authorization", t.authorizationHeader()));
         }
+        // Sent up front rather than through an Authenticator: with one, the JDK turns every 401 without a Basic
+        // challenge (the Hub's answer for a missing token) into an IOException. The JDK sends Proxy-* headers only to
+        // a proxy (on CONNECT, or with a forwarded request), never to the origin.
+        proxies.proxyAuthorization(uri).ifPresent(value -> request.header("Proxy-Authorization", value));
         BodyHandler<T> skipRedirectBodies = info -> isRedirect(info.statusCode()) && location(info.headers()).isPresent()
                 ? BodySubscribers.replacing(null)
                 : handler.apply(info);

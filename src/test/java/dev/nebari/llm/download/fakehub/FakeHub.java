@@ -3,6 +3,8 @@ package dev.nebari.llm.download.fakehub;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import com.sun.net.httpserver.HttpsConfigurator;
+import com.sun.net.httpserver.HttpsServer;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -26,6 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import javax.net.ssl.SSLContext;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 import tools.jackson.databind.node.ArrayNode;
 import tools.jackson.databind.node.ObjectNode;
@@ -59,10 +63,13 @@ public final class FakeHub implements AutoCloseable {
     private record Armed(Fault fault, AtomicInteger skip, AtomicInteger remaining) {
     }
 
-    private FakeHub(int hubPort) throws IOException {
+    private final String scheme;
+
+    private FakeHub(int hubPort, @Nullable SSLContext tls) throws IOException {
         InetAddress loopback = InetAddress.getLoopbackAddress();
-        hub = HttpServer.create(new InetSocketAddress(loopback, hubPort), 64);
-        cdn = HttpServer.create(new InetSocketAddress(loopback, 0), 64);
+        hub = server(new InetSocketAddress(loopback, hubPort), tls);
+        cdn = server(new InetSocketAddress(loopback, 0), tls);
+        scheme = tls == null ? "http" : "https";
         hub.createContext("/", exchange -> handle(exchange, RecordedRequest.HUB, this::onHub));
         cdn.createContext("/", exchange -> handle(exchange, RecordedRequest.CDN, this::onCdn));
         hub.setExecutor(executor);
@@ -76,11 +83,28 @@ public final class FakeHub implements AutoCloseable {
     }
 
     public static FakeHub start(int port, FakeRepo... repos) throws IOException {
-        FakeHub fake = new FakeHub(port);
+        return started(new FakeHub(port, null), repos);
+    }
+
+    /** Hub and CDN over HTTPS with the certificate of {@code tls} (valid for 127.0.0.1). */
+    public static FakeHub startTls(SSLContext tls, FakeRepo... repos) throws IOException {
+        return started(new FakeHub(0, tls), repos);
+    }
+
+    private static FakeHub started(FakeHub fake, FakeRepo... repos) {
         for (FakeRepo repo : repos) {
             fake.add(repo);
         }
         return fake;
+    }
+
+    private static HttpServer server(InetSocketAddress address, @Nullable SSLContext tls) throws IOException {
+        if (tls == null) {
+            return HttpServer.create(address, 64);
+        }
+        HttpsServer https = HttpsServer.create(address, 64);
+        https.setHttpsConfigurator(new HttpsConfigurator(tls));
+        return https;
     }
 
     public void add(FakeRepo repo) {
@@ -94,11 +118,11 @@ public final class FakeHub implements AutoCloseable {
     }
 
     public URI endpoint() {
-        return URI.create("http://127.0.0.1:" + hub.getAddress().getPort());
+        return URI.create(scheme + "://127.0.0.1:" + hub.getAddress().getPort());
     }
 
     public URI cdnEndpoint() {
-        return URI.create("http://127.0.0.1:" + cdn.getAddress().getPort());
+        return URI.create(scheme + "://127.0.0.1:" + cdn.getAddress().getPort());
     }
 
     public FakeHub latency(Duration perRequest) {
