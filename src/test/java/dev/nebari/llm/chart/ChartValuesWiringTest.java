@@ -68,6 +68,8 @@ class ChartValuesWiringTest {
                         pod -> assertThat(pod.getTolerations()).containsExactly(new TolerationBuilder().withKey("dedicated")
                                 .withOperator("Equal").withValue("control").withEffect("NoSchedule").build()))),
                 row("operator.affinity", ZONE_AFFINITY, podSpec("operator", ChartValuesWiringTest::hasOnlyTheZoneAffinity)),
+                row("operator.confineWrites", false, (chart, v) -> assertThat(chart.names())
+                        .noneMatch(name -> name.contains("ValidatingAdmissionPolicy"))),
                 row("portal.replicas", 4, (chart, v) -> assertThat(chart.deployment("portal").getSpec().getReplicas()).isEqualTo(4)),
                 row("portal.resources.requests.cpu", "300m", resource("portal", r -> r.getRequests().get("cpu"))),
                 row("portal.resources.requests.memory", "640Mi", resource("portal", r -> r.getRequests().get("memory"))),
