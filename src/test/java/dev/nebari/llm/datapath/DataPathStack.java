@@ -91,6 +91,8 @@ final class DataPathStack implements AutoCloseable {
                 "--keys.expirySweep.autoStartup=true",
                 "--keys.sweepInterval=1s",
                 "--keys.maxPerUserPerModel=1000",
+                // one test user mints hundreds of keys (shards, revocation timing): no write rate for it here
+                "--keys.writesPerMinute=100000",
                 // aigw restarts (3-5 s) to drop a deleted model's routes, where Envoy Gateway in a cluster takes
                 // about a second: the workload waits that much longer before it goes (see docs/testing.md).
                 "--reconciler.routeDrainDelay=12s"));
