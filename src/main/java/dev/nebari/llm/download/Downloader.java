@@ -142,11 +142,15 @@ public final class Downloader implements AutoCloseable {
         return Files.getLastModifiedTime(file).toMillis();
     }
 
-    /** Fails before downloading anything when the volume cannot hold the files, instead of hours later. */
+    /**
+     * Fails before downloading anything when the volume cannot hold the files, instead of hours later. Asks the
+     * file system of the directory itself (statvfs): Files.getFileStore would look the directory's mount up in
+     * /proc/mounts, which fails where that table does not show it (a chroot); 0 means the size is unknown.
+     */
     private void ensureSpaceFor(List<RepoFile> missing, Path workDir) throws IOException {
         long needed = missing.stream().mapToLong(RepoFile::size).sum() - partialBytes(workDir.resolve("partial"));
-        long usable = Files.getFileStore(workDir).getUsableSpace();
-        if (needed > usable) {
+        long usable = workDir.toFile().getUsableSpace();
+        if (usable > 0 && needed > usable) {
             throw new DownloadFailure(ExitCode.DISK_FULL, "not enough disk space in " + options.target() + ": needs "
                     + gib(needed) + " more, " + gib(usable) + " free");
         }

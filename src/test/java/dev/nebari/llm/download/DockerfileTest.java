@@ -8,7 +8,10 @@ import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** The image cannot be built here (no Docker), so its essentials are checked on the Dockerfile's text. */
+/**
+ * The Dockerfiles are for people with Docker (scripts/build-images.sh builds the shipped images without one, and
+ * ImagesIT checks that their entrypoints agree), so their essentials are checked on their text.
+ */
 class DockerfileTest {
 
     static final Path DOCKERFILE = Path.of("downloader-image/Dockerfile");
@@ -40,6 +43,18 @@ class DockerfileTest {
                 .contains("\"-cp\", \"/app/classes:/app/lib/*\"");
         assertThat(Files.readString(Path.of("bench/download/run.sh")))
                 .contains("downloader-image/assemble.sh").contains("ENTRYPOINT");
+    }
+
+    /** From a clean checkout: the build stage brings its own Maven (./mvnw would need one to install itself). */
+    @Test
+    void bothDockerfilesBuildWithAMavenOfTheirOwn() throws IOException {
+        for (var dockerfile : List.of(DOCKERFILE, Path.of("compose-dev/Dockerfile"))) {
+            var lines = Files.readAllLines(dockerfile).stream().map(String::strip)
+                    .filter(l -> !l.isEmpty() && !l.startsWith("#")).toList();
+            assertThat(lines.stream().filter(l -> l.startsWith("FROM ")).findFirst().orElseThrow())
+                    .as(dockerfile.toString()).startsWith("FROM maven:3.9").endsWith("AS build");
+            assertThat(lines).as(dockerfile.toString()).noneMatch(l -> l.contains("./mvnw"));
+        }
     }
 
     @Test

@@ -20,12 +20,12 @@ public interface ContentSource {
         return new InMemory(bytes.clone());
     }
 
-    static ContentSource of(String text) {
+    public static ContentSource of(String text) {
         return of(text.getBytes(StandardCharsets.UTF_8));
     }
 
     /** Deterministic pseudo-random bytes. */
-    static ContentSource random(long seed, int size) {
+    public static ContentSource random(long seed, int size) {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);
         return of(bytes);
