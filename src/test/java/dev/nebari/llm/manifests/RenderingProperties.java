@@ -25,6 +25,7 @@ import dev.nebari.llm.model.StorageType;
 import dev.nebari.llm.model.UpdateStrategy;
 import dev.nebari.llm.model.VllmSpec;
 import dev.nebari.llm.platform.PackSettings.RoutingMode;
+import dev.nebari.llm.testing.SeededInputs;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -32,16 +33,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
+import java.util.stream.LongStream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * For any LLMModel the CRD accepts: rendering never throws, every object carries the pack's labels and a valid
- * name, objects land in the right namespace, and third-party objects conform to their upstream schemas.
+ * name, objects land in the right namespace, and third-party objects conform to their upstream schemas. 300 models
+ * from seeds (the seed is in the test's name, to rerun a failure).
  */
 class RenderingProperties {
 
@@ -50,9 +49,17 @@ class RenderingProperties {
 
     static final Optional<ThirdPartySchemas> SCHEMAS = ThirdPartySchemas.load();
 
-    @Property(tries = 300)
-    void anySchemaValidModelRendersValidObjects(@ForAll("models") LLMModel model, @ForAll RoutingMode mode,
-                                                @ForAll("access") AccessInputs access) {
+    static LongStream seeds() {
+        return SeededInputs.seeds(300);
+    }
+
+    @ParameterizedTest(name = "seed {0}")
+    @MethodSource("seeds")
+    void anySchemaValidModelRendersValidObjects(long seed) {
+        var inputs = new SeededInputs(seed);
+        var model = model(inputs);
+        var mode = inputs.oneOf(RoutingMode.values());
+        var access = access(inputs);
         var manifests = ModelManifestRenderer.render(model, new RenderContext(ModelFixtures.settings(mode), access));
         var name = model.getMetadata().getName();
         var namespace = model.getMetadata().getNamespace();
@@ -75,110 +82,92 @@ class RenderingProperties {
                 assertThat(object.getMetadata().getLabels()).containsEntry(ModelObjects.MODEL_NAMESPACE, namespace));
     }
 
-    @Provide
-    Arbitrary<AccessInputs> access() {
-        var secrets = dnsLabel(20).list().ofMaxSize(3);
-        var clientIds = Arbitraries.strings().withChars("abcdef0123456789-").ofMinLength(1).ofMaxLength(40).list().ofMaxSize(600);
-        var oidc = Arbitraries.of("https://id.example.com/realms/a", "https://login.example.org")
-                .map(issuer -> new AccessInputs.OidcProvider(issuer, issuer + "/jwks")).injectNull(0.2);
-        return Combinators.combine(secrets, clientIds, oidc).as(AccessInputs::new);
+    static AccessInputs access(SeededInputs in) {
+        var secrets = in.list(0, 3, () -> dnsLabel(in, 20));
+        var clientIds = in.list(0, 600, () -> in.string("abcdef0123456789-", 1, 40));
+        var issuer = in.oneOf("https://id.example.com/realms/a", "https://login.example.org");
+        var oidc = in.orNull(0.2, () -> new AccessInputs.OidcProvider(issuer, issuer + "/jwks"));
+        return new AccessInputs(secrets, clientIds, oidc);
     }
 
-    @Provide
-    Arbitrary<LLMModel> models() {
-        var name = dnsLabel(ModelObjects.MAX_MODEL_NAME_LENGTH);
-        var namespace = dnsLabel(63);
-        return Combinators.combine(name, namespace, modelSpecs(), resources(), serving(), accessSpecs(), endpoints(), limitsAndAdvanced())
-                .as((n, ns, model, resources, serving, access, endpoints, rest) -> {
-                    var llm = new LLMModel();
-                    llm.setMetadata(new ObjectMetaBuilder().withName(n).withNamespace(ns).withUid("uid-" + n).build());
-                    llm.setSpec(new LLMModelSpec(model, resources, serving, access, endpoints, rest.limits(), rest.advanced()));
-                    return llm;
-                });
+    static LLMModel model(SeededInputs in) {
+        var name = dnsLabel(in, ModelObjects.MAX_MODEL_NAME_LENGTH);
+        var llm = new LLMModel();
+        llm.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(dnsLabel(in, 63)).withUid("uid-" + name).build());
+        var limit = (java.util.function.Supplier<Long>) () -> in.orNull(0.4, () -> in.between(1L, 4_294_967_295L));
+        var limits = in.orNull(0.5, () -> new LimitsSpec(limit.get(), limit.get(), limit.get()));
+        llm.setSpec(new LLMModelSpec(modelSpec(in), resources(in), serving(in), accessSpec(in), endpoints(in), limits,
+                advanced(in)));
+        return llm;
     }
 
-    record Rest(LimitsSpec limits, AdvancedSpec advanced) {
+    static ModelSpec modelSpec(SeededInputs in) {
+        var alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        var id = in.bool()
+                ? in.string(alnum, 1, 1) + in.string(alnum + "._-", 0, 60) + "/" + in.string(alnum, 1, 1) + in.string(alnum + "._-", 0, 60)
+                : in.string(alnum, 1, 1) + in.string(alnum + "._-", 0, 60);
+        var source = in.oneOf(ModelSource.values());
+        var revision = in.orNull(0.5, () -> in.oneOf("main", "v1.0", "0123456789abcdef0123456789abcdef01234567"));
+        var secret = in.orNull(0.5, () -> dnsLabel(in, 40));
+        var storageType = in.oneOf(StorageType.values());
+        var size = in.orNull(0.2, () -> in.oneOf("1Gi", "20Gi", "500Mi"));
+        var preload = in.bool();
+        var storageClass = in.orNull(0.5, () -> dnsLabel(in, 30));
+        if (source == ModelSource.OCI) {
+            return new ModelSpec(id, source, revision, secret, "weights-" + id.toLowerCase().replaceAll("[^a-z0-9]", "") + ":1",
+                    size == null ? null : new StorageSpec(storageType, new Quantity(size), storageClass), preload, null);
+        }
+        // CEL: pvc storage needs a size; a Hub endpoint only for Hugging Face models.
+        var effectiveSize = storageType == StorageType.PVC && size == null ? "10Gi" : size;
+        var hubEndpoint = in.orNull(0.5, () -> in.oneOf("https://hf-mirror.example.com", "http://hf-mirror.mirrors.svc:8080/api/hf"));
+        return new ModelSpec(id, source, revision, secret, null,
+                new StorageSpec(storageType, effectiveSize == null ? null : new Quantity(effectiveSize), storageClass), preload,
+                hubEndpoint);
     }
 
-    Arbitrary<ModelSpec> modelSpecs() {
-        var part = Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withCharRange('0', '9').withChars("._-")
-                .ofMinLength(0).ofMaxLength(60);
-        var first = Arbitraries.strings().withCharRange('a', 'z').withCharRange('A', 'Z').withCharRange('0', '9').ofLength(1);
-        var id = Combinators.combine(first, part, first, part, Arbitraries.of(true, false))
-                .as((a, b, c, d, org) -> org ? a + b + "/" + c + d : a + b);
-        var revision = Arbitraries.of("main", "v1.0", "0123456789abcdef0123456789abcdef01234567").injectNull(0.5);
-        var secret = dnsLabel(40).injectNull(0.5);
-        var specs = Combinators.combine(id, Arbitraries.of(ModelSource.class), revision, secret, Arbitraries.of(StorageType.class),
-                        Arbitraries.of("1Gi", "20Gi", "500Mi").injectNull(0.2), Arbitraries.of(true, false), dnsLabel(30).injectNull(0.5))
-                .as((modelId, source, rev, auth, storageType, size, preload, storageClass) -> {
-                    if (source == ModelSource.OCI) {
-                        return new ModelSpec(modelId, source, rev, auth, "weights-" + modelId.toLowerCase().replaceAll("[^a-z0-9]", "") + ":1",
-                                size == null ? null : new StorageSpec(storageType, new Quantity(size), storageClass), preload, null);
-                    }
-                    // CEL: pvc storage needs a size.
-                    var effectiveSize = storageType == StorageType.PVC && size == null ? "10Gi" : size;
-                    return new ModelSpec(modelId, source, rev, auth, null,
-                            new StorageSpec(storageType, effectiveSize == null ? null : new Quantity(effectiveSize), storageClass), preload, null);
-                });
-        // CEL: a Hub endpoint only for Hugging Face models.
-        var hubEndpoints = Arbitraries.of("https://hf-mirror.example.com", "http://hf-mirror.mirrors.svc:8080/api/hf").injectNull(0.5);
-        return Combinators.combine(specs, hubEndpoints).as((spec, endpoint) -> spec.source() == ModelSource.OCI ? spec
-                : new ModelSpec(spec.name(), spec.source(), spec.revision(), spec.authSecretName(), spec.image(), spec.storage(),
-                        spec.preload(), endpoint));
+    static ResourcesSpec resources(SeededInputs in) {
+        java.util.function.Supplier<Map<String, Quantity>> quantities = () -> {
+            var map = new java.util.HashMap<String, Quantity>();
+            for (int i = in.between(0, 2); i > 0; i--) {
+                map.put(in.oneOf("cpu", "memory"), new Quantity(in.oneOf("1", "500m", "16Gi")));
+            }
+            return map;
+        };
+        return new ResourcesSpec(new GpuSpec(in.between(0, 8), null), quantities.get(), quantities.get());
     }
 
-    Arbitrary<ResourcesSpec> resources() {
-        var quantities = Arbitraries.maps(Arbitraries.of("cpu", "memory"), Arbitraries.of("1", "500m", "16Gi").map(Quantity::new)).ofMaxSize(2);
-        return Combinators.combine(Arbitraries.integers().between(0, 8), quantities, quantities)
-                .as((gpus, requests, limits) -> new ResourcesSpec(new GpuSpec(gpus, null), requests, limits));
+    static ServingSpec serving(SeededInputs in) {
+        return new ServingSpec(in.orNull(0.7, () -> in.oneOf("vllm:1", "custom/vllm:2")),
+                in.oneOf(List.<String>of(), List.of("vllm", "serve")), in.between(0, 4),
+                in.orNull(0.5, () -> in.between(1, 8)), in.between(1, 4),
+                in.oneOf(List.<String>of(), List.of("--max-model-len", "4096")), in.oneOf(UpdateStrategy.values()),
+                new MonitoringSpec(in.orNull(0.4, in::bool)));
     }
 
-    Arbitrary<ServingSpec> serving() {
-        return Combinators.combine(
-                        Arbitraries.of("vllm:1", "custom/vllm:2").injectNull(0.7),
-                        Arbitraries.of(List.<String>of(), List.of("vllm", "serve")),
-                        Arbitraries.integers().between(0, 4),
-                        Arbitraries.integers().between(1, 8).injectNull(0.5),
-                        Arbitraries.integers().between(1, 4),
-                        Arbitraries.of(List.<String>of(), List.of("--max-model-len", "4096")),
-                        Arbitraries.of(UpdateStrategy.class),
-                        Arbitraries.of(true, false).injectNull(0.4))
-                .as((image, command, replicas, tp, dp, args, strategy, monitoring) ->
-                        new ServingSpec(image, command, replicas, tp, dp, args, strategy, new MonitoringSpec(monitoring)));
+    static AccessSpec accessSpec(SeededInputs in) {
+        var groups = in.list(0, 64, () -> in.string("abcdefghijklmnopqrstuvwxyz/-_", 1, 30));
+        return new AccessSpec(in.bool() || groups.isEmpty(), groups);
     }
 
-    Arbitrary<AccessSpec> accessSpecs() {
-        var groups = Arbitraries.strings().withCharRange('a', 'z').withChars("/-_").ofMinLength(1).ofMaxLength(30).list().ofMaxSize(64);
-        return Combinators.combine(Arbitraries.of(true, false), groups)
-                .as((isPublic, g) -> new AccessSpec(isPublic || g.isEmpty(), g));
+    static EndpointsSpec endpoints(SeededInputs in) {
+        return new EndpointsSpec(new ExternalEndpointSpec(in.bool(), in.orNull(0.6, () -> dnsLabel(in, 63))),
+                new InternalEndpointSpec(in.bool()), in.oneOf("600s", "10m", "1h30m", "90s"));
     }
 
-    Arbitrary<EndpointsSpec> endpoints() {
-        return Combinators.combine(Arbitraries.of(true, false), dnsLabel(63).injectNull(0.6), Arbitraries.of(true, false),
-                        Arbitraries.of("600s", "10m", "1h30m", "90s"))
-                .as((external, subdomain, internal, timeout) ->
-                        new EndpointsSpec(new ExternalEndpointSpec(external, subdomain), new InternalEndpointSpec(internal), timeout));
-    }
-
-    Arbitrary<Rest> limitsAndAdvanced() {
-        var limit = Arbitraries.longs().between(1, 4_294_967_295L).injectNull(0.4);
-        var limits = Combinators.combine(limit, limit, limit).as(LimitsSpec::new).injectNull(0.5);
-        var tolerations = Arbitraries.of(
+    static AdvancedSpec advanced(SeededInputs in) {
+        var tolerations = in.oneOf(
                 List.<Toleration>of(),
                 List.of(new Toleration("NoSchedule", "nvidia.com/gpu", "Exists", null, null)),
                 List.of(new Toleration(null, null, "Exists", null, null)),
                 List.of(new Toleration("NoExecute", "dedicated", "Equal", null, "llm")));
-        var schedulerConfig = Arbitraries.of(Map.<String, Object>of(), Map.<String, Object>of("kind", "EndpointPickerConfig", "plugins", List.of()));
-        return Combinators.combine(limits, tolerations, schedulerConfig)
-                .as((l, t, config) -> new Rest(l, new AdvancedSpec(
-                        new VllmSpec(List.of(), List.of(), t, Map.of(), null), new InferencePoolSpec(config))));
+        var schedulerConfig = in.oneOf(Map.<String, Object>of(), Map.<String, Object>of("kind", "EndpointPickerConfig", "plugins", List.of()));
+        return new AdvancedSpec(new VllmSpec(List.of(), List.of(), tolerations, Map.of(), null), new InferencePoolSpec(schedulerConfig));
     }
 
     /** RFC 1123 labels of 1..max characters. */
-    static Arbitrary<String> dnsLabel(int max) {
-        var edge = Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').ofLength(1);
-        var middle = Arbitraries.strings().withCharRange('a', 'z').withCharRange('0', '9').withChars('-').ofMinLength(0).ofMaxLength(max - 2);
-        return Combinators.combine(edge, middle, edge, Arbitraries.of(true, false))
-                .as((a, m, z, single) -> single ? a : a + m + z);
+    static String dnsLabel(SeededInputs in, int max) {
+        var edge = "abcdefghijklmnopqrstuvwxyz0123456789";
+        return in.bool() ? in.string(edge, 1, 1)
+                : in.string(edge, 1, 1) + in.string(edge + "-", 0, max - 2) + in.string(edge, 1, 1);
     }
 }
