@@ -63,6 +63,7 @@ final class ModelReconciler {
     private final AccessInputsSource access;
     private final StatusAggregator aggregator;
     private final ModelEvents events;
+    private final PredecessorTakeover predecessor;
     private final DownloadProgress downloads;
     private final KubernetesSerialization serialization;
     private final Duration routeDrainDelay;
@@ -93,6 +94,7 @@ final class ModelReconciler {
         this.access = access;
         this.aggregator = aggregator;
         this.events = events;
+        this.predecessor = new PredecessorTakeover(client, events);
         this.serialization = client.getKubernetesSerialization();
         this.claims = new ModelIdClaims(settings.platform().routing().mode() == PackSettings.RoutingMode.SUBDOMAIN,
                 this::namespaceManaged);
@@ -120,7 +122,7 @@ final class ModelReconciler {
         }
         var missing = EnumSet.noneOf(ChildKind.class);
         var applied = new HashMap<String, HasMetadata>();
-        var failures = apply(key, manifests, missing, applied);
+        var failures = apply(key, model, manifests, missing, applied);
         if (failures.isEmpty()) {
             failures = deleteUnwanted(key, manifests);
         }
@@ -143,10 +145,11 @@ final class ModelReconciler {
      * The API server's answers go into {@code applied} (by {@link #identity}): they are fresher than the informer
      * caches, so this pass observes them, and their echo from the watches does not queue the model again.
      */
-    private List<String> apply(ModelKey key, ModelManifests manifests, Set<ChildKind> missing,
+    private List<String> apply(ModelKey key, LLMModel model, ModelManifests manifests, Set<ChildKind> missing,
             Map<String, HasMetadata> applied) {
         var changes = new ArrayList<HasMetadata>();
         var conflicts = new ArrayList<String>();
+        var takeovers = new ArrayList<PredecessorTakeover.Takeover>();
         for (var desired : manifests.all()) {
             var kind = ChildKind.of(desired.getApiVersion(), desired.getKind()).orElseThrow(() ->
                     new IllegalStateException("renderer produced an unmanaged kind " + desired.getKind()));
@@ -160,13 +163,16 @@ final class ModelReconciler {
                 continue;
             }
             if (observed.isEmpty()) {
-                foreignObjectAt(key, desired).ifPresent(conflicts::add);
+                foreignObjectAt(key, model, desired, takeovers).ifPresent(conflicts::add);
             }
             changes.add(desired);
         }
         if (!conflicts.isEmpty()) {
             // Nothing is written: a Deployment applied beside someone else's PVC or ServiceAccount would use it.
             return conflicts;
+        }
+        if (!takeovers.isEmpty()) {
+            predecessor.prepare(model, takeovers);
         }
         var failures = new ArrayList<String>();
         for (var desired : changes) {
@@ -184,9 +190,11 @@ final class ModelReconciler {
     /**
      * Our caches hold only objects with our labels, so a name that is free there may still be taken. A forced apply
      * would take such an object over (its spec replaced, our owner reference added, deleted with the model): read
-     * it once from the API server instead, and leave it alone unless it carries this model's labels.
+     * it once from the API server instead, and leave it alone unless it carries this model's labels, or is what the
+     * predecessor pack made for this model ({@link PredecessorTakeover}: noted in {@code takeovers}).
      */
-    private Optional<String> foreignObjectAt(ModelKey key, HasMetadata desired) {
+    private Optional<String> foreignObjectAt(ModelKey key, LLMModel model, HasMetadata desired,
+            List<PredecessorTakeover.Takeover> takeovers) {
         HasMetadata existing;
         try {
             existing = client.resource(desired).get();
@@ -201,7 +209,9 @@ final class ModelReconciler {
                 && key.name().equals(labels.get(ModelObjects.MODEL))
                 && (key.namespace().equals(existing.getMetadata().getNamespace())
                         || key.namespace().equals(labels.get(ModelObjects.MODEL_NAMESPACE)));
-        return ours ? Optional.empty() : Optional.of(describe(desired) + " already exists and is not this model's; it is "
+        var predecessors = ours ? Optional.<PredecessorTakeover.Takeover>empty() : PredecessorTakeover.of(model, existing);
+        predecessors.ifPresent(takeovers::add);
+        return ours || predecessors.isPresent() ? Optional.empty() : Optional.of(describe(desired) + " already exists and is not this model's; it is "
                 + "left alone and nothing of the model is applied: rename the LLMModel or remove that object");
     }
 
