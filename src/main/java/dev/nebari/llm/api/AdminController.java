@@ -5,12 +5,16 @@ import dev.nebari.llm.api.Representations.AdminModel;
 import dev.nebari.llm.api.Representations.AuditEntry;
 import dev.nebari.llm.api.Representations.BulkRevoke;
 import dev.nebari.llm.api.Representations.BulkRevokeResult;
+import dev.nebari.llm.api.Representations.ImportKey;
 import dev.nebari.llm.api.Representations.Key;
 import dev.nebari.llm.api.Representations.Model;
 import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.keys.Actor;
 import dev.nebari.llm.keys.ApiKey;
 import dev.nebari.llm.keys.ApiKeys;
+import dev.nebari.llm.keys.KeyImport;
+import dev.nebari.llm.keys.KeyLifetime;
+import dev.nebari.llm.keys.KeyOwner;
 import dev.nebari.llm.keys.KeyQuery;
 import dev.nebari.llm.keys.ModelRef;
 import io.swagger.v3.oas.annotations.Operation;
@@ -22,6 +26,7 @@ import jakarta.validation.constraints.Min;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -82,6 +87,18 @@ class AdminController {
                 : KeyQuery.all().withUser(Objects.requireNonNull(request.user()));
         var affected = keys.revokeAll(query, actor(caller), request.onlyList());
         return new BulkRevokeResult(request.onlyList(), affected.size(), affected.stream().map(Key::of).toList());
+    }
+
+    @PostMapping(path = "/keys:import", consumes = "application/json", produces = "application/json")
+    @ResponseStatus(HttpStatus.CREATED)
+    @Operation(summary = "Store a key made by the predecessor pack for its owner, so its callers keep working (docs/migration.md)")
+    Key importKey(Caller caller, @Valid @RequestBody ImportKey request) {
+        var ref = request.model().ref();
+        var model = models.find(ref).orElseThrow(() -> ApiProblem.modelNotFound(ref.namespace(), ref.name()));
+        var imported = keys.importKey(new KeyImport(new KeyOwner(request.owner().subject(), request.owner().username()),
+                ref, model.getSpec().access(), request.value(), Objects.requireNonNullElse(request.description(), ""),
+                Optional.ofNullable(request.created()), KeyLifetime.parse(request.lifetime())), actor(caller));
+        return Key.of(imported);
     }
 
     @GetMapping(path = "/models", produces = "application/json")

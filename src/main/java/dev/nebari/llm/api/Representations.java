@@ -113,6 +113,31 @@ final class Representations {
         static final String WARNING = "Copy this key now: it will not be shown again.";
     }
 
+    @Schema(description = "A key made by the predecessor pack, to be stored as it is for its owner (docs/migration.md)")
+    record ImportKey(
+            @NotNull(message = "must name the model: {\"namespace\": ..., \"name\": ...}") @Valid ModelName model,
+            @NotNull(message = "must name the owner: {\"subject\": ..., \"username\": ...}") @Valid KeyOwnerName owner,
+            @Schema(description = "The key as callers send it: sk- and 32 to 128 base64url characters")
+            @NotBlank(message = "must be the key") @Size(max = 200, message = "may have at most 200 characters") String value,
+            @Size(max = KeyMetadata.MAX_DESCRIPTION_LENGTH, message = "may have at most 200 characters")
+            @Nullable String description,
+            @Schema(description = "When the predecessor made it, if known") @Nullable Instant created,
+            @Schema(description = "As for a mint; absent for the default lifetime, counted from the import", example = "90d")
+            @Pattern(regexp = "never|" + KeyLifetime.SYNTAX, message = "must be a number of days or hours such as 30d or 12h, or never")
+            @Nullable String lifetime) {
+
+        @Override
+        public String toString() {
+            return "ImportKey[model=" + model + ", owner=" + owner + "]"; // never the value
+        }
+    }
+
+    @Schema(description = "The owner of an imported key: the identity provider's subject and the username")
+    record KeyOwnerName(
+            @NotBlank(message = "must be the owner's subject (sub)") @Size(max = 1024, message = "may have at most 1024 characters") String subject,
+            @NotBlank(message = "must be the owner's username") @Size(max = 1024, message = "may have at most 1024 characters") String username) {
+    }
+
     @Schema(description = "Revoke every key of one user or of one model; with dryRun only list them")
     record BulkRevoke(
             @Schema(description = "The owner's subject or username")

@@ -43,6 +43,19 @@ public final class ApiKeySecret {
         return new ApiKeySecret(value);
     }
 
+    /**
+     * A key made elsewhere (the predecessor's are sk- and 32 base64url characters, 192 bits), to be imported as it is:
+     * at least 32 random characters after the prefix, at most 128.
+     */
+    public static ApiKeySecret imported(String value) {
+        Objects.requireNonNull(value, "value");
+        var random = value.startsWith(PREFIX) ? value.substring(PREFIX.length()) : "";
+        if (random.length() < 32 || random.length() > 128 || !random.chars().allMatch(ApiKeySecret::isBase64Url)) {
+            throw new IllegalArgumentException("not an importable API key: expected sk- followed by 32 to 128 base64url characters");
+        }
+        return new ApiKeySecret(value);
+    }
+
     private static boolean isBase64Url(int c) {
         return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '_';
     }

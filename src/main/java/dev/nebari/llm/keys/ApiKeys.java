@@ -7,11 +7,14 @@ import dev.nebari.llm.keys.storage.KeyShardCache;
 import dev.nebari.llm.keys.storage.KeyShardWriter;
 import dev.nebari.llm.model.AccessSpec;
 import dev.nebari.llm.platform.PackSettings;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -92,6 +95,55 @@ public class ApiKeys {
         }
         audit.record(AuditRecord.refused(clock.instant().truncatedTo(ChronoUnit.MILLIS), clientId, model, owner, actor,
                 refused));
+    }
+
+    /**
+     * Admin: stores a key made elsewhere (the predecessor's) for its owner, under a new client id, so that callers
+     * sending it keep working. Refused for a value that is not a key or is stored already; the per-user cap does not
+     * apply (the owner had these keys before).
+     */
+    public ApiKey importKey(KeyImport request, Actor actor) {
+        if (actor.role() != Actor.Role.ADMIN) {
+            throw new KeyException.AdminOnly("import keys");
+        }
+        ApiKeySecret secret;
+        try {
+            secret = ApiKeySecret.imported(request.value());
+        } catch (IllegalArgumentException e) {
+            throw new KeyException.InvalidRequest(e.getMessage());
+        }
+        var stored = storedAs(secret);
+        if (stored.isPresent()) {
+            throw new KeyException.InvalidRequest("this key is stored already, as client id " + stored.get());
+        }
+        var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        var lifetime = KeyLifetime.resolve(request.lifetime(), rules);
+        var access = request.access();
+        var metadata = new KeyMetadata(request.owner(), request.model(), request.description(),
+                request.created().orElse(now), lifetime.expiresAt(now), Boolean.TRUE.equals(access.isPublic()),
+                access.groups() == null ? List.of() : access.groups(), secret.displayHint());
+        var key = await(writer.insert(secret, metadata, Integer.MAX_VALUE));
+        audit.record(AuditRecord.imported(now, key, actor));
+        events.publishEvent(new KeyIssued(key.clientId().value(), key.model().namespace(), key.model().name(),
+                key.owner().subject(), key.owner().username(), now, metadata.expires()));
+        return key;
+    }
+
+    /** The client id under which this very value is stored, if it is (compared in constant time). */
+    private Optional<String> storedAs(ApiKeySecret secret) {
+        for (var shard : shards.all()) {
+            var data = shard.secret().getData();
+            if (data == null) {
+                continue;
+            }
+            for (var entry : data.entrySet()) {
+                if (MessageDigest.isEqual(Base64.getDecoder().decode(entry.getValue()),
+                        secret.reveal().getBytes(StandardCharsets.US_ASCII))) {
+                    return Optional.of(entry.getKey());
+                }
+            }
+        }
+        return Optional.empty();
     }
 
     /** Stored keys matching the query, newest first. */

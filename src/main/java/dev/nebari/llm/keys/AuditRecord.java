@@ -7,7 +7,7 @@ import java.util.Optional;
 /**
  * One audited key operation: who did what to which key of which model, and why. Never holds a key value.
  *
- * @param action  {@code issued}, {@code revoked}, {@code expired}, or {@code refused} (a mint or revocation the pack
+ * @param action  {@code issued}, {@code imported}, {@code revoked}, {@code expired}, or {@code refused} (a mint or revocation the pack
  *                did not carry out; {@code clientId} is empty for a refused mint)
  * @param reason  why a key was revoked
  * @param refusal why a request was refused: the stable code of its {@link KeyException} ({@code key-limit-reached}, ...)
@@ -29,9 +29,16 @@ public record AuditRecord(
     public static final String REVOKED = "revoked";
     public static final String EXPIRED = "expired";
     public static final String REFUSED = "refused";
+    public static final String IMPORTED = "imported";
 
     static AuditRecord issued(Instant at, ApiKey key, Actor actor) {
         return new AuditRecord(at, ISSUED, key.clientId().value(), key.model(), key.owner().subject(),
+                key.owner().username(), actor.subject(), actor.username(), actor.role(), Optional.empty(), Optional.empty());
+    }
+
+    /** A key made by the predecessor, stored by an admin for its owner. */
+    static AuditRecord imported(Instant at, ApiKey key, Actor actor) {
+        return new AuditRecord(at, IMPORTED, key.clientId().value(), key.model(), key.owner().subject(),
                 key.owner().username(), actor.subject(), actor.username(), actor.role(), Optional.empty(), Optional.empty());
     }
 
@@ -56,6 +63,7 @@ public record AuditRecord(
     public String eventReason() {
         return switch (action) {
             case ISSUED -> "KeyIssued";
+            case IMPORTED -> "KeyImported";
             case EXPIRED -> "KeyExpired";
             default -> reason.filter(r -> r == RevocationReason.ACCESS_CHANGED || r == RevocationReason.GROUPS_CHANGED)
                     .map(r -> "KeyRevokedAutomatically").orElse("KeyRevoked");
@@ -67,6 +75,7 @@ public record AuditRecord(
         var subject = "API key " + clientId + " of " + ownerUsername;
         return switch (action) {
             case ISSUED -> subject + " issued";
+            case IMPORTED -> subject + " imported by " + actorUsername;
             case EXPIRED -> subject + " expired and was removed";
             default -> subject + " revoked by " + actorUsername + " (" + reason.map(RevocationReason::label).orElse("") + ")";
         };

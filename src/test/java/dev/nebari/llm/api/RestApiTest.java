@@ -402,6 +402,44 @@ class RestApiTest {
     }
 
     @Test
+    void adminImportsAPredecessorKeyForItsOwnerOnceAndOnlyAsAdmin() {
+        var value = "sk-" + "Zm9vYmFyYmF6cXV4cXV1eHh5ejEyMzQ1"; // the predecessor's format: 32 characters
+        var body = """
+                {"model": {"namespace": "%s", "name": "open-model"}, "owner": {"subject": "imported-sub", "username": "imported"},
+                 "value": "%s", "description": "notebook", "created": "2026-08-01T10:00:00Z"}""".formatted(namespace, value);
+
+        var forbidden = call("POST", "/api/v1/admin/keys:import", user("imported-sub", "imported", "llm-users"), body);
+        assertThat(forbidden.status()).isEqualTo(403);
+
+        var imported = call("POST", "/api/v1/admin/keys:import", admin(), body);
+        assertThat(imported.status()).as(imported.body()).isEqualTo(201);
+        assertThat(imported.body()).as("the value is never echoed").doesNotContain(value);
+        var clientId = imported.json().get("clientId").asString();
+        assertThat(clientId).matches("k[0-9a-v]{15}");
+        assertThat(imported.json().get("hint").asString()).isEqualTo("MzQ1");
+        assertThat(imported.json().get("created").asString()).startsWith("2026-08-01T10:00");
+        assertThat(imported.json().get("expires").asString()).as("the default lifetime, from now").isNotBlank();
+
+        var mine = call("GET", "/api/v1/keys", user("imported-sub", "imported", "llm-users"), null);
+        assertThat(texts(mine.json(), "clientId")).containsExactly(clientId);
+
+        var again = call("POST", "/api/v1/admin/keys:import", admin(), body);
+        assertThat(again.status()).isEqualTo(400);
+        assertThat(again.json().get("detail").asString()).contains("stored already").contains(clientId).doesNotContain(value);
+
+        var notAKey = call("POST", "/api/v1/admin/keys:import", admin(), body.replace(value, "password123"));
+        assertThat(notAKey.status()).isEqualTo(400);
+        assertThat(notAKey.json().get("detail").asString()).contains("sk- followed by 32 to 128");
+
+        var audit = call("GET", "/api/v1/admin/audit?limit=20", admin(), null);
+        assertThat(audit.json()).anySatisfy(entry -> {
+            assertThat(entry.get("action").asString()).isEqualTo("imported");
+            assertThat(entry.get("clientId").asString()).isEqualTo(clientId);
+            assertThat(entry.get("owner").get("username").asString()).isEqualTo("imported");
+        });
+    }
+
+    @Test
     void bulkRevokeNeedsExactlyOneTarget() {
         var response = call("POST", "/api/v1/admin/keys:revoke", admin(), """
                 {"user": "carol", "model": {"namespace": "%s", "name": "open-model"}}""".formatted(namespace));

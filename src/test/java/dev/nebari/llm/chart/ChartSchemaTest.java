@@ -1,5 +1,6 @@
 package dev.nebari.llm.chart;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nebari.llm.chart.ChartRenderer.ChartRenderingException;
@@ -115,5 +116,14 @@ class ChartSchemaTest {
                 .with("defaults.trustedCA.configMapName", "corp-ca").renderText())
                 .isInstanceOf(ChartRenderingException.class)
                 .hasMessageContaining("defaults.trustedCA: set bundle");
+    }
+
+    /** Migration: the predecessor's no-op envoyAIGateway.install is accepted (not a schema error), changes nothing, and NOTES.txt warns. */
+    @Test
+    void thePredecessorsEnvoyAiGatewayValueIsAcceptedIgnoredAndWarnedAbout() throws java.io.IOException {
+        assertThat(ChartRenderer.installable().with("envoyAIGateway.install", true).renderText())
+                .isEqualTo(ChartRenderer.installable().renderText());
+        assertThat(java.nio.file.Files.readString(ChartRenderer.CHART_DIR.resolve("templates/NOTES.txt")))
+                .contains("{{- if .Values.envoyAIGateway }}").contains("envoyAIGateway is a value of the predecessor's chart");
     }
 }

@@ -90,6 +90,23 @@ abstract class DataPathContract {
 
     // --- API keys ---
 
+    /** Migration: a key the predecessor handed out (sk- and 32 characters), imported for its owner, keeps working. */
+    @Test
+    void aKeyImportedFromThePredecessorWorksAtTheGatewayAndIsItsOwners() {
+        keyThatWorks(alice(), "alpha", ALPHA);
+        var bytes = new byte[24];
+        new java.security.SecureRandom().nextBytes(bytes);
+        var predecessorKey = "sk-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        var host = stack.externalHost("alpha");
+        assertThat(stack.chat(predecessorKey, host, ALPHA).status()).as("before the import").isEqualTo(401);
+
+        var clientId = stack.importKey(stack.token("root", "admin"), "alpha", "alice", predecessorKey);
+
+        await("imported key accepted").atMost(PROPAGATION).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> stack.chat(predecessorKey, host, ALPHA).status() == 200);
+        assertThat(stack.myKeys(alice())).as("its owner lists and can revoke it").contains(clientId);
+    }
+
     @Test
     void requestsWithoutAKeyOrWithAnUnknownKeyAre401() {
         keyThatWorks(alice(), "alpha", ALPHA); // the model is served: the 401s below are about the key

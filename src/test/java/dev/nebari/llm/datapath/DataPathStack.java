@@ -168,6 +168,22 @@ final class DataPathStack implements AutoCloseable {
         return new Minted(json.get("key").get("clientId").asString(), json.get("value").asString());
     }
 
+    /** Imports a key the predecessor made (its value as it is) for {@code username} through the admin API. */
+    String importKey(String adminToken, String model, String username, String value) {
+        var response = call("POST", api + "/api/v1/admin/keys:import", adminToken, null, """
+                {"model": {"namespace": "%s", "name": "%s"}, "owner": {"subject": "%s-sub", "username": "%s"},
+                 "value": "%s", "description": "from the predecessor"}""".formatted(namespace, model, username, username, value));
+        assertThat(response.status()).as("importing a key for %s: %s", model, response.body()).isEqualTo(201);
+        return response.json().get("clientId").asString();
+    }
+
+    /** The client ids of the caller's keys. */
+    List<String> myKeys(String token) {
+        var ids = new java.util.ArrayList<String>();
+        call("GET", api + "/api/v1/keys", token, null, null).json().forEach(key -> ids.add(key.get("clientId").asString()));
+        return ids;
+    }
+
     void revoke(String token, Minted key) {
         var response = call("DELETE", api + "/api/v1/keys/" + key.clientId(), token, null, null);
         assertThat(response.status()).as(response.body()).isEqualTo(204);

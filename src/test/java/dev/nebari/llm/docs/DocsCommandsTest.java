@@ -76,13 +76,17 @@ class DocsCommandsTest {
             new Exercise("./mvnw spring-boot:run", "docs/local-demo.md", "dev.nebari.llm.demo.LocalDemoCommandTest",
                     "the documented environment variables bind to the settings they name"),
             new Exercise("./mvnw verify", null, CI_SCRIPT, "the test command itself: CI runs it"),
+            new Exercise("scripts/import-predecessor-keys.sh", "docs/migration.md", "dev.nebari.llm.api.PredecessorKeyImportScriptTest",
+                    "run with the real kubectl against predecessor-shaped key objects, posting to the running portal"),
             new Exercise("export", null, "dev.nebari.llm.docs.DocsCommandsTest",
                     "the variable is used by a command after it, which is exercised"),
             new Exercise("cd", null, "dev.nebari.llm.docs.DocsCommandsTest",
                     "the directory exists; the commands after it resolve their paths from it"));
 
     /** Variables read by a program rather than written into a later command. */
-    private static final Map<String, String> READ_BY_PROGRAM = Map.of("KUBECONFIG", "kubectl");
+    private static final Map<String, String> READ_BY_PROGRAM = Map.of("KUBECONFIG", "kubectl",
+            "API", "scripts/import-predecessor-keys.sh", "TOKEN", "scripts/import-predecessor-keys.sh",
+            "SUBJECT_OF", "scripts/import-predecessor-keys.sh");
 
     /**
      * One shell command from a fenced block: its words, the directory it runs in (relative to the root), where it
