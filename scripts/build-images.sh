@@ -32,7 +32,8 @@ if [[ $(id -u) -ne 0 ]]; then
 fi
 if ! command -v buildah >/dev/null 2>&1; then
   log "installing buildah (Debian package)"
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -q buildah >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -q buildah >/dev/null 2>&1 \
+    || { apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q buildah >/dev/null; }
 fi
 jar=$(ls target/nebari-llm-serving-*.jar 2>/dev/null | grep -v -- '-plain.jar$' | head -1 || true)
 [[ -n "$jar" ]] || fail "no target/nebari-llm-serving-*.jar: run ./mvnw package first"
