@@ -57,6 +57,8 @@ class UserPages {
         return "models";
     }
 
+    static final String CREATED = "/keys/created";
+
     @GetMapping("/keys")
     String keys(Caller caller, Model page) {
         var now = clock.instant();
@@ -69,24 +71,40 @@ class UserPages {
         return keyForm(caller, page, model, "", null);
     }
 
+    /**
+     * Mints, then redirects to the page that shows the key (post/redirect/get): reloading that page never posts the
+     * form again, so it never mints a second key. The value travels to that one page as a flash attribute (held in
+     * the server-side session until that page renders, then dropped), never in a URL.
+     */
     @PostMapping("/keys")
     String mint(Caller caller, @RequestParam(defaultValue = "") String model, @RequestParam(defaultValue = "") String description,
-            @RequestParam(defaultValue = "") String lifetime, Model page, HttpServletResponse response) {
+            @RequestParam(defaultValue = "") String lifetime, Model page, HttpServletResponse response, RedirectAttributes next) {
         try {
             var ref = ModelRef.parse(model);
             var target = models.find(ref).orElseThrow(() -> new KeyException.ModelAccessDenied(ref));
             var issued = keys.mint(new MintRequest(new KeyOwner(caller.subject(), caller.username()), caller.groups(), ref,
                     target.getSpec().access(), description.strip(), KeyLifetime.parse(lifetime)));
-            // The value is in this response only: no caching by the browser or anything in between.
-            response.setHeader("Cache-Control", "no-store");
-            page.addAttribute("key", KeyRow.of(issued.key(), clock.instant()));
-            page.addAttribute("value", issued.secret().reveal());
-            page.addAttribute("card", ModelCard.of(target));
-            return "key-created";
+            next.addFlashAttribute("key", KeyRow.of(issued.key(), clock.instant()));
+            next.addFlashAttribute("value", issued.secret().reveal());
+            next.addFlashAttribute("card", ModelCard.of(target));
+            return "redirect:" + CREATED;
         } catch (IllegalArgumentException | KeyException e) {
             response.setStatus(PortalModel.statusOf(e).value());
             return keyForm(caller, page, model, description, e.getMessage());
         }
+    }
+
+    /** The new key, shown this once; a reload (or any later visit) finds it gone and says so. */
+    @GetMapping(CREATED)
+    String created(Model page, HttpServletResponse response, RedirectAttributes next) {
+        if (!page.containsAttribute("value")) {
+            next.addFlashAttribute("notice", "A new key is shown only once, on the page right after you create it. "
+                    + "If you did not copy it, revoke it and create another.");
+            return "redirect:/keys";
+        }
+        // The value is in this response only: no caching by the browser or anything in between.
+        response.setHeader("Cache-Control", "no-store");
+        return "key-created";
     }
 
     @PostMapping("/keys/{clientId}/revoke")

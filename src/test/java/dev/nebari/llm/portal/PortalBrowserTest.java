@@ -109,6 +109,12 @@ class PortalBrowserTest {
             await().atMost(Duration.ofSeconds(5)).until(() -> !driver.findElement(By.cssSelector(".copy-status")).getText().isBlank());
             browser.screenshot("04-key-created");
 
+            // a reload must not post the form again (post/redirect/get): no second key, the value is gone
+            driver.navigate().refresh();
+            browser.awaitElement(By.cssSelector(".notice"));
+            assertThat(driver.getCurrentUrl()).endsWith("/keys");
+            assertThat(driver.getPageSource()).contains("shown only once").doesNotContain(value);
+
             browser.visit(portal + "/keys");
             assertThat(driver.getPageSource()).contains("browser test laptop", "…" + value.substring(value.length() - 4))
                     .doesNotContain(value);

@@ -160,13 +160,19 @@ class PortalPagesTest {
 
     @Test
     void aKeyIsShownOnceAndNeverAgain() throws Exception {
-        var created = web.perform(post("/keys").with(alice()).with(csrf())
-                .param("model", namespace + "/team-model").param("description", "laptop notebooks").param("lifetime", "30d"))
-                .andReturn().getResponse();
+        var before = keysOf("alice-sub").size();
+        var created = mintThroughTheForm(post("/keys").with(alice()).with(csrf())
+                .param("model", namespace + "/team-model").param("description", "laptop notebooks").param("lifetime", "30d"));
         assertThat(created.getStatus()).isEqualTo(200);
         assertThat(created.getHeader("Cache-Control")).isEqualTo("no-store");
         var value = keyValueIn(created.getContentAsString());
         assertThat(created.getContentAsString()).contains("will not be shown again");
+
+        // a reload of the page that showed it (post/redirect/get): no second key, and the value is gone
+        var reload = web.perform(get("/keys/created").with(alice())).andReturn().getResponse();
+        assertThat(reload.getRedirectedUrl()).isEqualTo("/keys");
+        assertThat(reload.getContentAsString()).doesNotContain(value);
+        assertThat(keysOf("alice-sub")).hasSize(before + 1);
 
         var keys = web.perform(get("/keys").with(alice())).andReturn().getResponse().getContentAsString();
         assertThat(keys).contains("laptop notebooks", "…" + value.substring(value.length() - 4)).doesNotContain(value);
@@ -175,10 +181,24 @@ class PortalPagesTest {
         }
     }
 
+    /** Posts the mint form and follows its redirect to the page that shows the key, as a browser does. */
+    org.springframework.mock.web.MockHttpServletResponse mintThroughTheForm(
+            org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder form) throws Exception {
+        return mintThroughTheForm(alice(), form);
+    }
+
+    org.springframework.mock.web.MockHttpServletResponse mintThroughTheForm(OidcLoginRequestPostProcessor user,
+            org.springframework.test.web.servlet.request.MockHttpServletRequestBuilder form) throws Exception {
+        var posted = web.perform(form).andReturn();
+        assertThat(posted.getResponse().getStatus()).as(posted.getResponse().getContentAsString()).isEqualTo(302);
+        assertThat(posted.getResponse().getRedirectedUrl()).isEqualTo("/keys/created");
+        assertThat(posted.getResponse().getContentAsString()).as("nothing of the key in the redirect").isEmpty();
+        return web.perform(get("/keys/created").with(user).flashAttrs(posted.getFlashMap())).andReturn().getResponse();
+    }
+
     @Test
     void theMetricsNeverCarryAKey() throws Exception {
-        var created = web.perform(post("/keys").with(alice()).with(csrf()).param("model", namespace + "/open-model"))
-                .andReturn().getResponse();
+        var created = mintThroughTheForm(post("/keys").with(alice()).with(csrf()).param("model", namespace + "/open-model"));
         var value = keyValueIn(created.getContentAsString());
         var metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + app.getEnvironment().getProperty("local.management.port") + "/actuator/prometheus")).build(),
@@ -349,8 +369,7 @@ class PortalPagesTest {
     }
 
     String mint(OidcLoginRequestPostProcessor user, String model) throws Exception {
-        var created = web.perform(post("/keys").with(user).with(csrf()).param("model", namespace + "/" + model))
-                .andReturn().getResponse();
+        var created = mintThroughTheForm(user, post("/keys").with(user).with(csrf()).param("model", namespace + "/" + model));
         assertThat(created.getStatus()).as(created.getContentAsString()).isEqualTo(200);
         var matcher = Pattern.compile("<code>(k[0-9a-v]{15})</code>").matcher(created.getContentAsString());
         assertThat(matcher.find()).isTrue();
