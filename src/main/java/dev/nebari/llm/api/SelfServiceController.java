@@ -71,6 +71,13 @@ class SelfServiceController {
         return keys.list(KeyQuery.ownedBy(caller.subject())).stream().map(Key::of).toList();
     }
 
+    @GetMapping("/keys/{clientId}")
+    @Operation(summary = "One of the caller's keys (the Location of a minted key); a key of someone else answers 404 like a missing one")
+    Key myKey(Caller caller, @PathVariable String clientId) {
+        return keys.find(parse(clientId)).filter(key -> key.owner().subject().equals(caller.subject())).map(Key::of)
+                .orElseThrow(() -> new ApiProblem(ProblemType.KEY_NOT_FOUND, "no key with that client id"));
+    }
+
     @PostMapping(path = "/keys", consumes = "application/json")
     @ResponseStatus(HttpStatus.CREATED)
     @Operation(summary = "Mint a key for a model the caller may use; the response is the only time its value is shown")

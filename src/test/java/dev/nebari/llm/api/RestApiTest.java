@@ -179,6 +179,15 @@ class RestApiTest {
         assertThat(listed.status()).isEqualTo(200);
         assertThat(listed.body()).contains(clientId).contains("notebook").doesNotContain(value);
 
+        // the Location answers GET: the key, never its value; to anyone else it does not exist
+        var located = call("GET", minted.headers().firstValue("Location").orElseThrow(), alice, null);
+        assertThat(located.status()).isEqualTo(200);
+        assertThat(located.json().get("clientId").asString()).isEqualTo(clientId);
+        assertThat(located.body()).doesNotContain(value);
+        var byBob = call("GET", "/api/v1/keys/" + clientId, user("bob-sub", "bob", "/llm-users"), null);
+        assertThat(byBob.status()).isEqualTo(404);
+        assertThat(byBob.type()).isEqualTo("https://nebari.dev/problems/key-not-found");
+
         assertThat(call("DELETE", "/api/v1/keys/" + clientId, alice, null).status()).isEqualTo(204);
         assertThat(call("GET", "/api/v1/keys", alice, null).body()).doesNotContain(clientId);
         assertThat(call("DELETE", "/api/v1/keys/" + clientId, alice, null).type())
