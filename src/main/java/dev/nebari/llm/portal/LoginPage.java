@@ -29,6 +29,12 @@ class LoginPage {
         this.issuer = issuer;
     }
 
+    /** Browsers ask for /favicon.ico whatever the page links; the icon is an SVG among the assets. */
+    @GetMapping("/favicon.ico")
+    String favicon() {
+        return "redirect:/assets/favicon.svg";
+    }
+
     @GetMapping(PortalSecurityConfiguration.LOGIN_PAGE)
     String login(@RequestParam(required = false) @Nullable String error, @RequestParam(required = false) @Nullable String logout,
             @RequestParam(name = SignInExpiry.EXPIRED_PARAMETER, required = false) @Nullable String expired,

@@ -4,8 +4,9 @@ package dev.nebari.llm.portal;
 final class PortalPaths {
 
     static final String[] ALL = {"/", "/models", "/keys", "/keys/**", "/admin", "/admin/**", "/login", "/logout",
-            "/oauth2/**", "/login/oauth2/**", "/assets/**"};
-    static final String[] PUBLIC = {"/login", "/assets/**"};
+            "/oauth2/**", "/login/oauth2/**", "/assets/**", "/favicon.ico"};
+    /** The favicon too: browsers ask for /favicon.ico on every page, before any sign-in, and got 403. */
+    static final String[] PUBLIC = {"/login", "/assets/**", "/favicon.ico"};
     static final String[] ADMIN = {"/admin", "/admin/**"};
 
     private PortalPaths() {

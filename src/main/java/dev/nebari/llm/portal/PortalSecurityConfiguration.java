@@ -21,6 +21,7 @@ import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 
 /**
  * The pages' filter chain: OIDC authorization-code login with PKCE, a server-side session, CSRF tokens on every
@@ -52,7 +53,11 @@ class PortalSecurityConfiguration {
         var logoutAtIssuer = new OidcClientInitiatedLogoutSuccessHandler(registrations);
         logoutAtIssuer.setPostLogoutRedirectUri("{baseUrl}" + LOGIN_PAGE + "?logout");
 
+        // After sign-in, back to the page asked for, without Spring Security's "?continue" marker in the URL.
+        var savedRequests = new HttpSessionRequestCache();
+        savedRequests.setMatchingRequestParameterName(null);
         http.securityMatcher(PortalPaths.ALL)
+                .requestCache(cache -> cache.requestCache(savedRequests))
                 .authorizeHttpRequests(requests -> requests
                         .requestMatchers(PortalPaths.PUBLIC).permitAll()
                         .requestMatchers(PortalPaths.ADMIN).hasAuthority(Caller.ADMIN_AUTHORITY)

@@ -79,8 +79,8 @@ class PortalBrowserTest {
             browser.screenshot("01-login");
             driver.findElement(By.linkText("Sign in")).click();
             keycloak.logIn(browser, keycloak.alice());
-            // Back where the user started; Spring Security marks the restored request with "?continue".
-            awaitPage(browser, portal + "/?continue");
+            // Back where the user started, with no "?continue" marker left in the URL.
+            awaitPage(browser, portal + "/");
 
             var page = driver.getPageSource();
             assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("My models");

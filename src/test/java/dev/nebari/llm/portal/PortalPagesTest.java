@@ -158,6 +158,18 @@ class PortalPagesTest {
                 .doesNotContain("/admin/keys");
     }
 
+    /** Every page links its icon; /favicon.ico, which browsers ask for anyway, leads there without a sign-in. */
+    @Test
+    void theFaviconIsServedToEveryoneInsteadOf403() throws Exception {
+        assertThat(web.perform(get("/login")).andReturn().getResponse().getContentAsString())
+                .contains("rel=\"icon\"", "/assets/favicon.svg");
+        var ico = web.perform(get("/favicon.ico")).andReturn().getResponse();
+        assertThat(ico.getRedirectedUrl()).isEqualTo("/assets/favicon.svg");
+        var svg = web.perform(get("/assets/favicon.svg")).andReturn().getResponse();
+        assertThat(svg.getStatus()).isEqualTo(200);
+        assertThat(svg.getContentType()).startsWith("image/svg+xml");
+    }
+
     @Test
     void aKeyIsShownOnceAndNeverAgain() throws Exception {
         var before = keysOf("alice-sub").size();
