@@ -41,6 +41,22 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 app.kubernetes.io/component: {{ .component }}
 {{- end }}
 
+{{/* Labels of one workload's pods: podLabels, then the chart's own, which win (selectors depend on them). */}}
+{{- define "nebari-llm-serving.podLabels" -}}
+{{- $own := include "nebari-llm-serving.componentLabels" . | fromYaml }}
+{{- toYaml (merge $own (deepCopy .root.Values.podLabels)) }}
+{{- end }}
+
+{{/* imagePullSecrets of a pod of the pack, from the list of Secret names; nothing when the list is empty. */}}
+{{- define "nebari-llm-serving.imagePullSecrets" -}}
+{{- with .Values.imagePullSecrets -}}
+imagePullSecrets:
+{{- range . }}
+  - name: {{ . }}
+{{- end }}
+{{- end }}
+{{- end }}
+
 {{- define "nebari-llm-serving.componentSelectorLabels" -}}
 {{ include "nebari-llm-serving.selectorLabels" .root }}
 app.kubernetes.io/component: {{ .component }}

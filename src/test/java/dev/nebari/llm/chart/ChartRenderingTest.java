@@ -6,6 +6,7 @@ import static dev.nebari.llm.chart.RenderedChart.env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.marcnuri.helm.Helm;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
@@ -14,12 +15,16 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -256,6 +261,48 @@ class ChartRenderingTest {
         void oneDisruptionBudget() {
             assertThat(chart.all(PodDisruptionBudget.class)).singleElement()
                     .satisfies(p -> assertThat(p.getMetadata().getName()).isEqualTo(FULLNAME + "-combined"));
+        }
+    }
+
+    /**
+     * As a dependency of an umbrella chart, Helm hands the chart the parent's {@code global} values along with its
+     * own section, and checks both against values.schema.json: the chart must accept them.
+     */
+    @Test
+    void rendersAsTheSubchartOfAnUmbrellaChartThatHasGlobalValues(@TempDir Path umbrella) throws IOException {
+        Files.writeString(umbrella.resolve("Chart.yaml"), """
+                apiVersion: v2
+                name: platform
+                version: 1.0.0
+                """);
+        Files.writeString(umbrella.resolve("values.yaml"), """
+                global:
+                  imageRegistry: images.example.com
+                  storageClass: fast-ssd
+                nebari-llm-serving:
+                  platform:
+                    baseDomain: nebari.example.com
+                """);
+        copyTree(ChartRenderer.CHART_DIR, umbrella.resolve("charts/nebari-llm-serving"));
+
+        var rendered = new Helm(umbrella).template().withName(ChartRenderer.RELEASE).withNamespace(ChartRenderer.NAMESPACE).call();
+
+        var chart = new RenderedChart(ChartRenderer.parse(rendered));
+        assertThat(chart.all(Deployment.class)).extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrder("pack-nebari-llm-serving-operator", "pack-nebari-llm-serving-portal");
+        assertThat(chart.applicationConfig("platform.baseDomain")).contains("nebari.example.com");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (var file : files.toList()) {
+                var target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
         }
     }
 

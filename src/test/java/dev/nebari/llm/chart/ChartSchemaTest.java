@@ -116,4 +116,19 @@ class ChartSchemaTest {
                 .isInstanceOf(ChartRenderingException.class)
                 .hasMessageContaining("defaults.trustedCA: set bundle");
     }
+
+    @Test
+    void anExtraEnvVariableTheChartSetsIsRefusedNamingTheJvmOptionsValue() {
+        assertThatThrownBy(() -> ChartRenderer.installable()
+                .with("portal.extraEnv", java.util.List.of(java.util.Map.of("name", "_JAVA_OPTIONS", "value", "-Xmx1g"))).renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("portal.extraEnv: _JAVA_OPTIONS is set by the chart (for JVM flags use portal.jvmOptions)");
+    }
+
+    @Test
+    void anImagePullSecretMustBeASecretName() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("imagePullSecrets", java.util.List.of(java.util.Map.of("name", "regcred"))).renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("/imagePullSecrets/0");
+    }
 }

@@ -2,9 +2,12 @@ package dev.nebari.llm.chart;
 
 import static dev.nebari.llm.chart.RenderedChart.FULLNAME;
 import static dev.nebari.llm.chart.RenderedChart.app;
+import static dev.nebari.llm.chart.RenderedChart.env;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -44,6 +47,7 @@ class ChartValuesWiringTest {
 
     static List<Wiring> table() {
         return List.of(
+                accepted("global", Map.of("imageRegistry", "images.example.com")),
                 row("nameOverride", "llm-pack", (chart, v) -> assertThat(chart.get(Deployment.class, "pack-llm-pack-operator")
                         .getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "llm-pack")),
                 row("fullnameOverride", "models", (chart, v) -> assertThat(chart.find(Deployment.class, "models-operator")).isPresent()),
@@ -54,6 +58,17 @@ class ChartValuesWiringTest {
                         .startsWith("images.example.com/team/llm-serving:"))),
                 row("image.tag", "1.2.3", onBothWorkloads(d -> assertThat(app(d).getImage()).endsWith(":1.2.3"))),
                 row("image.pullPolicy", "Always", onBothWorkloads(d -> assertThat(app(d).getImagePullPolicy()).isEqualTo("Always"))),
+                row("imagePullSecrets", List.of("registry-credentials"), onBothWorkloads(d -> assertThat(pod(d).getImagePullSecrets())
+                        .extracting(LocalObjectReference::getName).containsExactly("registry-credentials"))),
+                row("podAnnotations", Map.of("example.com/team", "ml-platform"), onBothWorkloads(d -> assertThat(
+                        d.getSpec().getTemplate().getMetadata().getAnnotations())
+                        .containsEntry("example.com/team", "ml-platform").containsKey("checksum/config"))),
+                row("podLabels", Map.of("example.com/cost-centre", "ml", "app.kubernetes.io/component", "overridden"),
+                        onBothWorkloads(d -> assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+                                .containsEntry("example.com/cost-centre", "ml")
+                                .containsAllEntriesOf(d.getSpec().getSelector().getMatchLabels()))),
+                row("priorityClassName", "llm-control-plane", onBothWorkloads(d -> assertThat(pod(d).getPriorityClassName())
+                        .isEqualTo("llm-control-plane"))),
 
                 row("serviceAccount.operator.name", "llm-operator", runsAs("operator", "llm-operator")),
                 row("serviceAccount.portal.name", "llm-portal", runsAs("portal", "llm-portal")),
@@ -68,6 +83,14 @@ class ChartValuesWiringTest {
                         pod -> assertThat(pod.getTolerations()).containsExactly(new TolerationBuilder().withKey("dedicated")
                                 .withOperator("Equal").withValue("control").withEffect("NoSchedule").build()))),
                 row("operator.affinity", ZONE_AFFINITY, podSpec("operator", ChartValuesWiringTest::hasOnlyTheZoneAffinity)),
+                row("operator.extraEnv", List.of(Map.of("name", "TZ", "value", "Europe/Berlin")), (chart, v) -> {
+                    assertThat(env(chart.deployment("operator"), "TZ")).isEqualTo("Europe/Berlin");
+                    assertThat(app(chart.deployment("portal")).getEnv()).extracting(EnvVar::getName).doesNotContain("TZ");
+                }),
+                row("operator.jvmOptions", "-XX:MaxRAMPercentage=65", (chart, v) -> {
+                    assertThat(env(chart.deployment("operator"), "_JAVA_OPTIONS")).isEqualTo("-XX:MaxRAMPercentage=65");
+                    assertThat(app(chart.deployment("portal")).getEnv()).extracting(EnvVar::getName).doesNotContain("_JAVA_OPTIONS");
+                }),
                 row("operator.confineWrites", false, (chart, v) -> assertThat(chart.names())
                         .noneMatch(name -> name.contains("ValidatingAdmissionPolicy"))),
                 row("portal.replicas", 4, (chart, v) -> assertThat(chart.deployment("portal").getSpec().getReplicas()).isEqualTo(4)),
@@ -80,6 +103,12 @@ class ChartValuesWiringTest {
                 row("portal.tolerations", List.of(CONTROL_TOLERATION), podSpec("portal",
                         pod -> assertThat(pod.getTolerations()).extracting(Toleration::getKey).containsExactly("dedicated"))),
                 row("portal.affinity", ZONE_AFFINITY, podSpec("portal", ChartValuesWiringTest::hasOnlyTheZoneAffinity)),
+                row("portal.extraEnv", List.of(Map.of("name", "TZ", "value", "Europe/Berlin")), (chart, v) -> {
+                    assertThat(env(chart.deployment("portal"), "TZ")).isEqualTo("Europe/Berlin");
+                    assertThat(app(chart.deployment("operator")).getEnv()).extracting(EnvVar::getName).doesNotContain("TZ");
+                }),
+                row("portal.jvmOptions", "-Xss512k", (chart, v) ->
+                        assertThat(env(chart.deployment("portal"), "_JAVA_OPTIONS")).isEqualTo("-Xss512k")),
 
                 row("podDisruptionBudget.enabled", false, (chart, v) -> assertThat(chart.all(PodDisruptionBudget.class)).isEmpty()),
                 row("podDisruptionBudget.maxUnavailable", 2, (chart, v) -> assertThat(chart.all(PodDisruptionBudget.class))
@@ -195,7 +224,11 @@ class ChartValuesWiringTest {
         var baseline = ChartRenderer.installable().withAll(row.context());
         var changed = baseline.with(row.path(), row.value());
 
-        assertThat(changed.renderText()).as("rendered output").isNotEqualTo(baseline.renderText());
+        if (row.expectation() == ACCEPTED_AND_UNREAD) {
+            assertThat(changed.renderText()).as("rendered output of a value the chart only accepts").isEqualTo(baseline.renderText());
+        } else {
+            assertThat(changed.renderText()).as("rendered output").isNotEqualTo(baseline.renderText());
+        }
         row.expectation().verify(changed.rendered(), row);
     }
 
@@ -221,6 +254,13 @@ class ChartValuesWiringTest {
         }
     }
 
+    /** A value the schema accepts and no template reads (a parent chart's globals): setting it changes nothing. */
+    private static final Expectation ACCEPTED_AND_UNREAD = (chart, row) -> assertThat(chart.all(Deployment.class)).isNotEmpty();
+
+    private static Wiring accepted(String path, Object value) {
+        return new Wiring(path, value, Map.of(), ACCEPTED_AND_UNREAD);
+    }
+
     private static Wiring row(String path, Object value, Expectation expectation) {
         return new Wiring(path, value, Map.of(), expectation);
     }
@@ -234,13 +274,13 @@ class ChartValuesWiringTest {
                 .findFirst().orElseThrow().getValueFrom().getSecretKeyRef();
     }
 
-    /** A pack setting: it reaches application.yaml under its own path, unchanged. */
     /** Every source of the component's NetworkPolicy, across its rules. */
     private static List<NetworkPolicyPeer> peers(RenderedChart chart, String component) {
         return chart.get(NetworkPolicy.class, FULLNAME + "-" + component).getSpec().getIngress().stream()
                 .flatMap(rule -> rule.getFrom().stream()).toList();
     }
 
+    /** A pack setting: it reaches application.yaml under its own path, unchanged. */
     private static Expectation reachesApp() {
         return (chart, row) -> assertThat(chart.applicationConfig(row.path())).as("application.yaml %s", row.path()).contains(row.value());
     }
@@ -264,6 +304,10 @@ class ChartValuesWiringTest {
             assertThat(chart.find(ServiceAccount.class, serviceAccount)).isPresent();
             assertThat(chart.grantsOf(serviceAccount)).isNotEmpty();
         };
+    }
+
+    private static PodSpec pod(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec();
     }
 
     private static Expectation podSpec(String component, java.util.function.Consumer<PodSpec> assertion) {
