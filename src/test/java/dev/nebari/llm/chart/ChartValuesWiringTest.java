@@ -110,6 +110,9 @@ class ChartValuesWiringTest {
                 row("portal.jvmOptions", "-Xss512k", (chart, v) ->
                         assertThat(env(chart.deployment("portal"), "_JAVA_OPTIONS")).isEqualTo("-Xss512k")),
 
+                row("logging.format", "json", (chart, v) ->
+                        assertThat(chart.applicationConfig("logging.structured.format.console")).contains("ecs")),
+
                 row("podDisruptionBudget.enabled", false, (chart, v) -> assertThat(chart.all(PodDisruptionBudget.class)).isEmpty()),
                 row("podDisruptionBudget.maxUnavailable", 2, (chart, v) -> assertThat(chart.all(PodDisruptionBudget.class))
                         .hasSize(2).allSatisfy(p -> assertThat(p.getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(2)))),
