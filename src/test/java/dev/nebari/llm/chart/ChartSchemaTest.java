@@ -131,4 +131,12 @@ class ChartSchemaTest {
                 .isInstanceOf(ChartRenderingException.class)
                 .hasMessageContaining("/imagePullSecrets/0");
     }
+
+    @Test
+    void aServiceMonitorAndAPodMonitorTogetherAreRefused() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("metrics.serviceMonitor.enabled", true)
+                .with("metrics.podMonitor.enabled", true).renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("metrics: enable serviceMonitor or podMonitor, not both");
+    }
 }

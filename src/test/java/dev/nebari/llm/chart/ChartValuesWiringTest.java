@@ -5,10 +5,12 @@ import static dev.nebari.llm.chart.RenderedChart.app;
 import static dev.nebari.llm.chart.RenderedChart.env;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
@@ -59,7 +61,9 @@ class ChartValuesWiringTest {
                 row("image.tag", "1.2.3", onBothWorkloads(d -> assertThat(app(d).getImage()).endsWith(":1.2.3"))),
                 row("image.pullPolicy", "Always", onBothWorkloads(d -> assertThat(app(d).getImagePullPolicy()).isEqualTo("Always"))),
                 row("imagePullSecrets", List.of("registry-credentials"), onBothWorkloads(d -> assertThat(pod(d).getImagePullSecrets())
-                        .extracting(LocalObjectReference::getName).containsExactly("registry-credentials"))),
+                        .extracting(LocalObjectReference::getName).containsExactly("registry-credentials")).and((chart, v) ->
+                        assertThat(testPod(chart).getSpec().getImagePullSecrets()).extracting(LocalObjectReference::getName)
+                                .containsExactly("registry-credentials"))),
                 row("podAnnotations", Map.of("example.com/team", "ml-platform"), onBothWorkloads(d -> assertThat(
                         d.getSpec().getTemplate().getMetadata().getAnnotations())
                         .containsEntry("example.com/team", "ml-platform").containsKey("checksum/config"))),
@@ -113,6 +117,38 @@ class ChartValuesWiringTest {
                 row("logging.format", "json", (chart, v) ->
                         assertThat(chart.applicationConfig("logging.structured.format.console")).contains("ecs")),
 
+                row("metrics.interval", "15s", Map.of("metrics.serviceMonitor.enabled", true), (chart, v) ->
+                        assertThat(monitor(chart, "ServiceMonitor", "endpoints")).containsEntry("interval", "15s")),
+                row("metrics.serviceMonitor.enabled", true, (chart, v) -> {
+                    assertThat(monitor(chart, "ServiceMonitor", "endpoints"))
+                            .containsEntry("port", "management").containsEntry("path", "/actuator/prometheus");
+                    assertThat(chart.findGeneric("PodMonitor", FULLNAME)).isEmpty();
+                }),
+                row("metrics.serviceMonitor.labels", Map.of("release", "kube-prometheus-stack"), Map.of("metrics.serviceMonitor.enabled", true),
+                        (chart, v) -> assertThat(chart.generic("ServiceMonitor", FULLNAME).getMetadata().getLabels())
+                                .containsEntry("release", "kube-prometheus-stack")),
+                row("metrics.podMonitor.enabled", true, (chart, v) -> assertThat(monitor(chart, "PodMonitor", "podMetricsEndpoints"))
+                        .containsEntry("port", "management").containsEntry("path", "/actuator/prometheus")),
+                row("metrics.podMonitor.labels", Map.of("release", "kube-prometheus-stack"), Map.of("metrics.podMonitor.enabled", true),
+                        (chart, v) -> assertThat(chart.generic("PodMonitor", FULLNAME).getMetadata().getLabels())
+                                .containsEntry("release", "kube-prometheus-stack")),
+                row("metrics.prometheusRule.enabled", true, (chart, v) -> assertThat(PrometheusRuleAlerts.of(chart))
+                        .extracting(PrometheusRuleAlerts.Alert::name).contains("NebariLLMModelInError")),
+                row("metrics.prometheusRule.labels", Map.of("role", "alert-rules"), Map.of("metrics.prometheusRule.enabled", true),
+                        (chart, v) -> assertThat(chart.generic("PrometheusRule", FULLNAME).getMetadata().getLabels())
+                                .containsEntry("role", "alert-rules")),
+                row("grafana.dashboard.enabled", true, (chart, v) -> assertThat(dashboard(chart).getMetadata().getLabels())
+                        .containsEntry("grafana_dashboard", "1")),
+                row("grafana.dashboard.namespace", "monitoring", Map.of("grafana.dashboard.enabled", true), (chart, v) ->
+                        assertThat(dashboard(chart).getMetadata().getNamespace()).isEqualTo("monitoring")),
+                row("grafana.dashboard.label", "example.com/dashboard", Map.of("grafana.dashboard.enabled", true), (chart, v) ->
+                        assertThat(dashboard(chart).getMetadata().getLabels()).containsEntry("example.com/dashboard", "1")
+                                .doesNotContainKey("grafana_dashboard")),
+                row("grafana.dashboard.labelValue", "nebari", Map.of("grafana.dashboard.enabled", true), (chart, v) ->
+                        assertThat(dashboard(chart).getMetadata().getLabels()).containsEntry("grafana_dashboard", "nebari")),
+                row("tests.image", "images.example.com/tools/busybox:1", (chart, v) ->
+                        assertThat(testPod(chart).getSpec().getContainers().getFirst().getImage()).isEqualTo("images.example.com/tools/busybox:1")),
+
                 row("podDisruptionBudget.enabled", false, (chart, v) -> assertThat(chart.all(PodDisruptionBudget.class)).isEmpty()),
                 row("podDisruptionBudget.maxUnavailable", 2, (chart, v) -> assertThat(chart.all(PodDisruptionBudget.class))
                         .hasSize(2).allSatisfy(p -> assertThat(p.getSpec().getMaxUnavailable()).isEqualTo(new IntOrString(2)))),
@@ -132,7 +168,7 @@ class ChartValuesWiringTest {
                         (chart, v) -> assertThat(peers(chart, "operator")).filteredOn(peer -> peer.getIpBlock() != null)
                                 .extracting(peer -> peer.getIpBlock().getCidr()).containsExactly("192.0.2.0/28")),
                 row("networkPolicy.portalFrom", List.of(Map.of("podSelector", Map.of("matchLabels", Map.of("app", "hub")))),
-                        (chart, v) -> assertThat(peers(chart, "portal")).filteredOn(peer -> peer.getPodSelector() != null)
+                        (chart, v) -> assertThat(peers(chart, "portal", "http")).filteredOn(peer -> peer.getPodSelector() != null)
                                 .extracting(peer -> peer.getPodSelector().getMatchLabels()).containsExactly(Map.of("app", "hub"))),
 
                 row("platform.baseDomain", "llm.example.org", reachesApp().and(nebariApp("hostname", "llm-keys.llm.example.org"))),
@@ -283,6 +319,13 @@ class ChartValuesWiringTest {
                 .flatMap(rule -> rule.getFrom().stream()).toList();
     }
 
+    /** The sources the component's NetworkPolicy lets reach one of its ports. */
+    private static List<NetworkPolicyPeer> peers(RenderedChart chart, String component, String port) {
+        return chart.get(NetworkPolicy.class, FULLNAME + "-" + component).getSpec().getIngress().stream()
+                .filter(rule -> rule.getPorts().stream().anyMatch(p -> port.equals(p.getPort().getStrVal())))
+                .flatMap(rule -> rule.getFrom().stream()).toList();
+    }
+
     /** A pack setting: it reaches application.yaml under its own path, unchanged. */
     private static Expectation reachesApp() {
         return (chart, row) -> assertThat(chart.applicationConfig(row.path())).as("application.yaml %s", row.path()).contains(row.value());
@@ -307,6 +350,20 @@ class ChartValuesWiringTest {
             assertThat(chart.find(ServiceAccount.class, serviceAccount)).isPresent();
             assertThat(chart.grantsOf(serviceAccount)).isNotEmpty();
         };
+    }
+
+    /** The first scrape endpoint of the release's ServiceMonitor or PodMonitor. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> monitor(RenderedChart chart, String kind, String endpoints) {
+        return ((List<Map<String, Object>>) chart.generic(kind, FULLNAME).<List<?>>get("spec", endpoints)).getFirst();
+    }
+
+    private static ConfigMap dashboard(RenderedChart chart) {
+        return chart.get(ConfigMap.class, FULLNAME + "-dashboard");
+    }
+
+    private static Pod testPod(RenderedChart chart) {
+        return chart.get(Pod.class, FULLNAME + "-test-readiness");
     }
 
     private static PodSpec pod(Deployment deployment) {
