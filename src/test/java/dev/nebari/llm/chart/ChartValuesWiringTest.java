@@ -212,6 +212,7 @@ class ChartValuesWiringTest {
                 row("defaults.trustedCA.bundle", CA_BUNDLE, reachesApp()),
                 row("defaults.trustedCA.configMapName", "corp-ca-bundle", reachesApp()),
                 row("defaults.trustedCA.configMapKey", "bundle.pem", reachesApp()),
+                row("defaults.imagePullSecrets", List.of("corp-registry"), reachesApp()),
 
                 row("apiKeysNamespace", "keys", reachesApp().and((chart, v) -> {
                     assertThat(chart.find(Namespace.class, "keys")).isPresent();
