@@ -35,10 +35,41 @@ app.kubernetes.io/name: {{ include "nebari-llm-serving.name" . }}
 app.kubernetes.io/instance: {{ .Release.Name }}
 {{- end }}
 
+{{/* The chart's labels plus more (a Prometheus selector's, a Grafana sidecar's); the chart's win. (dict "root" $ "extra" map) */}}
+{{- define "nebari-llm-serving.labelsWith" -}}
+{{- $own := include "nebari-llm-serving.labels" .root | fromYaml }}
+{{- toYaml (merge $own (deepCopy (default (dict) .extra))) }}
+{{- end }}
+
+{{/* The scrape endpoint of a ServiceMonitor or PodMonitor: the management port's Prometheus endpoint. */}}
+{{- define "nebari-llm-serving.scrapeEndpoint" -}}
+- port: management
+  path: /actuator/prometheus
+{{- with .Values.metrics.interval }}
+  interval: {{ . }}
+{{- end }}
+{{- end }}
+
 {{/* Labels of one workload; call with (dict "root" $ "component" "operator"). */}}
 {{- define "nebari-llm-serving.componentLabels" -}}
 {{ include "nebari-llm-serving.labels" .root }}
 app.kubernetes.io/component: {{ .component }}
+{{- end }}
+
+{{/* Labels of one workload's pods: podLabels, then the chart's own, which win (selectors depend on them). */}}
+{{- define "nebari-llm-serving.podLabels" -}}
+{{- $own := include "nebari-llm-serving.componentLabels" . | fromYaml }}
+{{- toYaml (merge $own (deepCopy .root.Values.podLabels)) }}
+{{- end }}
+
+{{/* imagePullSecrets of a pod of the pack, from the list of Secret names; nothing when the list is empty. */}}
+{{- define "nebari-llm-serving.imagePullSecrets" -}}
+{{- with .Values.imagePullSecrets -}}
+imagePullSecrets:
+{{- range . }}
+  - name: {{ . }}
+{{- end }}
+{{- end }}
 {{- end }}
 
 {{- define "nebari-llm-serving.componentSelectorLabels" -}}
@@ -54,6 +85,22 @@ app.kubernetes.io/component: {{ .component }}
 {{/* The component whose pods run the portal profile (web UI + REST API). */}}
 {{- define "nebari-llm-serving.portalComponent" -}}
 {{- if .Values.combined }}combined{{ else }}portal{{ end }}
+{{- end }}
+
+{{/* The Deployments' components, as a YAML list: combined, or operator and (with the key manager) portal. */}}
+{{- define "nebari-llm-serving.components" -}}
+{{- if .Values.combined }}
+{{- list "combined" | toYaml }}
+{{- else if .Values.keyManager.enabled }}
+{{- list "operator" "portal" | toYaml }}
+{{- else }}
+{{- list "operator" | toYaml }}
+{{- end }}
+{{- end }}
+
+{{/* The management port (metrics, health) of one component's pods; call with (dict "root" $ "component" "operator"). */}}
+{{- define "nebari-llm-serving.metricsServiceName" -}}
+{{- printf "%s-%s-metrics" (include "nebari-llm-serving.fullname" .root) .component }}
 {{- end }}
 
 {{- define "nebari-llm-serving.operatorServiceAccountName" -}}

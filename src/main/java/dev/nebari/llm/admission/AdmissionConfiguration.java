@@ -4,6 +4,7 @@ import dev.nebari.llm.platform.LeaderGate;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.platform.PodNamespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -41,8 +42,8 @@ class AdmissionConfiguration {
 
     @Bean
     AdmissionWebhookServer admissionWebhookServer(KubernetesClient client, WebhookSettings settings, PackSettings pack,
-            ReloadingKeyManager keyManager) {
-        return new AdmissionWebhookServer(settings, keyManager,
-                new AdmissionReviewer(new AdmissionRules(pack), new ApiServerLookup(client), client.getKubernetesSerialization()));
+            ReloadingKeyManager keyManager, MeterRegistry meters) {
+        return new AdmissionWebhookServer(settings, keyManager, new AdmissionReviewer(new AdmissionRules(pack),
+                new ApiServerLookup(client), client.getKubernetesSerialization(), meters));
     }
 }

@@ -9,11 +9,17 @@ import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReviewBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import java.net.HttpURLConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Turns an {@code admission.k8s.io/v1} AdmissionReview request into its response, applying {@link AdmissionRules}. */
+/**
+ * Turns an {@code admission.k8s.io/v1} AdmissionReview request into its response, applying {@link AdmissionRules}.
+ * Each review is timed ({@code nebari_webhook_reviews_seconds} by {@code result}: allowed, denied, or error when the
+ * API server could not be asked and the review failed closed).
+ */
 final class AdmissionReviewer {
 
     static final String API_VERSION = "admission.k8s.io/v1";
@@ -24,11 +30,14 @@ final class AdmissionReviewer {
     private final AdmissionRules rules;
     private final ClusterLookup cluster;
     private final KubernetesSerialization serialization;
+    private final MeterRegistry meters;
 
-    AdmissionReviewer(AdmissionRules rules, ClusterLookup cluster, KubernetesSerialization serialization) {
+    AdmissionReviewer(AdmissionRules rules, ClusterLookup cluster, KubernetesSerialization serialization,
+            MeterRegistry meters) {
         this.rules = rules;
         this.cluster = cluster;
         this.serialization = serialization;
+        this.meters = meters;
     }
 
     /** The response review for a JSON request review; throws IllegalArgumentException when it is not one. */
@@ -46,8 +55,18 @@ final class AdmissionReviewer {
         return serialization.asJson(new AdmissionReviewBuilder()
                 .withApiVersion(API_VERSION)
                 .withKind(KIND)
-                .withResponse(respond(request))
+                .withResponse(timed(request))
                 .build());
+    }
+
+    private AdmissionResponse timed(AdmissionRequest request) {
+        var sample = Timer.start(meters);
+        var response = respond(request);
+        var result = response.getAllowed() ? "allowed"
+                : response.getStatus() != null && response.getStatus().getCode() == HttpURLConnection.HTTP_FORBIDDEN ? "denied" : "error";
+        sample.stop(Timer.builder("nebari.webhook.reviews").description("LLMModel admission reviews by result")
+                .tag("result", result).register(meters));
+        return response;
     }
 
     private AdmissionResponse respond(AdmissionRequest request) {

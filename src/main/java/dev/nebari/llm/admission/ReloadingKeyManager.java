@@ -1,5 +1,8 @@
 package dev.nebari.llm.admission;
 
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -21,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * <p>A handshake asks for an alias first and for its chain and key afterwards; each load gets a new alias and the
  * previous one stays answerable, so a handshake that spans a swap still gets a matching certificate and key.
  */
-final class ReloadingKeyManager extends X509ExtendedKeyManager {
+final class ReloadingKeyManager extends X509ExtendedKeyManager implements MeterBinder {
 
     private static final char[] IN_MEMORY = new char[0];
 
@@ -61,6 +64,18 @@ final class ReloadingKeyManager extends X509ExtendedKeyManager {
             }
         }
         return null;
+    }
+
+    /**
+     * {@code nebari_webhook_certificate_expiry_timestamp_seconds}: when the certificate handshakes present expires
+     * (NaN before the first load). The operator renews it well ahead; an alert on it means renewal stopped.
+     */
+    @Override
+    public void bindTo(MeterRegistry registry) {
+        Gauge.builder("nebari.webhook.certificate.expiry.timestamp.seconds", this, manager -> {
+            var certificate = manager.presented();
+            return certificate == null ? Double.NaN : certificate.getNotAfter().getTime() / 1000.0;
+        }).description("Expiry (Unix time) of the webhook's serving certificate").register(registry);
     }
 
     SSLContext sslContext() {

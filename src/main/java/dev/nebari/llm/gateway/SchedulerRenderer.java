@@ -164,6 +164,7 @@ public final class SchedulerRenderer {
                         .withNewMetadata().withLabels(labels).endMetadata()
                         .withNewSpec()
                             .withServiceAccountName(names.endpointPicker())
+                            .withImagePullSecrets(settings.defaults().imagePullSecretsWith(model.getSpec().serving().imagePullSecrets()))
                             .withNewSecurityContext().withRunAsNonRoot(true).withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile().endSecurityContext()
                             .addNewContainer()
                                 .withName("epp")

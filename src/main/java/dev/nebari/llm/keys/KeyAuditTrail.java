@@ -2,6 +2,8 @@ package dev.nebari.llm.keys;
 
 import dev.nebari.llm.keys.events.RevocationReason;
 import dev.nebari.llm.keys.storage.AuditLogStore;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -19,7 +21,8 @@ import tools.jackson.databind.json.JsonMapper;
  * Where key operations, and refused requests, are audited: one JSON line per operation on logger {@code audit}
  * (the complete trail, for the log pipeline), the same line in the shared audit store (the admin views' history,
  * the same on every replica and kept over restarts: {@link AuditLogStore}), and a Kubernetes Event on the model for
- * operations on keys ({@code kubectl describe llmmodel}). Records never contain key values.
+ * operations on keys ({@code kubectl describe llmmodel}), and counted ({@code nebari_keys_operations_total} by
+ * {@code action}: issued, revoked, expired, refused). Records never contain key values.
  */
 public final class KeyAuditTrail {
 
@@ -32,16 +35,20 @@ public final class KeyAuditTrail {
 
     private final AuditLogStore store;
     private final ModelEventRecorder events;
+    private final MeterRegistry meters;
     private final ArrayDeque<AuditLogStore.Entry> ownRecent = new ArrayDeque<>(OWN_RECENT);
 
-    KeyAuditTrail(AuditLogStore store, ModelEventRecorder events) {
+    KeyAuditTrail(AuditLogStore store, ModelEventRecorder events, MeterRegistry meters) {
         this.store = store;
         this.events = events;
+        this.meters = meters;
     }
 
     void record(AuditRecord record) {
         var json = toJson(record);
         audit.info(json);
+        Counter.builder("nebari.keys.operations").description("Audited API-key operations by action")
+                .tag("action", record.action()).register(meters).increment();
         var entry = new AuditLogStore.Entry(store.newKey(record.at().toEpochMilli()), json);
         store.append(entry);
         synchronized (ownRecent) {

@@ -8,6 +8,7 @@ import dev.nebari.llm.keys.storage.KeyShardWriter;
 import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -84,8 +85,8 @@ class KeysConfiguration {
 
     @Bean
     @Profile("portal")
-    KeyAuditTrail keyAuditTrail(AuditLogStore store, ModelEventRecorder recorder) {
-        return new KeyAuditTrail(store, recorder);
+    KeyAuditTrail keyAuditTrail(AuditLogStore store, ModelEventRecorder recorder, MeterRegistry meters) {
+        return new KeyAuditTrail(store, recorder, meters);
     }
 
     /** The audit history every portal replica shows, in ConfigMaps beside the key Secrets. */

@@ -26,9 +26,12 @@ public record ServingSpec(
         List<String> vllmArgs,
         @Default("Recreate") @JsonPropertyDescription("Recreate (default) or RollingUpdate.")
         UpdateStrategy updateStrategy,
-        @JsonPropertyDescription("Prometheus scraping of vLLM metrics.") MonitoringSpec monitoring) {
+        @JsonPropertyDescription("Prometheus scraping of vLLM metrics.") MonitoringSpec monitoring,
+        @Size(max = 16) @JsonPropertyDescription("Secrets (kubernetes.io/dockerconfigjson) in the model's namespace that "
+                + "its pods (vLLM, downloader, endpoint picker) pull images with, after defaults.imagePullSecrets.")
+        List<String> imagePullSecrets) {
 
-    public static final ServingSpec DEFAULT = new ServingSpec(null, null, null, null, null, null, null, null);
+    public static final ServingSpec DEFAULT = new ServingSpec(null, null, null, null, null, null, null, null, null);
 
     public ServingSpec {
         command = command != null ? List.copyOf(command) : List.of();
@@ -37,5 +40,6 @@ public record ServingSpec(
         vllmArgs = vllmArgs != null ? List.copyOf(vllmArgs) : List.of();
         updateStrategy = updateStrategy != null ? updateStrategy : UpdateStrategy.RECREATE;
         monitoring = monitoring != null ? monitoring : MonitoringSpec.UNSET;
+        imagePullSecrets = imagePullSecrets != null ? List.copyOf(imagePullSecrets) : List.of();
     }
 }

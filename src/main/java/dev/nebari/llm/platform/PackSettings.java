@@ -1,5 +1,6 @@
 package dev.nebari.llm.platform;
 
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;
@@ -13,6 +14,7 @@ import java.security.cert.CertificateException;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
 import java.util.List;
+import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 import org.springframework.validation.annotation.Validated;
@@ -170,7 +172,24 @@ public record PackSettings(
             @Valid @NotNull @DefaultValue Downloader downloader,
             @Valid @NotNull @DefaultValue Hub hub,
             @Valid @NotNull @DefaultValue Proxy proxy,
-            @Valid @NotNull @DefaultValue TrustedCA trustedCA) {
+            @Valid @NotNull @DefaultValue TrustedCA trustedCA,
+            @DefaultValue List<@Pattern(regexp = DNS_NAME, message = "defaults.imagePullSecrets entries must be Secret names")
+                    String> imagePullSecrets) {
+
+        public Defaults {
+            imagePullSecrets = List.copyOf(imagePullSecrets);
+        }
+
+        /**
+         * What a model's pods pull images with: these Secrets (which must exist in every model namespace), then the
+         * model's own ({@code spec.serving.imagePullSecrets}), each once; null when there are none, so the rendered
+         * pod has no field, as the API server returns it.
+         */
+        public @Nullable List<LocalObjectReference> imagePullSecretsWith(List<String> modelSecrets) {
+            var names = new java.util.LinkedHashSet<>(imagePullSecrets);
+            names.addAll(modelSecrets);
+            return names.isEmpty() ? null : names.stream().map(LocalObjectReference::new).toList();
+        }
     }
 
     public record Serving(

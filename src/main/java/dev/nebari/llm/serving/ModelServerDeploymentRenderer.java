@@ -73,6 +73,7 @@ public final class ModelServerDeploymentRenderer {
                         .endMetadata()
                         .withNewSpec()
                             .withServiceAccountName(names.workload())
+                            .withImagePullSecrets(settings.defaults().imagePullSecretsWith(spec.serving().imagePullSecrets()))
                             .withNewSecurityContext()
                                 .withFsGroup(FS_GROUP)
                                 .withFsGroupChangePolicy("OnRootMismatch")

@@ -5,14 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nebari.llm.model.ModelFixtures;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionReview;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.Test;
 
 /** The AdmissionReview wire format: the response echoes the request's uid and carries the decision. */
 class AdmissionReviewerTest {
 
     final AdmissionRulesTest.FakeCluster cluster = new AdmissionRulesTest.FakeCluster();
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final AdmissionReviewer reviewer = new AdmissionReviewer(new AdmissionRules(ModelFixtures.settings()), cluster,
-            ModelFixtures.SERIALIZATION);
+            ModelFixtures.SERIALIZATION, meters);
 
     static String request(String operation, String namespace, String modelFields) {
         return """
@@ -49,6 +51,17 @@ class AdmissionReviewerTest {
         assertThat(response.getResponse().getAllowed()).isFalse();
         assertThat(response.getResponse().getStatus().getCode()).isEqualTo(403);
         assertThat(response.getResponse().getStatus().getMessage()).startsWith("namespace sandbox is not managed");
+    }
+
+    @Test
+    void eachReviewIsTimedByItsResult() {
+        review(request("CREATE", "team-a", "\"storage\": {\"type\": \"emptyDir\"}"));
+        review(request("UPDATE", "team-a", "\"storage\": {\"type\": \"emptyDir\"}"));
+        review(request("CREATE", "sandbox", "\"storage\": {\"size\": \"1Gi\"}"));
+
+        assertThat(meters.get("nebari.webhook.reviews").tag("result", "allowed").timer().count()).isEqualTo(2);
+        assertThat(meters.get("nebari.webhook.reviews").tag("result", "denied").timer().count()).isEqualTo(1);
+        assertThat(meters.find("nebari.webhook.reviews").tag("result", "error").timer()).isNull();
     }
 
     @Test

@@ -96,7 +96,7 @@ class AdmissionWebhookTest {
         keyManager = new ReloadingKeyManager();
         server = new AdmissionWebhookServer(settings, keyManager, new AdmissionReviewer(
                 new AdmissionRules(ModelFixtures.settings()), new ApiServerLookup(operatorClient),
-                operatorClient.getKubernetesSerialization()));
+                operatorClient.getKubernetesSerialization(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
         server.start();
         client.admissionRegistration().v1().validatingWebhookConfigurations().resource(new ValidatingWebhookConfigurationBuilder()
                 .withNewMetadata().withName(CONFIGURATION).endMetadata()

@@ -50,7 +50,7 @@ class WebhookLimitsTest {
                 Duration.ofDays(30), Duration.ofDays(1825), Duration.ofDays(365), Duration.ofMinutes(1), false);
         server = new AdmissionWebhookServer(settings, keyManager, new AdmissionReviewer(
                 new AdmissionRules(ModelFixtures.settings()), new AdmissionRulesTest.FakeCluster(),
-                ModelFixtures.SERIALIZATION), LIMITS);
+                ModelFixtures.SERIALIZATION, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), LIMITS);
         server.start();
 
         var trust = KeyStore.getInstance(KeyStore.getDefaultType());

@@ -29,7 +29,8 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The whole chart, as {@code helm install} would send it (CRDs from crds/ first, then every template), applied to
+ * The whole chart, as {@code helm install} would send it (CRDs from crds/ first, then every template, the
+ * {@code helm test} Pod included), applied to
  * the real API server with server-side apply and strict field validation: every object must be accepted, so a
  * field the API server does not know (a typo, a wrong indentation in a template, a field of a newer Kubernetes or
  * NebariApp version) fails here rather than in a user's cluster.
@@ -79,7 +80,24 @@ class ChartOnApiServerTest {
                         "operator.affinity", zone,
                         "portal.nodeSelector", Map.of("kubernetes.io/os", "linux"),
                         "portal.tolerations", List.of(toleration),
-                        "portal.affinity", zone)));
+                        "portal.affinity", zone)),
+                // the pack's own monitoring (PodMonitor and ServiceMonitor are among the tested CRDs; PrometheusRule is
+                // not, so it is checked by rendering only), the dashboard ConfigMap and the pod values
+                new ValueSet("applied-service-monitor", Map.of(
+                        "metrics.serviceMonitor.enabled", true,
+                        "metrics.serviceMonitor.labels", Map.of("release", "kube-prometheus-stack"),
+                        "metrics.interval", "30s",
+                        "grafana.dashboard.enabled", true,
+                        "podAnnotations", Map.of("example.com/team", "ml-platform"),
+                        "podLabels", Map.of("example.com/cost-centre", "ml"),
+                        "priorityClassName", "llm-control-plane")),
+                new ValueSet("applied-pod-monitor", Map.of(
+                        "metrics.podMonitor.enabled", true,
+                        "imagePullSecrets", List.of("registry-credentials"),
+                        "operator.extraEnv", List.of(Map.of("name", "TZ", "value", "UTC"),
+                                Map.of("name", "NODE", "valueFrom", Map.of("fieldRef", Map.of("fieldPath", "spec.nodeName")))),
+                        "operator.jvmOptions", "-XX:MaxRAMPercentage=65",
+                        "logging.format", "json")));
     }
 
     /**
@@ -107,6 +125,10 @@ class ChartOnApiServerTest {
     @MethodSource("valueSets")
     void everyRenderedObjectIsAcceptedWithStrictFieldValidation(ValueSet set, TestCluster cluster, KubernetesClient admin) {
         var releaseNamespace = cluster.newNamespace("chart-" + set.release());
+        // What kube-controller-manager, which this API server runs without, does for every namespace; the helm test
+        // Pod runs as this ServiceAccount (with no token), and admission refuses a Pod whose ServiceAccount is missing.
+        admin.serviceAccounts().inNamespace(releaseNamespace).resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
+                .withNewMetadata().withName("default").endMetadata().build()).create();
         var objects = ChartRenderer.installable()
                 .withAll(set.values())
                 .with("apiKeysNamespace", releaseNamespace + "-keys")
@@ -171,8 +193,12 @@ class ChartOnApiServerTest {
         var kinds = Stream.of("CustomResourceDefinition", "Namespace", "ServiceAccount", "ClusterRole",
                 "ClusterRoleBinding", "Role", "RoleBinding", "ConfigMap", "Service", "Deployment",
                 "PodDisruptionBudget", WEBHOOK_CONFIGURATION, "NetworkPolicy", "ValidatingAdmissionPolicy",
-                "ValidatingAdmissionPolicyBinding");
-        return (set.keyManager() ? Stream.concat(kinds, Stream.of("NebariApp")) : kinds).collect(Collectors.toSet());
+                "ValidatingAdmissionPolicyBinding", "Pod");
+        var optional = Map.of("NebariApp", set.keyManager(),
+                "ServiceMonitor", Boolean.TRUE.equals(set.values().get("metrics.serviceMonitor.enabled")),
+                "PodMonitor", Boolean.TRUE.equals(set.values().get("metrics.podMonitor.enabled")));
+        return Stream.concat(kinds, optional.entrySet().stream().filter(Map.Entry::getValue).map(Map.Entry::getKey))
+                .collect(Collectors.toSet());
     }
 
     /**

@@ -84,12 +84,13 @@ public final class ChartRenderer {
         try {
             valuesFile = Files.createTempFile("chart-values-", ".yaml");
             Files.writeString(valuesFile, Serialization.asYaml(ValuePaths.nest(overrides)));
-            var templates = new Helm(CHART_DIR).template()
+            var templates = new Helm(HookVisibleCopy.path()).template()
                     .withName(release)
                     .withNamespace(namespace)
                     .skipCrds()
                     .withValuesFile(valuesFile)
                     .call();
+            templates = HookVisibleCopy.restore(templates);
             return includeCrds ? crds() + templates : templates;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -159,6 +160,53 @@ public final class ChartRenderer {
                 Files.deleteIfExists(file);
             } catch (IOException ignored) {
                 // A leftover temp file is harmless.
+            }
+        }
+    }
+
+    /**
+     * The chart as the helm CLI's {@code helm template} prints it, hooks included. Helm's library, which helm-java
+     * calls, returns a release's manifest without its hooks (the {@code helm test} Pod), and the CLI appends them
+     * itself. So the renderer templates a copy of the chart (made once per run) in which the hook annotation's key is
+     * renamed, which keeps hook objects in the manifest, and names it back in the output: what the CLI prints.
+     */
+    static final class HookVisibleCopy {
+
+        private static final String HOOK = "helm.sh/hook:";
+        private static final String RENAMED = "rendered.nebari.dev/helm-hook:";
+        private static Path copy;
+
+        static synchronized Path path() throws IOException {
+            if (copy == null) {
+                var target = Files.createTempDirectory("chart-with-hooks-");
+                var source = CHART_DIR;
+                try (var files = Files.walk(source)) {
+                    for (var file : files.toList()) {
+                        var to = target.resolve(source.relativize(file).toString());
+                        if (Files.isDirectory(file)) {
+                            Files.createDirectories(to);
+                        } else if (file.startsWith(source.resolve("templates"))) {
+                            Files.writeString(to, Files.readString(file).replace(HOOK, RENAMED));
+                        } else {
+                            Files.copy(file, to);
+                        }
+                    }
+                }
+                Runtime.getRuntime().addShutdownHook(new Thread(() -> deleteTree(target), "delete-chart-copy"));
+                copy = target;
+            }
+            return copy;
+        }
+
+        static String restore(String manifests) {
+            return manifests.replace(RENAMED, HOOK);
+        }
+
+        private static void deleteTree(Path root) {
+            try (var files = Files.walk(root)) {
+                files.sorted(java.util.Comparator.reverseOrder()).forEach(ChartRenderer::deleteQuietly);
+            } catch (IOException ignored) {
+                // A leftover temp directory is harmless.
             }
         }
     }

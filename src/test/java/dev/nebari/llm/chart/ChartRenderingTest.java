@@ -6,6 +6,8 @@ import static dev.nebari.llm.chart.RenderedChart.env;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.marcnuri.helm.Helm;
+import dev.nebari.llm.testing.ExportedMetrics;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.Service;
@@ -14,12 +16,16 @@ import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhoo
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -259,6 +265,146 @@ class ChartRenderingTest {
         }
     }
 
+    @Nested
+    class Monitoring {
+
+        private static final Path ROOT = ChartRenderer.CHART_DIR.getParent().getParent();
+
+        @ParameterizedTest
+        @ValueSource(booleans = {false, true})
+        void eachDeploymentHasAMetricsServiceOnItsManagementPort(boolean combined) {
+            var chart = ChartRenderer.installable().with("combined", combined).rendered();
+
+            for (var deployment : chart.all(Deployment.class).toList()) {
+                var component = deployment.getSpec().getSelector().getMatchLabels().get("app.kubernetes.io/component");
+                var service = chart.get(Service.class, FULLNAME + "-" + component + "-metrics");
+                assertSelects(service, deployment);
+                assertThat(service.getSpec().getPorts()).singleElement().satisfies(port -> {
+                    assertThat(port.getPort()).isEqualTo(8081);
+                    assertThat(port.getTargetPort()).isEqualTo(new IntOrString("management"));
+                });
+            }
+        }
+
+        /** Each alert reads metrics the code exports, only of this release's pods, and is one the guide lists. */
+        @Test
+        void theAlertsReadExportedMetricsOfTheReleaseAndAreThoseTheOperationsGuideLists() throws IOException {
+            var alerts = PrometheusRuleAlerts.of(ChartRenderer.installable().with("metrics.prometheusRule.enabled", true).rendered());
+            var exported = ExportedMetrics.series(ROOT.resolve("src/main/java"));
+            var guide = Files.readString(ROOT.resolve("docs/operations.md"));
+
+            assertThat(alerts).extracting(PrometheusRuleAlerts.Alert::name).containsExactly("NebariLLMModelInError",
+                    "NebariLLMReconcileErrors", "NebariLLMReconcileQueueStuck", "NebariLLMUnreadableApiKeys",
+                    "NebariLLMNoLeader", "NebariLLMNoLeader", "NebariLLMWebhookErrors", "NebariLLMWebhookCertificateExpiresSoon");
+            assertThat(alerts).allSatisfy(alert -> {
+                assertThat(ExportedMetrics.usedBy(alert.expr())).as(alert.expr()).isNotEmpty().allSatisfy(metric ->
+                        assertThat(exported).as("exported metrics").contains(metric));
+                assertThat(alert.expr()).contains("namespace=\"" + ChartRenderer.NAMESPACE + "\"");
+                assertThat(alert.expr().chars().filter(c -> c == '(').count()).as("balanced: %s", alert.expr())
+                        .isEqualTo(alert.expr().chars().filter(c -> c == ')').count());
+                assertThat(alert.labels()).containsKey("severity");
+                assertThat(guide).as("docs/operations.md").contains("`" + alert.name() + "`");
+            });
+            assertThat(alerts).filteredOn(alert -> alert.name().equals("NebariLLMNoLeader"))
+                    .extracting(alert -> alert.labels().get("lease"))
+                    .containsExactly(FULLNAME + "-operator", FULLNAME + "-portal");
+        }
+
+        @Test
+        void withoutTheWebhookThereAreNoWebhookAlertsAndCombinedHasOneLease() {
+            var alerts = PrometheusRuleAlerts.of(ChartRenderer.installable().with("metrics.prometheusRule.enabled", true)
+                    .with("webhook.enabled", false).with("combined", true).rendered());
+
+            assertThat(alerts).extracting(PrometheusRuleAlerts.Alert::name).noneMatch(name -> name.contains("Webhook"));
+            assertThat(alerts).filteredOn(alert -> alert.name().equals("NebariLLMNoLeader"))
+                    .extracting(alert -> alert.labels().get("lease")).containsExactly(FULLNAME + "-operator");
+        }
+
+        @Test
+        void theDashboardConfigMapCarriesTheChartsDashboardFileUnchanged() throws IOException {
+            var chart = ChartRenderer.installable().with("grafana.dashboard.enabled", true).rendered();
+
+            var data = chart.get(io.fabric8.kubernetes.api.model.ConfigMap.class, FULLNAME + "-dashboard").getData();
+            assertThat(data).containsOnlyKeys("nebari-llm-serving.json");
+            assertThat(data.get("nebari-llm-serving.json"))
+                    .isEqualTo(Files.readString(ChartRenderer.CHART_DIR.resolve("dashboards/nebari-llm-serving.json")).strip());
+        }
+
+        /** `helm test`: one Pod asks every Deployment's readiness through its metrics Service; the policies let it. */
+        @ParameterizedTest
+        @ValueSource(booleans = {false, true})
+        void theHelmTestPodAsksEveryDeploymentsReadinessAndTheNetworkPoliciesLetItIn(boolean combined) {
+            var chart = ChartRenderer.installable().with("combined", combined).rendered();
+
+            var pod = chart.get(io.fabric8.kubernetes.api.model.Pod.class, FULLNAME + "-test-readiness");
+            assertThat(pod.getMetadata().getAnnotations()).containsEntry("helm.sh/hook", "test");
+            assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+            var container = pod.getSpec().getContainers().getFirst();
+            assertThat(container.getCommand()).contains("sh", "-c");
+            assertThat(container.getCommand().get(2)).contains(":8081/actuator/health/readiness", "wget", "exit $failed");
+            var services = chart.all(Deployment.class).map(d -> FULLNAME + "-"
+                    + d.getSpec().getSelector().getMatchLabels().get("app.kubernetes.io/component") + "-metrics").toList();
+            assertThat(container.getCommand().subList(4, container.getCommand().size())).containsExactlyInAnyOrderElementsOf(services);
+            assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+            assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+
+            for (var policy : chart.all(NetworkPolicy.class).toList()) {
+                var management = policy.getSpec().getIngress().stream()
+                        .filter(rule -> rule.getPorts().stream().anyMatch(p -> new IntOrString("management").equals(p.getPort())))
+                        .findFirst().orElseThrow();
+                assertThat(management.getFrom()).anySatisfy(peer -> {
+                    assertThat(peer.getNamespaceSelector()).isNull();
+                    assertThat(pod.getMetadata().getLabels()).containsAllEntriesOf(peer.getPodSelector().getMatchLabels());
+                });
+            }
+            assertThat(chart.all(Deployment.class)).allSatisfy(d -> assertThat(pod.getMetadata().getLabels())
+                    .as("the test Pod is no pod of a Deployment").doesNotContainEntry("app.kubernetes.io/component",
+                            d.getSpec().getSelector().getMatchLabels().get("app.kubernetes.io/component")));
+        }
+    }
+
+    /**
+     * As a dependency of an umbrella chart, Helm hands the chart the parent's {@code global} values along with its
+     * own section, and checks both against values.schema.json: the chart must accept them.
+     */
+    @Test
+    void rendersAsTheSubchartOfAnUmbrellaChartThatHasGlobalValues(@TempDir Path umbrella) throws IOException {
+        Files.writeString(umbrella.resolve("Chart.yaml"), """
+                apiVersion: v2
+                name: platform
+                version: 1.0.0
+                """);
+        Files.writeString(umbrella.resolve("values.yaml"), """
+                global:
+                  imageRegistry: images.example.com
+                  storageClass: fast-ssd
+                nebari-llm-serving:
+                  platform:
+                    baseDomain: nebari.example.com
+                """);
+        copyTree(ChartRenderer.CHART_DIR, umbrella.resolve("charts/nebari-llm-serving"));
+
+        var rendered = new Helm(umbrella).template().withName(ChartRenderer.RELEASE).withNamespace(ChartRenderer.NAMESPACE).call();
+
+        var chart = new RenderedChart(ChartRenderer.parse(rendered));
+        assertThat(chart.all(Deployment.class)).extracting(d -> d.getMetadata().getName())
+                .containsExactlyInAnyOrder("pack-nebari-llm-serving-operator", "pack-nebari-llm-serving-portal");
+        assertThat(chart.applicationConfig("platform.baseDomain")).contains("nebari.example.com");
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (var files = Files.walk(from)) {
+            for (var file : files.toList()) {
+                var target = to.resolve(from.relativize(file).toString());
+                if (Files.isDirectory(file)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(file, target);
+                }
+            }
+        }
+    }
+
     @Test
     void subdomainRoutingReachesTheApplication() {
         var chart = ChartRenderer.installable().with("platform.routing.mode", "subdomain").rendered();
@@ -339,7 +485,8 @@ class ChartRenderingTest {
 
         assertThat(openPorts(operator)).containsOnlyKeys("management", "webhook");
         assertThat(openPorts(operator).get("webhook")).as("the API server is not a pod: any source").isEqualTo(List.of("anyone"));
-        assertThat(openPorts(operator).get("management")).containsExactly("namespace monitoring");
+        assertThat(openPorts(operator).get("management")).containsExactly("namespace monitoring", "pods test");
+        assertThat(openPorts(portal).get("management")).containsExactly("namespace monitoring", "pods test");
         assertThat(openPorts(portal)).containsOnlyKeys("management", "http");
         assertThat(openPorts(portal).get("http")).containsExactly("namespace envoy-gateway-system");
 
@@ -367,6 +514,7 @@ class ChartRenderingTest {
         for (var rule : policy.getSpec().getIngress()) {
             var sources = rule.getFrom() == null || rule.getFrom().isEmpty() ? List.of("anyone")
                     : rule.getFrom().stream().map(peer -> peer.getIpBlock() != null ? "ip " + peer.getIpBlock().getCidr()
+                            : peer.getNamespaceSelector() == null ? "pods " + peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/component")
                             : "namespace " + peer.getNamespaceSelector().getMatchLabels().get("kubernetes.io/metadata.name")).toList();
             rule.getPorts().forEach(port -> open.merge(port.getPort().getStrVal(), sources,
                     (a, b) -> java.util.stream.Stream.concat(a.stream(), b.stream()).toList()));

@@ -126,4 +126,27 @@ class ChartSchemaTest {
         assertThat(java.nio.file.Files.readString(ChartRenderer.CHART_DIR.resolve("templates/NOTES.txt")))
                 .contains("{{- if .Values.envoyAIGateway }}").contains("envoyAIGateway is a value of the predecessor's chart");
     }
+
+    @Test
+    void anExtraEnvVariableTheChartSetsIsRefusedNamingTheJvmOptionsValue() {
+        assertThatThrownBy(() -> ChartRenderer.installable()
+                .with("portal.extraEnv", java.util.List.of(java.util.Map.of("name", "_JAVA_OPTIONS", "value", "-Xmx1g"))).renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("portal.extraEnv: _JAVA_OPTIONS is set by the chart (for JVM flags use portal.jvmOptions)");
+    }
+
+    @Test
+    void anImagePullSecretMustBeASecretName() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("imagePullSecrets", java.util.List.of(java.util.Map.of("name", "regcred"))).renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("/imagePullSecrets/0");
+    }
+
+    @Test
+    void aServiceMonitorAndAPodMonitorTogetherAreRefused() {
+        assertThatThrownBy(() -> ChartRenderer.installable().with("metrics.serviceMonitor.enabled", true)
+                .with("metrics.podMonitor.enabled", true).renderText())
+                .isInstanceOf(ChartRenderingException.class)
+                .hasMessageContaining("metrics: enable serviceMonitor or podMonitor, not both");
+    }
 }

@@ -2,10 +2,15 @@ package dev.nebari.llm.chart;
 
 import static dev.nebari.llm.chart.RenderedChart.FULLNAME;
 import static dev.nebari.llm.chart.RenderedChart.app;
+import static dev.nebari.llm.chart.RenderedChart.env;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Service;
@@ -44,6 +49,7 @@ class ChartValuesWiringTest {
 
     static List<Wiring> table() {
         return List.of(
+                accepted("global", Map.of("imageRegistry", "images.example.com")),
                 row("nameOverride", "llm-pack", (chart, v) -> assertThat(chart.get(Deployment.class, "pack-llm-pack-operator")
                         .getMetadata().getLabels()).containsEntry("app.kubernetes.io/name", "llm-pack")),
                 row("fullnameOverride", "models", (chart, v) -> assertThat(chart.find(Deployment.class, "models-operator")).isPresent()),
@@ -54,6 +60,19 @@ class ChartValuesWiringTest {
                         .startsWith("images.example.com/team/llm-serving:"))),
                 row("image.tag", "1.2.3", onBothWorkloads(d -> assertThat(app(d).getImage()).endsWith(":1.2.3"))),
                 row("image.pullPolicy", "Always", onBothWorkloads(d -> assertThat(app(d).getImagePullPolicy()).isEqualTo("Always"))),
+                row("imagePullSecrets", List.of("registry-credentials"), onBothWorkloads(d -> assertThat(pod(d).getImagePullSecrets())
+                        .extracting(LocalObjectReference::getName).containsExactly("registry-credentials")).and((chart, v) ->
+                        assertThat(testPod(chart).getSpec().getImagePullSecrets()).extracting(LocalObjectReference::getName)
+                                .containsExactly("registry-credentials"))),
+                row("podAnnotations", Map.of("example.com/team", "ml-platform"), onBothWorkloads(d -> assertThat(
+                        d.getSpec().getTemplate().getMetadata().getAnnotations())
+                        .containsEntry("example.com/team", "ml-platform").containsKey("checksum/config"))),
+                row("podLabels", Map.of("example.com/cost-centre", "ml", "app.kubernetes.io/component", "overridden"),
+                        onBothWorkloads(d -> assertThat(d.getSpec().getTemplate().getMetadata().getLabels())
+                                .containsEntry("example.com/cost-centre", "ml")
+                                .containsAllEntriesOf(d.getSpec().getSelector().getMatchLabels()))),
+                row("priorityClassName", "llm-control-plane", onBothWorkloads(d -> assertThat(pod(d).getPriorityClassName())
+                        .isEqualTo("llm-control-plane"))),
 
                 row("serviceAccount.operator.name", "llm-operator", runsAs("operator", "llm-operator")),
                 row("serviceAccount.portal.name", "llm-portal", runsAs("portal", "llm-portal")),
@@ -68,6 +87,14 @@ class ChartValuesWiringTest {
                         pod -> assertThat(pod.getTolerations()).containsExactly(new TolerationBuilder().withKey("dedicated")
                                 .withOperator("Equal").withValue("control").withEffect("NoSchedule").build()))),
                 row("operator.affinity", ZONE_AFFINITY, podSpec("operator", ChartValuesWiringTest::hasOnlyTheZoneAffinity)),
+                row("operator.extraEnv", List.of(Map.of("name", "TZ", "value", "Europe/Berlin")), (chart, v) -> {
+                    assertThat(env(chart.deployment("operator"), "TZ")).isEqualTo("Europe/Berlin");
+                    assertThat(app(chart.deployment("portal")).getEnv()).extracting(EnvVar::getName).doesNotContain("TZ");
+                }),
+                row("operator.jvmOptions", "-XX:MaxRAMPercentage=65", (chart, v) -> {
+                    assertThat(env(chart.deployment("operator"), "_JAVA_OPTIONS")).isEqualTo("-XX:MaxRAMPercentage=65");
+                    assertThat(app(chart.deployment("portal")).getEnv()).extracting(EnvVar::getName).doesNotContain("_JAVA_OPTIONS");
+                }),
                 row("operator.confineWrites", false, (chart, v) -> assertThat(chart.names())
                         .noneMatch(name -> name.contains("ValidatingAdmissionPolicy"))),
                 row("portal.replicas", 4, (chart, v) -> assertThat(chart.deployment("portal").getSpec().getReplicas()).isEqualTo(4)),
@@ -80,6 +107,47 @@ class ChartValuesWiringTest {
                 row("portal.tolerations", List.of(CONTROL_TOLERATION), podSpec("portal",
                         pod -> assertThat(pod.getTolerations()).extracting(Toleration::getKey).containsExactly("dedicated"))),
                 row("portal.affinity", ZONE_AFFINITY, podSpec("portal", ChartValuesWiringTest::hasOnlyTheZoneAffinity)),
+                row("portal.extraEnv", List.of(Map.of("name", "TZ", "value", "Europe/Berlin")), (chart, v) -> {
+                    assertThat(env(chart.deployment("portal"), "TZ")).isEqualTo("Europe/Berlin");
+                    assertThat(app(chart.deployment("operator")).getEnv()).extracting(EnvVar::getName).doesNotContain("TZ");
+                }),
+                row("portal.jvmOptions", "-Xss512k", (chart, v) ->
+                        assertThat(env(chart.deployment("portal"), "_JAVA_OPTIONS")).isEqualTo("-Xss512k")),
+
+                row("logging.format", "json", (chart, v) ->
+                        assertThat(chart.applicationConfig("logging.structured.format.console")).contains("ecs")),
+
+                row("metrics.interval", "15s", Map.of("metrics.serviceMonitor.enabled", true), (chart, v) ->
+                        assertThat(monitor(chart, "ServiceMonitor", "endpoints")).containsEntry("interval", "15s")),
+                row("metrics.serviceMonitor.enabled", true, (chart, v) -> {
+                    assertThat(monitor(chart, "ServiceMonitor", "endpoints"))
+                            .containsEntry("port", "management").containsEntry("path", "/actuator/prometheus");
+                    assertThat(chart.findGeneric("PodMonitor", FULLNAME)).isEmpty();
+                }),
+                row("metrics.serviceMonitor.labels", Map.of("release", "kube-prometheus-stack"), Map.of("metrics.serviceMonitor.enabled", true),
+                        (chart, v) -> assertThat(chart.generic("ServiceMonitor", FULLNAME).getMetadata().getLabels())
+                                .containsEntry("release", "kube-prometheus-stack")),
+                row("metrics.podMonitor.enabled", true, (chart, v) -> assertThat(monitor(chart, "PodMonitor", "podMetricsEndpoints"))
+                        .containsEntry("port", "management").containsEntry("path", "/actuator/prometheus")),
+                row("metrics.podMonitor.labels", Map.of("release", "kube-prometheus-stack"), Map.of("metrics.podMonitor.enabled", true),
+                        (chart, v) -> assertThat(chart.generic("PodMonitor", FULLNAME).getMetadata().getLabels())
+                                .containsEntry("release", "kube-prometheus-stack")),
+                row("metrics.prometheusRule.enabled", true, (chart, v) -> assertThat(PrometheusRuleAlerts.of(chart))
+                        .extracting(PrometheusRuleAlerts.Alert::name).contains("NebariLLMModelInError")),
+                row("metrics.prometheusRule.labels", Map.of("role", "alert-rules"), Map.of("metrics.prometheusRule.enabled", true),
+                        (chart, v) -> assertThat(chart.generic("PrometheusRule", FULLNAME).getMetadata().getLabels())
+                                .containsEntry("role", "alert-rules")),
+                row("grafana.dashboard.enabled", true, (chart, v) -> assertThat(dashboard(chart).getMetadata().getLabels())
+                        .containsEntry("grafana_dashboard", "1")),
+                row("grafana.dashboard.namespace", "monitoring", Map.of("grafana.dashboard.enabled", true), (chart, v) ->
+                        assertThat(dashboard(chart).getMetadata().getNamespace()).isEqualTo("monitoring")),
+                row("grafana.dashboard.label", "example.com/dashboard", Map.of("grafana.dashboard.enabled", true), (chart, v) ->
+                        assertThat(dashboard(chart).getMetadata().getLabels()).containsEntry("example.com/dashboard", "1")
+                                .doesNotContainKey("grafana_dashboard")),
+                row("grafana.dashboard.labelValue", "nebari", Map.of("grafana.dashboard.enabled", true), (chart, v) ->
+                        assertThat(dashboard(chart).getMetadata().getLabels()).containsEntry("grafana_dashboard", "nebari")),
+                row("tests.image", "images.example.com/tools/busybox:1", (chart, v) ->
+                        assertThat(testPod(chart).getSpec().getContainers().getFirst().getImage()).isEqualTo("images.example.com/tools/busybox:1")),
 
                 row("podDisruptionBudget.enabled", false, (chart, v) -> assertThat(chart.all(PodDisruptionBudget.class)).isEmpty()),
                 row("podDisruptionBudget.maxUnavailable", 2, (chart, v) -> assertThat(chart.all(PodDisruptionBudget.class))
@@ -100,7 +168,7 @@ class ChartValuesWiringTest {
                         (chart, v) -> assertThat(peers(chart, "operator")).filteredOn(peer -> peer.getIpBlock() != null)
                                 .extracting(peer -> peer.getIpBlock().getCidr()).containsExactly("192.0.2.0/28")),
                 row("networkPolicy.portalFrom", List.of(Map.of("podSelector", Map.of("matchLabels", Map.of("app", "hub")))),
-                        (chart, v) -> assertThat(peers(chart, "portal")).filteredOn(peer -> peer.getPodSelector() != null)
+                        (chart, v) -> assertThat(peers(chart, "portal", "http")).filteredOn(peer -> peer.getPodSelector() != null)
                                 .extracting(peer -> peer.getPodSelector().getMatchLabels()).containsExactly(Map.of("app", "hub"))),
 
                 row("platform.baseDomain", "llm.example.org", reachesApp().and(nebariApp("hostname", "llm-keys.llm.example.org"))),
@@ -144,6 +212,7 @@ class ChartValuesWiringTest {
                 row("defaults.trustedCA.bundle", CA_BUNDLE, reachesApp()),
                 row("defaults.trustedCA.configMapName", "corp-ca-bundle", reachesApp()),
                 row("defaults.trustedCA.configMapKey", "bundle.pem", reachesApp()),
+                row("defaults.imagePullSecrets", List.of("corp-registry"), reachesApp()),
 
                 row("apiKeysNamespace", "keys", reachesApp().and((chart, v) -> {
                     assertThat(chart.find(Namespace.class, "keys")).isPresent();
@@ -195,7 +264,11 @@ class ChartValuesWiringTest {
         var baseline = ChartRenderer.installable().withAll(row.context());
         var changed = baseline.with(row.path(), row.value());
 
-        assertThat(changed.renderText()).as("rendered output").isNotEqualTo(baseline.renderText());
+        if (row.expectation() == ACCEPTED_AND_UNREAD) {
+            assertThat(changed.renderText()).as("rendered output of a value the chart only accepts").isEqualTo(baseline.renderText());
+        } else {
+            assertThat(changed.renderText()).as("rendered output").isNotEqualTo(baseline.renderText());
+        }
         row.expectation().verify(changed.rendered(), row);
     }
 
@@ -221,6 +294,13 @@ class ChartValuesWiringTest {
         }
     }
 
+    /** A value the schema accepts and no template reads (a parent chart's globals): setting it changes nothing. */
+    private static final Expectation ACCEPTED_AND_UNREAD = (chart, row) -> assertThat(chart.all(Deployment.class)).isNotEmpty();
+
+    private static Wiring accepted(String path, Object value) {
+        return new Wiring(path, value, Map.of(), ACCEPTED_AND_UNREAD);
+    }
+
     private static Wiring row(String path, Object value, Expectation expectation) {
         return new Wiring(path, value, Map.of(), expectation);
     }
@@ -234,13 +314,20 @@ class ChartValuesWiringTest {
                 .findFirst().orElseThrow().getValueFrom().getSecretKeyRef();
     }
 
-    /** A pack setting: it reaches application.yaml under its own path, unchanged. */
     /** Every source of the component's NetworkPolicy, across its rules. */
     private static List<NetworkPolicyPeer> peers(RenderedChart chart, String component) {
         return chart.get(NetworkPolicy.class, FULLNAME + "-" + component).getSpec().getIngress().stream()
                 .flatMap(rule -> rule.getFrom().stream()).toList();
     }
 
+    /** The sources the component's NetworkPolicy lets reach one of its ports. */
+    private static List<NetworkPolicyPeer> peers(RenderedChart chart, String component, String port) {
+        return chart.get(NetworkPolicy.class, FULLNAME + "-" + component).getSpec().getIngress().stream()
+                .filter(rule -> rule.getPorts().stream().anyMatch(p -> port.equals(p.getPort().getStrVal())))
+                .flatMap(rule -> rule.getFrom().stream()).toList();
+    }
+
+    /** A pack setting: it reaches application.yaml under its own path, unchanged. */
     private static Expectation reachesApp() {
         return (chart, row) -> assertThat(chart.applicationConfig(row.path())).as("application.yaml %s", row.path()).contains(row.value());
     }
@@ -264,6 +351,24 @@ class ChartValuesWiringTest {
             assertThat(chart.find(ServiceAccount.class, serviceAccount)).isPresent();
             assertThat(chart.grantsOf(serviceAccount)).isNotEmpty();
         };
+    }
+
+    /** The first scrape endpoint of the release's ServiceMonitor or PodMonitor. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> monitor(RenderedChart chart, String kind, String endpoints) {
+        return ((List<Map<String, Object>>) chart.generic(kind, FULLNAME).<List<?>>get("spec", endpoints)).getFirst();
+    }
+
+    private static ConfigMap dashboard(RenderedChart chart) {
+        return chart.get(ConfigMap.class, FULLNAME + "-dashboard");
+    }
+
+    private static Pod testPod(RenderedChart chart) {
+        return chart.get(Pod.class, FULLNAME + "-test-readiness");
+    }
+
+    private static PodSpec pod(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec();
     }
 
     private static Expectation podSpec(String component, java.util.function.Consumer<PodSpec> assertion) {

@@ -63,6 +63,22 @@ class GatewayRenderersTest {
         }
 
         @Test
+        void pickerPullsWithThePacksAndTheModelsSecrets() {
+            var model = model("""
+                    model: {name: Qwen/Qwen3-0.6B}
+                    access: {public: true}
+                    serving: {imagePullSecrets: [team-registry]}
+                    """);
+            var settings = ModelFixtures.withImagePullSecrets(settings(), List.of("corp-registry"));
+
+            assertThat(SchedulerRenderer.deployment(model, settings).getSpec().getTemplate().getSpec().getImagePullSecrets())
+                    .extracting(io.fabric8.kubernetes.api.model.LocalObjectReference::getName)
+                    .containsExactly("corp-registry", "team-registry");
+            assertThat(SchedulerRenderer.deployment(referenceModel(), settings()).getSpec().getTemplate().getSpec()
+                    .getImagePullSecrets()).isNullOrEmpty();
+        }
+
+        @Test
         void pickerRunsWithTheDocumentedFlags() {
             var container = SchedulerRenderer.deployment(referenceModel(), settings()).getSpec().getTemplate().getSpec().getContainers().getFirst();
             assertThat(container.getImage()).isEqualTo("llm-d-inference-scheduler:v0.6.0");

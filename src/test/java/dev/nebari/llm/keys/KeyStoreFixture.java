@@ -8,6 +8,7 @@ import dev.nebari.llm.model.AccessSpec;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.SecureRandom;
 import java.time.Duration;
 import dev.nebari.llm.testing.MutableClock;
@@ -35,6 +36,7 @@ final class KeyStoreFixture implements AutoCloseable {
     final KeyShardWriter writer;
     final ModelEventRecorder recorder;
     final AuditLogStore auditStore;
+    final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     final KeyAuditTrail audit;
     final ApiKeys keys;
 
@@ -55,7 +57,7 @@ final class KeyStoreFixture implements AutoCloseable {
         this.recorder = kubernetesEvents ? new ModelEventRecorder(client, clock, "test") : ModelEventRecorder.disabled();
         this.auditStore = new AuditLogStore(client, namespace, clock);
         auditStore.start();
-        this.audit = new KeyAuditTrail(auditStore, recorder);
+        this.audit = new KeyAuditTrail(auditStore, recorder, meters);
         this.keys = new ApiKeys(cache, writer, audit, rules, clock, new SecureRandom(), events::add);
     }
 
@@ -80,6 +82,7 @@ final class KeyStoreFixture implements AutoCloseable {
         final ApiKeys keys;
         final AuditLogStore auditStore;
         final KeyAuditTrail audit;
+        final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
         Restarted(KeyStoreFixture original) {
             this(original, java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
@@ -94,7 +97,7 @@ final class KeyStoreFixture implements AutoCloseable {
                     original.namespace, original.clock, new SecureRandom(), KeysConfiguration.CLIENT_ID_BLOCK), shardOffset);
             this.auditStore = new AuditLogStore(original.client, original.namespace, original.clock);
             auditStore.start();
-            this.audit = new KeyAuditTrail(auditStore, ModelEventRecorder.disabled());
+            this.audit = new KeyAuditTrail(auditStore, ModelEventRecorder.disabled(), meters);
             this.keys = new ApiKeys(cache, writer, audit, DEFAULT_RULES, original.clock, new SecureRandom(), event -> { });
         }
 

@@ -49,7 +49,7 @@ public final class MintBenchmark {
                     var recorder = new ModelEventRecorder(client, clock, "bench");
                     var auditStore = new AuditLogStore(client, namespace, clock)) {
                 auditStore.start();
-                var keys = new ApiKeys(cache, writer, new KeyAuditTrail(auditStore, recorder), rules, clock,
+                var keys = new ApiKeys(cache, writer, new KeyAuditTrail(auditStore, recorder, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), rules, clock,
                         new SecureRandom(), event -> { });
                 // The portal runs for days: measure it with the JIT warm, as the server it is.
                 for (int i = 1; i <= 3; i++) {

@@ -67,6 +67,12 @@ class SharedAuditTest {
                 assertThat(summary(other.audit.recent(10))).containsExactlyElementsOf(expected);
             });
 
+            assertThat(store.meters.get("nebari.keys.operations").tag("action", "issued").counter().count())
+                    .as("keys this replica issued").isEqualTo(2);
+            assertThat(other.meters.get("nebari.keys.operations").tag("action", "refused").counter().count())
+                    .as("requests the other replica refused").isEqualTo(2);
+            assertThat(other.meters.get("nebari.keys.operations").tag("action", "revoked").counter().count()).isEqualTo(1);
+
             // a replica started afterwards (or this one after a restart) reads the same history from the API server
             try (var restarted = new KeyStoreFixture.Restarted(store)) {
                 await().atMost(TIMEOUT).untilAsserted(() ->

@@ -141,7 +141,7 @@ class RenderingProperties {
                 in.oneOf(List.<String>of(), List.of("vllm", "serve")), in.between(0, 4),
                 in.orNull(0.5, () -> in.between(1, 8)), in.between(1, 4),
                 in.oneOf(List.<String>of(), List.of("--max-model-len", "4096")), in.oneOf(UpdateStrategy.values()),
-                new MonitoringSpec(in.orNull(0.4, in::bool)));
+                new MonitoringSpec(in.orNull(0.4, in::bool)), in.oneOf(List.<String>of(), List.of("registry-credentials")));
     }
 
     static AccessSpec accessSpec(SeededInputs in) {

@@ -114,11 +114,20 @@ public final class ModelFixtures {
                         new PackSettings.Downloader(downloaderImage),
                         new PackSettings.Hub(""),
                         new PackSettings.Proxy("", "", ""),
-                        new PackSettings.TrustedCA("", "", "ca.crt")),
+                        new PackSettings.TrustedCA("", "", "ca.crt"),
+                        List.of()),
                 "llm-api-keys",
                 List.of(),
                 new PackSettings.KeyManager(true),
                 new PackSettings.Keys(Duration.ofDays(90), Duration.ofDays(365), false, 5, Duration.ofSeconds(60), 30));
+    }
+
+    /** {@code base} with {@code defaults.imagePullSecrets} set. */
+    public static PackSettings withImagePullSecrets(PackSettings base, List<String> secrets) {
+        var d = base.defaults();
+        return new PackSettings(base.platform(), base.auth(), new PackSettings.Defaults(d.serving(), d.storage(),
+                d.monitoring(), d.epp(), d.downloader(), d.hub(), d.proxy(), d.trustedCA(), secrets),
+                base.apiKeysNamespace(), base.watchNamespaces(), base.keyManager(), base.keys());
     }
 
     /**

@@ -34,18 +34,18 @@ class StatusAggregatorTest {
         return model;
     }
 
-    private static Observations seen(Deployment workload, List<Pod> pods, Set<ChildKind> missing,
+    static Observations seen(Deployment workload, List<Pod> pods, Set<ChildKind> missing,
             GenericKubernetesResource route) {
         return new Observations(missing, workload, deployment(1), pods, List.of(), route, route, List.of(), 0,
                 List.of(), null, null, null);
     }
 
-    private static Deployment deployment(int ready) {
+    static Deployment deployment(int ready) {
         return new DeploymentBuilder().withNewMetadata().withName("d").endMetadata()
                 .withNewStatus().withReadyReplicas(ready).endStatus().build();
     }
 
-    private static Pod pod(String initState, String message) {
+    static Pod pod(String initState, String message) {
         var init = new ContainerStatusBuilder().withName("model-downloader");
         switch (initState) {
             case "running" -> init.withNewState().withNewRunning().endRunning().endState();
@@ -65,7 +65,7 @@ class StatusAggregatorTest {
                 .endStatus().build();
     }
 
-    private static GenericKubernetesResource acceptedRoute() {
+    static GenericKubernetesResource acceptedRoute() {
         return new GenericKubernetesResourceBuilder().withNewMetadata().withName("r").endMetadata()
                 .addToAdditionalProperties("status", Map.of("conditions", List.of(Map.of("type", "Accepted", "status", "True"))))
                 .build();

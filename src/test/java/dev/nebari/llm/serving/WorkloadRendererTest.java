@@ -11,6 +11,7 @@ import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.ObjectTree;
 import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.LocalObjectReference;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -169,6 +170,16 @@ class WorkloadRendererTest {
         }
 
         @Test
+        void pullsWithThePacksSecretsThenTheModelsOwnEachOnce() {
+            var model = model(MINIMAL + "serving: {imagePullSecrets: [team-registry, corp-registry]}\n");
+            var settings = ModelFixtures.withImagePullSecrets(settings(), List.of("corp-registry"));
+
+            assertThat(ModelServerDeploymentRenderer.render(model, settings).getSpec().getTemplate().getSpec().getImagePullSecrets())
+                    .extracting(LocalObjectReference::getName).containsExactly("corp-registry", "team-registry");
+            assertThat(pod(model(MINIMAL)).getImagePullSecrets()).as("none configured: no field").isNullOrEmpty();
+        }
+
+        @Test
         void carriesPlacementFromAdvancedSettings() {
             var model = model(MINIMAL + "advanced: {vllm: {nodeSelector: {gpu: a100}, extraEnv: [{name: VLLM_LOGGING_LEVEL, value: DEBUG}]}}\n");
             assertThat(pod(model).getNodeSelector()).containsEntry("gpu", "a100");
@@ -263,7 +274,7 @@ class WorkloadRendererTest {
             var d = s.defaults();
             return new PackSettings(s.platform(), s.auth(),
                     new PackSettings.Defaults(d.serving(), d.storage(), d.monitoring(), d.epp(), d.downloader(),
-                            new PackSettings.Hub(hubEndpoint), proxy, trustedCA),
+                            new PackSettings.Hub(hubEndpoint), proxy, trustedCA, d.imagePullSecrets()),
                     s.apiKeysNamespace(), s.watchNamespaces(), s.keyManager(), s.keys());
         }
 
@@ -434,7 +445,7 @@ class WorkloadRendererTest {
             var d = s.defaults();
             return new PackSettings(s.platform(), s.auth(),
                     new PackSettings.Defaults(d.serving(), new PackSettings.Storage(storageClass, d.storage().accessMode()), d.monitoring(), d.epp(), d.downloader(),
-                            d.hub(), d.proxy(), d.trustedCA()),
+                            d.hub(), d.proxy(), d.trustedCA(), d.imagePullSecrets()),
                     s.apiKeysNamespace(), s.watchNamespaces(), s.keyManager(), s.keys());
         }
     }
