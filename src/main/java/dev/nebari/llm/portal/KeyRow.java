@@ -38,4 +38,9 @@ record KeyRow(String clientId, String model, String ownerUsername, String ownerS
     public String expiresText() {
         return format(expires);
     }
+
+    /** How a person tells this key from their others: description, hint and client id, e.g. "laptop" (…abcd, k1…). */
+    String label() {
+        return (description.isEmpty() ? "(no description)" : "\"" + description + "\"") + " (…" + hint + ", " + clientId + ")";
+    }
 }

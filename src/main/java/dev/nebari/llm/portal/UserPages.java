@@ -107,10 +107,21 @@ class UserPages {
         return "key-created";
     }
 
+    /** A revocation cannot be undone: the key, named as on "My keys", and a button that really revokes it. */
+    @GetMapping("/keys/{clientId}/revoke")
+    String confirmRevoke(Caller caller, @PathVariable String clientId, Model page) {
+        var key = keys.find(PortalModel.clientId(clientId))
+                .filter(found -> found.owner().subject().equals(caller.subject()))
+                .orElseThrow(() -> new KeyException.NotKeyOwner(PortalModel.clientId(clientId)));
+        page.addAttribute("key", KeyRow.of(key, clock.instant()));
+        return "key-revoke";
+    }
+
     @PostMapping("/keys/{clientId}/revoke")
     String revoke(Caller caller, @PathVariable String clientId, RedirectAttributes next) {
-        keys.revoke(PortalModel.clientId(clientId), new Actor(caller.subject(), caller.username(), Actor.Role.USER));
-        next.addFlashAttribute("notice", "Key " + clientId + " was revoked. Requests with it are refused within seconds.");
+        var revoked = KeyRow.of(keys.revoke(PortalModel.clientId(clientId),
+                new Actor(caller.subject(), caller.username(), Actor.Role.USER)), clock.instant());
+        next.addFlashAttribute("notice", "Key " + revoked.label() + " was revoked. Requests with it are refused within seconds.");
         return "redirect:/keys";
     }
 

@@ -133,9 +133,16 @@ class PortalBrowserTest {
             assertThat(status).isEqualTo(403L);
 
             revokeButtonFor(browser, owned.getFirst().clientId().value()).click();
-            assertThat(browser.awaitElement(By.cssSelector("[role=status]")).getText()).contains("was revoked");
-            assertThat(driver.getPageSource()).doesNotContain("browser test laptop");
-            browser.screenshot("06-key-revoked");
+            // it asks first, naming the key
+            assertThat(browser.awaitElement(By.tagName("h1")).getText()).isEqualTo("Revoke this key?");
+            assertThat(driver.getPageSource()).contains("browser test laptop");
+            browser.screenshot("06-revoke-confirm");
+            driver.findElement(By.cssSelector("form button.danger")).click();
+            assertThat(browser.awaitElement(By.cssSelector("[role=status]")).getText())
+                    .contains("was revoked").contains("browser test laptop");
+            assertThat(driver.findElements(By.cssSelector("tbody tr"))).as("no longer among the keys")
+                    .noneMatch(row -> row.getText().contains("browser test laptop"));
+            browser.screenshot("07-key-revoked");
             assertThat(app.getBean(ApiKeys.class).find(owned.getFirst().clientId())).isEmpty();
         }
     }
@@ -226,7 +233,7 @@ class PortalBrowserTest {
     }
 
     private static WebElement revokeButtonFor(Browser browser, String clientId) {
-        return browser.driver().findElement(By.cssSelector("button[aria-label='Revoke key " + clientId + "']"));
+        return browser.driver().findElement(By.cssSelector("[aria-label='Revoke key " + clientId + "']"));
     }
 
     private static List<String> keysOf(String username) {

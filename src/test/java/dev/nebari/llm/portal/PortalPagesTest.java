@@ -271,9 +271,19 @@ class PortalPagesTest {
         assertThat(keysOf("alice-sub")).anyMatch(k -> k.equals(clientId));
         assertThat(web.perform(get("/keys").with(bob())).andReturn().getResponse().getContentAsString()).doesNotContain(clientId);
 
-        var byAlice = web.perform(post("/keys/" + clientId + "/revoke").with(alice()).with(csrf())).andReturn().getResponse();
-        assertThat(byAlice.getStatus()).isEqualTo(302);
-        assertThat(byAlice.getRedirectedUrl()).isEqualTo("/keys");
+        // "Revoke…" asks first, naming the key as "My keys" does; asking about someone else's key is a 404 too
+        assertThat(web.perform(get("/keys").with(alice())).andReturn().getResponse().getContentAsString())
+                .contains("href=\"/keys/" + clientId + "/revoke\"");
+        var confirm = web.perform(get("/keys/" + clientId + "/revoke").with(alice())).andReturn().getResponse();
+        assertThat(confirm.getStatus()).isEqualTo(200);
+        assertThat(confirm.getContentAsString()).contains("Revoke this key?", clientId, "<form", "/keys/" + clientId + "/revoke");
+        assertThat(keysOf("alice-sub")).as("asking revokes nothing").contains(clientId);
+        assertThat(web.perform(get("/keys/" + clientId + "/revoke").with(bob())).andReturn().getResponse().getStatus()).isEqualTo(404);
+
+        var byAlice = web.perform(post("/keys/" + clientId + "/revoke").with(alice()).with(csrf())).andReturn();
+        assertThat(byAlice.getResponse().getStatus()).isEqualTo(302);
+        assertThat(byAlice.getResponse().getRedirectedUrl()).isEqualTo("/keys");
+        assertThat(byAlice.getFlashMap().get("notice")).asString().contains("(no description)", "…", clientId, "was revoked");
         assertThat(keysOf("alice-sub")).doesNotContain(clientId);
     }
 
