@@ -66,13 +66,26 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected @Nullable ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        var fields = requestFields(e.getBindingResult().getTarget());
         var detail = e.getBindingResult().getAllErrors().stream()
-                .map(error -> error instanceof FieldError field
+                .map(error -> error instanceof FieldError field && fields.contains(field.getField().split("[.\\[]")[0])
                         ? field.getField() + ": " + field.getDefaultMessage()
                         : error.getDefaultMessage())
                 .sorted()
                 .collect(Collectors.joining("; "));
         return ResponseEntity.status(status).body(ProblemDetails.of(ProblemType.INVALID_REQUEST, detail));
+    }
+
+    /**
+     * The request's own field names. A cross-field rule is checked on a method (e.g. {@code isExactlyOneTarget}),
+     * which validation reports as a field named after it: that name is ours, not the client's, so it is left out.
+     */
+    private static java.util.Set<String> requestFields(@Nullable Object target) {
+        if (target == null || !target.getClass().isRecord()) {
+            return java.util.Set.of();
+        }
+        return java.util.Arrays.stream(target.getClass().getRecordComponents())
+                .map(java.lang.reflect.RecordComponent::getName).collect(Collectors.toUnmodifiableSet());
     }
 
     @Override

@@ -453,7 +453,8 @@ class RestApiTest {
         var response = call("POST", "/api/v1/admin/keys:revoke", admin(), """
                 {"user": "carol", "model": {"namespace": "%s", "name": "open-model"}}""".formatted(namespace));
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.json().get("detail").asString()).contains("exactly one of user or model");
+        assertThat(response.json().get("detail").asString()).isEqualTo("name exactly one of user or model")
+                .as("no internal name of the rule").doesNotContain("exactlyOneTarget");
     }
 
     @Test

@@ -177,7 +177,7 @@ class PortalBrowserTest {
 
             driver.findElement(By.id("bulk-user")).sendKeys(jurgen.username());
             driver.findElement(By.xpath("//button[text()='Preview']")).click();
-            assertThat(browser.awaitElement(By.xpath("//h1[starts-with(text(), 'Revoke ')]")).getText()).isEqualTo("Revoke 2 key(s)?");
+            assertThat(browser.awaitElement(By.xpath("//h1[starts-with(text(), 'Revoke ')]")).getText()).isEqualTo("Revoke 2 keys?");
             browser.screenshot("09-admin-bulk-preview");
             assertThat(keysOf(jurgen.username())).hasSize(2);
 

@@ -310,13 +310,19 @@ class PortalPagesTest {
         var preview = web.perform(post("/admin/keys/revoke").with(admin()).with(csrf()).param("user", "carol@example.com"))
                 .andReturn().getResponse();
         assertThat(preview.getStatus()).isEqualTo(200);
-        assertThat(preview.getContentAsString()).contains("Revoke <span>2</span> key(s)?", first, second);
+        assertThat(preview.getContentAsString()).contains("Revoke <span>2</span> <span>keys</span>?", first, second);
         assertThat(keysOf("carol-sub")).contains(first, second);
 
         var confirmed = web.perform(post("/admin/keys/revoke").with(admin()).with(csrf())
                 .param("user", "carol@example.com").param("confirm", "true")).andReturn().getResponse();
         assertThat(confirmed.getStatus()).isEqualTo(302);
         assertThat(keysOf("carol-sub")).isEmpty();
+
+        // a user without keys: said so, and nothing to confirm
+        var nobody = web.perform(post("/admin/keys/revoke").with(admin()).with(csrf()).param("user", "nobody@example.com"))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(nobody).contains("No keys to revoke", "No key belongs to user nobody@example.com")
+                .doesNotContain("Revoke <span>0</span>").doesNotContain("name=\"confirm\"");
 
         var audit = web.perform(get("/admin/audit").with(admin())).andReturn().getResponse().getContentAsString();
         assertThat(audit).contains(first, second, "revoked", "admin@example.com (admin)");
