@@ -125,10 +125,11 @@ class ChartOnApiServerTest {
     @MethodSource("valueSets")
     void everyRenderedObjectIsAcceptedWithStrictFieldValidation(ValueSet set, TestCluster cluster, KubernetesClient admin) {
         var releaseNamespace = cluster.newNamespace("chart-" + set.release());
-        // What kube-controller-manager, which this API server runs without, does for every namespace; the helm test
-        // Pod runs as this ServiceAccount (with no token), and admission refuses a Pod whose ServiceAccount is missing.
+        // What kube-controller-manager does for every namespace (it runs only once a test class started the simulated
+        // cluster, so it may have done it already): the helm test Pod runs as this ServiceAccount (with no token), and
+        // admission refuses a Pod whose ServiceAccount is missing.
         admin.serviceAccounts().inNamespace(releaseNamespace).resource(new io.fabric8.kubernetes.api.model.ServiceAccountBuilder()
-                .withNewMetadata().withName("default").endMetadata().build()).create();
+                .withNewMetadata().withName("default").endMetadata().build()).fieldManager("test").serverSideApply();
         var objects = ChartRenderer.installable()
                 .withAll(set.values())
                 .with("apiKeysNamespace", releaseNamespace + "-keys")
