@@ -85,16 +85,11 @@ final class KeyStoreFixture implements AutoCloseable {
         final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
         Restarted(KeyStoreFixture original) {
-            this(original, java.util.concurrent.ThreadLocalRandom.current().nextInt(1 << 16));
-        }
-
-        /** A replica that starts looking for room at shard {@code shardOffset} (modulo the model's shards). */
-        Restarted(KeyStoreFixture original, int shardOffset) {
             var cache = new KeyShardCache(original.client, original.namespace, model -> { });
             cache.start();
             cache.awaitSynced(Duration.ofSeconds(30));
             var writer = new KeyShardWriter(original.client, cache, new ClientIdAllocator(original.client,
-                    original.namespace, original.clock, new SecureRandom(), KeysConfiguration.CLIENT_ID_BLOCK), shardOffset);
+                    original.namespace, original.clock, new SecureRandom(), KeysConfiguration.CLIENT_ID_BLOCK));
             this.auditStore = new AuditLogStore(original.client, original.namespace, original.clock);
             auditStore.start();
             this.audit = new KeyAuditTrail(auditStore, ModelEventRecorder.disabled(), meters);

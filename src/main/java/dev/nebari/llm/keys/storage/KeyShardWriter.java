@@ -25,9 +25,9 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,11 +44,11 @@ import org.slf4j.LoggerFactory;
  * metadata of a key always travel in the same update.
  *
  * <p>The per-owner cap is checked against this process's cache, which cannot see another replica's mint for the
- * same owner written to another shard a moment earlier. So after a round that added keys, the model's shards are
- * read again from the API server (a consistent read, after our own write): an owner now above the cap gets the keys
- * of this round taken back and refused. Of two replicas racing for the last place, the one that reads last sees
- * both keys and withdraws; if both read after both writes, both withdraw (a retry succeeds) — the cap is never
- * exceeded. A withdrawn key's value was never shown to anyone.
+ * same owner a moment earlier. One owner's keys go into one shard (see {@code roomFor}), so two replicas minting for
+ * the same owner conflict on it and the second counts the first's key. Where caches disagree about which shard that
+ * is, a safety net catches the rest: after a round that added keys, the model's shards are read again from the API
+ * server (a consistent read, after our own write), and an owner now above the cap gets the keys of this round taken
+ * back and refused. The cap is never exceeded; a withdrawn key's value was never shown to anyone.
  */
 public final class KeyShardWriter implements AutoCloseable {
 
@@ -62,20 +62,11 @@ public final class KeyShardWriter implements AutoCloseable {
     private final ClientIdAllocator allocator;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     private final Map<ModelRef, Lane> lanes = new ConcurrentHashMap<>();
-    /** Where this process starts looking for room, so replicas spread their writes over a model's shards. */
-    private final int shardOffset;
-
     public KeyShardWriter(KubernetesClient client, KeyShardCache cache, ClientIdAllocator allocator) {
-        this(client, cache, allocator, ThreadLocalRandom.current().nextInt(1 << 16));
-    }
-
-    /** With a chosen offset: tests make two replicas write different shards. */
-    public KeyShardWriter(KubernetesClient client, KeyShardCache cache, ClientIdAllocator allocator, int shardOffset) {
         this.client = client;
         this.namespace = cache.namespace();
         this.cache = cache;
         this.allocator = allocator;
-        this.shardOffset = shardOffset;
     }
 
     /** Stores a new key; completes with it once its Secret update succeeded, or with a {@link KeyException}. */
@@ -257,8 +248,7 @@ public final class KeyShardWriter implements AutoCloseable {
                         .withLabel(KeySecretLayout.MODEL_ID_LABEL, KeySecretLayout.modelId(model)).list().getItems();
                 secrets.forEach(cache::observe);
                 stored = secrets.stream().map(KeyShard::of).flatMap(shard -> shard.keys().stream())
-                        .collect(java.util.stream.Collectors.groupingBy(k -> k.owner().subject(),
-                                java.util.stream.Collectors.counting()));
+                        .collect(Collectors.groupingBy(k -> k.owner().subject(), Collectors.counting()));
             } catch (KubernetesClientException e) {
                 log.warn("re-reading the key shards of {} failed with HTTP {}; the keys of this round are taken back",
                         model, e.getCode());
@@ -345,12 +335,26 @@ public final class KeyShardWriter implements AutoCloseable {
                     insert.maxPerOwner())));
         }
 
-        /** First shard with room, starting at this process's offset; a new shard when every one is full. */
+        /**
+         * First shard with room, starting at the owner's place: the shard that already holds one of the owner's keys,
+         * else one chosen by a hash of the owner. So every replica puts one owner's keys into the same shard, and two
+         * replicas minting for one owner at once conflict (409) there: the second re-reads and counts the first's key
+         * against the cap. Different owners spread over the shards. A new shard when every one is full.
+         */
         private ShardPlan roomFor(KeyShard.Entry entry, TreeMap<Integer, KeyShard> shards, TreeMap<Integer, ShardPlan> plans) {
             var indexes = new ArrayList<Integer>(shards.keySet());
             plans.keySet().stream().filter(i -> !shards.containsKey(i)).forEach(indexes::add);
+            var owner = entry.metadata().owner().subject();
+            var start = Math.floorMod(owner.hashCode(), Math.max(1, indexes.size()));
             for (int n = 0; n < indexes.size(); n++) {
-                var index = indexes.get(Math.floorMod(shardOffset + n, indexes.size()));
+                var shard = shards.get(indexes.get(n));
+                if (shard != null && shard.keys().stream().anyMatch(key -> key.owner().subject().equals(owner))) {
+                    start = n;
+                    break;
+                }
+            }
+            for (int n = 0; n < indexes.size(); n++) {
+                var index = indexes.get(Math.floorMod(start + n, indexes.size()));
                 var plan = plans.get(index);
                 var keys = plan != null ? plan.keys : shards.get(index).size();
                 var bytes = plan != null ? plan.annotationBytes : shards.get(index).annotationBytes();
