@@ -221,6 +221,29 @@ class PortalBrowserTest {
         }
     }
 
+    /** 390 px (a phone): no page scrolls sideways; long values wrap, tables scroll inside their own box. */
+    @Test
+    void everyPageFitsAPhoneScreenWithoutScrollingSideways() {
+        // a key with long values, so every table and list has something wide to hold
+        app.getBean(ApiKeys.class).mint(new dev.nebari.llm.keys.MintRequest(
+                new dev.nebari.llm.keys.KeyOwner("phone-sub", "someone.with.a.rather.long.name@department.example.com"),
+                java.util.Set.of(), new dev.nebari.llm.keys.ModelRef(namespace, "open-model"),
+                new dev.nebari.llm.model.AccessSpec(true, List.of()), "notebook-" + "x".repeat(60), java.util.Optional.empty()));
+        try (var browser = Browser.open()) {
+            signIn(browser, keycloak.admin());
+            var driver = browser.driver();
+            driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+            for (var path : List.of("/", "/keys", "/keys/new", "/admin/keys", "/admin/audit")) {
+                browser.visit(portal + path);
+                browser.awaitElement(By.tagName("h1"));
+                var page = (Long) driver.executeScript("return document.documentElement.scrollWidth");
+                var screen = (Long) driver.executeScript("return document.documentElement.clientWidth");
+                assertThat(page).as("%s is %d px wide on a %d px screen", path, page, screen).isLessThanOrEqualTo(screen);
+                browser.screenshot("390px" + path.replace('/', '-'));
+            }
+        }
+    }
+
     private void signIn(Browser browser, KeycloakServer.User user) {
         browser.visit(portal + "/login");
         browser.driver().findElement(By.linkText("Sign in")).click();
