@@ -15,7 +15,9 @@ final class LifetimeChoices {
     record Choice(String value, String label, boolean preselected) {
     }
 
-    private static final List<Duration> COMMON = List.of(Duration.ofDays(1), Duration.ofDays(7), Duration.ofDays(30),
+    /** Short-lived keys too (hours, as the REST API accepts): for a demo, a workshop, a one-off job. */
+    private static final List<Duration> COMMON = List.of(Duration.ofHours(1), Duration.ofHours(12), Duration.ofDays(1),
+            Duration.ofDays(7), Duration.ofDays(30),
             Duration.ofDays(90), Duration.ofDays(180), Duration.ofDays(365));
 
     private LifetimeChoices() {

@@ -141,6 +141,11 @@ class UserPages {
         page.addAttribute("description", description);
         page.addAttribute("maxDescription", KeyMetadata.MAX_DESCRIPTION_LENGTH);
         page.addAttribute("lifetimes", LifetimeChoices.offeredBy(rules));
+        // the cap up front, with what the user holds of it per model, rather than only when it is hit
+        page.addAttribute("maxPerModel", rules.maxPerUserPerModel());
+        var held = keys.list(KeyQuery.ownedBy(caller.subject())).stream()
+                .collect(java.util.stream.Collectors.groupingBy(key -> key.model().toString(), java.util.stream.Collectors.counting()));
+        page.addAttribute("held", held);
         page.addAttribute("error", error);
         return "new-key";
     }

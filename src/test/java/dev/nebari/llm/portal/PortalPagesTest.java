@@ -158,6 +158,17 @@ class PortalPagesTest {
                 .doesNotContain("/admin/keys");
     }
 
+    /** The per-model cap is shown before it is hit, with what the user holds; hour lifetimes are offered too. */
+    @Test
+    void theFormShowsTheKeyLimitAndOffersHours() throws Exception {
+        var frank = signedIn("frank-sub", "frank@example.com", false);
+        mint(frank, "open-model");
+        var form = web.perform(get("/keys/new").with(frank)).andReturn().getResponse().getContentAsString();
+        assertThat(form).contains("You may hold up to <span>3</span> keys per model")
+                .contains(namespace + "/open-model (Qwen/Qwen3-0.6B) · 1 of 3 keys")
+                .contains("value=\"12h\"", "12 hours", "value=\"1h\"");
+    }
+
     /** Every page links its icon; /favicon.ico, which browsers ask for anyway, leads there without a sign-in. */
     @Test
     void theFaviconIsServedToEveryoneInsteadOf403() throws Exception {
