@@ -6,20 +6,27 @@ import dev.nebari.llm.identity.OidcIssuer;
 import dev.nebari.llm.identity.OidcLoginClient;
 import dev.nebari.llm.identity.VerifiedIssuer;
 import dev.nebari.llm.keys.GroupsCheck;
+import jakarta.servlet.ServletException;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
 import java.time.Clock;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
 import org.springframework.core.annotation.Order;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.oauth2.client.oidc.web.logout.OidcClientInitiatedLogoutSuccessHandler;
 import org.springframework.security.oauth2.client.registration.ClientRegistrationRepository;
 import org.springframework.security.oauth2.client.web.DefaultOAuth2AuthorizationRequestResolver;
 import org.springframework.security.oauth2.client.web.OAuth2AuthorizationRequestCustomizers;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.AccessDeniedHandlerImpl;
 import org.springframework.security.web.access.intercept.AuthorizationFilter;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
+import org.springframework.security.web.csrf.CsrfException;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter.ReferrerPolicy;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
 
@@ -70,11 +77,29 @@ class PortalSecurityConfiguration {
                         .failureUrl(LOGIN_PAGE + "?error"))
                 .addFilterBefore(new SignInExpiry(Clock.systemUTC()), AuthorizationFilter.class)
                 .logout(logout -> logout.logoutUrl("/logout").logoutSuccessHandler(logoutAtIssuer))
-                .exceptionHandling(errors -> errors.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(LOGIN_PAGE)))
+                .exceptionHandling(errors -> errors.authenticationEntryPoint(new LoginUrlAuthenticationEntryPoint(LOGIN_PAGE))
+                        .accessDeniedHandler(PortalSecurityConfiguration::deniedOrSessionEnded))
                 .headers(headers -> headers
                         .contentSecurityPolicy(csp -> csp.policyDirectives(ContentSecurityPolicy.forIssuer(issuer.url())))
                         .frameOptions(frames -> frames.deny())
                         .referrerPolicy(referrer -> referrer.policy(ReferrerPolicy.SAME_ORIGIN)));
         return http.build();
     }
+
+    /**
+     * A form sent after the session ended (idle timeout, restart) carries a CSRF token nobody knows any more and is
+     * refused: that is not "for administrators only" — the user is sent to sign in again, told why. Other refusals
+     * keep the error page.
+     */
+    private static void deniedOrSessionEnded(HttpServletRequest request, HttpServletResponse response,
+            AccessDeniedException denied) throws IOException, ServletException {
+        var sessionEnded = denied instanceof CsrfException
+                && request.getRequestedSessionId() != null && !request.isRequestedSessionIdValid();
+        if (sessionEnded) {
+            response.sendRedirect(request.getContextPath() + LOGIN_PAGE + "?" + SignInExpiry.EXPIRED_PARAMETER);
+            return;
+        }
+        new AccessDeniedHandlerImpl().handle(request, response, denied);
+    }
 }
+

@@ -158,6 +158,24 @@ class PortalPagesTest {
                 .doesNotContain("/admin/keys");
     }
 
+    /** A form sent after the session ended: sign in again, told why — not "for administrators". */
+    @Test
+    void aFormSentAfterTheSessionEndedLeadsToSignInAgain() throws Exception {
+        var before = keysOf("alice-sub").size();
+        var late = web.perform(post("/keys").with(alice()).param("model", namespace + "/open-model")
+                .with(request -> {
+                    request.setRequestedSessionId("ended-long-ago");
+                    request.setRequestedSessionIdValid(false);
+                    return request;
+                })).andReturn().getResponse();
+        assertThat(late.getRedirectedUrl()).isEqualTo("/login?expired");
+        assertThat(keysOf("alice-sub")).hasSize(before);
+
+        // without a session that ended, a missing token stays a plain refusal
+        var forged = web.perform(post("/keys").with(alice()).param("model", namespace + "/open-model")).andReturn().getResponse();
+        assertThat(forged.getStatus()).isEqualTo(403);
+    }
+
     /** The per-model cap is shown before it is hit, with what the user holds; hour lifetimes are offered too. */
     @Test
     void theFormShowsTheKeyLimitAndOffersHours() throws Exception {
