@@ -1,6 +1,9 @@
 package dev.nebari.llm.api;
 
 import dev.nebari.llm.keys.KeyException;
+import java.lang.reflect.RecordComponent;
+import java.util.Arrays;
+import java.util.Set;
 import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.DatabindException;
@@ -80,12 +83,12 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
      * The request's own field names. A cross-field rule is checked on a method (e.g. {@code isExactlyOneTarget}),
      * which validation reports as a field named after it: that name is ours, not the client's, so it is left out.
      */
-    private static java.util.Set<String> requestFields(@Nullable Object target) {
+    private static Set<String> requestFields(@Nullable Object target) {
         if (target == null || !target.getClass().isRecord()) {
-            return java.util.Set.of();
+            return Set.of();
         }
-        return java.util.Arrays.stream(target.getClass().getRecordComponents())
-                .map(java.lang.reflect.RecordComponent::getName).collect(Collectors.toUnmodifiableSet());
+        return Arrays.stream(target.getClass().getRecordComponents())
+                .map(RecordComponent::getName).collect(Collectors.toUnmodifiableSet());
     }
 
     @Override

@@ -102,4 +102,3 @@ class PortalSecurityConfiguration {
         new AccessDeniedHandlerImpl().handle(request, response, denied);
     }
 }
-

@@ -17,6 +17,7 @@ import dev.nebari.llm.platform.PackSettings;
 import jakarta.servlet.http.HttpServletResponse;
 import java.time.Clock;
 import java.util.List;
+import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -144,7 +145,7 @@ class UserPages {
         // the cap up front, with what the user holds of it per model, rather than only when it is hit
         page.addAttribute("maxPerModel", rules.maxPerUserPerModel());
         var held = keys.list(KeyQuery.ownedBy(caller.subject())).stream()
-                .collect(java.util.stream.Collectors.groupingBy(key -> key.model().toString(), java.util.stream.Collectors.counting()));
+                .collect(Collectors.groupingBy(key -> key.model().toString(), Collectors.counting()));
         page.addAttribute("held", held);
         page.addAttribute("error", error);
         return "new-key";

@@ -2,11 +2,10 @@ package dev.nebari.llm.reconciliation;
 
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelObjects;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -66,7 +65,7 @@ final class PredecessorTakeover {
         if (!labelled && !controlledByThisModel) {
             return Optional.empty();
         }
-        return Optional.of(new Takeover(existing, existing instanceof Deployment || "Deployment".equals(existing.getKind())));
+        return Optional.of(new Takeover(existing, "Deployment".equals(existing.getKind())));
     }
 
     /**

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.platform.embedded.KubernetesBinaries;
 import dev.nebari.llm.testing.FakeOidcIssuer;
+import dev.nebari.llm.testing.PredecessorKeys;
 import dev.nebari.llm.testing.TestApplication;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
@@ -37,10 +38,7 @@ class PredecessorKeyImportScriptTest {
         var namespace = cluster.newNamespace("predecessor-keys");
         var model = client.resource(ModelFixtures.model(namespace, "qwen", "org/qwen-import-" + namespace,
                 "access: {public: true}")).create();
-        // a key value of its own: the keys namespace is shared with other test classes, and a value is stored once
-        var bytes = new byte[24];
-        new java.security.SecureRandom().nextBytes(bytes);
-        var value = "sk-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        var value = PredecessorKeys.newValue();
         String data;
         try (var in = getClass().getResourceAsStream("/predecessor/model-objects.yaml")) {
             data = new String(in.readAllBytes(), StandardCharsets.UTF_8)

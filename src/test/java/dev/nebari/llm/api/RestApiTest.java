@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.testing.FakeOidcIssuer;
+import dev.nebari.llm.testing.PredecessorKeys;
 import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestApplication;
 import dev.nebari.llm.testing.TestCluster;
@@ -412,9 +413,7 @@ class RestApiTest {
 
     @Test
     void adminImportsAPredecessorKeyForItsOwnerOnceAndOnlyAsAdmin() {
-        var bytes = new byte[24]; // the predecessor's format: sk- and 32 base64url characters; its own value (shared keys namespace)
-        new java.security.SecureRandom().nextBytes(bytes);
-        var value = "sk-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        var value = PredecessorKeys.newValue();
         var body = """
                 {"model": {"namespace": "%s", "name": "open-model"}, "owner": {"subject": "imported-sub", "username": "imported"},
                  "value": "%s", "description": "notebook", "created": "2026-08-01T10:00:00Z"}""".formatted(namespace, value);

@@ -94,9 +94,7 @@ abstract class DataPathContract {
     @Test
     void aKeyImportedFromThePredecessorWorksAtTheGatewayAndIsItsOwners() {
         keyThatWorks(alice(), "alpha", ALPHA);
-        var bytes = new byte[24];
-        new java.security.SecureRandom().nextBytes(bytes);
-        var predecessorKey = "sk-" + java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        var predecessorKey = dev.nebari.llm.testing.PredecessorKeys.newValue();
         var host = stack.externalHost("alpha");
         assertThat(stack.chat(predecessorKey, host, ALPHA).status()).as("before the import").isEqualTo(401);
 

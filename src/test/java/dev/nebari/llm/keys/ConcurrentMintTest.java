@@ -118,53 +118,51 @@ class ConcurrentMintTest {
 
     @Test
     void twoReplicasMintingAndRevokingAtOnceLoseNothing() throws Exception {
-        var second = new KeyStoreFixture.Restarted(store);
-        var replicas = List.of(store.keys, second.keys);
+        try (var second = new KeyStoreFixture.Restarted(store)) {
+            var replicas = List.of(store.keys, second.keys);
 
-        var issued = atOnce(200, n -> replicas.get(n % 2).mint(request(user("user-" + n), MODEL)));
-        var revoked = atOnce(50, n -> replicas.get(n % 2).revoke(issued.get(n * 4).clientId(), Actor.admin("root", "root")));
+            var issued = atOnce(200, n -> replicas.get(n % 2).mint(request(user("user-" + n), MODEL)));
+            var revoked = atOnce(50, n -> replicas.get(n % 2).revoke(issued.get(n * 4).clientId(), Actor.admin("root", "root")));
 
-        assertThat(revoked).hasSize(50);
-        var stored = storedKeyValues();
-        assertThat(stored).hasSize(150);
-        issued.stream().filter(k -> revoked.stream().noneMatch(r -> r.clientId().equals(k.clientId())))
-                .forEach(k -> assertThat(stored).containsEntry(k.clientId().value(), k.secret().reveal()));
-        assertThat(issued).extracting(IssuedKey::clientId).doesNotHaveDuplicates();
-        assertThat(unpaired).isEmpty();
+            assertThat(revoked).hasSize(50);
+            var stored = storedKeyValues();
+            assertThat(stored).hasSize(150);
+            issued.stream().filter(k -> revoked.stream().noneMatch(r -> r.clientId().equals(k.clientId())))
+                    .forEach(k -> assertThat(stored).containsEntry(k.clientId().value(), k.secret().reveal()));
+            assertThat(issued).extracting(IssuedKey::clientId).doesNotHaveDuplicates();
+            assertThat(unpaired).isEmpty();
+        }
     }
 
     @Test
     void theKeyCapHoldsWhenTwoReplicasMintForOneOwnerAtOnce() throws Exception {
         // two shards with room (300 keys of others: shard 0 full, shard 1 half; then 50 gone from shard 0), so each
         // replica could put the owner's keys in another shard, out of sight of the other's cap check
-
         var others = atOnce(300, n -> store.keys.mint(request(user("other-" + n), MODEL)));
         var firstShard = store.client.secrets().inNamespace(store.namespace)
                 .withName(KeySecretLayout.shardName(MODEL, 0)).get().getData().keySet();
         others.stream().filter(k -> firstShard.contains(k.clientId().value())).limit(50)
                 .forEach(k -> store.keys.revoke(k.clientId(), Actor.admin("root", "root")));
-        var first = new KeyStoreFixture.Restarted(store);
-        var second = new KeyStoreFixture.Restarted(store);
-        var cap = KeyStoreFixture.DEFAULT_RULES.maxPerUserPerModel();
+        try (var first = new KeyStoreFixture.Restarted(store); var second = new KeyStoreFixture.Restarted(store)) {
+            var cap = KeyStoreFixture.DEFAULT_RULES.maxPerUserPerModel();
 
-        var outcomes = atOnce(4 * cap, n -> {
-            try {
-                return (n % 2 == 0 ? first : second).keys.mint(request(user("greedy"), MODEL)).clientId().value();
-            } catch (KeyException.KeyLimitReached refused) {
-                return "refused";
-            }
-        });
+            var outcomes = atOnce(4 * cap, n -> {
+                try {
+                    return (n % 2 == 0 ? first : second).keys.mint(request(user("greedy"), MODEL)).clientId().value();
+                } catch (KeyException.KeyLimitReached refused) {
+                    return "refused";
+                }
+            });
 
-        var granted = outcomes.stream().filter(o -> !o.equals("refused")).toList();
-        var stored = store.client.secrets().inNamespace(store.namespace)
-                .withLabel(KeySecretLayout.COMPONENT, KeySecretLayout.CREDENTIALS_COMPONENT).list().getItems().stream()
-                .map(KeyShard::of).flatMap(shard -> shard.keys().stream())
-                .filter(k -> k.owner().username().equals("greedy")).map(k -> k.clientId().value()).toList();
-        assertThat(stored).as("keys of the one owner in the key Secrets").hasSizeLessThanOrEqualTo(cap)
-                .containsExactlyInAnyOrderElementsOf(granted);
-        assertThat(granted).as("mints succeed up to the cap, not none").isNotEmpty();
-        assertThat(unpaired).isEmpty();
-        first.close();
-        second.close();
+            var granted = outcomes.stream().filter(o -> !o.equals("refused")).toList();
+            var stored = store.client.secrets().inNamespace(store.namespace)
+                    .withLabel(KeySecretLayout.COMPONENT, KeySecretLayout.CREDENTIALS_COMPONENT).list().getItems().stream()
+                    .map(KeyShard::of).flatMap(shard -> shard.keys().stream())
+                    .filter(k -> k.owner().username().equals("greedy")).map(k -> k.clientId().value()).toList();
+            assertThat(stored).as("keys of the one owner in the key Secrets").hasSizeLessThanOrEqualTo(cap)
+                    .containsExactlyInAnyOrderElementsOf(granted);
+            assertThat(granted).as("mints succeed up to the cap, not none").isNotEmpty();
+            assertThat(unpaired).isEmpty();
+        }
     }
 }

@@ -111,7 +111,10 @@ class KeyStorageTest {
                 .withName(KeySecretLayout.ALLOCATOR_NAME).get() == null);
         // The allocator's floor is the clock (ids per millisecond), so the only assumption is that time moves on.
         store.clock.advance(Duration.ofMillis(1));
-        var fresh = new KeyStoreFixture.Restarted(store).keys.mint(request(user("bob"), MODEL));
+        IssuedKey fresh;
+        try (var restarted = new KeyStoreFixture.Restarted(store)) {
+            fresh = restarted.keys.mint(request(user("bob"), MODEL));
+        }
 
         assertThat(issued).doesNotHaveDuplicates().isSorted();
         assertThat(fresh.clientId()).isNotIn(issued).isGreaterThan(issued.getLast());

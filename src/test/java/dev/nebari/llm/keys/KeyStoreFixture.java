@@ -83,12 +83,14 @@ final class KeyStoreFixture implements AutoCloseable {
         final AuditLogStore auditStore;
         final KeyAuditTrail audit;
         final SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        private final KeyShardCache cache;
+        private final KeyShardWriter writer;
 
         Restarted(KeyStoreFixture original) {
-            var cache = new KeyShardCache(original.client, original.namespace, model -> { });
+            this.cache = new KeyShardCache(original.client, original.namespace, model -> { });
             cache.start();
             cache.awaitSynced(Duration.ofSeconds(30));
-            var writer = new KeyShardWriter(original.client, cache, new ClientIdAllocator(original.client,
+            this.writer = new KeyShardWriter(original.client, cache, new ClientIdAllocator(original.client,
                     original.namespace, original.clock, new SecureRandom(), KeysConfiguration.CLIENT_ID_BLOCK));
             this.auditStore = new AuditLogStore(original.client, original.namespace, original.clock);
             auditStore.start();
@@ -99,6 +101,8 @@ final class KeyStoreFixture implements AutoCloseable {
         @Override
         public void close() {
             auditStore.close();
+            writer.close();
+            cache.close();
         }
     }
 
