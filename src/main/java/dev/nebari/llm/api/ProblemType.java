@@ -24,6 +24,7 @@ enum ProblemType {
     TOO_MANY_REQUESTS("too-many-requests", HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
     KEY_LIMIT_REACHED("key-limit-reached", HttpStatus.CONFLICT, "Key limit reached"),
     KEY_STORE_UNAVAILABLE("key-store-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Key store unavailable"),
+    USAGE_UNAVAILABLE("usage-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Usage unavailable"),
     IDENTITY_PROVIDER_UNAVAILABLE("identity-provider-unavailable", HttpStatus.SERVICE_UNAVAILABLE,
             "Identity provider unavailable"),
     INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");

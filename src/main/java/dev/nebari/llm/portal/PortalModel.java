@@ -15,7 +15,7 @@ import org.springframework.web.server.ResponseStatusException;
  * Shared by the signed-in pages: who is signed in (for the header and the admin link), and refusals from the keys
  * module as a page with the module's message (written for users, never containing key material).
  */
-@ControllerAdvice(assignableTypes = {UserPages.class, AdminPages.class})
+@ControllerAdvice(assignableTypes = {UserPages.class, AdminPages.class, UsagePages.class})
 class PortalModel {
 
     private final String notice;

@@ -249,6 +249,22 @@ class PortalPagesTest {
         assertThat(metrics.body()).containsPattern("(?m)^nebari_keys_unreadable 0(\\.0)?$");
     }
 
+    /** Usage needs a Prometheus (docs/usage.md); without one the pages say so instead of showing zeros. */
+    @Test
+    void usagePagesSayWhenUsageIsNotConfiguredAndTheAdminsOnesAreForAdminsOnly() throws Exception {
+        var mine = web.perform(get("/usage").with(alice())).andReturn().getResponse();
+        assertThat(mine.getStatus()).isEqualTo(200);
+        assertThat(mine.getContentAsString()).contains("<h1>My usage</h1>").contains("Usage is not configured")
+                .doesNotContain("usage-per-key");
+        assertThat(web.perform(get("/admin/usage").with(alice())).andReturn().getResponse().getStatus()).isEqualTo(403);
+        assertThat(web.perform(get("/admin/usage.csv").with(alice())).andReturn().getResponse().getStatus()).isEqualTo(403);
+        var all = web.perform(get("/admin/usage").param("by", "user").with(admin())).andReturn().getResponse();
+        assertThat(all.getStatus()).isEqualTo(200);
+        assertThat(all.getContentAsString()).contains("Usage is not configured");
+        var csv = web.perform(get("/admin/usage.csv").with(admin())).andReturn().getResponse();
+        assertThat(csv.getStatus()).as("no CSV of zeros").isEqualTo(503);
+    }
+
     @Test
     void formsWithoutACsrfTokenAreRejected() throws Exception {
         var before = keysOf("alice-sub").size();
