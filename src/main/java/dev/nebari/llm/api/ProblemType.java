@@ -13,7 +13,6 @@ enum ProblemType {
     INVALID_LIFETIME("invalid-lifetime", HttpStatus.BAD_REQUEST, "Key lifetime not allowed"),
     AUTHENTICATION_REQUIRED("authentication-required", HttpStatus.UNAUTHORIZED, "Authentication required"),
     ADMIN_ONLY("admin-only", HttpStatus.FORBIDDEN, "Admins only"),
-    MODEL_ACCESS_DENIED("model-access-denied", HttpStatus.FORBIDDEN, "Model access denied"),
     KEY_NOT_FOUND("key-not-found", HttpStatus.NOT_FOUND, "Key not found"),
     MODEL_NOT_FOUND("model-not-found", HttpStatus.NOT_FOUND, "Model not found"),
     NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),

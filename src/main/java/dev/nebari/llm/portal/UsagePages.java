@@ -59,7 +59,7 @@ class UsagePages {
         page.addAttribute("rows", report.keys().stream().map(row -> new UsageRow(KeyRow.of(row.key(), now),
                 lastUsed(row.usage(), now), row.usage())).toList());
         page.addAttribute("totals", totals(report.totals(Grouping.MODEL, Order.NAME), now));
-        page.addAttribute("readAt", KeyRow.format(report.snapshot().readAt()));
+        page.addAttribute("readAt", KeyName.format(report.snapshot().readAt()));
         return "usage";
     }
 
@@ -73,7 +73,7 @@ class UsagePages {
         page.addAttribute("by", grouping.name().toLowerCase());
         page.addAttribute("sort", order.parameter());
         page.addAttribute("totals", totals(report.totals(grouping, order), clock.instant()));
-        page.addAttribute("readAt", KeyRow.format(report.snapshot().readAt()));
+        page.addAttribute("readAt", KeyName.format(report.snapshot().readAt()));
         return "admin-usage";
     }
 

@@ -22,6 +22,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Profile;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -31,9 +32,8 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * What every signed-in user may do: see the models they may use, list and revoke their keys, create a key.
- * Forms post and redirect (the new key is the exception: it is rendered once, straight from the post, and never
- * stored in the session or shown again).
+ * What every signed-in user may do: see the models they may use, list, rename and revoke their keys, create a key.
+ * Forms post and redirect; a form refused is shown again with its mistake next to it and what was typed kept.
  */
 @Controller
 @Profile("portal")
@@ -59,12 +59,31 @@ class UserPages {
     }
 
     static final String CREATED = "/keys/created";
+    private static final String CHOOSE = "Choose one of your models below.";
 
     @GetMapping("/keys")
     String keys(Caller caller, Model page) {
         var now = clock.instant();
         page.addAttribute("keys", keys.list(KeyQuery.ownedBy(caller.subject())).stream().map(k -> KeyRow.of(k, now)).toList());
+        page.addAttribute("maxDescription", KeyMetadata.MAX_DESCRIPTION_LENGTH);
         return "keys";
+    }
+
+    /** A new description for one of the user's keys, from the small form on "My keys"; a refusal is said next to it. */
+    @PostMapping("/keys/{clientId}/rename")
+    String rename(Caller caller, @PathVariable String clientId, @RequestParam(defaultValue = "") String description,
+            Model page, HttpServletResponse response, RedirectAttributes next) {
+        try {
+            var renamed = keys.rename(PortalModel.clientId(clientId), description.strip(), self(caller));
+            next.addFlashAttribute("notice", "Renamed the key to " + KeyName.of(renamed, clock.instant()).label() + ".");
+            return "redirect:/keys";
+        } catch (KeyException.InvalidRequest refused) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            page.addAttribute("renamingKey", clientId);
+            page.addAttribute("renameValue", description);
+            page.addAttribute("renameError", refused.getMessage());
+            return keys(caller, page);
+        }
     }
 
     @GetMapping("/keys/new")
@@ -82,6 +101,7 @@ class UserPages {
             @RequestParam(defaultValue = "") String lifetime, Model page, HttpServletResponse response, RedirectAttributes next) {
         try {
             var ref = ModelRef.parse(model);
+            // a model that does not exist is told like one the user may not use (PortalModel.notAvailable)
             var target = models.find(ref).orElseThrow(() -> new KeyException.ModelAccessDenied(ref));
             var issued = keys.mint(new MintRequest(new KeyOwner(caller.subject(), caller.username()), caller.groups(), ref,
                     target.getSpec().access(), description.strip(), KeyLifetime.parse(lifetime)));
@@ -89,6 +109,9 @@ class UserPages {
             next.addFlashAttribute("value", issued.secret().reveal());
             next.addFlashAttribute("card", ModelCard.of(target));
             return "redirect:" + CREATED;
+        } catch (KeyException.ModelAccessDenied hidden) {
+            response.setStatus(PortalModel.statusOf(hidden).value());
+            return keyForm(caller, page, model, description, PortalModel.notAvailable(model) + " " + CHOOSE);
         } catch (IllegalArgumentException | KeyException e) {
             response.setStatus(PortalModel.statusOf(e).value());
             return keyForm(caller, page, model, description, e.getMessage());
@@ -120,8 +143,7 @@ class UserPages {
 
     @PostMapping("/keys/{clientId}/revoke")
     String revoke(Caller caller, @PathVariable String clientId, RedirectAttributes next) {
-        var revoked = KeyRow.of(keys.revoke(PortalModel.clientId(clientId),
-                new Actor(caller.subject(), caller.username(), Actor.Role.USER)), clock.instant());
+        var revoked = KeyName.of(keys.revoke(PortalModel.clientId(clientId), self(caller)), clock.instant());
         next.addFlashAttribute("notice", "Key " + revoked.label() + " was revoked. Requests with it are refused within seconds.");
         return "redirect:/keys";
     }
@@ -136,8 +158,7 @@ class UserPages {
         var mustChoose = model != null && !model.isEmpty() && !offered;
         page.addAttribute("mustChoose", mustChoose);
         if (mustChoose && error == null) {
-            error = "The model " + model + " is not available to you: it does not exist, or your groups do not "
-                    + "include it. Choose one of your models below.";
+            error = PortalModel.notAvailable(model) + " " + CHOOSE;
         }
         page.addAttribute("description", description);
         page.addAttribute("maxDescription", KeyMetadata.MAX_DESCRIPTION_LENGTH);
@@ -149,6 +170,11 @@ class UserPages {
         page.addAttribute("held", held);
         page.addAttribute("error", error);
         return "new-key";
+    }
+
+    /** The user acting on their own keys, even an admin: the admin pages are where admins act on others'. */
+    private static Actor self(Caller caller) {
+        return new Actor(caller.subject(), caller.username(), Actor.Role.USER);
     }
 
     private List<LLMModel> permitted(Caller caller) {
