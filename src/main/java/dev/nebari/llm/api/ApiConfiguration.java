@@ -3,6 +3,8 @@ package dev.nebari.llm.api;
 import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.identity.OidcDiscovery;
 import dev.nebari.llm.identity.OidcIssuer;
+import dev.nebari.llm.identity.OidcLoginClient;
+import dev.nebari.llm.identity.VerifiedIssuer;
 import dev.nebari.llm.keys.KeyCredentials;
 import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -11,6 +13,7 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.springdoc.core.properties.SwaggerUiOAuthProperties;
 import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -44,5 +47,14 @@ class ApiConfiguration {
                         .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")
                         .description("An access token from the platform's OIDC issuer")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER_SCHEME));
+    }
+
+    /** Swagger UI's Authorize against the issuer; the document is regenerated per request (springdoc.cache.disabled). */
+    @Bean
+    OpenApiSignIn openApiSignIn(VerifiedIssuer issuer, PackSettings settings, ObjectProvider<OidcLoginClient> portalClient,
+            ObjectProvider<SwaggerUiOAuthProperties> swaggerUi) {
+        var signIn = new OpenApiSignIn(issuer, OpenApiSignIn.clientFor(settings.auth().oidc(), portalClient.getIfAvailable()));
+        swaggerUi.ifAvailable(signIn::presetIn);
+        return signIn;
     }
 }

@@ -69,6 +69,9 @@ class IdentityConfiguration {
         var oidc = settings.auth().oidc();
         var parties = new LinkedHashSet<>(oidc.authorizedParties());
         portalClient.ifAvailable(client -> parties.add(client.clientId()));
+        if (!oidc.apiClientId().isBlank()) {
+            parties.add(oidc.apiClientId().strip());
+        }
         return BearerTokenDecoder.forIssuer(issuer, new TokenAudience(oidc.audience(), parties));
     }
 

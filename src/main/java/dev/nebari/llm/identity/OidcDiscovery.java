@@ -29,8 +29,13 @@ import org.slf4j.LoggerFactory;
  */
 public final class OidcDiscovery {
 
-    /** The parts of a discovery document the pack uses. */
-    public record DiscoveredIssuer(String issuer, String jwksUri) {
+    /**
+     * The parts of a discovery document the pack uses: the issuer and its keys (token checks, the gateway's JWT
+     * policy), and the endpoints where people and scripts get tokens (the OpenAPI page's Authorize); an endpoint the
+     * provider does not publish is empty.
+     */
+    public record DiscoveredIssuer(String issuer, String jwksUri, String authorizationEndpoint, String tokenEndpoint,
+            String deviceAuthorizationEndpoint) {
     }
 
     private record Cached(Optional<DiscoveredIssuer> result, Instant until) {
@@ -99,7 +104,8 @@ public final class OidcDiscovery {
                 return Optional.empty();
             }
             var declared = document.get("issuer") instanceof String s ? s : issuer;
-            return Optional.of(new DiscoveredIssuer(declared, jwks));
+            return Optional.of(new DiscoveredIssuer(declared, jwks, text(document, "authorization_endpoint"),
+                    text(document, "token_endpoint"), text(document, "device_authorization_endpoint")));
         } catch (IOException | RuntimeException e) {
             log.warn("OIDC discovery {} failed: {}", url, e.getMessage());
             return Optional.empty();
@@ -107,5 +113,9 @@ public final class OidcDiscovery {
             Thread.currentThread().interrupt();
             return Optional.empty();
         }
+    }
+
+    private static String text(Map<?, ?> document, String field) {
+        return document.get(field) instanceof String value ? value.strip() : "";
     }
 }

@@ -13,8 +13,9 @@ import org.springframework.security.oauth2.jwt.Jwt;
  * signature alone would let any relying party that holds users' tokens mint keys in their name. A token is
  * accepted when its {@code aud} lists {@code auth.oidc.audience} (if set), or when it was issued to an authorized
  * party: its {@code azp} (Keycloak's way) — or, without {@code azp}, its {@code aud} (the OAuth 2 authorization
- * server's way) — is the portal's own client or one of {@code auth.oidc.authorizedParties}. ID tokens are refused:
- * they prove a sign-in to a client, they do not authorize calls.
+ * server's way) — is the portal's own client, {@code auth.oidc.apiClientId} or one of
+ * {@code auth.oidc.authorizedParties}. ID tokens are refused: they prove a sign-in to a client, they do not authorize
+ * calls.
  *
  * @param audience the required audience; blank: only authorized parties
  * @param parties  client ids whose tokens are accepted (the portal's own client among them)

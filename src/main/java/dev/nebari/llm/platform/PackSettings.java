@@ -147,7 +147,13 @@ public record PackSettings(
     public record Auth(@Valid @NotNull @DefaultValue Oidc oidc, @DefaultValue("admin") List<String> adminGroups) {
     }
 
-    /** The OIDC provider. An empty issuer means: read it from the NebariApp's provisioned Secret. */
+    /**
+     * The OIDC provider. An empty issuer means: read it from the NebariApp's provisioned Secret.
+     *
+     * <p>{@code apiClientId}: a public client (no secret, PKCE) with which people and scripts get tokens for the REST
+     * API — the OpenAPI page's Authorize and the device-authorization grant; its tokens are accepted like the
+     * portal's. The portal's own client is usually confidential, and its secret must never reach a browser.
+     */
     public record Oidc(
             @DefaultValue("")
             @Pattern(regexp = "^$|^https://[^\\s/?#]+[^\\s?#]*$|^http://(localhost|127\\.0\\.0\\.1)(:[0-9]+)?(/[^\\s?#]*)?$",
@@ -157,7 +163,8 @@ public record PackSettings(
             @DefaultValue("groups") String groupsClaim,
             @DefaultValue("") String audience,
             @DefaultValue("") String nebariAppSecretName,
-            @NotNull @DefaultValue List<String> authorizedParties) {
+            @NotNull @DefaultValue List<String> authorizedParties,
+            @DefaultValue("") String apiClientId) {
 
         public Oidc {
             authorizedParties = List.copyOf(authorizedParties);

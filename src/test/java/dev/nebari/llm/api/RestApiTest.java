@@ -33,6 +33,8 @@ import tools.jackson.databind.json.JsonMapper;
 class RestApiTest {
 
     static final String AUDIENCE = "nebari-llm";
+    /** The public client of the OpenAPI page's Authorize. */
+    static final String API_CLIENT = "nebari-llm-api";
     static final JsonMapper JSON = JsonMapper.builder().build();
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -55,6 +57,7 @@ class RestApiTest {
         app = TestApplication.startPortal(cluster, issuer.issuer(),
                 "--auth.oidc.audience=" + AUDIENCE,
                 "--auth.oidc.authorizedParties=jupyterhub",
+                "--auth.oidc.apiClientId=" + API_CLIENT,
                 "--keys.maxPerUserPerModel=3",
                 "--leaderElection.namespace=" + namespace);
         base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
@@ -137,7 +140,9 @@ class RestApiTest {
         var ofThePortalsClient = issuer.token("alice-sub", c -> c);
         var noAzpButForThePortal = issuer.token("alice-sub", c -> c.claim("azp", null)
                 .audience(TestApplication.PORTAL_CLIENT_ID));
-        for (var token : List.of(forTheAudience, ofTheNotebookClient, ofThePortalsClient, noAzpButForThePortal)) {
+        var ofTheOpenApiPagesClient = issuer.token("alice-sub", c -> c.claim("azp", API_CLIENT));
+        for (var token : List.of(forTheAudience, ofTheNotebookClient, ofThePortalsClient, noAzpButForThePortal,
+                ofTheOpenApiPagesClient)) {
             assertThat(call("GET", "/api/v1/me", token, null).status()).isEqualTo(200);
         }
         var ofAnotherClient = call("GET", "/api/v1/me", issuer.token("alice-sub", c -> c.claim("azp", "grafana")), null);
@@ -604,6 +609,65 @@ class RestApiTest {
         assertThat(docs.json().get("components").get("securitySchemes").get("bearer").get("scheme").asString())
                 .isEqualTo("bearer");
         assertThat(docs.body()).doesNotContain("\"caller\"");
+    }
+
+    /**
+     * Swagger UI's Authorize signs in at the configured issuer: an OAuth 2 authorization-code scheme with the endpoints
+     * of the issuer's discovery document (the fake issuer publishes Keycloak's paths; they are read, not assumed),
+     * offered on every operation beside the pasted bearer token, and Swagger UI set up for PKCE with the public client.
+     */
+    @Test
+    void theOpenApiPageSignsInAtTheIssuerWithTheAuthorizationCodeFlowAndPkce() {
+        var docs = call("GET", "/v3/api-docs", null, null).json();
+        var scheme = docs.get("components").get("securitySchemes").get("oidc");
+        assertThat(scheme.get("type").asString()).isEqualTo("oauth2");
+        var flow = scheme.get("flows").get("authorizationCode");
+        assertThat(flow.get("authorizationUrl").asString()).isEqualTo(issuer.issuer() + "/protocol/openid-connect/auth");
+        assertThat(flow.get("tokenUrl").asString()).isEqualTo(issuer.issuer() + "/protocol/openid-connect/token");
+        assertThat(scheme.get("description").asString()).contains(issuer.issuer(), API_CLIENT, "PKCE");
+        // Alternatives: either the pasted token or the sign-in authorizes; no operation overrides them.
+        assertThat(docs.get("security").toString()).isEqualTo("[{\"bearer\":[]},{\"oidc\":[]}]");
+        var operations = StreamSupport.stream(docs.get("paths").spliterator(), false)
+                .flatMap(path -> StreamSupport.stream(path.spliterator(), false)).toList();
+        assertThat(operations).hasSizeGreaterThan(10).allSatisfy(operation -> assertThat(operation.has("security")).isFalse());
+        assertThat(call("GET", "/v3/api-docs", null, null).json().get("security")).as("built afresh, never added twice")
+                .isEqualTo(docs.get("security"));
+
+        var initializer = send(HttpRequest.newBuilder(URI.create(base + "/swagger-ui/swagger-initializer.js")));
+        assertThat(initializer.status()).isEqualTo(200);
+        var initOAuth = java.util.regex.Pattern.compile("ui\\.initOAuth\\(\\s*(\\{.*?})\\s*\\)", java.util.regex.Pattern.DOTALL)
+                .matcher(initializer.body());
+        assertThat(initOAuth.find()).as(initializer.body()).isTrue();
+        var oauth = JSON.readTree(initOAuth.group(1));
+        assertThat(oauth.get("clientId").asString()).isEqualTo(API_CLIENT);
+        assertThat(oauth.get("usePkceWithAuthorizationCodeGrant").asBoolean()).isTrue();
+        assertThat(oauth.has("clientSecret")).isFalse();
+
+        // The page the provider sends the code to, in Swagger UI's pop-up: served without a sign-in.
+        var swaggerConfig = call("GET", "/v3/api-docs/swagger-config", null, null).json();
+        var redirect = URI.create(swaggerConfig.get("oauth2RedirectUrl").asString());
+        assertThat(redirect.getPath()).isEqualTo("/swagger-ui/oauth2-redirect.html");
+        var redirectPage = call("GET", redirect.getPath(), null, null);
+        assertThat(redirectPage.status()).isEqualTo(200);
+        assertThat(redirectPage.contentType()).startsWith("text/html");
+    }
+
+    /** A provider that cannot be reached yet: the document offers the pasted token alone, never a scheme without endpoints. */
+    @Test
+    void withoutTheIssuersDiscoveryDocumentTheOpenApiDocumentOffersOnlyThePastedToken() throws Exception {
+        var unreachable = new dev.nebari.llm.identity.VerifiedIssuer(
+                new dev.nebari.llm.identity.OidcIssuer("http://127.0.0.1:9/realms/down", "test"),
+                new dev.nebari.llm.identity.OidcDiscovery(HttpClient.newHttpClient(), java.time.Clock.systemUTC()));
+        var api = app.getBean(io.swagger.v3.oas.models.OpenAPI.class);
+        var document = new io.swagger.v3.oas.models.OpenAPI().components(new io.swagger.v3.oas.models.Components()
+                .securitySchemes(new java.util.LinkedHashMap<>(api.getComponents().getSecuritySchemes())))
+                .security(new java.util.ArrayList<>(api.getSecurity()));
+
+        new OpenApiSignIn(unreachable, API_CLIENT).customise(document);
+
+        var json = io.swagger.v3.core.util.Json.mapper().writeValueAsString(document);
+        assertThat(document.getComponents().getSecuritySchemes()).containsOnlyKeys(ApiConfiguration.BEARER_SCHEME);
+        assertThat(json).doesNotContain("oidc", "oauth2");
     }
 
     // --- fixtures ---

@@ -195,6 +195,7 @@ class ChartValuesWiringTest {
                 row("auth.oidc.groupsClaim", "roles", reachesApp()),
                 row("auth.oidc.audience", "llm-gateway", reachesApp()),
                 row("auth.oidc.authorizedParties", List.of("jupyterhub"), reachesApp()),
+                row("auth.oidc.apiClientId", "nebari-llm-api", reachesApp()),
                 row("auth.oidc.nebariAppSecretName", "portal-oidc", reachesApp().and((chart, v) -> assertThat(chart.grantsOf(FULLNAME + "-portal"))
                         .anyMatch(g -> g.allows("", "secrets", "get", ChartRenderer.NAMESPACE, "portal-oidc")))),
                 row("auth.adminGroups", List.of("platform-admins"), reachesApp()),

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class CallerResolverTest {
 
     static final CallerResolver RESOLVER = new CallerResolver(new PackSettings.Auth(
-            new PackSettings.Oidc("", "groups", "", "", List.of()), List.of("/platform-admins")));
+            new PackSettings.Oidc("", "groups", "", "", List.of(), ""), List.of("/platform-admins")));
 
     @Test
     void pathAndPlainGroupNamesAreTheSameGroupButNestedPathsKeepTheirParents() {

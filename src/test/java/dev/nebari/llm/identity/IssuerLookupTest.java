@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 class IssuerLookupTest {
 
     static PackSettings.Oidc oidc(String issuerUrl, String secretName) {
-        return new PackSettings.Oidc(issuerUrl, "groups", "", secretName, List.of());
+        return new PackSettings.Oidc(issuerUrl, "groups", "", secretName, List.of(), "");
     }
 
     @Test

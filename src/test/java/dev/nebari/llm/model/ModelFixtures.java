@@ -105,7 +105,7 @@ public final class ModelFixtures {
                                 false),
                         new PackSettings.Tls("", ""),
                         "monitoring"),
-                new PackSettings.Auth(new PackSettings.Oidc(issuer, "groups", "", "", List.of()), List.of("admin")),
+                new PackSettings.Auth(new PackSettings.Oidc(issuer, "groups", "", "", List.of(), ""), List.of("admin")),
                 new PackSettings.Defaults(
                         new PackSettings.Serving("llm-d-cuda:v0.6.0"),
                         new PackSettings.Storage("", "ReadWriteOnce"),

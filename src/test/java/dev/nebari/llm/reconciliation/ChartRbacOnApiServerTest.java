@@ -230,7 +230,7 @@ class ChartRbacOnApiServerTest {
         admin.secrets().inNamespace(RELEASE_NAMESPACE).resource(new SecretBuilder().withNewMetadata().withName(secretName)
                 .endMetadata().withStringData(Map.of("issuer-url", "https://keycloak.example.com/realms/nebari")).build())
                 .serverSideApply();
-        var chartOidc = new dev.nebari.llm.platform.PackSettings.Oidc("", "groups", "", secretName, java.util.List.of());
+        var chartOidc = new dev.nebari.llm.platform.PackSettings.Oidc("", "groups", "", secretName, java.util.List.of(), "");
         try (var operator = new KubernetesClientBuilder().withConfig(as(cluster, FULLNAME + "-operator")).build()) {
             var lookup = new dev.nebari.llm.identity.IssuerLookup(chartOidc, operator, RELEASE_NAMESPACE,
                     java.time.Clock.systemUTC());
