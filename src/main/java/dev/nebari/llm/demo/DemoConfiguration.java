@@ -39,7 +39,7 @@ class DemoConfiguration {
             portalUrls.add(portalUrl.replaceFirst("//localhost", "//127.0.0.1"));
         }
         return new DemoIdentityProvider(new IdentityProviderSetup(issuer, login.clientId().strip(), login.clientSecret().strip(),
-                portalUrls, DemoUser.ALL));
+                pack.auth().oidc().apiClientId().strip(), portalUrls, DemoUser.ALL));
     }
 
     @Bean

@@ -34,6 +34,21 @@ public final class DemoIdentityProvider implements SmartLifecycle, AutoCloseable
         return setup.issuer();
     }
 
+    /** The public client of the OpenAPI page's Authorize; empty when none is registered. */
+    public String apiClientId() {
+        return setup.apiClientId();
+    }
+
+    /**
+     * A shell command that puts an access token for the REST API into {@code $TOKEN}: the client-credentials grant of
+     * the portal's client, whose secret is the demo's published one (config/local.yaml). The provider answers compact
+     * JSON, so sed finds the token without jq.
+     */
+    public String tokenCommand() {
+        return "TOKEN=$(curl -sS -u '" + setup.clientId() + ":" + setup.clientSecret() + "' -d grant_type=client_credentials "
+                + setup.tokenEndpoint() + " | sed -E 's/.*\"access_token\":\"([^\"]+)\".*/\\1/')";
+    }
+
     @Override
     public void start() {
         try {

@@ -22,6 +22,8 @@ public final class LocalDemo implements ApplicationListener<ApplicationReadyEven
 
     private static final Logger log = LoggerFactory.getLogger(LocalDemo.class);
     private static final String RULE = "=".repeat(100);
+    /** Fails (exit status 22) with the problem's body on an error, so a script notices. */
+    static final String API_CALL = "curl -sS --fail-with-body -H \"Authorization: Bearer $TOKEN\" %s/api/v1/keys";
 
     private final DemoSettings settings;
     private final PackSettings pack;
@@ -88,6 +90,9 @@ public final class LocalDemo implements ApplicationListener<ApplicationReadyEven
         var text = new StringBuilder(RULE).append('\n')
                 .append(" Nebari LLM Serving: local demo\n\n")
                 .append(line("Portal", portalUrl + "   (REST API: " + portalUrl + "/api/v1, OpenAPI: " + portalUrl + "/v3/api-docs)"));
+        text.append(line("Swagger UI", portalUrl + "/swagger-ui.html"
+                + (identityProvider != null && !identityProvider.apiClientId().isBlank()
+                        ? "   (Authorize: sign in as a demo user, then \"Try it out\")" : "")));
         if (identityProvider != null) {
             var first = true;
             for (var user : DemoUser.ALL) {
@@ -97,6 +102,9 @@ public final class LocalDemo implements ApplicationListener<ApplicationReadyEven
             }
             text.append(line("OIDC issuer", identityProvider.issuer() + "   (discovery: " + identityProvider.issuer()
                     + "/.well-known/openid-configuration)"));
+            text.append(line("API token", "as the portal's client (client credentials: no user, no groups), then a call with it:"));
+            text.append(line("", identityProvider.tokenCommand()));
+            text.append(line("", API_CALL.formatted(portalUrl)));
         } else {
             text.append(line("OIDC issuer", pack.auth().oidc().issuerURL().isBlank() ? "(none configured)" : pack.auth().oidc().issuerURL()));
         }

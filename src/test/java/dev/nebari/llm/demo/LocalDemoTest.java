@@ -265,26 +265,13 @@ class LocalDemoTest {
         var clientId = login.getRequiredProperty("portal.login.clientId");
         var clientSecret = login.getRequiredProperty("portal.login.clientSecret");
         var redirectUri = portal + "/login/oauth2/code/nebari";
-        var verifier = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                java.security.SecureRandom.getInstanceStrong().generateSeed(32));
-        var challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
-                java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
-        var admin = new Browser();
-
-        var form = admin.get(issuer + "/oauth2/authorize?response_type=code&client_id=" + clientId
-                + "&scope=openid%20profile%20email&state=api-test&redirect_uri=" + URLEncoder.encode(redirectUri, StandardCharsets.UTF_8)
-                + "&code_challenge=" + challenge + "&code_challenge_method=S256");
-        var callback = admin.followUntil(admin.form(issuer + "/login", Map.of("username", "admin@example.com",
-                "password", "admin-demo", "_csrf", hiddenField(form.body(), "_csrf"))), uri -> uri.toString().startsWith(redirectUri));
-        var code = Pattern.compile("(?:^|&)code=([^&]+)").matcher(callback.getRawQuery());
-        assertThat(code.find()).as("code in %s", callback).isTrue();
+        var grant = AuthorizationCode.signIn(issuer + "/oauth2/authorize", clientId, redirectUri, "admin@example.com", "admin-demo");
 
         var tokens = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(issuer + "/oauth2/token"))
                 .header("Authorization", "Basic " + java.util.Base64.getEncoder().encodeToString(
                         (clientId + ":" + clientSecret).getBytes(StandardCharsets.UTF_8)))
                 .header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString("grant_type=authorization_code&code=" + code.group(1)
-                        + "&redirect_uri=" + URLEncoder.encode(redirectUri, StandardCharsets.UTF_8) + "&code_verifier=" + verifier))
+                .POST(HttpRequest.BodyPublishers.ofString(grant.tokenRequest()))
                 .build(), HttpResponse.BodyHandlers.ofString());
         assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
         var accessToken = (String) Serialization.unmarshal(tokens.body(), Map.class).get("access_token");
@@ -296,6 +283,93 @@ class LocalDemoTest {
         assertThat(caller.get("username")).isEqualTo("admin@example.com");
         assertThat(caller.get("admin")).isEqualTo(true);
         assertThat(String.valueOf(caller.get("groups"))).contains("llm-users");
+    }
+
+    /**
+     * The OpenAPI page's Authorize as Swagger UI runs it, scripted: the client id from its {@code initOAuth}, the
+     * endpoints from the document's sign-in scheme, the redirect URI from its configuration; the code exchanged from
+     * the portal's origin with the PKCE verifier and no secret (a public client), which the provider allows by CORS.
+     * The token then calls the REST API.
+     */
+    @Test
+    void theOpenApiPagesAuthorizeSignsInAtTheProviderAndItsTokenCallsTheRestApi() throws Exception {
+        var http = HttpClient.newHttpClient();
+        var initializer = http.send(HttpRequest.newBuilder(URI.create(portal + "/swagger-ui/swagger-initializer.js")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        var clientId = Pattern.compile("\"clientId\"\\s*:\\s*\"([^\"]+)\"").matcher(initializer);
+        assertThat(clientId.find()).as(initializer).isTrue();
+        assertThat(initializer).containsPattern("\"usePkceWithAuthorizationCodeGrant\"\\s*:\\s*true");
+        Map<?, ?> docs = Serialization.unmarshal(http.send(HttpRequest.newBuilder(URI.create(portal + "/v3/api-docs")).build(),
+                HttpResponse.BodyHandlers.ofString()).body(), Map.class);
+        var flow = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) docs.get("components")).get("securitySchemes"))
+                .get("oidc")).get("flows")).get("authorizationCode");
+        Map<?, ?> swaggerConfig = Serialization.unmarshal(http.send(HttpRequest.newBuilder(
+                URI.create(portal + "/v3/api-docs/swagger-config")).build(), HttpResponse.BodyHandlers.ofString()).body(), Map.class);
+        var redirectUri = (String) swaggerConfig.get("oauth2RedirectUrl");
+        assertThat(redirectUri).isEqualTo(portal + "/swagger-ui/oauth2-redirect.html");
+
+        var grant = AuthorizationCode.signIn((String) flow.get("authorizationUrl"), clientId.group(1), redirectUri,
+                "alice@example.com", "alice-demo");
+        var tokenUrl = URI.create((String) flow.get("tokenUrl"));
+        var preflight = http.send(HttpRequest.newBuilder(tokenUrl).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
+                .header("Origin", portal).header("Access-Control-Request-Method", "POST")
+                .header("Access-Control-Request-Headers", "content-type,x-requested-with").build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(preflight.statusCode()).isEqualTo(200);
+        assertThat(preflight.headers().firstValue("Access-Control-Allow-Origin")).hasValue(portal);
+        var tokens = http.send(HttpRequest.newBuilder(tokenUrl).header("Origin", portal)
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(grant.tokenRequest() + "&client_id=" + clientId.group(1))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(tokens.statusCode()).as(tokens.body()).isEqualTo(200);
+        assertThat(tokens.headers().firstValue("Access-Control-Allow-Origin")).hasValue(portal);
+
+        var keys = http.send(HttpRequest.newBuilder(URI.create(portal + "/api/v1/keys")).header("Authorization",
+                "Bearer " + Serialization.unmarshal(tokens.body(), Map.class).get("access_token")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(keys.statusCode()).as(keys.body()).isEqualTo(200);
+        assertThat(keys.body()).startsWith("[");
+    }
+
+    /** The command the start-up block prints for the REST API, pasted into bash as printed: it answers 200. */
+    @Test
+    void theCommandTheDemoPrintsGetsATokenAndCallsTheRestApi() throws Exception {
+        var printed = app.getBean(LocalDemo.class).announcement(portal).lines().toList();
+        var label = printed.stream().filter(line -> line.startsWith(" API token")).findFirst();
+        assertThat(label).as("an API token entry in %s", printed).isPresent();
+        var command = printed.subList(printed.indexOf(label.get()) + 1, printed.indexOf(label.get()) + 3).stream()
+                .map(String::strip).collect(Collectors.joining("\n"));
+        assertThat(command).startsWith("TOKEN=$(curl ").contains(issuer + "/oauth2/token", portal + "/api/v1/keys");
+
+        var process = new ProcessBuilder("bash", "-c", command).redirectErrorStream(true).start();
+        var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor()).as("exit status of %s: %s", command, output).isZero();
+        assertThat(output).startsWith("[").endsWith("]");
+    }
+
+    /** The authorization-code flow with PKCE up to the redirect back, whose code is taken instead of followed. */
+    record AuthorizationCode(String code, String redirectUri, String verifier) {
+
+        static AuthorizationCode signIn(String authorizationEndpoint, String clientId, String redirectUri, String username,
+                String password) throws Exception {
+            var verifier = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.SecureRandom.getInstanceStrong().generateSeed(32));
+            var challenge = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(verifier.getBytes(StandardCharsets.US_ASCII)));
+            var browser = new Browser();
+            var form = browser.get(authorizationEndpoint + "?response_type=code&client_id=" + clientId
+                    + "&scope=openid%20profile%20email&state=api-test&redirect_uri=" + URLEncoder.encode(redirectUri, StandardCharsets.UTF_8)
+                    + "&code_challenge=" + challenge + "&code_challenge_method=S256");
+            var callback = browser.followUntil(browser.form(issuer + "/login", Map.of("username", username,
+                    "password", password, "_csrf", hiddenField(form.body(), "_csrf"))), uri -> uri.toString().startsWith(redirectUri));
+            var code = Pattern.compile("(?:^|&)code=([^&]+)").matcher(callback.getRawQuery());
+            assertThat(code.find()).as("code in %s", callback).isTrue();
+            return new AuthorizationCode(code.group(1), redirectUri, verifier);
+        }
+
+        String tokenRequest() {
+            return "grant_type=authorization_code&code=" + code + "&redirect_uri="
+                    + URLEncoder.encode(redirectUri, StandardCharsets.UTF_8) + "&code_verifier=" + verifier;
+        }
     }
 
     private static void awaitDemoReady() {

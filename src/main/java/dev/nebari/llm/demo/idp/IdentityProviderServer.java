@@ -5,11 +5,13 @@ import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
 import com.nimbusds.jose.jwk.source.JWKSource;
 import com.nimbusds.jose.proc.SecurityContext;
+import java.net.URI;
 import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.springframework.boot.Banner;
 import org.springframework.boot.WebApplicationType;
@@ -52,6 +54,8 @@ import org.springframework.security.provisioning.InMemoryUserDetailsManager;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.authentication.LoginUrlAuthenticationEntryPoint;
 import org.springframework.security.web.util.matcher.MediaTypeRequestMatcher;
+import org.springframework.web.cors.CorsConfiguration;
+import org.springframework.web.cors.CorsConfigurationSource;
 import org.springframework.web.servlet.function.RouterFunction;
 import org.springframework.web.servlet.function.ServerResponse;
 
@@ -122,6 +126,8 @@ public class IdentityProviderServer {
                                             + context.getAuthorization().getPrincipalName()))))));
                 })
                 .authorizeHttpRequests(requests -> requests.anyRequest().authenticated())
+                // Swagger UI on the portal's pages exchanges its code here from the browser, across origins.
+                .cors(cors -> cors.configurationSource(portalOrigins(setup)))
                 .exceptionHandling(errors -> errors.defaultAuthenticationEntryPointFor(
                         new LoginUrlAuthenticationEntryPoint(LOGIN_PAGE), new MediaTypeRequestMatcher(MediaType.TEXT_HTML)))
                 // The user-info endpoint takes the access token this server issued.
@@ -129,11 +135,25 @@ public class IdentityProviderServer {
         return http.build();
     }
 
+    /**
+     * Cross-origin calls from the portal's pages to the token endpoint only. Both chains apply it: the endpoints'
+     * chain matches {@code POST /oauth2/token}, the browser's preflight {@code OPTIONS} falls to the sign-in chain.
+     */
+    private static CorsConfigurationSource portalOrigins(IdentityProviderSetup setup) {
+        var cors = new CorsConfiguration();
+        cors.setAllowedOrigins(setup.portalUrls());
+        cors.setAllowedMethods(List.of("POST"));
+        cors.setAllowedHeaders(List.of("*"));
+        var tokenPath = URI.create(setup.tokenEndpoint()).getPath();
+        return request -> tokenPath.equals(request.getRequestURI()) ? cors : null;
+    }
+
     /** The sign-in form and everything else. */
     @Bean
     @Order(2)
-    SecurityFilterChain signIn(HttpSecurity http) throws Exception {
-        http.authorizeHttpRequests(requests -> requests.requestMatchers(LOGIN_PAGE, "/error").permitAll()
+    SecurityFilterChain signIn(HttpSecurity http, IdentityProviderSetup setup) throws Exception {
+        http.cors(cors -> cors.configurationSource(portalOrigins(setup)))
+                .authorizeHttpRequests(requests -> requests.requestMatchers(LOGIN_PAGE, "/error").permitAll()
                         .anyRequest().authenticated())
                 .formLogin(form -> form.loginPage(LOGIN_PAGE));
         return http.build();
@@ -157,7 +177,12 @@ public class IdentityProviderServer {
                 .toList());
     }
 
-    /** The portal: a confidential client that must use PKCE too, with the demo's redirect and logout URIs. */
+    /**
+     * The portal: a confidential client that must use PKCE too, with the demo's redirect and logout URIs. It may also
+     * use the client-credentials grant, so that the command the demo prints gets a token for the REST API in one
+     * request (like a Keycloak client with service accounts enabled; the token's subject is the client).
+     * With {@code apiClientId}, also the OpenAPI page's public client: authorization code with PKCE, no secret.
+     */
     @Bean
     RegisteredClientRepository clients(IdentityProviderSetup setup, PasswordEncoder passwords) {
         var portal = RegisteredClient.withId(UUID.randomUUID().toString())
@@ -167,6 +192,7 @@ public class IdentityProviderServer {
                 .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
                 .redirectUris(uris -> uris.addAll(setup.redirectUris()))
                 .postLogoutRedirectUris(uris -> uris.addAll(setup.postLogoutRedirectUris()))
                 .scope(OidcScopes.OPENID)
@@ -175,7 +201,22 @@ public class IdentityProviderServer {
                 .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
                 .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofMinutes(30)).build())
                 .build();
-        return new InMemoryRegisteredClientRepository(portal);
+        if (setup.apiClientId().isBlank()) {
+            return new InMemoryRegisteredClientRepository(portal);
+        }
+        var openApiPage = RegisteredClient.withId(UUID.randomUUID().toString())
+                .clientId(setup.apiClientId())
+                .clientName("Nebari LLM Serving REST API (demo)")
+                .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
+                .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
+                .redirectUris(uris -> uris.addAll(setup.swaggerUiRedirectUris()))
+                .scope(OidcScopes.OPENID)
+                .scope(OidcScopes.PROFILE)
+                .scope(OidcScopes.EMAIL)
+                .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
+                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofMinutes(30)).build())
+                .build();
+        return new InMemoryRegisteredClientRepository(portal, openApiPage);
     }
 
     /** The issuer exactly as the portal knows it: the portal compares it with every token's {@code iss}. */

@@ -10,14 +10,17 @@ import java.util.Optional;
  *
  * @param issuer       the issuer identifier, exactly as the portal is configured with it (auth.oidc.issuerURL)
  * @param clientId     the portal's client (portal.login.clientId)
- * @param clientSecret its secret (portal.login.clientSecret); never printed
+ * @param clientSecret its secret (portal.login.clientSecret); never printed by this record
+ * @param apiClientId  the public client of the OpenAPI page's Authorize (auth.oidc.apiClientId); empty: none
  * @param portalUrls   where the portal is reached (redirect URIs are built from each)
  */
-public record IdentityProviderSetup(String issuer, String clientId, String clientSecret, List<String> portalUrls,
-        List<DemoUser> users) {
+public record IdentityProviderSetup(String issuer, String clientId, String clientSecret, String apiClientId,
+        List<String> portalUrls, List<DemoUser> users) {
 
     /** The portal's OAuth 2.0 client registration id, in its redirect URI (/login/oauth2/code/{id}). */
     static final String PORTAL_REGISTRATION_ID = "nebari";
+    /** Where Swagger UI (springdoc's default path) receives the authorization code in its pop-up. */
+    static final String SWAGGER_UI_REDIRECT = "/swagger-ui/oauth2-redirect.html";
 
     public IdentityProviderSetup {
         Objects.requireNonNull(issuer, "issuer");
@@ -42,6 +45,19 @@ public record IdentityProviderSetup(String issuer, String clientId, String clien
         return portalUrls.stream().map(url -> url + "/login/oauth2/code/" + PORTAL_REGISTRATION_ID).toList();
     }
 
+    /** The OpenAPI page's redirect URIs, for {@link #apiClientId}. */
+    List<String> swaggerUiRedirectUris() {
+        return portalUrls.stream().map(url -> url + SWAGGER_UI_REDIRECT).toList();
+    }
+
+    /**
+     * The token endpoint: Spring Authorization Server's default path, which its discovery document publishes.
+     * Swagger UI posts the code there from the portal's pages, across origins.
+     */
+    public String tokenEndpoint() {
+        return issuer + "/oauth2/token";
+    }
+
     List<String> postLogoutRedirectUris() {
         return portalUrls.stream().map(url -> url + "/login?logout").toList();
     }
@@ -52,7 +68,8 @@ public record IdentityProviderSetup(String issuer, String clientId, String clien
 
     @Override
     public String toString() {
-        return "IdentityProviderSetup[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=(redacted), portalUrls="
+        return "IdentityProviderSetup[issuer=" + issuer + ", clientId=" + clientId + ", clientSecret=(redacted), apiClientId="
+                + apiClientId + ", portalUrls="
                 + portalUrls + ", users=" + users + "]";
     }
 }
