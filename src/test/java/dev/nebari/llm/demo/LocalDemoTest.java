@@ -344,6 +344,13 @@ class LocalDemoTest {
         var output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor()).as("exit status of %s: %s", command, output).isZero();
         assertThat(output).startsWith("[").endsWith("]");
+
+        // The docs show the same lines, for the default ports.
+        var entry = printed.subList(printed.indexOf(label.get()), printed.indexOf(label.get()) + 3).stream()
+                .map(line -> line.replace(portal, "http://localhost:8080").replace(issuer, "http://localhost:9000")).toList();
+        for (var doc : List.of("docs/local-demo.md", "docs/api-tokens.md", "README.md")) {
+            assertThat(dev.nebari.llm.docs.DocumentedCommands.file(doc)).as(doc).contains(entry);
+        }
     }
 
     /** The authorization-code flow with PKCE up to the redirect back, whose code is taken instead of followed. */

@@ -63,6 +63,9 @@ class DocsCommandsTest {
                     "our chart rendered with the command's values files and --set values"),
             new Exercise("curl", "docs/rest-api.md", "dev.nebari.llm.docs.RestApiDocsTest",
                     "replayed against the running portal with real tokens"),
+            new Exercise("curl", "docs/api-tokens.md", "dev.nebari.llm.api.ApiTokensBrowserTest",
+                    "run in bash as written against a real Keycloak (device grant confirmed in Chromium, client credentials), "
+                            + "their tokens calling the running portal"),
             new Exercise("curl", "docs/using-models.md", "dev.nebari.llm.portal.UsingModelsDocsTest",
                     "compared with the portal's snippets and the gateway objects the operator renders (no Envoy here)"),
             new Exercise("curl", "docs/local-demo.md", "dev.nebari.llm.demo.LocalDemoTest",

@@ -59,6 +59,8 @@ public final class KeycloakServer {
     public static final String REALM = "nebari-test";
     static final String REALM_FILE = "/keycloak/realm-nebari-test.json";
     static final String CLIENT_ID = "nebari-portal";
+    static final String API_CLIENT_ID = "nebari-llm-api";
+    static final String AUTOMATION_CLIENT_ID = "nebari-llm-automation";
 
     private static final Logger log = LoggerFactory.getLogger(KeycloakServer.class);
     private static final JsonMapper JSON = JsonMapper.builder().build();
@@ -121,6 +123,7 @@ public final class KeycloakServer {
     private final int port;
     private final Duration startupTime;
     private final String clientSecret;
+    private final String automationClientSecret;
     private final Map<String, User> users;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
@@ -131,7 +134,8 @@ public final class KeycloakServer {
         this.logFile = logFile;
         this.port = port;
         this.startupTime = startupTime;
-        this.clientSecret = realm.clientSecret();
+        this.clientSecret = realm.clientSecret(CLIENT_ID);
+        this.automationClientSecret = realm.clientSecret(AUTOMATION_CLIENT_ID);
         this.users = realm.users();
     }
 
@@ -179,6 +183,24 @@ public final class KeycloakServer {
 
     public String clientSecret() {
         return clientSecret;
+    }
+
+    /**
+     * A public client (no secret) for tokens for the REST API, as docs/api-tokens.md sets it up: standard flow (the
+     * OpenAPI page's Authorize, which sends a PKCE S256 challenge itself; any localhost redirect URI, any web origin)
+     * and the device grant. Its PKCE method is left unset: Keycloak 26 would demand a challenge in the device grant too.
+     */
+    public String apiClientId() {
+        return API_CLIENT_ID;
+    }
+
+    /** A confidential client with a service account (in {@code /llm-users}): the client-credentials grant. */
+    public String automationClientId() {
+        return AUTOMATION_CLIENT_ID;
+    }
+
+    public String automationClientSecret() {
+        return automationClientSecret;
     }
 
     /** {@code alice@example.com}, in {@code /llm-users}. */
@@ -407,8 +429,16 @@ public final class KeycloakServer {
         }
     }
 
-    /** The realm file, read once: its JSON for the import, and the client secret and users the tests need. */
-    private record RealmFile(String json, String clientSecret, Map<String, User> users) {
+    /** The realm file, read once: its JSON for the import, and the client secrets and users the tests need. */
+    private record RealmFile(String json, Map<String, String> clientSecrets, Map<String, User> users) {
+
+        String clientSecret(String clientId) {
+            var secret = clientSecrets.get(clientId);
+            if (secret == null) {
+                throw new IllegalStateException("no confidential client " + clientId + " in " + REALM_FILE);
+            }
+            return secret;
+        }
 
         static RealmFile read() {
             String json;
@@ -421,12 +451,15 @@ public final class KeycloakServer {
                 throw new UncheckedIOException(e);
             }
             var realm = JSON.readTree(json);
-            var client = realm.get("clients").valueStream()
-                    .filter(c -> CLIENT_ID.equals(c.get("clientId").asString()))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no client " + CLIENT_ID + " in " + REALM_FILE));
+            var secrets = new LinkedHashMap<String, String>();
+            realm.get("clients").valueStream().filter(c -> c.has("secret"))
+                    .forEach(c -> secrets.put(c.get("clientId").asString(), c.get("secret").asString()));
             var users = new LinkedHashMap<String, User>();
             for (var user : realm.get("users")) {
+                if (user.has("serviceAccountClientId")) {
+                    // A client's own user: it signs in with the client's secret, not with a password.
+                    continue;
+                }
                 var password = user.get("credentials").valueStream()
                         .filter(c -> "password".equals(c.get("type").asString()))
                         .map(c -> c.get("value").asString())
@@ -438,7 +471,7 @@ public final class KeycloakServer {
                 users.put(username, new User(username, password, user.get("email").asString(),
                         user.get("firstName").asString(), user.get("lastName").asString(), List.copyOf(groups)));
             }
-            return new RealmFile(json, client.get("secret").asString(), Collections.unmodifiableMap(users));
+            return new RealmFile(json, Collections.unmodifiableMap(secrets), Collections.unmodifiableMap(users));
         }
     }
 
