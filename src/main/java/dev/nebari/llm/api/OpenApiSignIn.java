@@ -19,8 +19,9 @@ import org.springdoc.core.properties.SwaggerUiOAuthProperties;
  * The OpenAPI page's Authorize: an OAuth 2 scheme {@value #SCHEME} whose authorization-code flow runs against the
  * configured issuer (endpoints from its discovery document, never a provider's usual paths), and Swagger UI preset
  * with a public client, so that signing in there (with PKCE:
- * {@code springdoc.swagger-ui.oauth.use-pkce-with-authorization-code-grant}) yields a token the API accepts. While the discovery document cannot be read (the provider is down, or names another
- * issuer) the document offers only the pasted bearer token: a scheme without endpoints would be a broken button.
+ * {@code springdoc.swagger-ui.oauth.use-pkce-with-authorization-code-grant}) yields a token the API accepts. While the
+ * discovery document cannot be read (the provider is down, or names another issuer) the document offers only the
+ * pasted bearer token: a scheme without endpoints would be a broken button.
  */
 final class OpenApiSignIn implements OpenApiCustomizer {
 

@@ -294,23 +294,21 @@ class LocalDemoTest {
     @Test
     void theOpenApiPagesAuthorizeSignsInAtTheProviderAndItsTokenCallsTheRestApi() throws Exception {
         var http = HttpClient.newHttpClient();
+        var json = tools.jackson.databind.json.JsonMapper.builder().build();
         var initializer = http.send(HttpRequest.newBuilder(URI.create(portal + "/swagger-ui/swagger-initializer.js")).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         var clientId = Pattern.compile("\"clientId\"\\s*:\\s*\"([^\"]+)\"").matcher(initializer);
         assertThat(clientId.find()).as(initializer).isTrue();
         assertThat(initializer).containsPattern("\"usePkceWithAuthorizationCodeGrant\"\\s*:\\s*true");
-        Map<?, ?> docs = Serialization.unmarshal(http.send(HttpRequest.newBuilder(URI.create(portal + "/v3/api-docs")).build(),
-                HttpResponse.BodyHandlers.ofString()).body(), Map.class);
-        var flow = (Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) ((Map<?, ?>) docs.get("components")).get("securitySchemes"))
-                .get("oidc")).get("flows")).get("authorizationCode");
-        Map<?, ?> swaggerConfig = Serialization.unmarshal(http.send(HttpRequest.newBuilder(
-                URI.create(portal + "/v3/api-docs/swagger-config")).build(), HttpResponse.BodyHandlers.ofString()).body(), Map.class);
-        var redirectUri = (String) swaggerConfig.get("oauth2RedirectUrl");
+        var flow = json.readTree(http.send(HttpRequest.newBuilder(URI.create(portal + "/v3/api-docs")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).at("/components/securitySchemes/oidc/flows/authorizationCode");
+        var redirectUri = json.readTree(http.send(HttpRequest.newBuilder(URI.create(portal + "/v3/api-docs/swagger-config")).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).get("oauth2RedirectUrl").asString();
         assertThat(redirectUri).isEqualTo(portal + "/swagger-ui/oauth2-redirect.html");
 
-        var grant = AuthorizationCode.signIn((String) flow.get("authorizationUrl"), clientId.group(1), redirectUri,
+        var grant = AuthorizationCode.signIn(flow.get("authorizationUrl").asString(), clientId.group(1), redirectUri,
                 "alice@example.com", "alice-demo");
-        var tokenUrl = URI.create((String) flow.get("tokenUrl"));
+        var tokenUrl = URI.create(flow.get("tokenUrl").asString());
         var preflight = http.send(HttpRequest.newBuilder(tokenUrl).method("OPTIONS", HttpRequest.BodyPublishers.noBody())
                 .header("Origin", portal).header("Access-Control-Request-Method", "POST")
                 .header("Access-Control-Request-Headers", "content-type,x-requested-with").build(), HttpResponse.BodyHandlers.ofString());
