@@ -154,6 +154,7 @@ abstract class DataPathContract {
         var page = stack.portalPage("/usage", "alice-sub", "alice", "/data-science");
         assertThat(page).contains("data-client-id=\"" + key.clientId() + "\"").contains("just now")
                 .contains(String.format("%,d", sent[0])).contains(String.format("%,d", sent[1]));
+        stack.screenshot(page, "14-10-usage-" + mode().name().toLowerCase());
         var csv = stack.adminUsageCsv(stack.token("root", "admin"));
         assertThat(csv.status()).isEqualTo(200);
         assertThat(csv.body()).startsWith("user,keys,last_used,input_tokens_24h,output_tokens_24h");

@@ -243,6 +243,28 @@ final class DataPathStack implements AutoCloseable {
         return result.getContentAsString();
     }
 
+    /**
+     * Shows a portal page as fetched in Chromium (its style sheet from the running application) at desktop and phone
+     * width, saves screenshots {@code target/screenshots/<name>-<width>.png}, and checks that it does not scroll
+     * sideways on the phone.
+     */
+    void screenshot(String html, String name) throws IOException {
+        var dir = java.nio.file.Files.createDirectories(dev.nebari.llm.testing.Browser.SCREENSHOTS);
+        var file = dir.resolve(name + ".html");
+        java.nio.file.Files.writeString(file, html.replaceFirst("<head>", "<head><base href=\"" + api + "/\">"));
+        try (var browser = dev.nebari.llm.testing.Browser.open()) {
+            for (var width : List.of(1280, 390)) {
+                browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(width, 900));
+                browser.visit(file.toUri().toString());
+                browser.awaitElement(org.openqa.selenium.By.tagName("h1"));
+                browser.screenshot(name + "-" + width);
+                var page = (Long) browser.driver().executeScript("return document.documentElement.scrollWidth");
+                var screen = (Long) browser.driver().executeScript("return document.documentElement.clientWidth");
+                assertThat(page).as("%s at %d px", name, width).isLessThanOrEqualTo(screen);
+            }
+        }
+    }
+
     // --- the gateway ---
 
     /** The external host of a model (by its LLMModel name), as its status reports it: shared, or its own. */
