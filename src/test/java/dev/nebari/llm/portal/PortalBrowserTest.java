@@ -221,6 +221,53 @@ class PortalBrowserTest {
         }
     }
 
+    /**
+     * Issue 14 item 7: each snippet and value on "My models" has a copy button that puts its exact text on the
+     * clipboard and says "Copied." in a live region; the snippets wrap their long lines instead of scrolling sideways.
+     * The clipboard is read back with {@code navigator.clipboard.readText()}, which headless Chromium allows once the
+     * page is granted clipboard-read: that proves what a paste would get, not just that the script ran.
+     */
+    @Test
+    void theCopyButtonsCopyTheSnippetsExactTextAndTheSnippetsWrap() {
+        try (var browser = Browser.open()) {
+            var driver = browser.driver();
+            signIn(browser, keycloak.alice());
+            // granted to the page's origin, so once the portal is loaded
+            driver.setPermission("clipboard-read", "granted");
+            var card = driver.findElement(By.cssSelector("section[aria-labelledby='model-" + namespace + "-team-model']"));
+            var copies = card.findElements(By.cssSelector("button.copy"));
+            assertThat(copies).as("model id, two endpoints, curl and Python").hasSize(5)
+                    .allMatch(WebElement::isDisplayed);
+            assertThat(copies.get(3).getAccessibleName()).isEqualTo("Copy the curl command for team-model");
+
+            var curl = card.findElement(By.cssSelector("pre[id^='curl-']"));
+            var curlText = (String) driver.executeScript("return arguments[0].textContent", curl);
+            assertThat(curlText).startsWith("export LLM_API_KEY=").contains("\\\n  -H \"Authorization: Bearer ${LLM_API_KEY}\"");
+            copies.get(3).click();
+            var status = copies.get(3).findElement(By.xpath("following-sibling::*[@role='status']"));
+            assertThat(status.getAttribute("aria-live")).isEqualTo("polite");
+            await().atMost(Duration.ofSeconds(10)).until(() -> status.getText().equals("Copied."));
+            assertThat(clipboard(browser)).isEqualTo(curlText);
+            browser.screenshot("14-7-copy-curl-1280");
+
+            // another button copies its own value, and the earlier confirmation gives way to the new one
+            copies.get(0).click();
+            await().atMost(Duration.ofSeconds(10)).until(() -> clipboard(browser).equals("Qwen/Qwen3-0.6B"));
+            assertThat(status.getText()).isEmpty();
+
+            for (var width : List.of(1280, 390)) {
+                driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, 900));
+                for (var snippet : card.findElements(By.cssSelector("pre.snippet"))) {
+                    var scroll = (Long) driver.executeScript("return arguments[0].scrollWidth - arguments[0].clientWidth", snippet);
+                    assertThat(scroll).as("%d px: a snippet scrolls sideways by %d px", width, scroll).isZero();
+                }
+                assertFitsTheScreen(browser, "/ at " + width + " px");
+            }
+            driver.executeScript("arguments[0].scrollIntoView()", curl);
+            browser.screenshot("14-7-snippets-wrap-390");
+        }
+    }
+
     /** 390 px (a phone): no page scrolls sideways; long values wrap, tables scroll inside their own box. */
     @Test
     void everyPageFitsAPhoneScreenWithoutScrollingSideways() {
@@ -242,6 +289,26 @@ class PortalBrowserTest {
                 browser.screenshot("390px" + path.replace('/', '-'));
             }
         }
+    }
+
+    private static void assertFitsTheScreen(Browser browser, String what) {
+        var page = (Long) browser.driver().executeScript("return document.documentElement.scrollWidth");
+        var screen = (Long) browser.driver().executeScript("return document.documentElement.clientWidth");
+        // the innermost elements that stick out, to say what to fix
+        var outside = browser.driver().executeScript("""
+                return [...document.body.querySelectorAll('*')]
+                    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+                    .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5))
+                    .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')).slice(0, 5)""");
+        assertThat(page).as("%s is %d px wide on a %d px screen; sticking out: %s", what, page, screen, outside)
+                .isLessThanOrEqualTo(screen);
+    }
+
+    /** What a paste would insert (the page must be granted clipboard-read). */
+    private static String clipboard(Browser browser) {
+        return (String) browser.driver().executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                navigator.clipboard.readText().then(done, e => done('clipboard unreadable: ' + e));""");
     }
 
     private void signIn(Browser browser, KeycloakServer.User user) {
