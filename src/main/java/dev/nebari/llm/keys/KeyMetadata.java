@@ -1,5 +1,6 @@
 package dev.nebari.llm.keys;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -45,6 +46,11 @@ public record KeyMetadata(
             throw new KeyException.InvalidRequest("the description may not contain control characters such as line breaks");
         }
         return description;
+    }
+
+    /** How long the key was made to live (created to expires); empty for a key without expiry. */
+    public Optional<Duration> lifetime() {
+        return expires.map(end -> Duration.between(created, end));
     }
 
     public boolean isExpiredAt(Instant now) {

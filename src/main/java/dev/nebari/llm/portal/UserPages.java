@@ -3,7 +3,9 @@ package dev.nebari.llm.portal;
 import dev.nebari.llm.catalog.ModelCatalog;
 import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.keys.Actor;
+import dev.nebari.llm.keys.ApiKey;
 import dev.nebari.llm.keys.ApiKeys;
+import dev.nebari.llm.keys.IssuedKey;
 import dev.nebari.llm.keys.KeyException;
 import dev.nebari.llm.keys.KeyLifetime;
 import dev.nebari.llm.keys.KeyMetadata;
@@ -32,8 +34,8 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * What every signed-in user may do: see the models they may use, list and revoke their keys, create a key.
- * Forms post and redirect (the new key is the exception: it is rendered once, straight from the post, and never
- * stored in the session or shown again).
+ * Forms post and redirect; a new key reaches the page that shows it once as a flash attribute, and is never shown
+ * again. Keys about to expire are listed on the first page with a one-click replacement.
  */
 @Controller
 @Profile("portal")
@@ -55,6 +57,10 @@ class UserPages {
     @GetMapping({"/", "/models"})
     String models(Caller caller, Model page) {
         page.addAttribute("models", permitted(caller).stream().map(ModelCard::of).toList());
+        // the first page after sign-in: keys about to expire are said here, each with a one-click replacement
+        var now = clock.instant();
+        page.addAttribute("expiring", keys.list(KeyQuery.ownedBy(caller.subject())
+                .withExpiringBefore(now.plus(KeyRow.WARN_BEFORE_EXPIRY))).stream().map(k -> KeyRow.of(k, now)).toList());
         return "models";
     }
 
@@ -63,7 +69,9 @@ class UserPages {
     @GetMapping("/keys")
     String keys(Caller caller, Model page) {
         var now = clock.instant();
-        page.addAttribute("keys", keys.list(KeyQuery.ownedBy(caller.subject())).stream().map(k -> KeyRow.of(k, now)).toList());
+        var rows = keys.list(KeyQuery.ownedBy(caller.subject())).stream().map(k -> KeyRow.of(k, now)).toList();
+        page.addAttribute("keys", rows);
+        page.addAttribute("expiring", rows.stream().filter(KeyRow::expiringSoon).toList());
         return "keys";
     }
 
@@ -83,16 +91,47 @@ class UserPages {
         try {
             var ref = ModelRef.parse(model);
             var target = models.find(ref).orElseThrow(() -> new KeyException.ModelAccessDenied(ref));
-            var issued = keys.mint(new MintRequest(new KeyOwner(caller.subject(), caller.username()), caller.groups(), ref,
+            var issued = keys.mint(new MintRequest(owner(caller), caller.groups(), ref,
                     target.getSpec().access(), description.strip(), KeyLifetime.parse(lifetime)));
-            next.addFlashAttribute("key", KeyRow.of(issued.key(), clock.instant()));
-            next.addFlashAttribute("value", issued.secret().reveal());
-            next.addFlashAttribute("card", ModelCard.of(target));
-            return "redirect:" + CREATED;
+            return showOnce(issued, target, next);
         } catch (IllegalArgumentException | KeyException e) {
             response.setStatus(PortalModel.statusOf(e).value());
             return keyForm(caller, page, model, description, e.getMessage());
         }
+    }
+
+    /**
+     * The one-click replacement of a key about to expire: a new key like it (description, model, lifetime length),
+     * shown once as a minted key is, with a button there that revokes the old key when the user has copied the new
+     * one. Until then the old key keeps working. At the per-model cap, nothing is minted and the user is offered to
+     * revoke the old key first.
+     */
+    @PostMapping("/keys/{clientId}/replace")
+    String replace(Caller caller, @PathVariable String clientId, Model page, HttpServletResponse response,
+            RedirectAttributes next) {
+        var old = ownKey(caller, clientId);
+        var target = models.find(old.model()).orElseThrow(() -> new KeyException.ModelAccessDenied(old.model()));
+        try {
+            var issued = keys.mintReplacement(old, owner(caller), caller.groups(), target.getSpec().access());
+            next.addFlashAttribute("replaces", KeyRow.of(old, clock.instant()));
+            return showOnce(issued, target, next);
+        } catch (KeyException.KeyLimitReached full) {
+            response.setStatus(PortalModel.statusOf(full).value());
+            page.addAttribute("status", response.getStatus());
+            page.addAttribute("message", "You already have " + rules.maxPerUserPerModel() + " keys for model " + old.model()
+                    + ", the most allowed, so a replacement cannot be created while the old key exists. Revoke the old "
+                    + "key first; its replacement is then created at once.");
+            page.addAttribute("revokeFirst", KeyRow.of(old, clock.instant()));
+            return "problem";
+        }
+    }
+
+    /** Hands a minted key to the one page that shows it (post/redirect/get, see {@link #mint}). */
+    private String showOnce(IssuedKey issued, LLMModel model, RedirectAttributes next) {
+        next.addFlashAttribute("key", KeyRow.of(issued.key(), clock.instant()));
+        next.addFlashAttribute("value", issued.secret().reveal());
+        next.addFlashAttribute("card", ModelCard.of(model));
+        return "redirect:" + CREATED;
     }
 
     /** The new key, shown this once; a reload (or any later visit) finds it gone and says so. */
@@ -110,20 +149,44 @@ class UserPages {
 
     /** A revocation cannot be undone: the key, named as on "My keys", and a button that really revokes it. */
     @GetMapping("/keys/{clientId}/revoke")
-    String confirmRevoke(Caller caller, @PathVariable String clientId, Model page) {
-        var key = keys.find(PortalModel.clientId(clientId))
-                .filter(found -> found.owner().subject().equals(caller.subject()))
-                .orElseThrow(() -> new KeyException.NotKeyOwner(PortalModel.clientId(clientId)));
-        page.addAttribute("key", KeyRow.of(key, clock.instant()));
+    String confirmRevoke(Caller caller, @PathVariable String clientId, @RequestParam(defaultValue = "false") boolean replace,
+            Model page) {
+        page.addAttribute("key", KeyRow.of(ownKey(caller, clientId), clock.instant()));
+        page.addAttribute("replace", replace);
         return "key-revoke";
     }
 
+    /** With {@code replace}: the key's replacement is minted right after (the cap left no room beside it). */
     @PostMapping("/keys/{clientId}/revoke")
-    String revoke(Caller caller, @PathVariable String clientId, RedirectAttributes next) {
-        var revoked = KeyRow.of(keys.revoke(PortalModel.clientId(clientId),
-                new Actor(caller.subject(), caller.username(), Actor.Role.USER)), clock.instant());
+    String revoke(Caller caller, @PathVariable String clientId, @RequestParam(defaultValue = "false") boolean replace,
+            RedirectAttributes next) {
+        var key = keys.revoke(PortalModel.clientId(clientId), new Actor(caller.subject(), caller.username(), Actor.Role.USER));
+        var revoked = KeyRow.of(key, clock.instant());
+        if (replace) {
+            try {
+                var target = models.find(key.model()).orElseThrow(() -> new KeyException.ModelAccessDenied(key.model()));
+                var issued = keys.mintReplacement(key, owner(caller), caller.groups(), target.getSpec().access());
+                next.addFlashAttribute("replaced", revoked);
+                return showOnce(issued, target, next);
+            } catch (KeyException refused) {
+                next.addFlashAttribute("error", "Key " + revoked.label() + " was revoked, but its replacement could not be "
+                        + "created. " + refused.getMessage() + " Create a new key instead.");
+                return "redirect:/keys";
+            }
+        }
         next.addFlashAttribute("notice", "Key " + revoked.label() + " was revoked. Requests with it are refused within seconds.");
         return "redirect:/keys";
+    }
+
+    /** One of the caller's keys; someone else's answers like a missing one. */
+    private ApiKey ownKey(Caller caller, String clientId) {
+        return keys.find(PortalModel.clientId(clientId))
+                .filter(found -> found.owner().subject().equals(caller.subject()))
+                .orElseThrow(() -> new KeyException.NotKeyOwner(PortalModel.clientId(clientId)));
+    }
+
+    private static KeyOwner owner(Caller caller) {
+        return new KeyOwner(caller.subject(), caller.username());
     }
 
     private String keyForm(Caller caller, Model page, @Nullable String model, String description, @Nullable String error) {

@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
@@ -193,6 +194,44 @@ class RestApiTest {
         assertThat(call("GET", "/api/v1/keys", alice, null).body()).doesNotContain(clientId);
         assertThat(call("DELETE", "/api/v1/keys/" + clientId, alice, null).type())
                 .isEqualTo("https://nebari.dev/problems/key-not-found");
+    }
+
+    /** The portal's expiry reminder through the API: the keys expiring soon, and a replacement like the old key. */
+    @Test
+    void keysExpiringSoonAreListedAndReplacedByATwinWhileTheOldKeyStays() {
+        var nina = user("nina-sub", "nina", "/llm-users");
+        var soon = call("POST", "/api/v1/keys", nina, """
+                {"model": {"namespace": "%s", "name": "team-model"}, "description": "workshop", "lifetime": "12h"}"""
+                .formatted(namespace)).json().get("key");
+        var later = mint(nina, "team-model");
+
+        var expiring = call("GET", "/api/v1/keys?expiringWithinDays=7", nina, null);
+        assertThat(expiring.status()).isEqualTo(200);
+        assertThat(texts(expiring.json(), "clientId")).containsExactly(soon.get("clientId").asString());
+        assertThat(texts(call("GET", "/api/v1/keys", nina, null).json(), "clientId")).contains(later);
+
+        var replaced = call("POST", "/api/v1/keys/" + soon.get("clientId").asString() + ":replace", nina, null);
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(201);
+        assertThat(replaced.headers().firstValue("Cache-Control")).hasValue("no-store");
+        var twin = replaced.json().get("key");
+        assertThat(replaced.json().get("value").asString()).startsWith("sk-");
+        assertThat(replaced.headers().firstValue("Location")).hasValue("/api/v1/keys/" + twin.get("clientId").asString());
+        assertThat(twin.get("description").asString()).isEqualTo("workshop");
+        assertThat(twin.get("model").get("name").asString()).isEqualTo("team-model");
+        assertThat(Duration.between(Instant.parse(twin.get("created").asString()), Instant.parse(twin.get("expires").asString())))
+                .isEqualTo(Duration.ofHours(12));
+        // the old key stays until its owner revokes it
+        assertThat(texts(call("GET", "/api/v1/keys", nina, null).json(), "clientId")).contains(soon.get("clientId").asString());
+
+        var byMallory = call("POST", "/api/v1/keys/" + soon.get("clientId").asString() + ":replace",
+                user("mallory-sub", "mallory", "/llm-users"), null);
+        assertThat(byMallory.status()).isEqualTo(404);
+        assertThat(byMallory.type()).isEqualTo("https://nebari.dev/problems/key-not-found");
+        var atTheCap = call("POST", "/api/v1/keys/" + later + ":replace", nina, null);
+        assertThat(atTheCap.status()).isEqualTo(409);
+        assertThat(atTheCap.type()).isEqualTo("https://nebari.dev/problems/key-limit-reached");
+        assertThat(call("GET", "/api/v1/keys?expiringWithinDays=0", nina, null).type())
+                .isEqualTo("https://nebari.dev/problems/invalid-request");
     }
 
     @Test

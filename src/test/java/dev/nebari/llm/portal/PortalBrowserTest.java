@@ -12,6 +12,7 @@ import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.Phase;
 import dev.nebari.llm.testing.Browser;
 import dev.nebari.llm.testing.KeycloakServer;
+import dev.nebari.llm.testing.OffsetClock;
 import dev.nebari.llm.testing.TestApplication;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
@@ -39,6 +40,8 @@ class PortalBrowserTest {
     static ConfigurableApplicationContext app;
     static String namespace;
     static String portal;
+    /** Real time, except while a test mints a key in the past (one about to expire). */
+    static final OffsetClock clock = new OffsetClock();
 
     @BeforeAll
     static void start(TestCluster cluster) {
@@ -58,6 +61,7 @@ class PortalBrowserTest {
             return model;
         });
         app = TestApplication.startPortal(cluster, keycloak.issuerUrl(),
+                context -> context.getBeanFactory().registerSingleton("clock", clock),
                 "--portal.login.clientId=" + keycloak.clientId(),
                 "--portal.login.clientSecret=" + keycloak.clientSecret());
         portal = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
@@ -268,9 +272,59 @@ class PortalBrowserTest {
         }
     }
 
+    /**
+     * Issue 14 item 11 at 1280 and 390 px: a key that expires within a week is named on the first page after sign-in;
+     * Replace shows a new key once, the old key stays until the user says they copied the new one, then it is gone.
+     */
+    @Test
+    void anExpiringKeyIsReplacedFromTheReminderAndTheOldOneRevokedWhenTheUserConfirms() throws Exception {
+        try (var browser = Browser.open()) {
+            var driver = browser.driver();
+            for (var width : List.of(1280, 390)) {
+                driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, 900));
+                var description = "expiring laptop " + width;
+                signIn(browser, keycloak.alice());
+                clock.shifted(Duration.ofDays(-25), () -> createKey(browser, "team-model", description, "30d"));
+                var old = keysOf(keycloak.alice().username()).stream()
+                        .filter(k -> k.metadata().description().equals(description)).findFirst().orElseThrow();
+                // sign out and in again: the reminder is on the first page the user sees
+                driver.findElement(By.xpath("//button[text()='Sign out']")).click();
+                awaitPage(browser, portal + "/login?logout");
+                signIn(browser, keycloak.alice());
+
+                var reminder = browser.awaitElement(By.cssSelector("section.reminder"));
+                assertThat(reminder.findElement(By.tagName("h2")).getText()).isEqualTo("1 key expires soon");
+                var item = reminder.findElement(By.xpath(".//li[contains(., '" + description + "')]"));
+                assertThat(item.getText()).contains("…" + old.metadata().displayHint(), namespace + "/team-model");
+                assertFitsTheScreen(browser, "the reminder at " + width + " px");
+                browser.screenshot("14-11-expiry-reminder-" + width);
+
+                item.findElement(By.xpath(".//button[starts-with(normalize-space(), 'Replace')]")).click();
+                var value = browser.awaitElement(By.id("key-value")).getDomAttribute("value");
+                assertThat(value).startsWith("sk-");
+                assertThat(driver.findElement(By.id("old-key-heading")).getText()).isEqualTo("The old key still works");
+                assertThat(app.getBean(ApiKeys.class).find(old.clientId())).as("not revoked before the user confirms").isPresent();
+                assertFitsTheScreen(browser, "the new key at " + width + " px");
+                browser.screenshot("14-11-replacement-shown-" + width);
+
+                driver.findElement(By.xpath("//button[text()='I have copied the new key — revoke the old one']")).click();
+                awaitPage(browser, portal + "/keys");
+                assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains(description, "was revoked");
+                assertThat(driver.findElements(By.cssSelector("section.reminder"))).as("nothing expires soon now").isEmpty();
+                assertThat(app.getBean(ApiKeys.class).find(old.clientId())).isEmpty();
+                assertThat(keysOf(keycloak.alice().username())).filteredOn(k -> k.metadata().description().equals(description))
+                        .singleElement().satisfies(successor -> assertThat(successor.metadata().displayHint())
+                                .isEqualTo(value.substring(value.length() - 4)));
+                browser.screenshot("14-11-old-key-revoked-" + width);
+                driver.findElement(By.xpath("//button[text()='Sign out']")).click();
+                awaitPage(browser, portal + "/login?logout");
+            }
+        }
+    }
+
     /** 390 px (a phone): no page scrolls sideways; long values wrap, tables scroll inside their own box. */
     @Test
-    void everyPageFitsAPhoneScreenWithoutScrollingSideways() {
+    void everyPageFitsAPhoneScreenWithoutScrollingSideways() throws Exception {
         // a key with long values, so every table and list has something wide to hold
         app.getBean(ApiKeys.class).mint(new dev.nebari.llm.keys.MintRequest(
                 new dev.nebari.llm.keys.KeyOwner("phone-sub", "someone.with.a.rather.long.name@department.example.com"),
@@ -280,14 +334,43 @@ class PortalBrowserTest {
             signIn(browser, keycloak.admin());
             var driver = browser.driver();
             driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
-            for (var path : List.of("/", "/keys", "/keys/new", "/admin/keys", "/admin/audit")) {
+            // a key of the admin's that is about to expire, so "My models" and "My keys" show the reminder, and the
+            // admin at the per-model cap, so Replace leads to the refusal and the revoke-first pages
+            var description = "phone-" + "y".repeat(60);
+            clock.shifted(Duration.ofDays(-25), () -> createKey(browser, "open-model", description, "30d"));
+            var expiring = keysOf(keycloak.admin().username()).stream()
+                    .filter(k -> k.metadata().description().equals(description)).findFirst().orElseThrow();
+            fillTheCap(expiring);
+            for (var path : List.of("/", "/keys", "/keys/new", "/admin/keys", "/admin/audit",
+                    "/keys/" + expiring.clientId().value() + "/revoke")) {
                 browser.visit(portal + path);
                 browser.awaitElement(By.tagName("h1"));
-                var page = (Long) driver.executeScript("return document.documentElement.scrollWidth");
-                var screen = (Long) driver.executeScript("return document.documentElement.clientWidth");
-                assertThat(page).as("%s is %d px wide on a %d px screen", path, page, screen).isLessThanOrEqualTo(screen);
-                browser.screenshot("390px" + path.replace('/', '-'));
+                assertFitsTheScreen(browser, path);
+                browser.screenshot("390px" + path.replaceAll("k[0-9a-v]{15}", "id").replace('/', '-'));
             }
+            browser.visit(portal + "/");
+            var reminder = browser.awaitElement(By.cssSelector("section.reminder"));
+            reminder.findElement(By.xpath(".//li[contains(., '" + description + "')]//button")).click();
+            browser.awaitElement(By.xpath("//h1[text()='That did not work']"));
+            assertFitsTheScreen(browser, "the refused replacement");
+            browser.screenshot("390px-keys-replace-refused");
+            driver.findElement(By.partialLinkText("first…")).click();
+            browser.awaitElement(By.xpath("//h1[text()='Revoke this key and replace it?']"));
+            assertFitsTheScreen(browser, "revoke and replace");
+            browser.screenshot("390px-keys-revoke-and-replace");
+            driver.findElement(By.xpath("//button[text()='Revoke it and create the replacement']")).click();
+            browser.awaitElement(By.id("key-value"));
+            assertFitsTheScreen(browser, "the replacement");
+            browser.screenshot("390px-keys-created-replacement");
+        }
+    }
+
+    /** Mints keys for the owner of {@code key} and its model until the owner holds the most allowed (5). */
+    private static void fillTheCap(dev.nebari.llm.keys.ApiKey key) {
+        var keys = app.getBean(ApiKeys.class);
+        while (keys.list(KeyQuery.ownedBy(key.owner().subject()).withModel(key.model())).size() < 5) {
+            keys.mint(new dev.nebari.llm.keys.MintRequest(key.owner(), java.util.Set.of(), key.model(),
+                    new dev.nebari.llm.model.AccessSpec(true, List.of()), "filler", java.util.Optional.empty()));
         }
     }
 
@@ -311,6 +394,15 @@ class PortalBrowserTest {
                 navigator.clipboard.readText().then(done, e => done('clipboard unreadable: ' + e));""");
     }
 
+    /** Creates a key through the form and returns the page that shows it, once it is there. */
+    private static WebElement createKey(Browser browser, String model, String description, String lifetime) {
+        browser.visit(portal + "/keys/new?model=" + namespace + "/" + model);
+        browser.driver().findElement(By.id("description")).sendKeys(description);
+        new org.openqa.selenium.support.ui.Select(browser.driver().findElement(By.id("lifetime"))).selectByValue(lifetime);
+        browser.driver().findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
+        return browser.awaitElement(By.id("key-value"));
+    }
+
     private void signIn(Browser browser, KeycloakServer.User user) {
         browser.visit(portal + "/login");
         browser.driver().findElement(By.linkText("Sign in")).click();
@@ -326,7 +418,7 @@ class PortalBrowserTest {
         return browser.driver().findElement(By.cssSelector("[aria-label='Revoke key " + clientId + "']"));
     }
 
-    private static List<String> keysOf(String username) {
-        return app.getBean(ApiKeys.class).list(KeyQuery.all().withUser(username)).stream().map(k -> k.clientId().value()).toList();
+    private static List<dev.nebari.llm.keys.ApiKey> keysOf(String username) {
+        return app.getBean(ApiKeys.class).list(KeyQuery.all().withUser(username));
     }
 }
