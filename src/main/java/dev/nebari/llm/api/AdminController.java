@@ -140,7 +140,7 @@ class AdminController {
         try {
             return ModelRef.parse(model);
         } catch (IllegalArgumentException e) {
-            throw new ApiProblem(ProblemType.INVALID_REQUEST, "model must be namespace/name, e.g. team-a/qwen3");
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "The model must be namespace/name, e.g. team-a/qwen3.");
         }
     }
 }

@@ -13,7 +13,7 @@ final class ApiProblem extends RuntimeException {
     }
 
     static ApiProblem modelNotFound(String namespace, String name) {
-        return new ApiProblem(ProblemType.MODEL_NOT_FOUND, "there is no model " + namespace + "/" + name);
+        return new ApiProblem(ProblemType.MODEL_NOT_FOUND, "There is no model " + namespace + "/" + name + ".");
     }
 
     ProblemDetail toProblemDetail() {

@@ -51,6 +51,9 @@ import org.springframework.web.bind.annotation.RestController;
 @Tag(name = "self-service", description = "The caller's identity, models and keys")
 class SelfServiceController {
 
+    /** A missing key and someone else's answer alike, so ids of other users' keys cannot be probed. */
+    static final String NO_SUCH_KEY = "There is no key with that client id.";
+
     private final ApiKeys keys;
     private final ModelCatalog models;
     private final Clock clock;
@@ -134,13 +137,13 @@ class SelfServiceController {
     /** One of the caller's keys; someone else's answers like a missing one. */
     private ApiKey ownKey(Caller caller, String clientId) {
         return keys.find(parse(clientId)).filter(key -> key.owner().subject().equals(caller.subject()))
-                .orElseThrow(() -> new ApiProblem(ProblemType.KEY_NOT_FOUND, "no key with that client id"));
+                .orElseThrow(() -> new ApiProblem(ProblemType.KEY_NOT_FOUND, NO_SUCH_KEY));
     }
 
     /** A malformed id names no key: answer as for a missing one. */
     static ClientId parse(String clientId) {
         if (!ClientId.isValid(clientId)) {
-            throw new ApiProblem(ProblemType.KEY_NOT_FOUND, "no key with that client id");
+            throw new ApiProblem(ProblemType.KEY_NOT_FOUND, NO_SUCH_KEY);
         }
         return new ClientId(clientId);
     }

@@ -134,7 +134,7 @@ public class ApiKeys {
         }
         var stored = storedAs(secret);
         if (stored.isPresent()) {
-            throw new KeyException.InvalidRequest("this key is stored already, as client id " + stored.get());
+            throw new KeyException.InvalidRequest("This key is stored already, as client id " + stored.get() + ".");
         }
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         var lifetime = KeyLifetime.resolve(request.lifetime(), rules);
@@ -314,12 +314,12 @@ public class ApiKeys {
             if (e.getCause() instanceof KeyException keyException) {
                 throw keyException;
             }
-            throw new KeyException.StoreUnavailable("the key store failed", e.getCause());
+            throw new KeyException.StoreUnavailable("The key store failed.", e.getCause());
         } catch (TimeoutException e) {
-            throw new KeyException.StoreUnavailable("the key store did not answer within " + STORE_TIMEOUT.toSeconds() + " s", e);
+            throw new KeyException.StoreUnavailable("The key store did not answer within " + STORE_TIMEOUT.toSeconds() + " seconds.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new KeyException.StoreUnavailable("interrupted while waiting for the key store", e);
+            throw new KeyException.StoreUnavailable("Interrupted while waiting for the key store.", e);
         }
     }
 }

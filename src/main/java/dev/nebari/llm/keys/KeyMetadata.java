@@ -40,10 +40,10 @@ public record KeyMetadata(
     public static String checkDescription(String description) {
         Objects.requireNonNull(description, "description");
         if (description.codePointCount(0, description.length()) > MAX_DESCRIPTION_LENGTH) {
-            throw new KeyException.InvalidRequest("the description may have at most " + MAX_DESCRIPTION_LENGTH + " characters");
+            throw new KeyException.InvalidRequest("The description may have at most " + MAX_DESCRIPTION_LENGTH + " characters.");
         }
         if (description.codePoints().anyMatch(Character::isISOControl)) {
-            throw new KeyException.InvalidRequest("the description may not contain control characters such as line breaks");
+            throw new KeyException.InvalidRequest("The description may not contain control characters such as line breaks.");
         }
         return description;
     }

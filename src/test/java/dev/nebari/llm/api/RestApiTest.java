@@ -112,7 +112,7 @@ class RestApiTest {
 
         // each says which check failed, in the problem itself (not only in WWW-Authenticate)
         var expectedReasons = new java.util.LinkedHashMap<String, String>();
-        expectedReasons.put("", "no bearer token");
+        expectedReasons.put("", "No bearer token");
         expectedReasons.put("not-a-jwt", "not a JWT");
         expectedReasons.put(noExpiry, "no expiry");
         expectedReasons.put(otherIssuersToken, "issued by " + otherIssuer.issuer() + ", not by " + issuer.issuer());
@@ -493,7 +493,7 @@ class RestApiTest {
         var response = call("POST", "/api/v1/admin/keys:revoke", admin(), """
                 {"user": "carol", "model": {"namespace": "%s", "name": "open-model"}}""".formatted(namespace));
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.json().get("detail").asString()).isEqualTo("name exactly one of user or model")
+        assertThat(response.json().get("detail").asString()).isEqualTo("Name exactly one of user or model.")
                 .as("no internal name of the rule").doesNotContain("exactlyOneTarget");
     }
 
@@ -589,10 +589,16 @@ class RestApiTest {
         return send(request);
     }
 
+    /** Sends the request; every problem it answers with must say its detail as a sentence (issue 14 item 7). */
     static Response send(HttpRequest.Builder request) {
         try {
-            var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body(), response.headers());
+            var sent = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            var response = new Response(sent.statusCode(), sent.body(), sent.headers());
+            if (response.contentType().startsWith("application/problem+json")) {
+                assertThat(response.json().path("detail").asString("")).as("the detail of %s", response.body())
+                        .matches("(?s)\\p{Lu}.*[.?!]");
+            }
+            return response;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

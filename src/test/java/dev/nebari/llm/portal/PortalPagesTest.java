@@ -74,7 +74,8 @@ class PortalPagesTest {
                 "--portal.login.clientSecret=not-a-real-secret",
                 "--keys.maxPerUserPerModel=3");
         web = MockMvcBuilders.webAppContextSetup((WebApplicationContext) app)
-                .apply(SecurityMockMvcConfigurers.springSecurity()).build();
+                .apply(SecurityMockMvcConfigurers.springSecurity())
+                .alwaysDo(PortalPagesTest::messagesAreSentences).build();
     }
 
     @AfterAll
@@ -267,7 +268,7 @@ class PortalPagesTest {
         var response = web.perform(post("/keys").with(alice()).with(csrf())
                 .param("model", namespace + "/other-model").param("description", "sneaky")).andReturn().getResponse();
         assertThat(response.getStatus()).isEqualTo(403);
-        assertThat(response.getContentAsString()).contains("you may not use model " + namespace + "/other-model")
+        assertThat(response.getContentAsString()).contains("You may not use model " + namespace + "/other-model")
                 .doesNotContain("sk-");
     }
 
@@ -292,7 +293,7 @@ class PortalPagesTest {
         var response = web.perform(post("/keys").with(alice()).with(csrf())
                 .param("model", namespace + "/open-model").param("lifetime", "5y")).andReturn().getResponse();
         assertThat(response.getStatus()).isEqualTo(400);
-        assertThat(response.getContentAsString()).contains("a lifetime is a number of days or hours").contains("<form");
+        assertThat(response.getContentAsString()).contains("A lifetime is a number of days or hours").contains("<form");
     }
 
     @Test
@@ -551,6 +552,30 @@ class PortalPagesTest {
     static String reminderIn(String html) {
         var start = html.indexOf("<section class=\"reminder\"");
         return start < 0 ? "" : html.substring(start, html.indexOf("</section>", start));
+    }
+
+    private static final Pattern MESSAGE = Pattern.compile("(?s)<p class=\"(?:error|notice)\"[^>]*>(.*?)</p>");
+
+    /**
+     * Every error and notice any page of these tests shows, and every one a form hands to the next page, is a sentence:
+     * upper-case first letter, full stop at the end (issue 14 item 7).
+     */
+    static void messagesAreSentences(org.springframework.test.web.servlet.MvcResult result) throws Exception {
+        var messages = new java.util.ArrayList<String>();
+        var flash = result.getFlashMap();
+        for (var name : List.of("notice", "error")) {
+            if (flash != null && flash.get(name) instanceof String flashed) {
+                messages.add(flashed);
+            }
+        }
+        var html = result.getResponse().getContentAsString();
+        var shown = MESSAGE.matcher(html);
+        while (shown.find()) {
+            messages.add(org.springframework.web.util.HtmlUtils.htmlUnescape(
+                    shown.group(1).replaceAll("<[^>]+>", "")).replaceAll("\\s+", " ").strip());
+        }
+        assertThat(messages).as("messages of %s", result.getRequest().getRequestURI())
+                .allMatch(message -> message.matches("(?s)\\p{Lu}.*[.?!]"), "a sentence");
     }
 
     static String keyValueIn(String html) {
