@@ -406,6 +406,20 @@ class PortalPagesTest {
         assertThat(keysOf("lee-sub")).hasSize(3).doesNotContain(old);
     }
 
+    /** Revoking first is done; a replacement the user may no longer have is not, and the user is told both. */
+    @Test
+    void aRevokeFirstReplacementThatIsRefusedSaysTheOldKeyIsGoneAndWhy() throws Exception {
+        var old = mint(signedIn("mia-sub", "mia@example.com", false, "/llm-users"), "team-model");
+        var withoutTheGroup = signedIn("mia-sub", "mia@example.com", false);
+
+        var revoked = web.perform(post("/keys/" + old + "/revoke").param("replace", "true").with(withoutTheGroup).with(csrf()))
+                .andReturn();
+        assertThat(revoked.getResponse().getRedirectedUrl()).isEqualTo("/keys");
+        assertThat(revoked.getFlashMap().get("error")).asString().contains(old, "was revoked, but its replacement could not be created",
+                "You may not use model " + namespace + "/team-model");
+        assertThat(keysOf("mia-sub")).isEmpty();
+    }
+
     @Test
     void onlyTheOwnerReplacesAKeyAndOnlyWithTheFormsToken() throws Exception {
         var old = mint(alice(), "open-model");
