@@ -12,6 +12,7 @@ import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.keys.Actor;
 import dev.nebari.llm.keys.ApiKey;
 import dev.nebari.llm.keys.ApiKeys;
+import dev.nebari.llm.keys.AuditQuery;
 import dev.nebari.llm.keys.KeyImport;
 import dev.nebari.llm.keys.KeyLifetime;
 import dev.nebari.llm.keys.KeyOwner;
@@ -23,6 +24,8 @@ import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import java.time.LocalDate;
+import java.time.format.DateTimeParseException;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -66,11 +69,12 @@ class AdminController {
     }
 
     @GetMapping(path = "/keys", produces = "application/json")
-    @Operation(summary = "All keys, newest first, optionally of one user (subject or username) and/or one model (namespace/name)")
-    List<Key> keys(@RequestParam(required = false) @Nullable String user,
+    @Operation(summary = "All keys, newest first, optionally of users whose subject or username contains user (in any case) and/or of one model (namespace/name)")
+    List<Key> keys(@Parameter(description = "any part of the owner's subject or username, in any case")
+            @RequestParam(required = false) @Nullable String user,
             @Parameter(description = "namespace/name") @RequestParam(required = false) @Nullable String model) {
         var query = model == null || model.isBlank() ? KeyQuery.all() : KeyQuery.forModel(modelRef(model));
-        return keys.list(user == null ? query : query.withUser(user)).stream().map(Key::of).toList();
+        return keys.list(user == null ? query : query.withUserMatching(user)).stream().map(Key::of).toList();
     }
 
     @DeleteMapping("/keys/{clientId}")
@@ -127,9 +131,35 @@ class AdminController {
     }
 
     @GetMapping(path = "/audit", produces = "application/json")
-    @Operation(summary = "Recent audited key operations, newest first")
-    List<AuditEntry> audit(@RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit) {
-        return keys.recentAudit(limit).stream().map(AuditEntry::of).toList();
+    @Operation(summary = "Recent audited key operations, newest first, optionally filtered as on the portal's audit page")
+    List<AuditEntry> audit(@RequestParam(defaultValue = "100") @Min(1) @Max(1000) int limit,
+            @Parameter(description = "any part of the owner's or the actor's subject or username, in any case")
+            @RequestParam(required = false) @Nullable String user,
+            @Parameter(description = "namespace/name") @RequestParam(required = false) @Nullable String model,
+            @Parameter(description = "issued, imported, renamed, revoked, revoked-one, revoked-in-bulk, expired or refused")
+            @RequestParam(required = false) @Nullable String action,
+            @Parameter(description = "first day, yyyy-mm-dd (UTC)") @RequestParam(required = false) @Nullable String from,
+            @Parameter(description = "last day, yyyy-mm-dd (UTC)") @RequestParam(required = false) @Nullable String to) {
+        var query = AuditQuery.all().withUser(user == null ? "" : user)
+                .between(day("from", from), day("to", to));
+        if (model != null && !model.isBlank()) {
+            query = query.withModel(modelRef(model));
+        }
+        if (action != null && !action.isBlank()) {
+            query = query.withAction(AuditQuery.Action.parse(action));
+        }
+        return keys.recentAudit(query, limit).stream().map(AuditEntry::of).toList();
+    }
+
+    private static Optional<LocalDate> day(String parameter, @Nullable String value) {
+        if (value == null || value.isBlank()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(value.strip()));
+        } catch (DateTimeParseException e) {
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, parameter + " must be a day written yyyy-mm-dd, e.g. 2026-03-01");
+        }
     }
 
     private static Actor actor(Caller caller) {

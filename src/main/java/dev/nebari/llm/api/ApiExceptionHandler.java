@@ -45,12 +45,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(KeyException.class)
     ProblemDetail keyRefused(KeyException e) {
         return switch (e) {
-            case KeyException.ModelAccessDenied denied -> ProblemDetails.of(ProblemType.MODEL_ACCESS_DENIED, denied.getMessage());
+            // a model the caller may not use answers exactly like one that does not exist
+            case KeyException.ModelAccessDenied denied -> ApiProblem.modelNotAvailable(denied.model()).toProblemDetail();
             case KeyException.KeyLimitReached limit -> ProblemDetails.of(ProblemType.KEY_LIMIT_REACHED, limit.getMessage());
             case KeyException.InvalidLifetime lifetime -> ProblemDetails.of(ProblemType.INVALID_LIFETIME, lifetime.getMessage());
             case KeyException.InvalidRequest invalid -> ProblemDetails.of(ProblemType.INVALID_REQUEST, invalid.getMessage());
-            case KeyException.KeyNotFound notFound -> ProblemDetails.of(ProblemType.KEY_NOT_FOUND, notFound.getMessage());
-            // Someone else's key answers exactly like a missing one, so ids of other users' keys cannot be probed.
+            // Someone else's key answers exactly like a missing one, detail included, so ids of other users' keys
+            // cannot be probed.
+            case KeyException.KeyNotFound notFound -> ProblemDetails.of(ProblemType.KEY_NOT_FOUND, SelfServiceController.NO_SUCH_KEY);
             case KeyException.NotKeyOwner notOwner -> ProblemDetails.of(ProblemType.KEY_NOT_FOUND, SelfServiceController.NO_SUCH_KEY);
             case KeyException.AdminOnly adminOnly -> ProblemDetails.of(ProblemType.ADMIN_ONLY, adminOnly.getMessage());
             case KeyException.TooManyWrites tooMany -> ProblemDetails.of(ProblemType.TOO_MANY_REQUESTS, tooMany.getMessage());

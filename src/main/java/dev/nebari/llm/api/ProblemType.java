@@ -13,7 +13,6 @@ enum ProblemType {
     INVALID_LIFETIME("invalid-lifetime", HttpStatus.BAD_REQUEST, "Key lifetime not allowed"),
     AUTHENTICATION_REQUIRED("authentication-required", HttpStatus.UNAUTHORIZED, "Authentication required"),
     ADMIN_ONLY("admin-only", HttpStatus.FORBIDDEN, "Admins only"),
-    MODEL_ACCESS_DENIED("model-access-denied", HttpStatus.FORBIDDEN, "Model access denied"),
     KEY_NOT_FOUND("key-not-found", HttpStatus.NOT_FOUND, "Key not found"),
     MODEL_NOT_FOUND("model-not-found", HttpStatus.NOT_FOUND, "Model not found"),
     NOT_FOUND("not-found", HttpStatus.NOT_FOUND, "Not found"),
@@ -24,6 +23,7 @@ enum ProblemType {
     TOO_MANY_REQUESTS("too-many-requests", HttpStatus.TOO_MANY_REQUESTS, "Too many requests"),
     KEY_LIMIT_REACHED("key-limit-reached", HttpStatus.CONFLICT, "Key limit reached"),
     KEY_STORE_UNAVAILABLE("key-store-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Key store unavailable"),
+    USAGE_UNAVAILABLE("usage-unavailable", HttpStatus.SERVICE_UNAVAILABLE, "Usage unavailable"),
     IDENTITY_PROVIDER_UNAVAILABLE("identity-provider-unavailable", HttpStatus.SERVICE_UNAVAILABLE,
             "Identity provider unavailable"),
     INTERNAL_ERROR("internal-error", HttpStatus.INTERNAL_SERVER_ERROR, "Internal error");

@@ -3,6 +3,8 @@ package dev.nebari.llm.api;
 import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.keys.ApiKey;
 import dev.nebari.llm.keys.AuditRecord;
+import dev.nebari.llm.keys.BulkScope;
+import dev.nebari.llm.keys.KeyIdentity;
 import dev.nebari.llm.keys.KeyLifetime;
 import dev.nebari.llm.keys.KeyMetadata;
 import dev.nebari.llm.keys.ModelRef;
@@ -108,6 +110,13 @@ final class Representations {
             @Nullable String lifetime) {
     }
 
+    @Schema(description = "A key's new description (an empty string removes it); nothing else about the key changes")
+    record RenameKey(
+            @NotNull(message = "must be the key's new description (an empty string removes it)")
+            @Size(max = KeyMetadata.MAX_DESCRIPTION_LENGTH, message = "may have at most 200 characters")
+            @Nullable String description) {
+    }
+
     @Schema(description = "A new key. The value is shown this once and cannot be retrieved again")
     record MintedKey(Key key, String value, String warning) {
         static final String WARNING = "Copy this key now: it will not be shown again.";
@@ -161,23 +170,42 @@ final class Representations {
     record BulkRevokeResult(boolean dryRun, int count, List<Key> keys) {
     }
 
-    @Schema(description = "One audited key operation")
+    @Schema(description = "One audited key operation. The key is named as key listings name it (clientId, description, "
+            + "hint, created, expires), as it was then; those are absent for a refused mint")
     record AuditEntry(
             Instant at,
-            String action,
+            @Schema(description = "issued, imported, renamed, revoked, expired or refused") String action,
             String clientId,
+            @Nullable String description,
+            @Schema(description = "The key's last four characters, to tell keys apart") @Nullable String hint,
+            @Nullable Instant created,
+            @Nullable Instant expires,
             ModelName model,
             Owner owner,
             Owner actor,
             String actorRole,
             @Schema(description = "Why a key was revoked") @Nullable String reason,
-            @Schema(description = "Why a request was refused (action refused), e.g. model-access-denied") @Nullable String refusal) {
+            @Schema(description = "For a key an admin revoked in bulk: which keys that revocation named; absent for a "
+                    + "key revoked alone") @Nullable BulkTarget bulk,
+            @Schema(description = "Why a request was refused (action refused), e.g. key-limit-reached") @Nullable String refusal) {
 
         static AuditEntry of(AuditRecord record) {
-            return new AuditEntry(record.at(), record.action(), record.clientId(), ModelName.of(record.model()),
-                    new Owner(record.ownerSubject(), record.ownerUsername()),
+            var key = record.key();
+            return new AuditEntry(record.at(), record.action(), record.clientId(),
+                    key.map(KeyIdentity::description).orElse(null), key.map(KeyIdentity::hint).orElse(null),
+                    key.map(KeyIdentity::created).orElse(null), key.flatMap(KeyIdentity::expires).orElse(null),
+                    ModelName.of(record.model()), new Owner(record.ownerSubject(), record.ownerUsername()),
                     new Owner(record.actorSubject(), record.actorUsername()), record.actorRole().name(),
-                    record.reason().map(Enum::name).orElse(null), record.refusal().orElse(null));
+                    record.reason().map(Enum::name).orElse(null), record.bulk().map(BulkTarget::of).orElse(null),
+                    record.refusal().orElse(null));
+        }
+    }
+
+    @Schema(description = "What a bulk revocation named: every key of a user, of a model, or both")
+    record BulkTarget(@Schema(description = "As the admin named them: subject or username") @Nullable String user,
+            @Nullable ModelName model) {
+        static BulkTarget of(BulkScope scope) {
+            return new BulkTarget(scope.user().orElse(null), scope.model().map(ModelName::of).orElse(null));
         }
     }
 

@@ -6,6 +6,7 @@ import dev.nebari.llm.api.Representations.Me;
 import dev.nebari.llm.api.Representations.MintKey;
 import dev.nebari.llm.api.Representations.MintedKey;
 import dev.nebari.llm.api.Representations.Model;
+import dev.nebari.llm.api.Representations.RenameKey;
 import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.keys.Actor;
 import dev.nebari.llm.keys.ApiKey;
@@ -35,6 +36,7 @@ import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -101,7 +103,7 @@ class SelfServiceController {
     @Operation(summary = "Mint a key for a model the caller may use; the response is the only time its value is shown")
     ResponseEntity<MintedKey> mint(Caller caller, @Valid @RequestBody MintKey request) {
         var ref = request.model().ref();
-        var model = models.find(ref).orElseThrow(() -> ApiProblem.modelNotFound(ref.namespace(), ref.name()));
+        var model = models.find(ref).orElseThrow(() -> ApiProblem.modelNotAvailable(ref));
         var issued = keys.mint(new MintRequest(new KeyOwner(caller.subject(), caller.username()), caller.groups(), ref,
                 model.getSpec().access(), Objects.requireNonNullElse(request.description(), ""), KeyLifetime.parse(request.lifetime())));
         return created(issued);
@@ -127,11 +129,22 @@ class SelfServiceController {
                 .body(body);
     }
 
+    @PatchMapping(path = "/keys/{clientId}", consumes = {"application/json", "application/merge-patch+json"})
+    @Operation(summary = "Rename one of the caller's keys (a new description, checked as on mint); a key of someone else answers 404 like a missing one")
+    Key rename(Caller caller, @PathVariable String clientId, @Valid @RequestBody RenameKey request) {
+        return Key.of(keys.rename(parse(clientId), Objects.requireNonNull(request.description()), user(caller)));
+    }
+
     @DeleteMapping("/keys/{clientId}")
     @ResponseStatus(HttpStatus.NO_CONTENT)
     @Operation(summary = "Revoke one of the caller's keys; a key of someone else answers 404 like a missing one")
     void revoke(Caller caller, @PathVariable String clientId) {
-        keys.revoke(parse(clientId), new Actor(caller.subject(), caller.username(), Actor.Role.USER));
+        keys.revoke(parse(clientId), user(caller));
+    }
+
+    /** The caller acting on their own keys, even an admin: the admin API is where admins act on others'. */
+    private static Actor user(Caller caller) {
+        return new Actor(caller.subject(), caller.username(), Actor.Role.USER);
     }
 
     /** One of the caller's keys; someone else's answers like a missing one. */

@@ -39,7 +39,11 @@ final class DemoGateway implements AutoCloseable {
                         + "this takes 5-10 minutes on 2 cores. The portal works meanwhile.");
             }
             var options = new LocalGateway.Options(false, settings.gateway().externalPort(), settings.gateway().internalPort(),
-                    Set.of(settings.namespace()));
+                    Set.of(settings.namespace()),
+                    LocalGateway.prometheusInstalled() ? settings.gateway().prometheusPort() : LocalGateway.Options.NO_PROMETHEUS);
+            if (!LocalGateway.prometheusInstalled()) {
+                log.info("Prometheus is not installed (Debian: apt-get install prometheus), so the portal shows no usage per key.");
+            }
             gateway = LocalGateway.start(client, pack, binaries.orElseGet(GatewayBinaries::locateOrBuild), options);
             return true;
         } catch (RuntimeException e) {

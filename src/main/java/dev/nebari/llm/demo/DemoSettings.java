@@ -37,8 +37,10 @@ public record DemoSettings(
      *                     listeners so the endpoints in status and the portal's snippets reach it
      * @param externalPort its external listener (API keys)
      * @param internalPort its internal listener (OIDC tokens)
+     * @param prometheusPort a local Prometheus scraping its token counts, for usage per key (set
+     *                     {@code usage.prometheusUrl} to it); started only where Prometheus is installed
      */
     public record Gateway(@DefaultValue("false") boolean enabled, @DefaultValue("8880") int externalPort,
-            @DefaultValue("8881") int internalPort) {
+            @DefaultValue("8881") int internalPort, @DefaultValue("8882") int prometheusPort) {
     }
 }

@@ -81,6 +81,23 @@ public final class GatewayFacts {
 
     /** Set by api_key_auth (EG ≥ 1.5, forwardClientIDHeader) with the matched client id; overwrites a spoofed value. */
     public static final String CLIENT_ID_HEADER = "x-llm-client-id";
+    /**
+     * AI Gateway's metrics carry request headers as attributes when its controller is told which
+     * ({@code controller.metricsRequestHeaderAttributes} in its chart, {@code OTEL_AIGW_METRICS_REQUEST_HEADER_ATTRIBUTES}
+     * for {@code aigw run}): the client id becomes the Prometheus label {@link #USAGE_CLIENT_ID_LABEL} of
+     * {@link #TOKEN_USAGE_METRIC}.
+     */
+    public static final String USAGE_HEADER_ATTRIBUTES = CLIENT_ID_HEADER + ":llm.client_id," + GatewayFacts.USER_HEADER + ":llm.user";
+    public static final String USAGE_CLIENT_ID_LABEL = "llm_client_id";
+    /**
+     * Set from the JWT on the internal side; usage per key counts only requests without it, so an in-cluster caller
+     * who sends someone's client id as a header is never counted as that key.
+     */
+    public static final String USAGE_USER_LABEL = "llm_user";
+    /** AI Gateway v1.0's {@code gen_ai.client.token.usage} histogram, as Prometheus names its sum and count. */
+    public static final String TOKEN_USAGE_METRIC = "gen_ai_client_token_usage";
+    /** Its {@code gen_ai.token.type} attribute: {@code input}, {@code output} (and {@code total}, not used here). */
+    public static final String TOKEN_TYPE_LABEL = "gen_ai_token_type";
     /** Set by jwt_authn claimToHeaders from preferred_username. */
     public static final String USER_HEADER = "x-llm-user";
     /**

@@ -17,4 +17,9 @@ public record ApiKey(ClientId clientId, KeyMetadata metadata) {
     public KeyOwner owner() {
         return metadata.owner();
     }
+
+    /** How people tell this key apart from others: description, hint, created, expires. */
+    public KeyIdentity identity() {
+        return KeyIdentity.of(metadata);
+    }
 }

@@ -27,9 +27,10 @@ import java.util.function.Predicate;
 import org.springframework.context.ApplicationEventPublisher;
 
 /**
- * The key operations of section 5: mint, list, revoke (one, or in bulk with a dry run), expiry and automatic
- * revocation when access shrinks. Every change is audited and published as an event; no key value ever leaves
- * this class except inside the {@link IssuedKey} a mint returns.
+ * The key operations of section 5: mint, list, rename, revoke (one, or in bulk with a dry run), expiry and automatic
+ * revocation when access shrinks. Every change is audited, and every key issued or revoked is published as an event
+ * (a rename concerns people, not the gateway); no key value ever leaves this class except inside the
+ * {@link IssuedKey} a mint returns.
  */
 public class ApiKeys {
 
@@ -79,7 +80,7 @@ public class ApiKeys {
                     key.owner().subject(), key.owner().username(), created, metadata.expires()));
             return new IssuedKey(key, secret);
         } catch (KeyException refused) {
-            auditRefusal("", request.model(), request.owner(), user, refused);
+            auditRefusal("", Optional.empty(), request.model(), request.owner(), user, refused);
             throw refused;
         }
     }
@@ -108,13 +109,14 @@ public class ApiKeys {
      * Audits a request the pack refused. A store that is unavailable is not the requester's doing (and is logged
      * where it happens); of a user who keeps going over the write rate, one refusal a minute is enough.
      */
-    private void auditRefusal(String clientId, ModelRef model, KeyOwner owner, Actor actor, KeyException refused) {
+    private void auditRefusal(String clientId, Optional<ApiKey> key, ModelRef model, KeyOwner owner, Actor actor,
+            KeyException refused) {
         if (refused instanceof KeyException.StoreUnavailable
                 || refused instanceof KeyException.TooManyWrites && !writeLimit.refusalAuditDue(actor)) {
             return;
         }
-        audit.record(AuditRecord.refused(clock.instant().truncatedTo(ChronoUnit.MILLIS), clientId, model, owner, actor,
-                refused));
+        audit.record(AuditRecord.refused(clock.instant().truncatedTo(ChronoUnit.MILLIS), clientId, key, model, owner,
+                actor, refused));
     }
 
     /**
@@ -183,24 +185,46 @@ public class ApiKeys {
 
     /** Revokes one key: its owner may, an admin may revoke any. */
     public ApiKey revoke(ClientId clientId, Actor actor) {
+        var key = changeable(clientId, actor);
+        var reason = actor.role() == Actor.Role.USER || actor.subject().equals(key.owner().subject())
+                ? RevocationReason.USER : RevocationReason.ADMIN;
+        return removeAll(List.of(key), actor, reason, Optional.empty(), k -> true).stream().findFirst()
+                .orElseThrow(() -> new KeyException.KeyNotFound(clientId));
+    }
+
+    /**
+     * Gives a key a new description (checked as on mint): its owner may, an admin may rename any. The value, the
+     * client id and everything else about the key stay as they are.
+     */
+    public ApiKey rename(ClientId clientId, String description, Actor actor) {
+        var checked = KeyMetadata.checkDescription(description);
+        var key = changeable(clientId, actor);
+        var renamed = await(writer.describe(key.model(), clientId, checked))
+                .orElseThrow(() -> new KeyException.KeyNotFound(clientId));
+        audit.record(AuditRecord.renamed(clock.instant().truncatedTo(ChronoUnit.MILLIS), renamed, actor));
+        return renamed;
+    }
+
+    /**
+     * The key {@code actor} is about to change, within the write rate; refusals of an existing key are audited (a
+     * missing key is not).
+     */
+    private ApiKey changeable(ClientId clientId, Actor actor) {
         var found = find(clientId);
         try {
             writeLimit.acquire(actor);
         } catch (KeyException.TooManyWrites refused) {
-            found.ifPresent(key -> auditRefusal(clientId.value(), key.model(), key.owner(), actor, refused));
+            found.ifPresent(key -> auditRefusal(clientId.value(), found, key.model(), key.owner(), actor, refused));
             throw refused;
         }
         var key = found.orElseThrow(() -> new KeyException.KeyNotFound(clientId));
         if (!actor.mayManageKeysOf(key.owner().subject())) {
-            // someone tried another user's key: worth an audit entry (a missing key is not)
+            // someone tried another user's key: worth an audit entry
             var refusal = new KeyException.NotKeyOwner(clientId);
-            auditRefusal(clientId.value(), key.model(), key.owner(), actor, refusal);
+            auditRefusal(clientId.value(), found, key.model(), key.owner(), actor, refusal);
             throw refusal;
         }
-        var reason = actor.role() == Actor.Role.USER || actor.subject().equals(key.owner().subject())
-                ? RevocationReason.USER : RevocationReason.ADMIN;
-        return removeAll(List.of(key), actor, reason, k -> true).stream().findFirst()
-                .orElseThrow(() -> new KeyException.KeyNotFound(clientId));
+        return key;
     }
 
     /** Admin: revokes every key of a user (or, with {@code dryRun}, only says which keys that would be). */
@@ -223,7 +247,7 @@ public class ApiKeys {
             throw new KeyException.AdminOnly(operation);
         }
         var matching = list(query);
-        return dryRun ? matching : removeAll(matching, actor, RevocationReason.ADMIN, k -> true);
+        return dryRun ? matching : removeAll(matching, actor, RevocationReason.ADMIN, Optional.of(query.bulkScope()), k -> true);
     }
 
     /** Removes every key whose lifetime has ended; the leader runs this every {@code keys.sweepInterval}. */
@@ -231,7 +255,7 @@ public class ApiKeys {
         var now = clock.instant();
         var expired = shards.all().stream().flatMap(s -> s.keys().stream())
                 .filter(k -> k.metadata().isExpiredAt(now)).toList();
-        return removeAll(expired, Actor.SYSTEM, RevocationReason.EXPIRED,
+        return removeAll(expired, Actor.SYSTEM, RevocationReason.EXPIRED, Optional.empty(),
                 k -> k.metadata().isExpiredAt(clock.instant()));
     }
 
@@ -256,7 +280,7 @@ public class ApiKeys {
         if (affected.isEmpty()) {
             return List.of();
         }
-        return removeAll(affected, Actor.SYSTEM, RevocationReason.ACCESS_CHANGED, lostAccess);
+        return removeAll(affected, Actor.SYSTEM, RevocationReason.ACCESS_CHANGED, Optional.empty(), lostAccess);
     }
 
     /**
@@ -269,7 +293,7 @@ public class ApiKeys {
                 .orElseGet(() -> !k.metadata().grantedByPublic()
                         && k.metadata().grantingGroups().stream().noneMatch(currentGroups::contains));
         var affected = list(KeyQuery.ownedBy(owner.subject())).stream().filter(lostAccess).toList();
-        return removeAll(affected, Actor.SYSTEM, RevocationReason.GROUPS_CHANGED, lostAccess);
+        return removeAll(affected, Actor.SYSTEM, RevocationReason.GROUPS_CHANGED, Optional.empty(), lostAccess);
     }
 
     /** Recent audit records, newest first (admin API). */
@@ -277,12 +301,18 @@ public class ApiKeys {
         return audit.recent(limit);
     }
 
+    /** Recent audit records the query matches, newest first, at most {@code limit} (the admin views' filters). */
+    public List<AuditRecord> recentAudit(AuditQuery query, int limit) {
+        return audit.recent(query, limit);
+    }
+
     /**
      * Removes keys through the writer (which batches them per model), then audits and announces each key actually
      * removed. {@code stillApplies} is re-checked against the stored key at write time, so a key changed meanwhile
-     * is not removed on stale grounds.
+     * is not removed on stale grounds. {@code bulk} is what an admin's bulk revocation named.
      */
-    private List<ApiKey> removeAll(List<ApiKey> keys, Actor actor, RevocationReason reason, Predicate<ApiKey> stillApplies) {
+    private List<ApiKey> removeAll(List<ApiKey> keys, Actor actor, RevocationReason reason, Optional<BulkScope> bulk,
+            Predicate<ApiKey> stillApplies) {
         var pending = keys.stream()
                 .map(k -> writer.remove(k.model(), k.clientId(), stillApplies))
                 .toList();
@@ -297,7 +327,7 @@ public class ApiKeys {
         }
         var now = clock.instant();
         for (var key : removed) {
-            audit.record(AuditRecord.revoked(now, key, actor, reason));
+            audit.record(AuditRecord.revoked(now, key, actor, reason, bulk));
             events.publishEvent(new KeyRevoked(key.clientId().value(), key.model().namespace(), key.model().name(),
                     key.owner().subject(), reason, actor.username()));
         }

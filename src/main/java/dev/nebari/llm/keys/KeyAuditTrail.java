@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import tools.jackson.databind.JsonNode;
@@ -22,7 +23,8 @@ import tools.jackson.databind.json.JsonMapper;
  * (the complete trail, for the log pipeline), the same line in the shared audit store (the admin views' history,
  * the same on every replica and kept over restarts: {@link AuditLogStore}), and a Kubernetes Event on the model for
  * operations on keys ({@code kubectl describe llmmodel}), and counted ({@code nebari_keys_operations_total} by
- * {@code action}: issued, revoked, expired, refused). Records never contain key values.
+ * {@code action}: issued, imported, renamed, revoked, expired, refused). Records name keys by client id, description
+ * and hint (the key's last four characters, which its owner saw), never by value.
  */
 public final class KeyAuditTrail {
 
@@ -64,16 +66,26 @@ public final class KeyAuditTrail {
 
     /** The most recent records of all replicas, newest first, at most {@code limit}. */
     public List<AuditRecord> recent(int limit) {
+        return newestFirst(store.newest(limit)).limit(limit).toList();
+    }
+
+    /**
+     * The most recent records of all replicas that the query matches, newest first, at most {@code limit}. Looks
+     * through everything the store keeps (at most its {@code 10,000} newest), so an old match is found too.
+     */
+    public List<AuditRecord> recent(AuditQuery query, int limit) {
+        return newestFirst(store.newest(Integer.MAX_VALUE)).filter(query.asPredicate()).limit(limit).toList();
+    }
+
+    private Stream<AuditRecord> newestFirst(List<AuditLogStore.Entry> stored) {
         var entries = new LinkedHashMap<String, AuditLogStore.Entry>();
-        store.newest(limit).forEach(entry -> entries.put(entry.key(), entry));
+        stored.forEach(entry -> entries.put(entry.key(), entry));
         synchronized (ownRecent) {
             ownRecent.forEach(entry -> entries.putIfAbsent(entry.key(), entry));
         }
         return entries.values().stream()
                 .sorted(Comparator.comparing(AuditLogStore.Entry::key).reversed())
-                .limit(limit)
-                .flatMap(entry -> fromJson(entry.json()).stream())
-                .toList();
+                .flatMap(entry -> fromJson(entry.json()).stream());
     }
 
     static String toJson(AuditRecord record) {
@@ -90,6 +102,18 @@ public final class KeyAuditTrail {
         line.put("actorRole", record.actorRole().name().toLowerCase(Locale.ROOT));
         record.reason().ifPresent(reason -> line.put("reason", reason.label()));
         record.refusal().ifPresent(refusal -> line.put("refusal", refusal));
+        record.key().ifPresent(key -> {
+            line.put("description", key.description());
+            line.put("hint", key.hint());
+            line.put("created", key.created().toString());
+            key.expires().ifPresent(expires -> line.put("expires", expires.toString()));
+        });
+        record.bulk().ifPresent(bulk -> {
+            var scope = new LinkedHashMap<String, String>();
+            bulk.user().ifPresent(user -> scope.put("user", user));
+            bulk.model().ifPresent(model -> scope.put("model", model.toString()));
+            line.put("bulk", scope);
+        });
         return JSON.writeValueAsString(line);
     }
 
@@ -102,12 +126,22 @@ public final class KeyAuditTrail {
                     ? Optional.of(RevocationReason.valueOf(line.get("reason").asString().toUpperCase(Locale.ROOT).replace('-', '_')))
                     : Optional.<RevocationReason>empty();
             var refusal = line.hasNonNull("refusal") ? Optional.of(line.get("refusal").asString()) : Optional.<String>empty();
+            // lines written before the audit kept the key's name have none
+            var key = line.hasNonNull("hint")
+                    ? Optional.of(new KeyIdentity(line.path("description").asString(""), line.get("hint").asString(),
+                            Instant.parse(line.get("created").asString()),
+                            line.hasNonNull("expires") ? Optional.of(Instant.parse(line.get("expires").asString())) : Optional.empty()))
+                    : Optional.<KeyIdentity>empty();
+            var bulk = line.hasNonNull("bulk")
+                    ? Optional.of(new BulkScope(Optional.ofNullable(line.get("bulk").path("user").asString(null)),
+                            Optional.ofNullable(line.get("bulk").path("model").asString(null)).map(ModelRef::parse)))
+                    : Optional.<BulkScope>empty();
             return Optional.of(new AuditRecord(Instant.parse(line.get("ts").asString()),
                     event.substring(event.indexOf('.') + 1), line.get("clientId").asString(),
                     new ModelRef(line.get("modelNamespace").asString(), line.get("model").asString()),
                     line.get("owner").asString(), line.get("ownerUsername").asString(), line.get("actor").asString(),
                     line.get("actorUsername").asString(),
-                    Actor.Role.valueOf(line.get("actorRole").asString().toUpperCase(Locale.ROOT)), reason, refusal));
+                    Actor.Role.valueOf(line.get("actorRole").asString().toUpperCase(Locale.ROOT)), reason, refusal, key, bulk));
         } catch (RuntimeException e) {
             log.warn("an audit entry cannot be read and is not shown: {}", e.getMessage());
             return Optional.empty();

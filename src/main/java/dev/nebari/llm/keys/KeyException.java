@@ -31,8 +31,19 @@ public abstract sealed class KeyException extends RuntimeException
             return "model-access-denied";
         }
 
+        private final ModelRef model;
+
         public ModelAccessDenied(ModelRef model) {
             super("You may not use model " + model + ": it is not public and none of your groups is allowed.");
+            this.model = model;
+        }
+
+        /**
+         * The model asked for. The portal and the API answer as for a model that does not exist, never with this
+         * message: which models exist beyond the caller's is not the caller's business.
+         */
+        public ModelRef model() {
+            return model;
         }
     }
 
@@ -96,7 +107,7 @@ public abstract sealed class KeyException extends RuntimeException
         }
     }
 
-    /** A user tried to revoke someone else's key. */
+    /** A user tried to rename or revoke someone else's key. */
     public static final class NotKeyOwner extends KeyException {
         @Override
         public String code() {
@@ -104,7 +115,7 @@ public abstract sealed class KeyException extends RuntimeException
         }
 
         public NotKeyOwner(ClientId clientId) {
-            super("Key " + clientId + " belongs to another user; only its owner or an admin may revoke it.");
+            super("Key " + clientId + " belongs to another user; only its owner or an admin may change or revoke it.");
         }
     }
 

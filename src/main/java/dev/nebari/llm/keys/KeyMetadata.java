@@ -53,6 +53,11 @@ public record KeyMetadata(
         return expires.map(end -> Duration.between(created, end));
     }
 
+    /** The same key with another description (checked as on mint). */
+    public KeyMetadata withDescription(String description) {
+        return new KeyMetadata(owner, model, description, created, expires, grantedByPublic, grantingGroups, displayHint);
+    }
+
     public boolean isExpiredAt(Instant now) {
         return expires.map(e -> !e.isAfter(now)).orElse(false);
     }

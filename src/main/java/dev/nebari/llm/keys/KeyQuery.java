@@ -1,24 +1,21 @@
 package dev.nebari.llm.keys;
 
-import java.text.Normalizer;
 import java.time.Instant;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Predicate;
-import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * Which keys to list; empty fields match everything.
  *
  * @param ownerSubject the owner's subject, exactly
  * @param user         the owner's subject or username: admins know people by name, keys are owned by subject
+ * @param userMatching any part of the owner's subject or username, in any case: how admins look people up
  */
-public record KeyQuery(Optional<String> ownerSubject, Optional<String> user, Optional<ModelRef> model,
-        Optional<Instant> expiringBefore) {
+public record KeyQuery(Optional<String> ownerSubject, Optional<String> user, Optional<String> userMatching,
+        Optional<ModelRef> model, Optional<Instant> expiringBefore) {
 
     public static KeyQuery all() {
-        return new KeyQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
+        return new KeyQuery(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty());
     }
 
     public static KeyQuery ownedBy(String subject) {
@@ -30,42 +27,44 @@ public record KeyQuery(Optional<String> ownerSubject, Optional<String> user, Opt
     }
 
     public KeyQuery withOwner(String subject) {
-        return new KeyQuery(Optional.of(subject), user, model, expiringBefore);
+        return new KeyQuery(Optional.of(subject), user, userMatching, model, expiringBefore);
     }
 
     /**
-     * Keys of the user with this subject or username; a blank name leaves the query unchanged. Names are compared
-     * in Unicode NFC, so a name typed with combining marks finds the same user; a space also matches a {@code +},
-     * because a {@code +} typed unencoded into a URL's query arrives as a space.
+     * Keys of the user with exactly this subject or username (as {@link UserName#exactly} compares them); a blank
+     * name leaves the query unchanged.
      */
     public KeyQuery withUser(String subjectOrUsername) {
         var name = subjectOrUsername.strip();
-        return name.isEmpty() ? this : new KeyQuery(ownerSubject, Optional.of(name), model, expiringBefore);
+        return name.isEmpty() ? this : new KeyQuery(ownerSubject, Optional.of(name), userMatching, model, expiringBefore);
+    }
+
+    /** Keys of every user whose subject or username contains this, in any case; a blank name leaves the query unchanged. */
+    public KeyQuery withUserMatching(String partOfName) {
+        var name = partOfName.strip();
+        return name.isEmpty() ? this : new KeyQuery(ownerSubject, user, Optional.of(name), model, expiringBefore);
     }
 
     public KeyQuery withModel(ModelRef model) {
-        return new KeyQuery(ownerSubject, user, Optional.of(model), expiringBefore);
+        return new KeyQuery(ownerSubject, user, userMatching, Optional.of(model), expiringBefore);
     }
 
     public KeyQuery withExpiringBefore(Instant instant) {
-        return new KeyQuery(ownerSubject, user, model, Optional.of(instant));
+        return new KeyQuery(ownerSubject, user, userMatching, model, Optional.of(instant));
+    }
+
+    /** What a bulk revocation with this query names, for the audit. */
+    BulkScope bulkScope() {
+        return new BulkScope(user.or(() -> ownerSubject).or(() -> userMatching), model);
     }
 
     Predicate<ApiKey> asPredicate() {
-        var userSpellings = user.map(KeyQuery::spellings).orElse(Set.of());
+        var named = user.map(UserName::exactly);
+        var matching = userMatching.map(UserName::matching);
         return key -> ownerSubject.map(s -> s.equals(key.owner().subject())).orElse(true)
-                && (user.isEmpty() || userSpellings.contains(nfc(key.owner().subject()))
-                        || userSpellings.contains(nfc(key.owner().username())))
+                && named.map(n -> n.test(key.owner().subject()) || n.test(key.owner().username())).orElse(true)
+                && matching.map(m -> m.test(key.owner().subject()) || m.test(key.owner().username())).orElse(true)
                 && model.map(m -> m.equals(key.model())).orElse(true)
                 && expiringBefore.map(t -> key.metadata().expires().map(e -> e.isBefore(t)).orElse(false)).orElse(true);
-    }
-
-    private static Set<String> spellings(String name) {
-        var normalised = nfc(name);
-        return Stream.of(normalised, normalised.replace(' ', '+')).collect(Collectors.toUnmodifiableSet());
-    }
-
-    private static String nfc(String name) {
-        return Normalizer.normalize(name, Normalizer.Form.NFC);
     }
 }

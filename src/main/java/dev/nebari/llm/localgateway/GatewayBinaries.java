@@ -89,15 +89,20 @@ public record GatewayBinaries(Path directory, Path redisServer) {
     }
 
     private static Optional<Path> findRedis() {
-        for (var candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server", "/usr/sbin/redis-server")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return Optional.of(Path.of(candidate));
+        return onPath("redis-server");
+    }
+
+    /** An executable from the operating system's packages ({@code /usr/bin} and friends), or on {@code $PATH}. */
+    static Optional<Path> onPath(String name) {
+        for (var dir : List.of("/usr/bin", "/usr/local/bin", "/usr/sbin")) {
+            if (Files.isExecutable(Path.of(dir, name))) {
+                return Optional.of(Path.of(dir, name));
             }
         }
         var path = System.getenv("PATH");
         if (path != null) {
             for (var dir : path.split(":")) {
-                var candidate = Path.of(dir, "redis-server");
+                var candidate = Path.of(dir, name);
                 if (!dir.isBlank() && Files.isExecutable(candidate)) {
                     return Optional.of(candidate);
                 }

@@ -1,5 +1,6 @@
 package dev.nebari.llm.localgateway;
 
+import dev.nebari.llm.gateway.GatewayFacts;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.platform.embedded.ManagedProcess;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -56,16 +57,25 @@ public final class LocalGateway implements AutoCloseable {
      * @param externalPort  0 for a free port
      * @param internalPort  0 for a free port
      * @param namespaces    the model namespaces whose objects feed the gateway; empty for all
+     * @param prometheusPort where a local Prometheus scraping the gateway's token counts listens (0 for a free port),
+     *                      or {@link #NO_PROMETHEUS}
      */
-    public record Options(boolean withHostnames, int externalPort, int internalPort, java.util.Set<String> namespaces) {
+    public record Options(boolean withHostnames, int externalPort, int internalPort, java.util.Set<String> namespaces,
+            int prometheusPort) {
+
+        public static final int NO_PROMETHEUS = -1;
 
         public Options {
             namespaces = java.util.Set.copyOf(namespaces);
         }
 
-        /** Production hostnames on free ports, fed from {@code namespaces} only. */
+        /** Production hostnames on free ports, fed from {@code namespaces} only, without Prometheus. */
         public static Options forTests(String... namespaces) {
-            return new Options(true, 0, 0, java.util.Set.of(namespaces));
+            return new Options(true, 0, 0, java.util.Set.of(namespaces), NO_PROMETHEUS);
+        }
+
+        public Options withPrometheusPort(int port) {
+            return new Options(withHostnames, externalPort, internalPort, namespaces, port);
         }
     }
 
@@ -82,6 +92,12 @@ public final class LocalGateway implements AutoCloseable {
     private @Nullable ManagedProcess redis;
     private @Nullable ManagedProcess rateLimit;
     private @Nullable ManagedProcess aigw;
+    private @Nullable LocalPrometheus prometheus;
+    /**
+     * aigw's own admin server ({@code /metrics} with AI Gateway's token counts); one port for every aigw run, so a
+     * Prometheus scraping it follows the restarts (the counters restart with aigw, which Prometheus allows for).
+     */
+    private final int metricsPort = freePort();
     private int runs;
     private volatile boolean dirty = true;
     private volatile boolean closed;
@@ -123,6 +139,9 @@ public final class LocalGateway implements AutoCloseable {
             var gateway = new LocalGateway(client, settings, binaries, lock, work, layout, options.namespaces());
             try {
                 gateway.startRedis();
+                if (options.prometheusPort() != Options.NO_PROMETHEUS) {
+                    gateway.startPrometheus(options.prometheusPort() == 0 ? freePort() : options.prometheusPort());
+                }
                 gateway.feeder.start();
                 gateway.awaitFed(READY_TIMEOUT);
                 log.info("Local gateway ready: external http://127.0.0.1:{}, internal http://127.0.0.1:{} (logs in {})",
@@ -171,6 +190,22 @@ public final class LocalGateway implements AutoCloseable {
         } catch (IOException e) {
             return Optional.empty();
         }
+    }
+
+    /** Whether a local Prometheus can run here (usage per key needs one). */
+    public static boolean prometheusInstalled() {
+        return LocalPrometheus.locate().isPresent();
+    }
+
+    /** aigw's metrics ({@code /metrics}: AI Gateway's token counts, labelled with the key's client id). */
+    public URI metricsUrl() {
+        return URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
+    }
+
+    /** The local Prometheus scraping {@link #metricsUrl()}, when the options asked for one. */
+    public Optional<URI> prometheusUrl() {
+        var running = prometheus;
+        return running == null ? Optional.empty() : Optional.of(running.url());
     }
 
     /** The simulated server of a model's Deployment ({@code <model>} in the model's namespace), once it runs. */
@@ -288,6 +323,9 @@ public final class LocalGateway implements AutoCloseable {
             Files.writeString(config, files.startup(), StandardCharsets.UTF_8);
             portsMustBeFree();
             var environment = Map.of(
+                    // As the AI Gateway chart's controller.metricsRequestHeaderAttributes (docs/usage.md): token counts
+                    // carry the client id API key authentication wrote, so usage can be told per key.
+                    "OTEL_AIGW_METRICS_REQUEST_HEADER_ATTRIBUTES", GatewayFacts.USAGE_HEADER_ATTRIBUTES,
                     // Everything fed was validated and defaulted by the API server (scripts/gateway-test-binaries.sh,
                     // change 5): Envoy Gateway's file provider need not compile every CRD's rules again per object.
                     "NEBARI_GATEWAY_TRUSTED_INPUT", "true",
@@ -297,7 +335,7 @@ public final class LocalGateway implements AutoCloseable {
                     "AIGW_STATE_HOME", home.resolve("state").toString(),
                     "AIGW_RUNTIME_DIR", home.resolve("run").toString());
             var process = ManagedProcess.start("aigw-" + runId,
-                    List.of(binaries.aigw().toString(), "run", "--run-id=" + runId, "--admin-port=" + freePort(), config.toString()),
+                    List.of(binaries.aigw().toString(), "run", "--run-id=" + runId, "--admin-port=" + metricsPort, config.toString()),
                     work, environment);
             aigw = process;
             lock.recordProcess(process.pid());
@@ -385,6 +423,14 @@ public final class LocalGateway implements AutoCloseable {
         redis = process;
         lock.recordProcess(process.pid());
         waitFor(() -> listening(layout.redisPort()), process, Duration.ofSeconds(20), "Redis to listen");
+    }
+
+    private void startPrometheus(int port) {
+        var binary = LocalPrometheus.locate().orElseThrow(() -> new IllegalStateException(
+                "prometheus is not installed; usage per key is read from it (Debian: apt-get install prometheus)"));
+        var started = LocalPrometheus.start(binary, work, port, metricsPort, Duration.ofSeconds(1));
+        prometheus = started;
+        lock.recordProcess(started.pid());
     }
 
     private void restartRateLimit() {
@@ -527,6 +573,9 @@ public final class LocalGateway implements AutoCloseable {
             }
             if (redis != null) {
                 redis.close();
+            }
+            if (prometheus != null) {
+                prometheus.close();
             }
         }
         models.close();

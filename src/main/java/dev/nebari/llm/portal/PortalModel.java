@@ -15,7 +15,7 @@ import org.springframework.web.server.ResponseStatusException;
  * Shared by the signed-in pages: who is signed in (for the header and the admin link), and refusals from the keys
  * module as a page with the module's message (written for users, never containing key material).
  */
-@ControllerAdvice(assignableTypes = {UserPages.class, AdminPages.class})
+@ControllerAdvice(assignableTypes = {UserPages.class, AdminPages.class, AuditPage.class, UsagePages.class})
 class PortalModel {
 
     private final String notice;
@@ -44,9 +44,21 @@ class PortalModel {
         }
         page.addAttribute("me", caller);
         page.addAttribute("status", status.value());
-        // Someone else's key answers like a missing one: its existence is not the caller's business.
-        page.addAttribute("message", e instanceof KeyException.NotKeyOwner ? "There is no such key among yours." : e.getMessage());
+        page.addAttribute("message", messageOf(e));
         return "problem";
+    }
+
+    /**
+     * What a user reads of a refusal. Someone else's key answers like a missing one, a model the user may not use
+     * like one that does not exist: their existence is not the caller's business.
+     */
+    static String messageOf(KeyException e) {
+        return switch (e) {
+            case KeyException.NotKeyOwner notOwner -> "There is no such key among yours.";
+            case KeyException.KeyNotFound notFound -> "There is no such key among yours.";
+            case KeyException.ModelAccessDenied denied -> notAvailable(denied.model().toString());
+            default -> e.getMessage();
+        };
     }
 
     /** Malformed input from a form or URL, such as a model not written as namespace/name. */
@@ -61,7 +73,7 @@ class PortalModel {
 
     static HttpStatus statusOf(RuntimeException e) {
         return switch (e) {
-            case KeyException.ModelAccessDenied denied -> HttpStatus.FORBIDDEN;
+            case KeyException.ModelAccessDenied denied -> HttpStatus.NOT_FOUND;
             case KeyException.AdminOnly adminOnly -> HttpStatus.FORBIDDEN;
             case KeyException.KeyNotFound notFound -> HttpStatus.NOT_FOUND;
             case KeyException.NotKeyOwner notOwner -> HttpStatus.NOT_FOUND;
@@ -70,6 +82,14 @@ class PortalModel {
             case KeyException.TooManyWrites tooMany -> HttpStatus.TOO_MANY_REQUESTS;
             default -> HttpStatus.BAD_REQUEST;
         };
+    }
+
+    /**
+     * What a user hears of a model that does not exist and of one they may not use alike (the REST API says the
+     * same): which models exist beyond the user's own is not theirs to learn.
+     */
+    static String notAvailable(String model) {
+        return "The model " + model + " is not available to you: it does not exist, or your groups do not include it.";
     }
 
     /** A client id from a URL; a malformed one names no key. */

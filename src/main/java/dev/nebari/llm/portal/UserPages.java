@@ -24,6 +24,7 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Profile;
+import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -33,9 +34,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
- * What every signed-in user may do: see the models they may use, list and revoke their keys, create a key.
- * Forms post and redirect; a new key reaches the page that shows it once as a flash attribute, and is never shown
- * again. Keys about to expire are listed on the first page with a one-click replacement.
+ * What every signed-in user may do: see the models they may use, list, rename and revoke their keys, create a key.
+ * Forms post and redirect; a form refused is shown again with its mistake next to it and what was typed kept. A new
+ * key reaches the page that shows it once as a flash attribute, and is never shown again. Keys about to expire are
+ * listed on the first page with a one-click replacement.
  */
 @Controller
 @Profile("portal")
@@ -60,19 +62,38 @@ class UserPages {
         // the first page after sign-in: keys about to expire are said here, each with a one-click replacement
         var now = clock.instant();
         page.addAttribute("expiring", keys.list(KeyQuery.ownedBy(caller.subject())
-                .withExpiringBefore(now.plus(KeyRow.WARN_BEFORE_EXPIRY))).stream().map(k -> KeyRow.of(k, now)).toList());
+                .withExpiringBefore(now.plus(KeyName.WARN_BEFORE_EXPIRY))).stream().map(k -> KeyRow.of(k, now)).toList());
         return "models";
     }
 
     static final String CREATED = "/keys/created";
+    private static final String CHOOSE = "Choose one of your models below.";
 
     @GetMapping("/keys")
     String keys(Caller caller, Model page) {
         var now = clock.instant();
         var rows = keys.list(KeyQuery.ownedBy(caller.subject())).stream().map(k -> KeyRow.of(k, now)).toList();
         page.addAttribute("keys", rows);
-        page.addAttribute("expiring", rows.stream().filter(KeyRow::expiringSoon).toList());
+        page.addAttribute("expiring", rows.stream().filter(row -> row.name().expiringSoon()).toList());
+        page.addAttribute("maxDescription", KeyMetadata.MAX_DESCRIPTION_LENGTH);
         return "keys";
+    }
+
+    /** A new description for one of the user's keys, from the small form on "My keys"; a refusal is said next to it. */
+    @PostMapping("/keys/{clientId}/rename")
+    String rename(Caller caller, @PathVariable String clientId, @RequestParam(defaultValue = "") String description,
+            Model page, HttpServletResponse response, RedirectAttributes next) {
+        try {
+            var renamed = keys.rename(PortalModel.clientId(clientId), description.strip(), self(caller));
+            next.addFlashAttribute("notice", "Renamed the key to " + KeyName.of(renamed, clock.instant()).label() + ".");
+            return "redirect:/keys";
+        } catch (KeyException.InvalidRequest refused) {
+            response.setStatus(HttpStatus.BAD_REQUEST.value());
+            page.addAttribute("renamingKey", clientId);
+            page.addAttribute("renameValue", description);
+            page.addAttribute("renameError", refused.getMessage());
+            return keys(caller, page);
+        }
     }
 
     @GetMapping("/keys/new")
@@ -90,10 +111,14 @@ class UserPages {
             @RequestParam(defaultValue = "") String lifetime, Model page, HttpServletResponse response, RedirectAttributes next) {
         try {
             var ref = ModelRef.parse(model);
+            // a model that does not exist is told like one the user may not use (PortalModel.notAvailable)
             var target = models.find(ref).orElseThrow(() -> new KeyException.ModelAccessDenied(ref));
             var issued = keys.mint(new MintRequest(owner(caller), caller.groups(), ref,
                     target.getSpec().access(), description.strip(), KeyLifetime.parse(lifetime)));
             return showOnce(issued, target, next);
+        } catch (KeyException.ModelAccessDenied hidden) {
+            response.setStatus(PortalModel.statusOf(hidden).value());
+            return keyForm(caller, page, model, description, PortalModel.notAvailable(model) + " " + CHOOSE);
         } catch (IllegalArgumentException | KeyException e) {
             response.setStatus(PortalModel.statusOf(e).value());
             return keyForm(caller, page, model, description, e.getMessage());
@@ -113,7 +138,7 @@ class UserPages {
         var target = models.find(old.model()).orElseThrow(() -> new KeyException.ModelAccessDenied(old.model()));
         try {
             var issued = keys.mintReplacement(old, owner(caller), caller.groups(), target.getSpec().access());
-            next.addFlashAttribute("replaces", KeyRow.of(old, clock.instant()));
+            next.addFlashAttribute("replaces", KeyName.of(old, clock.instant()));
             return showOnce(issued, target, next);
         } catch (KeyException.KeyLimitReached full) {
             response.setStatus(PortalModel.statusOf(full).value());
@@ -121,7 +146,7 @@ class UserPages {
             page.addAttribute("message", "You already have " + rules.maxPerUserPerModel() + " keys for model " + old.model()
                     + ", the most allowed, so a replacement cannot be created while the old key exists. Revoke the old "
                     + "key first; its replacement is then created at once.");
-            page.addAttribute("revokeFirst", KeyRow.of(old, clock.instant()));
+            page.addAttribute("revokeFirst", KeyName.of(old, clock.instant()));
             return "problem";
         }
     }
@@ -160,17 +185,17 @@ class UserPages {
     @PostMapping("/keys/{clientId}/revoke")
     String revoke(Caller caller, @PathVariable String clientId, @RequestParam(defaultValue = "false") boolean replace,
             RedirectAttributes next) {
-        var key = keys.revoke(PortalModel.clientId(clientId), new Actor(caller.subject(), caller.username(), Actor.Role.USER));
-        var revoked = KeyRow.of(key, clock.instant());
+        var key = keys.revoke(PortalModel.clientId(clientId), self(caller));
+        var revoked = KeyName.of(key, clock.instant());
         if (replace) {
             try {
                 var target = models.find(key.model()).orElseThrow(() -> new KeyException.ModelAccessDenied(key.model()));
                 var issued = keys.mintReplacement(key, owner(caller), caller.groups(), target.getSpec().access());
-                next.addFlashAttribute("replaced", revoked);
+                next.addFlashAttribute("replaced", revoked.label());
                 return showOnce(issued, target, next);
             } catch (KeyException refused) {
                 next.addFlashAttribute("error", "Key " + revoked.label() + " was revoked, but its replacement could not be "
-                        + "created. " + refused.getMessage() + " Create a new key instead.");
+                        + "created. " + PortalModel.messageOf(refused) + " Create a new key instead.");
                 return "redirect:/keys";
             }
         }
@@ -199,8 +224,7 @@ class UserPages {
         var mustChoose = model != null && !model.isEmpty() && !offered;
         page.addAttribute("mustChoose", mustChoose);
         if (mustChoose && error == null) {
-            error = "The model " + model + " is not available to you: it does not exist, or your groups do not "
-                    + "include it. Choose one of your models below.";
+            error = PortalModel.notAvailable(model) + " " + CHOOSE;
         }
         page.addAttribute("description", description);
         page.addAttribute("maxDescription", KeyMetadata.MAX_DESCRIPTION_LENGTH);
@@ -212,6 +236,11 @@ class UserPages {
         page.addAttribute("held", held);
         page.addAttribute("error", error);
         return "new-key";
+    }
+
+    /** The user acting on their own keys, even an admin: the admin pages are where admins act on others'. */
+    private static Actor self(Caller caller) {
+        return new Actor(caller.subject(), caller.username(), Actor.Role.USER);
     }
 
     private List<LLMModel> permitted(Caller caller) {

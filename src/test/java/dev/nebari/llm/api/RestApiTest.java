@@ -234,14 +234,64 @@ class RestApiTest {
                 .isEqualTo("https://nebari.dev/problems/invalid-request");
     }
 
+    /** One story in the API and the portal: a model the caller cannot see answers exactly like one that does not exist. */
     @Test
-    void mintingForAModelOutsideTheCallersGroupsIsForbidden() {
-        var response = call("POST", "/api/v1/keys", user("alice-sub", "alice", "llm-users"), """
+    void aModelOutsideTheCallersGroupsAnswersExactlyLikeOneThatDoesNotExist() {
+        var alice = user("alice-sub", "alice", "llm-users");
+        var hidden = call("POST", "/api/v1/keys", alice, """
                 {"model": {"namespace": "%s", "name": "other-model"}}""".formatted(namespace));
-        assertThat(response.status()).isEqualTo(403);
-        assertThat(response.contentType()).isEqualTo("application/problem+json");
-        assertThat(response.type()).isEqualTo("https://nebari.dev/problems/model-access-denied");
-        assertThat(response.json().get("detail").asString()).contains("other-model");
+        var missing = call("POST", "/api/v1/keys", alice, """
+                {"model": {"namespace": "%s", "name": "no-such-model"}}""".formatted(namespace));
+        assertThat(hidden.status()).isEqualTo(404).isEqualTo(missing.status());
+        assertThat(hidden.contentType()).isEqualTo("application/problem+json");
+        assertThat(hidden.type()).isEqualTo("https://nebari.dev/problems/model-not-found").isEqualTo(missing.type());
+        assertThat(hidden.json().get("title")).isEqualTo(missing.json().get("title"));
+        assertThat(hidden.json().get("detail").asString().replace("other-model", "X"))
+                .isEqualTo(missing.json().get("detail").asString().replace("no-such-model", "X"))
+                .contains("not available to you");
+    }
+
+    // --- renaming ---
+
+    @Test
+    void theOwnerRenamesAKeyWithPatchAndToAnyoneElseItDoesNotExist() {
+        var owner = user("renamer-sub", "renamer", "llm-users");
+        var clientId = mint(owner, "open-model");
+        var before = call("GET", "/api/v1/keys/" + clientId, owner, null).json();
+
+        var renamed = call("PATCH", "/api/v1/keys/" + clientId, owner, "{\"description\": \"laptop, renamed\"}");
+        assertThat(renamed.status()).as(renamed.body()).isEqualTo(200);
+        assertThat(renamed.json().get("description").asString()).isEqualTo("laptop, renamed");
+        assertThat(renamed.json().get("hint")).isEqualTo(before.get("hint"));
+        assertThat(renamed.json().get("created")).isEqualTo(before.get("created"));
+        assertThat(call("GET", "/api/v1/keys/" + clientId, owner, null).json().get("description").asString())
+                .isEqualTo("laptop, renamed");
+
+        var byOther = call("PATCH", "/api/v1/keys/" + clientId, user("nosy-sub", "nosy", "llm-users"), "{\"description\": \"mine\"}");
+        var missing = call("PATCH", "/api/v1/keys/k000000000000000", owner, "{\"description\": \"mine\"}");
+        assertThat(byOther.status()).isEqualTo(404).isEqualTo(missing.status());
+        assertThat(byOther.type()).isEqualTo("https://nebari.dev/problems/key-not-found").isEqualTo(missing.type());
+        assertThat(byOther.json().get("detail")).isEqualTo(missing.json().get("detail"));
+
+        // validated as on mint
+        var tooLong = call("PATCH", "/api/v1/keys/" + clientId, owner, "{\"description\": \"%s\"}".formatted("x".repeat(201)));
+        assertThat(tooLong.status()).isEqualTo(400);
+        assertThat(tooLong.json().get("detail").asString()).contains("description").contains("200");
+        var lineBreak = call("PATCH", "/api/v1/keys/" + clientId, owner, "{\"description\": \"two\\nlines\"}");
+        assertThat(lineBreak.status()).isEqualTo(400);
+        assertThat(lineBreak.json().get("detail").asString()).contains("control characters");
+        var nothing = call("PATCH", "/api/v1/keys/" + clientId, owner, "{}");
+        assertThat(nothing.status()).isEqualTo(400);
+        assertThat(nothing.json().get("detail").asString()).contains("description");
+        assertThat(call("GET", "/api/v1/keys/" + clientId, owner, null).json().get("description").asString())
+                .isEqualTo("laptop, renamed");
+
+        var audit = call("GET", "/api/v1/admin/audit?action=renamed&user=renamer", admin(), null);
+        assertThat(audit.json()).singleElement().satisfies(entry -> {
+            assertThat(entry.get("clientId").asString()).isEqualTo(clientId);
+            assertThat(entry.get("description").asString()).isEqualTo("laptop, renamed");
+            assertThat(entry.get("actor").get("username").asString()).isEqualTo("renamer");
+        });
     }
 
     @Test
@@ -259,6 +309,8 @@ class RestApiTest {
         assertThat(revokeOthers.type()).isEqualTo("https://nebari.dev/problems/key-not-found");
         assertThat(revokeMissing.status()).isEqualTo(404);
         assertThat(revokeOthers.json().get("detail").asString()).doesNotContain("another user").doesNotContain("bob");
+        assertThat(revokeOthers.json().get("detail")).as("not even the detail tells them apart")
+                .isEqualTo(revokeMissing.json().get("detail"));
         assertThat(call("GET", "/api/v1/keys", bob, null).body()).contains(clientId);
     }
 
@@ -448,6 +500,58 @@ class RestApiTest {
                 .containsExactly(composed);
         var preview = call("POST", "/api/v1/admin/keys:revoke", admin(), "{\"user\": \"zoe\u0308\", \"dryRun\": true}");
         assertThat(texts(preview.json().get("keys"), "clientId")).containsExactly(composed);
+    }
+
+    @Test
+    void adminListsTheKeysOfUsersWhoseNameContainsTheFilterInAnyCaseButRevokesOnlyAnExactName() {
+        var peggy = mint(user("peggy-sub", "Peggy.Olson@example.com", "llm-users"), "open-model");
+        for (var typed : List.of("peggy", "OLSON%40EXAMPLE", "peggy-s")) {
+            assertThat(texts(call("GET", "/api/v1/admin/keys?user=" + typed, admin(), null).json(), "clientId"))
+                    .as(typed).containsExactly(peggy);
+        }
+        // revoking in bulk needs the exact name: a part of it must never take other people's keys along
+        var partOfTheName = call("POST", "/api/v1/admin/keys:revoke", admin(), "{\"user\": \"peggy\", \"dryRun\": true}");
+        assertThat(partOfTheName.json().get("count").asInt()).isZero();
+    }
+
+    /** Audit entries name the key as key listings do, and say whether a revocation was of one key or in bulk, and which. */
+    @Test
+    void auditEntriesNameTheKeyAsListingsDoAndSayWhetherARevocationWasInBulk() {
+        var oscar = user("oscar-sub", "oscar", "llm-users");
+        var minted = call("POST", "/api/v1/keys", oscar, """
+                {"model": {"namespace": "%s", "name": "open-model"}, "description": "oscar notebook", "lifetime": "7d"}"""
+                .formatted(namespace)).json().get("key");
+        var single = minted.get("clientId").asString();
+        var inBulk = mint(oscar, "team-model");
+        assertThat(call("DELETE", "/api/v1/admin/keys/" + single, admin(), null).status()).isEqualTo(204);
+        assertThat(call("POST", "/api/v1/admin/keys:revoke", admin(), "{\"user\": \"oscar\"}").json().get("count").asInt())
+                .isEqualTo(1);
+
+        var audit = call("GET", "/api/v1/admin/audit?user=oscar", admin(), null).json();
+        var revokedSingle = entry(audit, "revoked", single);
+        for (var field : List.of("clientId", "description", "hint", "created", "expires")) {
+            assertThat(revokedSingle.get(field)).as(field).isEqualTo(minted.get(field));
+            assertThat(entry(audit, "issued", single).get(field)).as(field).isEqualTo(minted.get(field));
+        }
+        assertThat(revokedSingle.path("bulk").isNull() || revokedSingle.path("bulk").isMissingNode()).isTrue();
+        assertThat(entry(audit, "revoked", inBulk).get("bulk").get("user").asString()).isEqualTo("oscar");
+
+        // filtered as the admin page is: by user (any part, any case), action, model
+        var issued = call("GET", "/api/v1/admin/audit?user=OSC&action=issued", admin(), null).json();
+        assertThat(texts(issued, "clientId")).containsExactlyInAnyOrder(single, inBulk);
+        var bulk = call("GET", "/api/v1/admin/audit?user=oscar&action=revoked-in-bulk", admin(), null).json();
+        assertThat(texts(bulk, "clientId")).containsExactly(inBulk);
+        var ofModel = call("GET", "/api/v1/admin/audit?user=oscar&model=" + namespace + "/team-model", admin(), null).json();
+        assertThat(texts(ofModel, "clientId")).containsOnly(inBulk);
+        var badAction = call("GET", "/api/v1/admin/audit?action=exploded", admin(), null);
+        assertThat(badAction.status()).isEqualTo(400);
+        assertThat(badAction.json().get("detail").asString()).contains("action").contains("revoked-in-bulk");
+    }
+
+    static JsonNode entry(JsonNode audit, String action, String clientId) {
+        return StreamSupport.stream(audit.spliterator(), false)
+                .filter(e -> e.get("action").asString().equals(action) && e.get("clientId").asString().equals(clientId))
+                .findFirst().orElseThrow(() -> new AssertionError("no " + action + " entry for " + clientId + " in " + audit));
     }
 
     @Test

@@ -246,7 +246,11 @@ class ChartValuesWiringTest {
                 row("keys.allowNoExpiry", true, reachesApp()),
                 row("keys.maxPerUserPerModel", 10, reachesApp()),
                 row("keys.writesPerMinute", 12, reachesApp()),
-                row("keys.sweepInterval", "5m", reachesApp()));
+                row("keys.sweepInterval", "5m", reachesApp()),
+
+                row("usage.prometheusUrl", "http://prometheus-operated.monitoring.svc:9090", reachesApp()),
+                row("usage.refreshInterval", "2m", reachesApp()),
+                row("usage.timeout", "5s", reachesApp()));
     }
 
     @Test

@@ -105,6 +105,62 @@ abstract class DataPathContract {
         assertThat(stack.myKeys(alice())).as("its owner lists and can revoke it").contains(clientId);
     }
 
+    // --- usage per key (issue 14 item 10) ---
+
+    /**
+     * The tokens of a key's requests, as Envoy AI Gateway counted them and a Prometheus scraped them, show as that
+     * key's usage in the REST API and on the portal's "My usage" page, and nowhere else: not in another key's row,
+     * not from an in-cluster caller who sends the key's client id as a header.
+     */
+    @Test
+    void aKeysRequestsShowAsItsUsageInTheApiAndThePortal() throws Exception {
+        var key = stack.mint(alice(), "beta");
+        var host = stack.externalHost("beta");
+        var sent = new long[2];
+        var answered = 0;
+        var deadline = System.nanoTime() + PROPAGATION.toNanos();
+        while (answered < 3) {
+            var response = stack.chat(key.value(), host, BETA);
+            if (response.status() == 200) {
+                sent[0] += response.json().path("usage").path("prompt_tokens").asLong();
+                sent[1] += response.json().path("usage").path("completion_tokens").asLong();
+                answered++;
+            } else {
+                assertThat(System.nanoTime()).as("the key is served within %s: %s", PROPAGATION, response).isLessThan(deadline);
+                Thread.sleep(100);
+            }
+        }
+        assertThat(sent[0]).isPositive();
+        assertThat(sent[1]).isPositive();
+        // An in-cluster caller naming the key's client id does not spend the key's budget or show in its usage.
+        var forged = java.net.http.HttpRequest.newBuilder(java.net.URI.create(stack.gateway.internalUrl() + "/v1/chat/completions"))
+                .header("Authorization", "Bearer " + alice()).header("Host", stack.internalHost("beta"))
+                .header("Content-Type", "application/json").header("x-llm-client-id", key.clientId())
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(DataPathStack.chatBody(BETA, false, null)));
+        assertThat(send(forged).statusCode()).isEqualTo(200);
+        var requestsDone = java.time.Instant.now();
+
+        var usage = await("the key's usage").atMost(PROPAGATION).pollInterval(Duration.ofMillis(500)).until(
+                () -> stack.usageOf(alice(), key.clientId()), u -> u != null && u.path("lastDay").path("input").asLong() >= sent[0]);
+
+        assertThat(usage.path("lastDay").path("input").asLong()).as("input tokens, 24 h").isEqualTo(sent[0]);
+        assertThat(usage.path("lastDay").path("output").asLong()).as("output tokens, 24 h").isEqualTo(sent[1]);
+        assertThat(usage.path("last30Days").path("input").asLong()).as("input tokens, 30 days").isEqualTo(sent[0]);
+        assertThat(usage.path("last30Days").path("output").asLong()).as("output tokens, 30 days").isEqualTo(sent[1]);
+        var lastUsed = java.time.Instant.parse(usage.path("lastUsed").asString());
+        assertThat(lastUsed).as("last used").isBetween(requestsDone.minus(Duration.ofMinutes(3)), requestsDone.plus(Duration.ofMinutes(1)));
+        assertThat(stack.usageOf(stack.token("carol", "/data-science"), key.clientId())).as("not in another user's usage").isNull();
+
+        var page = stack.portalPage("/usage", "alice-sub", "alice", "/data-science");
+        assertThat(page).contains("data-client-id=\"" + key.clientId() + "\"").contains("just now")
+                .contains(String.format("%,d", sent[0])).contains(String.format("%,d", sent[1]));
+        var csv = stack.adminUsageCsv(stack.token("root", "admin"));
+        assertThat(csv.status()).isEqualTo(200);
+        assertThat(csv.body()).startsWith("user,keys,last_used,input_tokens_24h,output_tokens_24h");
+        assertThat(csv.body().lines().filter(line -> line.startsWith("alice,"))).singleElement().asString()
+                .contains("," + sent[0] + "," + sent[1] + ",");
+    }
+
     @Test
     void requestsWithoutAKeyOrWithAnUnknownKeyAre401() {
         keyThatWorks(alice(), "alpha", ALPHA); // the model is served: the 401s below are about the key

@@ -77,11 +77,15 @@ final class DataPathStack implements AutoCloseable {
         }
         MissingParts.require(binaries.isPresent(), "the gateway binaries (run scripts/gateway-test-binaries.sh) and "
                 + "redis-server (apt-get install redis-server)");
+        MissingParts.require(java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/prometheus")),
+                "prometheus (apt-get install prometheus): usage per key is read from it");
         var namespace = cluster.newNamespace("data-path-" + mode.name().toLowerCase());
         var keysNamespace = cluster.newNamespace("data-path-keys");
         var issuer = FakeOidcIssuer.start();
         var otherIssuer = FakeOidcIssuer.start();
         var clock = MutableClock.startingNow();
+        // Usage per key: AI Gateway's token counts, scraped by a local Prometheus the application asks.
+        var prometheusPort = freePort();
         var args = new ArrayList<>(List.of(
                 "--auth.oidc.issuerURL=" + issuer.issuer(),
                 "--cluster.kubeconfig=" + cluster.kubeconfig(),
@@ -95,14 +99,16 @@ final class DataPathStack implements AutoCloseable {
                 "--keys.writesPerMinute=100000",
                 // aigw restarts (3-5 s) to drop a deleted model's routes, where Envoy Gateway in a cluster takes
                 // about a second: the workload waits that much longer before it goes (see docs/testing.md).
-                "--reconciler.routeDrainDelay=12s"));
+                "--reconciler.routeDrainDelay=12s",
+                "--usage.prometheusUrl=http://127.0.0.1:" + prometheusPort,
+                "--usage.refreshInterval=1s"));
         args.addAll(List.of(extraArgs));
         ConfigurableApplicationContext app = null;
         try {
             app = TestApplication.start(context -> context.getBeanFactory().registerSingleton("testClock", clock),
                     args.toArray(String[]::new));
             var gateway = LocalGateway.start(cluster.client(), app.getBean(PackSettings.class), binaries.get(),
-                    LocalGateway.Options.forTests(namespace));
+                    LocalGateway.Options.forTests(namespace).withPrometheusPort(prometheusPort));
             return new DataPathStack(mode, namespace, keysNamespace, issuer, otherIssuer, clock, app, gateway);
         } catch (RuntimeException e) {
             if (app != null) {
@@ -111,6 +117,14 @@ final class DataPathStack implements AutoCloseable {
             issuer.close();
             otherIssuer.close();
             throw e;
+        }
+    }
+
+    private static int freePort() {
+        try (var socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 
@@ -187,6 +201,46 @@ final class DataPathStack implements AutoCloseable {
     void revoke(String token, Minted key) {
         var response = call("DELETE", api + "/api/v1/keys/" + key.clientId(), token, null, null);
         assertThat(response.status()).as(response.body()).isEqualTo(204);
+    }
+
+    /** The usage of one of the caller's keys as {@code GET /api/v1/usage} reports it, or null if not listed. */
+    @Nullable JsonNode usageOf(String token, String clientId) {
+        var response = call("GET", api + "/api/v1/usage", token, null, null);
+        assertThat(response.status()).as("usage: %s", response.body()).isEqualTo(200);
+        for (var row : response.json().path("keys")) {
+            if (clientId.equals(row.path("key").path("clientId").asString())) {
+                return row.path("usage");
+            }
+        }
+        return null;
+    }
+
+    /** The admins' usage totals by user as CSV. */
+    Response adminUsageCsv(String adminToken) {
+        var request = HttpRequest.newBuilder(URI.create(api + "/api/v1/admin/usage?by=user")).timeout(Duration.ofSeconds(30))
+                .header("Authorization", "Bearer " + adminToken).header("Accept", "text/csv").GET();
+        try {
+            var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return new Response(response.statusCode(), response.body(), response.headers());
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** A portal page as a signed-in user sees it (the application's own pages, through its security filters). */
+    String portalPage(String path, String subject, String username, String... groups) throws Exception {
+        var web = org.springframework.test.web.servlet.setup.MockMvcBuilders
+                .webAppContextSetup((org.springframework.web.context.WebApplicationContext) app)
+                .apply(org.springframework.security.test.web.servlet.setup.SecurityMockMvcConfigurers.springSecurity()).build();
+        var login = org.springframework.security.test.web.servlet.request.SecurityMockMvcRequestPostProcessors.oidcLogin()
+                .idToken(token -> token.subject(subject).claim("preferred_username", username).claim("groups", List.of(groups)));
+        var result = web.perform(org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get(path).with(login))
+                .andReturn().getResponse();
+        assertThat(result.getStatus()).as("%s: %s", path, result.getContentAsString()).isEqualTo(200);
+        return result.getContentAsString();
     }
 
     // --- the gateway ---

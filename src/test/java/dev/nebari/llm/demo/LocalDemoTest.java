@@ -67,6 +67,7 @@ class LocalDemoTest {
         issuer = "http://localhost:" + freePort();
         var externalPort = freePort();
         var internalPort = freePort();
+        var prometheusPort = freePort();
         gateway = "http://localhost:" + externalPort;
         startNanos = System.nanoTime();
         // The run command's arguments (see the spring-boot-maven-plugin in pom.xml), then free ports.
@@ -77,6 +78,8 @@ class LocalDemoTest {
                 "--auth.oidc.issuerURL=" + issuer,
                 "--demo.gateway.externalPort=" + externalPort,
                 "--demo.gateway.internalPort=" + internalPort,
+                "--demo.gateway.prometheusPort=" + prometheusPort,
+                "--usage.prometheusUrl=http://localhost:" + prometheusPort,
                 "--platform.gateway.external.url=" + gateway,
                 "--platform.gateway.internal.url=http://localhost:" + internalPort,
                 "--cluster.crdsDir=" + TestCluster.UPSTREAM_CRDS,

@@ -228,6 +228,12 @@ class RestApiDocsTest {
             case "GET /api/v1/models" -> assertModels(endpoint, json(response));
             case "POST /api/v1/keys" -> assertMinted(call, endpoint, response);
             case "GET /api/v1/keys" -> assertKeys(endpoint, json(response));
+            case "PATCH /api/v1/keys/{clientId}" -> {
+                var renamed = json(response);
+                assertThat(renamed.get("clientId").asString()).isEqualTo(mintedKey);
+                assertThat(renamed.get("description").asString())
+                        .isEqualTo(JSON.readTree(curl.data()).get("description").asString());
+            }
             case "DELETE /api/v1/keys/{clientId}" -> {
                 assertThat(response.body()).isEmpty();
                 assertThat(ownKeys()).doesNotContain(mintedKey);
@@ -242,7 +248,7 @@ class RestApiDocsTest {
     @Order(4)
     void theDocumentedRefusedMintIsWhatTheApiAnswers() {
         var documented = JSON.readTree(DocumentedCommands.blocks(DOC, Set.of("json")).stream()
-                .filter(b -> b.text().contains("model-access-denied")).findFirst().orElseThrow().text());
+                .filter(b -> b.text().contains("model-not-found")).findFirst().orElseThrow().text());
         var mint = session().stream().filter(c -> endpointOf(c.curl()).toString().equals("POST /api/v1/keys"))
                 .findFirst().orElseThrow().curl();
         var variables = new LinkedHashMap<>(replayVariables());

@@ -120,6 +120,33 @@ class KeyStorageTest {
         assertThat(fresh.clientId()).isNotIn(issued).isGreaterThan(issued.getLast());
     }
 
+    /** A rename changes the description only: same client id, same value in the Secret, same hint and dates. */
+    @Test
+    void aKeyIsRenamedInPlaceByItsOwnerOnly() {
+        var issued = store.keys.mint(request(user("ada"), MODEL));
+        var before = shardSecrets().getFirst().getData();
+
+        var renamed = store.keys.rename(issued.clientId(), "laptop, renamed", Actor.user(user("ada")));
+
+        assertThat(renamed.clientId()).isEqualTo(issued.clientId());
+        assertThat(renamed.metadata()).isEqualTo(issued.key().metadata().withDescription("laptop, renamed"));
+        assertThat(shardSecrets().getFirst().getData()).as("the value is untouched").isEqualTo(before);
+        assertThat(KeyShard.of(shardSecrets().getFirst()).key(issued.clientId()).orElseThrow().metadata().description())
+                .isEqualTo("laptop, renamed");
+        assertThat(store.keys.find(issued.clientId()).orElseThrow().metadata().description()).isEqualTo("laptop, renamed");
+
+        assertThatThrownBy(() -> store.keys.rename(issued.clientId(), "mine", Actor.user(user("eve"))))
+                .isInstanceOf(KeyException.NotKeyOwner.class);
+        assertThatThrownBy(() -> store.keys.rename(issued.clientId(), "x".repeat(201), Actor.user(user("ada"))))
+                .isInstanceOf(KeyException.InvalidRequest.class);
+        assertThatThrownBy(() -> store.keys.rename(new ClientId("k000000000000000"), "gone", Actor.user(user("ada"))))
+                .isInstanceOf(KeyException.KeyNotFound.class);
+        assertThat(store.keys.rename(issued.clientId(), "admin's name", Actor.admin("sub-root", "root")).metadata().description())
+                .isEqualTo("admin's name");
+        assertThat(store.audit.recent(10)).extracting(r -> r.action() + " " + r.key().map(KeyIdentity::description).orElse("-"))
+                .startsWith("renamed admin's name", "refused laptop, renamed", "renamed laptop, renamed", "issued test key");
+    }
+
     @Test
     void aUserMayRevokeOnlyTheirOwnKeysAndAnAdminAnyKey() {
         var adas = store.keys.mint(request(user("ada"), MODEL));

@@ -13,6 +13,7 @@ import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -84,6 +85,50 @@ class SharedAuditTest {
         assertThat(chunks).as("one chunk per replica that wrote").hasSize(2);
         assertThat(chunks).allSatisfy(chunk -> assertThat(chunk.getData().values())
                 .noneMatch(json -> json.contains("sk-")).as("no key value in the audit"));
+    }
+
+    /** Records name the key as the pages do, and a bulk revocation says what it named, on every replica. */
+    @Test
+    void theAuditNamesKeysAndBulkRevocationsOnEveryReplica() {
+        var single = store.keys.mint(new MintRequest(user("ada"), Set.of(), MODEL, new AccessSpec(true, List.of()),
+                "laptop", Optional.of(KeyLifetime.of(Duration.ofDays(7)))));
+        var swept = store.keys.mint(request(user("ada"), MODEL));
+        var admin = Actor.admin("sub-root", "root");
+        store.keys.revoke(single.clientId(), admin);
+        store.keys.revokeAll(KeyQuery.all().withUser("ada"), admin, false);
+
+        try (var other = new KeyStoreFixture.Restarted(store)) {
+            await().atMost(TIMEOUT).untilAsserted(() -> {
+                var revoked = other.audit.recent(AuditQuery.all().withAction(AuditQuery.Action.REVOKED), 10);
+                assertThat(revoked).hasSize(2);
+                assertThat(revoked).filteredOn(r -> r.clientId().equals(single.clientId().value())).singleElement()
+                        .satisfies(r -> {
+                            assertThat(r.key()).contains(single.key().identity());
+                            assertThat(r.key().orElseThrow().description()).isEqualTo("laptop");
+                            assertThat(r.bulk()).isEmpty();
+                        });
+                assertThat(revoked).filteredOn(r -> r.clientId().equals(swept.clientId().value())).singleElement()
+                        .satisfies(r -> assertThat(r.bulk()).contains(new BulkScope(Optional.of("ada"), Optional.empty())));
+                assertThat(other.audit.recent(AuditQuery.all().withAction(AuditQuery.Action.REVOKED_IN_BULK), 10))
+                        .extracting(AuditRecord::clientId).containsExactly(swept.clientId().value());
+                assertThat(other.audit.recent(AuditQuery.all().withUser("ROO").withAction(AuditQuery.Action.ISSUED), 10))
+                        .as("root issued nothing").isEmpty();
+            });
+        }
+    }
+
+    /** A line written before records named keys (no description, hint or bulk) is still read and shown. */
+    @Test
+    void anAuditLineOfAnEarlierVersionIsStillRead() {
+        var line = """
+                {"ts":"2026-01-05T10:00:00Z","event":"api-key.revoked","clientId":"k1k8d0t4g000drfk","modelNamespace":"team-a",\
+                "model":"qwen","owner":"sub-ada","ownerUsername":"ada","actor":"sub-root","actorUsername":"root",\
+                "actorRole":"admin","reason":"admin"}""";
+        assertThat(KeyAuditTrail.fromJson(line)).hasValueSatisfying(record -> {
+            assertThat(record.clientId()).isEqualTo("k1k8d0t4g000drfk");
+            assertThat(record.key()).isEmpty();
+            assertThat(record.bulk()).isEmpty();
+        });
     }
 
     @Test

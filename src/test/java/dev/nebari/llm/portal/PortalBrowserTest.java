@@ -198,6 +198,91 @@ class PortalBrowserTest {
         }
     }
 
+    /**
+     * Issue 14 items 3, 5 and 8 at desktop width: a user renames a key on "My keys"; an admin finds it by part of the
+     * owner's name in any case, sees it named as the user does, gets a bulk-form mistake next to that form, and filters
+     * the audit with the filter kept in a URL that shows the same view when opened again.
+     */
+    @Test
+    void aUserRenamesAKeyAndAnAdminFindsItAndItsAuditByFilters() {
+        var alice = keycloak.alice();
+        String clientId;
+        try (var browser = Browser.open()) {
+            var driver = browser.driver();
+            signIn(browser, alice);
+            browser.visit(portal + "/keys/new?model=" + namespace + "/open-model");
+            browser.awaitElement(By.id("description")).sendKeys("before the rename");
+            driver.findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
+            var value = browser.awaitElement(By.id("key-value")).getDomAttribute("value");
+            clientId = app.getBean(ApiKeys.class).list(KeyQuery.all()).stream()
+                    .filter(k -> k.metadata().description().equals("before the rename")).findFirst().orElseThrow()
+                    .clientId().value();
+
+            browser.visit(portal + "/keys");
+            driver.findElement(By.cssSelector("summary[aria-label='Rename key " + clientId + "']")).click();
+            var field = driver.findElement(By.id("rename-" + clientId));
+            field.clear();
+            field.sendKeys("renamed in chromium");
+            browser.screenshot("14-8-rename-form");
+            driver.findElement(By.cssSelector("form[action='/keys/" + clientId + "/rename'] button")).click();
+            assertThat(browser.awaitElement(By.cssSelector(".notice")).getText())
+                    .contains("Renamed the key to “renamed in chromium”", clientId, "…" + value.substring(value.length() - 4));
+            assertThat(rowOf(browser, clientId)).contains("renamed in chromium").doesNotContain("before the rename");
+            browser.screenshot("14-8-renamed-on-my-keys");
+        }
+        try (var browser = Browser.open()) {
+            var driver = browser.driver();
+            signIn(browser, keycloak.admin());
+            driver.findElement(By.linkText("All keys")).click();
+            browser.awaitElement(By.id("filter-user")).sendKeys("ALICE");
+            driver.findElement(By.cssSelector("form[role=search] button")).click();
+            browser.awaitUrlContaining("user=ALICE");
+            var key = app.getBean(ApiKeys.class).find(new dev.nebari.llm.keys.ClientId(clientId)).orElseThrow();
+            assertThat(rowOf(browser, clientId)).contains("alice@example.com", "renamed in chromium",
+                    "…" + key.metadata().displayHint(), PortalPagesTest.SHOWN.format(key.metadata().created()),
+                    PortalPagesTest.SHOWN.format(key.metadata().expires().orElseThrow()));
+            assertThat(driver.findElement(By.id("filter-user")).getDomProperty("value")).isEqualTo("ALICE");
+            browser.screenshot("14-3-key-identity-admin");
+            browser.screenshot("14-5-admin-filter-any-case");
+
+            browser.visit(portal + "/admin/keys?user=nobody-like-this");
+            assertThat(driver.findElement(By.cssSelector("main [role=status]")).getText())
+                    .isEqualTo("No keys for users matching “nobody-like-this”.");
+            browser.screenshot("14-5-admin-filter-nothing-found");
+
+            // both targets in the bulk form: the mistake is said next to it, and what was typed stays
+            driver.findElement(By.id("bulk-user")).sendKeys("alice@example.com");
+            new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("bulk-model")))
+                    .selectByValue(namespace + "/open-model");
+            driver.findElement(By.xpath("//button[text()='Preview']")).click();
+            var error = browser.awaitElement(By.id("bulk-error"));
+            assertThat(error.getText()).contains("Name exactly one user or one model");
+            assertThat(driver.findElement(By.id("bulk-user")).getDomProperty("value")).isEqualTo("alice@example.com");
+            assertThat(new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("bulk-model")))
+                    .getFirstSelectedOption().getText()).isEqualTo(namespace + "/open-model");
+            ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", error);
+            browser.screenshot("14-5-bulk-error-next-to-its-form");
+
+            driver.findElement(By.linkText("Audit")).click();
+            browser.awaitElement(By.id("audit-user")).sendKeys("alice");
+            new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("audit-action"))).selectByValue("renamed");
+            driver.findElement(By.cssSelector("form[role=search] button")).click();
+            browser.awaitUrlContaining("action=renamed");
+            assertThat(rowOf(browser, clientId)).contains("renamed", "renamed in chromium", "alice@example.com");
+            assertThat(driver.findElements(By.cssSelector("tbody tr"))).allSatisfy(row -> assertThat(row.getText()).contains("renamed"));
+            browser.screenshot("14-5-audit-filter");
+
+            // the filtered view is a URL: opened again, the same view with the same filter
+            var shared = browser.currentUrl();
+            browser.visit(portal + "/admin/audit");
+            browser.visit(shared);
+            assertThat(driver.findElement(By.id("audit-user")).getDomProperty("value")).isEqualTo("alice");
+            assertThat(new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("audit-action")))
+                    .getFirstSelectedOption().getDomAttribute("value")).isEqualTo("renamed");
+            assertThat(rowOf(browser, clientId)).contains("renamed in chromium");
+        }
+    }
+
     @Test
     void aUserWithoutGroupsSeesOnlyPublicModelsAndCanSignOut() {
         try (var browser = Browser.open()) {
@@ -294,7 +379,7 @@ class PortalBrowserTest {
 
                 var reminder = browser.awaitElement(By.cssSelector("section.reminder"));
                 assertThat(reminder.findElement(By.tagName("h2")).getText()).isEqualTo("1 key expires soon");
-                var item = reminder.findElement(By.xpath(".//li[contains(., '" + description + "')]"));
+                var item = reminder.findElement(By.xpath(".//tbody/tr[contains(., '" + description + "')]"));
                 assertThat(item.getText()).contains("…" + old.metadata().displayHint(), namespace + "/team-model");
                 assertFitsTheScreen(browser, "the reminder at " + width + " px");
                 browser.screenshot("14-11-expiry-reminder-" + width);
@@ -334,34 +419,45 @@ class PortalBrowserTest {
             signIn(browser, keycloak.admin());
             var driver = browser.driver();
             driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
-            // a key of the admin's that is about to expire, so "My models" and "My keys" show the reminder, and the
-            // admin at the per-model cap, so Replace leads to the refusal and the revoke-first pages
+            // a key of the admin's that is about to expire, so "My models" and "My keys" show the reminder and "My keys"
+            // has a row with its rename form, and the admin at the per-model cap, so Replace leads to the refusal and
+            // the revoke-first pages
             var description = "phone-" + "y".repeat(60);
             clock.shifted(Duration.ofDays(-25), () -> createKey(browser, "open-model", description, "30d"));
             var expiring = keysOf(keycloak.admin().username()).stream()
                     .filter(k -> k.metadata().description().equals(description)).findFirst().orElseThrow();
             fillTheCap(expiring);
             for (var path : List.of("/", "/keys", "/keys/new", "/admin/keys", "/admin/audit",
-                    "/keys/" + expiring.clientId().value() + "/revoke")) {
+                    "/admin/keys?user=rather.long", "/admin/keys?user=nobody-like-this",
+                    "/admin/audit?user=rather.long&action=issued", "/keys/" + expiring.clientId().value() + "/revoke")) {
                 browser.visit(portal + path);
                 browser.awaitElement(By.tagName("h1"));
-                assertFitsTheScreen(browser, path);
-                browser.screenshot("390px" + path.replaceAll("k[0-9a-v]{15}", "id").replace('/', '-'));
+                assertFitsThePhone(browser, path, "390px" + path.replaceAll("k[0-9a-v]{15}", "id").replaceAll("[/?&=.]", "-"));
             }
+            browser.visit(portal + "/keys");
+            var rename = browser.awaitElement(By.cssSelector("details.rename summary"));
+            rename.click();
+            assertFitsThePhone(browser, "/keys with a rename form open", "390px-keys-rename-open");
+            browser.visit(portal + driver.findElement(By.cssSelector("a.button.danger")).getDomAttribute("href"));
+            assertThat(browser.awaitElement(By.tagName("h1")).getText()).isEqualTo("Revoke this key?");
+            assertFitsThePhone(browser, "the revoke confirmation", "390px-keys-revoke-confirm");
+            browser.visit(portal + "/admin/keys");
+            browser.awaitElement(By.id("bulk-user")).sendKeys("someone.with.a.rather.long.name@department.example.com");
+            driver.findElement(By.xpath("//button[text()='Preview']")).click();
+            assertThat(browser.awaitElement(By.xpath("//h1[starts-with(text(), 'Revoke ')]")).getText()).matches("Revoke \\d+ keys?\\?");
+            assertFitsThePhone(browser, "the bulk preview", "390px-admin-bulk-preview");
+
             browser.visit(portal + "/");
             var reminder = browser.awaitElement(By.cssSelector("section.reminder"));
-            reminder.findElement(By.xpath(".//li[contains(., '" + description + "')]//button")).click();
+            reminder.findElement(By.xpath(".//tbody/tr[contains(., '" + description + "')]//button")).click();
             browser.awaitElement(By.xpath("//h1[text()='That did not work']"));
-            assertFitsTheScreen(browser, "the refused replacement");
-            browser.screenshot("390px-keys-replace-refused");
+            assertFitsThePhone(browser, "the refused replacement", "390px-keys-replace-refused");
             driver.findElement(By.partialLinkText("first…")).click();
             browser.awaitElement(By.xpath("//h1[text()='Revoke this key and replace it?']"));
-            assertFitsTheScreen(browser, "revoke and replace");
-            browser.screenshot("390px-keys-revoke-and-replace");
+            assertFitsThePhone(browser, "revoke and replace", "390px-keys-revoke-and-replace");
             driver.findElement(By.xpath("//button[text()='Revoke it and create the replacement']")).click();
             browser.awaitElement(By.id("key-value"));
-            assertFitsTheScreen(browser, "the replacement");
-            browser.screenshot("390px-keys-created-replacement");
+            assertFitsThePhone(browser, "the replacement", "390px-keys-created-replacement");
         }
     }
 
@@ -372,6 +468,11 @@ class PortalBrowserTest {
             keys.mint(new dev.nebari.llm.keys.MintRequest(key.owner(), java.util.Set.of(), key.model(),
                     new dev.nebari.llm.model.AccessSpec(true, List.of()), "filler", java.util.Optional.empty()));
         }
+    }
+
+    private static void assertFitsThePhone(Browser browser, String what, String screenshot) {
+        assertFitsTheScreen(browser, what);
+        browser.screenshot(screenshot);
     }
 
     private static void assertFitsTheScreen(Browser browser, String what) {
@@ -385,6 +486,13 @@ class PortalBrowserTest {
                     .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')).slice(0, 5)""");
         assertThat(page).as("%s is %d px wide on a %d px screen; sticking out: %s", what, page, screen, outside)
                 .isLessThanOrEqualTo(screen);
+    }
+
+    /** The text of the table row that names this key. */
+    private static String rowOf(Browser browser, String clientId) {
+        return browser.driver().findElements(By.cssSelector("tbody tr")).stream().map(WebElement::getText)
+                .filter(text -> text.contains(clientId)).findFirst()
+                .orElseThrow(() -> new AssertionError("no row for " + clientId + " on " + browser.currentUrl()));
     }
 
     /** What a paste would insert (the page must be granted clipboard-read). */

@@ -254,6 +254,22 @@ class PortalPagesTest {
         assertThat(metrics.body()).containsPattern("(?m)^nebari_keys_unreadable 0(\\.0)?$");
     }
 
+    /** Usage needs a Prometheus (docs/usage.md); without one the pages say so instead of showing zeros. */
+    @Test
+    void usagePagesSayWhenUsageIsNotConfiguredAndTheAdminsOnesAreForAdminsOnly() throws Exception {
+        var mine = web.perform(get("/usage").with(alice())).andReturn().getResponse();
+        assertThat(mine.getStatus()).isEqualTo(200);
+        assertThat(mine.getContentAsString()).contains("<h1>My usage</h1>").contains("Usage is not configured")
+                .doesNotContain("usage-per-key");
+        assertThat(web.perform(get("/admin/usage").with(alice())).andReturn().getResponse().getStatus()).isEqualTo(403);
+        assertThat(web.perform(get("/admin/usage.csv").with(alice())).andReturn().getResponse().getStatus()).isEqualTo(403);
+        var all = web.perform(get("/admin/usage").param("by", "user").with(admin())).andReturn().getResponse();
+        assertThat(all.getStatus()).isEqualTo(200);
+        assertThat(all.getContentAsString()).contains("Usage is not configured");
+        var csv = web.perform(get("/admin/usage.csv").with(admin())).andReturn().getResponse();
+        assertThat(csv.getStatus()).as("no CSV of zeros").isEqualTo(503);
+    }
+
     @Test
     void formsWithoutACsrfTokenAreRejected() throws Exception {
         var before = keysOf("alice-sub").size();
@@ -263,13 +279,27 @@ class PortalPagesTest {
         assertThat(keysOf("alice-sub")).hasSize(before);
     }
 
+    /** A model outside the user's groups is told exactly like one that does not exist: its existence is not theirs to learn. */
     @Test
-    void aUserCannotMintForAModelOutsideTheirGroups() throws Exception {
-        var response = web.perform(post("/keys").with(alice()).with(csrf())
+    void aModelOutsideTheUsersGroupsLooksExactlyLikeOneThatDoesNotExist() throws Exception {
+        var before = keysOf("alice-sub").size();
+        var hidden = web.perform(post("/keys").with(alice()).with(csrf())
                 .param("model", namespace + "/other-model").param("description", "sneaky")).andReturn().getResponse();
-        assertThat(response.getStatus()).isEqualTo(403);
-        assertThat(response.getContentAsString()).contains("You may not use model " + namespace + "/other-model")
-                .doesNotContain("sk-");
+        var missing = web.perform(post("/keys").with(alice()).with(csrf())
+                .param("model", namespace + "/no-such-model").param("description", "sneaky")).andReturn().getResponse();
+
+        assertThat(hidden.getStatus()).isEqualTo(404).isEqualTo(missing.getStatus());
+        assertThat(errorIn(hidden.getContentAsString()).replace("other-model", "X"))
+                .isEqualTo(errorIn(missing.getContentAsString()).replace("no-such-model", "X"))
+                .contains("is not available to you");
+        assertThat(hidden.getContentAsString()).doesNotContain("you may not use").doesNotContain("sk-");
+        assertThat(keysOf("alice-sub")).hasSize(before);
+    }
+
+    static String errorIn(String html) {
+        var matcher = Pattern.compile("<p class=\"error\" role=\"alert\">([^<]*)</p>").matcher(html);
+        assertThat(matcher.find()).as("an error on the page").isTrue();
+        return matcher.group(1);
     }
 
     @Test
@@ -348,12 +378,12 @@ class PortalPagesTest {
      */
     @Test
     void replacingAKeyShowsTheNewOneOnceAndRevokesTheOldOnlyWhenTheUserConfirms() throws Exception {
-        var kim = signedIn("kim-sub", "kim@example.com", false);
-        var old = mintDaysAgo(kim, 26, "open-model", "ci pipeline", "30d");
+        var kira = signedIn("kira-sub", "kira@example.com", false);
+        var old = mintDaysAgo(kira, 26, "open-model", "ci pipeline", "30d");
 
-        var replaced = web.perform(post("/keys/" + old + "/replace").with(kim).with(csrf())).andReturn();
+        var replaced = web.perform(post("/keys/" + old + "/replace").with(kira).with(csrf())).andReturn();
         assertThat(replaced.getResponse().getRedirectedUrl()).isEqualTo("/keys/created");
-        var shown = web.perform(get("/keys/created").with(kim).flashAttrs(replaced.getFlashMap())).andReturn().getResponse();
+        var shown = web.perform(get("/keys/created").with(kira).flashAttrs(replaced.getFlashMap())).andReturn().getResponse();
         assertThat(shown.getHeader("Cache-Control")).isEqualTo("no-store");
         var html = shown.getContentAsString();
         var value = keyValueIn(html);
@@ -361,22 +391,22 @@ class PortalPagesTest {
                 "action=\"/keys/" + old + "/revoke\"", "I have copied the new key — revoke the old one", "name=\"_csrf\"");
 
         var keys = app.getBean(ApiKeys.class);
-        var successor = keys.list(KeyQuery.ownedBy("kim-sub")).stream()
+        var successor = keys.list(KeyQuery.ownedBy("kira-sub")).stream()
                 .filter(k -> value.endsWith(k.metadata().displayHint()) && !k.clientId().value().equals(old)).findFirst().orElseThrow();
         assertThat(successor.metadata().description()).isEqualTo("ci pipeline");
         assertThat(successor.model()).hasToString(namespace + "/open-model");
         assertThat(successor.metadata().lifetime()).hasValue(java.time.Duration.ofDays(30));
         // the user left without confirming: the old key still works, and is still the one the reminder names
-        assertThat(keysOf("kim-sub")).contains(old, successor.clientId().value());
-        var reminder = reminderIn(web.perform(get("/").with(kim)).andReturn().getResponse().getContentAsString());
+        assertThat(keysOf("kira-sub")).contains(old, successor.clientId().value());
+        var reminder = reminderIn(web.perform(get("/").with(kira)).andReturn().getResponse().getContentAsString());
         assertThat(reminder).contains("1 key expires soon", "/keys/" + old + "/replace")
                 .doesNotContain(successor.clientId().value());
 
-        var confirmed = web.perform(post("/keys/" + old + "/revoke").with(kim).with(csrf())).andReturn();
+        var confirmed = web.perform(post("/keys/" + old + "/revoke").with(kira).with(csrf())).andReturn();
         assertThat(confirmed.getResponse().getRedirectedUrl()).isEqualTo("/keys");
         assertThat(confirmed.getFlashMap().get("notice")).asString().contains("ci pipeline", old, "was revoked");
-        assertThat(keysOf("kim-sub")).containsExactly(successor.clientId().value());
-        assertThat(web.perform(get("/").with(kim)).andReturn().getResponse().getContentAsString())
+        assertThat(keysOf("kira-sub")).containsExactly(successor.clientId().value());
+        assertThat(web.perform(get("/").with(kira)).andReturn().getResponse().getContentAsString())
                 .doesNotContain("expires soon");
     }
 
@@ -406,7 +436,10 @@ class PortalPagesTest {
         assertThat(keysOf("lee-sub")).hasSize(3).doesNotContain(old);
     }
 
-    /** Revoking first is done; a replacement the user may no longer have is not, and the user is told both. */
+    /**
+     * Revoking first is done; a replacement the user may no longer have is not, and the user is told both, the model
+     * told like one that does not exist as everywhere else.
+     */
     @Test
     void aRevokeFirstReplacementThatIsRefusedSaysTheOldKeyIsGoneAndWhy() throws Exception {
         var old = mint(signedIn("mia-sub", "mia@example.com", false, "/llm-users"), "team-model");
@@ -416,7 +449,8 @@ class PortalPagesTest {
                 .andReturn();
         assertThat(revoked.getResponse().getRedirectedUrl()).isEqualTo("/keys");
         assertThat(revoked.getFlashMap().get("error")).asString().contains(old, "was revoked, but its replacement could not be created",
-                "You may not use model " + namespace + "/team-model");
+                "The model " + namespace + "/team-model is not available to you")
+                .asString().doesNotContain("You may not use");
         assertThat(keysOf("mia-sub")).isEmpty();
     }
 
@@ -470,6 +504,163 @@ class PortalPagesTest {
 
         var audit = web.perform(get("/admin/audit").with(admin())).andReturn().getResponse().getContentAsString();
         assertThat(audit).contains(first, second, "revoked", "admin@example.com (admin)");
+    }
+
+    // --- one name for a key everywhere (issue 14 item 3) ---
+
+    /** Description, hint, client id, created and expires: on the user's pages, the admin's, the notice and the audit. */
+    @Test
+    void everyPageNamesAKeyTheSameWay() throws Exception {
+        var ivan = signedIn("ivan-sub", "ivan@example.com", false);
+        var created = mintThroughTheForm(ivan, post("/keys").with(ivan).with(csrf())
+                .param("model", namespace + "/open-model").param("description", "ivan notebook").param("lifetime", "30d"));
+        var value = keyValueIn(created.getContentAsString());
+        var key = app.getBean(ApiKeys.class).list(KeyQuery.ownedBy("ivan-sub")).getFirst();
+        var clientId = key.clientId().value();
+        var name = List.of("ivan notebook", "…" + value.substring(value.length() - 4), clientId,
+                SHOWN.format(key.metadata().created()), SHOWN.format(key.metadata().expires().orElseThrow()));
+
+        assertThat(rowsWith(page("/keys", ivan), clientId)).singleElement().satisfies(row -> assertThat(row).contains(name));
+        assertThat(page("/keys/" + clientId + "/revoke", ivan)).contains(name);
+        assertThat(rowsWith(page("/admin/keys?user=ivan@example.com", admin()), clientId)).singleElement()
+                .satisfies(row -> assertThat(row).contains(name));
+        var preview = web.perform(post("/admin/keys/revoke").with(admin()).with(csrf()).param("user", "ivan@example.com"))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(rowsWith(preview, clientId)).singleElement().satisfies(row -> assertThat(row).contains(name));
+
+        var revoked = web.perform(post("/keys/" + clientId + "/revoke").with(ivan).with(csrf())).andReturn();
+        assertThat(revoked.getFlashMap().get("notice")).asString().contains(name);
+
+        var audit = rowsWith(page("/admin/audit?user=ivan@example.com", admin()), clientId);
+        assertThat(audit).as("issued and revoked").hasSize(2).allSatisfy(row -> assertThat(row).contains(name));
+        assertThat(String.join("", audit)).doesNotContain(value);
+    }
+
+    // --- the admin's filters and forms (issue 14 item 5) ---
+
+    @Test
+    void theAdminUserFilterFindsUsersByAnyPartOfTheirNameInAnyCase() throws Exception {
+        var grace = signedIn("grace-sub", "Grace.Hopper@example.com", false);
+        var key = mint(grace, "open-model");
+        for (var typed : List.of("grace", "GRACE.HOPPER", "hopper@EXAMPLE", "grace-sub")) {
+            var found = page("/admin/keys?user=" + typed, admin());
+            assertThat(found).as(typed).contains(key);
+            assertThat(tag(found, "filter-user")).as("the filter stays in its field").contains("value=\"" + typed + "\"");
+        }
+        var none = page("/admin/keys?user=nobody-is-called-this", admin());
+        assertThat(none).contains("No keys for users matching “nobody-is-called-this”.").doesNotContain(key);
+        var noneOfModel = page("/admin/keys?user=grace&model=" + namespace + "/team-model", admin());
+        assertThat(noneOfModel).contains("No keys for users matching “grace” for model " + namespace + "/team-model.");
+    }
+
+    @Test
+    void aBulkFormErrorAppearsNextToThatFormAndKeepsItsFields() throws Exception {
+        var both = web.perform(post("/admin/keys/revoke").with(admin()).with(csrf())
+                .param("user", "heidi@example.com").param("model", namespace + "/open-model")).andReturn().getResponse();
+        assertThat(both.getStatus()).isEqualTo(400);
+        var html = both.getContentAsString();
+        var filterPart = html.substring(0, html.indexOf("id=\"bulk-heading\""));
+        var bulkPart = html.substring(html.indexOf("id=\"bulk-heading\""));
+        assertThat(bulkPart).contains("Name exactly one user or one model");
+        assertThat(filterPart).doesNotContain("Name exactly one user or one model");
+        assertThat(tag(bulkPart, "bulk-user")).contains("value=\"heidi@example.com\"");
+        assertThat(bulkPart).contains("<option value=\"" + namespace + "/open-model\" selected=\"selected\"");
+
+        // a model that is not one of the list's: said next to the form, in words, not on an error page
+        var garbled = web.perform(post("/admin/keys/revoke").with(admin()).with(csrf()).param("model", "garbled"))
+                .andReturn().getResponse();
+        assertThat(garbled.getStatus()).isEqualTo(400);
+        var garbledBulk = garbled.getContentAsString().substring(garbled.getContentAsString().indexOf("id=\"bulk-heading\""));
+        assertThat(garbledBulk).contains("Choose the model from the list");
+
+        // the same for the filter form: a malformed model is explained next to it, with its fields kept
+        var filter = web.perform(get("/admin/keys").with(admin()).param("user", "heidi").param("model", "garbled"))
+                .andReturn().getResponse();
+        assertThat(filter.getStatus()).isEqualTo(400);
+        var filterHtml = filter.getContentAsString();
+        assertThat(filterHtml.substring(0, filterHtml.indexOf("id=\"bulk-heading\""))).contains("Choose the model from the list");
+        assertThat(tag(filterHtml, "filter-user")).contains("value=\"heidi\"");
+    }
+
+    @Test
+    void aBulkPreviewThatFindsNobodySuggestsTheUsersWhoseNameMatches() throws Exception {
+        var karl = signedIn("karl-sub", "karl.marx@example.com", false);
+        mint(karl, "open-model");
+        var preview = web.perform(post("/admin/keys/revoke").with(admin()).with(csrf()).param("user", "KARL"))
+                .andReturn().getResponse().getContentAsString();
+        assertThat(preview).contains("No keys to revoke", "karl.marx@example.com").doesNotContain("name=\"confirm\"");
+        assertThat(keysOf("karl-sub")).hasSize(1);
+    }
+
+    @Test
+    void theAuditSaysSingleOrBulkAndIsFilteredByUserModelActionAndDateInTheUrl() throws Exception {
+        var judy = signedIn("judy-sub", "judy@example.com", false);
+        var today = java.time.LocalDate.now(java.time.ZoneOffset.UTC);
+        var single = mint(judy, "open-model");
+        var first = mint(judy, "open-model");
+        var second = mint(judy, "open-model");
+        web.perform(post("/admin/keys/" + single + "/revoke").with(admin()).with(csrf())).andReturn();
+        web.perform(post("/admin/keys/revoke").with(admin()).with(csrf()).param("user", "judy@example.com")
+                .param("confirm", "true")).andReturn();
+
+        var all = page("/admin/audit?user=JUDY", admin());
+        assertThat(rowsWith(all, single)).anySatisfy(row -> assertThat(row).contains("revoked", "one key"));
+        for (var bulk : List.of(first, second)) {
+            assertThat(rowsWith(all, bulk)).anySatisfy(row -> assertThat(row).contains("revoked", "in bulk", "user judy@example.com"));
+        }
+
+        var bulkOnly = page("/admin/audit?user=judy&action=revoked-in-bulk", admin());
+        assertThat(bulkOnly).contains(first, second).doesNotContain(single);
+        assertThat(tag(bulkOnly, "audit-user")).contains("value=\"judy\"");
+        assertThat(bulkOnly).contains("<option value=\"revoked-in-bulk\" selected=\"selected\"");
+
+        var issued = page("/admin/audit?user=judy&action=issued", admin());
+        assertThat(rowsWith(issued, single)).hasSize(1);
+        assertThat(rowsWith(issued, "judy@example.com")).hasSize(3).noneMatch(row -> row.contains("in bulk"));
+
+        assertThat(page("/admin/audit?user=judy&model=" + namespace + "/team-model", admin()))
+                .contains("No key activity matches these filters.").doesNotContain(single);
+        assertThat(page("/admin/audit?user=judy&from=" + today.plusDays(1), admin())).doesNotContain(single);
+        assertThat(page("/admin/audit?user=judy&from=" + today.minusDays(1) + "&to=" + today.plusDays(1), admin()))
+                .contains(single, first, second);
+        assertThat(page("/admin/audit?user=judy&to=" + today.minusDays(1), admin())).doesNotContain(single);
+    }
+
+    // --- renaming (issue 14 item 8) ---
+
+    @Test
+    void aUserRenamesTheirKeyOnMyKeys() throws Exception {
+        var kim = signedIn("kim-sub", "kim@example.com", false);
+        var clientId = mint(kim, "open-model");
+        assertThat(rowsWith(page("/keys", kim), clientId)).singleElement().satisfies(row -> assertThat(row)
+                .contains("action=\"/keys/" + clientId + "/rename\"", "name=\"description\""));
+
+        var renamed = web.perform(post("/keys/" + clientId + "/rename").with(kim).with(csrf())
+                .param("description", "  kim laptop  ")).andReturn();
+        assertThat(renamed.getResponse().getRedirectedUrl()).isEqualTo("/keys");
+        assertThat(renamed.getFlashMap().get("notice")).asString().contains("“kim laptop”", clientId);
+        assertThat(rowsWith(page("/keys", kim), clientId)).singleElement().satisfies(row -> assertThat(row).contains("kim laptop"));
+
+        // someone else's key: as if it did not exist, and unchanged
+        var byBob = web.perform(post("/keys/" + clientId + "/rename").with(bob()).with(csrf())
+                .param("description", "mine now")).andReturn().getResponse();
+        var missing = web.perform(post("/keys/k000000000000000/rename").with(bob()).with(csrf())
+                .param("description", "mine now")).andReturn().getResponse();
+        assertThat(byBob.getStatus()).isEqualTo(404).isEqualTo(missing.getStatus());
+        assertThat(errorIn(byBob.getContentAsString())).isEqualTo(errorIn(missing.getContentAsString()));
+
+        // too long: said next to that key's form, with what was typed kept
+        var typed = "x".repeat(201);
+        var tooLong = web.perform(post("/keys/" + clientId + "/rename").with(kim).with(csrf()).param("description", typed))
+                .andReturn().getResponse();
+        assertThat(tooLong.getStatus()).isEqualTo(400);
+        assertThat(rowsWith(tooLong.getContentAsString(), clientId)).singleElement()
+                .satisfies(row -> assertThat(row).contains("at most 200 characters", "value=\"" + typed + "\""));
+        assertThat(app.getBean(ApiKeys.class).list(KeyQuery.ownedBy("kim-sub")).getFirst().metadata().description())
+                .isEqualTo("kim laptop");
+
+        assertThat(rowsWith(page("/admin/audit?action=renamed&user=kim", admin()), clientId)).singleElement()
+                .satisfies(row -> assertThat(row).contains("renamed", "kim laptop", "kim@example.com"));
     }
 
     // --- sign-in housekeeping ---
@@ -590,6 +781,28 @@ class PortalPagesTest {
         }
         assertThat(messages).as("messages of %s", result.getRequest().getRequestURI())
                 .allMatch(message -> message.matches("(?s)\\p{Lu}.*[.?!]"), "a sentence");
+    }
+
+    static final java.time.format.DateTimeFormatter SHOWN = java.time.format.DateTimeFormatter
+            .ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(java.time.ZoneOffset.UTC);
+
+    String page(String path, OidcLoginRequestPostProcessor user) throws Exception {
+        var response = web.perform(get(path).with(user)).andReturn().getResponse();
+        assertThat(response.getStatus()).as(path).isEqualTo(200);
+        return response.getContentAsString();
+    }
+
+    /** The table rows of a page that mention {@code text}. */
+    static List<String> rowsWith(String html, String text) {
+        return java.util.Arrays.stream(html.split("<tr")).skip(1)
+                .map(row -> row.substring(0, Math.max(row.indexOf("</tr>"), 0))).filter(row -> row.contains(text)).toList();
+    }
+
+    /** The opening tag of the element with this id. */
+    static String tag(String html, String id) {
+        var matcher = Pattern.compile("<[a-z]+[^>]*\\sid=\"" + id + "\"[^>]*>").matcher(html);
+        assertThat(matcher.find()).as("an element with id %s", id).isTrue();
+        return matcher.group();
     }
 
     static String keyValueIn(String html) {

@@ -185,6 +185,14 @@ public final class KeyShard {
      * other field (labels and annotations of other tools, the resourceVersion for the conflict check) is kept.
      */
     public Secret withChanges(List<Entry> additions, Set<ClientId> removals) {
+        return withChanges(additions, removals, Map.of());
+    }
+
+    /**
+     * As {@link #withChanges(List, Set)}, and with new metadata (JSON) for keys that stay: a key removed in the same
+     * change stays removed.
+     */
+    public Secret withChanges(List<Entry> additions, Set<ClientId> removals, Map<ClientId, String> metadataUpdates) {
         var data = new LinkedHashMap<String, String>(secret.getData() == null ? Map.of() : secret.getData());
         var annotations = new LinkedHashMap<String, String>(
                 secret.getMetadata().getAnnotations() == null ? Map.of() : secret.getMetadata().getAnnotations());
@@ -192,6 +200,8 @@ public final class KeyShard {
             data.remove(removed.value());
             annotations.remove(KeySecretLayout.keyAnnotation(removed));
         }
+        metadataUpdates.forEach((clientId, json) -> annotations.computeIfPresent(KeySecretLayout.keyAnnotation(clientId),
+                (annotation, old) -> json));
         var encoder = Base64.getEncoder();
         for (var added : additions) {
             data.put(added.clientId().value(),

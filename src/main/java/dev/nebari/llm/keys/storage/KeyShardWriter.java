@@ -87,11 +87,22 @@ public final class KeyShardWriter implements AutoCloseable {
         return pending.result.thenApply(result -> (Optional<ApiKey>) result);
     }
 
+    /**
+     * Gives a stored key a new description (its metadata annotation only: the value stays); completes with the key as
+     * it is now, or empty when there is no such key (any more).
+     */
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<Optional<ApiKey>> describe(ModelRef model, ClientId clientId, String description) {
+        var pending = new Pending(new Describe(clientId, description));
+        lane(model).submit(pending);
+        return pending.result.thenApply(result -> (Optional<ApiKey>) result);
+    }
+
     private Lane lane(ModelRef model) {
         return lanes.computeIfAbsent(model, Lane::new);
     }
 
-    private sealed interface Change permits Insert, Remove {
+    private sealed interface Change permits Insert, Remove, Describe {
     }
 
     private record Insert(ApiKeySecret secret, KeyMetadata metadata, int maxPerOwner) implements Change {
@@ -102,6 +113,9 @@ public final class KeyShardWriter implements AutoCloseable {
     }
 
     private record Remove(ClientId clientId, Predicate<ApiKey> condition) implements Change {
+    }
+
+    private record Describe(ClientId clientId, String description) implements Change {
     }
 
     private static final class Pending {
@@ -120,6 +134,8 @@ public final class KeyShardWriter implements AutoCloseable {
         final boolean create;
         final List<KeyShard.Entry> additions = new ArrayList<>();
         final Set<ClientId> removals = new HashSet<>();
+        /** New metadata annotations of keys that stay, by client id. */
+        final Map<ClientId, String> updates = new HashMap<>();
         final List<Pending> pendings = new ArrayList<>();
         final List<Runnable> onSuccess = new ArrayList<>();
         int keys;
@@ -204,6 +220,7 @@ public final class KeyShardWriter implements AutoCloseable {
                 switch (pending.change) {
                     case Remove remove -> planRemoval(pending, remove, shards, plans, perOwner);
                     case Insert insert -> planInsertion(pending, insert, shards, plans, perOwner);
+                    case Describe describe -> planDescription(pending, describe, shards, plans);
                 }
             }
             if (plans.isEmpty()) {
@@ -311,6 +328,33 @@ public final class KeyShardWriter implements AutoCloseable {
             plan.onSuccess.add(() -> pending.result.complete(key));
         }
 
+        private void planDescription(Pending pending, Describe describe, TreeMap<Integer, KeyShard> shards,
+                TreeMap<Integer, ShardPlan> plans) {
+            var holder = shards.values().stream().filter(s -> s.holds(describe.clientId())).findFirst();
+            var key = holder.flatMap(shard -> shard.key(describe.clientId()));
+            if (key.isEmpty() || plans.containsKey(holder.get().index())
+                    && plans.get(holder.get().index()).removals.contains(describe.clientId())) {
+                pending.result.complete(Optional.empty());
+                return;
+            }
+            var shard = holder.get();
+            var plan = plans.computeIfAbsent(shard.index(), i -> planFor(shard));
+            var described = new ApiKey(describe.clientId(), key.get().metadata().withDescription(describe.description()));
+            var json = MetadataCodec.encode(described.metadata());
+            var before = plan.updates.getOrDefault(describe.clientId(), MetadataCodec.encode(key.get().metadata()));
+            var growth = json.getBytes(StandardCharsets.UTF_8).length - before.getBytes(StandardCharsets.UTF_8).length;
+            if (json.getBytes(StandardCharsets.UTF_8).length > KeySecretLayout.MAX_METADATA_BYTES
+                    || !KeyShard.fits(plan.keys, plan.annotationBytes + growth)) {
+                pending.result.completeExceptionally(new KeyException.InvalidRequest(
+                        "the new description is too long to store with this key; choose a shorter one"));
+                return;
+            }
+            plan.updates.put(describe.clientId(), json);
+            plan.annotationBytes += growth;
+            plan.pendings.add(pending);
+            plan.onSuccess.add(() -> pending.result.complete(Optional.of(described)));
+        }
+
         private void planInsertion(Pending pending, Insert insert, TreeMap<Integer, KeyShard> shards,
                 TreeMap<Integer, ShardPlan> plans, Map<String, Integer> perOwner) {
             var owner = insert.metadata().owner().subject();
@@ -378,7 +422,7 @@ public final class KeyShardWriter implements AutoCloseable {
 
         private Outcome write(ShardPlan plan) {
             var shard = KeyShard.of(plan.base);
-            var next = shard.withChanges(plan.additions, plan.removals);
+            var next = shard.withChanges(plan.additions, plan.removals, plan.updates);
             var secrets = client.secrets().inNamespace(namespace);
             try {
                 var written = plan.create ? secrets.resource(next).create() : secrets.resource(next).update();
