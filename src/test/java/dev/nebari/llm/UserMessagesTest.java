@@ -36,7 +36,7 @@ class UserMessagesTest {
         }
     }
 
-    /** Where messages are written in the modules that show them (keys, api, portal) and in the issuer's problems. */
+    /** Where messages are written in the modules that show them (keys, api, portal, usage) and in the issuer's problems. */
     static final List<Site> SENTENCES = List.of(
             // (AdminOnly takes what only an admin may do, completing its own sentence)
             Site.of("new KeyException\\.(?!AdminOnly\\()\\w+\\(", 0),
@@ -48,15 +48,27 @@ class UserMessagesTest {
             Site.of("@AssertTrue\\(message\\s*=", 0),
             Site.of("(?m)^\\s*(?:var |String )?(?:detail|message|error|notice|problem)\\s*=(?!=)", 0));
 
+    /**
+     * Where the usage module writes why usage is unknown, which the portal and the REST API show as it is: "Usage is
+     * unavailable right now: " followed by why Prometheus could not be read, itself a sentence.
+     */
+    static final List<Site> USAGE_SENTENCES = List.of(
+            Site.of("UsageSnapshot\\.unavailable\\(", 1),
+            Site.of("new QueryFailed\\(", 0),
+            Site.of("NOT_CONFIGURED\\s*=", 0));
+
     /** Constraint messages of REST request fields: fragments completing "The field x ...". */
     static final Site FIELD_CONSTRAINT = Site.of("@(?:Size|NotNull|NotBlank|Pattern|Min|Max)\\([^()]*?message\\s*=", 0);
 
     @Test
     void everyMessageOfThePortalAndTheRestApiIsASentence() throws IOException {
         var problems = new ArrayList<String>();
-        for (var file : sources("keys", "api", "portal", "identity")) {
+        for (var file : sources("keys", "api", "portal", "identity", "usage")) {
             var code = Java.withoutComments(Files.readString(file));
             var sites = new ArrayList<>(SENTENCES);
+            if (file.startsWith(SOURCES.resolve("usage"))) {
+                sites.addAll(USAGE_SENTENCES);
+            }
             if (file.getFileName().toString().equals("KeyException.java")) {
                 sites.add(Site.of("\\bsuper\\(", 0));
             }

@@ -67,7 +67,6 @@ class UserPages {
     }
 
     static final String CREATED = "/keys/created";
-    private static final String CHOOSE = "Choose one of your models below.";
 
     @GetMapping("/keys")
     String keys(Caller caller, Model page) {
@@ -118,7 +117,7 @@ class UserPages {
             return showOnce(issued, target, next);
         } catch (KeyException.ModelAccessDenied hidden) {
             response.setStatus(PortalModel.statusOf(hidden).value());
-            return keyForm(caller, page, model, description, PortalModel.notAvailable(model) + " " + CHOOSE);
+            return keyForm(caller, page, model, description, notAmongYours(model));
         } catch (IllegalArgumentException | KeyException e) {
             response.setStatus(PortalModel.statusOf(e).value());
             return keyForm(caller, page, model, description, e.getMessage());
@@ -224,7 +223,7 @@ class UserPages {
         var mustChoose = model != null && !model.isEmpty() && !offered;
         page.addAttribute("mustChoose", mustChoose);
         if (mustChoose && error == null) {
-            error = PortalModel.notAvailable(model) + " " + CHOOSE;
+            error = notAmongYours(model);
         }
         page.addAttribute("description", description);
         page.addAttribute("maxDescription", KeyMetadata.MAX_DESCRIPTION_LENGTH);
@@ -236,6 +235,11 @@ class UserPages {
         page.addAttribute("held", held);
         page.addAttribute("error", error);
         return "new-key";
+    }
+
+    /** A model asked for that is not among the user's: told like a missing one, with what to do instead. */
+    private static String notAmongYours(String model) {
+        return PortalModel.notAvailable(model) + " Choose one of your models below.";
     }
 
     /** The user acting on their own keys, even an admin: the admin pages are where admins act on others'. */

@@ -346,7 +346,7 @@ public final class KeyShardWriter implements AutoCloseable {
             if (json.getBytes(StandardCharsets.UTF_8).length > KeySecretLayout.MAX_METADATA_BYTES
                     || !KeyShard.fits(plan.keys, plan.annotationBytes + growth)) {
                 pending.result.completeExceptionally(new KeyException.InvalidRequest(
-                        "the new description is too long to store with this key; choose a shorter one"));
+                        "The new description is too long to store with this key; choose a shorter one."));
                 return;
             }
             plan.updates.put(describe.clientId(), json);
