@@ -158,7 +158,8 @@ class AdminController {
         try {
             return Optional.of(LocalDate.parse(value.strip()));
         } catch (DateTimeParseException e) {
-            throw new ApiProblem(ProblemType.INVALID_REQUEST, parameter + " must be a day written yyyy-mm-dd, e.g. 2026-03-01");
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "The parameter " + parameter
+                    + " must be a day written yyyy-mm-dd, e.g. 2026-03-01.");
         }
     }
 
@@ -170,7 +171,7 @@ class AdminController {
         try {
             return ModelRef.parse(model);
         } catch (IllegalArgumentException e) {
-            throw new ApiProblem(ProblemType.INVALID_REQUEST, "model must be namespace/name, e.g. team-a/qwen3");
+            throw new ApiProblem(ProblemType.INVALID_REQUEST, "The model must be namespace/name, e.g. team-a/qwen3.");
         }
     }
 }

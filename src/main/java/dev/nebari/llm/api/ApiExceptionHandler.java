@@ -52,13 +52,13 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
             case KeyException.InvalidRequest invalid -> ProblemDetails.of(ProblemType.INVALID_REQUEST, invalid.getMessage());
             // Someone else's key answers exactly like a missing one, detail included, so ids of other users' keys
             // cannot be probed.
-            case KeyException.KeyNotFound notFound -> ProblemDetails.of(ProblemType.KEY_NOT_FOUND, "no key with that client id");
-            case KeyException.NotKeyOwner notOwner -> ProblemDetails.of(ProblemType.KEY_NOT_FOUND, "no key with that client id");
+            case KeyException.KeyNotFound notFound -> ProblemDetails.of(ProblemType.KEY_NOT_FOUND, SelfServiceController.NO_SUCH_KEY);
+            case KeyException.NotKeyOwner notOwner -> ProblemDetails.of(ProblemType.KEY_NOT_FOUND, SelfServiceController.NO_SUCH_KEY);
             case KeyException.AdminOnly adminOnly -> ProblemDetails.of(ProblemType.ADMIN_ONLY, adminOnly.getMessage());
             case KeyException.TooManyWrites tooMany -> ProblemDetails.of(ProblemType.TOO_MANY_REQUESTS, tooMany.getMessage());
             case KeyException.StoreUnavailable unavailable -> {
                 log.warn("Key store unavailable: {}", unavailable.getMessage());
-                yield ProblemDetails.of(ProblemType.KEY_STORE_UNAVAILABLE, "the key store is not available; try again shortly");
+                yield ProblemDetails.of(ProblemType.KEY_STORE_UNAVAILABLE, "The key store is not available; try again shortly.");
             }
         };
     }
@@ -72,12 +72,14 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     protected @Nullable ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
         var fields = requestFields(e.getBindingResult().getTarget());
+        // A field constraint's message completes "The field x ..."; a rule across fields (an @AssertTrue method) is a
+        // whole sentence (UserMessagesTest holds both to that).
         var detail = e.getBindingResult().getAllErrors().stream()
                 .map(error -> error instanceof FieldError field && fields.contains(field.getField().split("[.\\[]")[0])
-                        ? field.getField() + ": " + field.getDefaultMessage()
+                        ? "The field " + field.getField() + " " + field.getDefaultMessage() + "."
                         : error.getDefaultMessage())
                 .sorted()
-                .collect(Collectors.joining("; "));
+                .collect(Collectors.joining(" "));
         return ResponseEntity.status(status).body(ProblemDetails.of(ProblemType.INVALID_REQUEST, detail));
     }
 
@@ -96,8 +98,11 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @Override
     protected @Nullable ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException e,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        var detail = e.getAllErrors().stream().map(error -> error.getDefaultMessage()).sorted()
-                .collect(Collectors.joining("; "));
+        var detail = e.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream().map(error -> "The parameter "
+                        + result.getMethodParameter().getParameterName() + " " + error.getDefaultMessage() + "."))
+                .sorted()
+                .collect(Collectors.joining(" "));
         return ResponseEntity.status(status).body(ProblemDetails.of(ProblemType.INVALID_REQUEST, detail));
     }
 
@@ -110,7 +115,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
                         .collect(Collectors.joining("."))
                 : "";
         return ResponseEntity.status(status).body(ProblemDetails.of(ProblemType.INVALID_REQUEST,
-                "the request body is not valid JSON of the expected shape" + (field.isEmpty() ? "" : " (at " + field + ")")));
+                "The request body is not valid JSON of the expected shape" + (field.isEmpty() ? "" : " (at " + field + ")") + "."));
     }
 
     /** Spring MVC's own problems (wrong method, media type, ...) get our types instead of about:blank. */
@@ -123,6 +128,6 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
     @ExceptionHandler(RuntimeException.class)
     ProblemDetail unexpected(RuntimeException e) {
         log.error("Unexpected error in the REST API", e);
-        return ProblemDetails.of(ProblemType.INTERNAL_ERROR, "an unexpected error occurred; the logs have the details");
+        return ProblemDetails.of(ProblemType.INTERNAL_ERROR, "An unexpected error occurred; the logs have the details.");
     }
 }

@@ -40,15 +40,15 @@ final class ApiFilterErrors extends OncePerRequestFilter {
             var issuer = causeOfType(e, VerifiedIssuer.IssuerProblem.class);
             if (issuer != null) {
                 problems.write(response, ProblemDetails.of(ProblemType.IDENTITY_PROVIDER_UNAVAILABLE,
-                        "tokens cannot be checked: " + issuer.getMessage()));
+                        "Tokens cannot be checked. " + issuer.getMessage()));
             } else if (e instanceof AuthenticationServiceException) {
                 log.warn("REST API: tokens cannot be checked: {}", e.getMessage());
                 problems.write(response, ProblemDetails.of(ProblemType.IDENTITY_PROVIDER_UNAVAILABLE,
-                        "tokens cannot be checked: the identity provider's keys could not be read; try again shortly"));
+                        "Tokens cannot be checked: the identity provider's keys could not be read; try again shortly."));
             } else {
                 log.error("Unexpected error in the REST API's filters", e);
                 problems.write(response, ProblemDetails.of(ProblemType.INTERNAL_ERROR,
-                        "an unexpected error occurred; the logs have the details"));
+                        "An unexpected error occurred; the logs have the details."));
             }
         }
     }

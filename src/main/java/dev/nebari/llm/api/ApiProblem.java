@@ -14,7 +14,7 @@ final class ApiProblem extends RuntimeException {
     }
 
     static ApiProblem modelNotFound(String namespace, String name) {
-        return new ApiProblem(ProblemType.MODEL_NOT_FOUND, "there is no model " + namespace + "/" + name);
+        return new ApiProblem(ProblemType.MODEL_NOT_FOUND, "There is no model " + namespace + "/" + name + ".");
     }
 
     /**
@@ -22,8 +22,8 @@ final class ApiProblem extends RuntimeException {
      * models exist beyond the caller's own cannot be learned (the portal tells the same story).
      */
     static ApiProblem modelNotAvailable(ModelRef model) {
-        return new ApiProblem(ProblemType.MODEL_NOT_FOUND, "the model " + model + " is not available to you: it does not "
-                + "exist, or your groups do not include it (GET /api/v1/models lists yours)");
+        return new ApiProblem(ProblemType.MODEL_NOT_FOUND, "The model " + model + " is not available to you: it does not "
+                + "exist, or your groups do not include it (GET /api/v1/models lists yours).");
     }
 
     ProblemDetail toProblemDetail() {

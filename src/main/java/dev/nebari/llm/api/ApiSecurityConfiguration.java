@@ -63,7 +63,7 @@ class ApiSecurityConfiguration {
                                     refusals.explain(e, bearerToken(request))));
                         })
                         .accessDeniedHandler((request, response, e) -> problems.write(response,
-                                ProblemDetails.of(ProblemType.ADMIN_ONLY, "this operation is for members of the admin groups"))))
+                                ProblemDetails.of(ProblemType.ADMIN_ONLY, "This operation is for members of the admin groups."))))
                 .addFilterBefore(new ApiFilterErrors(problems), BearerTokenAuthenticationFilter.class)
                 .addFilterBefore(new RequestBodyLimit(problems), BearerTokenAuthenticationFilter.class)
                 .addFilterAfter(new CallerGroupsFilter(callers, groups), BearerTokenAuthenticationFilter.class)

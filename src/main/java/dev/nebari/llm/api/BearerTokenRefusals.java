@@ -46,14 +46,14 @@ final class BearerTokenRefusals {
      */
     String explain(AuthenticationException refusal, @Nullable String token) {
         if (!(refusal instanceof OAuth2AuthenticationException oauth)) {
-            return "no bearer token: send an access token from " + issuer + " in the Authorization header";
+            return "No bearer token: send an access token from " + issuer + " in the Authorization header.";
         }
         var raw = oauth.getError().getDescription() != null ? oauth.getError().getDescription() : refusal.getMessage();
         var reason = raw.startsWith(DECODE_PREFIX) ? raw.substring(DECODE_PREFIX.length()) : raw;
         var claimedIssuer = claimedIssuer(token);
-        var detail = "the bearer token was refused: " + (claimedIssuer.isPresent() && !claimedIssuer.get().equals(issuer)
+        var detail = "The bearer token was refused: " + (claimedIssuer.isPresent() && !claimedIssuer.get().equals(issuer)
                 ? "it was issued by " + claimedIssuer.get() + ", not by " + issuer
-                : describe(reason));
+                : describe(reason)) + ".";
         logOnce(reason, detail);
         return detail;
     }
@@ -88,7 +88,7 @@ final class BearerTokenRefusals {
         if (lower.contains("signed jwt rejected") || lower.contains("signature")) {
             return "its signature does not verify with the issuer's published keys (" + reason + ")";
         }
-        return reason;
+        return "it failed a check (" + reason + ")";
     }
 
     private static Optional<String> claimedIssuer(@Nullable String token) {

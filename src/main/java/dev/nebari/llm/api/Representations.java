@@ -160,7 +160,7 @@ final class Representations {
 
         @JsonIgnore
         @Schema(hidden = true)
-        @AssertTrue(message = "name exactly one of user or model")
+        @AssertTrue(message = "Name exactly one of user or model.")
         boolean isExactlyOneTarget() {
             return (user != null && !user.isBlank()) != (model != null);
         }

@@ -44,7 +44,7 @@ final class RequestBodyLimit extends OncePerRequestFilter {
             // Tomcat reads (swallows) a bounded rest of the body itself; this connection is closed after the answer.
             response.setHeader("Connection", "close");
             problems.write(response, ProblemDetails.of(ProblemType.REQUEST_TOO_LARGE,
-                    "the request body may have at most " + MAX_BYTES + " bytes"));
+                    "The request body may have at most " + MAX_BYTES + " bytes."));
             return;
         }
         chain.doFilter(new BufferedBody(request, body), response);

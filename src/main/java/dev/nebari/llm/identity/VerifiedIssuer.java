@@ -49,8 +49,8 @@ public final class VerifiedIssuer {
     /** The provider's issuer and keys, fetching the discovery document if it is not cached. */
     public OidcDiscovery.DiscoveredIssuer require() {
         var found = discovery.current(configured.url()).or(() -> discovery.discover(configured.url()))
-                .orElseThrow(() -> new IssuerProblem("the identity provider " + configured.url()
-                        + " cannot be reached (its discovery document could not be read)", false));
+                .orElseThrow(() -> new IssuerProblem("The identity provider " + configured.url()
+                        + " cannot be reached (its discovery document could not be read).", false));
         return reconcile(found);
     }
 
@@ -76,9 +76,9 @@ public final class VerifiedIssuer {
             }
             return found;
         }
-        throw new IssuerProblem("the OIDC issuer is configured as " + url + " (" + configured.source()
+        throw new IssuerProblem("The OIDC issuer is configured as " + url + " (" + configured.source()
                 + "), but the identity provider's discovery document names its issuer " + found.issuer()
-                + ", which is what its tokens carry: set " + configured.source() + " to " + found.issuer(), true);
+                + ", which is what its tokens carry: set " + configured.source() + " to " + found.issuer() + ".", true);
     }
 
     private static String withoutTrailingSlashes(String url) {

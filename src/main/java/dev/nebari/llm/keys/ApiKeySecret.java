@@ -38,7 +38,7 @@ public final class ApiKeySecret {
         if (!value.startsWith(PREFIX) || value.length() != PREFIX.length() + ENCODED_LENGTH
                 || !value.substring(PREFIX.length()).chars().allMatch(ApiKeySecret::isBase64Url)) {
             // Deliberately says nothing about the value itself.
-            throw new IllegalArgumentException("not an API key: expected sk- followed by 43 base64url characters");
+            throw new IllegalArgumentException("Not an API key: expected sk- followed by 43 base64url characters.");
         }
         return new ApiKeySecret(value);
     }
@@ -51,7 +51,7 @@ public final class ApiKeySecret {
         Objects.requireNonNull(value, "value");
         var random = value.startsWith(PREFIX) ? value.substring(PREFIX.length()) : "";
         if (random.length() < 32 || random.length() > 128 || !random.chars().allMatch(ApiKeySecret::isBase64Url)) {
-            throw new IllegalArgumentException("not an importable API key: expected sk- followed by 32 to 128 base64url characters");
+            throw new IllegalArgumentException("Not an importable API key: expected sk- followed by 32 to 128 base64url characters.");
         }
         return new ApiKeySecret(value);
     }

@@ -86,6 +86,26 @@ public class ApiKeys {
     }
 
     /**
+     * Mints the successor of a key that is about to expire: for the same owner, model and description, living as long
+     * as the old key was made to live (at most {@code keys.maxTTL} as it is now). The old key is not touched: it keeps
+     * working until its owner revokes it, once the new value is in place. Refused like any mint (groups, cap, rate),
+     * and for a key the requester does not own.
+     *
+     * @param old a key that exists, or one just revoked to make room under the cap
+     */
+    public IssuedKey mintReplacement(ApiKey old, KeyOwner requester, Set<String> groups, AccessSpec access) {
+        if (!old.owner().subject().equals(requester.subject())) {
+            throw new KeyException.NotKeyOwner(old.clientId());
+        }
+        var lifetime = old.metadata().lifetime()
+                .map(length -> length.compareTo(rules.maxTTL()) > 0 ? rules.maxTTL() : length)
+                .map(KeyLifetime::of)
+                .orElseGet(KeyLifetime::noExpiry);
+        return mint(new MintRequest(requester, groups, old.model(), access, old.metadata().description(),
+                Optional.of(lifetime)));
+    }
+
+    /**
      * Audits a request the pack refused. A store that is unavailable is not the requester's doing (and is logged
      * where it happens); of a user who keeps going over the write rate, one refusal a minute is enough.
      */
@@ -116,7 +136,7 @@ public class ApiKeys {
         }
         var stored = storedAs(secret);
         if (stored.isPresent()) {
-            throw new KeyException.InvalidRequest("this key is stored already, as client id " + stored.get());
+            throw new KeyException.InvalidRequest("This key is stored already, as client id " + stored.get() + ".");
         }
         var now = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         var lifetime = KeyLifetime.resolve(request.lifetime(), rules);
@@ -324,12 +344,12 @@ public class ApiKeys {
             if (e.getCause() instanceof KeyException keyException) {
                 throw keyException;
             }
-            throw new KeyException.StoreUnavailable("the key store failed", e.getCause());
+            throw new KeyException.StoreUnavailable("The key store failed.", e.getCause());
         } catch (TimeoutException e) {
-            throw new KeyException.StoreUnavailable("the key store did not answer within " + STORE_TIMEOUT.toSeconds() + " s", e);
+            throw new KeyException.StoreUnavailable("The key store did not answer within " + STORE_TIMEOUT.toSeconds() + " seconds.", e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new KeyException.StoreUnavailable("interrupted while waiting for the key store", e);
+            throw new KeyException.StoreUnavailable("Interrupted while waiting for the key store.", e);
         }
     }
 }

@@ -38,8 +38,8 @@ public record AuditQuery(Optional<String> user, Optional<ModelRef> model, Option
         /** @throws KeyException.InvalidRequest for anything but one of the values, which the message lists */
         public static Action parse(String value) {
             return Arrays.stream(values()).filter(a -> a.value.equals(value.strip().toLowerCase(Locale.ROOT))).findFirst()
-                    .orElseThrow(() -> new KeyException.InvalidRequest("the action must be one of "
-                            + Arrays.stream(values()).map(Action::value).collect(Collectors.joining(", "))));
+                    .orElseThrow(() -> new KeyException.InvalidRequest("The action must be one of "
+                            + Arrays.stream(values()).map(Action::value).collect(Collectors.joining(", ")) + "."));
         }
 
         boolean matches(AuditRecord record) {

@@ -19,7 +19,7 @@ public record ClientId(String value) implements Comparable<ClientId> {
 
     public ClientId {
         if (value == null || !FORMAT.matcher(value).matches()) {
-            throw new IllegalArgumentException("not a client id: " + value);
+            throw new IllegalArgumentException("Not a client id: " + value + ".");
         }
     }
 

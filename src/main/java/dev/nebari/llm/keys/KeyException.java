@@ -4,7 +4,8 @@ import java.time.Duration;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Why a key operation was refused or failed. Messages are meant for the user who asked and never contain key
+ * Why a key operation was refused or failed. Messages are meant for the user who asked, as the portal and the REST
+ * API show them: sentences, capitalised and ending with a full stop (UserMessagesTest). They never contain key
  * material (a key value never reaches a code path that builds an exception).
  */
 public abstract sealed class KeyException extends RuntimeException
@@ -33,7 +34,7 @@ public abstract sealed class KeyException extends RuntimeException
         private final ModelRef model;
 
         public ModelAccessDenied(ModelRef model) {
-            super("you may not use model " + model + ": it is not public and none of your groups is allowed");
+            super("You may not use model " + model + ": it is not public and none of your groups is allowed.");
             this.model = model;
         }
 
@@ -54,7 +55,7 @@ public abstract sealed class KeyException extends RuntimeException
         }
 
         public KeyLimitReached(ModelRef model, int limit) {
-            super("you already have " + limit + " keys for model " + model + " (the limit); revoke one first");
+            super("You already have " + limit + " keys for model " + model + " (the limit); revoke one first.");
         }
     }
 
@@ -90,7 +91,7 @@ public abstract sealed class KeyException extends RuntimeException
         }
 
         public KeyNotFound(ClientId clientId) {
-            super("no key with client id " + clientId);
+            super("There is no key with client id " + clientId + ".");
         }
     }
 
@@ -102,7 +103,7 @@ public abstract sealed class KeyException extends RuntimeException
         }
 
         public AdminOnly(String operation) {
-            super("only an admin may " + operation);
+            super("Only an admin may " + operation + ".");
         }
     }
 
@@ -114,7 +115,7 @@ public abstract sealed class KeyException extends RuntimeException
         }
 
         public NotKeyOwner(ClientId clientId) {
-            super("key " + clientId + " belongs to another user; only its owner or an admin may change or revoke it");
+            super("Key " + clientId + " belongs to another user; only its owner or an admin may change or revoke it.");
         }
     }
 
@@ -144,7 +145,8 @@ public abstract sealed class KeyException extends RuntimeException
         }
 
         private TooManyWrites(int perMinute, long retryAfterSeconds) {
-            super("you may create or revoke at most " + perMinute + " keys a minute; try again in " + retryAfterSeconds + " s");
+            super("You may create or revoke at most " + perMinute + " keys a minute; try again in " + retryAfterSeconds + " "
+                    + (retryAfterSeconds == 1 ? "second" : "seconds") + ".");
             this.retryAfterSeconds = retryAfterSeconds;
         }
 

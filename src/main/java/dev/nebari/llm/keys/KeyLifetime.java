@@ -19,7 +19,7 @@ public sealed interface KeyLifetime {
     record Limited(Duration duration) implements KeyLifetime {
         public Limited {
             if (duration.isNegative() || duration.isZero()) {
-                throw new KeyException.InvalidLifetime("a key lifetime must be positive");
+                throw new KeyException.InvalidLifetime("A key lifetime must be positive.");
             }
         }
 
@@ -57,7 +57,7 @@ public sealed interface KeyLifetime {
             return Optional.of(noExpiry());
         }
         if (!value.matches(SYNTAX)) {
-            throw new KeyException.InvalidLifetime("a lifetime is a number of days or hours such as 30d or 12h, or never");
+            throw new KeyException.InvalidLifetime("A lifetime is a number of days or hours such as 30d or 12h, or never.");
         }
         var amount = Long.parseLong(value.substring(0, value.length() - 1));
         return Optional.of(of(value.endsWith("d") ? Duration.ofDays(amount) : Duration.ofHours(amount)));
@@ -71,11 +71,11 @@ public sealed interface KeyLifetime {
         var lifetime = requested.orElseGet(() -> new Limited(rules.defaultTTL()));
         switch (lifetime) {
             case NoExpiry n when !rules.allowNoExpiry() ->
-                    throw new KeyException.InvalidLifetime("keys without expiry are not allowed here; choose a lifetime of at most "
-                            + describe(rules.maxTTL()));
+                    throw new KeyException.InvalidLifetime("Keys without expiry are not allowed here; choose a lifetime of at most "
+                            + describe(rules.maxTTL()) + ".");
             case Limited limited when limited.duration().compareTo(rules.maxTTL()) > 0 ->
-                    throw new KeyException.InvalidLifetime("a key may live at most " + describe(rules.maxTTL())
-                            + " (keys.maxTTL)");
+                    throw new KeyException.InvalidLifetime("A key may live at most " + describe(rules.maxTTL())
+                            + " (keys.maxTTL).");
             default -> {
             }
         }

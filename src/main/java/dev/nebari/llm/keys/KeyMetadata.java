@@ -1,5 +1,6 @@
 package dev.nebari.llm.keys;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
@@ -39,12 +40,17 @@ public record KeyMetadata(
     public static String checkDescription(String description) {
         Objects.requireNonNull(description, "description");
         if (description.codePointCount(0, description.length()) > MAX_DESCRIPTION_LENGTH) {
-            throw new KeyException.InvalidRequest("the description may have at most " + MAX_DESCRIPTION_LENGTH + " characters");
+            throw new KeyException.InvalidRequest("The description may have at most " + MAX_DESCRIPTION_LENGTH + " characters.");
         }
         if (description.codePoints().anyMatch(Character::isISOControl)) {
-            throw new KeyException.InvalidRequest("the description may not contain control characters such as line breaks");
+            throw new KeyException.InvalidRequest("The description may not contain control characters such as line breaks.");
         }
         return description;
+    }
+
+    /** How long the key was made to live (created to expires); empty for a key without expiry. */
+    public Optional<Duration> lifetime() {
+        return expires.map(end -> Duration.between(created, end));
     }
 
     /** The same key with another description (checked as on mint). */

@@ -9,7 +9,7 @@ public record KeyOwner(String subject, String username) {
         Objects.requireNonNull(subject, "subject");
         Objects.requireNonNull(username, "username");
         if (subject.isBlank()) {
-            throw new IllegalArgumentException("owner subject must not be blank");
+            throw new IllegalArgumentException("A key owner's subject must not be blank.");
         }
     }
 }

@@ -9,7 +9,7 @@ public record ModelRef(String namespace, String name) implements Comparable<Mode
         Objects.requireNonNull(namespace, "namespace");
         Objects.requireNonNull(name, "name");
         if (namespace.isBlank() || name.isBlank()) {
-            throw new IllegalArgumentException("model namespace and name must not be blank");
+            throw new IllegalArgumentException("A model's namespace and name must not be blank.");
         }
     }
 
@@ -17,7 +17,7 @@ public record ModelRef(String namespace, String name) implements Comparable<Mode
     public static ModelRef parse(String text) {
         var slash = text.indexOf('/');
         if (slash <= 0 || slash == text.length() - 1 || text.indexOf('/', slash + 1) >= 0 || !text.strip().equals(text)) {
-            throw new IllegalArgumentException("a model is named namespace/name, e.g. team-a/qwen3");
+            throw new IllegalArgumentException("A model is named namespace/name, e.g. team-a/qwen3.");
         }
         return new ModelRef(text.substring(0, slash), text.substring(slash + 1));
     }

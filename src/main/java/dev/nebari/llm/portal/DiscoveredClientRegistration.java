@@ -61,7 +61,7 @@ final class DiscoveredClientRegistration implements ClientRegistrationRepository
             return known;
         } catch (RuntimeException e) {
             problem = e instanceof VerifiedIssuer.IssuerProblem ? e.getMessage()
-                    : "the identity provider " + issuer.configured().url() + " cannot be reached (" + e.getMessage() + ")";
+                    : "The identity provider " + issuer.configured().url() + " cannot be reached (" + e.getMessage() + ").";
             log.warn("Portal sign-in unavailable: {}", problem);
             return null;
         }

@@ -55,7 +55,7 @@ class LoginPage {
         var session = request.getSession(false);
         var failure = session == null ? null : session.getAttribute(WebAttributes.AUTHENTICATION_EXCEPTION);
         return failure instanceof AuthenticationException e && e.getMessage() != null
-                ? "Sign-in failed: " + e.getMessage()
+                ? "Sign-in failed (" + e.getMessage() + "). Try again; if it keeps failing, ask your platform administrator."
                 : "Sign-in failed. Try again; if it keeps failing, ask your platform administrator.";
     }
 }

@@ -44,15 +44,21 @@ class PortalModel {
         }
         page.addAttribute("me", caller);
         page.addAttribute("status", status.value());
-        // Someone else's key answers like a missing one, a model the user may not use like one that does not exist:
-        // their existence is not the caller's business.
-        page.addAttribute("message", switch (e) {
+        page.addAttribute("message", messageOf(e));
+        return "problem";
+    }
+
+    /**
+     * What a user reads of a refusal. Someone else's key answers like a missing one, a model the user may not use
+     * like one that does not exist: their existence is not the caller's business.
+     */
+    static String messageOf(KeyException e) {
+        return switch (e) {
             case KeyException.NotKeyOwner notOwner -> "There is no such key among yours.";
             case KeyException.KeyNotFound notFound -> "There is no such key among yours.";
             case KeyException.ModelAccessDenied denied -> notAvailable(denied.model().toString());
             default -> e.getMessage();
-        });
-        return "problem";
+        };
     }
 
     /** Malformed input from a form or URL, such as a model not written as namespace/name. */

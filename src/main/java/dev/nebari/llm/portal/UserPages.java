@@ -3,7 +3,9 @@ package dev.nebari.llm.portal;
 import dev.nebari.llm.catalog.ModelCatalog;
 import dev.nebari.llm.identity.Caller;
 import dev.nebari.llm.keys.Actor;
+import dev.nebari.llm.keys.ApiKey;
 import dev.nebari.llm.keys.ApiKeys;
+import dev.nebari.llm.keys.IssuedKey;
 import dev.nebari.llm.keys.KeyException;
 import dev.nebari.llm.keys.KeyLifetime;
 import dev.nebari.llm.keys.KeyMetadata;
@@ -33,7 +35,9 @@ import org.springframework.web.servlet.mvc.support.RedirectAttributes;
 
 /**
  * What every signed-in user may do: see the models they may use, list, rename and revoke their keys, create a key.
- * Forms post and redirect; a form refused is shown again with its mistake next to it and what was typed kept.
+ * Forms post and redirect; a form refused is shown again with its mistake next to it and what was typed kept. A new
+ * key reaches the page that shows it once as a flash attribute, and is never shown again. Keys about to expire are
+ * listed on the first page with a one-click replacement.
  */
 @Controller
 @Profile("portal")
@@ -55,16 +59,21 @@ class UserPages {
     @GetMapping({"/", "/models"})
     String models(Caller caller, Model page) {
         page.addAttribute("models", permitted(caller).stream().map(ModelCard::of).toList());
+        // the first page after sign-in: keys about to expire are said here, each with a one-click replacement
+        var now = clock.instant();
+        page.addAttribute("expiring", keys.list(KeyQuery.ownedBy(caller.subject())
+                .withExpiringBefore(now.plus(KeyName.WARN_BEFORE_EXPIRY))).stream().map(k -> KeyRow.of(k, now)).toList());
         return "models";
     }
 
     static final String CREATED = "/keys/created";
-    private static final String CHOOSE = "Choose one of your models below.";
 
     @GetMapping("/keys")
     String keys(Caller caller, Model page) {
         var now = clock.instant();
-        page.addAttribute("keys", keys.list(KeyQuery.ownedBy(caller.subject())).stream().map(k -> KeyRow.of(k, now)).toList());
+        var rows = keys.list(KeyQuery.ownedBy(caller.subject())).stream().map(k -> KeyRow.of(k, now)).toList();
+        page.addAttribute("keys", rows);
+        page.addAttribute("expiring", rows.stream().filter(row -> row.name().expiringSoon()).toList());
         page.addAttribute("maxDescription", KeyMetadata.MAX_DESCRIPTION_LENGTH);
         return "keys";
     }
@@ -103,19 +112,50 @@ class UserPages {
             var ref = ModelRef.parse(model);
             // a model that does not exist is told like one the user may not use (PortalModel.notAvailable)
             var target = models.find(ref).orElseThrow(() -> new KeyException.ModelAccessDenied(ref));
-            var issued = keys.mint(new MintRequest(new KeyOwner(caller.subject(), caller.username()), caller.groups(), ref,
+            var issued = keys.mint(new MintRequest(owner(caller), caller.groups(), ref,
                     target.getSpec().access(), description.strip(), KeyLifetime.parse(lifetime)));
-            next.addFlashAttribute("key", KeyRow.of(issued.key(), clock.instant()));
-            next.addFlashAttribute("value", issued.secret().reveal());
-            next.addFlashAttribute("card", ModelCard.of(target));
-            return "redirect:" + CREATED;
+            return showOnce(issued, target, next);
         } catch (KeyException.ModelAccessDenied hidden) {
             response.setStatus(PortalModel.statusOf(hidden).value());
-            return keyForm(caller, page, model, description, PortalModel.notAvailable(model) + " " + CHOOSE);
+            return keyForm(caller, page, model, description, notAmongYours(model));
         } catch (IllegalArgumentException | KeyException e) {
             response.setStatus(PortalModel.statusOf(e).value());
             return keyForm(caller, page, model, description, e.getMessage());
         }
+    }
+
+    /**
+     * The one-click replacement of a key about to expire: a new key like it (description, model, lifetime length),
+     * shown once as a minted key is, with a button there that revokes the old key when the user has copied the new
+     * one. Until then the old key keeps working. At the per-model cap, nothing is minted and the user is offered to
+     * revoke the old key first.
+     */
+    @PostMapping("/keys/{clientId}/replace")
+    String replace(Caller caller, @PathVariable String clientId, Model page, HttpServletResponse response,
+            RedirectAttributes next) {
+        var old = ownKey(caller, clientId);
+        var target = models.find(old.model()).orElseThrow(() -> new KeyException.ModelAccessDenied(old.model()));
+        try {
+            var issued = keys.mintReplacement(old, owner(caller), caller.groups(), target.getSpec().access());
+            next.addFlashAttribute("replaces", KeyName.of(old, clock.instant()));
+            return showOnce(issued, target, next);
+        } catch (KeyException.KeyLimitReached full) {
+            response.setStatus(PortalModel.statusOf(full).value());
+            page.addAttribute("status", response.getStatus());
+            page.addAttribute("message", "You already have " + rules.maxPerUserPerModel() + " keys for model " + old.model()
+                    + ", the most allowed, so a replacement cannot be created while the old key exists. Revoke the old "
+                    + "key first; its replacement is then created at once.");
+            page.addAttribute("revokeFirst", KeyName.of(old, clock.instant()));
+            return "problem";
+        }
+    }
+
+    /** Hands a minted key to the one page that shows it (post/redirect/get, see {@link #mint}). */
+    private String showOnce(IssuedKey issued, LLMModel model, RedirectAttributes next) {
+        next.addFlashAttribute("key", KeyRow.of(issued.key(), clock.instant()));
+        next.addFlashAttribute("value", issued.secret().reveal());
+        next.addFlashAttribute("card", ModelCard.of(model));
+        return "redirect:" + CREATED;
     }
 
     /** The new key, shown this once; a reload (or any later visit) finds it gone and says so. */
@@ -133,19 +173,44 @@ class UserPages {
 
     /** A revocation cannot be undone: the key, named as on "My keys", and a button that really revokes it. */
     @GetMapping("/keys/{clientId}/revoke")
-    String confirmRevoke(Caller caller, @PathVariable String clientId, Model page) {
-        var key = keys.find(PortalModel.clientId(clientId))
-                .filter(found -> found.owner().subject().equals(caller.subject()))
-                .orElseThrow(() -> new KeyException.NotKeyOwner(PortalModel.clientId(clientId)));
-        page.addAttribute("key", KeyRow.of(key, clock.instant()));
+    String confirmRevoke(Caller caller, @PathVariable String clientId, @RequestParam(defaultValue = "false") boolean replace,
+            Model page) {
+        page.addAttribute("key", KeyRow.of(ownKey(caller, clientId), clock.instant()));
+        page.addAttribute("replace", replace);
         return "key-revoke";
     }
 
+    /** With {@code replace}: the key's replacement is minted right after (the cap left no room beside it). */
     @PostMapping("/keys/{clientId}/revoke")
-    String revoke(Caller caller, @PathVariable String clientId, RedirectAttributes next) {
-        var revoked = KeyName.of(keys.revoke(PortalModel.clientId(clientId), self(caller)), clock.instant());
+    String revoke(Caller caller, @PathVariable String clientId, @RequestParam(defaultValue = "false") boolean replace,
+            RedirectAttributes next) {
+        var key = keys.revoke(PortalModel.clientId(clientId), self(caller));
+        var revoked = KeyName.of(key, clock.instant());
+        if (replace) {
+            try {
+                var target = models.find(key.model()).orElseThrow(() -> new KeyException.ModelAccessDenied(key.model()));
+                var issued = keys.mintReplacement(key, owner(caller), caller.groups(), target.getSpec().access());
+                next.addFlashAttribute("replaced", revoked.label());
+                return showOnce(issued, target, next);
+            } catch (KeyException refused) {
+                next.addFlashAttribute("error", "Key " + revoked.label() + " was revoked, but its replacement could not be "
+                        + "created. " + PortalModel.messageOf(refused) + " Create a new key instead.");
+                return "redirect:/keys";
+            }
+        }
         next.addFlashAttribute("notice", "Key " + revoked.label() + " was revoked. Requests with it are refused within seconds.");
         return "redirect:/keys";
+    }
+
+    /** One of the caller's keys; someone else's answers like a missing one. */
+    private ApiKey ownKey(Caller caller, String clientId) {
+        return keys.find(PortalModel.clientId(clientId))
+                .filter(found -> found.owner().subject().equals(caller.subject()))
+                .orElseThrow(() -> new KeyException.NotKeyOwner(PortalModel.clientId(clientId)));
+    }
+
+    private static KeyOwner owner(Caller caller) {
+        return new KeyOwner(caller.subject(), caller.username());
     }
 
     private String keyForm(Caller caller, Model page, @Nullable String model, String description, @Nullable String error) {
@@ -158,7 +223,7 @@ class UserPages {
         var mustChoose = model != null && !model.isEmpty() && !offered;
         page.addAttribute("mustChoose", mustChoose);
         if (mustChoose && error == null) {
-            error = PortalModel.notAvailable(model) + " " + CHOOSE;
+            error = notAmongYours(model);
         }
         page.addAttribute("description", description);
         page.addAttribute("maxDescription", KeyMetadata.MAX_DESCRIPTION_LENGTH);
@@ -170,6 +235,11 @@ class UserPages {
         page.addAttribute("held", held);
         page.addAttribute("error", error);
         return "new-key";
+    }
+
+    /** A model asked for that is not among the user's: told like a missing one, with what to do instead. */
+    private static String notAmongYours(String model) {
+        return PortalModel.notAvailable(model) + " Choose one of your models below.";
     }
 
     /** The user acting on their own keys, even an admin: the admin pages are where admins act on others'. */

@@ -51,20 +51,21 @@ final class PrometheusClient {
         try {
             response = http.send(request, HttpResponse.BodyHandlers.ofString());
         } catch (IOException e) {
-            throw new QueryFailed("Prometheus at " + base + " did not answer: " + e.getMessage());
+            throw new QueryFailed("Prometheus at " + base + " did not answer ("
+                    + (e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage()) + ").");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new QueryFailed("interrupted while asking Prometheus");
+            throw new QueryFailed("Asking Prometheus was interrupted.");
         }
         JsonNode body;
         try {
             body = JSON.readTree(response.body());
         } catch (JacksonException e) {
-            throw new QueryFailed("Prometheus at " + base + " answered " + response.statusCode() + " with no JSON");
+            throw new QueryFailed("Prometheus at " + base + " answered " + response.statusCode() + " with no JSON.");
         }
         if (response.statusCode() != 200 || !"success".equals(body.path("status").asString(""))) {
             throw new QueryFailed("Prometheus at " + base + " answered " + response.statusCode() + ": "
-                    + body.path("error").asString("no error given"));
+                    + body.path("error").asString("no error given") + ".");
         }
         var samples = new ArrayList<Sample>();
         for (var result : body.path("data").path("result")) {

@@ -50,7 +50,7 @@ class BearerTokenRefusalsTest {
         refusals.explain(expired, null);
         refusals.explain(expiredLater, null);
         assertThat(logged.list).extracting(ILoggingEvent::getFormattedMessage)
-                .hasSize(2).allMatch(line -> line.startsWith("REST API: the bearer token was refused: "));
+                .hasSize(2).allMatch(line -> line.startsWith("REST API: The bearer token was refused: "));
 
         clock.advance(BearerTokenRefusals.LOG_EVERY.plus(Duration.ofSeconds(1)));
         refusals.explain(audience, null);

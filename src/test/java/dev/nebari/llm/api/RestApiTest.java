@@ -15,6 +15,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
@@ -114,7 +115,7 @@ class RestApiTest {
 
         // each says which check failed, in the problem itself (not only in WWW-Authenticate)
         var expectedReasons = new java.util.LinkedHashMap<String, String>();
-        expectedReasons.put("", "no bearer token");
+        expectedReasons.put("", "No bearer token");
         expectedReasons.put("not-a-jwt", "not a JWT");
         expectedReasons.put(noExpiry, "no expiry");
         expectedReasons.put(otherIssuersToken, "issued by " + otherIssuer.issuer() + ", not by " + issuer.issuer());
@@ -198,6 +199,44 @@ class RestApiTest {
         assertThat(call("GET", "/api/v1/keys", alice, null).body()).doesNotContain(clientId);
         assertThat(call("DELETE", "/api/v1/keys/" + clientId, alice, null).type())
                 .isEqualTo("https://nebari.dev/problems/key-not-found");
+    }
+
+    /** The portal's expiry reminder through the API: the keys expiring soon, and a replacement like the old key. */
+    @Test
+    void keysExpiringSoonAreListedAndReplacedByATwinWhileTheOldKeyStays() {
+        var nina = user("nina-sub", "nina", "/llm-users");
+        var soon = call("POST", "/api/v1/keys", nina, """
+                {"model": {"namespace": "%s", "name": "team-model"}, "description": "workshop", "lifetime": "12h"}"""
+                .formatted(namespace)).json().get("key");
+        var later = mint(nina, "team-model");
+
+        var expiring = call("GET", "/api/v1/keys?expiringWithinDays=7", nina, null);
+        assertThat(expiring.status()).isEqualTo(200);
+        assertThat(texts(expiring.json(), "clientId")).containsExactly(soon.get("clientId").asString());
+        assertThat(texts(call("GET", "/api/v1/keys", nina, null).json(), "clientId")).contains(later);
+
+        var replaced = call("POST", "/api/v1/keys/" + soon.get("clientId").asString() + ":replace", nina, null);
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(201);
+        assertThat(replaced.headers().firstValue("Cache-Control")).hasValue("no-store");
+        var twin = replaced.json().get("key");
+        assertThat(replaced.json().get("value").asString()).startsWith("sk-");
+        assertThat(replaced.headers().firstValue("Location")).hasValue("/api/v1/keys/" + twin.get("clientId").asString());
+        assertThat(twin.get("description").asString()).isEqualTo("workshop");
+        assertThat(twin.get("model").get("name").asString()).isEqualTo("team-model");
+        assertThat(Duration.between(Instant.parse(twin.get("created").asString()), Instant.parse(twin.get("expires").asString())))
+                .isEqualTo(Duration.ofHours(12));
+        // the old key stays until its owner revokes it
+        assertThat(texts(call("GET", "/api/v1/keys", nina, null).json(), "clientId")).contains(soon.get("clientId").asString());
+
+        var byMallory = call("POST", "/api/v1/keys/" + soon.get("clientId").asString() + ":replace",
+                user("mallory-sub", "mallory", "/llm-users"), null);
+        assertThat(byMallory.status()).isEqualTo(404);
+        assertThat(byMallory.type()).isEqualTo("https://nebari.dev/problems/key-not-found");
+        var atTheCap = call("POST", "/api/v1/keys/" + later + ":replace", nina, null);
+        assertThat(atTheCap.status()).isEqualTo(409);
+        assertThat(atTheCap.type()).isEqualTo("https://nebari.dev/problems/key-limit-reached");
+        assertThat(call("GET", "/api/v1/keys?expiringWithinDays=0", nina, null).type())
+                .isEqualTo("https://nebari.dev/problems/invalid-request");
     }
 
     /** One story in the API and the portal: a model the caller cannot see answers exactly like one that does not exist. */
@@ -563,7 +602,7 @@ class RestApiTest {
         var response = call("POST", "/api/v1/admin/keys:revoke", admin(), """
                 {"user": "carol", "model": {"namespace": "%s", "name": "open-model"}}""".formatted(namespace));
         assertThat(response.status()).isEqualTo(400);
-        assertThat(response.json().get("detail").asString()).isEqualTo("name exactly one of user or model")
+        assertThat(response.json().get("detail").asString()).isEqualTo("Name exactly one of user or model.")
                 .as("no internal name of the rule").doesNotContain("exactlyOneTarget");
     }
 
@@ -718,10 +757,16 @@ class RestApiTest {
         return send(request);
     }
 
+    /** Sends the request; every problem it answers with must say its detail as a sentence (issue 14 item 7). */
     static Response send(HttpRequest.Builder request) {
         try {
-            var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body(), response.headers());
+            var sent = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            var response = new Response(sent.statusCode(), sent.body(), sent.headers());
+            if (response.contentType().startsWith("application/problem+json")) {
+                assertThat(response.json().path("detail").asString("")).as("the detail of %s", response.body())
+                        .matches("(?s)\\p{Lu}.*[.?!]");
+            }
+            return response;
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         } catch (InterruptedException e) {

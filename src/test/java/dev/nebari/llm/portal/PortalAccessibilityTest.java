@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
+import org.openqa.selenium.support.ui.Select;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
@@ -81,10 +82,24 @@ class PortalAccessibilityTest {
             browser.driver().findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
             browser.awaitElement(By.id("key-value"));
             checkCurrent(browser, "/keys/created", violations);
+            // A key that expires within a week, so "My models" and "My keys" show the expiry reminder; Replace shows
+            // its replacement once, on a page that also names the old key (checked as it is), and the revoke-first
+            // confirmation (offered at the key cap) is a page of its own.
+            browser.visit(portal + "/keys/new");
+            browser.awaitElement(By.id("description")).sendKeys("expires tomorrow");
+            new Select(browser.driver().findElement(By.id("lifetime"))).selectByValue("1d");
+            browser.driver().findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
+            browser.awaitElement(By.id("key-value"));
+            browser.visit(portal + "/");
+            var reminder = browser.awaitElement(By.cssSelector("section.reminder form"));
+            var revokeFirst = reminder.getDomAttribute("action").replace("/replace", "/revoke?replace=true");
+            reminder.findElement(By.tagName("button")).click();
+            browser.awaitElement(By.id("old-key-heading"));
+            checkCurrent(browser, "/keys/created-replacement", violations);
             browser.visit(portal + "/keys");
             var revoke = browser.awaitElement(By.cssSelector("a.button.danger")).getDomAttribute("href");
 
-            for (var path : List.of("/", "/keys", "/keys/new", revoke, "/usage", "/admin/keys", "/admin/audit",
+            for (var path : List.of("/", "/keys", "/keys/new", revoke, revokeFirst, "/usage", "/admin/keys", "/admin/audit",
                     "/admin/usage", "/admin/usage?by=user")) {
                 check(browser, path, violations);
             }

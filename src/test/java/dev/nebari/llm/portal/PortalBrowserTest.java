@@ -12,6 +12,7 @@ import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.Phase;
 import dev.nebari.llm.testing.Browser;
 import dev.nebari.llm.testing.KeycloakServer;
+import dev.nebari.llm.testing.OffsetClock;
 import dev.nebari.llm.testing.TestApplication;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
@@ -39,6 +40,8 @@ class PortalBrowserTest {
     static ConfigurableApplicationContext app;
     static String namespace;
     static String portal;
+    /** Real time, except while a test mints a key in the past (one about to expire). */
+    static final OffsetClock clock = new OffsetClock();
 
     @BeforeAll
     static void start(TestCluster cluster) {
@@ -58,6 +61,7 @@ class PortalBrowserTest {
             return model;
         });
         app = TestApplication.startPortal(cluster, keycloak.issuerUrl(),
+                context -> context.getBeanFactory().registerSingleton("clock", clock),
                 "--portal.login.clientId=" + keycloak.clientId(),
                 "--portal.login.clientSecret=" + keycloak.clientSecret());
         portal = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
@@ -306,9 +310,106 @@ class PortalBrowserTest {
         }
     }
 
+    /**
+     * Issue 14 item 7: each snippet and value on "My models" has a copy button that puts its exact text on the
+     * clipboard and says "Copied." in a live region; the snippets wrap their long lines instead of scrolling sideways.
+     * The clipboard is read back with {@code navigator.clipboard.readText()}, which headless Chromium allows once the
+     * page is granted clipboard-read: that proves what a paste would get, not just that the script ran.
+     */
+    @Test
+    void theCopyButtonsCopyTheSnippetsExactTextAndTheSnippetsWrap() {
+        try (var browser = Browser.open()) {
+            var driver = browser.driver();
+            signIn(browser, keycloak.alice());
+            // granted to the page's origin, so once the portal is loaded
+            driver.setPermission("clipboard-read", "granted");
+            var card = driver.findElement(By.cssSelector("section[aria-labelledby='model-" + namespace + "-team-model']"));
+            var copies = card.findElements(By.cssSelector("button.copy"));
+            assertThat(copies).as("model id, two endpoints, curl and Python").hasSize(5)
+                    .allMatch(WebElement::isDisplayed);
+            assertThat(copies.get(3).getAccessibleName()).isEqualTo("Copy the curl command for team-model");
+
+            var curl = card.findElement(By.cssSelector("pre[id^='curl-']"));
+            var curlText = (String) driver.executeScript("return arguments[0].textContent", curl);
+            assertThat(curlText).startsWith("export LLM_API_KEY=").contains("\\\n  -H \"Authorization: Bearer ${LLM_API_KEY}\"");
+            copies.get(3).click();
+            var status = copies.get(3).findElement(By.xpath("following-sibling::*[@role='status']"));
+            assertThat(status.getAttribute("aria-live")).isEqualTo("polite");
+            await().atMost(Duration.ofSeconds(10)).until(() -> status.getText().equals("Copied."));
+            assertThat(clipboard(browser)).isEqualTo(curlText);
+            browser.screenshot("14-7-copy-curl-1280");
+
+            // another button copies its own value, and the earlier confirmation gives way to the new one
+            copies.get(0).click();
+            await().atMost(Duration.ofSeconds(10)).until(() -> clipboard(browser).equals("Qwen/Qwen3-0.6B"));
+            assertThat(status.getText()).isEmpty();
+
+            for (var width : List.of(1280, 390)) {
+                driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, 900));
+                for (var snippet : card.findElements(By.cssSelector("pre.snippet"))) {
+                    var scroll = (Long) driver.executeScript("return arguments[0].scrollWidth - arguments[0].clientWidth", snippet);
+                    assertThat(scroll).as("%d px: a snippet scrolls sideways by %d px", width, scroll).isZero();
+                }
+                assertFitsTheScreen(browser, "/ at " + width + " px");
+            }
+            driver.executeScript("arguments[0].scrollIntoView()", curl);
+            browser.screenshot("14-7-snippets-wrap-390");
+        }
+    }
+
+    /**
+     * Issue 14 item 11 at 1280 and 390 px: a key that expires within a week is named on the first page after sign-in;
+     * Replace shows a new key once, the old key stays until the user says they copied the new one, then it is gone.
+     */
+    @Test
+    void anExpiringKeyIsReplacedFromTheReminderAndTheOldOneRevokedWhenTheUserConfirms() throws Exception {
+        try (var browser = Browser.open()) {
+            var driver = browser.driver();
+            for (var width : List.of(1280, 390)) {
+                driver.manage().window().setSize(new org.openqa.selenium.Dimension(width, 900));
+                var description = "expiring laptop " + width;
+                signIn(browser, keycloak.alice());
+                clock.shifted(Duration.ofDays(-25), () -> createKey(browser, "team-model", description, "30d"));
+                var old = keysOf(keycloak.alice().username()).stream()
+                        .filter(k -> k.metadata().description().equals(description)).findFirst().orElseThrow();
+                // sign out and in again: the reminder is on the first page the user sees
+                driver.findElement(By.xpath("//button[text()='Sign out']")).click();
+                awaitPage(browser, portal + "/login?logout");
+                signIn(browser, keycloak.alice());
+
+                var reminder = browser.awaitElement(By.cssSelector("section.reminder"));
+                assertThat(reminder.findElement(By.tagName("h2")).getText()).isEqualTo("1 key expires soon");
+                var item = reminder.findElement(By.xpath(".//tbody/tr[contains(., '" + description + "')]"));
+                assertThat(item.getText()).contains("…" + old.metadata().displayHint(), namespace + "/team-model");
+                assertFitsTheScreen(browser, "the reminder at " + width + " px");
+                browser.screenshot("14-11-expiry-reminder-" + width);
+
+                item.findElement(By.xpath(".//button[starts-with(normalize-space(), 'Replace')]")).click();
+                var value = browser.awaitElement(By.id("key-value")).getDomAttribute("value");
+                assertThat(value).startsWith("sk-");
+                assertThat(driver.findElement(By.id("old-key-heading")).getText()).isEqualTo("The old key still works");
+                assertThat(app.getBean(ApiKeys.class).find(old.clientId())).as("not revoked before the user confirms").isPresent();
+                assertFitsTheScreen(browser, "the new key at " + width + " px");
+                browser.screenshot("14-11-replacement-shown-" + width);
+
+                driver.findElement(By.xpath("//button[text()='I have copied the new key — revoke the old one']")).click();
+                awaitPage(browser, portal + "/keys");
+                assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains(description, "was revoked");
+                assertThat(driver.findElements(By.cssSelector("section.reminder"))).as("nothing expires soon now").isEmpty();
+                assertThat(app.getBean(ApiKeys.class).find(old.clientId())).isEmpty();
+                assertThat(keysOf(keycloak.alice().username())).filteredOn(k -> k.metadata().description().equals(description))
+                        .singleElement().satisfies(successor -> assertThat(successor.metadata().displayHint())
+                                .isEqualTo(value.substring(value.length() - 4)));
+                browser.screenshot("14-11-old-key-revoked-" + width);
+                driver.findElement(By.xpath("//button[text()='Sign out']")).click();
+                awaitPage(browser, portal + "/login?logout");
+            }
+        }
+    }
+
     /** 390 px (a phone): no page scrolls sideways; long values wrap, tables scroll inside their own box. */
     @Test
-    void everyPageFitsAPhoneScreenWithoutScrollingSideways() {
+    void everyPageFitsAPhoneScreenWithoutScrollingSideways() throws Exception {
         // a key with long values, so every table and list has something wide to hold
         app.getBean(ApiKeys.class).mint(new dev.nebari.llm.keys.MintRequest(
                 new dev.nebari.llm.keys.KeyOwner("phone-sub", "someone.with.a.rather.long.name@department.example.com"),
@@ -318,17 +419,20 @@ class PortalBrowserTest {
             signIn(browser, keycloak.admin());
             var driver = browser.driver();
             driver.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
-            // a key of the admin's own, so that "My keys" has a row with its rename form, and a revoke page
-            browser.visit(portal + "/keys/new");
-            browser.awaitElement(By.id("description")).sendKeys("phone-" + "y".repeat(60));
-            driver.findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
-            browser.awaitElement(By.id("key-value"));
+            // a key of the admin's that is about to expire, so "My models" and "My keys" show the reminder and "My keys"
+            // has a row with its rename form, and the admin at the per-model cap, so Replace leads to the refusal and
+            // the revoke-first pages
+            var description = "phone-" + "y".repeat(60);
+            clock.shifted(Duration.ofDays(-25), () -> createKey(browser, "open-model", description, "30d"));
+            var expiring = keysOf(keycloak.admin().username()).stream()
+                    .filter(k -> k.metadata().description().equals(description)).findFirst().orElseThrow();
+            fillTheCap(expiring);
             for (var path : List.of("/", "/keys", "/keys/new", "/admin/keys", "/admin/audit",
                     "/admin/keys?user=rather.long", "/admin/keys?user=nobody-like-this",
-                    "/admin/audit?user=rather.long&action=issued")) {
+                    "/admin/audit?user=rather.long&action=issued", "/keys/" + expiring.clientId().value() + "/revoke")) {
                 browser.visit(portal + path);
                 browser.awaitElement(By.tagName("h1"));
-                assertFitsThePhone(browser, path, "390px" + path.replaceAll("[/?&=.]", "-"));
+                assertFitsThePhone(browser, path, "390px" + path.replaceAll("k[0-9a-v]{15}", "id").replaceAll("[/?&=.]", "-"));
             }
             browser.visit(portal + "/keys");
             var rename = browser.awaitElement(By.cssSelector("details.rename summary"));
@@ -342,15 +446,46 @@ class PortalBrowserTest {
             driver.findElement(By.xpath("//button[text()='Preview']")).click();
             assertThat(browser.awaitElement(By.xpath("//h1[starts-with(text(), 'Revoke ')]")).getText()).matches("Revoke \\d+ keys?\\?");
             assertFitsThePhone(browser, "the bulk preview", "390px-admin-bulk-preview");
+
+            browser.visit(portal + "/");
+            var reminder = browser.awaitElement(By.cssSelector("section.reminder"));
+            reminder.findElement(By.xpath(".//tbody/tr[contains(., '" + description + "')]//button")).click();
+            browser.awaitElement(By.xpath("//h1[text()='That did not work']"));
+            assertFitsThePhone(browser, "the refused replacement", "390px-keys-replace-refused");
+            driver.findElement(By.partialLinkText("first…")).click();
+            browser.awaitElement(By.xpath("//h1[text()='Revoke this key and replace it?']"));
+            assertFitsThePhone(browser, "revoke and replace", "390px-keys-revoke-and-replace");
+            driver.findElement(By.xpath("//button[text()='Revoke it and create the replacement']")).click();
+            browser.awaitElement(By.id("key-value"));
+            assertFitsThePhone(browser, "the replacement", "390px-keys-created-replacement");
+        }
+    }
+
+    /** Mints keys for the owner of {@code key} and its model until the owner holds the most allowed (5). */
+    private static void fillTheCap(dev.nebari.llm.keys.ApiKey key) {
+        var keys = app.getBean(ApiKeys.class);
+        while (keys.list(KeyQuery.ownedBy(key.owner().subject()).withModel(key.model())).size() < 5) {
+            keys.mint(new dev.nebari.llm.keys.MintRequest(key.owner(), java.util.Set.of(), key.model(),
+                    new dev.nebari.llm.model.AccessSpec(true, List.of()), "filler", java.util.Optional.empty()));
         }
     }
 
     private static void assertFitsThePhone(Browser browser, String what, String screenshot) {
-        var driver = browser.driver();
-        var page = (Long) driver.executeScript("return document.documentElement.scrollWidth");
-        var screen = (Long) driver.executeScript("return document.documentElement.clientWidth");
-        assertThat(page).as("%s is %d px wide on a %d px screen", what, page, screen).isLessThanOrEqualTo(screen);
+        assertFitsTheScreen(browser, what);
         browser.screenshot(screenshot);
+    }
+
+    private static void assertFitsTheScreen(Browser browser, String what) {
+        var page = (Long) browser.driver().executeScript("return document.documentElement.scrollWidth");
+        var screen = (Long) browser.driver().executeScript("return document.documentElement.clientWidth");
+        // the innermost elements that stick out, to say what to fix
+        var outside = browser.driver().executeScript("""
+                return [...document.body.querySelectorAll('*')]
+                    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5)
+                    .filter(e => ![...e.children].some(c => c.getBoundingClientRect().right > document.documentElement.clientWidth + 0.5))
+                    .map(e => e.tagName.toLowerCase() + (e.className ? '.' + e.className : '')).slice(0, 5)""");
+        assertThat(page).as("%s is %d px wide on a %d px screen; sticking out: %s", what, page, screen, outside)
+                .isLessThanOrEqualTo(screen);
     }
 
     /** The text of the table row that names this key. */
@@ -358,6 +493,22 @@ class PortalBrowserTest {
         return browser.driver().findElements(By.cssSelector("tbody tr")).stream().map(WebElement::getText)
                 .filter(text -> text.contains(clientId)).findFirst()
                 .orElseThrow(() -> new AssertionError("no row for " + clientId + " on " + browser.currentUrl()));
+    }
+
+    /** What a paste would insert (the page must be granted clipboard-read). */
+    private static String clipboard(Browser browser) {
+        return (String) browser.driver().executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                navigator.clipboard.readText().then(done, e => done('clipboard unreadable: ' + e));""");
+    }
+
+    /** Creates a key through the form and returns the page that shows it, once it is there. */
+    private static WebElement createKey(Browser browser, String model, String description, String lifetime) {
+        browser.visit(portal + "/keys/new?model=" + namespace + "/" + model);
+        browser.driver().findElement(By.id("description")).sendKeys(description);
+        new org.openqa.selenium.support.ui.Select(browser.driver().findElement(By.id("lifetime"))).selectByValue(lifetime);
+        browser.driver().findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
+        return browser.awaitElement(By.id("key-value"));
     }
 
     private void signIn(Browser browser, KeycloakServer.User user) {
@@ -375,7 +526,7 @@ class PortalBrowserTest {
         return browser.driver().findElement(By.cssSelector("[aria-label='Revoke key " + clientId + "']"));
     }
 
-    private static List<String> keysOf(String username) {
-        return app.getBean(ApiKeys.class).list(KeyQuery.all().withUser(username)).stream().map(k -> k.clientId().value()).toList();
+    private static List<dev.nebari.llm.keys.ApiKey> keysOf(String username) {
+        return app.getBean(ApiKeys.class).list(KeyQuery.all().withUser(username));
     }
 }

@@ -15,6 +15,7 @@ import dev.nebari.llm.keys.KeyQuery;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.testing.FakeOidcIssuer;
+import dev.nebari.llm.testing.OffsetClock;
 import dev.nebari.llm.testing.TestApplication;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
@@ -55,6 +56,8 @@ class PortalPagesTest {
     static ConfigurableApplicationContext app;
     static MockMvc web;
     static String namespace;
+    /** Real time, except while a test mints a key in the past (one about to expire). */
+    static final OffsetClock clock = new OffsetClock();
 
     @BeforeAll
     static void startTheApplication(TestCluster cluster) {
@@ -66,11 +69,13 @@ class PortalPagesTest {
             cluster.client().resource(model).create();
         }
         app = TestApplication.startPortal(cluster, issuer.issuer(),
+                context -> context.getBeanFactory().registerSingleton("clock", clock),
                 "--portal.login.clientId=nebari-portal",
                 "--portal.login.clientSecret=not-a-real-secret",
                 "--keys.maxPerUserPerModel=3");
         web = MockMvcBuilders.webAppContextSetup((WebApplicationContext) app)
-                .apply(SecurityMockMvcConfigurers.springSecurity()).build();
+                .apply(SecurityMockMvcConfigurers.springSecurity())
+                .alwaysDo(PortalPagesTest::messagesAreSentences).build();
     }
 
     @AfterAll
@@ -318,7 +323,7 @@ class PortalPagesTest {
         var response = web.perform(post("/keys").with(alice()).with(csrf())
                 .param("model", namespace + "/open-model").param("lifetime", "5y")).andReturn().getResponse();
         assertThat(response.getStatus()).isEqualTo(400);
-        assertThat(response.getContentAsString()).contains("a lifetime is a number of days or hours").contains("<form");
+        assertThat(response.getContentAsString()).contains("A lifetime is a number of days or hours").contains("<form");
     }
 
     @Test
@@ -344,6 +349,120 @@ class PortalPagesTest {
         assertThat(byAlice.getResponse().getRedirectedUrl()).isEqualTo("/keys");
         assertThat(byAlice.getFlashMap().get("notice")).asString().contains("(no description)", "…", clientId, "was revoked");
         assertThat(keysOf("alice-sub")).doesNotContain(clientId);
+    }
+
+    // --- keys about to expire ---
+
+    /** The first page after sign-in names each key that expires within a week, with a button that replaces it. */
+    @Test
+    void keysAboutToExpireAreListedOnTheFirstPageWithAReplaceButton() throws Exception {
+        var ivy = signedIn("ivy-sub", "ivy@example.com", false);
+        var old = mintDaysAgo(ivy, 25, "open-model", "nightly job", "30d");
+        var fresh = mint(ivy, "open-model");
+        var oldHint = hintOf(old);
+
+        for (var path : List.of("/", "/keys")) {
+            var html = web.perform(get(path).with(ivy)).andReturn().getResponse().getContentAsString();
+            var reminder = reminderIn(html);
+            assertThat(reminder).as(path).contains("1 key expires soon", "nightly job", "…" + oldHint,
+                    namespace + "/open-model", "action=\"/keys/" + old + "/replace\"", ">Replace<")
+                    .doesNotContain("/keys/" + fresh + "/replace");
+        }
+        var noneExpiring = web.perform(get("/").with(bob())).andReturn().getResponse().getContentAsString();
+        assertThat(noneExpiring).doesNotContain("expires soon", "expire soon");
+    }
+
+    /**
+     * Replace mints a key like the old one (description, model, lifetime length) and shows it once; the old key is
+     * revoked only when the user says they copied the new one, and until then it is still in the reminder.
+     */
+    @Test
+    void replacingAKeyShowsTheNewOneOnceAndRevokesTheOldOnlyWhenTheUserConfirms() throws Exception {
+        var kira = signedIn("kira-sub", "kira@example.com", false);
+        var old = mintDaysAgo(kira, 26, "open-model", "ci pipeline", "30d");
+
+        var replaced = web.perform(post("/keys/" + old + "/replace").with(kira).with(csrf())).andReturn();
+        assertThat(replaced.getResponse().getRedirectedUrl()).isEqualTo("/keys/created");
+        var shown = web.perform(get("/keys/created").with(kira).flashAttrs(replaced.getFlashMap())).andReturn().getResponse();
+        assertThat(shown.getHeader("Cache-Control")).isEqualTo("no-store");
+        var html = shown.getContentAsString();
+        var value = keyValueIn(html);
+        assertThat(html).contains("will not be shown again", "The old key still works", "ci pipeline", "…" + hintOf(old),
+                "action=\"/keys/" + old + "/revoke\"", "I have copied the new key — revoke the old one", "name=\"_csrf\"");
+
+        var keys = app.getBean(ApiKeys.class);
+        var successor = keys.list(KeyQuery.ownedBy("kira-sub")).stream()
+                .filter(k -> value.endsWith(k.metadata().displayHint()) && !k.clientId().value().equals(old)).findFirst().orElseThrow();
+        assertThat(successor.metadata().description()).isEqualTo("ci pipeline");
+        assertThat(successor.model()).hasToString(namespace + "/open-model");
+        assertThat(successor.metadata().lifetime()).hasValue(java.time.Duration.ofDays(30));
+        // the user left without confirming: the old key still works, and is still the one the reminder names
+        assertThat(keysOf("kira-sub")).contains(old, successor.clientId().value());
+        var reminder = reminderIn(web.perform(get("/").with(kira)).andReturn().getResponse().getContentAsString());
+        assertThat(reminder).contains("1 key expires soon", "/keys/" + old + "/replace")
+                .doesNotContain(successor.clientId().value());
+
+        var confirmed = web.perform(post("/keys/" + old + "/revoke").with(kira).with(csrf())).andReturn();
+        assertThat(confirmed.getResponse().getRedirectedUrl()).isEqualTo("/keys");
+        assertThat(confirmed.getFlashMap().get("notice")).asString().contains("ci pipeline", old, "was revoked");
+        assertThat(keysOf("kira-sub")).containsExactly(successor.clientId().value());
+        assertThat(web.perform(get("/").with(kira)).andReturn().getResponse().getContentAsString())
+                .doesNotContain("expires soon");
+    }
+
+    /** At the per-model cap nothing is minted: the user is told so and offered to revoke the old key first. */
+    @Test
+    void replacingAtTheKeyCapIsRefusedWithAnOfferToRevokeTheOldKeyFirst() throws Exception {
+        var lee = signedIn("lee-sub", "lee@example.com", false);
+        var old = mintDaysAgo(lee, 28, "open-model", "demo box", "30d");
+        mint(lee, "open-model");
+        mint(lee, "open-model");
+
+        var refused = web.perform(post("/keys/" + old + "/replace").with(lee).with(csrf())).andReturn().getResponse();
+        assertThat(refused.getStatus()).isEqualTo(409);
+        assertThat(refused.getContentAsString()).contains("You already have 3 keys for model " + namespace + "/open-model",
+                "Revoke the old key first", "href=\"/keys/" + old + "/revoke?replace=true\"").doesNotContain("sk-");
+        assertThat(keysOf("lee-sub")).hasSize(3).contains(old);
+
+        var confirm = web.perform(get("/keys/" + old + "/revoke").param("replace", "true").with(lee)).andReturn().getResponse();
+        assertThat(confirm.getContentAsString()).contains("Revoke this key and replace it?", "demo box",
+                "name=\"replace\" value=\"true\"", "Revoke it and create the replacement");
+        var revokedFirst = web.perform(post("/keys/" + old + "/revoke").param("replace", "true").with(lee).with(csrf())).andReturn();
+        assertThat(revokedFirst.getResponse().getRedirectedUrl()).isEqualTo("/keys/created");
+        var shown = web.perform(get("/keys/created").with(lee).flashAttrs(revokedFirst.getFlashMap())).andReturn().getResponse()
+                .getContentAsString();
+        keyValueIn(shown);
+        assertThat(shown).contains("which was revoked", "demo box").doesNotContain("The old key still works");
+        assertThat(keysOf("lee-sub")).hasSize(3).doesNotContain(old);
+    }
+
+    /**
+     * Revoking first is done; a replacement the user may no longer have is not, and the user is told both, the model
+     * told like one that does not exist as everywhere else.
+     */
+    @Test
+    void aRevokeFirstReplacementThatIsRefusedSaysTheOldKeyIsGoneAndWhy() throws Exception {
+        var old = mint(signedIn("mia-sub", "mia@example.com", false, "/llm-users"), "team-model");
+        var withoutTheGroup = signedIn("mia-sub", "mia@example.com", false);
+
+        var revoked = web.perform(post("/keys/" + old + "/revoke").param("replace", "true").with(withoutTheGroup).with(csrf()))
+                .andReturn();
+        assertThat(revoked.getResponse().getRedirectedUrl()).isEqualTo("/keys");
+        assertThat(revoked.getFlashMap().get("error")).asString().contains(old, "was revoked, but its replacement could not be created",
+                "The model " + namespace + "/team-model is not available to you")
+                .asString().doesNotContain("You may not use");
+        assertThat(keysOf("mia-sub")).isEmpty();
+    }
+
+    @Test
+    void onlyTheOwnerReplacesAKeyAndOnlyWithTheFormsToken() throws Exception {
+        var old = mint(alice(), "open-model");
+        var before = keysOf("alice-sub").size();
+        assertThat(web.perform(post("/keys/" + old + "/replace").with(bob()).with(csrf())).andReturn().getResponse()
+                .getStatus()).isEqualTo(404);
+        assertThat(web.perform(post("/keys/" + old + "/replace").with(alice())).andReturn().getResponse()
+                .getStatus()).isEqualTo(403);
+        assertThat(keysOf("alice-sub")).hasSize(before);
     }
 
     // --- admin ---
@@ -618,6 +737,50 @@ class PortalPagesTest {
         var matcher = Pattern.compile("<code>(k[0-9a-v]{15})</code>").matcher(created.getContentAsString());
         assertThat(matcher.find()).isTrue();
         return matcher.group(1);
+    }
+
+    /** Mints a key through the form as if {@code days} ago, so that a 30-day key is about to expire now. */
+    String mintDaysAgo(OidcLoginRequestPostProcessor user, int days, String model, String description, String lifetime)
+            throws Exception {
+        var created = clock.shifted(java.time.Duration.ofDays(-days), () -> mintThroughTheForm(user, post("/keys").with(user)
+                .with(csrf()).param("model", namespace + "/" + model).param("description", description).param("lifetime", lifetime)));
+        var matcher = Pattern.compile("<code>(k[0-9a-v]{15})</code>").matcher(created.getContentAsString());
+        assertThat(matcher.find()).isTrue();
+        return matcher.group(1);
+    }
+
+    static String hintOf(String clientId) {
+        return app.getBean(ApiKeys.class).find(new dev.nebari.llm.keys.ClientId(clientId)).orElseThrow().metadata().displayHint();
+    }
+
+    /** The expiry reminder of a page, or "" when it has none. */
+    static String reminderIn(String html) {
+        var start = html.indexOf("<section class=\"reminder\"");
+        return start < 0 ? "" : html.substring(start, html.indexOf("</section>", start));
+    }
+
+    private static final Pattern MESSAGE = Pattern.compile("(?s)<p class=\"(?:error|notice)\"[^>]*>(.*?)</p>");
+
+    /**
+     * Every error and notice any page of these tests shows, and every one a form hands to the next page, is a sentence:
+     * upper-case first letter, full stop at the end (issue 14 item 7).
+     */
+    static void messagesAreSentences(org.springframework.test.web.servlet.MvcResult result) throws Exception {
+        var messages = new java.util.ArrayList<String>();
+        var flash = result.getFlashMap();
+        for (var name : List.of("notice", "error")) {
+            if (flash != null && flash.get(name) instanceof String flashed) {
+                messages.add(flashed);
+            }
+        }
+        var html = result.getResponse().getContentAsString();
+        var shown = MESSAGE.matcher(html);
+        while (shown.find()) {
+            messages.add(org.springframework.web.util.HtmlUtils.htmlUnescape(
+                    shown.group(1).replaceAll("<[^>]+>", "")).replaceAll("\\s+", " ").strip());
+        }
+        assertThat(messages).as("messages of %s", result.getRequest().getRequestURI())
+                .allMatch(message -> message.matches("(?s)\\p{Lu}.*[.?!]"), "a sentence");
     }
 
     static final java.time.format.DateTimeFormatter SHOWN = java.time.format.DateTimeFormatter

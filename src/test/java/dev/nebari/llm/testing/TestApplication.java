@@ -45,13 +45,20 @@ public final class TestApplication {
      * the model catalog has listed the models the test created before.
      */
     public static ConfigurableApplicationContext startPortal(TestCluster cluster, String issuer, String... args) {
+        return startPortal(cluster, issuer, context -> { }, args);
+    }
+
+    /** As {@link #startPortal(TestCluster, String, String...)}, with extra beans from {@code initializer} (a clock). */
+    public static ConfigurableApplicationContext startPortal(TestCluster cluster, String issuer,
+            org.springframework.context.ApplicationContextInitializer<ConfigurableApplicationContext> initializer,
+            String... args) {
         cluster.ensureNamespace("llm-api-keys");
         var all = new ArrayList<>(List.of(
                 "--spring.profiles.active=portal",
                 "--auth.oidc.issuerURL=" + issuer,
                 "--cluster.kubeconfig=" + cluster.kubeconfig()));
         all.addAll(List.of(args));
-        var app = start(all.toArray(String[]::new));
+        var app = start(initializer, all.toArray(String[]::new));
         var catalog = app.getBean(ModelCatalog.class);
         await("the model catalog").atMost(Duration.ofSeconds(20)).until(catalog::hasSynced);
         return app;

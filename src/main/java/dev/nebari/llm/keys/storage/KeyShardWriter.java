@@ -195,7 +195,7 @@ public final class KeyShardWriter implements AutoCloseable {
                         commit(batch);
                     } catch (RuntimeException e) {
                         log.error("key store commit for model {} failed", model, e);
-                        var failure = new KeyException.StoreUnavailable("the key store could not be updated", e);
+                        var failure = new KeyException.StoreUnavailable("The key store could not be updated.", e);
                         batch.forEach(p -> p.result.completeExceptionally(failure));
                         retries.clear();
                     }
@@ -239,7 +239,7 @@ public final class KeyShardWriter implements AutoCloseable {
                     case CONFLICT -> plan.pendings.forEach(this::retry);
                     case FAILED -> {
                         var failure = new KeyException.StoreUnavailable(
-                                "the key store Secret " + plan.base.getMetadata().getName() + " could not be written", null);
+                                "The key store Secret " + plan.base.getMetadata().getName() + " could not be written.", null);
                         plan.pendings.forEach(p -> p.result.completeExceptionally(failure));
                     }
                 }
@@ -289,7 +289,7 @@ public final class KeyShardWriter implements AutoCloseable {
                 excess.put(owner, over - 1);
                 withdrawn.add(key.pending());
                 var refusal = stored == null
-                        ? new KeyException.StoreUnavailable("the key store could not be read back; try again", null)
+                        ? new KeyException.StoreUnavailable("The key store could not be read back; try again.", null)
                         : new KeyException.KeyLimitReached(model, key.maxPerOwner());
                 remove(model, key.key().clientId(), stillThere -> true)
                         .whenComplete((removed, failure) -> key.pending().result.completeExceptionally(refusal));
@@ -301,7 +301,7 @@ public final class KeyShardWriter implements AutoCloseable {
         private void retry(Pending pending) {
             if (++pending.attempts >= MAX_ATTEMPTS) {
                 pending.result.completeExceptionally(new KeyException.StoreUnavailable(
-                        "the key store stayed busy after " + MAX_ATTEMPTS + " attempts; try again", null));
+                        "The key store stayed busy after " + MAX_ATTEMPTS + " attempts; try again.", null));
             } else {
                 retries.add(pending);
             }
@@ -346,7 +346,7 @@ public final class KeyShardWriter implements AutoCloseable {
             if (json.getBytes(StandardCharsets.UTF_8).length > KeySecretLayout.MAX_METADATA_BYTES
                     || !KeyShard.fits(plan.keys, plan.annotationBytes + growth)) {
                 pending.result.completeExceptionally(new KeyException.InvalidRequest(
-                        "the new description is too long to store with this key; choose a shorter one"));
+                        "The new description is too long to store with this key; choose a shorter one."));
                 return;
             }
             plan.updates.put(describe.clientId(), json);
@@ -365,7 +365,7 @@ public final class KeyShardWriter implements AutoCloseable {
             var json = MetadataCodec.encode(insert.metadata());
             if (json.getBytes(StandardCharsets.UTF_8).length > KeySecretLayout.MAX_METADATA_BYTES) {
                 pending.result.completeExceptionally(new KeyException.InvalidRequest(
-                        "the key's description and granting groups are too long to store"));
+                        "The key's description and granting groups are too long to store."));
                 return;
             }
             var entry = new KeyShard.Entry(allocator.next(), insert.secret(), insert.metadata(), json);
