@@ -3,6 +3,6 @@
  *
  * <p>Owns: HTTP resources and their DTOs. Must not touch: key storage internals or the reconciler's state.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model", "platform", "identity", "keys", "catalog", "serving", "gateway", "manifests", "reconciliation", "usage"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model", "platform", "identity", "keys", "catalog", "gateway", "manifests", "reconciliation", "usage"})
 @org.jspecify.annotations.NullMarked
 package dev.nebari.llm.api;

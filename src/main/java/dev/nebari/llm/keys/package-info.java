@@ -4,6 +4,6 @@
  *
  * <p>Owns: key Secrets and their metadata. Must not touch: gateway objects or LLMModel status.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model", "platform", "identity"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model", "platform"})
 @org.jspecify.annotations.NullMarked
 package dev.nebari.llm.keys;
