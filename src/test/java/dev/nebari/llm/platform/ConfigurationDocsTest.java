@@ -16,6 +16,7 @@ class ConfigurationDocsTest {
     void everySettingIsDocumented() throws Exception {
         var docs = Files.readString(Path.of("docs/configuration.md"));
         var names = settingNames("", PackSettings.class);
+        names.addAll(settingNames("usage.", dev.nebari.llm.usage.UsageSettings.class));
 
         assertThat(names).hasSizeGreaterThan(20);
         assertThat(names).allSatisfy(name -> assertThat(docs).as("docs/configuration.md").contains("`" + name + "`"));
