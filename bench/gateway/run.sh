@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Gateway benchmark (PRODUCT.md section 9, issue "data path"): through the real local Envoy AI Gateway fed by the
+# Gateway benchmark (bars in docs/quality-bars.md): through the real local Envoy AI Gateway fed by the
 # application, the latency the gateway adds over calling the model server directly, revocation to 401 over 50 keys,
 # and a pack of 300 models with 3,000 keys (first key to first 200, sizes, writes per mint). Needs the Kubernetes
 # and gateway binaries and Redis (docs/testing.md).

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Key-mint benchmark (PRODUCT.md section 9): 200 concurrent mints on one model against a real kube-apiserver + etcd,
+# Key-mint benchmark (docs/quality-bars.md): 200 concurrent mints on one model against a real kube-apiserver + etcd,
 # p50/p99 latency, throughput and lost keys per round. Needs the Kubernetes test binaries (docs/testing.md).
 #   bench/keys/run.sh [concurrency=200] [rounds=5]
 # The JVM runs as the portal's container would: the image's options (config/jvm.options) with the chart's portal

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Memory benchmark (PRODUCT.md section 9: operator+portal RSS <= 300 MiB after reconciling 300 models with 3,000
+# Memory benchmark (docs/quality-bars.md: operator+portal RSS <= 256 MiB after reconciling 300 models with 3,000
 # keys). Starts a real kube-apiserver + etcd, then the packaged application (target/nebari-llm-serving-*.jar) as a
 # process of its own with both profiles and the image's JVM options under the chart's memory limit, creates the
 # models, mints the keys through the REST API and reads the application's RSS. Peer: the same process idle after start.

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Reconcile benchmark (PRODUCT.md section 9): N LLMModels applied at once against a real kube-apiserver + etcd
+# Reconcile benchmark (docs/quality-bars.md): N LLMModels applied at once against a real kube-apiserver + etcd
 # reach fully-applied state (target: 300 in <= 60 s on 2 cores); a resync of unchanged models performs 0 writes;
 # prints the operator JVM's RSS. The peer in the same run is a plain client server-side-applying the same objects.
 #   bench/reconcile/run.sh [models=300] [workers=8]

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Startup benchmark (PRODUCT.md section 9: "Startup to ready <= 5 s"): launches the application jar as the image does,
+# Startup benchmark (docs/quality-bars.md: ready <= 3 s): launches the application jar as the image does,
 # against a real kube-apiserver + etcd holding an installed release, and times process start -> first 200 UP of the
 # readiness probe; interleaved with a hello-world Spring Boot app (web + Actuator) under the same JVM options.
 #   bench/startup/run.sh [runs=5]

@@ -11,7 +11,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 /**
- * What the CRD's CEL rules cannot check, because it depends on other objects (PRODUCT.md section 3, Admission).
+ * What the CRD's CEL rules cannot check, because it depends on other objects (docs/webhook.md).
  *
  * <p>Rejected: a new model in a namespace the pack does not manage, and a model id (or, in subdomain routing, a
  * subdomain) that another model already serves on the shared gateway. Warned about: emptyDir storage with preload,

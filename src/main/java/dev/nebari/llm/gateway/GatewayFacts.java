@@ -5,8 +5,8 @@ import java.util.List;
 /**
  * The upstream facts the gateway renderers rely on, in one place, each with the version it was read from.
  * Tested set: Envoy AI Gateway v1.1.0, Envoy Gateway v1.8.3, Gateway API v1.5.1, Gateway API Inference Extension
- * v1.6.0 (InferencePool), llm-d router v0.10.0 (InferenceObjective). The shared docs/GATEWAY-FACTS.md has the
- * field-level detail and sources.
+ * v1.6.0 (InferencePool), llm-d router v0.10.0 (InferenceObjective). docs/rendering.md says how the renderers use
+ * them; the data-path tests (docs/testing.md) check them against a real Envoy AI Gateway.
  */
 public final class GatewayFacts {
 
@@ -54,7 +54,8 @@ public final class GatewayFacts {
 
     /**
      * AIGW copies the request body's {@code model} into this header and re-evaluates routing. A rule must match
-     * only this header: AIGW does not register a model whose rule has other header matches (PRODUCT.md §10).
+     * only this header: AIGW does not register a model whose rule has other header matches (the predecessor lost
+     * models that way).
      */
     public static final String MODEL_HEADER = "x-ai-eg-model";
 
@@ -73,9 +74,9 @@ public final class GatewayFacts {
     public static final String BACKEND_TRAFFIC_POLICY_KIND = "BackendTrafficPolicy";
 
     /**
-     * OpenAI clients send {@code Authorization: Bearer sk-…}. PRODUCT.md §4 states that Envoy's api_key_auth
-     * strips a leading {@code Bearer } before the lookup, so the stored key is bare; EG 1.9's own task page
-     * contradicts itself on this, so the API-server/e2e tier must pin it down.
+     * OpenAI clients send {@code Authorization: Bearer sk-…}. Envoy's api_key_auth strips a leading
+     * {@code Bearer } before the lookup, so the stored key is bare; EG 1.9's own task page contradicts itself on
+     * this, and the data-path tests pin it down (their keys go through a real Envoy as {@code Bearer} values).
      */
     public static final String API_KEY_HEADER = "Authorization";
 

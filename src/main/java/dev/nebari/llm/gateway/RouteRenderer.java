@@ -18,7 +18,7 @@ import java.util.List;
  *   <li>{@code sectionName} is always the pack's listener: without it the generated catch-all rule attaches to
  *       every listener of the Gateway and this route's policy intercepts unrelated hosts.</li>
  *   <li>One rule, matching only {@code x-ai-eg-model}: AIGW drops a model whose rule has other header matches.
- *       No rule {@code name}: it exists only from AIGW v1.1.0 and PRODUCT.md supports ≥ 1.0.</li>
+ *       No rule {@code name}: it exists only from AIGW v1.1.0, and the pack supports AIGW ≥ 1.0.</li>
  *   <li>Hostnames only in subdomain mode (AIGW ≥ v0.7.0); in shared mode the listener's host applies, and the
  *       shared host stays off per-model routes because their key check could not accept every key there.</li>
  * </ul>

@@ -1,8 +1,10 @@
 /**
  * The platform the pack runs on: its configuration (named after the Helm values), the Kubernetes client, the
- * embedded control plane used when no cluster is configured, and (later) the leader gate.
+ * embedded control plane used when no cluster is configured, and the leader gate (leader election on a Lease, its
+ * outcome published as {@code LeadershipChanged}).
  *
- * <p>Owns: {@link dev.nebari.llm.platform.PackSettings}, the client bean, the embedded API server, and
+ * <p>Owns: {@link dev.nebari.llm.platform.PackSettings}, the client bean, the embedded API server,
+ * {@link dev.nebari.llm.platform.LeaderGate}, and
  * {@link dev.nebari.llm.platform.GenericResources} (plumbing for third-party kinds), informer plumbing
  * ({@link dev.nebari.llm.platform.ChangeHandler}, {@link dev.nebari.llm.platform.LeanItemStore},
  * {@link dev.nebari.llm.platform.ContentInterner}) and the process's memory

@@ -12,8 +12,8 @@ import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.authentication.SavedRequestAwareAuthenticationSuccessHandler;
 
 /**
- * After a sign-in, revokes the user's keys for models the user no longer may use (PRODUCT.md section 5: "when a
- * user logs in with fewer groups, their keys for models they lost are revoked"), then continues to the page the
+ * After a sign-in, revokes the user's keys for models the user no longer may use (a user who lost a group loses
+ * the keys it granted; docs/api-keys.md, "Automatic revocation"), then continues to the page the
  * user asked for ({@link GroupsCheck}: a failure is logged and does not block the sign-in).
  */
 final class LoginHousekeeping extends SavedRequestAwareAuthenticationSuccessHandler {

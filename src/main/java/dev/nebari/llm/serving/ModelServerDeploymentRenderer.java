@@ -35,8 +35,8 @@ import java.util.TreeMap;
 
 /**
  * The vLLM Deployment {@code <m>}: one {@code vllm} container, an init container that puts the weights on the
- * model volume (the downloader for Hugging Face models, a copy for OCI images), and the pod settings PRODUCT.md
- * section 4 lists.
+ * model volume (the downloader for Hugging Face models, a copy for OCI images), and the pod settings vLLM needs
+ * (fsGroup for the non-root downloader, GPUs and their toleration, /dev/shm, probes).
  */
 public final class ModelServerDeploymentRenderer {
 

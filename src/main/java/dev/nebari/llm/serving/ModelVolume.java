@@ -6,8 +6,8 @@ import dev.nebari.llm.model.StorageType;
 
 /**
  * Which volume holds the weights. A PVC only for Hugging Face models with pvc storage (the default): an OCI
- * image is its own cache (the node keeps the image), so its weights are copied into an emptyDir, as PRODUCT.md
- * section 4 says, whatever {@code storage.type} says.
+ * image is its own cache (the node keeps the image), so its weights are copied into an emptyDir, whatever
+ * {@code storage.type} says (docs/rendering.md).
  */
 enum ModelVolume {
     PERSISTENT_VOLUME_CLAIM, EMPTY_DIR;

@@ -20,7 +20,7 @@ public final class ServingFacts {
     static final String MODEL_DIR = "/model-cache";
     static final String SHM_VOLUME = "shm";
     static final String SHM_DIR = "/dev/shm";
-    /** Where an OCI weights image keeps its files (PRODUCT.md section 3, spec.model.image). */
+    /** Where an OCI weights image ({@code spec.model.image}) must keep its files: the API says so. */
     static final String OCI_MODEL_DIR = "/models";
 
     /** vLLM's OpenAI-compatible server; the llm-d images start it this way. */

@@ -86,7 +86,7 @@ class ChartRbacTest {
         }
     }
 
-    /** What PRODUCT.md section 4 has the operator create in a model namespace. */
+    /** The kinds {@code ModelManifestRenderer} puts into a model namespace (src/test/resources/golden/ has each). */
     static Stream<String[]> renderedKinds() {
         return Stream.of(
                 new String[] {"", "persistentvolumeclaims"}, new String[] {"", "serviceaccounts"},

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.TestInstance;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 abstract class DataPathContract {
 
-    /** PRODUCT.md: a revoked key is refused at Envoy within 2 s of the revoke returning. */
+    /** The bar (docs/quality-bars.md): a revoked key is refused at Envoy within 2 s of the revoke returning. */
     static final Duration REFUSAL_BAR = Duration.ofSeconds(2);
     static final Duration PROPAGATION = Duration.ofSeconds(30);
 

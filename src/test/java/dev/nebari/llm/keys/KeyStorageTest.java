@@ -27,7 +27,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** Keys are stored in the keys namespace as section 5 requires, read back, revoked and never reissued. */
+/** Keys are stored in the keys namespace as docs/api-keys.md describes, read back, revoked and never reissued. */
 @WithKubernetes(upstreamCrds = false)
 class KeyStorageTest {
 

@@ -22,7 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * PRODUCT.md section 9: 200 concurrent mints on one model against a real API server, 0 lost, p99 ≤ 250 ms.
+ * docs/quality-bars.md: 200 concurrent mints on one model against a real API server, 0 lost, p99 ≤ 100 ms warm.
  * Starts its own embedded control plane, wires the keys module as the portal does (audit Events included), and
  * runs the burst several times on fresh models; run it with {@code bench/keys/run.sh}.
  *

@@ -33,8 +33,8 @@ import org.junit.jupiter.params.provider.MethodSource;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The calls in docs/using-models.md reach a model as the product sets it up. They go to Envoy, which cannot run
- * here (see the shared TESTING.md), so they are not sent; instead each curl command and Python snippet is checked
+ * The calls in docs/using-models.md reach a model as the product sets it up. They go to Envoy, which only the
+ * data-path tests run (docs/testing.md), so they are not sent here; each curl command and Python snippet is checked
  * against the two things that decide whether it works: the gateway objects the operator renders for the model (the
  * listener's host, the AIGatewayRoute's model match, the SecurityPolicy's credential header) and what the portal
  * prints for it ({@link ModelCard}'s snippets, from the status the operator writes).

@@ -44,7 +44,7 @@ import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
- * bench/startup (PRODUCT.md section 9: "Startup to ready ≤ 5 s"). Starts a real kube-apiserver + etcd and an OIDC
+ * bench/startup (docs/quality-bars.md: ready ≤ 3 s with the AOT cache). Starts a real kube-apiserver + etcd and an OIDC
  * issuer stand-in, installs what a combined-mode release of the chart installs (rendered by Helm from the chart, with
  * the webhook configuration pointed at the webhook's loopback address), a few LLMModels and their keys, and then
  * launches the application jar as the image does, as a process of its own, timing each launch from

@@ -13,7 +13,7 @@ import java.util.Map;
  * Names, labels and annotations of the objects in the keys namespace; the one place that defines them.
  *
  * <p>A model's keys live in one or more <em>shard</em> Secrets (Opaque). Envoy Gateway's {@code apiKeyAuth}
- * (EG ≥ 1.3, see GATEWAY-FACTS 2.2) treats every data entry of a credential Secret as client id → key, so
+ * (EG ≥ 1.3; docs/api-keys.md) treats every data entry of a credential Secret as client id → key, so
  * {@code data} holds nothing else. Each key's metadata is a JSON annotation on the same Secret, keyed by the client
  * id, so key and metadata are created and removed by one write. Shards keep each object well inside the API
  * server's limits (annotations ≤ 256 KiB in total, objects ≤ 1 MiB); a model gets another shard when its shards

@@ -27,7 +27,7 @@ import java.util.List;
  */
 public final class LlmModelCrdWriter {
 
-    /** Printer columns in display order, as PRODUCT.md lists them (plus download progress while downloading). */
+    /** Printer columns in display order: what kubectl get shows of a model (download progress while downloading). */
     static final List<String> COLUMN_ORDER = List.of("Ready", "Phase", "Model", "Replicas", "Download", "Endpoint", "Age");
 
     static final String HEADER = """
