@@ -17,7 +17,6 @@ import dev.nebari.llm.keys.KeyLifetime;
 import dev.nebari.llm.keys.KeyOwner;
 import dev.nebari.llm.keys.KeyQuery;
 import dev.nebari.llm.keys.MintRequest;
-import dev.nebari.llm.keys.ModelAccess;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import jakarta.validation.Valid;
@@ -75,8 +74,7 @@ class SelfServiceController {
     @GetMapping("/models")
     @Operation(summary = "The models the caller may use (public, or one of the caller's groups is allowed)")
     List<Model> models(Caller caller) {
-        return models.all().stream()
-                .filter(model -> ModelAccess.permits(caller.groups(), model.getSpec().access()))
+        return models.permittedTo(caller.groups()).stream()
                 .map(Model::of)
                 .toList();
     }
@@ -104,8 +102,8 @@ class SelfServiceController {
     ResponseEntity<MintedKey> mint(Caller caller, @Valid @RequestBody MintKey request) {
         var ref = request.model().ref();
         var model = models.find(ref).orElseThrow(() -> ApiProblem.modelNotAvailable(ref));
-        var issued = keys.mint(new MintRequest(new KeyOwner(caller.subject(), caller.username()), caller.groups(), ref,
-                model.getSpec().access(), Objects.requireNonNullElse(request.description(), ""), KeyLifetime.parse(request.lifetime())));
+        var issued = keys.mint(MintRequest.forModel(new KeyOwner(caller.subject(), caller.username()), caller.groups(), model,
+                Objects.requireNonNullElse(request.description(), ""), KeyLifetime.parse(request.lifetime())));
         return created(issued);
     }
 

@@ -1,5 +1,6 @@
 package dev.nebari.llm.catalog;
 
+import dev.nebari.llm.keys.ModelAccess;
 import dev.nebari.llm.keys.ModelAccessLookup;
 import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.AccessSpec;
@@ -10,6 +11,7 @@ import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The LLMModels of every namespace, from an informer (the portal may get, list and watch them cluster-wide), so
@@ -34,6 +36,11 @@ public class ModelCatalog implements ModelAccessLookup, AutoCloseable {
     /** Every model, by namespace and name. */
     public List<LLMModel> all() {
         return informer.getStore().list().stream().sorted(BY_NAMESPACE_AND_NAME).toList();
+    }
+
+    /** The models someone in {@code groups} may use (public, or one of the groups listed), as every list shows them. */
+    public List<LLMModel> permittedTo(Set<String> groups) {
+        return all().stream().filter(model -> ModelAccess.permits(groups, model.getSpec().access())).toList();
     }
 
     public Optional<LLMModel> find(ModelRef model) {

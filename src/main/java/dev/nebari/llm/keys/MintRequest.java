@@ -1,6 +1,7 @@
 package dev.nebari.llm.keys;
 
 import dev.nebari.llm.model.AccessSpec;
+import dev.nebari.llm.model.LLMModel;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -26,5 +27,12 @@ public record MintRequest(
         Objects.requireNonNull(lifetime, "lifetime");
         groups = Set.copyOf(groups);
         description = KeyMetadata.checkDescription(description);
+    }
+
+    /** A key for {@code model} as it is now (its name and current access), the one way the portal and the API ask. */
+    public static MintRequest forModel(KeyOwner owner, Set<String> groups, LLMModel model, String description,
+            Optional<KeyLifetime> lifetime) {
+        return new MintRequest(owner, groups, new ModelRef(model.getMetadata().getNamespace(), model.getMetadata().getName()),
+                model.getSpec().access(), description, lifetime);
     }
 }

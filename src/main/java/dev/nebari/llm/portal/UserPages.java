@@ -12,7 +12,6 @@ import dev.nebari.llm.keys.KeyMetadata;
 import dev.nebari.llm.keys.KeyOwner;
 import dev.nebari.llm.keys.KeyQuery;
 import dev.nebari.llm.keys.MintRequest;
-import dev.nebari.llm.keys.ModelAccess;
 import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.platform.PackSettings;
@@ -112,8 +111,8 @@ class UserPages {
             var ref = ModelRef.parse(model);
             // a model that does not exist is told like one the user may not use (PortalModel.notAvailable)
             var target = models.find(ref).orElseThrow(() -> new KeyException.ModelAccessDenied(ref));
-            var issued = keys.mint(new MintRequest(owner(caller), caller.groups(), ref,
-                    target.getSpec().access(), description.strip(), KeyLifetime.parse(lifetime)));
+            var issued = keys.mint(MintRequest.forModel(owner(caller), caller.groups(), target, description.strip(),
+                    KeyLifetime.parse(lifetime)));
             return showOnce(issued, target, next);
         } catch (KeyException.ModelAccessDenied hidden) {
             response.setStatus(PortalModel.statusOf(hidden).value());
@@ -248,6 +247,6 @@ class UserPages {
     }
 
     private List<LLMModel> permitted(Caller caller) {
-        return models.all().stream().filter(m -> ModelAccess.permits(caller.groups(), m.getSpec().access())).toList();
+        return models.permittedTo(caller.groups());
     }
 }
