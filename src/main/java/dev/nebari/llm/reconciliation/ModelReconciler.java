@@ -8,12 +8,12 @@ import dev.nebari.llm.manifests.ModelManifests;
 import dev.nebari.llm.manifests.RenderContext;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.LLMModelStatus;
+import dev.nebari.llm.model.ModelEventReason;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.Phase;
+import dev.nebari.llm.platform.ModelEventRecorder;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.serving.ServingFacts;
-import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -28,8 +28,6 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -56,6 +54,8 @@ final class ModelReconciler {
 
     /** The one field manager for everything the operator applies. */
     static final String FIELD_MANAGER = "nebari-llm-serving";
+    /** How the operator signs the Events it records on models. */
+    static final String EVENT_COMPONENT = "nebari-llm-serving";
     /** Lets the operator remove objects outside the model's namespace (owner references cannot reach them). */
     static final String FINALIZER = LLMModel.GROUP + "/cleanup";
     /** Annotation with a hash of the last applied content of an object (see {@link #stampHash}). */
@@ -78,7 +78,7 @@ final class ModelReconciler {
     private final PackSettings settings;
     private final AccessInputsSource access;
     private final StatusAggregator aggregator;
-    private final ModelEvents events;
+    private final ModelEventRecorder events;
     private final PredecessorTakeover predecessor;
     private final DownloadProgress downloads;
     private final KubernetesSerialization serialization;
@@ -90,7 +90,7 @@ final class ModelReconciler {
     private final ModelIdClaims claims;
 
     ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, AccessInputsSource access,
-            StatusAggregator aggregator, ModelEvents events, DownloadProgress downloads) {
+            StatusAggregator aggregator, ModelEventRecorder events, DownloadProgress downloads) {
         this(client, view, settings, access, aggregator, events, downloads, Duration.ZERO, Clock.systemUTC());
     }
 
@@ -99,7 +99,7 @@ final class ModelReconciler {
      *                        it requests before its pods go (callers then see 404, not 503)
      */
     ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, AccessInputsSource access,
-            StatusAggregator aggregator, ModelEvents events, DownloadProgress downloads, Duration routeDrainDelay,
+            StatusAggregator aggregator, ModelEventRecorder events, DownloadProgress downloads, Duration routeDrainDelay,
             Clock clock) {
         this.routeDrainDelay = routeDrainDelay;
         this.clock = clock;
@@ -126,7 +126,7 @@ final class ModelReconciler {
             return cleanUp(key, model);
         }
         if (!namespaceManaged(key.namespace())) {
-            writeStatusIfChanged(model, notManaged(model));
+            writeStatusIfChanged(model, aggregator.notManaged(model));
             return Outcome.SKIPPED;
         }
         model = ensureFinalizer(model);
@@ -384,25 +384,9 @@ final class ModelReconciler {
         if (!changed) {
             return;
         }
-        var ok = "True".equals(after.getStatus());
         var phase = status.phase() == null ? "" : status.phase().name();
-        events.record(model, ok ? ModelEvents.Type.Normal : ModelEvents.Type.Warning,
-                ok ? "Ready" : after.getReason(), phase + ": " + after.getMessage());
-    }
-
-    private LLMModelStatus notManaged(LLMModel model) {
-        var message = "namespace " + model.getMetadata().getNamespace()
-                + " is not managed: label it nebari.dev/managed=true or add it to watchNamespaces";
-        var condition = new ConditionBuilder()
-                .withType(ConditionType.READY.type()).withStatus("False").withReason("NamespaceNotManaged")
-                .withMessage(message).withObservedGeneration(model.getMetadata().getGeneration())
-                .withLastTransitionTime(StatusAggregator.find(model.getStatus(), ConditionType.READY)
-                        .filter(c -> "NamespaceNotManaged".equals(c.getReason()))
-                        .map(Condition::getLastTransitionTime)
-                        .orElse(DateTimeFormatter.ISO_INSTANT.format(Instant.now().truncatedTo(ChronoUnit.SECONDS))))
-                .build();
-        return new LLMModelStatus(Phase.Pending, List.of(condition),
-                model.getMetadata().getGeneration(), null, null, null, null);
+        // Ready's reasons are the Events' reasons (the aggregator writes them from ModelEventReason).
+        events.record(model, ModelEventReason.valueOf(after.getReason()), phase + ": " + after.getMessage());
     }
 
     boolean namespaceManaged(String namespace) {
