@@ -1,6 +1,7 @@
 package dev.nebari.llm.keys;
 
 import dev.nebari.llm.keys.events.RevocationReason;
+import dev.nebari.llm.model.ModelEventReason;
 import java.time.Instant;
 import java.util.Optional;
 
@@ -75,15 +76,15 @@ public record AuditRecord(
         return REFUSED.equals(action);
     }
 
-    /** The Kubernetes Event reason: stable, CamelCase, one per kind of change. */
-    public String eventReason() {
+    /** The reason of the Kubernetes Event on the model: one per kind of change. */
+    public ModelEventReason eventReason() {
         return switch (action) {
-            case ISSUED -> "KeyIssued";
-            case IMPORTED -> "KeyImported";
-            case RENAMED -> "KeyRenamed";
-            case EXPIRED -> "KeyExpired";
+            case ISSUED -> ModelEventReason.KeyIssued;
+            case IMPORTED -> ModelEventReason.KeyImported;
+            case RENAMED -> ModelEventReason.KeyRenamed;
+            case EXPIRED -> ModelEventReason.KeyExpired;
             default -> reason.filter(r -> r == RevocationReason.ACCESS_CHANGED || r == RevocationReason.GROUPS_CHANGED)
-                    .map(r -> "KeyRevokedAutomatically").orElse("KeyRevoked");
+                    .map(r -> ModelEventReason.KeyRevokedAutomatically).orElse(ModelEventReason.KeyRevoked);
         };
     }
 

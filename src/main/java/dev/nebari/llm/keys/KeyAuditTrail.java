@@ -2,6 +2,7 @@ package dev.nebari.llm.keys;
 
 import dev.nebari.llm.keys.events.RevocationReason;
 import dev.nebari.llm.keys.storage.AuditLogStore;
+import dev.nebari.llm.platform.ModelEventRecorder;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -60,7 +61,8 @@ public final class KeyAuditTrail {
             ownRecent.addLast(entry);
         }
         if (!record.isRefusal()) {
-            events.record(record);
+            events.recordInBackground(record.model().namespace(), record.model().name(), record.eventReason(),
+                    record.describe(), record.at());
         }
     }
 

@@ -5,6 +5,7 @@ import dev.nebari.llm.keys.storage.AuditLogStore;
 import dev.nebari.llm.keys.storage.ClientIdAllocator;
 import dev.nebari.llm.keys.storage.KeyShardCache;
 import dev.nebari.llm.keys.storage.KeyShardWriter;
+import dev.nebari.llm.platform.ModelEventRecorder;
 import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
@@ -35,6 +36,8 @@ class KeysConfiguration {
 
     /** Ids per allocator write: one write per 1,024 mints per replica (a restart skips the rest of a block). */
     static final int CLIENT_ID_BLOCK = 1_024;
+    /** How the portal signs the Events it records on models (the operator signs as {@code nebari-llm-serving}). */
+    static final String EVENT_COMPONENT = "nebari-llm-serving/keys";
 
     @Bean(destroyMethod = "close")
     KeyShardCache keyShardCache(KubernetesClient client, PackSettings settings, ApplicationEventPublisher events) {
@@ -80,7 +83,7 @@ class KeysConfiguration {
     @Bean(destroyMethod = "close")
     @Profile("portal")
     ModelEventRecorder keyModelEventRecorder(KubernetesClient client, ObjectProvider<Clock> clock) {
-        return new ModelEventRecorder(client, clock.getIfAvailable(Clock::systemUTC), instanceName());
+        return new ModelEventRecorder(client, EVENT_COMPONENT, instanceName(), clock.getIfAvailable(Clock::systemUTC));
     }
 
     @Bean

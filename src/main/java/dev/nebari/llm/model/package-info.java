@@ -4,7 +4,8 @@
  * from these types at build time, so this package is the single source of truth for the API.
  *
  * <p>Owns: spec and status types, the field defaults, and the API's names (group, version, kind) and, in
- * {@link dev.nebari.llm.model.ModelObjects}, the names and labels of every object created for a model.
+ * {@link dev.nebari.llm.model.ModelObjects}, the names and labels of every object created for a model, and in
+ * {@link dev.nebari.llm.model.ModelEventReason} the reasons of the Events recorded on a model.
  * Must not touch: the Kubernetes client, Spring beans or any rendering; it depends on no other module.
  */
 @org.springframework.modulith.ApplicationModule(allowedDependencies = {})

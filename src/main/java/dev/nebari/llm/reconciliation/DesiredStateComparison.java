@@ -1,6 +1,9 @@
 package dev.nebari.llm.reconciliation;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,6 +22,18 @@ final class DesiredStateComparison {
 
     static boolean isSatisfiedBy(Object desired, Object observed) {
         return matches(desired, observed);
+    }
+
+    /** Whole objects, as their JSON trees; the status is the API server's, never desired. */
+    static boolean isSatisfiedBy(KubernetesSerialization json, HasMetadata desired, HasMetadata observed) {
+        return matches(withoutStatus(json, desired), withoutStatus(json, observed));
+    }
+
+    private static Map<String, Object> withoutStatus(KubernetesSerialization json, HasMetadata object) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> map = new LinkedHashMap<>(json.convertValue(object, Map.class));
+        map.remove("status");
+        return map;
     }
 
     @SuppressWarnings("unchecked")

@@ -12,9 +12,7 @@ import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -57,16 +55,17 @@ final class KeyCheckRouteSync {
             }
             report(e.getCode() == 404
                     ? "the AI Gateway or Envoy Gateway CRDs are not installed; API keys are checked once they are"
-                    : "cannot apply " + KeyCheckRouteRenderer.NAME + " in " + settings.apiKeysNamespace() + ": " + reason(e));
+                    : "cannot apply " + KeyCheckRouteRenderer.NAME + " in " + settings.apiKeysNamespace() + ": "
+                            + ServerSideApply.reason(e));
         }
     }
 
     private void keep(GenericKubernetesResource desired) {
         var observed = find(desired.getApiVersion(), desired.getKind());
-        if (observed != null && DesiredStateComparison.isSatisfiedBy(asMap(desired), asMap(observed))) {
+        if (observed != null && DesiredStateComparison.isSatisfiedBy(client.getKubernetesSerialization(), desired, observed)) {
             return;
         }
-        client.resource(desired).fieldManager(ModelReconciler.FIELD_MANAGER).forceConflicts().serverSideApply();
+        ServerSideApply.apply(client, desired, ModelReconciler.FIELD_MANAGER);
         log.info("Applied {} {}/{}", desired.getKind(), settings.apiKeysNamespace(), KeyCheckRouteRenderer.NAME);
     }
 
@@ -111,17 +110,5 @@ final class KeyCheckRouteSync {
         if (problem.getAndSet(null) != null) {
             log.info("API-key check route: resolved");
         }
-    }
-
-    private Map<String, Object> asMap(GenericKubernetesResource object) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = new LinkedHashMap<>(client.getKubernetesSerialization().convertValue(object, Map.class));
-        map.remove("status");
-        return map;
-    }
-
-    private static String reason(KubernetesClientException e) {
-        var status = e.getStatus();
-        return status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
     }
 }

@@ -1,15 +1,19 @@
 package dev.nebari.llm.reconciliation;
 
-import java.time.Instant;
-import java.time.Duration;
-import java.time.Clock;
+import static dev.nebari.llm.reconciliation.ServerSideApply.describe;
+import static dev.nebari.llm.reconciliation.ServerSideApply.reason;
+
 import dev.nebari.llm.manifests.ModelManifestRenderer;
 import dev.nebari.llm.manifests.ModelManifests;
 import dev.nebari.llm.manifests.RenderContext;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.LLMModelStatus;
+import dev.nebari.llm.model.ModelEventReason;
 import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.model.Phase;
+import dev.nebari.llm.platform.ModelEventRecorder;
 import dev.nebari.llm.platform.PackSettings;
+import dev.nebari.llm.serving.ServingFacts;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -17,15 +21,26 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import java.net.HttpURLConnection;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
+import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +54,8 @@ final class ModelReconciler {
 
     /** The one field manager for everything the operator applies. */
     static final String FIELD_MANAGER = "nebari-llm-serving";
+    /** How the operator signs the Events it records on models. */
+    static final String EVENT_COMPONENT = "nebari-llm-serving";
     /** Lets the operator remove objects outside the model's namespace (owner references cannot reach them). */
     static final String FINALIZER = LLMModel.GROUP + "/cleanup";
     /** Annotation with a hash of the last applied content of an object (see {@link #stampHash}). */
@@ -46,8 +63,7 @@ final class ModelReconciler {
 
     private static final Logger log = LoggerFactory.getLogger(ModelReconciler.class);
 
-    /** What happened, for metrics and requeueing. */
-    /** What a pass did; {@code DRAINING}: a deleted model's routes are gone and its workload waits for the drain. */
+    /** What a pass did, for metrics and requeueing; {@code DRAINING}: a deleted model's routes are gone and its workload waits for the drain. */
     enum Outcome { READY, NOT_READY, DOWNLOADING, DRAINING, DELETED, SKIPPED }
 
     /**
@@ -62,19 +78,19 @@ final class ModelReconciler {
     private final PackSettings settings;
     private final AccessInputsSource access;
     private final StatusAggregator aggregator;
-    private final ModelEvents events;
+    private final ModelEventRecorder events;
     private final PredecessorTakeover predecessor;
     private final DownloadProgress downloads;
     private final KubernetesSerialization serialization;
     private final Duration routeDrainDelay;
     private final Clock clock;
     /** Deleted models whose routes are gone, and since when (in memory: a new leader simply drains again). */
-    private final Map<ModelKey, Instant> drainingSince = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<ModelKey, Instant> drainingSince = new ConcurrentHashMap<>();
 
     private final ModelIdClaims claims;
 
     ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, AccessInputsSource access,
-            StatusAggregator aggregator, ModelEvents events, DownloadProgress downloads) {
+            StatusAggregator aggregator, ModelEventRecorder events, DownloadProgress downloads) {
         this(client, view, settings, access, aggregator, events, downloads, Duration.ZERO, Clock.systemUTC());
     }
 
@@ -83,7 +99,7 @@ final class ModelReconciler {
      *                        it requests before its pods go (callers then see 404, not 503)
      */
     ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, AccessInputsSource access,
-            StatusAggregator aggregator, ModelEvents events, DownloadProgress downloads, Duration routeDrainDelay,
+            StatusAggregator aggregator, ModelEventRecorder events, DownloadProgress downloads, Duration routeDrainDelay,
             Clock clock) {
         this.routeDrainDelay = routeDrainDelay;
         this.clock = clock;
@@ -110,7 +126,7 @@ final class ModelReconciler {
             return cleanUp(key, model);
         }
         if (!namespaceManaged(key.namespace())) {
-            writeStatusIfChanged(model, notManaged(model));
+            writeStatusIfChanged(model, aggregator.notManaged(model));
             return Outcome.SKIPPED;
         }
         model = ensureFinalizer(model);
@@ -133,7 +149,7 @@ final class ModelReconciler {
         if (applyError != null) {
             throw new ReconcileException(applyError);
         }
-        if (status.phase() == dev.nebari.llm.model.Phase.Downloading) {
+        if (status.phase() == Phase.Downloading) {
             return Outcome.DOWNLOADING;
         }
         return StatusAggregator.isReady(status) ? Outcome.READY : Outcome.NOT_READY;
@@ -159,7 +175,7 @@ final class ModelReconciler {
             }
             stampHash(desired);
             var observed = view.child(kind, desired.getMetadata().getNamespace(), desired.getMetadata().getName());
-            if (observed.isPresent() && DesiredStateComparison.isSatisfiedBy(asMap(desired), asMap(observed.get()))) {
+            if (observed.isPresent() && DesiredStateComparison.isSatisfiedBy(serialization, desired, observed.get())) {
                 continue;
             }
             if (observed.isEmpty()) {
@@ -177,8 +193,7 @@ final class ModelReconciler {
         var failures = new ArrayList<String>();
         for (var desired : changes) {
             try {
-                var result = view.write(desired,
-                        () -> client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply());
+                var result = view.write(desired, () -> ServerSideApply.apply(client, desired, FIELD_MANAGER));
                 applied.put(identity(desired), result);
             } catch (KubernetesClientException e) {
                 failures.add("cannot apply " + describe(desired) + ": " + reason(e));
@@ -239,7 +254,7 @@ final class ModelReconciler {
      * the desired one); a different hash makes such a change count as a difference.
      */
     private void stampHash(HasMetadata desired) {
-        var annotations = new java.util.TreeMap<String, String>();
+        var annotations = new TreeMap<String, String>();
         if (desired.getMetadata().getAnnotations() != null) {
             annotations.putAll(desired.getMetadata().getAnnotations());
         }
@@ -247,20 +262,11 @@ final class ModelReconciler {
         desired.getMetadata().setAnnotations(annotations);
         var json = serialization.asJson(desired);
         try {
-            var digest = java.security.MessageDigest.getInstance("SHA-256").digest(json.getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            annotations.put(APPLIED_HASH, java.util.HexFormat.of().formatHex(digest, 0, 12));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            var digest = MessageDigest.getInstance("SHA-256").digest(json.getBytes(StandardCharsets.UTF_8));
+            annotations.put(APPLIED_HASH, HexFormat.of().formatHex(digest, 0, 12));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private static String describe(HasMetadata object) {
-        return object.getKind() + " " + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
-    }
-
-    /** The API server's own message (without the request URL), e.g. 'namespaces "llm-api-keys" not found'. */
-    private static String reason(KubernetesClientException e) {
-        return e.getStatus() != null && e.getStatus().getMessage() != null ? e.getStatus().getMessage() : e.getMessage();
     }
 
     private Observations observe(ModelKey key, LLMModel model, ModelManifests manifests, Set<ChildKind> missing,
@@ -294,7 +300,7 @@ final class ModelReconciler {
                 manifests.withheld(),
                 applyError,
                 modelPods.stream()
-                        .filter(pod -> PodProblems.initContainerRunning(List.of(pod), dev.nebari.llm.serving.ServingFacts.DOWNLOADER_CONTAINER))
+                        .filter(pod -> PodProblems.initContainerRunning(List.of(pod), ServingFacts.DOWNLOADER_CONTAINER))
                         .findFirst()
                         .flatMap(downloads::latest)
                         .orElse(null),
@@ -352,8 +358,8 @@ final class ModelReconciler {
      * puts the known resourceVersion into the patch, so the API server refuses it when the model changed meanwhile
      * (a stale cache); then the edit is repeated against the model read from the API server.
      */
-    private LLMModel editLatest(LLMModel known, java.util.function.Consumer<LLMModel> change, boolean status) {
-        java.util.function.UnaryOperator<LLMModel> edit = current -> {
+    private LLMModel editLatest(LLMModel known, Consumer<LLMModel> change, boolean status) {
+        UnaryOperator<LLMModel> edit = current -> {
             change.accept(current);
             return current;
         };
@@ -361,7 +367,7 @@ final class ModelReconciler {
             var base = client.resource(serialization.clone(known));
             return view.write(known, () -> status ? base.editStatus(edit) : base.edit(edit));
         } catch (KubernetesClientException e) {
-            if (e.getCode() != java.net.HttpURLConnection.HTTP_CONFLICT) {
+            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
                 throw e;
             }
             var stored = client.resources(LLMModel.class).inNamespace(known.getMetadata().getNamespace())
@@ -378,26 +384,9 @@ final class ModelReconciler {
         if (!changed) {
             return;
         }
-        var ok = "True".equals(after.getStatus());
         var phase = status.phase() == null ? "" : status.phase().name();
-        events.record(model, ok ? ModelEvents.Type.Normal : ModelEvents.Type.Warning,
-                ok ? "Ready" : after.getReason(), phase + ": " + after.getMessage());
-    }
-
-    private LLMModelStatus notManaged(LLMModel model) {
-        var message = "namespace " + model.getMetadata().getNamespace()
-                + " is not managed: label it nebari.dev/managed=true or add it to watchNamespaces";
-        var condition = new io.fabric8.kubernetes.api.model.ConditionBuilder()
-                .withType(ConditionType.READY.type()).withStatus("False").withReason("NamespaceNotManaged")
-                .withMessage(message).withObservedGeneration(model.getMetadata().getGeneration())
-                .withLastTransitionTime(StatusAggregator.find(model.getStatus(), ConditionType.READY)
-                        .filter(c -> "NamespaceNotManaged".equals(c.getReason()))
-                        .map(io.fabric8.kubernetes.api.model.Condition::getLastTransitionTime)
-                        .orElse(java.time.format.DateTimeFormatter.ISO_INSTANT.format(
-                                java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS))))
-                .build();
-        return new LLMModelStatus(dev.nebari.llm.model.Phase.Pending, List.of(condition),
-                model.getMetadata().getGeneration(), null, null, null, null);
+        // Ready's reasons are the Events' reasons (the aggregator writes them from ModelEventReason).
+        events.record(model, ModelEventReason.valueOf(after.getReason()), phase + ": " + after.getMessage());
     }
 
     boolean namespaceManaged(String namespace) {
@@ -454,13 +443,6 @@ final class ModelReconciler {
                 throw e;
             }
         }
-    }
-
-    private Map<String, Object> asMap(HasMetadata object) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = new LinkedHashMap<>(serialization.convertValue(object, Map.class));
-        map.remove("status");
-        return map;
     }
 
     private static String identity(HasMetadata object) {

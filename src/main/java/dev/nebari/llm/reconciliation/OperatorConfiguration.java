@@ -2,6 +2,7 @@ package dev.nebari.llm.reconciliation;
 
 import dev.nebari.llm.identity.IssuerLookup;
 import dev.nebari.llm.identity.OidcDiscovery;
+import dev.nebari.llm.platform.ModelEventRecorder;
 import dev.nebari.llm.platform.PodNamespace;
 import dev.nebari.llm.keys.KeyCredentials;
 import org.springframework.beans.factory.ObjectProvider;
@@ -27,7 +28,7 @@ class OperatorConfiguration {
         // The issuer comes from where the portal takes it: configured, or the NebariApp's Secret (chart default).
         var issuer = new IssuerLookup(pack.auth().oidc(), client, PodNamespace.current(), Clock.systemUTC());
         var access = new AccessInputsSource(pack, discovery, keys.getIfAvailable(), issuer::current);
-        var events = new ModelEvents(client, leader.identity(), Clock.systemUTC());
+        var events = new ModelEventRecorder(client, ModelReconciler.EVENT_COMPONENT, leader.identity(), Clock.systemUTC());
         var aggregator = new StatusAggregator(pack, Clock.systemUTC());
         var controller = new ModelController(client, settings,
                 view -> new ModelReconciler(client, view, pack, access, aggregator, events,

@@ -13,7 +13,7 @@ final class PodProblems {
     static final Set<String> IMAGE_PULL_REASONS = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName");
 
     /** A problem found on a pod: a short reason (for the condition) and a message. */
-    record Problem(String reason, String message) {
+    record Problem(ConditionReason reason, String message) {
     }
 
     private PodProblems() {
@@ -26,7 +26,7 @@ final class PodProblems {
                 .filter(c -> "PodScheduled".equals(c.getType()) && "False".equals(c.getStatus())
                         && "Unschedulable".equals(c.getReason()))
                 .findFirst()
-                .map(c -> new Problem("Unschedulable", "pods cannot be scheduled: " + c.getMessage()));
+                .map(c -> new Problem(ConditionReason.Unschedulable, "pods cannot be scheduled: " + c.getMessage()));
     }
 
     static Optional<Problem> imagePull(List<Pod> pods) {
@@ -34,7 +34,7 @@ final class PodProblems {
                 .filter(s -> s.getState() != null && s.getState().getWaiting() != null
                         && IMAGE_PULL_REASONS.contains(s.getState().getWaiting().getReason()))
                 .findFirst()
-                .map(s -> new Problem("ImagePullBackOff", "image " + s.getImage() + " of container " + s.getName()
+                .map(s -> new Problem(ConditionReason.ImagePullBackOff, "image " + s.getImage() + " of container " + s.getName()
                         + " cannot be pulled (" + s.getState().getWaiting().getReason() + ")"
                         + suffix(s.getState().getWaiting().getMessage())));
     }
@@ -44,12 +44,12 @@ final class PodProblems {
                 .filter(s -> container.equals(s.getName()) && s.getState() != null && s.getState().getWaiting() != null
                         && "CrashLoopBackOff".equals(s.getState().getWaiting().getReason()))
                 .findFirst()
-                .map(s -> new Problem("CrashLoopBackOff", "container " + container + " keeps crashing"
+                .map(s -> new Problem(ConditionReason.CrashLoopBackOff, "container " + container + " keeps crashing"
                         + lastTermination(s)));
     }
 
     /** The init container failed (exited non-zero, or is backing off after doing so). */
-    static Optional<Problem> initContainerFailed(List<Pod> pods, String container, String reason) {
+    static Optional<Problem> initContainerFailed(List<Pod> pods, String container, ConditionReason reason) {
         return pods.stream()
                 .flatMap(pod -> pod.getStatus() == null || pod.getStatus().getInitContainerStatuses() == null
                         ? Stream.<ContainerStatus>empty() : pod.getStatus().getInitContainerStatuses().stream())

@@ -1,7 +1,12 @@
 package dev.nebari.llm.reconciliation;
 
+import static dev.nebari.llm.model.ModelEventReason.PredecessorObjectRemoved;
+import static dev.nebari.llm.model.ModelEventReason.PredecessorObjectReplaced;
+import static dev.nebari.llm.model.ModelEventReason.PredecessorObjectTakenOver;
+
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.platform.ModelEventRecorder;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -28,9 +33,6 @@ import org.slf4j.LoggerFactory;
 final class PredecessorTakeover {
 
     static final String PREDECESSOR = "nebari-llm-operator";
-    static final String REPLACED = "PredecessorObjectReplaced";
-    static final String TAKEN_OVER = "PredecessorObjectTakenOver";
-    static final String REMOVED = "PredecessorObjectRemoved";
     private static final Logger log = LoggerFactory.getLogger(PredecessorTakeover.class);
 
     /** What happens to a predecessor's object found under one of our names. */
@@ -42,9 +44,9 @@ final class PredecessorTakeover {
     }
 
     private final KubernetesClient client;
-    private final ModelEvents events;
+    private final ModelEventRecorder events;
 
-    PredecessorTakeover(KubernetesClient client, ModelEvents events) {
+    PredecessorTakeover(KubernetesClient client, ModelEventRecorder events) {
         this.client = client;
         this.events = events;
     }
@@ -78,10 +80,10 @@ final class PredecessorTakeover {
             var what = existing.getKind() + " " + existing.getMetadata().getName();
             if (takeover.replace()) {
                 client.resource(existing).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
-                events.record(model, ModelEvents.Type.Normal, REPLACED, "Replaced the predecessor's " + what
+                events.record(model, PredecessorObjectReplaced, "Replaced the predecessor's " + what
                         + " (a Deployment's selector cannot change); its pods give way to the new ones");
             } else {
-                events.record(model, ModelEvents.Type.Normal, TAKEN_OVER, "Took over the predecessor's " + what);
+                events.record(model, PredecessorObjectTakenOver, "Took over the predecessor's " + what);
             }
             log.info("{}/{}: {} the predecessor's {}", model.getMetadata().getNamespace(), model.getMetadata().getName(),
                     takeover.replace() ? "replacing" : "taking over", what);
@@ -105,7 +107,7 @@ final class PredecessorTakeover {
                 return;
             }
             resource.delete();
-            events.record(model, ModelEvents.Type.Normal, REMOVED, "Removed the predecessor's " + leftover.kind() + " "
+            events.record(model, PredecessorObjectRemoved, "Removed the predecessor's " + leftover.kind() + " "
                     + leftover.name() + " (this pack does not use it)");
         } catch (KubernetesClientException e) {
             // a kind that is not installed, or not ours to read: nothing of the predecessor's to remove there

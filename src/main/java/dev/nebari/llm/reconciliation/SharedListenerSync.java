@@ -6,6 +6,8 @@ import static dev.nebari.llm.gateway.GatewayFacts.CERTIFICATE_KIND;
 import static dev.nebari.llm.gateway.GatewayFacts.GATEWAY_API_VERSION;
 import static dev.nebari.llm.gateway.GatewayFacts.GATEWAY_CRD;
 import static dev.nebari.llm.gateway.GatewayFacts.GATEWAY_KIND;
+import static dev.nebari.llm.reconciliation.ServerSideApply.describe;
+import static dev.nebari.llm.reconciliation.ServerSideApply.reason;
 
 import dev.nebari.llm.gateway.SharedListenerRenderer;
 import dev.nebari.llm.model.ModelObjects;
@@ -93,7 +95,7 @@ final class SharedListenerSync {
                 && wanted.keySet().containsAll(ownedListeners(observed));
         if (!inPlace) {
             try {
-                client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+                ServerSideApply.apply(client, desired, FIELD_MANAGER);
                 log.info("Applied listeners {} to {}", wanted.keySet(), subject);
             } catch (KubernetesClientException e) {
                 stopIfInterrupted(e);
@@ -115,8 +117,7 @@ final class SharedListenerSync {
             return;
         }
         try {
-            client.resource(SharedListenerRenderer.withoutListeners(ref)).fieldManager(FIELD_MANAGER).forceConflicts()
-                    .serverSideApply();
+            ServerSideApply.apply(client, SharedListenerRenderer.withoutListeners(ref), FIELD_MANAGER);
             log.info("platform.gateway.manageSharedListeners is off: removed listeners {} from {}", owned, subject);
             resolved(subject, "no listeners of the pack left on " + subject);
         } catch (KubernetesClientException e) {
@@ -145,9 +146,9 @@ final class SharedListenerSync {
             return;
         }
         var observed = certificate(desired.getMetadata().getNamespace());
-        if (observed == null || !DesiredStateComparison.isSatisfiedBy(asMap(desired), asMap(observed))) {
+        if (observed == null || !DesiredStateComparison.isSatisfiedBy(client.getKubernetesSerialization(), desired, observed)) {
             try {
-                client.resource(desired).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+                ServerSideApply.apply(client, desired, FIELD_MANAGER);
                 log.info("Applied {} for {}", subject, GenericResources.spec(desired).get("dnsNames"));
             } catch (KubernetesClientException e) {
                 stopIfInterrupted(e);
@@ -255,24 +256,8 @@ final class SharedListenerSync {
         }
     }
 
-    private Map<String, Object> asMap(HasMetadata object) {
-        @SuppressWarnings("unchecked")
-        Map<String, Object> map = new LinkedHashMap<>(client.getKubernetesSerialization().convertValue(object, Map.class));
-        map.remove("status");
-        return map;
-    }
-
     private static Map<String, String> labels(HasMetadata object) {
         var labels = object.getMetadata().getLabels();
         return labels == null ? Map.of() : labels;
-    }
-
-    private static String describe(HasMetadata object) {
-        return object.getKind() + " " + object.getMetadata().getNamespace() + "/" + object.getMetadata().getName();
-    }
-
-    private static String reason(KubernetesClientException e) {
-        var status = e.getStatus();
-        return status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
     }
 }

@@ -9,6 +9,7 @@ import dev.nebari.llm.keys.events.KeyRevoked;
 import dev.nebari.llm.keys.events.RevocationReason;
 import dev.nebari.llm.keys.storage.KeySecretLayout;
 import dev.nebari.llm.model.AccessSpec;
+import dev.nebari.llm.model.ModelEventReason;
 import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import java.time.Duration;
@@ -98,7 +99,7 @@ class AutomaticRevocationTest {
         assertThat(store.audit.recent(1)).singleElement().satisfies(r -> {
             assertThat(r.action()).isEqualTo(AuditRecord.EXPIRED);
             assertThat(r.clientId()).isEqualTo(shortLived.clientId().value());
-            assertThat(r.eventReason()).isEqualTo("KeyExpired");
+            assertThat(r.eventReason()).isEqualTo(ModelEventReason.KeyExpired);
         });
     }
 

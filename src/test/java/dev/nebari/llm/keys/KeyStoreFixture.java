@@ -5,6 +5,7 @@ import dev.nebari.llm.keys.storage.ClientIdAllocator;
 import dev.nebari.llm.keys.storage.KeyShardCache;
 import dev.nebari.llm.keys.storage.KeyShardWriter;
 import dev.nebari.llm.model.AccessSpec;
+import dev.nebari.llm.platform.ModelEventRecorder;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,7 +55,7 @@ final class KeyStoreFixture implements AutoCloseable {
         cache.awaitSynced(Duration.ofSeconds(30));
         this.writer = new KeyShardWriter(client, cache,
                 new ClientIdAllocator(client, namespace, clock, new SecureRandom(), KeysConfiguration.CLIENT_ID_BLOCK));
-        this.recorder = kubernetesEvents ? new ModelEventRecorder(client, clock, "test") : ModelEventRecorder.disabled();
+        this.recorder = kubernetesEvents ? new ModelEventRecorder(client, KeysConfiguration.EVENT_COMPONENT, "test", clock) : ModelEventRecorder.disabled();
         this.auditStore = new AuditLogStore(client, namespace, clock);
         auditStore.start();
         this.audit = new KeyAuditTrail(auditStore, recorder, meters);

@@ -5,6 +5,7 @@ import dev.nebari.llm.keys.storage.ClientIdAllocator;
 import dev.nebari.llm.keys.storage.KeyShardCache;
 import dev.nebari.llm.keys.storage.KeyShardWriter;
 import dev.nebari.llm.model.AccessSpec;
+import dev.nebari.llm.platform.ModelEventRecorder;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
 import dev.nebari.llm.platform.embedded.KubernetesBinaries;
@@ -46,7 +47,7 @@ public final class MintBenchmark {
             var clock = Clock.systemUTC();
             try (var writer = new KeyShardWriter(client, cache, new ClientIdAllocator(client, namespace, clock,
                     new SecureRandom(), KeysConfiguration.CLIENT_ID_BLOCK));
-                    var recorder = new ModelEventRecorder(client, clock, "bench");
+                    var recorder = new ModelEventRecorder(client, KeysConfiguration.EVENT_COMPONENT, "bench", clock);
                     var auditStore = new AuditLogStore(client, namespace, clock)) {
                 auditStore.start();
                 var keys = new ApiKeys(cache, writer, new KeyAuditTrail(auditStore, recorder, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), rules, clock,

@@ -108,7 +108,9 @@ class ModelLifecycleTest {
         assertThat(status.replicas().summary()).isEqualTo("1/1");
         assertThat(status.endpoints().external()).isEqualTo("https://llm.example.com/v1");
         assertThat(status.download()).as("progress cleared once downloaded").isNull();
-        assertThat(events("life")).extracting(e -> e.get("reason")).contains("Ready");
+        assertThat(events("life")).extracting(e -> e.get("reason")).contains("Ready", "ModelAvailableNotReady");
+        assertThat(events("life")).allSatisfy(e -> assertThat(e.get("type")).as(e.get("reason"))
+                .isEqualTo(e.get("reason").equals("Ready") ? "Normal" : "Warning"));
     }
 
     @Test
@@ -279,8 +281,8 @@ class ModelLifecycleTest {
 
     private static List<Map<String, String>> events(String model) {
         return client.v1().events().inNamespace(namespace).list().getItems().stream()
-                .filter(e -> model.equals(e.getInvolvedObject().getName()))
-                .map(e -> Map.of("reason", e.getReason(), "message", e.getMessage()))
+                .filter(e -> model.equals(e.getInvolvedObject().getName()) && LLMModel.KIND.equals(e.getInvolvedObject().getKind()))
+                .map(e -> Map.of("reason", e.getReason(), "type", e.getType(), "message", e.getMessage()))
                 .toList();
     }
 }

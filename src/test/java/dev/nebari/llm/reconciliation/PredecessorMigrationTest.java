@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelEventReason;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.testing.TestCluster;
@@ -81,7 +82,8 @@ class PredecessorMigrationTest {
             });
             var reasons = client.v1().events().inNamespace(namespace).list().getItems().stream()
                     .filter(e -> "qwen".equals(e.getInvolvedObject().getName())).map(Event::getReason).toList();
-            assertThat(reasons).contains(PredecessorTakeover.REPLACED, PredecessorTakeover.TAKEN_OVER, PredecessorTakeover.REMOVED);
+            assertThat(reasons).contains(ModelEventReason.PredecessorObjectReplaced.name(),
+                    ModelEventReason.PredecessorObjectTakenOver.name(), ModelEventReason.PredecessorObjectRemoved.name());
             assertThat(client.secrets().inNamespace(namespace).withName("qwen-api-keys").get())
                     .as("the old keys stay for the admin to import").isNotNull();
             await().atMost(TIMEOUT).untilAsserted(() -> {

@@ -7,6 +7,7 @@ import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.platform.KubernetesRequestCounter;
+import dev.nebari.llm.platform.ModelEventRecorder;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.platform.embedded.CrdInstaller;
 import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
@@ -66,7 +67,7 @@ public final class ReconcileBenchmark {
                 var meters = new SimpleMeterRegistry();
                 var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null);
                 var aggregator = new StatusAggregator(settings, Clock.systemUTC());
-                var events = new ModelEvents(operatorClient, "bench", Clock.systemUTC());
+                var events = new ModelEventRecorder(operatorClient, ModelReconciler.EVENT_COMPONENT, "bench", Clock.systemUTC());
                 DownloadProgress downloads = pod -> java.util.Optional.empty();
                 try (var controller = new ModelController(operatorClient,
                         new ReconcilerSettings(workers, Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ZERO),

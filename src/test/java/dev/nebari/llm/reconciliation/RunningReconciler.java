@@ -3,6 +3,7 @@ package dev.nebari.llm.reconciliation;
 import dev.nebari.llm.identity.OidcDiscovery;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.platform.KubernetesRequestCounter;
+import dev.nebari.llm.platform.ModelEventRecorder;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.TestCluster;
@@ -44,7 +45,7 @@ final class RunningReconciler implements AutoCloseable {
         cluster.ensureNamespace(settings.apiKeysNamespace());
         var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null);
         var aggregator = new StatusAggregator(settings, Clock.systemUTC());
-        var events = new ModelEvents(client, "test", Clock.systemUTC());
+        var events = new ModelEventRecorder(client, ModelReconciler.EVENT_COMPONENT, "test", Clock.systemUTC());
         controller = new ModelController(client,
                 new ReconcilerSettings(4, Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ofSeconds(5), requeueAfter, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ZERO),
                 view -> new ModelReconciler(client, view, settings, access, aggregator, events, downloads), meters, settings.apiKeysNamespace());

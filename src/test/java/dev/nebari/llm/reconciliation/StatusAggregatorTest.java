@@ -152,6 +152,37 @@ class StatusAggregatorTest {
     }
 
     @Test
+    void readyNamesTheFirstConditionThatDoesNotHoldAsTheEventsDo() {
+        var status = aggregator.aggregate(model, seen(deployment(0), List.of(pod("running", "")), Set.of(), null));
+
+        assertThat(reason(status, ConditionType.READY)).isEqualTo("ModelAvailableNotReady");
+        for (var type : ConditionType.values()) {
+            if (type != ConditionType.READY) {
+                assertThat(StatusAggregator.notReady(type).name()).isEqualTo(type.type() + "NotReady");
+            }
+        }
+    }
+
+    @Test
+    void aModelInANamespaceThePackDoesNotManageHasOnlyReadyFalseAndKeepsItsTime() {
+        var status = aggregator.notManaged(model);
+
+        assertThat(status.phase()).isEqualTo(Phase.Pending);
+        assertThat(status.conditions()).singleElement().satisfies(c -> {
+            assertThat(c.getType()).isEqualTo("Ready");
+            assertThat(c.getStatus()).isEqualTo("False");
+            assertThat(c.getReason()).isEqualTo("NamespaceNotManaged");
+            assertThat(c.getMessage()).isEqualTo("namespace " + model.getMetadata().getNamespace()
+                    + " is not managed: label it nebari.dev/managed=true or add it to watchNamespaces");
+            assertThat(c.getLastTransitionTime()).isEqualTo("2026-01-01T00:00:00Z");
+            assertThat(c.getObservedGeneration()).isEqualTo(3L);
+        });
+        model.setStatus(status);
+        var later = new StatusAggregator(ModelFixtures.settings(), Clock.fixed(Instant.parse("2026-06-01T00:00:00Z"), ZoneOffset.UTC));
+        assertThat(later.notManaged(model)).as("still unmanaged: no status write").isEqualTo(status);
+    }
+
+    @Test
     void anUnchangedObservationYieldsAnEqualStatus() {
         var first = aggregator.aggregate(model, seen(deployment(0), List.of(pod("running", "")), Set.of(), null));
         model.setStatus(first);
