@@ -22,6 +22,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -74,13 +76,16 @@ class PortalBrowserTest {
         }
     }
 
-    @Test
-    void aUserSignsInSeesTheirModelsCreatesCopiesAndRevokesAKey() {
+    @ParameterizedTest(name = "{0} px")
+    @ValueSource(ints = {1280, 390})
+    void aUserSignsInSeesTheirModelsCreatesCopiesAndRevokesAKey(int width) {
+        var laptop = "browser test laptop at " + width;
         try (var browser = Browser.open()) {
+            atWidth(browser, width);
             var driver = browser.driver();
             browser.visit(portal + "/");
             assertThat(browser.currentUrl()).isEqualTo(portal + "/login");
-            browser.screenshot("01-login");
+            browser.screenshot(shot("01-login", width));
             driver.findElement(By.linkText("Sign in")).click();
             keycloak.logIn(browser, keycloak.alice());
             // Back where the user started, with no "?continue" marker left in the URL.
@@ -97,11 +102,11 @@ class PortalBrowserTest {
             assertThat(snippets.getFirst()).contains("curl -sS https://llm.nebari.example.com/v1/chat/completions",
                     "\"model\": \"Qwen/Qwen3-0.6B\"");
             assertThat(snippets.getLast()).contains("base_url=\"https://llm.nebari.example.com/v1\"", "model=\"Qwen/Qwen3-0.6B\"");
-            browser.screenshot("02-my-models");
+            browser.screenshot(shot("02-my-models", width));
 
             card.findElement(By.linkText("Create a key for team-model")).click();
-            browser.awaitElement(By.id("description")).sendKeys("browser test laptop");
-            browser.screenshot("03-create-key");
+            browser.awaitElement(By.id("description")).sendKeys(laptop);
+            browser.screenshot(shot("03-create-key", width));
             driver.findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
 
             var value = browser.awaitElement(By.id("key-value")).getDomAttribute("value");
@@ -111,7 +116,7 @@ class PortalBrowserTest {
             assertThat(copy.isDisplayed()).as("the copy button appears with JavaScript").isTrue();
             copy.click();
             await().atMost(Duration.ofSeconds(5)).until(() -> !driver.findElement(By.cssSelector(".copy-status")).getText().isBlank());
-            browser.screenshot("04-key-created");
+            browser.screenshot(shot("04-key-created", width));
 
             // a reload must not post the form again (post/redirect/get): no second key, the value is gone
             driver.navigate().refresh();
@@ -120,12 +125,12 @@ class PortalBrowserTest {
             assertThat(driver.getPageSource()).contains("shown only once").doesNotContain(value);
 
             browser.visit(portal + "/keys");
-            assertThat(driver.getPageSource()).contains("browser test laptop", "…" + value.substring(value.length() - 4))
+            assertThat(driver.getPageSource()).contains(laptop, "…" + value.substring(value.length() - 4))
                     .doesNotContain(value);
-            browser.screenshot("05-my-keys");
+            browser.screenshot(shot("05-my-keys", width));
 
             var owned = app.getBean(ApiKeys.class).list(KeyQuery.all()).stream()
-                    .filter(k -> k.metadata().description().equals("browser test laptop")).toList();
+                    .filter(k -> k.metadata().description().equals(laptop)).toList();
             assertThat(owned).hasSize(1);
             assertThat(owned.getFirst().owner().username()).isEqualTo("alice@example.com");
 
@@ -139,22 +144,24 @@ class PortalBrowserTest {
             revokeButtonFor(browser, owned.getFirst().clientId().value()).click();
             // it asks first, naming the key
             assertThat(browser.awaitElement(By.tagName("h1")).getText()).isEqualTo("Revoke this key?");
-            assertThat(driver.getPageSource()).contains("browser test laptop");
-            browser.screenshot("06-revoke-confirm");
+            assertThat(driver.getPageSource()).contains(laptop);
+            browser.screenshot(shot("06-revoke-confirm", width));
             driver.findElement(By.cssSelector("form button.danger")).click();
             assertThat(browser.awaitElement(By.cssSelector("[role=status]")).getText())
-                    .contains("was revoked").contains("browser test laptop");
+                    .contains("was revoked").contains(laptop);
             assertThat(driver.findElements(By.cssSelector("tbody tr"))).as("no longer among the keys")
-                    .noneMatch(row -> row.getText().contains("browser test laptop"));
-            browser.screenshot("07-key-revoked");
+                    .noneMatch(row -> row.getText().contains(laptop));
+            browser.screenshot(shot("07-key-revoked", width));
             assertThat(app.getBean(ApiKeys.class).find(owned.getFirst().clientId())).isEmpty();
         }
     }
 
-    @Test
-    void anAdminPreviewsAndRevokesAllKeysOfAUserWithANonAsciiName() {
+    @ParameterizedTest(name = "{0} px")
+    @ValueSource(ints = {1280, 390})
+    void anAdminPreviewsAndRevokesAllKeysOfAUserWithANonAsciiName(int width) {
         var jurgen = keycloak.jurgen();
         try (var browser = Browser.open()) {
+            atWidth(browser, width);
             signIn(browser, jurgen);
             assertThat(browser.driver().getPageSource()).contains(jurgen.username(), "science-model", "open-model")
                     .doesNotContain("team-model");
@@ -167,9 +174,10 @@ class PortalBrowserTest {
             assertThat(browser.driver().findElements(By.linkText("All keys"))).as("no admin link for a user").isEmpty();
             browser.visit(portal + "/admin/keys");
             assertThat(browser.driver().findElement(By.tagName("h1")).getText()).isEqualTo("Not allowed");
-            browser.screenshot("07-admin-page-refused");
+            browser.screenshot(shot("07-admin-page-refused", width));
         }
         try (var browser = Browser.open()) {
+            atWidth(browser, width);
             signIn(browser, keycloak.admin());
             var driver = browser.driver();
             driver.findElement(By.linkText("All keys")).click();
@@ -177,24 +185,24 @@ class PortalBrowserTest {
             driver.findElement(By.cssSelector("form[role=search] button")).click();
             browser.awaitUrlContaining("user=");
             assertThat(driver.findElements(By.cssSelector("tbody tr"))).hasSize(2);
-            browser.screenshot("08-admin-all-keys");
+            browser.screenshot(shot("08-admin-all-keys", width));
 
             driver.findElement(By.id("bulk-user")).sendKeys(jurgen.username());
             driver.findElement(By.xpath("//button[text()='Preview']")).click();
             assertThat(browser.awaitElement(By.xpath("//h1[starts-with(text(), 'Revoke ')]")).getText()).isEqualTo("Revoke 2 keys?");
-            browser.screenshot("09-admin-bulk-preview");
+            browser.screenshot(shot("09-admin-bulk-preview", width));
             assertThat(keysOf(jurgen.username())).hasSize(2);
 
             driver.findElement(By.xpath("//button[text()='Revoke these keys']")).click();
             assertThat(browser.awaitElement(By.xpath("//*[@role='status'][starts-with(text(), 'Revoked ')]")).getText())
                     .isEqualTo("Revoked 2 keys of user " + jurgen.username() + ".");
-            browser.screenshot("10-admin-bulk-revoked");
+            browser.screenshot(shot("10-admin-bulk-revoked", width));
             assertThat(keysOf(jurgen.username())).isEmpty();
 
             driver.findElement(By.linkText("Audit")).click();
             browser.awaitUrlContaining("/admin/audit");
             assertThat(driver.getPageSource()).contains(jurgen.username(), "admin@example.com (admin)");
-            browser.screenshot("11-admin-audit");
+            browser.screenshot(shot("11-admin-audit", width));
         }
     }
 
@@ -203,34 +211,39 @@ class PortalBrowserTest {
      * owner's name in any case, sees it named as the user does, gets a bulk-form mistake next to that form, and filters
      * the audit with the filter kept in a URL that shows the same view when opened again.
      */
-    @Test
-    void aUserRenamesAKeyAndAnAdminFindsItAndItsAuditByFilters() {
+    @ParameterizedTest(name = "{0} px")
+    @ValueSource(ints = {1280, 390})
+    void aUserRenamesAKeyAndAnAdminFindsItAndItsAuditByFilters(int width) {
+        var before = "before the rename at " + width;
+        var renamed = "renamed in chromium at " + width;
         var alice = keycloak.alice();
         String clientId;
         try (var browser = Browser.open()) {
+            atWidth(browser, width);
             var driver = browser.driver();
             signIn(browser, alice);
             browser.visit(portal + "/keys/new?model=" + namespace + "/open-model");
-            browser.awaitElement(By.id("description")).sendKeys("before the rename");
+            browser.awaitElement(By.id("description")).sendKeys(before);
             driver.findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
             var value = browser.awaitElement(By.id("key-value")).getDomAttribute("value");
             clientId = app.getBean(ApiKeys.class).list(KeyQuery.all()).stream()
-                    .filter(k -> k.metadata().description().equals("before the rename")).findFirst().orElseThrow()
+                    .filter(k -> k.metadata().description().equals(before)).findFirst().orElseThrow()
                     .clientId().value();
 
             browser.visit(portal + "/keys");
             driver.findElement(By.cssSelector("summary[aria-label='Rename key " + clientId + "']")).click();
             var field = driver.findElement(By.id("rename-" + clientId));
             field.clear();
-            field.sendKeys("renamed in chromium");
-            browser.screenshot("14-8-rename-form");
+            field.sendKeys(renamed);
+            browser.screenshot(shot("14-8-rename-form", width));
             driver.findElement(By.cssSelector("form[action='/keys/" + clientId + "/rename'] button")).click();
             assertThat(browser.awaitElement(By.cssSelector(".notice")).getText())
-                    .contains("Renamed the key to “renamed in chromium”", clientId, "…" + value.substring(value.length() - 4));
-            assertThat(rowOf(browser, clientId)).contains("renamed in chromium").doesNotContain("before the rename");
-            browser.screenshot("14-8-renamed-on-my-keys");
+                    .contains("Renamed the key to “" + renamed + "”", clientId, "…" + value.substring(value.length() - 4));
+            assertThat(rowOf(browser, clientId)).contains(renamed).doesNotContain(before);
+            browser.screenshot(shot("14-8-renamed-on-my-keys", width));
         }
         try (var browser = Browser.open()) {
+            atWidth(browser, width);
             var driver = browser.driver();
             signIn(browser, keycloak.admin());
             driver.findElement(By.linkText("All keys")).click();
@@ -238,17 +251,17 @@ class PortalBrowserTest {
             driver.findElement(By.cssSelector("form[role=search] button")).click();
             browser.awaitUrlContaining("user=ALICE");
             var key = app.getBean(ApiKeys.class).find(new dev.nebari.llm.keys.ClientId(clientId)).orElseThrow();
-            assertThat(rowOf(browser, clientId)).contains("alice@example.com", "renamed in chromium",
+            assertThat(rowOf(browser, clientId)).contains("alice@example.com", renamed,
                     "…" + key.metadata().displayHint(), PortalPagesTest.SHOWN.format(key.metadata().created()),
                     PortalPagesTest.SHOWN.format(key.metadata().expires().orElseThrow()));
             assertThat(driver.findElement(By.id("filter-user")).getDomProperty("value")).isEqualTo("ALICE");
-            browser.screenshot("14-3-key-identity-admin");
-            browser.screenshot("14-5-admin-filter-any-case");
+            browser.screenshot(shot("14-3-key-identity-admin", width));
+            browser.screenshot(shot("14-5-admin-filter-any-case", width));
 
             browser.visit(portal + "/admin/keys?user=nobody-like-this");
             assertThat(driver.findElement(By.cssSelector("main [role=status]")).getText())
                     .isEqualTo("No keys for users matching “nobody-like-this”.");
-            browser.screenshot("14-5-admin-filter-nothing-found");
+            browser.screenshot(shot("14-5-admin-filter-nothing-found", width));
 
             // both targets in the bulk form: the mistake is said next to it, and what was typed stays
             driver.findElement(By.id("bulk-user")).sendKeys("alice@example.com");
@@ -261,16 +274,16 @@ class PortalBrowserTest {
             assertThat(new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("bulk-model")))
                     .getFirstSelectedOption().getText()).isEqualTo(namespace + "/open-model");
             ((org.openqa.selenium.JavascriptExecutor) driver).executeScript("arguments[0].scrollIntoView()", error);
-            browser.screenshot("14-5-bulk-error-next-to-its-form");
+            browser.screenshot(shot("14-5-bulk-error-next-to-its-form", width));
 
             driver.findElement(By.linkText("Audit")).click();
             browser.awaitElement(By.id("audit-user")).sendKeys("alice");
             new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("audit-action"))).selectByValue("renamed");
             driver.findElement(By.cssSelector("form[role=search] button")).click();
             browser.awaitUrlContaining("action=renamed");
-            assertThat(rowOf(browser, clientId)).contains("renamed", "renamed in chromium", "alice@example.com");
+            assertThat(rowOf(browser, clientId)).contains("renamed", renamed, "alice@example.com");
             assertThat(driver.findElements(By.cssSelector("tbody tr"))).allSatisfy(row -> assertThat(row.getText()).contains("renamed"));
-            browser.screenshot("14-5-audit-filter");
+            browser.screenshot(shot("14-5-audit-filter", width));
 
             // the filtered view is a URL: opened again, the same view with the same filter
             var shared = browser.currentUrl();
@@ -279,7 +292,7 @@ class PortalBrowserTest {
             assertThat(driver.findElement(By.id("audit-user")).getDomProperty("value")).isEqualTo("alice");
             assertThat(new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("audit-action")))
                     .getFirstSelectedOption().getDomAttribute("value")).isEqualTo("renamed");
-            assertThat(rowOf(browser, clientId)).contains("renamed in chromium");
+            assertThat(rowOf(browser, clientId)).contains(renamed);
         }
     }
 
@@ -509,6 +522,16 @@ class PortalBrowserTest {
         new org.openqa.selenium.support.ui.Select(browser.driver().findElement(By.id("lifetime"))).selectByValue(lifetime);
         browser.driver().findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
         return browser.awaitElement(By.id("key-value"));
+    }
+
+    /** Each flow runs on a desktop screen and on a phone (issue 14: every defect at both widths). */
+    private static void atWidth(Browser browser, int width) {
+        browser.driver().manage().window().setSize(new org.openqa.selenium.Dimension(width, width < 600 ? 844 : 900));
+    }
+
+    /** Screenshots keep their names at desktop width and carry "-390" on the phone. */
+    private static String shot(String name, int width) {
+        return width < 600 ? name + "-" + width : name;
     }
 
     private void signIn(Browser browser, KeycloakServer.User user) {
