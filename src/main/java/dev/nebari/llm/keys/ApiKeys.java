@@ -1,7 +1,5 @@
 package dev.nebari.llm.keys;
 
-import dev.nebari.llm.keys.events.KeyIssued;
-import dev.nebari.llm.keys.events.KeyRevoked;
 import dev.nebari.llm.keys.events.RevocationReason;
 import dev.nebari.llm.keys.storage.KeyShardCache;
 import dev.nebari.llm.keys.storage.KeyShardWriter;
@@ -24,7 +22,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
-import org.springframework.context.ApplicationEventPublisher;
 
 /**
  * The key operations of section 5: mint, list, rename, revoke (one, or in bulk with a dry run), expiry and automatic
@@ -44,18 +41,16 @@ public class ApiKeys {
     private final PackSettings.Keys rules;
     private final Clock clock;
     private final SecureRandom random;
-    private final ApplicationEventPublisher events;
     private final KeyWriteLimit writeLimit;
 
     public ApiKeys(KeyShardCache shards, KeyShardWriter writer, KeyAuditTrail audit, PackSettings.Keys rules,
-            Clock clock, SecureRandom random, ApplicationEventPublisher events) {
+            Clock clock, SecureRandom random) {
         this.shards = shards;
         this.writer = writer;
         this.audit = audit;
         this.rules = rules;
         this.clock = clock;
         this.random = random;
-        this.events = events;
         this.writeLimit = new KeyWriteLimit(rules.writesPerMinute(), clock);
     }
 
@@ -76,8 +71,6 @@ public class ApiKeys {
                     lifetime.expiresAt(created), grant.viaPublic(), grant.groups(), secret.displayHint());
             var key = await(writer.insert(secret, metadata, rules.maxPerUserPerModel()));
             audit.record(AuditRecord.issued(created, key, user));
-            events.publishEvent(new KeyIssued(key.clientId().value(), key.model().namespace(), key.model().name(),
-                    key.owner().subject(), key.owner().username(), created, metadata.expires()));
             return new IssuedKey(key, secret);
         } catch (KeyException refused) {
             auditRefusal("", Optional.empty(), request.model(), request.owner(), user, refused);
@@ -146,8 +139,6 @@ public class ApiKeys {
                 access.groups() == null ? List.of() : access.groups(), secret.displayHint());
         var key = await(writer.insert(secret, metadata, Integer.MAX_VALUE));
         audit.record(AuditRecord.imported(now, key, actor));
-        events.publishEvent(new KeyIssued(key.clientId().value(), key.model().namespace(), key.model().name(),
-                key.owner().subject(), key.owner().username(), now, metadata.expires()));
         return key;
     }
 
@@ -260,17 +251,6 @@ public class ApiKeys {
     }
 
     /**
-     * A model's access changed: revokes the keys whose granting groups (recorded at mint time) no longer qualify.
-     * A key stays if the model is now public or still lists one of the groups that granted it.
-     */
-    public List<ApiKey> revokeOnAccessChange(ModelRef model, AccessSpec before, AccessSpec after) {
-        if (before.equals(after)) {
-            return List.of();
-        }
-        return revokeNoLongerGranted(model, after);
-    }
-
-    /**
      * Revokes the model's keys that its current access no longer grants (by the groups recorded at mint time).
      * Level-triggered, so a replica that was not leading when the access changed still catches up.
      */
@@ -328,8 +308,6 @@ public class ApiKeys {
         var now = clock.instant();
         for (var key : removed) {
             audit.record(AuditRecord.revoked(now, key, actor, reason, bulk));
-            events.publishEvent(new KeyRevoked(key.clientId().value(), key.model().namespace(), key.model().name(),
-                    key.owner().subject(), reason, actor.username()));
         }
         if (failure != null) {
             throw failure;

@@ -104,9 +104,9 @@ class KeysConfiguration {
     @Bean
     @Profile("portal")
     ApiKeys apiKeys(KeyShardCache cache, KeyShardWriter writer, KeyAuditTrail audit, PackSettings settings,
-            ObjectProvider<Clock> clock, ApplicationEventPublisher events) {
+            ObjectProvider<Clock> clock) {
         return new ApiKeys(cache, writer, audit, settings.keys(), clock.getIfAvailable(Clock::systemUTC),
-                new SecureRandom(), events);
+                new SecureRandom());
     }
 
     @Bean

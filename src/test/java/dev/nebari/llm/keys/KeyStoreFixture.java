@@ -59,7 +59,7 @@ final class KeyStoreFixture implements AutoCloseable {
         this.auditStore = new AuditLogStore(client, namespace, clock);
         auditStore.start();
         this.audit = new KeyAuditTrail(auditStore, recorder, meters);
-        this.keys = new ApiKeys(cache, writer, audit, rules, clock, new SecureRandom(), events::add);
+        this.keys = new ApiKeys(cache, writer, audit, rules, clock, new SecureRandom());
     }
 
     KeyStoreFixture(TestCluster cluster) {
@@ -96,7 +96,7 @@ final class KeyStoreFixture implements AutoCloseable {
             this.auditStore = new AuditLogStore(original.client, original.namespace, original.clock);
             auditStore.start();
             this.audit = new KeyAuditTrail(auditStore, ModelEventRecorder.disabled(), meters);
-            this.keys = new ApiKeys(cache, writer, audit, DEFAULT_RULES, original.clock, new SecureRandom(), event -> { });
+            this.keys = new ApiKeys(cache, writer, audit, DEFAULT_RULES, original.clock, new SecureRandom());
         }
 
         @Override

@@ -51,7 +51,7 @@ public final class MintBenchmark {
                     var auditStore = new AuditLogStore(client, namespace, clock)) {
                 auditStore.start();
                 var keys = new ApiKeys(cache, writer, new KeyAuditTrail(auditStore, recorder, new io.micrometer.core.instrument.simple.SimpleMeterRegistry()), rules, clock,
-                        new SecureRandom(), event -> { });
+                        new SecureRandom());
                 // The portal runs for days: measure it with the JIT warm, as the server it is.
                 for (int i = 1; i <= 3; i++) {
                     System.out.printf("warm-up %d: %s%n", i, burst(keys, new ModelRef(models, "warm-up-" + i), concurrency).summary());
