@@ -24,7 +24,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
 
 /**
- * The key operations of section 5: mint, list, rename, revoke (one, or in bulk with a dry run), expiry and automatic
+ * The key operations (docs/api-keys.md): mint, list, rename, revoke (one, or in bulk with a dry run), expiry and automatic
  * revocation when access shrinks. Every change is audited, and every key issued or revoked is published as an event
  * (a rename concerns people, not the gateway); no key value ever leaves this class except inside the
  * {@link IssuedKey} a mint returns.

@@ -7,7 +7,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The access rule of section 5: a user may hold a key for a model that is public or lists one of the user's
+ * The access rule (docs/api-keys.md): a user may hold a key for a model that is public or lists one of the user's
  * groups. The user's groups arrive normalised by the identity layer; the model's {@code access.groups} may be
  * written as {@code /path} or plain names, so they are normalised the same way before the comparison.
  */
