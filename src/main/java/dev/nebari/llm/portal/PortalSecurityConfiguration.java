@@ -96,7 +96,7 @@ class PortalSecurityConfiguration {
         var sessionEnded = denied instanceof CsrfException
                 && request.getRequestedSessionId() != null && !request.isRequestedSessionIdValid();
         if (sessionEnded) {
-            response.sendRedirect(request.getContextPath() + LOGIN_PAGE + "?" + SignInExpiry.EXPIRED_PARAMETER);
+            SignInExpiry.toSignInReturningToTheForm(request, response);
             return;
         }
         new AccessDeniedHandlerImpl().handle(request, response, denied);

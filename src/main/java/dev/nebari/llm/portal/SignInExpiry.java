@@ -5,10 +5,12 @@ import jakarta.servlet.ServletException;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Clock;
 import org.springframework.security.core.context.SecurityContextHolder;
 import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.SimpleSavedRequest;
 import org.springframework.web.filter.OncePerRequestFilter;
 
 /**
@@ -21,6 +23,8 @@ import org.springframework.web.filter.OncePerRequestFilter;
 final class SignInExpiry extends OncePerRequestFilter {
 
     static final String EXPIRED_PARAMETER = "expired";
+    /** Where HttpSessionRequestCache keeps the page to return to after sign-in. */
+    private static final String SAVED_REQUEST = "SPRING_SECURITY_SAVED_REQUEST";
 
     private final Clock clock;
     private final HttpSessionRequestCache requests = new HttpSessionRequestCache();
@@ -45,11 +49,40 @@ final class SignInExpiry extends OncePerRequestFilter {
                 response.sendRedirect(request.getContextPath() + PortalSecurityConfiguration.AUTHORIZATION_BASE + "/"
                         + DiscoveredClientRegistration.REGISTRATION_ID);
             } else {
-                response.sendRedirect(request.getContextPath() + PortalSecurityConfiguration.LOGIN_PAGE + "?"
-                        + EXPIRED_PARAMETER);
+                toSignInReturningToTheForm(request, response);
             }
             return;
         }
         chain.doFilter(request, response);
+    }
+
+    /**
+     * A form sent when the session had ended is not replayed; the user signs in again (told why) and comes back to
+     * the page the form was on (its Referer, when it is one of the portal's own pages; else the form's address).
+     */
+    static void toSignInReturningToTheForm(HttpServletRequest request, HttpServletResponse response) throws IOException {
+        var page = formPage(request);
+        request.getSession(true).setAttribute(SAVED_REQUEST, new SimpleSavedRequest(page));
+        response.sendRedirect(request.getContextPath() + PortalSecurityConfiguration.LOGIN_PAGE + "?" + EXPIRED_PARAMETER);
+    }
+
+    private static String formPage(HttpServletRequest request) {
+        var fallback = request.getRequestURI();
+        var referer = request.getHeader("Referer");
+        if (referer == null) {
+            return fallback;
+        }
+        try {
+            var uri = URI.create(referer);
+            // Only a path is kept (never another host), so this cannot send anyone elsewhere.
+            var sameHost = uri.getHost() != null && uri.getHost().equalsIgnoreCase(request.getServerName());
+            var path = uri.getRawPath();
+            if (sameHost && path != null && path.startsWith(request.getContextPath() + "/") && !path.startsWith(request.getContextPath() + "/login")) {
+                return path + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+            }
+        } catch (IllegalArgumentException e) {
+            // not a URL: the form's own address
+        }
+        return fallback;
     }
 }

@@ -175,6 +175,23 @@ class PortalPagesTest {
                 })).andReturn().getResponse();
         assertThat(late.getRedirectedUrl()).isEqualTo("/login?expired");
         assertThat(keysOf("alice-sub")).hasSize(before);
+        // after signing in again, back to the page the form was on (not the form's target, never another host)
+        var saved = (org.springframework.security.web.savedrequest.SavedRequest) web.perform(post("/keys").with(alice())
+                .param("model", namespace + "/open-model").header("Referer", "http://localhost/keys/new?model=x")
+                .with(request -> {
+                    request.setRequestedSessionId("ended-long-ago");
+                    request.setRequestedSessionIdValid(false);
+                    return request;
+                })).andReturn().getRequest().getSession().getAttribute("SPRING_SECURITY_SAVED_REQUEST");
+        assertThat(saved.getRedirectUrl()).isEqualTo("/keys/new?model=x");
+        var elsewhere = (org.springframework.security.web.savedrequest.SavedRequest) web.perform(post("/keys").with(alice())
+                .param("model", namespace + "/open-model").header("Referer", "https://evil.example.com/keys/new")
+                .with(request -> {
+                    request.setRequestedSessionId("ended-long-ago");
+                    request.setRequestedSessionIdValid(false);
+                    return request;
+                })).andReturn().getRequest().getSession().getAttribute("SPRING_SECURITY_SAVED_REQUEST");
+        assertThat(elsewhere.getRedirectUrl()).isEqualTo("/keys");
 
         // without a session that ended, a missing token stays a plain refusal
         var forged = web.perform(post("/keys").with(alice()).param("model", namespace + "/open-model")).andReturn().getResponse();
