@@ -163,6 +163,18 @@ class PortalPagesTest {
                 .doesNotContain("/admin/keys");
     }
 
+    /** Where the sign-in that follows a form sent from {@code referer} after the session ended returns to. */
+    private String pageAfterSigningInAgain(String referer) throws Exception {
+        var session = web.perform(post("/keys").with(alice()).param("model", namespace + "/open-model")
+                .header("Referer", referer).with(request -> {
+                    request.setRequestedSessionId("ended-long-ago");
+                    request.setRequestedSessionIdValid(false);
+                    return request;
+                })).andReturn().getRequest().getSession();
+        return ((org.springframework.security.web.savedrequest.SavedRequest) session.getAttribute("SPRING_SECURITY_SAVED_REQUEST"))
+                .getRedirectUrl();
+    }
+
     /** A form sent after the session ended: sign in again, told why — not "for administrators". */
     @Test
     void aFormSentAfterTheSessionEndedLeadsToSignInAgain() throws Exception {
@@ -176,22 +188,8 @@ class PortalPagesTest {
         assertThat(late.getRedirectedUrl()).isEqualTo("/login?expired");
         assertThat(keysOf("alice-sub")).hasSize(before);
         // after signing in again, back to the page the form was on (not the form's target, never another host)
-        var saved = (org.springframework.security.web.savedrequest.SavedRequest) web.perform(post("/keys").with(alice())
-                .param("model", namespace + "/open-model").header("Referer", "http://localhost/keys/new?model=x")
-                .with(request -> {
-                    request.setRequestedSessionId("ended-long-ago");
-                    request.setRequestedSessionIdValid(false);
-                    return request;
-                })).andReturn().getRequest().getSession().getAttribute("SPRING_SECURITY_SAVED_REQUEST");
-        assertThat(saved.getRedirectUrl()).isEqualTo("/keys/new?model=x");
-        var elsewhere = (org.springframework.security.web.savedrequest.SavedRequest) web.perform(post("/keys").with(alice())
-                .param("model", namespace + "/open-model").header("Referer", "https://evil.example.com/keys/new")
-                .with(request -> {
-                    request.setRequestedSessionId("ended-long-ago");
-                    request.setRequestedSessionIdValid(false);
-                    return request;
-                })).andReturn().getRequest().getSession().getAttribute("SPRING_SECURITY_SAVED_REQUEST");
-        assertThat(elsewhere.getRedirectUrl()).isEqualTo("/keys");
+        assertThat(pageAfterSigningInAgain("http://localhost/keys/new?model=x")).isEqualTo("/keys/new?model=x");
+        assertThat(pageAfterSigningInAgain("https://evil.example.com/keys/new")).isEqualTo("/keys");
 
         // without a session that ended, a missing token stays a plain refusal
         var forged = web.perform(post("/keys").with(alice()).param("model", namespace + "/open-model")).andReturn().getResponse();
