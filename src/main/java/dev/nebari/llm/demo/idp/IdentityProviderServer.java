@@ -185,7 +185,7 @@ public class IdentityProviderServer {
      */
     @Bean
     RegisteredClientRepository clients(IdentityProviderSetup setup, PasswordEncoder passwords) {
-        var portal = RegisteredClient.withId(UUID.randomUUID().toString())
+        var portalClient = RegisteredClient.withId(UUID.randomUUID().toString())
                 .clientId(setup.clientId())
                 .clientName("Nebari LLM Serving portal (demo)")
                 .clientSecret(passwords.encode(setup.clientSecret()))
@@ -194,13 +194,8 @@ public class IdentityProviderServer {
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                 .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
                 .redirectUris(uris -> uris.addAll(setup.redirectUris()))
-                .postLogoutRedirectUris(uris -> uris.addAll(setup.postLogoutRedirectUris()))
-                .scope(OidcScopes.OPENID)
-                .scope(OidcScopes.PROFILE)
-                .scope(OidcScopes.EMAIL)
-                .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
-                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofMinutes(30)).build())
-                .build();
+                .postLogoutRedirectUris(uris -> uris.addAll(setup.postLogoutRedirectUris()));
+        var portal = signInWithPkce(portalClient).build();
         if (setup.apiClientId().isBlank()) {
             return new InMemoryRegisteredClientRepository(portal);
         }
@@ -209,14 +204,17 @@ public class IdentityProviderServer {
                 .clientName("Nebari LLM Serving REST API (demo)")
                 .clientAuthenticationMethod(ClientAuthenticationMethod.NONE)
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
-                .redirectUris(uris -> uris.addAll(setup.swaggerUiRedirectUris()))
-                .scope(OidcScopes.OPENID)
+                .redirectUris(uris -> uris.addAll(setup.swaggerUiRedirectUris()));
+        return new InMemoryRegisteredClientRepository(portal, signInWithPkce(openApiPage).build());
+    }
+
+    /** What both demo clients share: OpenID Connect scopes, PKCE always, no consent screen, 30-minute access tokens. */
+    private static RegisteredClient.Builder signInWithPkce(RegisteredClient.Builder client) {
+        return client.scope(OidcScopes.OPENID)
                 .scope(OidcScopes.PROFILE)
                 .scope(OidcScopes.EMAIL)
                 .clientSettings(ClientSettings.builder().requireProofKey(true).requireAuthorizationConsent(false).build())
-                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofMinutes(30)).build())
-                .build();
-        return new InMemoryRegisteredClientRepository(portal, openApiPage);
+                .tokenSettings(TokenSettings.builder().accessTokenTimeToLive(Duration.ofMinutes(30)).build());
     }
 
     /** The issuer exactly as the portal knows it: the portal compares it with every token's {@code iss}. */
