@@ -62,7 +62,7 @@ public final class AccessInputsSource {
         if (keys == null) {
             return new AccessInputs(List.of(), List.of(), oidc);
         }
-        var ref = new ModelRef(model.getMetadata().getNamespace(), model.getMetadata().getName());
+        var ref = ModelRef.of(model);
         var secrets = keys.credentialSecretNames(ref);
         var clientIds = keys.clientIds(ref).stream().map(ClientId::value).toList();
         return new AccessInputs(secrets, clientIds, oidc);

@@ -1,5 +1,6 @@
 package dev.nebari.llm.reconciliation;
 
+import dev.nebari.llm.keys.ModelRef;
 import static dev.nebari.llm.reconciliation.ServerSideApply.describe;
 import static dev.nebari.llm.reconciliation.ServerSideApply.reason;
 
@@ -11,6 +12,7 @@ import dev.nebari.llm.model.LLMModelStatus;
 import dev.nebari.llm.model.ModelEventReason;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.Phase;
+import dev.nebari.llm.platform.ManagedNamespaces;
 import dev.nebari.llm.platform.ModelEventRecorder;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.serving.ServingFacts;
@@ -85,7 +87,7 @@ final class ModelReconciler {
     private final Duration routeDrainDelay;
     private final Clock clock;
     /** Deleted models whose routes are gone, and since when (in memory: a new leader simply drains again). */
-    private final Map<ModelKey, Instant> drainingSince = new ConcurrentHashMap<>();
+    private final Map<ModelRef, Instant> drainingSince = new ConcurrentHashMap<>();
 
     private final ModelIdClaims claims;
 
@@ -116,7 +118,7 @@ final class ModelReconciler {
                 this::namespaceManaged);
     }
 
-    Outcome reconcile(ModelKey key) {
+    Outcome reconcile(ModelRef key) {
         var found = view.model(key);
         if (found.isEmpty()) {
             return Outcome.SKIPPED;
@@ -161,7 +163,7 @@ final class ModelReconciler {
      * The API server's answers go into {@code applied} (by {@link #identity}): they are fresher than the informer
      * caches, so this pass observes them, and their echo from the watches does not queue the model again.
      */
-    private List<String> apply(ModelKey key, LLMModel model, ModelManifests manifests, Set<ChildKind> missing,
+    private List<String> apply(ModelRef key, LLMModel model, ModelManifests manifests, Set<ChildKind> missing,
             Map<String, HasMetadata> applied) {
         var changes = new ArrayList<HasMetadata>();
         var conflicts = new ArrayList<String>();
@@ -208,7 +210,7 @@ final class ModelReconciler {
      * it once from the API server instead, and leave it alone unless it carries this model's labels, or is what the
      * predecessor pack made for this model ({@link PredecessorTakeover}: noted in {@code takeovers}).
      */
-    private Optional<String> foreignObjectAt(ModelKey key, LLMModel model, HasMetadata desired,
+    private Optional<String> foreignObjectAt(ModelRef key, LLMModel model, HasMetadata desired,
             List<PredecessorTakeover.Takeover> takeovers) {
         HasMetadata existing;
         try {
@@ -231,7 +233,7 @@ final class ModelReconciler {
     }
 
     /** Deletes objects of this model that the current spec no longer asks for (a disabled endpoint, removed limits). */
-    private List<String> deleteUnwanted(ModelKey key, ModelManifests manifests) {
+    private List<String> deleteUnwanted(ModelRef key, ModelManifests manifests) {
         var wanted = new HashSet<String>();
         manifests.all().forEach(o -> wanted.add(identity(o)));
         var failures = new ArrayList<String>();
@@ -269,7 +271,7 @@ final class ModelReconciler {
         }
     }
 
-    private Observations observe(ModelKey key, LLMModel model, ModelManifests manifests, Set<ChildKind> missing,
+    private Observations observe(ModelRef key, LLMModel model, ModelManifests manifests, Set<ChildKind> missing,
             Map<String, HasMetadata> applied, @Nullable String applyError, @Nullable String claimTaken) {
         var seen = new Seen(applied);
         var names = ModelObjects.of(model);
@@ -390,8 +392,7 @@ final class ModelReconciler {
     }
 
     boolean namespaceManaged(String namespace) {
-        var watch = settings.watchNamespaces();
-        return watch.isEmpty() ? view.namespaceLabelled(namespace, "nebari.dev/managed", "true") : watch.contains(namespace);
+        return ManagedNamespaces.manages(settings, namespace, view::namespaceLabels);
     }
 
     /** Adds the finalizer if it is missing; returns the model as it is now. */
@@ -411,7 +412,7 @@ final class ModelReconciler {
      * its routes, then, once {@code routeDrainDelay} has passed, everything else (policies, grants, the workload),
      * so the gateway stops routing to the model before its policies and its pods go away.
      */
-    private Outcome cleanUp(ModelKey key, LLMModel model) {
+    private Outcome cleanUp(ModelRef key, LLMModel model) {
         var children = view.children(key);
         var exposing = children.entrySet().stream().filter(e -> EXPOSING_KINDS.contains(e.getKey()))
                 .flatMap(e -> e.getValue().stream()).toList();
