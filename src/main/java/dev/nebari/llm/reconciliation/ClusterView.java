@@ -1,5 +1,6 @@
 package dev.nebari.llm.reconciliation;
 
+import dev.nebari.llm.manifests.ChildKind;
 import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelObjects;

@@ -4,9 +4,11 @@ import dev.nebari.llm.keys.ModelRef;
 import static dev.nebari.llm.reconciliation.ServerSideApply.describe;
 import static dev.nebari.llm.reconciliation.ServerSideApply.reason;
 
-import dev.nebari.llm.manifests.ModelManifestRenderer;
+import dev.nebari.llm.gateway.EndpointSide;
+import dev.nebari.llm.manifests.ChildKind;
+import dev.nebari.llm.manifests.DesiredState;
+import dev.nebari.llm.manifests.Manifest;
 import dev.nebari.llm.manifests.ModelManifests;
-import dev.nebari.llm.manifests.RenderContext;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.LLMModelStatus;
 import dev.nebari.llm.model.ModelEventReason;
@@ -78,7 +80,7 @@ final class ModelReconciler {
     private final KubernetesClient client;
     private final ClusterView view;
     private final PackSettings settings;
-    private final AccessInputsSource access;
+    private final DesiredState desired;
     private final StatusAggregator aggregator;
     private final ModelEventRecorder events;
     private final PredecessorTakeover predecessor;
@@ -91,16 +93,11 @@ final class ModelReconciler {
 
     private final ModelIdClaims claims;
 
-    ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, AccessInputsSource access,
-            StatusAggregator aggregator, ModelEventRecorder events, DownloadProgress downloads) {
-        this(client, view, settings, access, aggregator, events, downloads, Duration.ZERO, Clock.systemUTC());
-    }
-
     /**
      * @param routeDrainDelay how long a deleted model's workload outlives its routes, so the gateway stops sending
      *                        it requests before its pods go (callers then see 404, not 503)
      */
-    ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, AccessInputsSource access,
+    ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, DesiredState desired,
             StatusAggregator aggregator, ModelEventRecorder events, DownloadProgress downloads, Duration routeDrainDelay,
             Clock clock) {
         this.routeDrainDelay = routeDrainDelay;
@@ -109,7 +106,7 @@ final class ModelReconciler {
         this.client = client;
         this.view = view;
         this.settings = settings;
-        this.access = access;
+        this.desired = desired;
         this.aggregator = aggregator;
         this.events = events;
         this.predecessor = new PredecessorTakeover(client, events);
@@ -133,7 +130,7 @@ final class ModelReconciler {
         }
         model = ensureFinalizer(model);
 
-        var manifests = ModelManifestRenderer.render(model, new RenderContext(settings, access.forModel(model)));
+        var manifests = desired.of(model);
         var taken = claims.takenFrom(model, view.allModelObjects());
         if (taken.isPresent()) {
             manifests = manifests.withoutRouting();
@@ -168,9 +165,9 @@ final class ModelReconciler {
         var changes = new ArrayList<HasMetadata>();
         var conflicts = new ArrayList<String>();
         var takeovers = new ArrayList<PredecessorTakeover.Takeover>();
-        for (var desired : manifests.all()) {
-            var kind = ChildKind.of(desired.getApiVersion(), desired.getKind()).orElseThrow(() ->
-                    new IllegalStateException("renderer produced an unmanaged kind " + desired.getKind()));
+        for (var manifest : manifests.manifests()) {
+            var kind = manifest.kind();
+            var desired = manifest.object();
             if (!view.installed(kind)) {
                 missing.add(kind);
                 continue;
@@ -279,26 +276,17 @@ final class ModelReconciler {
         var pods = view.pods(key);
         var modelPods = pods.stream().filter(p -> matches(p, names.modelServerPods())).toList();
         var pickerPods = pods.stream().filter(p -> matches(p, names.endpointPickerPods())).toList();
-        var rendered = manifests.all();
-        var policies = new ArrayList<GenericKubernetesResource>();
-        var expectedPolicies = 0;
-        for (var object : rendered) {
-            var kind = ChildKind.of(object.getApiVersion(), object.getKind()).orElseThrow();
-            if (kind == ChildKind.SECURITY_POLICY || kind == ChildKind.BACKEND_TRAFFIC_POLICY) {
-                expectedPolicies++;
-                seen.child(kind, object.getMetadata().getNamespace(), object.getMetadata().getName()).ifPresent(policies::add);
-            }
-        }
+        var policies = manifests.policies().stream().flatMap(policy -> seen.child(policy).stream()).toList();
         return new Observations(
                 missing,
                 seen.deployment(ns, names.workload()),
                 seen.deployment(ns, names.endpointPicker()),
                 modelPods,
                 pickerPods,
-                seen.renderedRoute(rendered, names.externalRoute()),
-                seen.renderedRoute(rendered, names.internalRoute()),
+                seen.route(manifests, EndpointSide.EXTERNAL),
+                seen.route(manifests, EndpointSide.INTERNAL),
                 policies,
-                expectedPolicies,
+                manifests.policies().size(),
                 manifests.withheld(),
                 applyError,
                 modelPods.stream()
@@ -335,12 +323,14 @@ final class ModelReconciler {
                     .orElse(null);
         }
 
-        @Nullable GenericKubernetesResource renderedRoute(List<HasMetadata> rendered, String name) {
-            return rendered.stream()
-                    .filter(o -> o.getKind().equals(ChildKind.AI_GATEWAY_ROUTE.kind()) && o.getMetadata().getName().equals(name))
-                    .findFirst()
-                    .flatMap(o -> child(ChildKind.AI_GATEWAY_ROUTE, o.getMetadata().getNamespace(), name))
-                    .orElse(null);
+        Optional<GenericKubernetesResource> child(Manifest rendered) {
+            var metadata = rendered.object().getMetadata();
+            return child(rendered.kind(), metadata.getNamespace(), metadata.getName());
+        }
+
+        /** The side's route, if it was rendered and exists. */
+        @Nullable GenericKubernetesResource route(ModelManifests manifests, EndpointSide side) {
+            return manifests.route(side).flatMap(this::child).orElse(null);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.nebari.llm.reconciliation;
 
+import dev.nebari.llm.manifests.ChildKind;
 import dev.nebari.llm.platform.ManagedNamespaces;
 import static dev.nebari.llm.reconciliation.ConditionType.ACCESS_CONTROL_CONFIGURED;
 import static dev.nebari.llm.reconciliation.ConditionType.EXTERNAL_ENDPOINT_READY;
