@@ -1,5 +1,6 @@
 package dev.nebari.llm.admission;
 
+import dev.nebari.llm.platform.ManagedNamespaces;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.StorageType;
@@ -22,8 +23,6 @@ import java.util.function.Function;
  * label later, would leave a model that can neither be fixed nor deleted.
  */
 final class AdmissionRules {
-
-    static final String MANAGED_LABEL = "nebari.dev/managed";
 
     private final PackSettings settings;
 
@@ -89,14 +88,14 @@ final class AdmissionRules {
 
     /** The rejection for an unmanaged namespace, or null when the namespace is managed. */
     private @org.jspecify.annotations.Nullable String unmanagedNamespace(String namespace, ClusterLookup cluster) {
-        var watched = settings.watchNamespaces();
-        if (!watched.isEmpty()) {
-            return watched.contains(namespace) ? null : "namespace " + namespace + " is not managed by nebari-llm-serving: "
-                    + "the pack watches only " + String.join(", ", watched) + " (Helm value watchNamespaces)";
+        if (ManagedNamespaces.manages(settings, namespace, cluster::namespaceLabels)) {
+            return null;
         }
-        var managed = cluster.namespaceLabels(namespace).map(labels -> "true".equals(labels.get(MANAGED_LABEL))).orElse(false);
-        return managed ? null : "namespace " + namespace + " is not managed by nebari-llm-serving: label it "
-                + MANAGED_LABEL + "=true (kubectl label namespace " + namespace + " " + MANAGED_LABEL + "=true)";
+        var watched = settings.watchNamespaces();
+        var label = ManagedNamespaces.LABEL + "=" + ManagedNamespaces.LABEL_VALUE;
+        return "namespace " + namespace + " is not managed by nebari-llm-serving: " + (watched.isEmpty()
+                ? "label it " + label + " (kubectl label namespace " + namespace + " " + label + ")"
+                : "the pack watches only " + String.join(", ", watched) + " (Helm value watchNamespaces)");
     }
 
     /** True for a CREATE, or when an UPDATE changes what {@code aspect} reads. */

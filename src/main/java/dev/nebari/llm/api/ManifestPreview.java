@@ -4,9 +4,7 @@ import dev.nebari.llm.identity.OidcDiscovery;
 import dev.nebari.llm.reconciliation.AccessInputsSource;
 import dev.nebari.llm.identity.OidcIssuer;
 import dev.nebari.llm.keys.KeyCredentials;
-import dev.nebari.llm.manifests.ModelManifestRenderer;
-import dev.nebari.llm.manifests.ModelManifests;
-import dev.nebari.llm.manifests.RenderContext;
+import dev.nebari.llm.manifests.DesiredState;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -15,26 +13,25 @@ import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
 /**
- * What the operator would render for a model now, for admins debugging a model. The inputs mirror the
- * reconciler's (the same key Secrets and client ids, the issuer's discovered JWKS URI); the objects are serialised
+ * What the operator would render for a model now, for admins debugging a model: the reconciler's
+ * {@link DesiredState} with the same inputs (the key Secrets and client ids, the issuer's discovered JWKS URI),
+ * except that the issuer is the portal's and is looked up if need be; the objects are serialised
  * with fabric8's serialisation, the one the operator applies them with, so quantities and int-or-strings read as
  * they will on the API server.
  */
 class ManifestPreview {
 
-    private final PackSettings settings;
-    private final AccessInputsSource access;
+    private final DesiredState desired;
     private final KubernetesSerialization serialization;
 
     ManifestPreview(PackSettings settings, @Nullable KeyCredentials keys, OidcDiscovery discovery, OidcIssuer issuer,
             KubernetesSerialization serialization) {
-        this.settings = settings;
-        this.access = new AccessInputsSource(settings, discovery, keys, issuer::url);
+        this.desired = new DesiredState(settings, AccessInputsSource.waitingForIssuer(discovery, keys, issuer::url));
         this.serialization = serialization;
     }
 
     String asYaml(LLMModel model) {
-        var manifests = render(model);
+        var manifests = desired.of(model);
         var yaml = new StringBuilder();
         manifests.withheld().forEach(w -> yaml.append("# withheld: ").append(w.kind()).append(' ').append(w.name())
                 .append(": ").append(w.reason().replace('\n', ' ')).append('\n'));
@@ -49,14 +46,10 @@ class ManifestPreview {
     }
 
     String asJson(LLMModel model) {
-        var manifests = render(model);
+        var manifests = desired.of(model);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("objects", manifests.all());
         body.put("withheld", manifests.withheld());
         return serialization.asJson(body);
-    }
-
-    private ModelManifests render(LLMModel model) {
-        return ModelManifestRenderer.render(model, new RenderContext(settings, access.forModel(model, true)));
     }
 }

@@ -20,7 +20,7 @@ import java.util.TreeMap;
  */
 final class DemoModels {
 
-    static final String MANAGED_LABEL = "nebari.dev/managed";
+    static final String MANAGED_LABEL = dev.nebari.llm.platform.ManagedNamespaces.LABEL;
     static final String FIELD_MANAGER = "nebari-demo";
 
     private final KubernetesClient client;

@@ -20,6 +20,7 @@ public final class GatewayFacts {
     public static final String INFERENCE_POOL_API_VERSION = INFERENCE_GROUP + "/v1";
     public static final String INFERENCE_POOL_KIND = "InferencePool";
     public static final String INFERENCE_POOLS = "inferencepools";
+    public static final String INFERENCE_POOL_CRD = INFERENCE_POOLS + "." + INFERENCE_GROUP;
 
     /**
      * InferenceObjective lives in the x-k8s group up to GIE v1.5.0 and in {@code llm-d.ai} from llm-d router v0.9;
@@ -51,6 +52,7 @@ public final class GatewayFacts {
     /** v1beta1 is the storage version from AIGW v0.6.0; v1alpha1 is deprecated (same schema in v1.1.0). */
     public static final String AI_GATEWAY_ROUTE_API_VERSION = "aigateway.envoyproxy.io/v1beta1";
     public static final String AI_GATEWAY_ROUTE_KIND = "AIGatewayRoute";
+    public static final String AI_GATEWAY_ROUTE_CRD = "aigatewayroutes.aigateway.envoyproxy.io";
 
     /**
      * AIGW copies the request body's {@code model} into this header and re-evaluates routing. A rule must match
@@ -72,6 +74,8 @@ public final class GatewayFacts {
     public static final String ENVOY_GATEWAY_GROUP = "gateway.envoyproxy.io";
     public static final String SECURITY_POLICY_KIND = "SecurityPolicy";
     public static final String BACKEND_TRAFFIC_POLICY_KIND = "BackendTrafficPolicy";
+    public static final String SECURITY_POLICY_CRD = "securitypolicies." + ENVOY_GATEWAY_GROUP;
+    public static final String BACKEND_TRAFFIC_POLICY_CRD = "backendtrafficpolicies." + ENVOY_GATEWAY_GROUP;
 
     /**
      * OpenAI clients send {@code Authorization: Bearer sk-…}. Envoy's api_key_auth strips a leading
@@ -124,6 +128,8 @@ public final class GatewayFacts {
     public static final String HTTP_ROUTE_KIND = "HTTPRoute";
     /** ReferenceGrant v1beta1 is served by Gateway API 1.4–1.6 and is what EG and AIGW watch. */
     public static final String REFERENCE_GRANT_API_VERSION = GATEWAY_API_GROUP + "/v1beta1";
+    public static final String REFERENCE_GRANT_KIND = "ReferenceGrant";
+    public static final String REFERENCE_GRANT_CRD = "referencegrants." + GATEWAY_API_GROUP;
 
     /** Gateway v1 (Gateway API ≥ 1.0): listeners are a list-map keyed by {@code name}, at most 64 of them. */
     public static final String GATEWAY_API_VERSION = GATEWAY_API_GROUP + "/v1";

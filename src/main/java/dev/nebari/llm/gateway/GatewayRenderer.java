@@ -5,7 +5,10 @@ import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything that exposes a model at the gateway, per enabled endpoint side: SecurityPolicy and route, the
@@ -18,12 +21,27 @@ public final class GatewayRenderer {
     private GatewayRenderer() {
     }
 
-    /** Gateway objects, split by namespace, plus what was held back and why. */
-    public record GatewayObjects(List<HasMetadata> inNamespace, List<HasMetadata> elsewhere, List<Withheld> withheld) {
+    /**
+     * Gateway objects plus what was held back and why.
+     *
+     * @param policies  the SecurityPolicies and the rate-limit policy, in the model's namespace
+     * @param routes    the AIGatewayRoute of each rendered side, in the model's namespace
+     * @param elsewhere the keys-namespace ReferenceGrant
+     */
+    public record GatewayObjects(List<HasMetadata> policies, Map<EndpointSide, HasMetadata> routes,
+            List<HasMetadata> elsewhere, List<Withheld> withheld) {
         public GatewayObjects {
-            inNamespace = List.copyOf(inNamespace);
+            policies = List.copyOf(policies);
+            routes = Collections.unmodifiableMap(new EnumMap<>(routes));
             elsewhere = List.copyOf(elsewhere);
             withheld = List.copyOf(withheld);
+        }
+
+        /** In apply order: a route's policies exist before the route, so the gateway never serves it unprotected. */
+        public List<HasMetadata> inNamespace() {
+            var inNamespace = new ArrayList<HasMetadata>(policies);
+            inNamespace.addAll(routes.values());
+            return List.copyOf(inNamespace);
         }
     }
 
@@ -35,14 +53,14 @@ public final class GatewayRenderer {
         var names = ModelObjects.of(model);
         var spec = model.getSpec();
         var policies = new ArrayList<HasMetadata>();
-        var routes = new ArrayList<HasMetadata>();
+        var routes = new EnumMap<EndpointSide, HasMetadata>(EndpointSide.class);
         var elsewhere = new ArrayList<HasMetadata>();
         var withheld = new ArrayList<Withheld>();
         var rendered = new ArrayList<EndpointSide>();
 
         if (EndpointSide.EXTERNAL.enabledIn(spec)) {
             policies.add(AccessPolicyRenderer.externalPolicy(model, settings, access));
-            routes.add(RouteRenderer.route(EndpointSide.EXTERNAL, model, settings));
+            routes.put(EndpointSide.EXTERNAL, RouteRenderer.route(EndpointSide.EXTERNAL, model, settings));
             elsewhere.add(AccessPolicyRenderer.keysReferenceGrant(model, settings));
             rendered.add(EndpointSide.EXTERNAL);
         }
@@ -54,14 +72,11 @@ public final class GatewayRenderer {
                 withheld.add(new Withheld(GatewayFacts.SECURITY_POLICY_KIND, names.internalRoute(), reason));
             } else {
                 policies.add(AccessPolicyRenderer.internalPolicy(model, settings, oidc));
-                routes.add(RouteRenderer.route(EndpointSide.INTERNAL, model, settings));
+                routes.put(EndpointSide.INTERNAL, RouteRenderer.route(EndpointSide.INTERNAL, model, settings));
                 rendered.add(EndpointSide.INTERNAL);
             }
         }
         RateLimitPolicyRenderer.render(model, rendered).ifPresent(policies::add);
-        // Apply order: a route's policies exist before the route, so the gateway never serves it unprotected.
-        var inNamespace = new ArrayList<HasMetadata>(policies);
-        inNamespace.addAll(routes);
-        return new GatewayObjects(inNamespace, elsewhere, withheld);
+        return new GatewayObjects(policies, routes, elsewhere, withheld);
     }
 }

@@ -1,8 +1,9 @@
 package dev.nebari.llm.keys;
 
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.Objects;
 
-/** The LLMModel a key is for. */
+/** An LLMModel by namespace and name: the model a key is for, and the operator's unit of work. */
 public record ModelRef(String namespace, String name) implements Comparable<ModelRef> {
 
     public ModelRef {
@@ -11,6 +12,10 @@ public record ModelRef(String namespace, String name) implements Comparable<Mode
         if (namespace.isBlank() || name.isBlank()) {
             throw new IllegalArgumentException("A model's namespace and name must not be blank.");
         }
+    }
+
+    public static ModelRef of(HasMetadata model) {
+        return new ModelRef(model.getMetadata().getNamespace(), model.getMetadata().getName());
     }
 
     /** Reads {@code namespace/name}, the form in which people and forms name a model. */

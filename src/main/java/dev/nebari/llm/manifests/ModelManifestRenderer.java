@@ -1,5 +1,6 @@
 package dev.nebari.llm.manifests;
 
+import dev.nebari.llm.gateway.EndpointSide;
 import dev.nebari.llm.gateway.GatewayRenderer;
 import dev.nebari.llm.gateway.SchedulerRenderer;
 import dev.nebari.llm.model.LLMModel;
@@ -7,8 +8,9 @@ import dev.nebari.llm.serving.WorkloadRenderer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
-import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Renders every object of one LLMModel: workload, scheduler, gateway and access. */
 public final class ModelManifestRenderer {
@@ -17,17 +19,23 @@ public final class ModelManifestRenderer {
     }
 
     public static ModelManifests render(LLMModel model, RenderContext context) {
-        var inNamespace = new ArrayList<HasMetadata>();
-        inNamespace.addAll(WorkloadRenderer.render(model, context.settings()));
-        inNamespace.addAll(SchedulerRenderer.render(model, context.settings()));
+        var workload = WorkloadRenderer.render(model, context.settings());
+        var picker = SchedulerRenderer.render(model, context.settings());
         var gateway = GatewayRenderer.render(model, context.settings(), context.access());
-        inNamespace.addAll(gateway.inNamespace());
         var uid = model.getMetadata().getUid();
         if (uid != null && !uid.isEmpty()) {
-            var owner = controllerReference(model, uid);
-            inNamespace.forEach(object -> object.getMetadata().setOwnerReferences(List.of(owner)));
+            var owner = List.of(controllerReference(model, uid));
+            Stream.of(workload, picker, gateway.inNamespace()).flatMap(List::stream)
+                    .forEach(object -> object.getMetadata().setOwnerReferences(owner));
         }
-        return new ModelManifests(inNamespace, gateway.elsewhere(), gateway.withheld());
+        var routes = new EnumMap<EndpointSide, Manifest>(EndpointSide.class);
+        gateway.routes().forEach((side, route) -> routes.put(side, Manifest.of(route)));
+        return new ModelManifests(manifests(workload), manifests(picker), manifests(gateway.policies()), routes,
+                manifests(gateway.elsewhere()), gateway.withheld());
+    }
+
+    private static List<Manifest> manifests(List<? extends HasMetadata> objects) {
+        return objects.stream().map(Manifest::of).toList();
     }
 
     private static OwnerReference controllerReference(LLMModel model, String uid) {

@@ -1,36 +1,64 @@
 package dev.nebari.llm.manifests;
 
+import dev.nebari.llm.gateway.EndpointSide;
 import dev.nebari.llm.gateway.GatewayRenderer.Withheld;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import dev.nebari.llm.gateway.GatewayFacts;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.List;
-import java.util.Set;
-import java.util.function.Predicate;
+import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
- * What the operator wants to exist for one LLMModel.
+ * What the operator wants to exist for one LLMModel, by role. Everything in the model's namespace carries a
+ * controller owner reference (when the model has a uid) so garbage collection removes it with the model.
  *
- * @param inNamespace objects in the model's namespace, in apply order, each with a controller owner reference
- *                    (when the model has a uid) so garbage collection removes them with the model
- * @param elsewhere   objects in other namespaces (owner references cannot cross namespaces): labelled with the
- *                    model and its namespace, and removed by the finalizer
- * @param withheld    objects that should exist but cannot be rendered yet, with the reason for status
+ * @param workload the model server's objects (storage, identity, Deployment, Service, NetworkPolicy, PodMonitor)
+ * @param picker   the scheduler's: InferencePool and endpoint picker
+ * @param policies the SecurityPolicies and the rate-limit BackendTrafficPolicy
+ * @param routes   the AIGatewayRoute of each side that is rendered
+ * @param grants   objects in the keys namespace (owner references cannot cross namespaces): labelled with the model
+ *                 and its namespace, and removed by the finalizer
+ * @param withheld objects that should exist but cannot be rendered yet, with the reason for status
  */
-public record ModelManifests(List<HasMetadata> inNamespace, List<HasMetadata> elsewhere, List<Withheld> withheld) {
+public record ModelManifests(List<Manifest> workload, List<Manifest> picker, List<Manifest> policies,
+        Map<EndpointSide, Manifest> routes, List<Manifest> grants, List<Withheld> withheld) {
 
     public ModelManifests {
-        inNamespace = List.copyOf(inNamespace);
-        elsewhere = List.copyOf(elsewhere);
+        workload = List.copyOf(workload);
+        picker = List.copyOf(picker);
+        policies = List.copyOf(policies);
+        routes = Collections.unmodifiableMap(routes.isEmpty() ? Map.of() : new EnumMap<>(routes));
+        grants = List.copyOf(grants);
         withheld = List.copyOf(withheld);
     }
 
     /**
-     * Everything, in apply order: the objects elsewhere first (the keys-namespace ReferenceGrant must exist before
-     * the policy that reads key Secrets through it), then those in the namespace.
+     * Everything, in apply order: the keys-namespace grant first (it must exist before the policy that reads key
+     * Secrets through it), then the workload, the picker, the policies and last the routes they protect.
      */
+    public List<Manifest> manifests() {
+        return Stream.of(grants, workload, picker, policies, List.copyOf(routes.values())).flatMap(List::stream).toList();
+    }
+
+    /** The objects of {@link #manifests()}, in apply order. */
     public List<HasMetadata> all() {
-        return Stream.concat(elsewhere.stream(), inNamespace.stream()).toList();
+        return objects(manifests());
+    }
+
+    /** The objects in the model's namespace, in apply order. */
+    public List<HasMetadata> inNamespace() {
+        return objects(Stream.of(workload, picker, policies, List.copyOf(routes.values())).flatMap(List::stream).toList());
+    }
+
+    /** The objects in other namespaces. */
+    public List<HasMetadata> elsewhere() {
+        return objects(grants);
+    }
+
+    public Optional<Manifest> route(EndpointSide side) {
+        return Optional.ofNullable(routes.get(side));
     }
 
     /**
@@ -38,11 +66,10 @@ public record ModelManifests(List<HasMetadata> inNamespace, List<HasMetadata> el
      * that lets those policies read key Secrets. The workload stays.
      */
     public ModelManifests withoutRouting() {
-        Predicate<HasMetadata> serving = object -> !ROUTING_API_VERSIONS.contains(object.getApiVersion());
-        return new ModelManifests(inNamespace.stream().filter(serving).toList(), elsewhere.stream().filter(serving).toList(),
-                withheld);
+        return new ModelManifests(workload, picker, List.of(), Map.of(), List.of(), withheld);
     }
 
-    private static final Set<String> ROUTING_API_VERSIONS = Set.of(GatewayFacts.AI_GATEWAY_ROUTE_API_VERSION,
-            GatewayFacts.ENVOY_GATEWAY_API_VERSION, GatewayFacts.REFERENCE_GRANT_API_VERSION);
+    private static List<HasMetadata> objects(List<Manifest> manifests) {
+        return manifests.stream().map(Manifest::object).toList();
+    }
 }

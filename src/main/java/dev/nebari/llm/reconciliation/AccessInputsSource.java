@@ -2,6 +2,7 @@ package dev.nebari.llm.reconciliation;
 
 import dev.nebari.llm.gateway.AccessInputs;
 import dev.nebari.llm.identity.OidcDiscovery;
+import dev.nebari.llm.manifests.DesiredState;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.platform.PackSettings;
 import java.util.List;
@@ -18,30 +19,42 @@ import org.jspecify.annotations.Nullable;
  * see {@link dev.nebari.llm.gateway.KeyCheckRouteRenderer}; in subdomain mode the host picks the model first). Without the key manager there are no keys and the
  * external policy denies everyone. For the reconciler the issuer lookup never blocks: until it has
  * answered, the internal endpoint is withheld, and the models are reconciled again when the answer arrives. The
- * admin API's manifest preview uses the same inputs, and may wait for the lookup.
+ * admin API's manifest preview uses the same inputs ({@link #waitingForIssuer}), and waits for the lookup.
  */
-public final class AccessInputsSource {
+public final class AccessInputsSource implements DesiredState.ObservedInputs {
 
-    private final PackSettings settings;
     private final OidcDiscovery discovery;
     private final @Nullable KeyCredentials keys;
     private final Supplier<String> issuer;
+    private final boolean waitForIssuer;
 
     /**
      * @param issuer the OIDC issuer, blank while there is none: {@code auth.oidc.issuerURL}, or what the NebariApp's
      *               Secret says (the operator looks it up with {@link dev.nebari.llm.identity.IssuerLookup}, the
      *               portal resolved it at start)
+     * @param waitForIssuer look the issuer up now if it is not known yet (for callers that may block)
      */
-    public AccessInputsSource(PackSettings settings, OidcDiscovery discovery, @Nullable KeyCredentials keys,
-            Supplier<String> issuer) {
-        this.settings = settings;
+    private AccessInputsSource(OidcDiscovery discovery, @Nullable KeyCredentials keys, Supplier<String> issuer,
+            boolean waitForIssuer) {
         this.discovery = discovery;
         this.keys = keys;
         this.issuer = issuer;
+        this.waitForIssuer = waitForIssuer;
+    }
+
+    /** For the reconciler: never blocks on the issuer. */
+    AccessInputsSource(OidcDiscovery discovery, @Nullable KeyCredentials keys, Supplier<String> issuer) {
+        this(discovery, keys, issuer, false);
     }
 
     AccessInputsSource(PackSettings settings, OidcDiscovery discovery, @Nullable KeyCredentials keys) {
-        this(settings, discovery, keys, () -> settings.auth().oidc().issuerURL());
+        this(discovery, keys, () -> settings.auth().oidc().issuerURL());
+    }
+
+    /** For callers that may block (the manifest preview): an issuer not looked up yet is looked up now. */
+    public static AccessInputsSource waitingForIssuer(OidcDiscovery discovery, @Nullable KeyCredentials keys,
+            Supplier<String> issuer) {
+        return new AccessInputsSource(discovery, keys, issuer, true);
     }
 
     /** Runs {@code action} whenever the OIDC provider's answer changes (to re-render every model). */
@@ -49,12 +62,8 @@ public final class AccessInputsSource {
         discovery.onChange(issuer -> action.run());
     }
 
-    AccessInputs forModel(LLMModel model) {
-        return forModel(model, false);
-    }
-
-    /** @param waitForIssuer look the issuer up now if it is not known yet (for callers that may block) */
-    public AccessInputs forModel(LLMModel model, boolean waitForIssuer) {
+    @Override
+    public AccessInputs accessFor(LLMModel model) {
         var issuer = this.issuer.get();
         var found = issuer.isBlank() ? java.util.Optional.<OidcDiscovery.DiscoveredIssuer>empty()
                 : waitForIssuer ? discovery.current(issuer).or(() -> discovery.discover(issuer)) : discovery.current(issuer);
@@ -62,7 +71,7 @@ public final class AccessInputsSource {
         if (keys == null) {
             return new AccessInputs(List.of(), List.of(), oidc);
         }
-        var ref = new ModelRef(model.getMetadata().getNamespace(), model.getMetadata().getName());
+        var ref = ModelRef.of(model);
         var secrets = keys.credentialSecretNames(ref);
         var clientIds = keys.clientIds(ref).stream().map(ClientId::value).toList();
         return new AccessInputs(secrets, clientIds, oidc);

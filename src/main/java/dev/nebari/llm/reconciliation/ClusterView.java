@@ -1,5 +1,7 @@
 package dev.nebari.llm.reconciliation;
 
+import dev.nebari.llm.manifests.ChildKind;
+import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.platform.ChangeHandler;
@@ -47,7 +49,7 @@ final class ClusterView implements AutoCloseable {
 
     private final KubernetesClient client;
     private final Duration resync;
-    private final Consumer<ModelKey> enqueue;
+    private final Consumer<ModelRef> enqueue;
     private final String keysNamespace;
     /** The children of all models share their equal parts (see {@link ContentInterner}). */
     private final ContentInterner interner = new ContentInterner();
@@ -61,7 +63,7 @@ final class ClusterView implements AutoCloseable {
     private @Nullable SharedIndexInformer<Namespace> namespaces;
     private @Nullable SharedIndexInformer<CustomResourceDefinition> crds;
 
-    ClusterView(KubernetesClient client, Duration resync, String keysNamespace, Consumer<ModelKey> enqueue) {
+    ClusterView(KubernetesClient client, Duration resync, String keysNamespace, Consumer<ModelRef> enqueue) {
         this.client = client;
         this.keysNamespace = keysNamespace;
         this.resync = resync;
@@ -88,7 +90,7 @@ final class ClusterView implements AutoCloseable {
         pods = run(ourPods, LeanItemStore.withoutManagedFields(), ChangeHandler.onAnyChange(this::enqueueOwner));
         var modelInformer = client.resources(LLMModel.class).inAnyNamespace().<LLMModel>runnableInformer(resync.toMillis());
         modelInformer.addEventHandler(competitorsOnChange());
-        models = run(modelInformer, LeanItemStore.withoutManagedFields(), queueing(m -> Optional.of(ModelKey.of(m))));
+        models = run(modelInformer, LeanItemStore.withoutManagedFields(), queueing(m -> Optional.of(ModelRef.of(m))));
     }
 
     /**
@@ -147,16 +149,16 @@ final class ClusterView implements AutoCloseable {
     }
 
     private void enqueueCompetitors(LLMModel changed) {
-        var key = ModelKey.of(changed);
+        var key = ModelRef.of(changed);
         var claimed = claims(changed);
         allModelObjects().stream()
-                .filter(other -> !ModelKey.of(other).equals(key))
+                .filter(other -> !ModelRef.of(other).equals(key))
                 .filter(other -> claims(other).stream().anyMatch(claimed::contains))
-                .forEach(other -> enqueue.accept(ModelKey.of(other)));
+                .forEach(other -> enqueue.accept(ModelRef.of(other)));
     }
 
     /** Queues the model an object belongs to whenever it changes, except for the echo of our own write. */
-    private <T extends HasMetadata> ResourceEventHandler<T> queueing(Function<T, Optional<ModelKey>> model) {
+    private <T extends HasMetadata> ResourceEventHandler<T> queueing(Function<T, Optional<ModelRef>> model) {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(T object) {
@@ -220,13 +222,13 @@ final class ClusterView implements AutoCloseable {
         return kind.crd().isEmpty() ? true : children.containsKey(kind) && establishedCrds.contains(kind.crd().get());
     }
 
-    Optional<LLMModel> model(ModelKey key) {
+    Optional<LLMModel> model(ModelRef key) {
         return models == null ? Optional.empty()
                 : Optional.ofNullable(models.getStore().getByKey(Cache.namespaceKeyFunc(key.namespace(), key.name())));
     }
 
-    List<ModelKey> allModels() {
-        return models == null ? List.of() : models.getStore().list().stream().map(ModelKey::of).toList();
+    List<ModelRef> allModels() {
+        return models == null ? List.of() : models.getStore().list().stream().map(ModelRef::of).toList();
     }
 
     List<LLMModel> allModelObjects() {
@@ -240,22 +242,20 @@ final class ClusterView implements AutoCloseable {
     }
 
     /** Every object of ours that belongs to the model, in any namespace, by kind. */
-    Map<ChildKind, List<GenericKubernetesResource>> children(ModelKey key) {
+    Map<ChildKind, List<GenericKubernetesResource>> children(ModelRef key) {
         var result = new EnumMap<ChildKind, List<GenericKubernetesResource>>(ChildKind.class);
         children.forEach((kind, informer) -> result.put(kind, informer.getIndexer().byIndex(BY_MODEL, key.toString())));
         return result;
     }
 
-    List<Pod> pods(ModelKey key) {
+    List<Pod> pods(ModelRef key) {
         return pods == null ? List.of() : pods.getIndexer().byIndex(BY_MODEL, key.toString());
     }
 
-    boolean namespaceLabelled(String namespace, String label, String value) {
-        if (namespaces == null) {
-            return false;
-        }
-        var ns = namespaces.getStore().getByKey(namespace);
-        return ns != null && ns.getMetadata().getLabels() != null && value.equals(ns.getMetadata().getLabels().get(label));
+    /** The namespace's labels from the cache; empty when it is not there (or not watched yet). */
+    Optional<Map<String, String>> namespaceLabels(String namespace) {
+        var ns = namespaces == null ? null : namespaces.getStore().getByKey(namespace);
+        return ns == null ? Optional.empty() : Optional.of(ns.getMetadata().getLabels() == null ? Map.of() : ns.getMetadata().getLabels());
     }
 
     private void enqueueNamespace(String namespace) {
@@ -266,13 +266,13 @@ final class ClusterView implements AutoCloseable {
         ownerOf(object).ifPresent(enqueue);
     }
 
-    static Optional<ModelKey> ownerOf(HasMetadata object) {
+    static Optional<ModelRef> ownerOf(HasMetadata object) {
         var labels = object.getMetadata().getLabels();
-        if (labels == null || labels.get(ModelObjects.MODEL) == null) {
+        if (labels == null || labels.get(ModelObjects.MODEL) == null || labels.get(ModelObjects.MODEL).isBlank()) {
             return Optional.empty();
         }
         var namespace = labels.getOrDefault(ModelObjects.MODEL_NAMESPACE, object.getMetadata().getNamespace());
-        return Optional.of(new ModelKey(namespace, labels.get(ModelObjects.MODEL)));
+        return Optional.of(new ModelRef(namespace, labels.get(ModelObjects.MODEL)));
     }
 
     private static List<String> modelIndex(HasMetadata object) {

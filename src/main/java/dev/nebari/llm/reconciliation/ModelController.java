@@ -1,5 +1,6 @@
 package dev.nebari.llm.reconciliation;
 
+import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.Phase;
 import dev.nebari.llm.keys.events.KeysChanged;
 import dev.nebari.llm.platform.LeadershipChanged;
@@ -31,7 +32,7 @@ public final class ModelController implements AutoCloseable {
     private final String keysNamespace;
     private @Nullable Running running;
 
-    private record Running(ClusterView view, WorkQueue<ModelKey> queue, List<Thread> workers) {
+    private record Running(ClusterView view, WorkQueue<ModelRef> queue, List<Thread> workers) {
     }
 
     /** @param keysNamespace the namespace of the key Secrets (and of the ReferenceGrants there) */
@@ -57,10 +58,10 @@ public final class ModelController implements AutoCloseable {
      */
     @EventListener
     public void onKeysChanged(KeysChanged event) {
-        enqueue(new ModelKey(event.modelNamespace(), event.modelName()));
+        enqueue(new ModelRef(event.modelNamespace(), event.modelName()));
     }
 
-    synchronized void enqueue(ModelKey key) {
+    synchronized void enqueue(ModelRef key) {
         if (running != null) {
             running.queue().add(key);
         }
@@ -84,7 +85,7 @@ public final class ModelController implements AutoCloseable {
         if (running != null) {
             return;
         }
-        var queue = new WorkQueue<ModelKey>(settings.retryBase(), settings.retryMax(), Clock.systemUTC());
+        var queue = new WorkQueue<ModelRef>(settings.retryBase(), settings.retryMax(), Clock.systemUTC());
         var view = new ClusterView(client, settings.resyncPeriod(), keysNamespace, queue::add);
         view.start();
         var reconciler = reconcilers.apply(view);
@@ -115,9 +116,9 @@ public final class ModelController implements AutoCloseable {
         }
     }
 
-    private void work(WorkQueue<ModelKey> queue, ModelReconciler reconciler) {
+    private void work(WorkQueue<ModelRef> queue, ModelReconciler reconciler) {
         while (true) {
-            ModelKey key;
+            ModelRef key;
             try {
                 var next = queue.take();
                 if (next.isEmpty()) {

@@ -1,16 +1,20 @@
 package dev.nebari.llm.reconciliation;
 
+import dev.nebari.llm.keys.ModelRef;
 import static dev.nebari.llm.reconciliation.ServerSideApply.describe;
 import static dev.nebari.llm.reconciliation.ServerSideApply.reason;
 
-import dev.nebari.llm.manifests.ModelManifestRenderer;
+import dev.nebari.llm.gateway.EndpointSide;
+import dev.nebari.llm.manifests.ChildKind;
+import dev.nebari.llm.manifests.DesiredState;
+import dev.nebari.llm.manifests.Manifest;
 import dev.nebari.llm.manifests.ModelManifests;
-import dev.nebari.llm.manifests.RenderContext;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.LLMModelStatus;
 import dev.nebari.llm.model.ModelEventReason;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.Phase;
+import dev.nebari.llm.platform.ManagedNamespaces;
 import dev.nebari.llm.platform.ModelEventRecorder;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.serving.ServingFacts;
@@ -76,7 +80,7 @@ final class ModelReconciler {
     private final KubernetesClient client;
     private final ClusterView view;
     private final PackSettings settings;
-    private final AccessInputsSource access;
+    private final DesiredState desired;
     private final StatusAggregator aggregator;
     private final ModelEventRecorder events;
     private final PredecessorTakeover predecessor;
@@ -85,20 +89,15 @@ final class ModelReconciler {
     private final Duration routeDrainDelay;
     private final Clock clock;
     /** Deleted models whose routes are gone, and since when (in memory: a new leader simply drains again). */
-    private final Map<ModelKey, Instant> drainingSince = new ConcurrentHashMap<>();
+    private final Map<ModelRef, Instant> drainingSince = new ConcurrentHashMap<>();
 
     private final ModelIdClaims claims;
-
-    ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, AccessInputsSource access,
-            StatusAggregator aggregator, ModelEventRecorder events, DownloadProgress downloads) {
-        this(client, view, settings, access, aggregator, events, downloads, Duration.ZERO, Clock.systemUTC());
-    }
 
     /**
      * @param routeDrainDelay how long a deleted model's workload outlives its routes, so the gateway stops sending
      *                        it requests before its pods go (callers then see 404, not 503)
      */
-    ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, AccessInputsSource access,
+    ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, DesiredState desired,
             StatusAggregator aggregator, ModelEventRecorder events, DownloadProgress downloads, Duration routeDrainDelay,
             Clock clock) {
         this.routeDrainDelay = routeDrainDelay;
@@ -107,7 +106,7 @@ final class ModelReconciler {
         this.client = client;
         this.view = view;
         this.settings = settings;
-        this.access = access;
+        this.desired = desired;
         this.aggregator = aggregator;
         this.events = events;
         this.predecessor = new PredecessorTakeover(client, events);
@@ -116,7 +115,7 @@ final class ModelReconciler {
                 this::namespaceManaged);
     }
 
-    Outcome reconcile(ModelKey key) {
+    Outcome reconcile(ModelRef key) {
         var found = view.model(key);
         if (found.isEmpty()) {
             return Outcome.SKIPPED;
@@ -131,7 +130,7 @@ final class ModelReconciler {
         }
         model = ensureFinalizer(model);
 
-        var manifests = ModelManifestRenderer.render(model, new RenderContext(settings, access.forModel(model)));
+        var manifests = desired.of(model);
         var taken = claims.takenFrom(model, view.allModelObjects());
         if (taken.isPresent()) {
             manifests = manifests.withoutRouting();
@@ -161,14 +160,14 @@ final class ModelReconciler {
      * The API server's answers go into {@code applied} (by {@link #identity}): they are fresher than the informer
      * caches, so this pass observes them, and their echo from the watches does not queue the model again.
      */
-    private List<String> apply(ModelKey key, LLMModel model, ModelManifests manifests, Set<ChildKind> missing,
+    private List<String> apply(ModelRef key, LLMModel model, ModelManifests manifests, Set<ChildKind> missing,
             Map<String, HasMetadata> applied) {
         var changes = new ArrayList<HasMetadata>();
         var conflicts = new ArrayList<String>();
         var takeovers = new ArrayList<PredecessorTakeover.Takeover>();
-        for (var desired : manifests.all()) {
-            var kind = ChildKind.of(desired.getApiVersion(), desired.getKind()).orElseThrow(() ->
-                    new IllegalStateException("renderer produced an unmanaged kind " + desired.getKind()));
+        for (var manifest : manifests.manifests()) {
+            var kind = manifest.kind();
+            var desired = manifest.object();
             if (!view.installed(kind)) {
                 missing.add(kind);
                 continue;
@@ -208,7 +207,7 @@ final class ModelReconciler {
      * it once from the API server instead, and leave it alone unless it carries this model's labels, or is what the
      * predecessor pack made for this model ({@link PredecessorTakeover}: noted in {@code takeovers}).
      */
-    private Optional<String> foreignObjectAt(ModelKey key, LLMModel model, HasMetadata desired,
+    private Optional<String> foreignObjectAt(ModelRef key, LLMModel model, HasMetadata desired,
             List<PredecessorTakeover.Takeover> takeovers) {
         HasMetadata existing;
         try {
@@ -231,7 +230,7 @@ final class ModelReconciler {
     }
 
     /** Deletes objects of this model that the current spec no longer asks for (a disabled endpoint, removed limits). */
-    private List<String> deleteUnwanted(ModelKey key, ModelManifests manifests) {
+    private List<String> deleteUnwanted(ModelRef key, ModelManifests manifests) {
         var wanted = new HashSet<String>();
         manifests.all().forEach(o -> wanted.add(identity(o)));
         var failures = new ArrayList<String>();
@@ -269,7 +268,7 @@ final class ModelReconciler {
         }
     }
 
-    private Observations observe(ModelKey key, LLMModel model, ModelManifests manifests, Set<ChildKind> missing,
+    private Observations observe(ModelRef key, LLMModel model, ModelManifests manifests, Set<ChildKind> missing,
             Map<String, HasMetadata> applied, @Nullable String applyError, @Nullable String claimTaken) {
         var seen = new Seen(applied);
         var names = ModelObjects.of(model);
@@ -277,26 +276,17 @@ final class ModelReconciler {
         var pods = view.pods(key);
         var modelPods = pods.stream().filter(p -> matches(p, names.modelServerPods())).toList();
         var pickerPods = pods.stream().filter(p -> matches(p, names.endpointPickerPods())).toList();
-        var rendered = manifests.all();
-        var policies = new ArrayList<GenericKubernetesResource>();
-        var expectedPolicies = 0;
-        for (var object : rendered) {
-            var kind = ChildKind.of(object.getApiVersion(), object.getKind()).orElseThrow();
-            if (kind == ChildKind.SECURITY_POLICY || kind == ChildKind.BACKEND_TRAFFIC_POLICY) {
-                expectedPolicies++;
-                seen.child(kind, object.getMetadata().getNamespace(), object.getMetadata().getName()).ifPresent(policies::add);
-            }
-        }
+        var policies = manifests.policies().stream().flatMap(policy -> seen.child(policy).stream()).toList();
         return new Observations(
                 missing,
                 seen.deployment(ns, names.workload()),
                 seen.deployment(ns, names.endpointPicker()),
                 modelPods,
                 pickerPods,
-                seen.renderedRoute(rendered, names.externalRoute()),
-                seen.renderedRoute(rendered, names.internalRoute()),
+                seen.route(manifests, EndpointSide.EXTERNAL),
+                seen.route(manifests, EndpointSide.INTERNAL),
                 policies,
-                expectedPolicies,
+                manifests.policies().size(),
                 manifests.withheld(),
                 applyError,
                 modelPods.stream()
@@ -333,12 +323,14 @@ final class ModelReconciler {
                     .orElse(null);
         }
 
-        @Nullable GenericKubernetesResource renderedRoute(List<HasMetadata> rendered, String name) {
-            return rendered.stream()
-                    .filter(o -> o.getKind().equals(ChildKind.AI_GATEWAY_ROUTE.kind()) && o.getMetadata().getName().equals(name))
-                    .findFirst()
-                    .flatMap(o -> child(ChildKind.AI_GATEWAY_ROUTE, o.getMetadata().getNamespace(), name))
-                    .orElse(null);
+        Optional<GenericKubernetesResource> child(Manifest rendered) {
+            var metadata = rendered.object().getMetadata();
+            return child(rendered.kind(), metadata.getNamespace(), metadata.getName());
+        }
+
+        /** The side's route, if it was rendered and exists. */
+        @Nullable GenericKubernetesResource route(ModelManifests manifests, EndpointSide side) {
+            return manifests.route(side).flatMap(this::child).orElse(null);
         }
     }
 
@@ -390,8 +382,7 @@ final class ModelReconciler {
     }
 
     boolean namespaceManaged(String namespace) {
-        var watch = settings.watchNamespaces();
-        return watch.isEmpty() ? view.namespaceLabelled(namespace, "nebari.dev/managed", "true") : watch.contains(namespace);
+        return ManagedNamespaces.manages(settings, namespace, view::namespaceLabels);
     }
 
     /** Adds the finalizer if it is missing; returns the model as it is now. */
@@ -411,7 +402,7 @@ final class ModelReconciler {
      * its routes, then, once {@code routeDrainDelay} has passed, everything else (policies, grants, the workload),
      * so the gateway stops routing to the model before its policies and its pods go away.
      */
-    private Outcome cleanUp(ModelKey key, LLMModel model) {
+    private Outcome cleanUp(ModelRef key, LLMModel model) {
         var children = view.children(key);
         var exposing = children.entrySet().stream().filter(e -> EXPOSING_KINDS.contains(e.getKey()))
                 .flatMap(e -> e.getValue().stream()).toList();

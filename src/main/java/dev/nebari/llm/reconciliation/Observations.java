@@ -1,5 +1,6 @@
 package dev.nebari.llm.reconciliation;
 
+import dev.nebari.llm.manifests.ChildKind;
 import dev.nebari.llm.gateway.GatewayRenderer.Withheld;
 import dev.nebari.llm.model.DownloadStatus;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;

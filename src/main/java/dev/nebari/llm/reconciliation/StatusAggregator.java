@@ -1,5 +1,7 @@
 package dev.nebari.llm.reconciliation;
 
+import dev.nebari.llm.manifests.ChildKind;
+import dev.nebari.llm.platform.ManagedNamespaces;
 import static dev.nebari.llm.reconciliation.ConditionType.ACCESS_CONTROL_CONFIGURED;
 import static dev.nebari.llm.reconciliation.ConditionType.EXTERNAL_ENDPOINT_READY;
 import static dev.nebari.llm.reconciliation.ConditionType.INTERNAL_ENDPOINT_READY;
@@ -110,7 +112,8 @@ final class StatusAggregator {
      */
     LLMModelStatus notManaged(LLMModel model) {
         var message = "namespace " + model.getMetadata().getNamespace()
-                + " is not managed: label it nebari.dev/managed=true or add it to watchNamespaces";
+                + " is not managed: label it " + ManagedNamespaces.LABEL + "=" + ManagedNamespaces.LABEL_VALUE
+                + " or add it to watchNamespaces";
         var since = find(model.getStatus(), READY)
                 .filter(c -> ModelEventReason.NamespaceNotManaged.name().equals(c.getReason()))
                 .map(Condition::getLastTransitionTime)

@@ -13,6 +13,11 @@ public final class ServingFacts {
     public static final String DOWNLOADER_CONTAINER = "model-downloader";
     public static final String OCI_COPY_CONTAINER = "model-copy";
 
+    /** prometheus-operator v0.93.0: PodMonitor is served as monitoring.coreos.com/v1. */
+    public static final String POD_MONITOR_API_VERSION = "monitoring.coreos.com/v1";
+    public static final String POD_MONITOR_KIND = "PodMonitor";
+    public static final String POD_MONITOR_CRD = "podmonitors.monitoring.coreos.com";
+
     static final String PORT_NAME = "http";
     static final int PORT = 8000;
 

@@ -36,9 +36,6 @@ import java.util.TreeSet;
  */
 public final class WorkloadRenderer {
 
-    /** prometheus-operator v0.93.0: PodMonitor is served as monitoring.coreos.com/v1. */
-    static final String POD_MONITOR_API_VERSION = "monitoring.coreos.com/v1";
-    static final String POD_MONITOR_KIND = "PodMonitor";
 
     /** Label every namespace carries (Kubernetes ≥ 1.22), so a policy can name namespaces without custom labels. */
     static final String NAMESPACE_NAME_LABEL = "kubernetes.io/metadata.name";
@@ -141,7 +138,7 @@ public final class WorkloadRenderer {
             return Optional.empty();
         }
         var names = ModelObjects.of(model);
-        return Optional.of(GenericResources.resource(POD_MONITOR_API_VERSION, POD_MONITOR_KIND,
+        return Optional.of(GenericResources.resource(ServingFacts.POD_MONITOR_API_VERSION, ServingFacts.POD_MONITOR_KIND,
                 metadata(names, names.workload()),
                 fields(
                         "selector", fields("matchLabels", names.modelServerPods()),

@@ -1,5 +1,6 @@
 package dev.nebari.llm.reconciliation;
 
+import dev.nebari.llm.manifests.ChildKind;
 import static dev.nebari.llm.reconciliation.StatusAggregatorTest.acceptedRoute;
 import static dev.nebari.llm.reconciliation.StatusAggregatorTest.deployment;
 import static dev.nebari.llm.reconciliation.StatusAggregatorTest.pod;

@@ -1,6 +1,8 @@
 package dev.nebari.llm.reconciliation;
 
+import dev.nebari.llm.manifests.ChildKind;
 import dev.nebari.llm.identity.OidcDiscovery;
+import dev.nebari.llm.manifests.DesiredState;
 import dev.nebari.llm.manifests.ModelManifestRenderer;
 import dev.nebari.llm.manifests.RenderContext;
 import dev.nebari.llm.model.LLMModel;
@@ -66,12 +68,10 @@ public final class ReconcileBenchmark {
 
                 var meters = new SimpleMeterRegistry();
                 var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null);
-                var aggregator = new StatusAggregator(settings, Clock.systemUTC());
                 var events = new ModelEventRecorder(operatorClient, ModelReconciler.EVENT_COMPONENT, "bench", Clock.systemUTC());
-                DownloadProgress downloads = pod -> java.util.Optional.empty();
-                try (var controller = new ModelController(operatorClient,
+                try (var controller = OperatorConfiguration.modelController(operatorClient, settings,
                         new ReconcilerSettings(workers, Duration.ofHours(1), Duration.ofMillis(200), Duration.ofSeconds(10), Duration.ofHours(1), Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ZERO),
-                        view -> new ModelReconciler(operatorClient, view, settings, access, aggregator, events, downloads), meters, settings.apiKeysNamespace())) {
+                        access, events, pod -> java.util.Optional.empty(), meters)) {
                     controller.start();
                     // The benchmark follows the models with a watch of its own: polling with LISTs would load the
                     // API server (and this JVM) with megabytes of JSON per second and slow the reconciler down.
@@ -240,12 +240,13 @@ public final class ReconcileBenchmark {
 
     private static double peer(KubernetesClient client, PackSettings settings, String namespace, int models, int workers)
             throws Exception {
-        var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null);
+        var desired = new DesiredState(settings, new AccessInputsSource(settings,
+                new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null));
         var started = System.nanoTime();
         try (var pool = Executors.newFixedThreadPool(workers)) {
             for (int i = 0; i < models; i++) {
                 var model = client.resource(model(namespace, i)).create();
-                var manifests = ModelManifestRenderer.render(model, new RenderContext(settings, access.forModel(model)));
+                var manifests = desired.of(model);
                 pool.submit(() -> manifests.all().forEach(o ->
                         client.resource(o).fieldManager("peer").forceConflicts().serverSideApply()));
             }

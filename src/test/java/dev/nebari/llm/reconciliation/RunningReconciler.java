@@ -15,7 +15,8 @@ import java.time.Clock;
 import java.time.Duration;
 
 /**
- * A reconciler running against the test cluster, as the operator profile wires it (without Spring): its own
+ * A reconciler running against the test cluster, built by the operator profile's own factory
+ * ({@link OperatorConfiguration#modelController}, without Spring): its own
  * client with a request counter, a fake OIDC issuer, the keys namespace in place.
  */
 final class RunningReconciler implements AutoCloseable {
@@ -44,12 +45,10 @@ final class RunningReconciler implements AutoCloseable {
         var settings = ModelFixtures.settings(PackSettings.RoutingMode.SHARED, issuer.issuer(), "nebari-llm-downloader:0.1.0");
         cluster.ensureNamespace(settings.apiKeysNamespace());
         var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null);
-        var aggregator = new StatusAggregator(settings, Clock.systemUTC());
         var events = new ModelEventRecorder(client, ModelReconciler.EVENT_COMPONENT, "test", Clock.systemUTC());
-        controller = new ModelController(client,
+        controller = OperatorConfiguration.modelController(client, settings,
                 new ReconcilerSettings(4, Duration.ofMinutes(10), Duration.ofMillis(200), Duration.ofSeconds(5), requeueAfter, Duration.ofSeconds(1), Duration.ofSeconds(30), Duration.ZERO),
-                view -> new ModelReconciler(client, view, settings, access, aggregator, events, downloads), meters, settings.apiKeysNamespace());
-        access.onProviderChange(controller::resyncAll);
+                access, events, downloads, meters);
         controller.start();
     }
 

@@ -1,5 +1,6 @@
 package dev.nebari.llm.reconciliation;
 
+import dev.nebari.llm.manifests.ChildKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nebari.llm.model.LLMModel;

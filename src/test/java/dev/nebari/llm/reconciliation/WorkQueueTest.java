@@ -1,5 +1,6 @@
 package dev.nebari.llm.reconciliation;
 
+import dev.nebari.llm.keys.ModelRef;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nebari.llm.testing.MutableClock;
@@ -11,9 +12,9 @@ import org.junit.jupiter.api.Test;
 class WorkQueueTest {
 
     private final MutableClock clock = new MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
-    private final WorkQueue<ModelKey> queue = new WorkQueue<>(Duration.ofMillis(100), Duration.ofSeconds(1), clock);
-    private final ModelKey a = new ModelKey("ns", "a");
-    private final ModelKey b = new ModelKey("ns", "b");
+    private final WorkQueue<ModelRef> queue = new WorkQueue<>(Duration.ofMillis(100), Duration.ofSeconds(1), clock);
+    private final ModelRef a = new ModelRef("ns", "a");
+    private final ModelRef b = new ModelRef("ns", "b");
 
     @Test
     void aKeyAddedManyTimesIsHandedOutOnce() throws Exception {

@@ -1,0 +1,35 @@
+package dev.nebari.llm.manifests;
+
+import dev.nebari.llm.gateway.AccessInputs;
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.platform.PackSettings;
+
+/**
+ * What should exist for a model now: its objects rendered from the model, the pack's settings and the access inputs
+ * as they are observed at this moment. The one answer for the operator, which applies it, and for the admin API's
+ * manifest preview, which shows it.
+ */
+public final class DesiredState {
+
+    /**
+     * What rendering needs besides the model and the settings that only the running pack can observe: the model's
+     * key Secrets and client ids, the OIDC provider. Implemented where those are observed (the keys and identity
+     * modules are not the renderers' to touch).
+     */
+    @FunctionalInterface
+    public interface ObservedInputs {
+        AccessInputs accessFor(LLMModel model);
+    }
+
+    private final PackSettings settings;
+    private final ObservedInputs inputs;
+
+    public DesiredState(PackSettings settings, ObservedInputs inputs) {
+        this.settings = settings;
+        this.inputs = inputs;
+    }
+
+    public ModelManifests of(LLMModel model) {
+        return ModelManifestRenderer.render(model, new RenderContext(settings, inputs.accessFor(model)));
+    }
+}
