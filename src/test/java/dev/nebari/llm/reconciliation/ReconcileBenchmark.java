@@ -1,6 +1,9 @@
 package dev.nebari.llm.reconciliation;
 
 import dev.nebari.llm.identity.OidcDiscovery;
+import dev.nebari.llm.localcluster.CrdInstaller;
+import dev.nebari.llm.localcluster.EmbeddedControlPlane;
+import dev.nebari.llm.localcluster.KubernetesBinaries;
 import dev.nebari.llm.manifests.ModelManifestRenderer;
 import dev.nebari.llm.manifests.RenderContext;
 import dev.nebari.llm.model.LLMModel;
@@ -8,9 +11,6 @@ import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.platform.KubernetesRequestCounter;
 import dev.nebari.llm.platform.PackSettings;
-import dev.nebari.llm.platform.embedded.CrdInstaller;
-import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
-import dev.nebari.llm.platform.embedded.KubernetesBinaries;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
