@@ -10,7 +10,7 @@
  * {@code cluster.embeddedControllers}). It hands the platform's client its cluster as a {@link
  * dev.nebari.llm.platform.LocalCluster}; the platform does not know this module. Must not touch: a configured
  * cluster (nothing starts when one is configured and {@code cluster.embedded} is {@code auto}), or any module's
- * internals. Nothing here runs in a deployed pack.
+ * internals. Nothing here is in a deployed pack: the packaged jar leaves this module out (pom.xml).
  */
 @org.springframework.modulith.ApplicationModule(allowedDependencies = {"platform"})
 @org.jspecify.annotations.NullMarked

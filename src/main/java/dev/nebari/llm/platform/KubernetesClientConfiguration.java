@@ -39,7 +39,8 @@ class KubernetesClientConfiguration {
             config = Config.autoConfigure(null);
         } else {
             throw new IllegalStateException("No Kubernetes cluster configured: set KUBECONFIG or cluster.kubeconfig, "
-                    + "run in a cluster, or allow the embedded control plane (cluster.embedded=auto)");
+                    + "run in a cluster, or (from a source checkout) allow the embedded control plane "
+                    + "(cluster.embedded=auto)");
         }
         // Reconciling hundreds of models at once is mostly waiting on the API server: allow many requests in flight.
         var tuned = new ConfigBuilder(config).withMaxConcurrentRequests(128).build();
