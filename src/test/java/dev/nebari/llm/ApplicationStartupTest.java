@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.nebari.llm.identity.OidcIssuer;
 import dev.nebari.llm.identity.OidcLoginClient;
+import dev.nebari.llm.localcluster.EmbeddedCluster;
 import dev.nebari.llm.model.LLMModel;
-import dev.nebari.llm.platform.EmbeddedCluster;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestApplication;

@@ -1,10 +1,10 @@
 package dev.nebari.llm;
 
 import dev.nebari.llm.keys.storage.KeySecretLayout;
+import dev.nebari.llm.localcluster.EmbeddedControlPlane;
+import dev.nebari.llm.localcluster.KubernetesBinaries;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
-import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
-import dev.nebari.llm.platform.embedded.KubernetesBinaries;
 import dev.nebari.llm.reconciliation.ReconcileBenchmark;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;

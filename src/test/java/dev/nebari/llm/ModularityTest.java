@@ -89,6 +89,20 @@ class ModularityTest {
     }
 
     /**
+     * The packaged jar, and so the image, leaves out the modules only local runs use (pom.xml's maven-jar-plugin
+     * excludes): no module left in may use one of them, or the image would miss its classes.
+     */
+    @Test
+    void noModuleThePackagedJarKeepsUsesOneItLeavesOut() throws Exception {
+        var leftOut = java.util.regex.Pattern.compile("<exclude>dev/nebari/llm/([a-z]+)/\\*\\*</exclude>")
+                .matcher(Files.readString(Path.of("pom.xml"))).results().map(m -> m.group(1)).toList();
+        assertThat(leftOut).containsExactlyInAnyOrder("localcluster", "localgateway", "demo");
+        MODULES.stream().filter(module -> !leftOut.contains(module.getIdentifier().toString())).forEach(module ->
+                assertThat(ModuleTable.uses(module, MODULES)).as("modules %s uses", module.getIdentifier())
+                        .doesNotContainAnyElementsOf(leftOut));
+    }
+
+    /**
      * The committed diagrams and canvases in docs/modules are what Spring Modulith's Documenter draws from the code:
      * drawn into target/ and compared; written to docs/modules only with {@code -Dnebari.writeDocs=true}.
      */

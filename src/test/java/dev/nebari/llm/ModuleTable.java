@@ -101,7 +101,7 @@ final class ModuleTable {
         }
     }
 
-    /** As package-info declares it ({@code "platform :: embedded"} names a named interface of platform). */
+    /** As package-info declares it ({@code "keys :: events"} names a named interface of keys). */
     static List<String> declared(ApplicationModule module) {
         var matcher = ALLOWED.matcher(source(module));
         if (!matcher.find()) {

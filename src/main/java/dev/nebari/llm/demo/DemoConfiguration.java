@@ -3,7 +3,7 @@ package dev.nebari.llm.demo;
 import dev.nebari.llm.demo.idp.DemoUser;
 import dev.nebari.llm.demo.idp.IdentityProviderSetup;
 import dev.nebari.llm.identity.LoginClientSettings;
-import dev.nebari.llm.platform.EmbeddedCluster;
+import dev.nebari.llm.localcluster.EmbeddedCluster;
 import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;

@@ -1,7 +1,7 @@
 package dev.nebari.llm.demo;
 
 import dev.nebari.llm.demo.idp.DemoUser;
-import dev.nebari.llm.platform.EmbeddedCluster;
+import dev.nebari.llm.localcluster.EmbeddedCluster;
 import dev.nebari.llm.platform.PackSettings;
 import java.lang.management.ManagementFactory;
 import java.time.Duration;

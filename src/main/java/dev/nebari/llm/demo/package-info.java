@@ -9,6 +9,6 @@
  * <p>Owns: the demo identity provider, its users, the demo models and the demo's gateway. Must not touch: a real cluster (models are
  * applied only to the embedded one) or any other module's internals; nothing here runs unless a demo setting is on.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model", "platform", "identity", "localgateway"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model", "platform", "identity", "localcluster", "localgateway"})
 @org.jspecify.annotations.NullMarked
 package dev.nebari.llm.demo;

@@ -1,6 +1,6 @@
 package dev.nebari.llm.localgateway;
 
-import dev.nebari.llm.platform.embedded.BuildScripts;
+import dev.nebari.llm.localcluster.BuildScripts;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -1,8 +1,8 @@
 package dev.nebari.llm.localgateway;
 
 import dev.nebari.llm.gateway.GatewayFacts;
+import dev.nebari.llm.localcluster.ManagedProcess;
 import dev.nebari.llm.platform.PackSettings;
-import dev.nebari.llm.platform.embedded.ManagedProcess;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,6 +1,6 @@
 package dev.nebari.llm.localgateway;
 
-import dev.nebari.llm.platform.embedded.ManagedProcess;
+import dev.nebari.llm.localcluster.ManagedProcess;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -10,6 +10,6 @@
  * beyond reading (it only watches what the operator and the portal wrote), or any module's internals. Nothing here
  * runs in a deployed pack.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model", "platform", "platform :: embedded", "gateway", "keys"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model", "platform", "localcluster", "gateway", "keys"})
 @org.jspecify.annotations.NullMarked
 package dev.nebari.llm.localgateway;

@@ -1,46 +1,45 @@
 package dev.nebari.llm.platform;
 
-import java.net.URI;
+import io.fabric8.kubernetes.client.Config;
+import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import org.jspecify.annotations.Nullable;
 import org.springframework.boot.context.properties.ConfigurationProperties;
-import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
  * How the application reaches Kubernetes. Not a Helm value: in a cluster the service account is used; on a
- * laptop the usual kubeconfig lookup applies; with no cluster at all an embedded control plane is started.
+ * laptop the usual kubeconfig lookup applies. (With no cluster at all, the {@code localcluster} module's settings
+ * under the same prefix may start one: {@code cluster.embedded}.)
  *
  * @param kubeconfig explicit kubeconfig file (tests use this)
- * @param embedded   {@code auto} (embedded only when no cluster is configured), {@code always} or {@code never}
- * @param crdsDir    upstream CRDs to install into the embedded control plane (e.g. ../shared/crds), if present
- * @param crdUrls    where to fetch the upstream CRDs from when {@code crdsDir} is unset or absent (their release
- *                   URLs; fetched files are cached, see {@link dev.nebari.llm.platform.embedded.UpstreamCrdDownloads})
- * @param embeddedControllers with the embedded control plane, also simulate a cluster that runs workloads:
- *                   kube-controller-manager, kube-scheduler, KWOK with a fake GPU node, a volume provisioner and
- *                   stand-ins for the gateway controllers (the local demo turns this on; no effect on a real cluster)
  */
 @ConfigurationProperties("cluster")
-public record ClusterSettings(
-        @Nullable String kubeconfig,
-        @DefaultValue("auto") EmbeddedMode embedded,
-        @Nullable String crdsDir,
-        @Nullable List<String> crdUrls,
-        @DefaultValue("false") boolean embeddedControllers) {
+public record ClusterSettings(@Nullable String kubeconfig) {
 
-    // Strings, not Paths: Spring converts a String to a Path as a resource location, which refuses "../x".
+    // A String, not a Path: Spring converts a String to a Path as a resource location, which refuses "../x".
 
     public @Nullable Path kubeconfigPath() {
         return kubeconfig == null || kubeconfig.isBlank() ? null : Path.of(kubeconfig);
     }
 
-    public @Nullable Path crdsPath() {
-        return crdsDir == null || crdsDir.isBlank() ? null : Path.of(crdsDir);
+    /** True when a cluster is configured: {@code cluster.kubeconfig}, or one that the usual lookup finds. */
+    public boolean configured() {
+        return kubeconfigPath() != null || usualLookupFindsOne();
     }
 
-    public List<URI> crdUris() {
-        return crdUrls == null ? List.of() : crdUrls.stream().filter(u -> !u.isBlank()).map(URI::create).toList();
+    /** True when the usual fabric8 lookup would find a cluster: in-cluster service account or a kubeconfig. */
+    static boolean usualLookupFindsOne() {
+        if (System.getenv("KUBERNETES_SERVICE_HOST") != null
+                && Files.exists(Path.of(Config.KUBERNETES_SERVICE_ACCOUNT_TOKEN_PATH))) {
+            return true;
+        }
+        var kubeconfig = System.getenv("KUBECONFIG");
+        if (kubeconfig != null && !kubeconfig.isBlank()) {
+            return true;
+        }
+        if (System.getProperty("kubernetes.master") != null) {
+            return true;
+        }
+        return Files.exists(Path.of(System.getProperty("user.home"), ".kube", "config"));
     }
-
-    public enum EmbeddedMode { AUTO, ALWAYS, NEVER }
 }

@@ -2,8 +2,8 @@ package dev.nebari.llm.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.nebari.llm.localcluster.KubernetesBinaries;
 import dev.nebari.llm.model.ModelFixtures;
-import dev.nebari.llm.platform.embedded.KubernetesBinaries;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.PredecessorKeys;
 import dev.nebari.llm.testing.TestApplication;

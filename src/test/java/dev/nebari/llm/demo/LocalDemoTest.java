@@ -5,8 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.nebari.llm.LlmServingApplication;
+import dev.nebari.llm.localcluster.EmbeddedCluster;
 import dev.nebari.llm.model.LLMModel;
-import dev.nebari.llm.platform.EmbeddedCluster;
 import dev.nebari.llm.testing.MissingParts;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;

@@ -3,7 +3,7 @@ package dev.nebari.llm.docs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nebari.llm.chart.ChartRenderer;
-import dev.nebari.llm.platform.embedded.KubernetesBinaries;
+import dev.nebari.llm.localcluster.KubernetesBinaries;
 import dev.nebari.llm.testing.MissingParts;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -83,6 +83,25 @@ class ImagesIT {
         System.out.printf("images: app %d MB unpacked, %d MB compressed%n", app.unpackedBytes() / MiB, Files.size(APP) / MiB);
     }
 
+    /**
+     * The image holds what a deployed pack runs, not the code only local runs use: the embedded cluster, the local
+     * gateway, the demo and its identity provider's Spring Authorization Server (pom.xml leaves them out of the
+     * packaged jar; the AOT training run and the start-up below show the application does not miss them).
+     */
+    @Test
+    void theApplicationImageLeavesOutWhatOnlyLocalRunsUse() throws IOException {
+        assertThat(app.files()).filteredOn(file -> file.startsWith("app/lib/")).isNotEmpty()
+                .noneMatch(file -> file.contains("authorization-server"));
+        var classes = new ArrayList<String>();
+        try (var jar = new java.util.jar.JarInputStream(new java.io.ByteArrayInputStream(app.read("/app/app.jar")))) {
+            for (java.util.jar.JarEntry entry; (entry = jar.getNextJarEntry()) != null; ) {
+                classes.add(entry.getName());
+            }
+        }
+        assertThat(classes).contains("dev/nebari/llm/platform/LocalCluster.class")
+                .noneMatch(name -> name.matches("dev/nebari/llm/(localcluster|localgateway|demo)/.*|kwok/.*"));
+    }
+
     @Test
     void theDownloaderImageIsWhatTheModelPodsRun() throws IOException {
         var config = downloader.runConfig();

@@ -87,6 +87,40 @@ record OciArchive(JsonNode config, List<String> layerDigests, Map<String, byte[]
         return false;
     }
 
+    /** Paths of the files in the image (no leading slash), layer by layer. */
+    List<String> files() throws IOException {
+        var files = new ArrayList<String>();
+        for (var digest : layerDigests) {
+            try (var tar = layer(digest)) {
+                for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
+                    if (entry.isFile()) {
+                        files.add(entry.getName().replaceFirst("^\\./", ""));
+                    }
+                }
+            }
+        }
+        return files;
+    }
+
+    /** The content of the file at {@code path}, as the last layer that has it holds it. */
+    byte[] read(String path) throws IOException {
+        var wanted = path.replaceFirst("^/", "");
+        byte[] content = null;
+        for (var digest : layerDigests) {
+            try (var tar = layer(digest)) {
+                for (TarArchiveEntry entry; (entry = tar.getNextEntry()) != null; ) {
+                    if (entry.isFile() && entry.getName().replaceFirst("^\\./", "").equals(wanted)) {
+                        content = tar.readAllBytes();
+                    }
+                }
+            }
+        }
+        if (content == null) {
+            throw new IllegalStateException("the image has no file " + path);
+        }
+        return content;
+    }
+
     /** Unpacks the layers in order into {@code root} with owners and modes (GNU tar, as root). */
     void unpack(Path root) throws IOException, InterruptedException {
         Files.createDirectories(root);

@@ -22,11 +22,12 @@ class ConfigurationDocsTest {
         assertThat(names).allSatisfy(name -> assertThat(docs).as("docs/configuration.md").contains("`" + name + "`"));
     }
 
-    /** Process settings (not Helm values) are in the second table: the cluster and the local demo. */
+    /** Process settings (not Helm values) are in the second table: the cluster, the local cluster and the local demo. */
     @Test
     void everyProcessSettingIsDocumented() throws Exception {
         var docs = Files.readString(Path.of("docs/configuration.md"));
         var names = new ArrayList<String>(settingNames("cluster.", ClusterSettings.class));
+        names.addAll(settingNames("cluster.", dev.nebari.llm.localcluster.EmbeddedClusterSettings.class));
         names.addAll(settingNames("demo.", dev.nebari.llm.demo.DemoSettings.class));
 
         assertThat(names).contains("cluster.embeddedControllers", "demo.identityProvider.enabled");

@@ -273,7 +273,7 @@ class ReconcilerTest {
             crd.getMetadata().setCreationTimestamp(null);
             crd.getMetadata().setManagedFields(null);
             crd.setStatus(null);
-            new dev.nebari.llm.platform.embedded.CrdInstaller(client).install(crd);
+            new dev.nebari.llm.localcluster.CrdInstaller(client).install(crd);
         }
         await().atMost(TIMEOUT).until(() -> children("no-crd", "gateway.envoyproxy.io/v1alpha1", "BackendTrafficPolicy").size() == 1);
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition("no-crd", "AccessControlConfigured"))

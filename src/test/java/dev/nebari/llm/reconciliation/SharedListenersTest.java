@@ -5,13 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nebari.llm.gateway.GatewayFacts;
 import dev.nebari.llm.gateway.SharedListenerRenderer;
+import dev.nebari.llm.localcluster.CrdInstaller;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ObjectTree;
 import dev.nebari.llm.platform.KubernetesRequestCounter;
 import dev.nebari.llm.platform.LeadershipChanged;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.platform.PackSettings.RoutingMode;
-import dev.nebari.llm.platform.embedded.CrdInstaller;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;

@@ -1,11 +1,11 @@
 package dev.nebari.llm.startup;
 
 import dev.nebari.llm.chart.ChartRenderer;
+import dev.nebari.llm.localcluster.EmbeddedControlPlane;
+import dev.nebari.llm.localcluster.KubernetesBinaries;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.reconciliation.ReconcileBenchmark;
-import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
-import dev.nebari.llm.platform.embedded.KubernetesBinaries;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.startuppeer.HelloWorldApplication;
 import io.fabric8.kubernetes.api.model.ConfigMap;

@@ -1,8 +1,8 @@
 package dev.nebari.llm.testing;
 
-import dev.nebari.llm.platform.embedded.CrdInstaller;
-import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
-import dev.nebari.llm.platform.embedded.KubernetesBinaries;
+import dev.nebari.llm.localcluster.CrdInstaller;
+import dev.nebari.llm.localcluster.EmbeddedControlPlane;
+import dev.nebari.llm.localcluster.KubernetesBinaries;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;

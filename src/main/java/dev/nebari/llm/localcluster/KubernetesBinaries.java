@@ -1,4 +1,4 @@
-package dev.nebari.llm.platform.embedded;
+package dev.nebari.llm.localcluster;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package dev.nebari.llm.platform.embedded;
+package dev.nebari.llm.localcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

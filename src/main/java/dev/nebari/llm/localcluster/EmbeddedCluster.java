@@ -1,9 +1,7 @@
-package dev.nebari.llm.platform;
+package dev.nebari.llm.localcluster;
 
-import dev.nebari.llm.platform.embedded.CrdInstaller;
-import dev.nebari.llm.platform.embedded.EmbeddedControlPlane;
-import dev.nebari.llm.platform.embedded.SimulatedGatewayControllers;
-import dev.nebari.llm.platform.embedded.UpstreamCrdDownloads;
+import dev.nebari.llm.platform.LocalCluster;
+import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.net.URI;
 import java.nio.file.Files;
@@ -19,7 +17,7 @@ import org.slf4j.LoggerFactory;
  * directory, or fetched from their release URLs) installed. Its kubeconfig path is logged so that kubectl can be pointed at it. With
  * {@code cluster.embeddedControllers} it also runs workloads (see {@link #simulateWorkloads()}).
  */
-public final class EmbeddedCluster implements AutoCloseable {
+public final class EmbeddedCluster implements LocalCluster, AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(EmbeddedCluster.class);
 
@@ -43,6 +41,11 @@ public final class EmbeddedCluster implements AutoCloseable {
 
     public Path kubeconfig() {
         return controlPlane.kubeconfig();
+    }
+
+    @Override
+    public Config clientConfig() {
+        return controlPlane.clientConfig();
     }
 
     /**

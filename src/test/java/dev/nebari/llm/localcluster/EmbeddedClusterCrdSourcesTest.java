@@ -1,9 +1,8 @@
-package dev.nebari.llm.platform;
+package dev.nebari.llm.localcluster;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
-import dev.nebari.llm.platform.embedded.CrdInstaller;
 import dev.nebari.llm.testing.MissingParts;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;

@@ -1,4 +1,4 @@
-package dev.nebari.llm.platform.embedded;
+package dev.nebari.llm.localcluster;
 
 import dev.nebari.llm.platform.ChangeHandler;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;

@@ -1,4 +1,4 @@
-package dev.nebari.llm.platform.embedded;
+package dev.nebari.llm.localcluster;
 
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
