@@ -256,24 +256,14 @@ class ReconcilerTest {
     @Test
     void aMissingCrdDegradesTheModelNamingItAndItRecoversWhenInstalled(TestCluster cluster) {
         var crdName = ChildKind.BACKEND_TRAFFIC_POLICY.crd().orElseThrow();
-        var crd = client.apiextensions().v1().customResourceDefinitions().withName(crdName).get();
-        client.apiextensions().v1().customResourceDefinitions().withName(crdName).delete();
-        await().atMost(TIMEOUT).until(() -> client.apiextensions().v1().customResourceDefinitions().withName(crdName).get() == null);
-        try {
+        cluster.withoutCrd(crdName, () -> {
             client.resource(model("no-crd", "limits:\n  requestsPerMinute: 10\n")).create();
 
             await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition("no-crd", "AccessControlConfigured"))
                     .containsEntry("status", "False").containsEntry("reason", "CRDNotInstalled")
                     .satisfies(c -> assertThat(c.get("message")).contains(crdName)));
             assertThat(children("no-crd", "apps/v1", "Deployment")).as("the rest keeps working").hasSize(2);
-        } finally {
-            crd.getMetadata().setResourceVersion(null);
-            crd.getMetadata().setUid(null);
-            crd.getMetadata().setCreationTimestamp(null);
-            crd.getMetadata().setManagedFields(null);
-            crd.setStatus(null);
-            new dev.nebari.llm.platform.embedded.CrdInstaller(client).install(crd);
-        }
+        });
         await().atMost(TIMEOUT).until(() -> children("no-crd", "gateway.envoyproxy.io/v1alpha1", "BackendTrafficPolicy").size() == 1);
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition("no-crd", "AccessControlConfigured"))
                 .doesNotContainEntry("reason", "CRDNotInstalled"));
