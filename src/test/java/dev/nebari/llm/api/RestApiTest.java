@@ -3,11 +3,11 @@ package dev.nebari.llm.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.PredecessorKeys;
-import dev.nebari.llm.testing.WithKubernetes;
+import dev.nebari.llm.testing.RunningPortal;
 import dev.nebari.llm.testing.TestApplication;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import java.io.IOException;
 import java.net.URI;
@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,7 +41,8 @@ class RestApiTest {
 
     static FakeOidcIssuer issuer;
     static FakeOidcIssuer otherIssuer;
-    static ConfigurableApplicationContext app;
+    @RegisterExtension
+    static final RunningPortal portal = new RunningPortal();
     static String namespace;
     static String base;
 
@@ -50,25 +51,17 @@ class RestApiTest {
         namespace = cluster.newNamespace("rest-api");
         issuer = FakeOidcIssuer.start();
         otherIssuer = FakeOidcIssuer.start();
-        for (var model : List.of(model("team-model", "access: {groups: [/llm-users]}"),
-                model("open-model", "access: {public: true}"),
-                model("other-model", "access: {groups: [other-team]}"))) {
-            cluster.client().resource(model).create();
-        }
-        app = TestApplication.startPortal(cluster, issuer.issuer(),
+        portal.start(cluster, RunningPortal.teamOpenAndOtherModels(namespace), issuer.issuer(), context -> { },
                 "--auth.oidc.audience=" + AUDIENCE,
                 "--auth.oidc.authorizedParties=jupyterhub",
                 "--auth.oidc.apiClientId=" + API_CLIENT,
                 "--keys.maxPerUserPerModel=3",
                 "--leaderElection.namespace=" + namespace);
-        base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+        base = "http://127.0.0.1:" + portal.port();
     }
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.close();
-        }
         issuer.close();
         otherIssuer.close();
     }
@@ -697,7 +690,7 @@ class RestApiTest {
         var unreachable = new dev.nebari.llm.identity.VerifiedIssuer(
                 new dev.nebari.llm.identity.OidcIssuer("http://127.0.0.1:9/realms/down", "test"),
                 new dev.nebari.llm.identity.OidcDiscovery(HttpClient.newHttpClient(), java.time.Clock.systemUTC()));
-        var api = app.getBean(io.swagger.v3.oas.models.OpenAPI.class);
+        var api = portal.bean(io.swagger.v3.oas.models.OpenAPI.class);
         var document = new io.swagger.v3.oas.models.OpenAPI().components(new io.swagger.v3.oas.models.Components()
                 .securitySchemes(new java.util.LinkedHashMap<>(api.getComponents().getSecuritySchemes())))
                 .security(new java.util.ArrayList<>(api.getSecurity()));
@@ -725,10 +718,6 @@ class RestApiTest {
                 {"model": {"namespace": "%s", "name": "%s"}}""".formatted(namespace, model));
         assertThat(response.status()).as(response.body()).isEqualTo(201);
         return response.json().get("key").get("clientId").asString();
-    }
-
-    static dev.nebari.llm.model.LLMModel model(String name, String access) {
-        return ModelFixtures.model(namespace, name, "Qwen/Qwen3-0.6B", access);
     }
 
     record Response(int status, String body, java.net.http.HttpHeaders headers) {
