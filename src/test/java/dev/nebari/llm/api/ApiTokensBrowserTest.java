@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.nebari.llm.docs.DocumentedCommands;
 import dev.nebari.llm.testing.Browser;
 import dev.nebari.llm.testing.KeycloakServer;
-import dev.nebari.llm.testing.TestApplication;
+import dev.nebari.llm.testing.RunningPortal;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
 import java.io.IOException;
@@ -17,13 +17,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.springframework.context.ConfigurableApplicationContext;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -43,33 +42,23 @@ class ApiTokensBrowserTest {
     private static final Pattern DOCUMENTED_ANSWER = Pattern.compile("^#\\s*(\\d{3})\\s+(\\{.*})\\s*$");
 
     static KeycloakServer keycloak;
-    static ConfigurableApplicationContext app;
-    static String portal;
+    @RegisterExtension
+    static final RunningPortal portal = new RunningPortal();
 
     @BeforeAll
     static void start(TestCluster cluster) {
         keycloak = KeycloakServer.shared();
         cluster.newNamespace("api-tokens");
-        app = TestApplication.startPortal(cluster, keycloak.issuerUrl(),
-                "--portal.login.clientId=" + keycloak.clientId(),
-                "--portal.login.clientSecret=" + keycloak.clientSecret(),
+        portal.startWithKeycloak(cluster, keycloak,
                 "--auth.oidc.apiClientId=" + keycloak.apiClientId(),
                 "--auth.oidc.authorizedParties=" + keycloak.automationClientId());
-        portal = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (app != null) {
-            app.close();
-        }
     }
 
     @Test
     void authorizeOnTheOpenApiPageSignsInWithPkceAndTryItOutAnswers200() {
         try (var browser = Browser.open()) {
             var driver = browser.driver();
-            browser.visit(portal + "/swagger-ui.html");
+            browser.visit(portal.url() + "/swagger-ui.html");
             browser.awaitElement(By.cssSelector("button.authorize")).click();
             var signIn = authContainer(browser, "oidc");
             assertThat(signIn.findElement(By.cssSelector("input[id^=client_id]")).getDomProperty("value"))
@@ -126,7 +115,7 @@ class ApiTokensBrowserTest {
                     .until(() -> run(tokenRequest, env), answer -> answer.has("access_token"));
 
             env.put("TOKEN", tokens.get("access_token").asString());
-            env.put("API", portal + "/api/v1");
+            env.put("API", portal.url() + "/api/v1");
             var me = run(block("$API/me"), env);
             assertThat(me.get("username").asString()).isEqualTo(keycloak.alice().username());
         }
@@ -137,7 +126,7 @@ class ApiTokensBrowserTest {
         var tokens = run(block("client_credentials"), Map.of("ISSUER", keycloak.issuerUrl(),
                 "SECRET", keycloak.automationClientSecret()));
 
-        var me = run(block("$API/me"), Map.of("TOKEN", tokens.get("access_token").asString(), "API", portal + "/api/v1"));
+        var me = run(block("$API/me"), Map.of("TOKEN", tokens.get("access_token").asString(), "API", portal.url() + "/api/v1"));
         assertThat(me.get("username").asString()).isEqualTo("service-account-" + keycloak.automationClientId());
         assertThat(me.get("groups").toString()).contains("llm-users");
     }

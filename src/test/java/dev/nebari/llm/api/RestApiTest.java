@@ -3,11 +3,11 @@ package dev.nebari.llm.api;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.PredecessorKeys;
-import dev.nebari.llm.testing.WithKubernetes;
+import dev.nebari.llm.testing.RunningPortal;
 import dev.nebari.llm.testing.TestApplication;
+import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import java.io.IOException;
 import java.net.URI;
@@ -17,12 +17,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.stream.StreamSupport;
 import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -41,7 +42,8 @@ class RestApiTest {
 
     static FakeOidcIssuer issuer;
     static FakeOidcIssuer otherIssuer;
-    static ConfigurableApplicationContext app;
+    @RegisterExtension
+    static final RunningPortal portal = new RunningPortal();
     static String namespace;
     static String base;
 
@@ -50,25 +52,17 @@ class RestApiTest {
         namespace = cluster.newNamespace("rest-api");
         issuer = FakeOidcIssuer.start();
         otherIssuer = FakeOidcIssuer.start();
-        for (var model : List.of(model("team-model", "access: {groups: [/llm-users]}"),
-                model("open-model", "access: {public: true}"),
-                model("other-model", "access: {groups: [other-team]}"))) {
-            cluster.client().resource(model).create();
-        }
-        app = TestApplication.startPortal(cluster, issuer.issuer(),
+        portal.start(cluster, RunningPortal.teamOpenAndOtherModels(namespace), issuer.issuer(), context -> { },
                 "--auth.oidc.audience=" + AUDIENCE,
                 "--auth.oidc.authorizedParties=jupyterhub",
                 "--auth.oidc.apiClientId=" + API_CLIENT,
                 "--keys.maxPerUserPerModel=3",
                 "--leaderElection.namespace=" + namespace);
-        base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+        base = "http://127.0.0.1:" + portal.port();
     }
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.close();
-        }
         issuer.close();
         otherIssuer.close();
     }
@@ -171,9 +165,7 @@ class RestApiTest {
     @Test
     void mintListAndRevokeOwnKey() {
         var alice = user("alice-sub", "alice", "/llm-users");
-        var minted = call("POST", "/api/v1/keys", alice, """
-                {"model": {"namespace": "%s", "name": "team-model"}, "description": "notebook", "lifetime": "30d"}"""
-                .formatted(namespace));
+        var minted = askForKey(alice, "team-model", Map.of("description", "notebook", "lifetime", "30d"));
         assertThat(minted.status()).isEqualTo(201);
         var value = minted.json().get("value").asString();
         var clientId = minted.json().get("key").get("clientId").asString();
@@ -205,9 +197,7 @@ class RestApiTest {
     @Test
     void keysExpiringSoonAreListedAndReplacedByATwinWhileTheOldKeyStays() {
         var nina = user("nina-sub", "nina", "/llm-users");
-        var soon = call("POST", "/api/v1/keys", nina, """
-                {"model": {"namespace": "%s", "name": "team-model"}, "description": "workshop", "lifetime": "12h"}"""
-                .formatted(namespace)).json().get("key");
+        var soon = askForKey(nina, "team-model", Map.of("description", "workshop", "lifetime", "12h")).json().get("key");
         var later = mint(nina, "team-model");
 
         var expiring = call("GET", "/api/v1/keys?expiringWithinDays=7", nina, null);
@@ -243,10 +233,8 @@ class RestApiTest {
     @Test
     void aModelOutsideTheCallersGroupsAnswersExactlyLikeOneThatDoesNotExist() {
         var alice = user("alice-sub", "alice", "llm-users");
-        var hidden = call("POST", "/api/v1/keys", alice, """
-                {"model": {"namespace": "%s", "name": "other-model"}}""".formatted(namespace));
-        var missing = call("POST", "/api/v1/keys", alice, """
-                {"model": {"namespace": "%s", "name": "no-such-model"}}""".formatted(namespace));
+        var hidden = askForKey(alice, "other-model");
+        var missing = askForKey(alice, "no-such-model");
         assertThat(hidden.status()).isEqualTo(404).isEqualTo(missing.status());
         assertThat(hidden.contentType()).isEqualTo("application/problem+json");
         assertThat(hidden.type()).isEqualTo("https://nebari.dev/problems/model-not-found").isEqualTo(missing.type());
@@ -303,8 +291,7 @@ class RestApiTest {
     void anotherUsersKeyCannotBeSeenOrRevokedAndLooksMissing() {
         var bob = user("bob-sub", "bob", "llm-users");
         var mallory = user("mallory-sub", "mallory", "llm-users");
-        var clientId = call("POST", "/api/v1/keys", bob, """
-                {"model": {"namespace": "%s", "name": "open-model"}}""".formatted(namespace))
+        var clientId = askForKey(bob, "open-model")
                 .json().get("key").get("clientId").asString();
 
         assertThat(call("GET", "/api/v1/keys", mallory, null).body()).doesNotContain(clientId);
@@ -322,26 +309,21 @@ class RestApiTest {
     @Test
     void invalidRequestsGetValidationProblemsNamingTheField() {
         var alice = user("alice-sub", "alice", "llm-users");
-        var tooLong = call("POST", "/api/v1/keys", alice, """
-                {"model": {"namespace": "%s", "name": "open-model"}, "description": "%s"}"""
-                .formatted(namespace, "x".repeat(201)));
+        var tooLong = askForKey(alice, "open-model", Map.of("description", "x".repeat(201)));
         assertThat(tooLong.status()).isEqualTo(400);
         assertThat(tooLong.type()).isEqualTo("https://nebari.dev/problems/invalid-request");
         assertThat(tooLong.json().get("detail").asString()).contains("description").contains("200");
 
-        var badLifetime = call("POST", "/api/v1/keys", alice, """
-                {"model": {"namespace": "%s", "name": "open-model"}, "lifetime": "forever"}""".formatted(namespace));
+        var badLifetime = askForKey(alice, "open-model", Map.of("lifetime", "forever"));
         assertThat(badLifetime.json().get("detail").asString()).contains("lifetime");
 
-        var tooLongLifetime = call("POST", "/api/v1/keys", alice, """
-                {"model": {"namespace": "%s", "name": "open-model"}, "lifetime": "9999d"}""".formatted(namespace));
+        var tooLongLifetime = askForKey(alice, "open-model", Map.of("lifetime", "9999d"));
         assertThat(tooLongLifetime.type()).isEqualTo("https://nebari.dev/problems/invalid-lifetime");
 
         var noModel = call("POST", "/api/v1/keys", alice, "{}");
         assertThat(noModel.json().get("detail").asString()).contains("model");
 
-        var missingModel = call("POST", "/api/v1/keys", alice, """
-                {"model": {"namespace": "%s", "name": "nope"}}""".formatted(namespace));
+        var missingModel = askForKey(alice, "nope");
         assertThat(missingModel.type()).isEqualTo("https://nebari.dev/problems/model-not-found");
 
         var notJson = call("POST", "/api/v1/keys", alice, "{not json");
@@ -441,8 +423,7 @@ class RestApiTest {
         assertThat(refused.headers().firstValue("Retry-After")).hasValueSatisfying(
                 seconds -> assertThat(Integer.parseInt(seconds)).isBetween(1, 60));
 
-        var mint = call("POST", "/api/v1/keys", hasty, """
-                {"model": {"namespace": "%s", "name": "open-model"}}""".formatted(namespace));
+        var mint = askForKey(hasty, "open-model");
         assertThat(mint.status()).isEqualTo(429);
 
         // the limit is per user: others, and admins, are not held up by it
@@ -523,9 +504,7 @@ class RestApiTest {
     @Test
     void auditEntriesNameTheKeyAsListingsDoAndSayWhetherARevocationWasInBulk() {
         var oscar = user("oscar-sub", "oscar", "llm-users");
-        var minted = call("POST", "/api/v1/keys", oscar, """
-                {"model": {"namespace": "%s", "name": "open-model"}, "description": "oscar notebook", "lifetime": "7d"}"""
-                .formatted(namespace)).json().get("key");
+        var minted = askForKey(oscar, "open-model", Map.of("description", "oscar notebook", "lifetime", "7d")).json().get("key");
         var single = minted.get("clientId").asString();
         var inBulk = mint(oscar, "team-model");
         assertThat(call("DELETE", "/api/v1/admin/keys/" + single, admin(), null).status()).isEqualTo(204);
@@ -697,7 +676,7 @@ class RestApiTest {
         var unreachable = new dev.nebari.llm.identity.VerifiedIssuer(
                 new dev.nebari.llm.identity.OidcIssuer("http://127.0.0.1:9/realms/down", "test"),
                 new dev.nebari.llm.identity.OidcDiscovery(HttpClient.newHttpClient(), java.time.Clock.systemUTC()));
-        var api = app.getBean(io.swagger.v3.oas.models.OpenAPI.class);
+        var api = portal.bean(io.swagger.v3.oas.models.OpenAPI.class);
         var document = new io.swagger.v3.oas.models.OpenAPI().components(new io.swagger.v3.oas.models.Components()
                 .securitySchemes(new java.util.LinkedHashMap<>(api.getComponents().getSecuritySchemes())))
                 .security(new java.util.ArrayList<>(api.getSecurity()));
@@ -720,15 +699,22 @@ class RestApiTest {
         return user("admin-sub", "root", "/admin", "llm-users");
     }
 
-    static String mint(String token, String model) {
-        var response = call("POST", "/api/v1/keys", token, """
-                {"model": {"namespace": "%s", "name": "%s"}}""".formatted(namespace, model));
-        assertThat(response.status()).as(response.body()).isEqualTo(201);
-        return response.json().get("key").get("clientId").asString();
+    /** POST /api/v1/keys for {@code model} of the test namespace, with the request's other fields (description, lifetime). */
+    static Response askForKey(String token, String model, Map<String, String> fields) {
+        var body = JSON.createObjectNode();
+        body.putObject("model").put("namespace", namespace).put("name", model);
+        fields.forEach(body::put);
+        return call("POST", "/api/v1/keys", token, body.toString());
     }
 
-    static dev.nebari.llm.model.LLMModel model(String name, String access) {
-        return ModelFixtures.model(namespace, name, "Qwen/Qwen3-0.6B", access);
+    static Response askForKey(String token, String model) {
+        return askForKey(token, model, Map.of());
+    }
+
+    static String mint(String token, String model) {
+        var response = askForKey(token, model);
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return response.json().get("key").get("clientId").asString();
     }
 
     record Response(int status, String body, java.net.http.HttpHeaders headers) {

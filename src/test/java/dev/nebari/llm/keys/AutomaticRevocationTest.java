@@ -10,34 +10,20 @@ import dev.nebari.llm.keys.storage.KeySecretLayout;
 import dev.nebari.llm.model.AccessSpec;
 import dev.nebari.llm.model.ModelEventReason;
 import dev.nebari.llm.testing.WithKubernetes;
-import dev.nebari.llm.testing.TestCluster;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Keys stop working when access shrinks or their lifetime ends, exactly for the keys concerned, and audited. */
 @WithKubernetes(upstreamCrds = false)
-class AutomaticRevocationTest {
+class AutomaticRevocationTest extends FreshKeyStoreTest {
 
     static final ModelRef LLAMA = new ModelRef("team-a", "llama");
     static final ModelRef QWEN = new ModelRef("team-a", "qwen");
     static final AccessSpec ML_AND_OPS = new AccessSpec(false, List.of("ml", "ops"));
-    KeyStoreFixture store;
-
-    @BeforeEach
-    void newStore(TestCluster cluster) {
-        store = new KeyStoreFixture(cluster);
-    }
-
-    @AfterEach
-    void closeStore() {
-        store.close();
-    }
 
     private List<String> auditedRevocations(String reason) {
         return store.audit.recent(100).stream()

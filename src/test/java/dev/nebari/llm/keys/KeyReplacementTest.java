@@ -12,28 +12,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** The replacement of a key about to expire: a key like it, for its owner only, leaving the old key alone. */
 @WithKubernetes(upstreamCrds = false)
-class KeyReplacementTest {
+class KeyReplacementTest extends FreshKeyStoreTest {
 
     static final ModelRef QWEN = new ModelRef("team-a", "qwen");
     /** keys.maxTTL of 90 days: lower than the lifetime some older keys were given. */
     static final PackSettings.Keys RULES =
             new PackSettings.Keys(Duration.ofDays(30), Duration.ofDays(90), false, 2, Duration.ofSeconds(60), 30);
-    KeyStoreFixture store;
 
-    @BeforeEach
-    void newStore(TestCluster cluster) {
-        store = new KeyStoreFixture(cluster, RULES);
-    }
-
-    @AfterEach
-    void closeStore() {
-        store.close();
+    @Override
+    KeyStoreFixture open(TestCluster cluster) {
+        return new KeyStoreFixture(cluster, RULES);
     }
 
     @Test

@@ -21,25 +21,17 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Keys are stored in the keys namespace as docs/api-keys.md describes, read back, revoked and never reissued. */
 @WithKubernetes(upstreamCrds = false)
-class KeyStorageTest {
+class KeyStorageTest extends FreshKeyStoreTest {
 
     static final ModelRef MODEL = new ModelRef("team-a", "llama");
-    KeyStoreFixture store;
 
-    @BeforeEach
-    void newStore(TestCluster cluster) {
-        store = new KeyStoreFixture(cluster, KeyStoreFixture.DEFAULT_RULES, true);
-    }
-
-    @AfterEach
-    void closeStore() {
-        store.close();
+    @Override
+    KeyStoreFixture open(TestCluster cluster) {
+        return new KeyStoreFixture(cluster, KeyStoreFixture.DEFAULT_RULES, true);
     }
 
     private List<Secret> shardSecrets() {

@@ -9,14 +9,11 @@ import static org.awaitility.Awaitility.await;
 import dev.nebari.llm.keys.storage.AuditLogStore;
 import dev.nebari.llm.keys.storage.KeySecretLayout;
 import dev.nebari.llm.model.AccessSpec;
-import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -24,22 +21,11 @@ import org.junit.jupiter.api.Test;
  * keys namespace on the real API server. Refused requests are audited too.
  */
 @WithKubernetes(upstreamCrds = false)
-class SharedAuditTest {
+class SharedAuditTest extends FreshKeyStoreTest {
 
     static final ModelRef MODEL = new ModelRef("team-a", "qwen");
     static final AccessSpec ML_ONLY = new AccessSpec(false, List.of("ml"));
     static final Duration TIMEOUT = Duration.ofSeconds(20);
-    KeyStoreFixture store;
-
-    @BeforeEach
-    void newStore(TestCluster cluster) {
-        store = new KeyStoreFixture(cluster);
-    }
-
-    @AfterEach
-    void closeStore() {
-        store.close();
-    }
 
     @Test
     void everyReplicaShowsTheSameHistoryIncludingRefusalsAndARestartKeepsIt() {

@@ -26,6 +26,13 @@ class LeaderGateTest {
         return new LeaderGate(client, settings(namespace, identity), "test-lease", event -> events.add((LeadershipChanged) event));
     }
 
+    /** A gate with leader election turned off (one replica): it leads as soon as it starts. */
+    private static LeaderGate withoutElection(KubernetesClient client, String identity, List<LeadershipChanged> events) {
+        var settings = new LeaderElectionSettings(false, "unused", "unused", "default", identity, LEASE,
+                Duration.ofSeconds(2), Duration.ofMillis(250));
+        return new LeaderGate(client, settings, "unused", event -> events.add((LeadershipChanged) event));
+    }
+
     @Test
     void exactlyOneReplicaLeadsAndAStandbyTakesOverWithinTheLease(KubernetesClient client, TestCluster cluster) {
         var namespace = cluster.newNamespace("lease");
@@ -37,11 +44,10 @@ class LeaderGateTest {
         b.start();
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> a.isLeader() || b.isLeader());
-            // hold for a few renewals: never two leaders
-            for (int i = 0; i < 10; i++) {
-                assertThat(a.isLeader() && b.isLeader()).as("both lead").isFalse();
-                sleep(Duration.ofMillis(200));
-            }
+            // hold for a few renewals: never two leaders (failFast: one poll with two fails, Awaitility would otherwise start over)
+            await("never two leaders").during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(3))
+                    .pollInterval(Duration.ofMillis(50)).failFast("both lead", () -> a.isLeader() && b.isLeader())
+                    .until(() -> a.isLeader() || b.isLeader());
             var leader = a.isLeader() ? a : b;
             var standby = leader == a ? b : a;
             var standbyEvents = leader == a ? eventsB : eventsA;
@@ -83,9 +89,9 @@ class LeaderGateTest {
         try {
             await().atMost(Duration.ofSeconds(20)).until(() -> !slowEvents.isEmpty());
             standby.start();
-            sleep(LEASE.multipliedBy(2).plusSeconds(1));
-
-            assertThat(standbyEvents).as("the standby took the Lease while the leader's listener started").isEmpty();
+            await("the standby never takes the Lease while the leader's listener starts")
+                    .during(LEASE.multipliedBy(2).plusSeconds(1)).atMost(LEASE.multipliedBy(2).plusSeconds(3))
+                    .until(standbyEvents::isEmpty);
             assertThat(slow.isLeader()).isTrue();
             assertThat(slowEvents).extracting(LeadershipChanged::leader).containsExactly(true);
         } finally {
@@ -97,9 +103,7 @@ class LeaderGateTest {
     @Test
     void disabledElectionMakesThisReplicaTheLeader(KubernetesClient client) {
         var events = new CopyOnWriteArrayList<LeadershipChanged>();
-        var settings = new LeaderElectionSettings(false, "unused", "unused", "default", "solo", LEASE,
-                Duration.ofSeconds(2), Duration.ofMillis(250));
-        var gate = new LeaderGate(client, settings, "unused", event -> events.add((LeadershipChanged) event));
+        var gate = withoutElection(client, "solo", events);
 
         gate.start();
         assertThat(gate.isLeader()).isTrue();
@@ -117,9 +121,7 @@ class LeaderGateTest {
     @Test
     void theGateIsLeftToTheReadyApplicationAndStartsOnce(KubernetesClient client) {
         var events = new CopyOnWriteArrayList<LeadershipChanged>();
-        var settings = new LeaderElectionSettings(false, "unused", "unused", "default", "once", LEASE,
-                Duration.ofSeconds(2), Duration.ofMillis(250));
-        var gate = new LeaderGate(client, settings, "unused", event -> events.add((LeadershipChanged) event));
+        var gate = withoutElection(client, "once", events);
         assertThat(gate.isAutoStartup()).isFalse();
 
         gate.start();
@@ -130,6 +132,7 @@ class LeaderGateTest {
         assertThat(events).extracting(LeadershipChanged::leader).containsExactly(true, false);
     }
 
+    /** A listener that is slow to start (the reconciler syncing its informers). */
     private static void sleep(Duration duration) {
         try {
             Thread.sleep(duration);

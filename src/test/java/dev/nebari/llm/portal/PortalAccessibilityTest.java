@@ -7,21 +7,20 @@ import com.deque.html.axecore.selenium.AxeBuilder;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.testing.Browser;
 import dev.nebari.llm.testing.KeycloakServer;
-import dev.nebari.llm.testing.TestApplication;
+import dev.nebari.llm.testing.RunningPortal;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.support.ui.Select;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * Every portal page checked by axe-core (Deque's rules, run inside the page in Chromium) at desktop and phone width,
@@ -38,8 +37,8 @@ class PortalAccessibilityTest {
     static final List<String> FAILING_IMPACTS = List.of("serious", "critical");
 
     static KeycloakServer keycloak;
-    static ConfigurableApplicationContext app;
-    static String portal;
+    @RegisterExtension
+    static final RunningPortal portal = new RunningPortal();
 
     @BeforeAll
     static void start(TestCluster cluster) {
@@ -47,17 +46,7 @@ class PortalAccessibilityTest {
         var namespace = cluster.newNamespace("portal-a11y");
         cluster.client().resource(ModelFixtures.model(namespace, "open-model", "HuggingFaceTB/SmolLM2-135M-Instruct",
                 "access: {public: true}")).create();
-        app = TestApplication.startPortal(cluster, keycloak.issuerUrl(),
-                "--portal.login.clientId=" + keycloak.clientId(),
-                "--portal.login.clientSecret=" + keycloak.clientSecret());
-        portal = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (app != null) {
-            app.close();
-        }
+        portal.startWithKeycloak(cluster, keycloak);
     }
 
     @Test
@@ -72,12 +61,12 @@ class PortalAccessibilityTest {
 
             check(browser, "/login", violations);
 
-            browser.visit(portal + "/login");
+            browser.visit(portal.url() + "/login");
             browser.driver().findElement(By.linkText("Sign in")).click();
             keycloak.logIn(browser, keycloak.admin());
-            await("the portal after sign-in").atMost(Duration.ofSeconds(20)).until(() -> browser.currentUrl().equals(portal + "/"));
+            await("the portal after sign-in").atMost(Duration.ofSeconds(20)).until(() -> browser.currentUrl().equals(portal.url() + "/"));
             // A key, so the key tables, the key-created page and the revoke confirmation have something to show.
-            browser.visit(portal + "/keys/new");
+            browser.visit(portal.url() + "/keys/new");
             browser.awaitElement(By.id("description")).sendKeys("accessibility check");
             browser.driver().findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
             browser.awaitElement(By.id("key-value"));
@@ -85,18 +74,18 @@ class PortalAccessibilityTest {
             // A key that expires within a week, so "My models" and "My keys" show the expiry reminder; Replace shows
             // its replacement once, on a page that also names the old key (checked as it is), and the revoke-first
             // confirmation (offered at the key cap) is a page of its own.
-            browser.visit(portal + "/keys/new");
+            browser.visit(portal.url() + "/keys/new");
             browser.awaitElement(By.id("description")).sendKeys("expires tomorrow");
             new Select(browser.driver().findElement(By.id("lifetime"))).selectByValue("1d");
             browser.driver().findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
             browser.awaitElement(By.id("key-value"));
-            browser.visit(portal + "/");
+            browser.visit(portal.url() + "/");
             var reminder = browser.awaitElement(By.cssSelector("section.reminder form"));
             var revokeFirst = reminder.getDomAttribute("action").replace("/replace", "/revoke?replace=true");
             reminder.findElement(By.tagName("button")).click();
             browser.awaitElement(By.id("old-key-heading"));
             checkCurrent(browser, "/keys/created-replacement", violations);
-            browser.visit(portal + "/keys");
+            browser.visit(portal.url() + "/keys");
             var revoke = browser.awaitElement(By.cssSelector("a.button.danger")).getDomAttribute("href");
 
             for (var path : List.of("/", "/keys", "/keys/new", revoke, revokeFirst, "/usage", "/admin/keys", "/admin/audit",
@@ -112,7 +101,7 @@ class PortalAccessibilityTest {
         for (var width : WIDTHS) {
             for (var scheme : SCHEMES) {
                 view(browser, width, scheme);
-                browser.visit(portal + path);
+                browser.visit(portal.url() + path);
                 browser.awaitElement(By.tagName("h1"));
                 analyse(browser, path, width, scheme, violations);
             }

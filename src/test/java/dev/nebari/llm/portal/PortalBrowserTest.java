@@ -13,20 +13,19 @@ import dev.nebari.llm.model.Phase;
 import dev.nebari.llm.testing.Browser;
 import dev.nebari.llm.testing.KeycloakServer;
 import dev.nebari.llm.testing.OffsetClock;
-import dev.nebari.llm.testing.TestApplication;
+import dev.nebari.llm.testing.RunningPortal;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
-import org.springframework.context.ConfigurableApplicationContext;
 
 /**
  * The portal in a real browser (Debian Chromium through Selenium) against a real Keycloak: sign-in with the
@@ -39,9 +38,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 class PortalBrowserTest {
 
     static KeycloakServer keycloak;
-    static ConfigurableApplicationContext app;
+    @RegisterExtension
+    static final RunningPortal portal = new RunningPortal();
     static String namespace;
-    static String portal;
     /** Real time, except while a test mints a key in the past (one about to expire). */
     static final OffsetClock clock = new OffsetClock();
 
@@ -62,18 +61,7 @@ class PortalBrowserTest {
                     "1.4Gi", null));
             return model;
         });
-        app = TestApplication.startPortal(cluster, keycloak.issuerUrl(),
-                context -> context.getBeanFactory().registerSingleton("clock", clock),
-                "--portal.login.clientId=" + keycloak.clientId(),
-                "--portal.login.clientSecret=" + keycloak.clientSecret());
-        portal = "http://localhost:" + app.getEnvironment().getProperty("local.server.port");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (app != null) {
-            app.close();
-        }
+        portal.startWithKeycloak(cluster, keycloak, context -> context.getBeanFactory().registerSingleton("clock", clock));
     }
 
     @ParameterizedTest(name = "{0} px")
@@ -83,13 +71,13 @@ class PortalBrowserTest {
         try (var browser = Browser.open()) {
             atWidth(browser, width);
             var driver = browser.driver();
-            browser.visit(portal + "/");
-            assertThat(browser.currentUrl()).isEqualTo(portal + "/login");
+            browser.visit(portal.url() + "/");
+            assertThat(browser.currentUrl()).isEqualTo(portal.url() + "/login");
             browser.screenshot(shot("01-login", width));
             driver.findElement(By.linkText("Sign in")).click();
             keycloak.logIn(browser, keycloak.alice());
             // Back where the user started, with no "?continue" marker left in the URL.
-            awaitPage(browser, portal + "/");
+            awaitPage(browser, portal.url() + "/");
 
             var page = driver.getPageSource();
             assertThat(driver.findElement(By.tagName("h1")).getText()).isEqualTo("My models");
@@ -124,12 +112,12 @@ class PortalBrowserTest {
             assertThat(driver.getCurrentUrl()).endsWith("/keys");
             assertThat(driver.getPageSource()).contains("shown only once").doesNotContain(value);
 
-            browser.visit(portal + "/keys");
+            browser.visit(portal.url() + "/keys");
             assertThat(driver.getPageSource()).contains(laptop, "…" + value.substring(value.length() - 4))
                     .doesNotContain(value);
             browser.screenshot(shot("05-my-keys", width));
 
-            var owned = app.getBean(ApiKeys.class).list(KeyQuery.all()).stream()
+            var owned = portal.bean(ApiKeys.class).list(KeyQuery.all()).stream()
                     .filter(k -> k.metadata().description().equals(laptop)).toList();
             assertThat(owned).hasSize(1);
             assertThat(owned.getFirst().owner().username()).isEqualTo("alice@example.com");
@@ -152,7 +140,7 @@ class PortalBrowserTest {
             assertThat(driver.findElements(By.cssSelector("tbody tr"))).as("no longer among the keys")
                     .noneMatch(row -> row.getText().contains(laptop));
             browser.screenshot(shot("07-key-revoked", width));
-            assertThat(app.getBean(ApiKeys.class).find(owned.getFirst().clientId())).isEmpty();
+            assertThat(portal.bean(ApiKeys.class).find(owned.getFirst().clientId())).isEmpty();
         }
     }
 
@@ -166,13 +154,13 @@ class PortalBrowserTest {
             assertThat(browser.driver().getPageSource()).contains(jurgen.username(), "science-model", "open-model")
                     .doesNotContain("team-model");
             for (var description : List.of("first", "second")) {
-                browser.visit(portal + "/keys/new?model=" + namespace + "/science-model");
+                browser.visit(portal.url() + "/keys/new?model=" + namespace + "/science-model");
                 browser.driver().findElement(By.id("description")).sendKeys(description);
                 browser.driver().findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
                 assertThat(browser.awaitElement(By.id("key-value")).getDomAttribute("value")).startsWith("sk-");
             }
             assertThat(browser.driver().findElements(By.linkText("All keys"))).as("no admin link for a user").isEmpty();
-            browser.visit(portal + "/admin/keys");
+            browser.visit(portal.url() + "/admin/keys");
             assertThat(browser.driver().findElement(By.tagName("h1")).getText()).isEqualTo("Not allowed");
             browser.screenshot(shot("07-admin-page-refused", width));
         }
@@ -222,15 +210,15 @@ class PortalBrowserTest {
             atWidth(browser, width);
             var driver = browser.driver();
             signIn(browser, alice);
-            browser.visit(portal + "/keys/new?model=" + namespace + "/open-model");
+            browser.visit(portal.url() + "/keys/new?model=" + namespace + "/open-model");
             browser.awaitElement(By.id("description")).sendKeys(before);
             driver.findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
             var value = browser.awaitElement(By.id("key-value")).getDomAttribute("value");
-            clientId = app.getBean(ApiKeys.class).list(KeyQuery.all()).stream()
+            clientId = portal.bean(ApiKeys.class).list(KeyQuery.all()).stream()
                     .filter(k -> k.metadata().description().equals(before)).findFirst().orElseThrow()
                     .clientId().value();
 
-            browser.visit(portal + "/keys");
+            browser.visit(portal.url() + "/keys");
             driver.findElement(By.cssSelector("summary[aria-label='Rename key " + clientId + "']")).click();
             var field = driver.findElement(By.id("rename-" + clientId));
             field.clear();
@@ -250,7 +238,7 @@ class PortalBrowserTest {
             browser.awaitElement(By.id("filter-user")).sendKeys("ALICE");
             driver.findElement(By.cssSelector("form[role=search] button")).click();
             browser.awaitUrlContaining("user=ALICE");
-            var key = app.getBean(ApiKeys.class).find(new dev.nebari.llm.keys.ClientId(clientId)).orElseThrow();
+            var key = portal.bean(ApiKeys.class).find(new dev.nebari.llm.keys.ClientId(clientId)).orElseThrow();
             assertThat(rowOf(browser, clientId)).contains("alice@example.com", renamed,
                     "…" + key.metadata().displayHint(), PortalPagesTest.SHOWN.format(key.metadata().created()),
                     PortalPagesTest.SHOWN.format(key.metadata().expires().orElseThrow()));
@@ -258,7 +246,7 @@ class PortalBrowserTest {
             browser.screenshot(shot("14-3-key-identity-admin", width));
             browser.screenshot(shot("14-5-admin-filter-any-case", width));
 
-            browser.visit(portal + "/admin/keys?user=nobody-like-this");
+            browser.visit(portal.url() + "/admin/keys?user=nobody-like-this");
             assertThat(driver.findElement(By.cssSelector("main [role=status]")).getText())
                     .isEqualTo("No keys for users matching “nobody-like-this”.");
             browser.screenshot(shot("14-5-admin-filter-nothing-found", width));
@@ -287,7 +275,7 @@ class PortalBrowserTest {
 
             // the filtered view is a URL: opened again, the same view with the same filter
             var shared = browser.currentUrl();
-            browser.visit(portal + "/admin/audit");
+            browser.visit(portal.url() + "/admin/audit");
             browser.visit(shared);
             assertThat(driver.findElement(By.id("audit-user")).getDomProperty("value")).isEqualTo("alice");
             assertThat(new org.openqa.selenium.support.ui.Select(driver.findElement(By.id("audit-action")))
@@ -302,11 +290,11 @@ class PortalBrowserTest {
             signIn(browser, keycloak.bob());
             assertThat(browser.driver().getPageSource()).contains("open-model").doesNotContain("team-model", "science-model");
             browser.driver().findElement(By.xpath("//button[text()='Sign out']")).click();
-            awaitPage(browser, portal + "/login?logout");
+            awaitPage(browser, portal.url() + "/login?logout");
             assertThat(browser.driver().getPageSource()).contains("You are signed out.");
             browser.screenshot("12-signed-out");
-            browser.visit(portal + "/keys");
-            assertThat(browser.currentUrl()).isEqualTo(portal + "/login");
+            browser.visit(portal.url() + "/keys");
+            assertThat(browser.currentUrl()).isEqualTo(portal.url() + "/login");
         }
     }
 
@@ -315,7 +303,7 @@ class PortalBrowserTest {
         try (var light = Browser.open(); var dark = Browser.open(List.of("--force-dark-mode"))) {
             var backgrounds = new java.util.ArrayList<Object>();
             for (var browser : List.of(light, dark)) {
-                browser.visit(portal + "/login");
+                browser.visit(portal.url() + "/login");
                 backgrounds.add(browser.driver().executeScript("return getComputedStyle(document.body).backgroundColor"));
             }
             dark.screenshot("13-login-dark");
@@ -387,7 +375,7 @@ class PortalBrowserTest {
                         .filter(k -> k.metadata().description().equals(description)).findFirst().orElseThrow();
                 // sign out and in again: the reminder is on the first page the user sees
                 driver.findElement(By.xpath("//button[text()='Sign out']")).click();
-                awaitPage(browser, portal + "/login?logout");
+                awaitPage(browser, portal.url() + "/login?logout");
                 signIn(browser, keycloak.alice());
 
                 var reminder = browser.awaitElement(By.cssSelector("section.reminder"));
@@ -401,21 +389,21 @@ class PortalBrowserTest {
                 var value = browser.awaitElement(By.id("key-value")).getDomAttribute("value");
                 assertThat(value).startsWith("sk-");
                 assertThat(driver.findElement(By.id("old-key-heading")).getText()).isEqualTo("The old key still works");
-                assertThat(app.getBean(ApiKeys.class).find(old.clientId())).as("not revoked before the user confirms").isPresent();
+                assertThat(portal.bean(ApiKeys.class).find(old.clientId())).as("not revoked before the user confirms").isPresent();
                 assertFitsTheScreen(browser, "the new key at " + width + " px");
                 browser.screenshot("14-11-replacement-shown-" + width);
 
                 driver.findElement(By.xpath("//button[text()='I have copied the new key — revoke the old one']")).click();
-                awaitPage(browser, portal + "/keys");
+                awaitPage(browser, portal.url() + "/keys");
                 assertThat(driver.findElement(By.cssSelector(".notice")).getText()).contains(description, "was revoked");
                 assertThat(driver.findElements(By.cssSelector("section.reminder"))).as("nothing expires soon now").isEmpty();
-                assertThat(app.getBean(ApiKeys.class).find(old.clientId())).isEmpty();
+                assertThat(portal.bean(ApiKeys.class).find(old.clientId())).isEmpty();
                 assertThat(keysOf(keycloak.alice().username())).filteredOn(k -> k.metadata().description().equals(description))
                         .singleElement().satisfies(successor -> assertThat(successor.metadata().displayHint())
                                 .isEqualTo(value.substring(value.length() - 4)));
                 browser.screenshot("14-11-old-key-revoked-" + width);
                 driver.findElement(By.xpath("//button[text()='Sign out']")).click();
-                awaitPage(browser, portal + "/login?logout");
+                awaitPage(browser, portal.url() + "/login?logout");
             }
         }
     }
@@ -424,7 +412,7 @@ class PortalBrowserTest {
     @Test
     void everyPageFitsAPhoneScreenWithoutScrollingSideways() throws Exception {
         // a key with long values, so every table and list has something wide to hold
-        app.getBean(ApiKeys.class).mint(new dev.nebari.llm.keys.MintRequest(
+        portal.bean(ApiKeys.class).mint(new dev.nebari.llm.keys.MintRequest(
                 new dev.nebari.llm.keys.KeyOwner("phone-sub", "someone.with.a.rather.long.name@department.example.com"),
                 java.util.Set.of(), new dev.nebari.llm.keys.ModelRef(namespace, "open-model"),
                 new dev.nebari.llm.model.AccessSpec(true, List.of()), "notebook-" + "x".repeat(60), java.util.Optional.empty()));
@@ -443,24 +431,24 @@ class PortalBrowserTest {
             for (var path : List.of("/", "/keys", "/keys/new", "/admin/keys", "/admin/audit",
                     "/admin/keys?user=rather.long", "/admin/keys?user=nobody-like-this",
                     "/admin/audit?user=rather.long&action=issued", "/keys/" + expiring.clientId().value() + "/revoke")) {
-                browser.visit(portal + path);
+                browser.visit(portal.url() + path);
                 browser.awaitElement(By.tagName("h1"));
                 assertFitsThePhone(browser, path, "390px" + path.replaceAll("k[0-9a-v]{15}", "id").replaceAll("[/?&=.]", "-"));
             }
-            browser.visit(portal + "/keys");
+            browser.visit(portal.url() + "/keys");
             var rename = browser.awaitElement(By.cssSelector("details.rename summary"));
             rename.click();
             assertFitsThePhone(browser, "/keys with a rename form open", "390px-keys-rename-open");
-            browser.visit(portal + driver.findElement(By.cssSelector("a.button.danger")).getDomAttribute("href"));
+            browser.visit(portal.url() + driver.findElement(By.cssSelector("a.button.danger")).getDomAttribute("href"));
             assertThat(browser.awaitElement(By.tagName("h1")).getText()).isEqualTo("Revoke this key?");
             assertFitsThePhone(browser, "the revoke confirmation", "390px-keys-revoke-confirm");
-            browser.visit(portal + "/admin/keys");
+            browser.visit(portal.url() + "/admin/keys");
             browser.awaitElement(By.id("bulk-user")).sendKeys("someone.with.a.rather.long.name@department.example.com");
             driver.findElement(By.xpath("//button[text()='Preview']")).click();
             assertThat(browser.awaitElement(By.xpath("//h1[starts-with(text(), 'Revoke ')]")).getText()).matches("Revoke \\d+ keys?\\?");
             assertFitsThePhone(browser, "the bulk preview", "390px-admin-bulk-preview");
 
-            browser.visit(portal + "/");
+            browser.visit(portal.url() + "/");
             var reminder = browser.awaitElement(By.cssSelector("section.reminder"));
             reminder.findElement(By.xpath(".//tbody/tr[contains(., '" + description + "')]//button")).click();
             browser.awaitElement(By.xpath("//h1[text()='That did not work']"));
@@ -476,7 +464,7 @@ class PortalBrowserTest {
 
     /** Mints keys for the owner of {@code key} and its model until the owner holds the most allowed (5). */
     private static void fillTheCap(dev.nebari.llm.keys.ApiKey key) {
-        var keys = app.getBean(ApiKeys.class);
+        var keys = portal.bean(ApiKeys.class);
         while (keys.list(KeyQuery.ownedBy(key.owner().subject()).withModel(key.model())).size() < 5) {
             keys.mint(new dev.nebari.llm.keys.MintRequest(key.owner(), java.util.Set.of(), key.model(),
                     new dev.nebari.llm.model.AccessSpec(true, List.of()), "filler", java.util.Optional.empty()));
@@ -517,7 +505,7 @@ class PortalBrowserTest {
 
     /** Creates a key through the form and returns the page that shows it, once it is there. */
     private static WebElement createKey(Browser browser, String model, String description, String lifetime) {
-        browser.visit(portal + "/keys/new?model=" + namespace + "/" + model);
+        browser.visit(portal.url() + "/keys/new?model=" + namespace + "/" + model);
         browser.driver().findElement(By.id("description")).sendKeys(description);
         new org.openqa.selenium.support.ui.Select(browser.driver().findElement(By.id("lifetime"))).selectByValue(lifetime);
         browser.driver().findElement(By.cssSelector("form[action='/keys'] button[type=submit]")).click();
@@ -535,10 +523,10 @@ class PortalBrowserTest {
     }
 
     private void signIn(Browser browser, KeycloakServer.User user) {
-        browser.visit(portal + "/login");
+        browser.visit(portal.url() + "/login");
         browser.driver().findElement(By.linkText("Sign in")).click();
         keycloak.logIn(browser, user);
-        awaitPage(browser, portal + "/");
+        awaitPage(browser, portal.url() + "/");
     }
 
     private static void awaitPage(Browser browser, String url) {
@@ -550,6 +538,6 @@ class PortalBrowserTest {
     }
 
     private static List<dev.nebari.llm.keys.ApiKey> keysOf(String username) {
-        return app.getBean(ApiKeys.class).list(KeyQuery.all().withUser(username));
+        return portal.bean(ApiKeys.class).list(KeyQuery.all().withUser(username));
     }
 }

@@ -12,11 +12,9 @@ import dev.nebari.llm.identity.CallerResolver;
 import dev.nebari.llm.keys.ApiKeys;
 import dev.nebari.llm.keys.GroupsCheck;
 import dev.nebari.llm.keys.KeyQuery;
-import dev.nebari.llm.model.LLMModel;
-import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.OffsetClock;
-import dev.nebari.llm.testing.TestApplication;
+import dev.nebari.llm.testing.RunningPortal;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
 import java.net.URI;
@@ -30,7 +28,7 @@ import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.springframework.context.ConfigurableApplicationContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.mock.web.MockHttpServletRequest;
 import org.springframework.mock.web.MockHttpServletResponse;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
@@ -53,7 +51,8 @@ import org.springframework.web.context.WebApplicationContext;
 class PortalPagesTest {
 
     static FakeOidcIssuer issuer;
-    static ConfigurableApplicationContext app;
+    @RegisterExtension
+    static final RunningPortal portal = new RunningPortal();
     static MockMvc web;
     static String namespace;
     /** Real time, except while a test mints a key in the past (one about to expire). */
@@ -63,26 +62,18 @@ class PortalPagesTest {
     static void startTheApplication(TestCluster cluster) {
         namespace = cluster.newNamespace("portal-pages");
         issuer = FakeOidcIssuer.start();
-        for (var model : List.of(model("team-model", "access: {groups: [/llm-users]}"),
-                model("open-model", "access: {public: true}"),
-                model("other-model", "access: {groups: [other-team]}"))) {
-            cluster.client().resource(model).create();
-        }
-        app = TestApplication.startPortal(cluster, issuer.issuer(),
+        portal.start(cluster, RunningPortal.teamOpenAndOtherModels(namespace), issuer.issuer(),
                 context -> context.getBeanFactory().registerSingleton("clock", clock),
                 "--portal.login.clientId=nebari-portal",
                 "--portal.login.clientSecret=not-a-real-secret",
                 "--keys.maxPerUserPerModel=3");
-        web = MockMvcBuilders.webAppContextSetup((WebApplicationContext) app)
+        web = MockMvcBuilders.webAppContextSetup((WebApplicationContext) portal.app())
                 .apply(SecurityMockMvcConfigurers.springSecurity())
                 .alwaysDo(PortalPagesTest::messagesAreSentences).build();
     }
 
     @AfterAll
     static void stop() {
-        if (app != null) {
-            app.close();
-        }
         issuer.close();
     }
 
@@ -114,7 +105,7 @@ class PortalPagesTest {
     void sessionIdsTravelOnlyInTheCookieNeverInALink() throws Exception {
         // A real servlet container (MockMvc never rewrites URLs), a visitor without a cookie as on a first visit.
         var http = HttpClient.newHttpClient();
-        var base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+        var base = "http://127.0.0.1:" + portal.port();
         var home = http.send(HttpRequest.newBuilder(URI.create(base + "/")).build(), HttpResponse.BodyHandlers.ofString());
         var signIn = http.send(HttpRequest.newBuilder(URI.create(base + "/oauth2/authorization/nebari")).build(),
                 HttpResponse.BodyHandlers.ofString());
@@ -262,7 +253,7 @@ class PortalPagesTest {
         var created = mintThroughTheForm(post("/keys").with(alice()).with(csrf()).param("model", namespace + "/open-model"));
         var value = keyValueIn(created.getContentAsString());
         var metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                + app.getEnvironment().getProperty("local.management.port") + "/actuator/prometheus")).build(),
+                + portal.app().getEnvironment().getProperty("local.management.port") + "/actuator/prometheus")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(metrics.statusCode()).isEqualTo(200);
         assertThat(metrics.body()).contains("nebari_").doesNotContain(value).doesNotContain(value.substring(3));
@@ -405,7 +396,7 @@ class PortalPagesTest {
         assertThat(html).contains("will not be shown again", "The old key still works", "ci pipeline", "…" + hintOf(old),
                 "action=\"/keys/" + old + "/revoke\"", "I have copied the new key — revoke the old one", "name=\"_csrf\"");
 
-        var keys = app.getBean(ApiKeys.class);
+        var keys = portal.bean(ApiKeys.class);
         var successor = keys.list(KeyQuery.ownedBy("kira-sub")).stream()
                 .filter(k -> value.endsWith(k.metadata().displayHint()) && !k.clientId().value().equals(old)).findFirst().orElseThrow();
         assertThat(successor.metadata().description()).isEqualTo("ci pipeline");
@@ -530,7 +521,7 @@ class PortalPagesTest {
         var created = mintThroughTheForm(ivan, post("/keys").with(ivan).with(csrf())
                 .param("model", namespace + "/open-model").param("description", "ivan notebook").param("lifetime", "30d"));
         var value = keyValueIn(created.getContentAsString());
-        var key = app.getBean(ApiKeys.class).list(KeyQuery.ownedBy("ivan-sub")).getFirst();
+        var key = portal.bean(ApiKeys.class).list(KeyQuery.ownedBy("ivan-sub")).getFirst();
         var clientId = key.clientId().value();
         var name = List.of("ivan notebook", "…" + value.substring(value.length() - 4), clientId,
                 SHOWN.format(key.metadata().created()), SHOWN.format(key.metadata().expires().orElseThrow()));
@@ -671,7 +662,7 @@ class PortalPagesTest {
         assertThat(tooLong.getStatus()).isEqualTo(400);
         assertThat(rowsWith(tooLong.getContentAsString(), clientId)).singleElement()
                 .satisfies(row -> assertThat(row).contains("at most 200 characters", "value=\"" + typed + "\""));
-        assertThat(app.getBean(ApiKeys.class).list(KeyQuery.ownedBy("kim-sub")).getFirst().metadata().description())
+        assertThat(portal.bean(ApiKeys.class).list(KeyQuery.ownedBy("kim-sub")).getFirst().metadata().description())
                 .isEqualTo("kim laptop");
 
         assertThat(rowsWith(page("/admin/audit?action=renamed&user=kim", admin()), clientId)).singleElement()
@@ -685,7 +676,7 @@ class PortalPagesTest {
         var teamKey = mint(dave("/llm-users"), "team-model");
         var openKey = mint(dave("/llm-users"), "open-model");
 
-        var housekeeping = new LoginHousekeeping(app.getBean(CallerResolver.class), app.getBean(GroupsCheck.class));
+        var housekeeping = new LoginHousekeeping(portal.bean(CallerResolver.class), portal.bean(GroupsCheck.class));
         var token = new OidcIdToken("id-token", Instant.now(), Instant.now().plusSeconds(300),
                 Map.of("sub", "dave-sub", "preferred_username", "dave@example.com", "groups", List.of("other-group")));
         var user = new DefaultOidcUser(List.of(), token);
@@ -696,10 +687,6 @@ class PortalPagesTest {
     }
 
     // --- helpers ---
-
-    static LLMModel model(String name, String access) {
-        return ModelFixtures.model(namespace, name, "Qwen/Qwen3-0.6B", access);
-    }
 
     @Test
     void aSessionEndsWhenItsIdTokenExpiresAndAFormSentAfterwardsIsNotCarriedOut() throws Exception {
@@ -765,7 +752,7 @@ class PortalPagesTest {
     }
 
     static String hintOf(String clientId) {
-        return app.getBean(ApiKeys.class).find(new dev.nebari.llm.keys.ClientId(clientId)).orElseThrow().metadata().displayHint();
+        return portal.bean(ApiKeys.class).find(new dev.nebari.llm.keys.ClientId(clientId)).orElseThrow().metadata().displayHint();
     }
 
     /** The expiry reminder of a page, or "" when it has none. */
@@ -827,6 +814,6 @@ class PortalPagesTest {
     }
 
     static List<String> keysOf(String subject) {
-        return app.getBean(ApiKeys.class).list(KeyQuery.ownedBy(subject)).stream().map(k -> k.clientId().value()).toList();
+        return portal.bean(ApiKeys.class).list(KeyQuery.ownedBy(subject)).stream().map(k -> k.clientId().value()).toList();
     }
 }

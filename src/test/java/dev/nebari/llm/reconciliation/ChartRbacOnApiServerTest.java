@@ -1,5 +1,6 @@
 package dev.nebari.llm.reconciliation;
 
+import static dev.nebari.llm.testing.ModelAssert.assertThatModel;
 import dev.nebari.llm.manifests.ChildKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -70,9 +71,7 @@ class ChartRbacOnApiServerTest {
             admin.resource(ModelFixtures.model(namespace, "guarded", "org/guarded",
                     "access: {groups: [llm-users]}\nlimits: {requestsPerMinute: 5}")).create();
 
-            await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
-                var status = admin.resources(LLMModel.class).inNamespace(namespace).withName("guarded").get().getStatus();
-                assertThat(status).isNotNull();
+            assertThatModel(admin, namespace, "guarded").within(Duration.ofSeconds(45)).eventuallyHasStatus(status -> {
                 assertThat(StatusAggregator.find(status, ConditionType.READY).orElseThrow().getReason())
                         .as("no apply failure (forbidden) in %s", status).isNotEqualTo("ApplyFailed");
                 for (var kind : ChildKind.values()) {

@@ -15,10 +15,14 @@ import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.Phase;
+import dev.nebari.llm.localcluster.EmbeddedControlPlane;
+import dev.nebari.llm.localcluster.SimulatedGatewayControllers;
+import dev.nebari.llm.testing.ModelAssert;
 import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.WatcherException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -75,37 +79,21 @@ class ModelLifecycleTest {
     @Test
     void aModelGoesFromPendingThroughDownloadingAndStartingToReady() throws Exception {
         var phases = new CopyOnWriteArrayList<Phase>();
-        try (var watch = client.resources(LLMModel.class).inNamespace(namespace).withName("life").watch(new Watcher<>() {
-            @Override
-            public void eventReceived(Action action, LLMModel model) {
-                if (model.getStatus() != null && model.getStatus().phase() != null
-                        && (phases.isEmpty() || phases.getLast() != model.getStatus().phase())) {
-                    phases.add(model.getStatus().phase());
-                }
-            }
-
-            @Override
-            public void onClose(WatcherException cause) {
-            }
-        })) {
+        try (var watch = watchPhases("life", phases)) {
             client.resource(model("life", "Qwen/Qwen3-0.6B", 1)).create();
 
             // live progress while the download runs, in the status and in kubectl get
-            await().atMost(TIMEOUT).until(() -> {
-                var status = client.resources(LLMModel.class).inNamespace(namespace).withName("life").get().getStatus();
-                return status != null && status.download() != null;
-            });
-            assertThat(client.resources(LLMModel.class).inNamespace(namespace).withName("life").get().getStatus().download())
-                    .isEqualTo(DownloadStatus.of(42, 100, 1, 3));
+            var downloading = assertThatModel("life").eventuallyHasStatus(status -> assertThat(status.download()).isNotNull());
+            assertThat(downloading.download()).isEqualTo(DownloadStatus.of(42, 100, 1, 3));
             assertThat(kubectlGet("life")).contains("Downloading").contains("42% (1/3 files)");
 
             await().atMost(TIMEOUT).untilAsserted(() -> assertThat(phases)
-                    .as("phases; status now: %s", client.resources(LLMModel.class).inNamespace(namespace).withName("life").get().getStatus())
+                    .as("phases; status now: %s", stored("life").get().getStatus())
                     .contains(Phase.Ready));
         }
         assertThat(phases).as("phases seen").containsSubsequence(Phase.Downloading, Phase.Starting, Phase.Ready);
         assertThat(phases.indexOf(Phase.Downloading)).isLessThan(phases.indexOf(Phase.Starting));
-        var status = client.resources(LLMModel.class).inNamespace(namespace).withName("life").get().getStatus();
+        var status = assertThatModel("life").status();
         assertThat(status.replicas().summary()).isEqualTo("1/1");
         assertThat(status.endpoints().external()).isEqualTo("https://llm.example.com/v1");
         assertThat(status.download()).as("progress cleared once downloaded").isNull();
@@ -130,9 +118,7 @@ class ModelLifecycleTest {
             assertThat(DownloaderOnTheNode.run(client, pod, hub, node)).isEqualTo(3);
         }
 
-        await().atMost(TIMEOUT).untilAsserted(() -> {
-            var status = client.resources(LLMModel.class).inNamespace(namespace).withName("gated").get().getStatus();
-            assertThat(status).isNotNull();
+        assertThatModel("gated").eventuallyHasStatus(status -> {
             assertThat(status.phase()).as("status %s", status).isEqualTo(Phase.Error);
             var available = StatusAggregator.find(status, ConditionType.MODEL_AVAILABLE).orElseThrow();
             assertThat(available.getReason()).isEqualTo("DownloadFailed");
@@ -151,9 +137,7 @@ class ModelLifecycleTest {
     void aModelAskingForMoreGpusThanAnyNodeHasIsReportedUnschedulable() {
         client.resource(model("huge", "org/huge", 64)).create();
 
-        await().atMost(TIMEOUT).untilAsserted(() -> {
-            var status = client.resources(LLMModel.class).inNamespace(namespace).withName("huge").get().getStatus();
-            assertThat(status).isNotNull();
+        assertThatModel("huge").eventuallyHasStatus(status -> {
             assertThat(status.phase()).as("status %s", status).isEqualTo(Phase.Pending);
             var workload = StatusAggregator.find(status, ConditionType.WORKLOAD_READY).orElseThrow();
             assertThat(workload.getReason()).isEqualTo("Unschedulable");
@@ -167,10 +151,10 @@ class ModelLifecycleTest {
         await().atMost(TIMEOUT).until(() -> !client.pods().inNamespace(namespace).withLabel(ModelObjects.MODEL, "gone")
                 .list().getItems().isEmpty());
 
-        client.resources(LLMModel.class).inNamespace(namespace).withName("gone").delete();
+        stored("gone").delete();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            assertThat(client.resources(LLMModel.class).inNamespace(namespace).withName("gone").get()).isNull();
+            assertThat(stored("gone").get()).isNull();
             assertThat(client.pods().inAnyNamespace().withLabel(ModelObjects.MODEL, "gone").list().getItems()).isEmpty();
             assertThat(client.apps().replicaSets().inAnyNamespace().withLabel(ModelObjects.MODEL, "gone").list().getItems()).isEmpty();
             for (var kind : ChildKind.values()) {
@@ -188,7 +172,7 @@ class ModelLifecycleTest {
         var phases = new CopyOnWriteArrayList<Phase>();
 
         try (var watch = watchPhases("moved", phases)) {
-            client.resources(LLMModel.class).inNamespace(namespace).withName("moved").edit(m -> pinned("moved", "v2", ""));
+            stored("moved").edit(m -> pinned("moved", "v2", ""));
 
             await().atMost(TIMEOUT).untilAsserted(() -> assertThat(replicaSetRevisions("moved")).contains("v2"));
             await().atMost(TIMEOUT).untilAsserted(() -> assertThat(phases).containsSubsequence(Phase.Downloading, Phase.Ready));
@@ -211,13 +195,13 @@ class ModelLifecycleTest {
         var before = client.apps().deployments().inNamespace(namespace).withName("kept").get();
 
         // a label on the model and a rate limit (which only the gateway's traffic policy carries)
-        client.resources(LLMModel.class).inNamespace(namespace).withName("kept").edit(m -> {
+        stored("kept").edit(m -> {
             var edited = pinned("kept", "v1", "limits: {requestsPerMinute: 10}");
             edited.getMetadata().setLabels(java.util.Map.of("team", "research"));
             return edited;
         });
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            var model = client.resources(LLMModel.class).inNamespace(namespace).withName("kept").get();
+            var model = stored("kept").get();
             assertThat(model.getStatus()).isNotNull();
             assertThat(model.getStatus().observedGeneration()).isEqualTo(model.getMetadata().getGeneration());
             assertThat(client.genericKubernetesResources("gateway.envoyproxy.io/v1alpha1", "BackendTrafficPolicy")
@@ -230,6 +214,15 @@ class ModelLifecycleTest {
         assertThat(replicaSetRevisions("kept")).containsExactly("v1");
     }
 
+    /** The model as stored, to read, edit, delete or watch. */
+    static Resource<LLMModel> stored(String name) {
+        return client.resources(LLMModel.class).inNamespace(namespace).withName(name);
+    }
+
+    static ModelAssert assertThatModel(String name) {
+        return ModelAssert.assertThatModel(client, namespace, name).within(TIMEOUT);
+    }
+
     /** A model pinned to a Hugging Face revision. */
     static LLMModel pinned(String name, String revision, String extraSpec) {
         return ModelFixtures.model(namespace, name, "org/" + name, List.of("storage: {size: 10Gi}", "revision: " + revision),
@@ -237,7 +230,7 @@ class ModelLifecycleTest {
     }
 
     static Phase phase(String model) {
-        var status = client.resources(LLMModel.class).inNamespace(namespace).withName(model).get().getStatus();
+        var status = stored(model).get().getStatus();
         return status == null ? null : status.phase();
     }
 
@@ -257,7 +250,7 @@ class ModelLifecycleTest {
     }
 
     static io.fabric8.kubernetes.client.Watch watchPhases(String model, List<Phase> phases) {
-        return client.resources(LLMModel.class).inNamespace(namespace).withName(model).watch(new Watcher<>() {
+        return stored(model).watch(new Watcher<>() {
             @Override
             public void eventReceived(Action action, LLMModel changed) {
                 if (changed.getStatus() != null && changed.getStatus().phase() != null

@@ -1,9 +1,9 @@
 package dev.nebari.llm.reconciliation;
 
+import static dev.nebari.llm.testing.ModelAssert.assertThatModel;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelEventReason;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ModelObjects;
@@ -86,9 +86,7 @@ class PredecessorMigrationTest {
                     ModelEventReason.PredecessorObjectTakenOver.name(), ModelEventReason.PredecessorObjectRemoved.name());
             assertThat(client.secrets().inNamespace(namespace).withName("qwen-api-keys").get())
                     .as("the old keys stay for the admin to import").isNotNull();
-            await().atMost(TIMEOUT).untilAsserted(() -> {
-                var status = client.resources(LLMModel.class).inNamespace(namespace).withName("qwen").get().getStatus();
-                assertThat(status).isNotNull();
+            assertThatModel(client, namespace, "qwen").within(TIMEOUT).eventuallyHasStatus(status -> {
                 assertThat(StatusAggregator.find(status, ConditionType.READY).orElseThrow().getReason())
                         .isNotIn("ApplyFailed");
             });

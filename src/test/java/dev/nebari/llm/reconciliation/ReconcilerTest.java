@@ -8,10 +8,12 @@ import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.platform.KubernetesRequestCounter;
+import dev.nebari.llm.testing.ModelAssert;
 import dev.nebari.llm.testing.WithKubernetes;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,15 @@ class ReconcilerTest {
     static LLMModel model(String name, String modelId, String extraSpec) {
         return ModelFixtures.model(namespace, name, modelId,
                 "resources: {gpu: {count: 1}}\naccess: {groups: [llm-users]}\n" + extraSpec);
+    }
+
+    /** The model as stored, to edit or delete. */
+    static Resource<LLMModel> stored(String name) {
+        return client.resources(LLMModel.class).inNamespace(namespace).withName(name);
+    }
+
+    static ModelAssert assertThatModel(String name) {
+        return ModelAssert.assertThatModel(client, namespace, name).within(TIMEOUT);
     }
 
     static List<GenericKubernetesResource> children(String model, String apiVersion, String kind) {
@@ -108,9 +119,7 @@ class ReconcilerTest {
         var deployment = client.apps().deployments().inNamespace(namespace).withName("alpha").get();
         assertThat(deployment.getMetadata().getOwnerReferences()).singleElement()
                 .satisfies(ref -> assertThat(ref.getKind()).isEqualTo("LLMModel"));
-        await().atMost(TIMEOUT).untilAsserted(() -> {
-            var status = client.resources(LLMModel.class).inNamespace(namespace).withName("alpha").get().getStatus();
-            assertThat(status).isNotNull();
+        assertThatModel("alpha").eventuallyHasStatus(status -> {
             assertThat(status.conditions()).extracting(c -> c.getType()).contains("Ready", "ModelAvailable",
                     "WorkloadReady", "SchedulerReady", "ExternalEndpointReady", "InternalEndpointReady",
                     "AccessControlConfigured");
@@ -168,11 +177,10 @@ class ReconcilerTest {
         await().atMost(TIMEOUT).until(() -> !children("limited", "apps/v1", "Deployment").isEmpty());
         assertThat(children("limited", "gateway.envoyproxy.io/v1alpha1", "BackendTrafficPolicy")).isEmpty();
 
-        client.resources(LLMModel.class).inNamespace(namespace).withName("limited")
-                .edit(m -> model("limited", "limits:\n  requestsPerMinute: 10\n"));
+        stored("limited").edit(m -> model("limited", "limits:\n  requestsPerMinute: 10\n"));
         await().atMost(TIMEOUT).until(() -> children("limited", "gateway.envoyproxy.io/v1alpha1", "BackendTrafficPolicy").size() == 1);
 
-        client.resources(LLMModel.class).inNamespace(namespace).withName("limited").edit(m -> model("limited", ""));
+        stored("limited").edit(m -> model("limited", ""));
         await().atMost(TIMEOUT).until(() -> children("limited", "gateway.envoyproxy.io/v1alpha1", "BackendTrafficPolicy").isEmpty());
     }
 
@@ -186,9 +194,7 @@ class ReconcilerTest {
 
         client.resource(model("web", "")).create();
 
-        await().atMost(TIMEOUT).untilAsserted(() -> {
-            var status = client.resources(LLMModel.class).inNamespace(namespace).withName("web").get().getStatus();
-            assertThat(status).isNotNull();
+        assertThatModel("web").eventuallyHasStatus(status -> {
             var ready = StatusAggregator.find(status, ConditionType.READY).orElseThrow();
             assertThat(ready.getStatus()).isEqualTo("False");
             assertThat(ready.getMessage()).contains("Service " + namespace + "/web already exists and is not this model's");
@@ -199,8 +205,8 @@ class ReconcilerTest {
         assertThat(service.getMetadata().getManagedFields()).noneMatch(f -> f.getManager().equals(ModelReconciler.FIELD_MANAGER));
         assertThat(children("web", "apps/v1", "Deployment")).as("nothing of the model is applied beside it").isEmpty();
 
-        client.resources(LLMModel.class).inNamespace(namespace).withName("web").delete();
-        await().atMost(TIMEOUT).until(() -> client.resources(LLMModel.class).inNamespace(namespace).withName("web").get() == null);
+        stored("web").delete();
+        assertThatModel("web").eventuallyIsGone();
         assertThat(client.services().inNamespace(namespace).withName("web").get()).as("the team's Service stays").isNotNull();
     }
 
@@ -212,9 +218,7 @@ class ReconcilerTest {
         // created while the webhook was off (this test registers none), as the local demo used to allow
         client.resource(model("younger", "org/shared-id", "")).create();
 
-        await().atMost(TIMEOUT).untilAsserted(() -> {
-            var status = client.resources(LLMModel.class).inNamespace(namespace).withName("younger").get().getStatus();
-            assertThat(status).isNotNull();
+        assertThatModel("younger").eventuallyHasStatus(status -> {
             var external = StatusAggregator.find(status, ConditionType.EXTERNAL_ENDPOINT_READY).orElseThrow();
             assertThat(external.getReason()).isEqualTo("ModelIdTaken");
             assertThat(external.getMessage()).contains("model id \"org/shared-id\" is already served by LLMModel "
@@ -226,11 +230,10 @@ class ReconcilerTest {
         assertThat(children("younger", "apps/v1", "Deployment")).as("the workload is kept").isNotEmpty();
         assertThat(children("elder", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")).hasSize(2);
 
-        client.resources(LLMModel.class).inNamespace(namespace).withName("elder").delete();
+        stored("elder").delete();
 
-        await().atMost(TIMEOUT).untilAsserted(() -> {
+        assertThatModel("younger").eventuallyHasStatus(status -> {
             assertThat(children("younger", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")).hasSize(2);
-            var status = client.resources(LLMModel.class).inNamespace(namespace).withName("younger").get().getStatus();
             assertThat(StatusAggregator.find(status, ConditionType.EXTERNAL_ENDPOINT_READY).orElseThrow().getReason())
                     .isNotEqualTo("ModelIdTaken");
         });
@@ -241,10 +244,10 @@ class ReconcilerTest {
         client.resource(model("ephemeral", "")).create();
         await().atMost(TIMEOUT).until(() -> children("ephemeral", "gateway.networking.k8s.io/v1beta1", "ReferenceGrant").size() == 1);
 
-        client.resources(LLMModel.class).inNamespace(namespace).withName("ephemeral").delete();
+        stored("ephemeral").delete();
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
-            assertThat(client.resources(LLMModel.class).inNamespace(namespace).withName("ephemeral").get()).isNull();
+            assertThat(stored("ephemeral").get()).isNull();
             for (var kind : ChildKind.values()) {
                 // Without kube-controller-manager the PVC keeps its kubernetes.io/pvc-protection finalizer: it is
                 // being deleted, and the simulated-cluster test shows it goes away for good.
@@ -257,32 +260,21 @@ class ReconcilerTest {
     @Test
     void aMissingCrdDegradesTheModelNamingItAndItRecoversWhenInstalled(TestCluster cluster) {
         var crdName = ChildKind.BACKEND_TRAFFIC_POLICY.crd().orElseThrow();
-        var crd = client.apiextensions().v1().customResourceDefinitions().withName(crdName).get();
-        client.apiextensions().v1().customResourceDefinitions().withName(crdName).delete();
-        await().atMost(TIMEOUT).until(() -> client.apiextensions().v1().customResourceDefinitions().withName(crdName).get() == null);
-        try {
+        cluster.withoutCrd(crdName, () -> {
             client.resource(model("no-crd", "limits:\n  requestsPerMinute: 10\n")).create();
 
             await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition("no-crd", "AccessControlConfigured"))
                     .containsEntry("status", "False").containsEntry("reason", "CRDNotInstalled")
                     .satisfies(c -> assertThat(c.get("message")).contains(crdName)));
             assertThat(children("no-crd", "apps/v1", "Deployment")).as("the rest keeps working").hasSize(2);
-        } finally {
-            crd.getMetadata().setResourceVersion(null);
-            crd.getMetadata().setUid(null);
-            crd.getMetadata().setCreationTimestamp(null);
-            crd.getMetadata().setManagedFields(null);
-            crd.setStatus(null);
-            new dev.nebari.llm.localcluster.CrdInstaller(client).install(crd);
-        }
+        });
         await().atMost(TIMEOUT).until(() -> children("no-crd", "gateway.envoyproxy.io/v1alpha1", "BackendTrafficPolicy").size() == 1);
         await().atMost(TIMEOUT).untilAsserted(() -> assertThat(condition("no-crd", "AccessControlConfigured"))
                 .doesNotContainEntry("reason", "CRDNotInstalled"));
     }
 
     static Map<String, String> condition(String model, String type) {
-        var status = client.resources(LLMModel.class).inNamespace(namespace).withName(model).get().getStatus();
-        assertThat(status).as("status of %s", model).isNotNull();
+        var status = assertThatModel(model).status();
         var condition = status.conditions().stream().filter(c -> type.equals(c.getType())).findFirst().orElseThrow();
         return Map.of("status", condition.getStatus(), "reason", condition.getReason(), "message", condition.getMessage());
     }

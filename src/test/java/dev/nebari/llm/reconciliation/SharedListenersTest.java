@@ -203,24 +203,13 @@ class SharedListenersTest {
     void withoutCertManagerTheListenersStillComeAndTheCertificateFollowsWhenItIsInstalled() {
         var namespace = gatewaysNamespace();
         var sync = sync(namespace, true, "letsencrypt", "");
-        var crds = client.apiextensions().v1().customResourceDefinitions();
-        var crd = crds.withName(GatewayFacts.CERTIFICATE_CRD).get();
-        crds.withName(GatewayFacts.CERTIFICATE_CRD).delete();
-        await().atMost(Duration.ofSeconds(30)).until(() -> crds.withName(GatewayFacts.CERTIFICATE_CRD).get() == null);
-        try {
+        cluster.withoutCrd(GatewayFacts.CERTIFICATE_CRD, () -> {
             sync.run();
 
             assertThat(listeners(namespace, "nebari-gateway")).containsKey("llm-https");
             assertThat(sync.problems().get("Certificate " + namespace + "/nebari-llm"))
                     .contains(GatewayFacts.CERTIFICATE_CRD).contains("platform.tls.secretName");
-        } finally {
-            crd.getMetadata().setResourceVersion(null);
-            crd.getMetadata().setUid(null);
-            crd.getMetadata().setCreationTimestamp(null);
-            crd.getMetadata().setManagedFields(null);
-            crd.setStatus(null);
-            new CrdInstaller(client).install(crd);
-        }
+        });
         await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
             sync.run();
             assertThat(certificate(namespace)).isNotNull();
@@ -233,16 +222,16 @@ class SharedListenersTest {
         var namespace = gatewaysNamespace();
         var controller = new SharedListenerController(sync(namespace, true, "letsencrypt", ""), Duration.ofMillis(200));
         try {
-            sleep(Duration.ofSeconds(1));
-            assertThat(listeners(namespace, "nebari-gateway")).as("before leading").doesNotContainKey("llm-https");
+            await("no listener before leading").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(listeners(namespace, "nebari-gateway")).doesNotContainKey("llm-https"));
 
             controller.onLeadershipChanged(new LeadershipChanged(true, "test"));
             await().atMost(Duration.ofSeconds(10)).until(() -> listeners(namespace, "nebari-gateway").containsKey("llm-https"));
 
             controller.onLeadershipChanged(new LeadershipChanged(false, "test"));
             removeListener(namespace, "nebari-gateway", "llm-https");
-            sleep(Duration.ofSeconds(1));
-            assertThat(listeners(namespace, "nebari-gateway")).as("after leading").doesNotContainKey("llm-https");
+            await("no listener after leading").during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+                    .untilAsserted(() -> assertThat(listeners(namespace, "nebari-gateway")).doesNotContainKey("llm-https"));
 
             controller.onLeadershipChanged(new LeadershipChanged(true, "test"));
             await().atMost(Duration.ofSeconds(10)).until(() -> listeners(namespace, "nebari-gateway").containsKey("llm-https"));
@@ -262,13 +251,5 @@ class SharedListenersTest {
                     .filter(l -> !listener.equals(l.get("name"))).toList());
             return g;
         });
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 }

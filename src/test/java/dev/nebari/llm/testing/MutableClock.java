@@ -1,13 +1,10 @@
 package dev.nebari.llm.testing;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 /** A clock that tests move forward by hand, to age certificates, keys or leases without waiting. */
-public final class MutableClock extends Clock {
+public final class MutableClock extends UtcTestClock {
 
     private volatile Instant now;
 
@@ -26,15 +23,5 @@ public final class MutableClock extends Clock {
     @Override
     public Instant instant() {
         return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
     }
 }

@@ -1,10 +1,7 @@
 package dev.nebari.llm.testing;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.concurrent.Callable;
 
 /**
@@ -12,7 +9,7 @@ import java.util.concurrent.Callable;
  * time (sessions, rate limits, tokens) mints a key "25 days ago", so that it is about to expire now. Unlike
  * {@link MutableClock} it keeps ticking, so the application's other users of the clock see time pass.
  */
-public final class OffsetClock extends Clock {
+public final class OffsetClock extends UtcTestClock {
 
     private volatile Duration offset = Duration.ZERO;
 
@@ -29,15 +26,5 @@ public final class OffsetClock extends Clock {
     @Override
     public Instant instant() {
         return Instant.now().plus(offset);
-    }
-
-    @Override
-    public ZoneId getZone() {
-        return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-        return this;
     }
 }

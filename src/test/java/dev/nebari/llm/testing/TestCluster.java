@@ -1,5 +1,7 @@
 package dev.nebari.llm.testing;
 
+import static org.awaitility.Awaitility.await;
+
 import dev.nebari.llm.localcluster.CrdInstaller;
 import dev.nebari.llm.localcluster.EmbeddedControlPlane;
 import dev.nebari.llm.localcluster.KubernetesBinaries;
@@ -8,6 +10,7 @@ import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -127,6 +130,27 @@ public final class TestCluster implements AutoCloseable {
                 ns.getMetadata().getLabels().remove(MANAGED_LABEL);
                 return ns;
             });
+        }
+    }
+
+    /**
+     * Runs {@code whileMissing} with the CRD {@code name} deleted (an add-on not installed yet), then installs it again
+     * as it was, also when {@code whileMissing} fails, so later tests find the cluster complete.
+     */
+    public void withoutCrd(String name, Runnable whileMissing) {
+        var crds = client.apiextensions().v1().customResourceDefinitions();
+        var crd = crds.withName(name).get();
+        crds.withName(name).delete();
+        await("CRD " + name + " deleted").atMost(Duration.ofSeconds(30)).until(() -> crds.withName(name).get() == null);
+        try {
+            whileMissing.run();
+        } finally {
+            crd.getMetadata().setResourceVersion(null);
+            crd.getMetadata().setUid(null);
+            crd.getMetadata().setCreationTimestamp(null);
+            crd.getMetadata().setManagedFields(null);
+            crd.setStatus(null);
+            new CrdInstaller(client).install(crd);
         }
     }
 
