@@ -197,12 +197,7 @@ public final class LocalGateway implements AutoCloseable {
         return LocalPrometheus.locate().isPresent();
     }
 
-    /** aigw's metrics ({@code /metrics}: AI Gateway's token counts, labelled with the key's client id). */
-    public URI metricsUrl() {
-        return URI.create("http://127.0.0.1:" + metricsPort + "/metrics");
-    }
-
-    /** The local Prometheus scraping {@link #metricsUrl()}, when the options asked for one. */
+    /** The local Prometheus scraping aigw's metrics (token counts per client id), when the options asked for one. */
     public Optional<URI> prometheusUrl() {
         var running = prometheus;
         return running == null ? Optional.empty() : Optional.of(running.url());

@@ -4,7 +4,6 @@ import dev.nebari.llm.keys.ApiKey;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Function;
 
@@ -66,13 +65,6 @@ public record UsageReport(UsageSnapshot snapshot, List<KeyRow> keys) {
                     (a, b) -> new Total(a.name(), a.keys() + b.keys(), a.usage().plus(b.usage())));
         }
         return sums.values().stream().sorted(comparator(order)).toList();
-    }
-
-    /** Per model, for one owner's keys (the "my usage" page). */
-    public Map<String, Total> byModel() {
-        var byName = new TreeMap<String, Total>();
-        totals(Grouping.MODEL, Order.NAME).forEach(total -> byName.put(total.name(), total));
-        return byName;
     }
 
     private static Comparator<Total> comparator(Order order) {
