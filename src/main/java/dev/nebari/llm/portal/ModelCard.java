@@ -56,8 +56,17 @@ record ModelCard(String ref, String namespace, String name, String phase, boolea
                 + "print(reply.choices[0].message.content)";
     }
 
+    /**
+     * The operator's condition message as a sentence for people (Kubernetes messages start in lower case and have no
+     * full stop, as kubectl shows them; the portal's messages are sentences).
+     */
     private static @Nullable String message(@Nullable Condition condition) {
-        return condition == null || !notBlank(condition.getMessage()) ? null : condition.getMessage();
+        if (condition == null || !notBlank(condition.getMessage())) {
+            return null;
+        }
+        var text = condition.getMessage().strip();
+        var sentence = Character.toUpperCase(text.charAt(0)) + text.substring(1);
+        return sentence.endsWith(".") ? sentence : sentence + ".";
     }
 
     private static boolean notBlank(@Nullable String value) {

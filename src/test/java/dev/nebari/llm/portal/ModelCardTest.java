@@ -1,0 +1,26 @@
+package dev.nebari.llm.portal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.nebari.llm.model.LLMModelStatus;
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.model.Phase;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** What a model's card says while it is not ready. */
+class ModelCardTest {
+
+    @Test
+    void theOperatorsConditionMessageIsShownAsASentence() {
+        var model = ModelFixtures.model("team-a", "llama", "org/llama-7b", "access: {public: true}");
+        model.setStatus(new LLMModelStatus(Phase.Pending, List.of(new ConditionBuilder().withType("Ready").withStatus("False")
+                .withReason("NamespaceNotManaged")
+                .withMessage("namespace team-a is not managed: label it nebari.dev/managed=true or add it to watchNamespaces")
+                .build()), 1L, null, null, null, null));
+
+        assertThat(ModelCard.of(model).statusText())
+                .isEqualTo("Namespace team-a is not managed: label it nebari.dev/managed=true or add it to watchNamespaces.");
+    }
+}
