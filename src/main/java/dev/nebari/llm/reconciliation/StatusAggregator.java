@@ -16,6 +16,7 @@ import dev.nebari.llm.gateway.ModelEndpoints;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.LLMModelStatus;
 import dev.nebari.llm.model.ModelEventReason;
+import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.ModelSource;
 import dev.nebari.llm.model.Phase;
 import dev.nebari.llm.model.ReplicasStatus;
@@ -100,10 +101,20 @@ final class StatusAggregator {
                 phase(verdicts, ready),
                 List.copyOf(conditions),
                 model.getMetadata().getGeneration(),
-                ReplicasStatus.of(readyReplicas, desired),
+                replicas(model, seen, readyReplicas, desired),
                 ModelEndpoints.status(spec, settings),
                 size,
                 download);
+    }
+
+    /** Replica counts and the vLLM pods' selector, which the scale subresource reports (see the CRD). */
+    private static ReplicasStatus replicas(LLMModel model, Observations seen, int ready, int desired) {
+        var status = seen.workload() == null ? null : seen.workload().getStatus();
+        var current = status == null || status.getReplicas() == null ? 0 : status.getReplicas();
+        var selector = ModelObjects.of(model).modelServerPods().entrySet().stream()
+                .map(label -> label.getKey() + "=" + label.getValue())
+                .collect(java.util.stream.Collectors.joining(","));
+        return ReplicasStatus.of(ready, desired, current, selector);
     }
 
     /**

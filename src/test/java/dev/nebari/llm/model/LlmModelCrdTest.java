@@ -228,6 +228,24 @@ class LlmModelCrdTest {
     }
 
     @Test
+    void theScaleSubresourceChangesSpecServingReplicasAndReportsTheStatusReplicasAndSelector(KubernetesClient client) {
+        create(client, validModel("scaled"));
+        var model = client.resources(LLMModel.class).inNamespace(namespace).withName("scaled");
+        var status = model.get();
+        status.setStatus(new LLMModelStatus(null, null, null, ReplicasStatus.of(1, 1, 2, "llm.nebari.dev/model=scaled"),
+                null, null, null));
+        client.resource(status).updateStatus();
+
+        model.scale(3);
+
+        assertThat(model.get().getSpec().serving().replicas()).isEqualTo(3);
+        var scale = model.scale();
+        assertThat(scale.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(scale.getStatus().getReplicas()).isEqualTo(2);
+        assertThat(scale.getStatus().getSelector()).isEqualTo("llm.nebari.dev/model=scaled");
+    }
+
+    @Test
     void printerColumnsShowReadinessPhaseModelReplicasDownloadEndpointAndAge(TestCluster cluster) throws Exception {
         var kubectl = cluster.controlPlane().binaries().kubectl();
         var process = new ProcessBuilder(kubectl.toString(), "--kubeconfig", cluster.kubeconfig().toString(),
