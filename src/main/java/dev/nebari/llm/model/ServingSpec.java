@@ -32,9 +32,11 @@ public record ServingSpec(
         @JsonPropertyDescription("Prometheus scraping of vLLM metrics.") MonitoringSpec monitoring,
         @Size(max = 16) @JsonPropertyDescription("Secrets (kubernetes.io/dockerconfigjson) in the model's namespace that "
                 + "its pods (vLLM, downloader, endpoint picker) pull images with, after defaults.imagePullSecrets.")
-        List<String> imagePullSecrets) {
+        List<String> imagePullSecrets,
+        @JsonPropertyDescription("An HPA the operator renders; it then owns spec.serving.replicas (see docs/autoscaling.md).")
+        @Nullable AutoscalingSpec autoscaling) {
 
-    public static final ServingSpec DEFAULT = new ServingSpec(null, null, null, null, null, null, null, null, null);
+    public static final ServingSpec DEFAULT = new ServingSpec(null, null, null, null, null, null, null, null, null, null);
 
     public ServingSpec {
         command = command != null ? List.copyOf(command) : List.of();
