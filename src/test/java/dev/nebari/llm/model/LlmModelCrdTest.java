@@ -244,7 +244,7 @@ class LlmModelCrdTest {
         create(client, validModel("scaled"));
         var model = client.resources(LLMModel.class).inNamespace(namespace).withName("scaled");
         var status = model.get();
-        status.setStatus(new LLMModelStatus(null, null, null, ReplicasStatus.of(1, 1, 2, "llm.nebari.dev/model=scaled"),
+        status.setStatus(new LLMModelStatus(null, null, null, ReplicasStatus.of(1, 1, 2, "llm.nebari.dev/model=scaled", null),
                 null, null, null));
         client.resource(status).updateStatus();
 
