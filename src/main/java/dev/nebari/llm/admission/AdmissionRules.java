@@ -3,6 +3,7 @@ package dev.nebari.llm.admission;
 import dev.nebari.llm.platform.ManagedNamespaces;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.model.SharedVolume;
 import dev.nebari.llm.model.StorageType;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.platform.PackSettings.RoutingMode;
@@ -16,7 +17,8 @@ import java.util.function.Function;
  *
  * <p>Rejected: a new model in a namespace the pack does not manage, and a model id (or, in subdomain routing, a
  * subdomain) that another model already serves on the shared gateway. Warned about: emptyDir storage with preload,
- * and an auth Secret that does not exist (or cannot be checked).
+ * an auth Secret that does not exist (or cannot be checked), and more than one replica (or an autoscaling maximum
+ * above one) on a ReadWriteOnce volume, which replicas on other nodes cannot attach.
  *
  * <p>An UPDATE is only checked for what it changes. Rejecting an unrelated update (the operator adding or removing
  * its finalizer, a replica count) because of a conflict that already existed, or because the namespace lost its
@@ -72,6 +74,12 @@ final class AdmissionRules {
                 && changed(change, m -> m.getSpec().model().effectiveStorage().type() + "/" + m.getSpec().model().preload())) {
             warnings.add("spec.model.storage.type is emptyDir with preload: every restart re-downloads the weights; use "
                     + "pvc storage to keep them");
+        }
+        var accessMode = settings.defaults().storage().accessMode();
+        var multiAttach = SharedVolume.multiAttachWarning(model.getSpec(), accessMode);
+        if (multiAttach.isPresent()
+                && changed(change, m -> SharedVolume.multiAttachWarning(m.getSpec(), accessMode).orElse(""))) {
+            warnings.add(multiAttach.get());
         }
         var authSecret = model.getSpec().model().authSecretName();
         if (authSecret != null && changed(change, m -> m.getSpec().model().authSecretName())) {

@@ -9,6 +9,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
@@ -25,6 +26,7 @@ public enum ChildKind {
     CONFIG_MAP(ConfigMap.class),
     SERVICE(Service.class),
     DEPLOYMENT(Deployment.class),
+    HORIZONTAL_POD_AUTOSCALER(HorizontalPodAutoscaler.class),
     NETWORK_POLICY(NetworkPolicy.class),
     ROLE(Role.class),
     ROLE_BINDING(RoleBinding.class),

@@ -2,6 +2,7 @@ package dev.nebari.llm.model;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Required;
 import org.jspecify.annotations.Nullable;
 
@@ -14,7 +15,9 @@ import org.jspecify.annotations.Nullable;
 public record LLMModelSpec(
         @Required @JsonPropertyDescription("Which model to serve and where its weights come from.") ModelSpec model,
         @JsonPropertyDescription("Resources of the vLLM container, GPUs included.") ResourcesSpec resources,
-        @JsonPropertyDescription("How vLLM runs: image, replicas, parallelism, extra arguments.") ServingSpec serving,
+        // defaulted to {} so spec.serving.replicas always exists: the scale subresource (kubectl scale, an HPA)
+        // fails with "spec replicas field does not exist" otherwise
+        @Default("{}") @JsonPropertyDescription("How vLLM runs: image, replicas, parallelism, extra arguments.") ServingSpec serving,
         @Required @JsonPropertyDescription("Who may use the model: public: true, or a list of OIDC groups.") AccessSpec access,
         @JsonPropertyDescription("The API-key (external) and JWT (internal) endpoints.") EndpointsSpec endpoints,
         @JsonPropertyDescription("Per-key / per-user rate limits and token budgets enforced at the gateway.") @Nullable LimitsSpec limits,

@@ -16,9 +16,11 @@ import dev.nebari.llm.gateway.ModelEndpoints;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.LLMModelStatus;
 import dev.nebari.llm.model.ModelEventReason;
+import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.ModelSource;
 import dev.nebari.llm.model.Phase;
 import dev.nebari.llm.model.ReplicasStatus;
+import dev.nebari.llm.model.SharedVolume;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.serving.ServingFacts;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -100,10 +102,24 @@ final class StatusAggregator {
                 phase(verdicts, ready),
                 List.copyOf(conditions),
                 model.getMetadata().getGeneration(),
-                ReplicasStatus.of(readyReplicas, desired),
+                replicas(model, seen, readyReplicas, desired),
                 ModelEndpoints.status(spec, settings),
                 size,
                 download);
+    }
+
+    /** Replica counts and the vLLM pods' selector, which the scale subresource reports (see the CRD). */
+    private ReplicasStatus replicas(LLMModel model, Observations seen, int ready, int desired) {
+        var status = seen.workload() == null ? null : seen.workload().getStatus();
+        var current = status == null || status.getReplicas() == null ? 0 : status.getReplicas();
+        var selector = ModelObjects.of(model).modelServerPods().entrySet().stream()
+                .map(label -> label.getKey() + "=" + label.getValue())
+                .collect(java.util.stream.Collectors.joining(","));
+        return ReplicasStatus.of(ready, desired, current, selector, multiAttachWarning(model).orElse(null));
+    }
+
+    private Optional<String> multiAttachWarning(LLMModel model) {
+        return SharedVolume.multiAttachWarning(model.getSpec(), settings.defaults().storage().accessMode());
     }
 
     /**
@@ -194,7 +210,8 @@ final class StatusAggregator {
         if (problem.isPresent()) {
             return Verdict.notOk(WORKLOAD_READY, problem.get().reason(), problem.get().message());
         }
-        return Verdict.notOk(WORKLOAD_READY, Starting, ready + "/" + desired + " vLLM replicas ready");
+        return Verdict.notOk(WORKLOAD_READY, Starting, ready + "/" + desired + " vLLM replicas ready"
+                + multiAttachWarning(model).map(warning -> "; " + warning).orElse(""));
     }
 
     private Verdict schedulerReady(Observations seen) {

@@ -31,7 +31,8 @@ import java.util.TreeSet;
 
 /**
  * Renders a model's workload: PVC, ServiceAccount, the trusted CA ConfigMap (when the pack has a CA bundle), the
- * vLLM Deployment, its Service, NetworkPolicy and (when monitoring is on) PodMonitor. Pure: the same model and
+ * vLLM Deployment, its HPA (with spec.serving.autoscaling), Service, NetworkPolicy and (when monitoring is on)
+ * PodMonitor. Pure: the same model and
  * settings always give the same objects.
  */
 public final class WorkloadRenderer {
@@ -50,6 +51,7 @@ public final class WorkloadRenderer {
         objects.add(serviceAccount(model));
         HubAccess.trustedCaBundle(model, settings).ifPresent(objects::add);
         objects.add(ModelServerDeploymentRenderer.render(model, settings));
+        AutoscalerRenderer.render(model).ifPresent(objects::add);
         objects.add(service(model));
         objects.add(networkPolicy(model, settings));
         podMonitor(model, settings).ifPresent(objects::add);

@@ -1,6 +1,7 @@
 /**
  * Pure rendering of a model's workload: PVC, ServiceAccount, Deployment (vLLM with the downloader or OCI init
- * container), Service, NetworkPolicy and PodMonitor, and how the pods reach the Hub (mirror, proxy, trusted CAs).
+ * container), HPA (with {@code serving.autoscaling}), Service, NetworkPolicy and PodMonitor, and how the pods reach
+ * the Hub (mirror, proxy, trusted CAs).
  * LLMModel and settings in, typed Kubernetes objects out.
  *
  * <p>Owns: the workload renderers. Must not touch: the Kubernetes client or any I/O.

@@ -191,6 +191,36 @@ class AdmissionRulesTest {
     }
 
     @Test
+    void replicasOrAnAutoscalingMaximumAboveOneOnAReadWriteOnceVolumeWarnOfMultiAttach() {
+        var replicas = create(modelWithSpec("team-a", "qwen", "Qwen/Qwen3-0.6B", "serving: {replicas: 3}"));
+        var autoscaled = create(modelWithSpec("team-a", "qwen", "Qwen/Qwen3-0.6B",
+                "serving: {autoscaling: {minReplicas: 1, maxReplicas: 4}}"));
+
+        assertThat(replicas.allowed()).isTrue();
+        assertThat(replicas.warnings()).singleElement().asString()
+                .startsWith("spec.serving.replicas is 3 but the model volume is a ReadWriteOnce PVC")
+                .contains("Multi-Attach error");
+        assertThat(autoscaled.warnings()).singleElement().asString()
+                .startsWith("spec.serving.autoscaling.maxReplicas is 4 but the model volume is a ReadWriteOnce PVC");
+    }
+
+    @Test
+    void oneReplicaOrEmptyDirOrReadWriteManyStorageDoesNotWarnOfMultiAttach() {
+        var base = ModelFixtures.settings();
+        var d = base.defaults();
+        var readWriteMany = new AdmissionRules(new PackSettings(base.platform(), base.auth(),
+                new PackSettings.Defaults(d.serving(), new PackSettings.Storage("", "ReadWriteMany"), d.monitoring(), d.epp(),
+                        d.downloader(), d.hub(), d.proxy(), d.trustedCA(), d.imagePullSecrets()),
+                base.apiKeysNamespace(), base.watchNamespaces(), base.keyManager(), base.keys()));
+
+        assertThat(create(modelWithSpec("team-a", "qwen", "Qwen/Qwen3-0.6B", "serving: {replicas: 1}")).warnings()).isEmpty();
+        assertThat(create(modelWithSpec("team-a", "qwen", "Qwen/Qwen3-0.6B", "serving: {replicas: 3}",
+                "storage: {type: emptyDir}", "preload: false")).warnings()).isEmpty();
+        assertThat(readWriteMany.decide(new ModelChange(modelWithSpec("team-a", "qwen", "Qwen/Qwen3-0.6B",
+                "serving: {replicas: 3}"), null), cluster).warnings()).isEmpty();
+    }
+
+    @Test
     void aMissingAuthSecretWarnsAndAnUnreadableOneSaysItCannotBeChecked() {
         var missing = create(model("team-a", "qwen", "Qwen/Qwen3-0.6B", "storage: {size: 1Gi}", "authSecretName: hf-token"));
         cluster.secrets.put("team-a/hf-token", SecretPresence.FORBIDDEN);

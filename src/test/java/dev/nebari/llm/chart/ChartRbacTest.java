@@ -91,7 +91,8 @@ class ChartRbacTest {
         return Stream.of(
                 new String[] {"", "persistentvolumeclaims"}, new String[] {"", "serviceaccounts"},
                 new String[] {"", "services"}, new String[] {"", "configmaps"},
-                new String[] {"apps", "deployments"}, new String[] {"networking.k8s.io", "networkpolicies"},
+                new String[] {"apps", "deployments"}, new String[] {"autoscaling", "horizontalpodautoscalers"},
+                new String[] {"networking.k8s.io", "networkpolicies"},
                 new String[] {"rbac.authorization.k8s.io", "roles"}, new String[] {"rbac.authorization.k8s.io", "rolebindings"},
                 new String[] {"monitoring.coreos.com", "podmonitors"},
                 new String[] {"inference.networking.k8s.io", "inferencepools"},

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nebari.llm.gateway.AccessInputs;
 import dev.nebari.llm.gateway.KeyCheckRouteRenderer;
+import dev.nebari.llm.model.AutoscalingSpec;
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ServingSpec;
 import dev.nebari.llm.model.LimitsSpec;
 import dev.nebari.llm.model.LLMModelSpec;
 import dev.nebari.llm.model.ModelFixtures;
@@ -60,6 +62,28 @@ class GoldenManifestsTest {
         }
         assertThat(file).as("golden file %s (create it with -Dgolden.update=true)", file).exists();
         assertThat(actual).isEqualTo(Files.readString(file));
+    }
+
+    /** The reference model with spec.serving.autoscaling: its workload, HPA included. */
+    @Test
+    void rendersTheWorkloadOfAnAutoscaledModelExactlyAsRecorded() throws IOException {
+        var model = ModelFixtures.withSpec(ModelFixtures.referenceModel(), spec -> new LLMModelSpec(spec.model(),
+                spec.resources(), autoscaled(spec.serving()),
+                spec.access(), spec.endpoints(), spec.limits(), spec.advanced()));
+        var manifests = ModelManifestRenderer.render(model, new RenderContext(ModelFixtures.settings(RoutingMode.SHARED), ACCESS));
+        var actual = manifests.workload().stream().map(m -> SERIALIZATION.asYaml(m.object()))
+                .map(yaml -> yaml.startsWith("---\n") ? yaml : "---\n" + yaml).collect(Collectors.joining());
+        var file = GOLDEN.resolve("autoscaled-workload.yaml");
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(file, actual);
+        }
+        assertThat(file).as("golden file %s (create it with -Dgolden.update=true)", file).exists();
+        assertThat(actual).isEqualTo(Files.readString(file));
+    }
+
+    static ServingSpec autoscaled(ServingSpec s) {
+        return new ServingSpec(s.image(), s.command(), s.replicas(), s.tensorParallelism(), s.dataParallelism(),
+                s.vllmArgs(), s.updateStrategy(), s.monitoring(), s.imagePullSecrets(), new AutoscalingSpec(1, 4, null, null, null));
     }
 
     static LLMModel referenceModel(boolean limits) {

@@ -19,6 +19,7 @@ import dev.nebari.llm.model.ModelSource;
 import dev.nebari.llm.model.ModelSpec;
 import dev.nebari.llm.model.MonitoringSpec;
 import dev.nebari.llm.model.ResourcesSpec;
+import dev.nebari.llm.model.AutoscalingSpec;
 import dev.nebari.llm.model.ServingSpec;
 import dev.nebari.llm.model.StorageSpec;
 import dev.nebari.llm.model.StorageType;
@@ -141,7 +142,8 @@ class RenderingProperties {
                 in.oneOf(List.<String>of(), List.of("vllm", "serve")), in.between(0, 4),
                 in.orNull(0.5, () -> in.between(1, 8)), in.between(1, 4),
                 in.oneOf(List.<String>of(), List.of("--max-model-len", "4096")), in.oneOf(UpdateStrategy.values()),
-                new MonitoringSpec(in.orNull(0.4, in::bool)), in.oneOf(List.<String>of(), List.of("registry-credentials")));
+                new MonitoringSpec(in.orNull(0.4, in::bool)), in.oneOf(List.<String>of(), List.of("registry-credentials")),
+                in.orNull(0.7, () -> new AutoscalingSpec(1, in.between(1, 8), null, null, null)));
     }
 
     static AccessSpec accessSpec(SeededInputs in) {

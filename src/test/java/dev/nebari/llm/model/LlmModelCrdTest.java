@@ -122,6 +122,18 @@ class LlmModelCrdTest {
                         "spec.endpoints.requestTimeout", "must be a duration such as 600s"),
                 new Invalid("negative replicas", m -> set(m, "spec.serving", Map.of("replicas", -1)),
                         "spec.serving.replicas", "should be greater than or equal to 0"),
+                new Invalid("autoscaling minReplicas above maxReplicas", m -> set(m, "spec.serving",
+                        Map.of("autoscaling", Map.of("minReplicas", 3, "maxReplicas", 2))),
+                        "spec.serving.autoscaling", "minReplicas must not be greater than spec.serving.autoscaling.maxReplicas"),
+                new Invalid("autoscaling minReplicas 0", m -> set(m, "spec.serving",
+                        Map.of("autoscaling", Map.of("minReplicas", 0, "maxReplicas", 2))),
+                        "spec.serving.autoscaling.minReplicas", "should be greater than or equal to 1"),
+                new Invalid("autoscaling without maxReplicas", m -> set(m, "spec.serving",
+                        Map.of("autoscaling", Map.of("minReplicas", 1))),
+                        "spec.serving.autoscaling.maxReplicas", "Required value"),
+                new Invalid("autoscaling target that is not a quantity", m -> set(m, "spec.serving",
+                        Map.of("autoscaling", Map.of("minReplicas", 1, "maxReplicas", 2, "targetAverageValue", "80%"))),
+                        "spec.serving.autoscaling.targetAverageValue", "must be a Kubernetes quantity such as 5 or 800m"),
                 new Invalid("zero tensor parallelism", m -> set(m, "spec.serving", Map.of("tensorParallelism", 0)),
                         "spec.serving.tensorParallelism", "should be greater than or equal to 1"),
                 new Invalid("unknown update strategy", m -> set(m, "spec.serving", Map.of("updateStrategy", "BlueGreen")),
@@ -225,6 +237,24 @@ class LlmModelCrdTest {
 
         assertThat(get(defaultedByServer.getAdditionalProperties(), "spec.serving.replicas")).isEqualTo(1);
         assertThat(serverSpec).isEqualTo(javaSpec);
+    }
+
+    @Test
+    void theScaleSubresourceChangesSpecServingReplicasAndReportsTheStatusReplicasAndSelector(KubernetesClient client) {
+        create(client, validModel("scaled"));
+        var model = client.resources(LLMModel.class).inNamespace(namespace).withName("scaled");
+        var status = model.get();
+        status.setStatus(new LLMModelStatus(null, null, null, ReplicasStatus.of(1, 1, 2, "llm.nebari.dev/model=scaled", null),
+                null, null, null));
+        client.resource(status).updateStatus();
+
+        model.scale(3);
+
+        assertThat(model.get().getSpec().serving().replicas()).isEqualTo(3);
+        var scale = model.scale();
+        assertThat(scale.getSpec().getReplicas()).isEqualTo(3);
+        assertThat(scale.getStatus().getReplicas()).isEqualTo(2);
+        assertThat(scale.getStatus().getSelector()).isEqualTo("llm.nebari.dev/model=scaled");
     }
 
     @Test

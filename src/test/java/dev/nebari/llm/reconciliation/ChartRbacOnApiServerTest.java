@@ -69,7 +69,8 @@ class ChartRbacOnApiServerTest {
         try (var operator = new RunningReconciler(cluster, as(cluster, FULLNAME + "-operator"), Duration.ofSeconds(5),
                 pod -> Optional.empty())) {
             admin.resource(ModelFixtures.model(namespace, "guarded", "org/guarded",
-                    "access: {groups: [llm-users]}\nlimits: {requestsPerMinute: 5}")).create();
+                    "access: {groups: [llm-users]}\nlimits: {requestsPerMinute: 5}\n"
+                            + "serving: {autoscaling: {minReplicas: 1, maxReplicas: 2}}")).create();
 
             assertThatModel(admin, namespace, "guarded").within(Duration.ofSeconds(45)).eventuallyHasStatus(status -> {
                 assertThat(StatusAggregator.find(status, ConditionType.READY).orElseThrow().getReason())

@@ -145,6 +145,32 @@ class ModelLifecycleTest {
         });
     }
 
+    /**
+     * The chain an autoscaler relies on, with the real HPA controller: below its minimum the HPA scales the
+     * LLMModel through /scale (no metrics needed for that), the operator follows with the Deployment, the pods
+     * come up and the status (what /scale reports back to the HPA) counts them.
+     */
+    @Test
+    void theHpaScalesTheModelThroughTheScaleSubresourceAndTheDeploymentAndStatusFollow() {
+        client.resource(ModelFixtures.model(namespace, "busy", "org/busy", "resources: {gpu: {count: 0}}\n"
+                + "access: {public: true}\nserving: {replicas: 1, autoscaling: {minReplicas: 2, maxReplicas: 3}}")).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(stored("busy").get().getSpec().serving().replicas()).as("spec.serving.replicas").isEqualTo(2);
+            assertThat(client.apps().deployments().inNamespace(namespace).withName("busy").get().getSpec().getReplicas())
+                    .as("Deployment replicas").isEqualTo(2);
+            assertThat(stored("busy").get().getStatus().replicas().current()).as("status.replicas.current").isEqualTo(2);
+        });
+        var hpa = client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).withName("busy").get();
+        assertThat(hpa.getSpec().getScaleTargetRef().getKind()).isEqualTo("LLMModel");
+
+        stored("busy").edit(m -> ModelFixtures.model(namespace, "busy", "org/busy",
+                "resources: {gpu: {count: 0}}\naccess: {public: true}\nserving: {replicas: 2}"));
+
+        await().atMost(TIMEOUT).until(() ->
+                client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(namespace).withName("busy").get() == null);
+    }
+
     @Test
     void deletingAModelLeavesNoObjectWithItsLabelInAnyNamespace() {
         client.resource(model("gone", "org/gone", 0)).create();

@@ -172,6 +172,34 @@ class ReconcilerTest {
     }
 
     @Test
+    void aReplicaCountSetThroughTheScaleSubresourceIsKeptAcrossReconcilesAndReported() {
+        client.resource(model("scaled", "")).create();
+        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(namespace).withName("scaled").get() != null);
+
+        stored("scaled").scale(3);
+
+        await().atMost(TIMEOUT).until(() -> deploymentReplicas("scaled") == 3);
+        // another pass (it puts back a deleted Service) applies the Deployment again: the 3 stays
+        var uid = client.services().inNamespace(namespace).withName("scaled").get().getMetadata().getUid();
+        client.services().inNamespace(namespace).withName("scaled").delete();
+        await().atMost(TIMEOUT).until(() -> {
+            var service = client.services().inNamespace(namespace).withName("scaled").get();
+            return service != null && !service.getMetadata().getUid().equals(uid);
+        });
+        assertThat(deploymentReplicas("scaled")).isEqualTo(3);
+        assertThat(stored("scaled").scale().getSpec().getReplicas()).isEqualTo(3);
+        assertThatModel("scaled").eventuallyHasStatus(status -> {
+            assertThat(status.replicas().desired()).isEqualTo(3);
+            assertThat(status.replicas().selector()).isEqualTo(
+                    ModelObjects.MODEL + "=scaled," + ModelObjects.COMPONENT + "=model-server");
+        });
+    }
+
+    static int deploymentReplicas(String name) {
+        return client.apps().deployments().inNamespace(namespace).withName(name).get().getSpec().getReplicas();
+    }
+
+    @Test
     void addingAndRemovingLimitsCreatesAndDeletesTheRateLimitPolicy() {
         client.resource(model("limited", "")).create();
         await().atMost(TIMEOUT).until(() -> !children("limited", "apps/v1", "Deployment").isEmpty());

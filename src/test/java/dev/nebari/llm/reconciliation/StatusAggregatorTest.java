@@ -4,9 +4,11 @@ import dev.nebari.llm.manifests.ChildKind;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.LLMModelSpec;
 import dev.nebari.llm.model.LLMModelStatus;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.Phase;
+import dev.nebari.llm.model.ServingSpec;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
@@ -130,6 +132,24 @@ class StatusAggregatorTest {
         assertThat(status.phase()).isEqualTo(Phase.Pending);
         assertThat(StatusAggregator.find(status, ConditionType.WORKLOAD_READY).orElseThrow().getMessage())
                 .contains("Insufficient nvidia.com/gpu");
+    }
+
+    @Test
+    void replicasThatShareAReadWriteOnceVolumeAreWarnedAboutInStatus() {
+        var scaled = withGeneration(ModelFixtures.withSpec(model, spec -> {
+            var s = spec.serving();
+            var threeReplicas = new ServingSpec(s.image(), s.command(), 3, s.tensorParallelism(), s.dataParallelism(),
+                    s.vllmArgs(), s.updateStrategy(), s.monitoring(), s.imagePullSecrets(), s.autoscaling());
+            return new LLMModelSpec(spec.model(), spec.resources(), threeReplicas, spec.access(), spec.endpoints(),
+                    spec.limits(), spec.advanced());
+        }));
+        var status = aggregator.aggregate(scaled, seen(deployment(1), List.of(pod("completed", "")), Set.of(), acceptedRoute()));
+
+        assertThat(status.replicas().summary()).isEqualTo("1/3");
+        assertThat(status.replicas().warning()).startsWith("spec.serving.replicas is 3 but the model volume is a ReadWriteOnce PVC");
+        assertThat(StatusAggregator.find(status, ConditionType.WORKLOAD_READY).orElseThrow().getMessage())
+                .startsWith("1/3 vLLM replicas ready; spec.serving.replicas is 3").contains("Multi-Attach error");
+        assertThat(aggregator.aggregate(model, seen(deployment(1), List.of(), Set.of(), null)).replicas().warning()).isNull();
     }
 
     @Test

@@ -493,4 +493,49 @@ class WorkloadRendererTest {
             assertThat(WorkloadRenderer.serviceAccount(referenceModel()).getAutomountServiceAccountToken()).isFalse();
         }
     }
+
+    @Nested
+    class Autoscaling {
+
+        static final String AUTOSCALED = MINIMAL + "serving: {replicas: 2, autoscaling: {minReplicas: 1, maxReplicas: 4}}\n";
+
+        @Test
+        void rendersNoHpaWithoutSpecServingAutoscaling() {
+            assertThat(AutoscalerRenderer.render(model(MINIMAL))).isEmpty();
+            assertThat(WorkloadRenderer.render(model(MINIMAL), settings())).noneMatch(o -> o.getKind().equals("HorizontalPodAutoscaler"));
+        }
+
+        @Test
+        void theHpaScalesTheLlmModelNotTheDeploymentSoOnlyOneWriterSetsTheDeploymentsReplicas() {
+            var tree = ObjectTree.of(AutoscalerRenderer.render(model(AUTOSCALED)).orElseThrow());
+            assertThat(tree.at("apiVersion")).isEqualTo("autoscaling/v2");
+            assertThat(tree.at("spec.scaleTargetRef")).isEqualTo(Map.of("apiVersion", "llm.nebari.dev/v1alpha1",
+                    "kind", "LLMModel", "name", "m"));
+            assertThat(tree.at("spec.minReplicas")).isEqualTo(1);
+            assertThat(tree.at("spec.maxReplicas")).isEqualTo(4);
+            // the Deployment keeps following spec.serving.replicas, which the HPA changes through /scale
+            assertThat(deployment(model(AUTOSCALED)).getSpec().getReplicas()).isEqualTo(2);
+        }
+
+        @Test
+        void averagesVllmsQueueDepthPerPodByDefaultAndWaitsFiveMinutesBeforeScalingDown() {
+            var tree = ObjectTree.of(AutoscalerRenderer.render(model(AUTOSCALED)).orElseThrow());
+            assertThat(tree.at("spec.metrics[0].type")).isEqualTo("Pods");
+            assertThat(tree.at("spec.metrics[0].pods.metric.name")).isEqualTo("vllm:num_requests_waiting");
+            assertThat(tree.at("spec.metrics[0].pods.target")).isEqualTo(Map.of("type", "AverageValue", "averageValue", "5"));
+            assertThat(tree.at("spec.behavior.scaleDown.stabilizationWindowSeconds")).isEqualTo(300);
+        }
+
+        @Test
+        void takesTheMetricTargetAndStabilisationFromTheSpec() {
+            var tree = ObjectTree.of(AutoscalerRenderer.render(model(MINIMAL + """
+                    serving:
+                      autoscaling: {minReplicas: 2, maxReplicas: 3, metric: "vllm:kv_cache_usage_perc",
+                                    targetAverageValue: 800m, scaleDownStabilizationSeconds: 60}
+                    """)).orElseThrow());
+            assertThat(tree.at("spec.metrics[0].pods.metric.name")).isEqualTo("vllm:kv_cache_usage_perc");
+            assertThat(tree.at("spec.metrics[0].pods.target.averageValue")).isEqualTo("800m");
+            assertThat(tree.at("spec.behavior.scaleDown.stabilizationWindowSeconds")).isEqualTo(60);
+        }
+    }
 }
