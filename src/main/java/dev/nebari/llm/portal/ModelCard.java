@@ -16,7 +16,8 @@ import org.jspecify.annotations.Nullable;
  * @param takesKeys   the model has an external endpoint, so an API key is of use (even before it is ready)
  */
 record ModelCard(String ref, String namespace, String name, String phase, boolean ready, @Nullable String statusText,
-        String modelId, @Nullable String externalUrl, @Nullable String internalUrl, boolean takesKeys) {
+        String modelId, @Nullable String externalUrl, @Nullable String internalUrl, boolean takesKeys,
+        @Nullable String replicasText, @Nullable String replicasWarning) {
 
     static ModelCard of(LLMModel model) {
         var status = model.getStatus();
@@ -32,7 +33,8 @@ record ModelCard(String ref, String namespace, String name, String phase, boolea
                 ready ? null : message(readyCondition), modelId,
                 endpoints != null && notBlank(endpoints.external()) ? endpoints.external() : null,
                 endpoints != null && notBlank(endpoints.internal()) ? endpoints.internal() : null,
-                Boolean.TRUE.equals(model.getSpec().endpoints().external().enabled()));
+                Boolean.TRUE.equals(model.getSpec().endpoints().external().enabled()),
+                replicas(model), status == null || status.replicas() == null ? null : sentence(status.replicas().warning()));
     }
 
     /** A shell command that calls the external endpoint with a key from {@code $LLM_API_KEY}. */
@@ -61,12 +63,30 @@ record ModelCard(String ref, String namespace, String name, String phase, boolea
      * full stop, as kubectl shows them; the portal's messages are sentences).
      */
     private static @Nullable String message(@Nullable Condition condition) {
-        if (condition == null || !notBlank(condition.getMessage())) {
+        return condition == null ? null : sentence(condition.getMessage());
+    }
+
+    private static @Nullable String sentence(@Nullable String message) {
+        if (!notBlank(message)) {
             return null;
         }
-        var text = condition.getMessage().strip();
+        var text = message.strip();
         var sentence = Character.toUpperCase(text.charAt(0)) + text.substring(1);
         return sentence.endsWith(".") ? sentence : sentence + ".";
+    }
+
+    /** "2 of 3 ready", and with an autoscaler "; scales between 1 and 4 on vllm:num_requests_waiting". */
+    private static @Nullable String replicas(LLMModel model) {
+        var status = model.getStatus();
+        var autoscaling = model.getSpec().serving().autoscaling();
+        var counts = status == null || status.replicas() == null ? null
+                : status.replicas().ready() + " of " + status.replicas().desired() + " ready";
+        var scaling = autoscaling == null ? null : "scales between " + autoscaling.minReplicas() + " and "
+                + autoscaling.maxReplicas() + " on " + autoscaling.metric();
+        if (counts == null) {
+            return scaling == null ? null : Character.toUpperCase(scaling.charAt(0)) + scaling.substring(1);
+        }
+        return scaling == null ? counts : counts + "; " + scaling;
     }
 
     private static boolean notBlank(@Nullable String value) {

@@ -23,4 +23,17 @@ class ModelCardTest {
         assertThat(ModelCard.of(model).statusText())
                 .isEqualTo("Namespace team-a is not managed: label it nebari.dev/managed=true or add it to watchNamespaces.");
     }
+
+    @Test
+    void replicasAndAnAutoscalersRangeAndAVolumeWarningAreShown() {
+        var model = ModelFixtures.model("team-a", "llama", "org/llama-7b",
+                "access: {public: true}\nserving: {autoscaling: {minReplicas: 1, maxReplicas: 4}}");
+        model.setStatus(new LLMModelStatus(Phase.Pending, List.of(), 1L,
+                dev.nebari.llm.model.ReplicasStatus.of(1, 2, 2, "app=llama",
+                        "replicas on other nodes stay Starting: the volume is ReadWriteOnce"), null, null, null));
+
+        var card = ModelCard.of(model);
+        assertThat(card.replicasText()).isEqualTo("1 of 2 ready; scales between 1 and 4 on vllm:num_requests_waiting");
+        assertThat(card.replicasWarning()).isEqualTo("Replicas on other nodes stay Starting: the volume is ReadWriteOnce.");
+    }
 }
