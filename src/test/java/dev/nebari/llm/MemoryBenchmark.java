@@ -6,12 +6,12 @@ import dev.nebari.llm.localcluster.KubernetesBinaries;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.reconciliation.ReconcileBenchmark;
+import dev.nebari.llm.testing.FreePort;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -77,11 +77,11 @@ public final class MemoryBenchmark {
                 ReconcileBenchmark.namespace(client, MODELS_NAMESPACE, true);
                 ReconcileBenchmark.namespace(client, "llm-api-keys", false);
                 ReconcileBenchmark.namespace(client, RELEASE_NAMESPACE, false);
-                var webhookPort = freePort();
+                var webhookPort = FreePort.any();
                 registerWebhook(client, webhookPort);
 
-                var web = freePort();
-                var management = freePort();
+                var web = FreePort.any();
+                var management = FreePort.any();
                 var command = new ArrayList<String>();
                 command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
                 command.addAll(jvm);
@@ -402,9 +402,4 @@ public final class MemoryBenchmark {
         return Arrays.stream(value.trim().split("\\s+")).filter(w -> !w.isEmpty()).toList();
     }
 
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

@@ -11,6 +11,7 @@ import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.LLMModelSpec;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.platform.PackSettings.RoutingMode;
+import dev.nebari.llm.testing.FreePort;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.MissingParts;
 import dev.nebari.llm.testing.MutableClock;
@@ -85,7 +86,7 @@ final class DataPathStack implements AutoCloseable {
         var otherIssuer = FakeOidcIssuer.start();
         var clock = MutableClock.startingNow();
         // Usage per key: AI Gateway's token counts, scraped by a local Prometheus the application asks.
-        var prometheusPort = freePort();
+        var prometheusPort = FreePort.any();
         var args = new ArrayList<>(List.of(
                 "--auth.oidc.issuerURL=" + issuer.issuer(),
                 "--cluster.kubeconfig=" + cluster.kubeconfig(),
@@ -120,13 +121,6 @@ final class DataPathStack implements AutoCloseable {
         }
     }
 
-    private static int freePort() {
-        try (var socket = new java.net.ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     /** Moves the keys module's clock (lifetimes, expiry) forward. */
     void advanceClock(Duration by) {

@@ -1,5 +1,6 @@
 package dev.nebari.llm.demo;
 
+import dev.nebari.llm.testing.FreePort;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nebari.llm.docs.DocumentedCommands;
@@ -7,7 +8,6 @@ import dev.nebari.llm.identity.LoginClientSettings;
 import dev.nebari.llm.platform.PackSettings;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -114,7 +114,7 @@ class LocalDemoCommandTest {
     @Test
     void theDemoIdentityProviderServesTheIssuersPortAndRedirectsToServerPort() throws Exception {
         var variables = new LinkedHashMap<>(documentedVariables());
-        var issuer = variables.get("AUTH_OIDC_ISSUERURL").replace(":9100", ":" + freePort());
+        var issuer = variables.get("AUTH_OIDC_ISSUERURL").replace(":9100", ":" + FreePort.any());
         variables.put("AUTH_OIDC_ISSUERURL", issuer);
         var environment = new StandardEnvironment();
         var propertySources = environment.getPropertySources();
@@ -198,9 +198,4 @@ class LocalDemoCommandTest {
                 HttpResponse.BodyHandlers.ofString());
     }
 
-    private static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 }

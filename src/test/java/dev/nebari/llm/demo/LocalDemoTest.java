@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import dev.nebari.llm.LlmServingApplication;
 import dev.nebari.llm.localcluster.EmbeddedCluster;
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.testing.FreePort;
 import dev.nebari.llm.testing.MissingParts;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -15,7 +16,6 @@ import java.io.IOException;
 import java.net.CookieHandler;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.URLEncoder;
@@ -63,11 +63,11 @@ class LocalDemoTest {
     static void startTheDemo() {
         MissingParts.require(Files.isDirectory(TestCluster.UPSTREAM_CRDS),
                 "upstream CRDs directory " + TestCluster.UPSTREAM_CRDS.toAbsolutePath() + " (set -Dnebari.thirdPartyCrds)");
-        portal = "http://localhost:" + freePort();
-        issuer = "http://localhost:" + freePort();
-        var externalPort = freePort();
-        var internalPort = freePort();
-        var prometheusPort = freePort();
+        portal = "http://localhost:" + FreePort.any();
+        issuer = "http://localhost:" + FreePort.any();
+        var externalPort = FreePort.any();
+        var internalPort = FreePort.any();
+        var prometheusPort = FreePort.any();
         gateway = "http://localhost:" + externalPort;
         startNanos = System.nanoTime();
         // The run command's arguments (see the spring-boot-maven-plugin in pom.xml), then free ports.
@@ -388,13 +388,6 @@ class LocalDemoTest {
         return matcher.group(1);
     }
 
-    static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
-    }
 
     /**
      * A scripted browser: keeps cookies (and, like Chromium and Firefox, sends Secure cookies to http://localhost,

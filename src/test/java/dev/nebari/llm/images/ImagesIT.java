@@ -10,6 +10,7 @@ import dev.nebari.llm.download.fakehub.FakeHub;
 import dev.nebari.llm.download.fakehub.FakeRepo;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.serving.ModelServerDeploymentRenderer;
+import dev.nebari.llm.testing.FreePort;
 import dev.nebari.llm.testing.MissingParts;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
@@ -17,7 +18,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -125,8 +125,8 @@ class ImagesIT {
         app.unpack(root);
         Files.copy(cluster.kubeconfig(), root.resolve("tmp/kubeconfig"));
         root.resolve("tmp/kubeconfig").toFile().setReadable(true, false);
-        int web = freePort();
-        int management = freePort();
+        int web = FreePort.any();
+        int management = FreePort.any();
         var args = new ArrayList<>(app.entrypoint());
         args.addAll(List.of("--spring.profiles.active=operator", "--cluster.kubeconfig=/tmp/kubeconfig",
                 "--server.port=" + web, "--management.server.port=" + management, "--webhook.enabled=false",
@@ -197,11 +197,6 @@ class ImagesIT {
                 .getInitContainers().stream().filter(c -> c.getName().equals("model-downloader")).findFirst().orElseThrow();
     }
 
-    static int freePort() throws IOException {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
 
     /**
      * A program run in an unpacked image as a container runtime would: chroot as uid 65532, /proc mounted (the JVM

@@ -6,6 +6,7 @@ import dev.nebari.llm.localcluster.KubernetesBinaries;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.reconciliation.ReconcileBenchmark;
+import dev.nebari.llm.testing.FreePort;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.startuppeer.HelloWorldApplication;
 import io.fabric8.kubernetes.api.model.ConfigMap;
@@ -25,7 +26,6 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -75,8 +75,8 @@ public final class StartupBenchmark {
     private final Path project = Path.of("").toAbsolutePath();
     private final Path work;
     private final List<String> jvm;
-    private final int serverPort = freePort();
-    private final int managementPort = freePort();
+    private final int serverPort = FreePort.any();
+    private final int managementPort = FreePort.any();
     private final int webhookPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
     private final FakeOidcIssuer issuer;
@@ -171,7 +171,7 @@ public final class StartupBenchmark {
                 .with("combined", true)
                 .inRelease(RELEASE, RELEASE_NAMESPACE)
                 .renderUntyped();
-        var webhookPort = freePort();
+        var webhookPort = FreePort.any();
         String configYaml = null;
         Deployment deployment = null;
         for (var object : rendered) {
@@ -661,11 +661,4 @@ public final class StartupBenchmark {
         }
     }
 
-    static int freePort() {
-        try (var socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
 }

@@ -7,8 +7,6 @@ import com.nimbusds.jwt.SignedJWT;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -333,12 +331,12 @@ public final class KeycloakServer {
     private static KeycloakServer start(Path install) {
         var realm = RealmFile.read();
         var home = KeycloakInstall.temporaryHome(install, realm.json());
-        var port = freePort();
+        var port = FreePort.any();
         var logFile = Path.of("target", "keycloak", "keycloak-" + port + ".log").toAbsolutePath();
         var command = List.of(home.resolve("bin/kc.sh").toString(), "start-dev", "--import-realm",
                 "--http-host=127.0.0.1", "--http-port=" + port, "--hostname=http://127.0.0.1:" + port,
                 // Not started unless health or metrics are on, but it must never take the fixed 9000 of another run.
-                "--http-management-port=" + freePort());
+                "--http-management-port=" + FreePort.any());
         var started = System.nanoTime();
         Process process;
         try {
@@ -409,14 +407,6 @@ public final class KeycloakServer {
             return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
         } catch (IOException e) {
             return "(no log: " + e.getMessage() + ")";
-        }
-    }
-
-    static int freePort() {
-        try (var socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 
