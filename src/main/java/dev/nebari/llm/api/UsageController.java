@@ -97,12 +97,10 @@ class UsageController {
         var report = UsageReport.of(keys.list(KeyQuery.all()), read());
         var totals = report.totals(grouping, Order.parse(sort));
         if (accept != null && accept.contains("text/csv")) {
-            return ResponseEntity.ok().contentType(new MediaType("text", "csv", java.nio.charset.StandardCharsets.UTF_8))
-                    .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"usage-by-" + grouping.name().toLowerCase() + ".csv\"")
-                    .body(UsageReport.csv(grouping, totals));
+            return UsageReport.csvDownload(grouping, totals);
         }
         return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(
-                new AllUsage(report.snapshot().readAt(), grouping.name().toLowerCase(), totals.stream().map(Total::of).toList()));
+                new AllUsage(report.snapshot().readAt(), grouping.parameter(), totals.stream().map(Total::of).toList()));
     }
 
     /** Usage that cannot be known is a 503 problem, never a table of zeros. */

@@ -8,7 +8,6 @@ import dev.nebari.llm.usage.KeyUsage;
 import dev.nebari.llm.usage.UsageReport;
 import dev.nebari.llm.usage.UsageReport.Grouping;
 import dev.nebari.llm.usage.UsageReport.Order;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +15,6 @@ import java.util.List;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.context.annotation.Profile;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Controller;
@@ -70,7 +68,7 @@ class UsagePages {
         var order = Order.parse(sort);
         var report = UsageReport.of(keys.list(KeyQuery.all()), usage.current());
         page.addAttribute("problem", report.snapshot().problem().orElse(null));
-        page.addAttribute("by", grouping.name().toLowerCase());
+        page.addAttribute("by", grouping.parameter());
         page.addAttribute("sort", order.parameter());
         page.addAttribute("totals", totals(report.totals(grouping, order), clock.instant()));
         page.addAttribute("readAt", KeyName.format(report.snapshot().readAt()));
@@ -85,12 +83,8 @@ class UsagePages {
         if (!snapshot.available()) {
             return ResponseEntity.status(503).contentType(MediaType.TEXT_PLAIN).body(snapshot.problem().orElseThrow() + "\n");
         }
-        var totals = UsageReport.of(keys.list(KeyQuery.all()), snapshot).totals(grouping, Order.parse(sort));
-        return ResponseEntity.ok()
-                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
-                .header(HttpHeaders.CONTENT_DISPOSITION,
-                        "attachment; filename=\"usage-by-" + grouping.name().toLowerCase() + ".csv\"")
-                .body(UsageReport.csv(grouping, totals));
+        return UsageReport.csvDownload(grouping,
+                UsageReport.of(keys.list(KeyQuery.all()), snapshot).totals(grouping, Order.parse(sort)));
     }
 
     private static List<TotalRow> totals(List<UsageReport.Total> totals, Instant now) {

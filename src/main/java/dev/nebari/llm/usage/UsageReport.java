@@ -1,11 +1,15 @@
 package dev.nebari.llm.usage;
 
 import dev.nebari.llm.keys.ApiKey;
+import java.nio.charset.StandardCharsets;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeMap;
 import java.util.function.Function;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 
 /**
  * Usage of a list of keys: per key, and summed per model or per user. Keys are per model and per owner, so a
@@ -26,6 +30,11 @@ public record UsageReport(UsageSnapshot snapshot, List<KeyRow> keys) {
 
         public static Grouping parse(String text) {
             return "user".equalsIgnoreCase(text) ? USER : MODEL;
+        }
+
+        /** As the {@code by} parameter spells it: {@code model} or {@code user}. */
+        public String parameter() {
+            return name().toLowerCase(Locale.ROOT);
         }
     }
 
@@ -91,6 +100,14 @@ public record UsageReport(UsageSnapshot snapshot, List<KeyRow> keys) {
                     .append(usage.last30Days().input()).append(',').append(usage.last30Days().output()).append("\r\n");
         }
         return out.toString();
+    }
+
+    /** The totals as a CSV download ({@code usage-by-model.csv} or {@code usage-by-user.csv}), for portal and API alike. */
+    public static ResponseEntity<String> csvDownload(Grouping grouping, List<Total> totals) {
+        return ResponseEntity.ok()
+                .contentType(new MediaType("text", "csv", StandardCharsets.UTF_8))
+                .header(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"usage-by-" + grouping.parameter() + ".csv\"")
+                .body(csv(grouping, totals));
     }
 
     /** Quotes a field that needs it; a leading formula character is defused so a spreadsheet shows it as text. */

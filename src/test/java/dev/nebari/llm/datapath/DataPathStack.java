@@ -211,17 +211,7 @@ final class DataPathStack implements AutoCloseable {
 
     /** The admins' usage totals by user as CSV. */
     Response adminUsageCsv(String adminToken) {
-        var request = HttpRequest.newBuilder(URI.create(api + "/api/v1/admin/usage?by=user")).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + adminToken).header("Accept", "text/csv").GET();
-        try {
-            var response = HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            return new Response(response.statusCode(), response.body(), response.headers());
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        return call("GET", api + "/api/v1/admin/usage?by=user", adminToken, null, null, "text/csv");
     }
 
     /** A portal page as a signed-in user sees it (the application's own pages, through its security filters). */
@@ -316,8 +306,17 @@ final class DataPathStack implements AutoCloseable {
     }
 
     static Response call(String method, String url, @Nullable String bearer, @Nullable String host, @Nullable String body) {
+        return call(method, url, bearer, host, body, null);
+    }
+
+    /** As above, asking for {@code accept} (e.g. {@code text/csv}) when it is given. */
+    static Response call(String method, String url, @Nullable String bearer, @Nullable String host, @Nullable String body,
+            @Nullable String accept) {
         var request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (accept != null) {
+            request.header("Accept", accept);
+        }
         if (body != null) {
             request.header("Content-Type", "application/json");
         }

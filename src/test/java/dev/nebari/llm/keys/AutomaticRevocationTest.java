@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 
 /** Keys stop working when access shrinks or their lifetime ends, exactly for the keys concerned, and audited. */
 @WithKubernetes(upstreamCrds = false)
-class AutomaticRevocationTest extends FreshKeyStoreTest {
+class AutomaticRevocationTest extends KeyStorePerTest {
 
     static final ModelRef LLAMA = new ModelRef("team-a", "llama");
     static final ModelRef QWEN = new ModelRef("team-a", "qwen");

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** The replacement of a key about to expire: a key like it, for its owner only, leaving the old key alone. */
 @WithKubernetes(upstreamCrds = false)
-class KeyReplacementTest extends FreshKeyStoreTest {
+class KeyReplacementTest extends KeyStorePerTest {
 
     static final ModelRef QWEN = new ModelRef("team-a", "qwen");
     /** keys.maxTTL of 90 days: lower than the lifetime some older keys were given. */

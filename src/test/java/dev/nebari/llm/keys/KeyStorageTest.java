@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Test;
 
 /** Keys are stored in the keys namespace as docs/api-keys.md describes, read back, revoked and never reissued. */
 @WithKubernetes(upstreamCrds = false)
-class KeyStorageTest extends FreshKeyStoreTest {
+class KeyStorageTest extends KeyStorePerTest {
 
     static final ModelRef MODEL = new ModelRef("team-a", "llama");
 

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * keys namespace on the real API server. Refused requests are audited too.
  */
 @WithKubernetes(upstreamCrds = false)
-class SharedAuditTest extends FreshKeyStoreTest {
+class SharedAuditTest extends KeyStorePerTest {
 
     static final ModelRef MODEL = new ModelRef("team-a", "qwen");
     static final AccessSpec ML_ONLY = new AccessSpec(false, List.of("ml"));

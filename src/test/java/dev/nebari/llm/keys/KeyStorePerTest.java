@@ -8,7 +8,7 @@ import org.junit.jupiter.api.BeforeEach;
  * A test class (annotated {@code @WithKubernetes}) whose every test gets a fresh {@link KeyStoreFixture} in its own
  * keys namespace, closed after the test. A class that needs other rules or audit Events overrides {@link #open}.
  */
-abstract class FreshKeyStoreTest {
+abstract class KeyStorePerTest {
 
     KeyStoreFixture store;
 
