@@ -499,7 +499,7 @@ public final class LocalGateway implements AutoCloseable {
         return busy;
     }
 
-    private static void waitFor(java.util.function.BooleanSupplier condition, ManagedProcess process, Duration timeout,
+    static void waitFor(java.util.function.BooleanSupplier condition, ManagedProcess process, Duration timeout,
             String what) {
         var deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

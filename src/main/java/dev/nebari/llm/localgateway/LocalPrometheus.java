@@ -50,21 +50,15 @@ final class LocalPrometheus implements AutoCloseable {
                     "--config.file=" + config, "--storage.tsdb.path=" + dir.resolve("data"),
                     "--web.listen-address=127.0.0.1:" + port, "--log.level=warn"), work, Map.of());
             var prometheus = new LocalPrometheus(process, port);
-            var deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!LocalGateway.listening(port)) {
-                if (!process.isAlive() || System.nanoTime() > deadline) {
-                    prometheus.close();
-                    throw new IllegalStateException("Prometheus did not listen on " + port + "; its log ("
-                            + process.log() + ") ends:\n" + process.tail());
-                }
-                Thread.sleep(25);
+            try {
+                LocalGateway.waitFor(() -> LocalGateway.listening(port), process, Duration.ofSeconds(30), "Prometheus to listen");
+            } catch (RuntimeException e) {
+                prometheus.close();
+                throw e;
             }
             return prometheus;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while Prometheus started", e);
         }
     }
 
