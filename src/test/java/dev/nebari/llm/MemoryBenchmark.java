@@ -123,10 +123,11 @@ public final class MemoryBenchmark {
                     var withModels = settled(app, "after " + models + " models");
 
                     var minting = System.nanoTime();
-                    var failures = mint(issuer, web, models, keys);
+                    var mints = mint(issuer, web, models, keys, USERS);
                     var stored = storedKeys(client);
-                    System.out.printf("%d keys minted in %.1f s (%d failed), %d stored in the key Secrets%n",
-                            keys - failures, (System.nanoTime() - minting) / 1e9, failures, stored);
+                    System.out.printf("%d keys minted in %.1f s (%d failed; p50 %.0f ms, p99 %.0f ms), %d stored in the key Secrets%n",
+                            keys - mints.failures(), (System.nanoTime() - minting) / 1e9, mints.failures(),
+                            mints.quantileMillis(0.5), mints.quantileMillis(0.99), stored);
                     var withKeys = settled(app, "after " + stored + " keys");
 
                     if (System.getenv("BENCH_PAUSE") != null) {
@@ -241,15 +242,33 @@ public final class MemoryBenchmark {
         }
     }
 
-    /** Mints {@code keys} keys through POST /api/v1/keys, round-robin over the models, for {@link #USERS} users. */
-    static int mint(FakeOidcIssuer issuer, int port, int models, int keys) throws Exception {
+    /** The outcome of minting: how many mints failed, and how long each successful one took. */
+    record Mints(int failures, long[] nanos) {
+
+        /** The {@code q}-quantile (0..1) of the successful mints' latency, in milliseconds. */
+        double quantileMillis(double q) {
+            if (nanos.length == 0) {
+                return Double.NaN;
+            }
+            var sorted = nanos.clone();
+            Arrays.sort(sorted);
+            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+        }
+    }
+
+    /**
+     * Mints {@code keys} keys through POST /api/v1/keys ({@link #MINT_CONCURRENCY} at a time), round-robin over the
+     * models, for {@code users} users who each get keys for different models.
+     */
+    static Mints mint(FakeOidcIssuer issuer, int port, int models, int keys, int users) throws Exception {
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         var failures = new AtomicInteger();
+        var latencies = new java.util.concurrent.ConcurrentLinkedQueue<Long>();
         var problems = new java.util.concurrent.ConcurrentHashMap<String, Integer>();
         var permits = new Semaphore(MINT_CONCURRENCY);
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < keys; i++) {
-                var user = "bench-user-" + (i % USERS);
+                var user = "bench-user-" + (i % users);
                 var model = "model-" + (i % models);
                 permits.acquire();
                 threads.submit(() -> {
@@ -260,13 +279,15 @@ public final class MemoryBenchmark {
                                 .header("Authorization", "Bearer " + token)
                                 .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString("""
-                                        {"model": {"namespace": "%s", "name": "%s"}, "description": "bench/memory"}"""
+                                        {"model": {"namespace": "%s", "name": "%s"}, "description": "bench"}"""
                                         .formatted(MODELS_NAMESPACE, model)))
                                 .timeout(Duration.ofSeconds(60))
                                 .build();
                         for (int attempt = 1; ; attempt++) {
+                            var sent = System.nanoTime();
                             var response = http.send(request, HttpResponse.BodyHandlers.ofString());
                             if (response.statusCode() == 201) {
+                                latencies.add(System.nanoTime() - sent);
                                 return null;
                             }
                             if (response.statusCode() < 500 || attempt == 3) {
@@ -282,7 +303,7 @@ public final class MemoryBenchmark {
             }
         }
         problems.forEach((problem, count) -> System.out.println("mint failed " + count + " times: " + problem));
-        return failures.get();
+        return new Mints(failures.get(), latencies.stream().mapToLong(Long::longValue).toArray());
     }
 
     /** Keys the credential shards hold: each data entry is one key. */
@@ -388,7 +409,11 @@ public final class MemoryBenchmark {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
+    /** target/nebari-llm-serving-*.jar, or the jar {@code BENCH_JAR} names (to compare a build of another commit). */
     static Path packagedJar() throws IOException {
+        if (System.getenv("BENCH_JAR") != null) {
+            return Path.of(System.getenv("BENCH_JAR")).toAbsolutePath();
+        }
         try (var files = Files.list(Path.of("target"))) {
             return files.filter(f -> f.getFileName().toString().matches("nebari-llm-serving-.*\\.jar")
                             && !f.getFileName().toString().endsWith("-plain.jar"))
