@@ -409,18 +409,25 @@ public final class MemoryBenchmark {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
-    /** target/nebari-llm-serving-*.jar, or the jar {@code BENCH_JAR} names (to compare a build of another commit). */
+    /**
+     * A copy of target/nebari-llm-serving-*.jar, or of the jar {@code BENCH_JAR} names (to compare a build of another
+     * commit): a build during the benchmark replaces the jar, and the running application loads classes from it.
+     */
     static Path packagedJar() throws IOException {
+        Path jar;
         if (System.getenv("BENCH_JAR") != null) {
-            return Path.of(System.getenv("BENCH_JAR")).toAbsolutePath();
+            jar = Path.of(System.getenv("BENCH_JAR"));
+        } else {
+            try (var files = Files.list(Path.of("target"))) {
+                jar = files.filter(f -> f.getFileName().toString().matches("nebari-llm-serving-.*\\.jar")
+                                && !f.getFileName().toString().endsWith("-plain.jar"))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalStateException("no target/nebari-llm-serving-*.jar: run ./mvnw -DskipTests package"));
+            }
         }
-        try (var files = Files.list(Path.of("target"))) {
-            return files.filter(f -> f.getFileName().toString().matches("nebari-llm-serving-.*\\.jar")
-                            && !f.getFileName().toString().endsWith("-plain.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no target/nebari-llm-serving-*.jar: run ./mvnw -DskipTests package"))
-                    .toAbsolutePath();
-        }
+        var copy = Files.createTempFile("nebari-llm-serving-bench-", ".jar");
+        copy.toFile().deleteOnExit();
+        return Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING).toAbsolutePath();
     }
 
     static List<String> words(String value) {
