@@ -282,6 +282,11 @@ public final class ReconcileBenchmark {
             List<LLMModel> models) {
         var expected = models.stream().mapToLong(m -> ModelManifestRenderer.render(m, new RenderContext(settings,
                 dev.nebari.llm.gateway.AccessInputs.NONE)).all().size()).sum();
+        return objectsOf(client, settings, namespace) >= expected;
+    }
+
+    /** How many objects the pack made for the models of a namespace (in it and in the keys namespace). */
+    public static long objectsOf(KubernetesClient client, PackSettings settings, String namespace) {
         long present = 0;
         for (var kind : ChildKind.values()) {
             var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
@@ -289,7 +294,7 @@ public final class ReconcileBenchmark {
                     ? resources.inNamespace(settings.apiKeysNamespace()).withLabel(ModelObjects.MODEL_NAMESPACE, namespace).list().getItems().size()
                     : resources.inNamespace(namespace).withLabel(ModelObjects.MANAGED_BY, ModelObjects.PACK).list().getItems().size();
         }
-        return present >= expected;
+        return present;
     }
 
     private static long reconciles(SimpleMeterRegistry meters) {
