@@ -40,6 +40,35 @@ final class BenchApplication implements AutoCloseable {
         this.log = log;
     }
 
+    /** What to start: a jar, and the JVM options that go with its layout (the AOT cache). */
+    record Layout(Path jar, List<String> jvm) {
+
+        /** Starts the application in this layout, with the memory options given (e.g. the image's and a limit). */
+        BenchApplication start(String name, String memoryOptions, List<String> arguments) throws IOException {
+            var options = new ArrayList<>(java.util.Arrays.asList(memoryOptions.trim().split("\\s+")));
+            options.addAll(jvm);
+            return BenchApplication.start(name, jar, options, arguments);
+        }
+    }
+
+    /**
+     * The packaged application as the image runs it (compose-dev/Dockerfile): Spring Boot's extracted layout and a JVM
+     * AOT cache trained as the image build trains it. {@code BENCH_LAYOUT=jar} runs the jar itself instead.
+     */
+    static Layout imageLayout() throws Exception {
+        var jar = MemoryBenchmark.packagedJar();
+        if ("jar".equals(System.getenv("BENCH_LAYOUT"))) {
+            System.out.println("layout: the jar itself, no AOT cache (BENCH_LAYOUT=jar)");
+            return new Layout(jar, List.of());
+        }
+        var work = java.nio.file.Files.createTempDirectory("nebari-bench-image-");
+        var extracted = dev.nebari.llm.startup.StartupBenchmark.extract(jar, work);
+        var cache = work.resolve("app.aot");
+        dev.nebari.llm.startup.StartupBenchmark.train(extracted, cache, work);
+        System.out.println("layout: as the image: extracted jar and AOT cache in " + work);
+        return new Layout(extracted, List.of("-XX:AOTCache=" + cache));
+    }
+
     /** Starts the jar with the JVM options and arguments given, plus its ports; returns once the process runs. */
     static BenchApplication start(String name, Path jar, List<String> jvm, List<String> arguments) throws IOException {
         var web = dev.nebari.llm.testing.FreePort.any();

@@ -31,7 +31,8 @@ import java.util.concurrent.Executors;
  *       and the standby's writes against the objects left to change;</li>
  *   <li>after each fault the keys the key Secrets hold are counted: none may be lost.</li>
  * </ol>
- * Arguments: {@code [models=1000]}. {@code BENCH_JAR} another jar.
+ * The application runs as the image runs it (extracted, AOT cache; {@code BENCH_LAYOUT=jar}: the jar). Arguments:
+ * {@code [models=1000]}. {@code BENCH_JAR} another jar.
  */
 public final class FaultBenchmark {
 
@@ -41,7 +42,7 @@ public final class FaultBenchmark {
     public static void main(String[] args) throws Exception {
         var models = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
         var crds = Path.of(System.getProperty("nebari.thirdPartyCrds", "../shared/crds"));
-        var jar = MemoryBenchmark.packagedJar();
+        var layout = BenchApplication.imageLayout();
         var settings = ModelFixtures.settings();
         var limit = Duration.ofSeconds(Math.max(600, models));
         System.out.println("load average at the start: " + ReconcileBenchmark.loadAverage());
@@ -61,7 +62,7 @@ public final class FaultBenchmark {
                 portalArgs.addAll(List.of("--spring.profiles.active=portal",
                         "--portal.login.clientId=" + dev.nebari.llm.testing.TestApplication.PORTAL_CLIENT_ID));
                 var operators = new ArrayList<BenchApplication>();
-                try (var portal = BenchApplication.start("portal", jar, MemoryBenchmark.words(ScaleBenchmark.PORTAL_JVM), portalArgs)) {
+                try (var portal = layout.start("portal", ScaleBenchmark.PORTAL_JVM, portalArgs)) {
                     for (var name : List.of("operator-a", "operator-b")) {
                         var operatorArgs = new ArrayList<>(common);
                         // the webhook listens on one loopback port: the first replica serves it (in a cluster, a Service)
@@ -69,7 +70,7 @@ public final class FaultBenchmark {
                                 "--leader-election.namespace=" + MemoryBenchmark.RELEASE_NAMESPACE,
                                 "--webhook.enabled=true", "--webhook.namespace=" + MemoryBenchmark.RELEASE_NAMESPACE,
                                 "--webhook.port=" + (operators.isEmpty() ? webhookPort : FreePort.any())));
-                        operators.add(BenchApplication.start(name, jar, MemoryBenchmark.words(ScaleBenchmark.OPERATOR_JVM), operatorArgs));
+                        operators.add(layout.start(name, ScaleBenchmark.OPERATOR_JVM, operatorArgs));
                     }
                     try {
                         portal.awaitReady();

@@ -35,8 +35,9 @@ import java.util.TreeSet;
  * printing after each phase the requests each process sent per model (or key) by verb and resource, and the resident
  * memory and heap of each process once settled. At the end: one table with every size and the growth factors.
  *
- * <p>Arguments: sizes, e.g. {@code 300 1000 3000}. {@code BENCH_KEYS_PER_MODEL} (default 10); {@code BENCH_JAR}
- * another jar.
+ * <p>The application runs as the image runs it: extracted, with an AOT cache trained as the image build does
+ * ({@code BENCH_LAYOUT=jar}: the jar itself). Arguments: sizes, e.g. {@code 300 1000 3000}. {@code BENCH_KEYS_PER_MODEL}
+ * (default 10); {@code BENCH_JAR} another jar.
  */
 public final class ScaleBenchmark {
 
@@ -54,17 +55,17 @@ public final class ScaleBenchmark {
         var sizes = args.length == 0 ? new int[] {300, 1_000, 3_000} : Arrays.stream(args).mapToInt(Integer::parseInt).toArray();
         var keysPerModel = Integer.parseInt(System.getenv().getOrDefault("BENCH_KEYS_PER_MODEL", "10"));
         System.out.println("load average at the start: " + ReconcileBenchmark.loadAverage());
+        var layout = BenchApplication.imageLayout();
         var results = new ArrayList<Result>();
         for (var size : sizes) {
             System.out.printf("%n=== %d models, %d keys ===%n", size, size * keysPerModel);
-            results.add(run(size, size * keysPerModel));
+            results.add(run(layout, size, size * keysPerModel));
         }
         printTable(results);
     }
 
-    static Result run(int models, int keys) throws Exception {
+    static Result run(BenchApplication.Layout layout, int models, int keys) throws Exception {
         var crds = Path.of(System.getProperty("nebari.thirdPartyCrds", "../shared/crds"));
-        var jar = MemoryBenchmark.packagedJar();
         var settings = ModelFixtures.settings();
         var applyLimit = Duration.ofSeconds(Math.max(300, models / 2));
         try (var plane = EmbeddedControlPlane.start(KubernetesBinaries.locateOrBuild());
@@ -97,8 +98,8 @@ public final class ScaleBenchmark {
                 var portalArgs = new ArrayList<>(common);
                 portalArgs.addAll(List.of("--spring.profiles.active=portal",
                         "--portal.login.clientId=" + dev.nebari.llm.testing.TestApplication.PORTAL_CLIENT_ID));
-                var portal = BenchApplication.start("portal", jar, MemoryBenchmark.words(PORTAL_JVM), portalArgs);
-                var operator = BenchApplication.start("operator", jar, MemoryBenchmark.words(OPERATOR_JVM), operatorArgs);
+                var portal = layout.start("portal", PORTAL_JVM, portalArgs);
+                var operator = layout.start("operator", OPERATOR_JVM, operatorArgs);
                 try (portal) {
                     try {
                         System.out.printf("ready: portal %.1f s, operator %.1f s (started together)%n", portal.awaitReady(), operator.awaitReady());
@@ -142,7 +143,7 @@ public final class ScaleBenchmark {
 
                         // A restart reads everything back and must find nothing to write.
                         operator.close();
-                        operator = BenchApplication.start("operator-restarted", jar, MemoryBenchmark.words(OPERATOR_JVM), operatorArgs);
+                        operator = layout.start("operator-restarted", OPERATOR_JVM, operatorArgs);
                         var readySeconds = operator.awaitReady();
                         MemoryBenchmark.Snapshot.whenQuiet(operator.process);
                         var resync = difference(operator.kubernetesRequests(), Map.of());
