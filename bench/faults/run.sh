@@ -6,9 +6,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-jar=$(ls target/nebari-llm-serving-*.jar 2>/dev/null | grep -v -- '-plain.jar$' | head -1 || true)
-if [ -z "${BENCH_JAR:-}" ] && { [ -z "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]; }; then
-  ./mvnw -q -B -DskipTests package
-fi
-export BENCH_JVM="${BENCH_JVM:--Xmx512m}"
+source bench/packaged-jar.sh
 exec bench/run-java.sh bench/faults/logback.xml dev.nebari.llm.FaultBenchmark "$@"

@@ -1,17 +1,13 @@
 package dev.nebari.llm;
 
 import dev.nebari.llm.localcluster.EmbeddedControlPlane;
-import dev.nebari.llm.localcluster.KubernetesBinaries;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.reconciliation.ReconcileBenchmark;
-import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.FreePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,60 +37,45 @@ public final class FaultBenchmark {
 
     public static void main(String[] args) throws Exception {
         var models = args.length > 0 ? Integer.parseInt(args[0]) : 1_000;
-        var crds = Path.of(System.getProperty("nebari.thirdPartyCrds", "../shared/crds"));
         var layout = BenchApplication.imageLayout();
         var settings = ModelFixtures.settings();
         var limit = Duration.ofSeconds(Math.max(600, models));
         System.out.println("load average at the start: " + ReconcileBenchmark.loadAverage());
-        try (var plane = EmbeddedControlPlane.start(KubernetesBinaries.locateOrBuild());
-                var issuer = FakeOidcIssuer.start()) {
-            var config = new io.fabric8.kubernetes.client.ConfigBuilder(plane.clientConfig()).withMaxConcurrentRequests(64).build();
-            try (var client = new KubernetesClientBuilder().withConfig(config).build()) {
-                ReconcileBenchmark.installCrds(client, crds, "gateway objects are skipped as CRDNotInstalled");
-                ReconcileBenchmark.namespace(client, MemoryBenchmark.MODELS_NAMESPACE, true);
-                ReconcileBenchmark.namespace(client, settings.apiKeysNamespace(), false);
-                ReconcileBenchmark.namespace(client, MemoryBenchmark.RELEASE_NAMESPACE, false);
-                var webhookPort = FreePort.any();
-                MemoryBenchmark.registerWebhook(client, webhookPort);
-                var common = List.of("--cluster.kubeconfig=" + plane.kubeconfig(), "--cluster.embedded=never",
-                        "--platform.baseDomain=nebari.example.com", "--auth.oidc.issuerURL=" + issuer.issuer());
-                var portalArgs = new ArrayList<>(common);
-                portalArgs.addAll(List.of("--spring.profiles.active=portal",
-                        "--portal.login.clientId=" + dev.nebari.llm.testing.TestApplication.PORTAL_CLIENT_ID));
-                var operators = new ArrayList<BenchApplication>();
-                try (var portal = layout.start("portal", ScaleBenchmark.PORTAL_JVM, portalArgs)) {
-                    for (var name : List.of("operator-a", "operator-b")) {
-                        var operatorArgs = new ArrayList<>(common);
-                        // the webhook listens on one loopback port: the first replica serves it (in a cluster, a Service)
-                        operatorArgs.addAll(List.of("--spring.profiles.active=operator", "--leader-election.identity=" + name,
-                                "--leader-election.namespace=" + MemoryBenchmark.RELEASE_NAMESPACE,
-                                "--webhook.enabled=true", "--webhook.namespace=" + MemoryBenchmark.RELEASE_NAMESPACE,
-                                "--webhook.port=" + (operators.isEmpty() ? webhookPort : FreePort.any())));
-                        operators.add(layout.start(name, ScaleBenchmark.OPERATOR_JVM, operatorArgs));
+        try (var cluster = BenchCluster.start().withWebhook()) {
+            var client = cluster.client;
+            var plane = cluster.plane;
+            var issuer = cluster.issuer;
+            var operators = new ArrayList<BenchApplication>();
+            try (var portal = layout.start("portal", ScaleBenchmark.PORTAL_JVM, cluster.arguments("portal", 0))) {
+                for (var name : List.of("operator-a", "operator-b")) {
+                    // the webhook is registered at one loopback port: the first replica serves it (in a cluster,
+                    // a Service in front of every replica)
+                    var operatorArgs = new ArrayList<>(cluster.arguments("operator", operators.isEmpty() ? cluster.webhookPort : FreePort.any()));
+                    operatorArgs.add("--leader-election.identity=" + name);
+                    operators.add(layout.start(name, ScaleBenchmark.OPERATOR_JVM, operatorArgs));
+                }
+                try {
+                    portal.awaitReady();
+                    for (var operator : operators) {
+                        operator.awaitReady();
                     }
-                    try {
-                        portal.awaitReady();
-                        for (var operator : operators) {
-                            operator.awaitReady();
-                        }
-                        MemoryBenchmark.awaitAdmission(client);
-                        System.out.println("leader: " + leader(client));
+                    MemoryBenchmark.awaitAdmission(client);
+                    System.out.println("leader: " + leader(client));
 
-                        apiServerCrash(plane, client, settings, operators, models, limit);
+                    apiServerCrash(plane, client, settings, operators, models, limit);
 
-                        var mints = MemoryBenchmark.mint(issuer, portal.webPort, models, models, Math.max(MemoryBenchmark.USERS, models / 3));
-                        var minted = models - mints.failures();
-                        System.out.printf("%d keys minted (%d failed), %d stored%n", minted, mints.failures(), MemoryBenchmark.storedKeys(client));
+                    var mints = MemoryBenchmark.mint(issuer, portal.webPort, models, models, Math.max(MemoryBenchmark.USERS, models / 3));
+                    var minted = models - mints.failures();
+                    System.out.printf("%d keys minted (%d failed), %d stored%n", minted, mints.failures(), MemoryBenchmark.storedKeys(client));
 
-                        leaderCrash(client, settings, operators, models, limit);
-                        var stored = MemoryBenchmark.storedKeys(client);
-                        System.out.printf("keys stored after both faults: %d of %d minted: %s%n", stored, minted,
-                                stored == minted ? "none lost" : "LOST " + (minted - stored));
-                        System.out.printf("load average at the end: %s%n", ReconcileBenchmark.loadAverage());
-                    } finally {
-                        for (var operator : operators) {
-                            operator.close();
-                        }
+                    leaderCrash(client, settings, operators, models, limit);
+                    var stored = MemoryBenchmark.storedKeys(client);
+                    System.out.printf("keys stored after both faults: %d of %d minted: %s%n", stored, minted,
+                            stored == minted ? "none lost" : "LOST " + (minted - stored));
+                    System.out.printf("load average at the end: %s%n", ReconcileBenchmark.loadAverage());
+                } finally {
+                    for (var operator : operators) {
+                        operator.close();
                     }
                 }
             }

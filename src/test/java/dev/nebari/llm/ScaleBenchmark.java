@@ -1,16 +1,10 @@
 package dev.nebari.llm;
 
-import dev.nebari.llm.localcluster.EmbeddedControlPlane;
-import dev.nebari.llm.localcluster.KubernetesBinaries;
 import dev.nebari.llm.manifests.ModelManifestRenderer;
 import dev.nebari.llm.manifests.RenderContext;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.reconciliation.ReconcileBenchmark;
-import dev.nebari.llm.testing.FakeOidcIssuer;
-import dev.nebari.llm.testing.FreePort;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -65,99 +59,81 @@ public final class ScaleBenchmark {
     }
 
     static Result run(BenchApplication.Layout layout, int models, int keys) throws Exception {
-        var crds = Path.of(System.getProperty("nebari.thirdPartyCrds", "../shared/crds"));
         var settings = ModelFixtures.settings();
         var applyLimit = Duration.ofSeconds(Math.max(300, models / 2));
-        try (var plane = EmbeddedControlPlane.start(KubernetesBinaries.locateOrBuild());
-                var issuer = FakeOidcIssuer.start()) {
-            var config = new io.fabric8.kubernetes.client.ConfigBuilder(plane.clientConfig()).withMaxConcurrentRequests(64).build();
-            try (var client = new KubernetesClientBuilder().withConfig(config).build()) {
-                ReconcileBenchmark.installCrds(client, crds, "gateway objects are skipped as CRDNotInstalled");
-                ReconcileBenchmark.namespace(client, MemoryBenchmark.MODELS_NAMESPACE, true);
-                ReconcileBenchmark.namespace(client, "bench-peer", true);
-                ReconcileBenchmark.namespace(client, "bench-warmup", true);
-                ReconcileBenchmark.namespace(client, settings.apiKeysNamespace(), false);
-                ReconcileBenchmark.namespace(client, MemoryBenchmark.RELEASE_NAMESPACE, false);
+        try (var cluster = BenchCluster.start("bench-peer", "bench-warmup")) {
+            var client = cluster.client;
+            var issuer = cluster.issuer;
+            // The peer runs before the application exists, so neither sees the other's objects; a short
+            // unmeasured pass first, so it does not pay for this JVM's warm-up.
+            ReconcileBenchmark.peer(client, settings, "bench-warmup", Math.min(models, 50), 8);
+            ReconcileBenchmark.removePeer(client, settings, "bench-warmup");
+            var peerSeconds = ReconcileBenchmark.peer(client, settings, "bench-peer", models, 8);
+            ReconcileBenchmark.removePeer(client, settings, "bench-peer");
+            System.out.printf("peer: plain server-side apply of %d models' objects in %.1f s%n", models, peerSeconds);
 
-                // The peer runs before the application exists, so neither sees the other's objects; a short
-                // unmeasured pass first, so it does not pay for this JVM's warm-up.
-                ReconcileBenchmark.peer(client, settings, "bench-warmup", Math.min(models, 50), 8);
-                ReconcileBenchmark.removePeer(client, settings, "bench-warmup");
-                var peerSeconds = ReconcileBenchmark.peer(client, settings, "bench-peer", models, 8);
-                ReconcileBenchmark.removePeer(client, settings, "bench-peer");
-                System.out.printf("peer: plain server-side apply of %d models' objects in %.1f s%n", models, peerSeconds);
+            cluster.withWebhook();
+            var operatorArgs = cluster.arguments("operator", cluster.webhookPort);
+            var portalArgs = cluster.arguments("portal", 0);
+            var portal = layout.start("portal", PORTAL_JVM, portalArgs);
+            var operator = layout.start("operator", OPERATOR_JVM, operatorArgs);
+            try (portal) {
+                try {
+                    System.out.printf("ready: portal %.1f s, operator %.1f s (started together)%n", portal.awaitReady(), operator.awaitReady());
+                    MemoryBenchmark.awaitAdmission(client);
+                    System.out.printf("idle: operator %s%n      portal   %s%n",
+                            MemoryBenchmark.Snapshot.whenQuiet(operator.process), MemoryBenchmark.Snapshot.whenQuiet(portal.process));
 
-                var webhookPort = FreePort.any();
-                MemoryBenchmark.registerWebhook(client, webhookPort);
-                var common = List.of("--cluster.kubeconfig=" + plane.kubeconfig(), "--cluster.embedded=never",
-                        "--platform.baseDomain=nebari.example.com", "--auth.oidc.issuerURL=" + issuer.issuer());
-                var operatorArgs = new ArrayList<>(common);
-                operatorArgs.addAll(List.of("--spring.profiles.active=operator",
-                        "--leader-election.namespace=" + MemoryBenchmark.RELEASE_NAMESPACE, "--webhook.enabled=true",
-                        "--webhook.port=" + webhookPort, "--webhook.namespace=" + MemoryBenchmark.RELEASE_NAMESPACE));
-                var portalArgs = new ArrayList<>(common);
-                portalArgs.addAll(List.of("--spring.profiles.active=portal",
-                        "--portal.login.clientId=" + dev.nebari.llm.testing.TestApplication.PORTAL_CLIENT_ID));
-                var portal = layout.start("portal", PORTAL_JVM, portalArgs);
-                var operator = layout.start("operator", OPERATOR_JVM, operatorArgs);
-                try (portal) {
-                    try {
-                        System.out.printf("ready: portal %.1f s, operator %.1f s (started together)%n", portal.awaitReady(), operator.awaitReady());
-                        MemoryBenchmark.awaitAdmission(client);
-                        System.out.printf("idle: operator %s%n      portal   %s%n",
-                                MemoryBenchmark.Snapshot.whenQuiet(operator.process), MemoryBenchmark.Snapshot.whenQuiet(portal.process));
+                    var before = requests(operator, portal);
+                    var applying = System.nanoTime();
+                    var watched = client.resources(LLMModel.class).inNamespace(MemoryBenchmark.MODELS_NAMESPACE).inform();
+                    ReconcileBenchmark.create(client, MemoryBenchmark.MODELS_NAMESPACE, models);
+                    ReconcileBenchmark.awaitFullyApplied(client, settings, watched, MemoryBenchmark.MODELS_NAMESPACE, models, applyLimit);
+                    watched.close();
+                    var appliedSeconds = (System.nanoTime() - applying) / 1e9;
+                    System.out.printf("%d models fully applied in %.1f s (%.2fx the peer)%n", models, appliedSeconds, appliedSeconds / peerSeconds);
+                    var afterModels = requests(operator, portal);
+                    // every object of a model, the internal endpoint's too (the issuer answers), keys not yet minted
+                    var objects = ModelManifestRenderer.render(ReconcileBenchmark.model(MemoryBenchmark.MODELS_NAMESPACE, 0),
+                            new RenderContext(settings, new dev.nebari.llm.gateway.AccessInputs(List.of(), List.of(),
+                                    new dev.nebari.llm.gateway.AccessInputs.OidcProvider(issuer.issuer(), issuer.jwksUri())))).all().size();
+                    var perModel = difference(afterModels, before);
+                    System.out.printf("requests per model until fully applied (%d objects per model):%n", objects);
+                    print(perModel, models);
+                    // the objects only: not the model's finalizer and status, Events or the Lease
+                    var operatorWrites = writes(perModel, "operator", Set.of("llmmodels", "llmmodels/status", "events", "leases"));
 
-                        var before = requests(operator, portal);
-                        var applying = System.nanoTime();
-                        var watched = client.resources(LLMModel.class).inNamespace(MemoryBenchmark.MODELS_NAMESPACE).inform();
-                        ReconcileBenchmark.create(client, MemoryBenchmark.MODELS_NAMESPACE, models);
-                        ReconcileBenchmark.awaitFullyApplied(client, settings, watched, MemoryBenchmark.MODELS_NAMESPACE, models, applyLimit);
-                        watched.close();
-                        var appliedSeconds = (System.nanoTime() - applying) / 1e9;
-                        System.out.printf("%d models fully applied in %.1f s (%.2fx the peer)%n", models, appliedSeconds, appliedSeconds / peerSeconds);
-                        var afterModels = requests(operator, portal);
-                        // every object of a model, the internal endpoint's too (the issuer answers), keys not yet minted
-                        var objects = ModelManifestRenderer.render(ReconcileBenchmark.model(MemoryBenchmark.MODELS_NAMESPACE, 0),
-                                new RenderContext(settings, new dev.nebari.llm.gateway.AccessInputs(List.of(), List.of(),
-                                        new dev.nebari.llm.gateway.AccessInputs.OidcProvider(issuer.issuer(), issuer.jwksUri())))).all().size();
-                        var perModel = difference(afterModels, before);
-                        System.out.printf("requests per model until fully applied (%d objects per model):%n", objects);
-                        print(perModel, models);
-                        // the objects only: not the model's finalizer and status, Events or the Lease
-                        var operatorWrites = writes(perModel, "operator", Set.of("llmmodels", "llmmodels/status", "events", "leases"));
+                    var minting = System.nanoTime();
+                    var mints = MemoryBenchmark.mint(issuer, portal.webPort, models, keys, Math.max(MemoryBenchmark.USERS, keys / 3));
+                    var mintSeconds = (System.nanoTime() - minting) / 1e9;
+                    var stored = MemoryBenchmark.storedKeys(client);
+                    System.out.printf("%d keys minted in %.1f s (%d failed; per mint p50 %.0f ms, p99 %.0f ms), %d stored%n",
+                            keys - mints.failures(), mintSeconds, mints.failures(), mints.quantileMillis(0.5),
+                            mints.quantileMillis(0.99), stored);
+                    var afterKeys = requests(operator, portal);
+                    System.out.println("requests per key:");
+                    print(difference(afterKeys, afterModels), keys);
 
-                        var minting = System.nanoTime();
-                        var mints = MemoryBenchmark.mint(issuer, portal.webPort, models, keys, Math.max(MemoryBenchmark.USERS, keys / 3));
-                        var mintSeconds = (System.nanoTime() - minting) / 1e9;
-                        var stored = MemoryBenchmark.storedKeys(client);
-                        System.out.printf("%d keys minted in %.1f s (%d failed; per mint p50 %.0f ms, p99 %.0f ms), %d stored%n",
-                                keys - mints.failures(), mintSeconds, mints.failures(), mints.quantileMillis(0.5),
-                                mints.quantileMillis(0.99), stored);
-                        var afterKeys = requests(operator, portal);
-                        System.out.println("requests per key:");
-                        print(difference(afterKeys, afterModels), keys);
+                    var operatorSettled = MemoryBenchmark.settled(operator.process, "operator");
+                    var portalSettled = MemoryBenchmark.Snapshot.whenQuiet(portal.process);
+                    System.out.printf("portal settled:           %s%n", portalSettled);
 
-                        var operatorSettled = MemoryBenchmark.settled(operator.process, "operator");
-                        var portalSettled = MemoryBenchmark.Snapshot.whenQuiet(portal.process);
-                        System.out.printf("portal settled:           %s%n", portalSettled);
-
-                        // A restart reads everything back and must find nothing to write.
-                        operator.close();
-                        operator = layout.start("operator-restarted", OPERATOR_JVM, operatorArgs);
-                        var readySeconds = operator.awaitReady();
-                        MemoryBenchmark.Snapshot.whenQuiet(operator.process);
-                        var resync = difference(operator.kubernetesRequests(), Map.of());
-                        var resyncWrites = resync.entrySet().stream()
-                                .filter(e -> WRITE_VERBS.contains(e.getKey().split(" ")[0]) && !e.getKey().endsWith(" leases"))
-                                .mapToLong(Map.Entry::getValue).sum();
-                        System.out.printf("operator restarted with %d models and %d keys: ready in %.1f s; writes until quiet (leases aside): %d %s%n",
-                                models, stored, readySeconds, resyncWrites, writesOnly(resync));
-                        return new Result(models, keys, peerSeconds, appliedSeconds, mintSeconds, mints, stored,
-                                operatorWrites, objects, resyncWrites, readySeconds, operatorSettled, portalSettled,
-                                ReconcileBenchmark.loadAverage());
-                    } finally {
-                        operator.close();
-                    }
+                    // A restart reads everything back and must find nothing to write.
+                    operator.close();
+                    operator = layout.start("operator-restarted", OPERATOR_JVM, operatorArgs);
+                    var readySeconds = operator.awaitReady();
+                    MemoryBenchmark.Snapshot.whenQuiet(operator.process);
+                    var resync = difference(operator.kubernetesRequests(), Map.of());
+                    var resyncWrites = resync.entrySet().stream()
+                            .filter(e -> WRITE_VERBS.contains(e.getKey().split(" ")[0]) && !e.getKey().endsWith(" leases"))
+                            .mapToLong(Map.Entry::getValue).sum();
+                    System.out.printf("operator restarted with %d models and %d keys: ready in %.1f s; writes until quiet (leases aside): %d %s%n",
+                            models, stored, readySeconds, resyncWrites, writesOnly(resync));
+                    return new Result(models, keys, peerSeconds, appliedSeconds, mintSeconds, mints, stored,
+                            operatorWrites, objects, resyncWrites, readySeconds, operatorSettled, portalSettled,
+                            ReconcileBenchmark.loadAverage());
+                } finally {
+                    operator.close();
                 }
             }
         }
