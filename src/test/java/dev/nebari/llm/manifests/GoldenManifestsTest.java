@@ -69,7 +69,7 @@ class GoldenManifestsTest {
     void rendersTheWorkloadOfAnAutoscaledModelExactlyAsRecorded() throws IOException {
         var model = ModelFixtures.withSpec(ModelFixtures.referenceModel(), spec -> new LLMModelSpec(spec.model(),
                 spec.resources(), autoscaled(spec.serving()),
-                spec.access(), spec.endpoints(), spec.limits(), spec.advanced()));
+                spec.access(), spec.endpoints(), spec.limits(), spec.advanced(), spec.adapters()));
         var manifests = ModelManifestRenderer.render(model, new RenderContext(ModelFixtures.settings(RoutingMode.SHARED), ACCESS));
         var actual = manifests.workload().stream().map(m -> SERIALIZATION.asYaml(m.object()))
                 .map(yaml -> yaml.startsWith("---\n") ? yaml : "---\n" + yaml).collect(Collectors.joining());
@@ -89,7 +89,7 @@ class GoldenManifestsTest {
     static LLMModel referenceModel(boolean limits) {
         var model = ModelFixtures.referenceModel();
         return !limits ? model : ModelFixtures.withSpec(model, spec -> new LLMModelSpec(spec.model(), spec.resources(), spec.serving(),
-                spec.access(), spec.endpoints(), new LimitsSpec(60L, 20_000L, 2_000_000L), spec.advanced()));
+                spec.access(), spec.endpoints(), new LimitsSpec(60L, 20_000L, 2_000_000L), spec.advanced(), spec.adapters()));
     }
 
     static String asYaml(ModelManifests manifests) {

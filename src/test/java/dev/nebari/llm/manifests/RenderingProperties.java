@@ -98,7 +98,7 @@ class RenderingProperties {
         var limit = (java.util.function.Supplier<Long>) () -> in.orNull(0.4, () -> in.between(1L, 4_294_967_295L));
         var limits = in.orNull(0.5, () -> new LimitsSpec(limit.get(), limit.get(), limit.get()));
         llm.setSpec(new LLMModelSpec(modelSpec(in), resources(in), serving(in), accessSpec(in), endpoints(in), limits,
-                advanced(in)));
+                advanced(in), null));
         return llm;
     }
 
