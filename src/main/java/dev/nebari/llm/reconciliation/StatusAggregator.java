@@ -22,6 +22,7 @@ import dev.nebari.llm.model.Phase;
 import dev.nebari.llm.model.ReplicasStatus;
 import dev.nebari.llm.model.SharedVolume;
 import dev.nebari.llm.platform.PackSettings;
+import dev.nebari.llm.serving.ModelServerDeploymentRenderer;
 import dev.nebari.llm.serving.ServingFacts;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -142,25 +143,27 @@ final class StatusAggregator {
     private Verdict modelAvailable(LLMModel model, Observations seen) {
         var source = model.getSpec().model();
         var pods = seen.modelPods();
-        if (source.source() == ModelSource.HUGGINGFACE && !source.preload()) {
+        var containers = ModelServerDeploymentRenderer.weightContainers(model);
+        if (containers.isEmpty()) {
             return Verdict.ok(MODEL_AVAILABLE, FetchedByServer, "preload is off: vLLM fetches the weights when it starts");
         }
-        var container = source.source() == ModelSource.OCI ? ServingFacts.OCI_COPY_CONTAINER : ServingFacts.DOWNLOADER_CONTAINER;
-        var failure = PodProblems.initContainerFailed(pods, container, DownloadFailed);
-        if (failure.isPresent()) {
-            return Verdict.notOk(MODEL_AVAILABLE, failure.get().reason(), failure.get().message());
+        for (var container : containers) {
+            var failure = PodProblems.initContainerFailed(pods, container, DownloadFailed);
+            if (failure.isPresent()) {
+                return Verdict.notOk(MODEL_AVAILABLE, failure.get().reason(), failure.get().message());
+            }
         }
-        if (PodProblems.initContainerSucceeded(pods, container) || PodProblems.anyContainerStarted(pods)) {
-            return Verdict.ok(MODEL_AVAILABLE, Downloaded, "the weights of " + source.name() + " are in place");
+        // Init containers run in order: the last one done means all are.
+        if (PodProblems.initContainerSucceeded(pods, containers.getLast()) || PodProblems.anyContainerStarted(pods)) {
+            return Verdict.ok(MODEL_AVAILABLE, Downloaded, inPlace(model));
         }
         var pull = PodProblems.imagePull(pods);
         if (pull.isPresent()) {
             return Verdict.notOk(MODEL_AVAILABLE, pull.get().reason(), pull.get().message());
         }
-        if (PodProblems.initContainerRunning(pods, container)) {
-            return Verdict.notOk(MODEL_AVAILABLE, Downloading, source.source() == ModelSource.OCI
-                    ? "copying the weights from " + source.image()
-                    : "downloading " + source.name() + progress(seen));
+        var running = containers.stream().filter(container -> PodProblems.initContainerRunning(pods, container)).findFirst();
+        if (running.isPresent()) {
+            return Verdict.notOk(MODEL_AVAILABLE, Downloading, fetching(model, running.get()) + progress(seen));
         }
         var unschedulable = PodProblems.unschedulable(pods);
         if (unschedulable.isPresent()) {
@@ -170,6 +173,34 @@ final class StatusAggregator {
             return Verdict.notOk(MODEL_AVAILABLE, ScaledToZero, "spec.serving.replicas is 0: no pod fetches the weights");
         }
         return Verdict.notOk(MODEL_AVAILABLE, Pending, "waiting for a model pod to start the download");
+    }
+
+    private static String inPlace(LLMModel model) {
+        var spec = model.getSpec();
+        var adapters = spec.adapters().size();
+        var ofAdapters = adapters == 0 ? "" : adapters == 1 ? " and its adapter" : " and its " + adapters + " adapters";
+        return spec.model().source() == ModelSource.HUGGINGFACE && !spec.model().preload()
+                ? "the adapters are in place; preload is off: vLLM fetches the weights of " + spec.model().name() + " when it starts"
+                : "the weights of " + spec.model().name() + ofAdapters + " are in place";
+    }
+
+    /** What the running init container fetches (the downloader's progress is of the repository it is on). */
+    private static String fetching(LLMModel model, String container) {
+        var spec = model.getSpec();
+        if (container.equals(ServingFacts.OCI_COPY_CONTAINER)) {
+            return "copying the weights from " + spec.model().image();
+        }
+        if (container.startsWith(ServingFacts.ADAPTER_COPY_CONTAINER_PREFIX)) {
+            var adapter = spec.adapters().get(Integer.parseInt(container.substring(ServingFacts.ADAPTER_COPY_CONTAINER_PREFIX.length())));
+            return "copying adapter " + adapter.name() + " from " + adapter.image();
+        }
+        var repositories = new ArrayList<String>();
+        if (spec.model().source() == ModelSource.HUGGINGFACE && spec.model().preload()) {
+            repositories.add(spec.model().name());
+        }
+        spec.adapters().stream().filter(adapter -> adapter.source() == ModelSource.HUGGINGFACE)
+                .forEach(adapter -> repositories.add("adapter " + adapter.name()));
+        return "downloading " + String.join(", then ", repositories);
     }
 
     /** Binary units, one decimal, as kubectl users read sizes: 16.2Gi. */

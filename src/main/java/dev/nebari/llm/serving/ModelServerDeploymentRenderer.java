@@ -2,6 +2,7 @@ package dev.nebari.llm.serving;
 
 import static dev.nebari.llm.serving.ServingFacts.*;
 
+import dev.nebari.llm.model.AdapterSpec;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.ModelSource;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The vLLM Deployment {@code <m>}: one {@code vllm} container, an init container that puts the weights on the
@@ -96,34 +98,89 @@ public final class ModelServerDeploymentRenderer {
         return spec.source() == ModelSource.OCI || spec.preload();
     }
 
+    /**
+     * What puts the weights on the volume, in order: the copy of an OCI model, one downloader for the Hugging Face
+     * model (with preload) and every Hugging Face adapter, one after the other, and a copy per OCI adapter.
+     */
     private static List<Container> initContainers(LLMModel model, PackSettings settings) {
         var spec = model.getSpec().model();
+        var containers = new ArrayList<Container>();
         if (spec.source() == ModelSource.OCI) {
-            // cp -a keeps the image's file modes; "/models/." copies the contents, hidden files included.
-            return List.of(new ContainerBuilder()
-                    .withName(OCI_COPY_CONTAINER)
-                    .withImage(spec.image())
-                    .withCommand("cp", "-a", OCI_MODEL_DIR + "/.", MODEL_DIR + "/")
-                    .withTerminationMessagePolicy(LOG_TAIL_ON_ERROR)
-                    .withVolumeMounts(modelMount())
-                    .withResources(initResources())
-                    .withSecurityContext(restricted())
-                    .build());
+            containers.add(copy(OCI_COPY_CONTAINER, spec.image(), modelMount()));
         }
-        if (!spec.preload()) {
-            return List.of();
+        var downloads = new ArrayList<String>();
+        if (spec.source() == ModelSource.HUGGINGFACE && spec.preload()) {
+            downloads.addAll(download(spec.name(), spec.revision(), MODEL_DIR));
         }
-        var args = new ArrayList<>(List.of("--repo", spec.name()));
-        if (spec.revision() != null) {
-            args.addAll(List.of("--revision", spec.revision()));
+        for (var adapter : model.getSpec().adapters()) {
+            if (adapter.source() == ModelSource.HUGGINGFACE) {
+                downloads.addAll(download(adapter.effectiveRepo(), adapter.revision(), adapterDir(adapter)));
+            }
         }
-        args.addAll(List.of("--target", MODEL_DIR));
+        if (!downloads.isEmpty()) {
+            containers.add(downloader(model, settings, downloads));
+        }
+        var adapters = model.getSpec().adapters();
+        for (int i = 0; i < adapters.size(); i++) {
+            var adapter = adapters.get(i);
+            if (adapter.source() == ModelSource.OCI) {
+                // The volume's adapters/<name> mounted where the copy writes: the kubelet creates the directory.
+                var mount = new VolumeMountBuilder().withName(MODEL_VOLUME).withMountPath(MODEL_DIR)
+                        .withSubPath(ADAPTERS_SUBDIR + "/" + adapter.name()).build();
+                containers.add(copy(ADAPTER_COPY_CONTAINER_PREFIX + i, adapter.image(), mount));
+            }
+        }
+        return containers;
+    }
+
+    /** The init containers that put weights on the volume, by name, in the order they run. */
+    public static List<String> weightContainers(LLMModel model) {
+        var spec = model.getSpec();
+        var names = new ArrayList<String>();
+        if (spec.model().source() == ModelSource.OCI) {
+            names.add(OCI_COPY_CONTAINER);
+        }
+        if ((spec.model().source() == ModelSource.HUGGINGFACE && spec.model().preload())
+                || spec.adapters().stream().anyMatch(adapter -> adapter.source() == ModelSource.HUGGINGFACE)) {
+            names.add(DOWNLOADER_CONTAINER);
+        }
+        for (int i = 0; i < spec.adapters().size(); i++) {
+            if (spec.adapters().get(i).source() == ModelSource.OCI) {
+                names.add(ADAPTER_COPY_CONTAINER_PREFIX + i);
+            }
+        }
+        return names;
+    }
+
+    /** Copies an image's {@code /models} into {@code mount}; cp -a keeps file modes, "/." takes hidden files too. */
+    private static Container copy(String name, String image, VolumeMount mount) {
+        return new ContainerBuilder()
+                .withName(name)
+                .withImage(image)
+                .withCommand("cp", "-a", OCI_MODEL_DIR + "/.", MODEL_DIR + "/")
+                .withTerminationMessagePolicy(LOG_TAIL_ON_ERROR)
+                .withVolumeMounts(mount)
+                .withResources(initResources())
+                .withSecurityContext(restricted())
+                .build();
+    }
+
+    private static List<String> download(String repo, @Nullable String revision, String target) {
+        var args = new ArrayList<>(List.of("--repo", repo));
+        if (revision != null) {
+            args.addAll(List.of("--revision", revision));
+        }
+        args.addAll(List.of("--target", target));
+        return args;
+    }
+
+    private static Container downloader(LLMModel model, PackSettings settings, List<String> args) {
         var env = new ArrayList<>(hfToken(model));
         env.addAll(HubAccess.endpointEnv(model, settings));
         env.addAll(HubAccess.networkEnv(settings));
         var mounts = new ArrayList<>(List.of(modelMount()));
         HubAccess.trustedCaMount(settings).ifPresent(mounts::add);
-        return List.of(new ContainerBuilder()
+        return new ContainerBuilder()
                 .withName(DOWNLOADER_CONTAINER)
                 .withImage(settings.defaults().downloader().image())
                 .withArgs(args)
@@ -132,7 +189,28 @@ public final class ModelServerDeploymentRenderer {
                 .withVolumeMounts(mounts)
                 .withResources(initResources())
                 .withSecurityContext(restricted())
-                .build());
+                .build();
+    }
+
+    static String adapterDir(AdapterSpec adapter) {
+        return MODEL_DIR + "/" + ADAPTERS_SUBDIR + "/" + adapter.name();
+    }
+
+    /**
+     * vLLM's LoRA flags: each adapter served as its own model id ({@code --lora-modules name=path}, vLLM then lists
+     * it in /v1/models and answers requests that name it).
+     */
+    private static List<String> loraArgs(LLMModel model) {
+        var adapters = model.getSpec().adapters();
+        if (adapters.isEmpty()) {
+            return List.of();
+        }
+        var args = new ArrayList<>(List.of("--enable-lora",
+                "--max-loras", Integer.toString(Math.min(adapters.size(), MAX_LORAS_PER_BATCH)),
+                "--max-cpu-loras", Integer.toString(adapters.size()),
+                "--lora-modules"));
+        adapters.forEach(adapter -> args.add(adapter.name() + "=" + adapterDir(adapter)));
+        return args;
     }
 
     private static Container vllm(LLMModel model, PackSettings settings) {
@@ -160,6 +238,7 @@ public final class ModelServerDeploymentRenderer {
                 "--tensor-parallel-size", Integer.toString(tensorParallelism(model)),
                 "--data-parallel-size", Integer.toString(serving.dataParallelism()),
                 "--port", Integer.toString(PORT)));
+        args.addAll(loraArgs(model));
         args.addAll(serving.vllmArgs());
         args.addAll(spec.advanced().vllm().extraArgs());
         // Last, so that the model's own variables win over the pack's (the last of duplicate names counts).

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nebari.llm.gateway.AccessInputs;
 import dev.nebari.llm.gateway.KeyCheckRouteRenderer;
+import dev.nebari.llm.model.AdapterSpec;
 import dev.nebari.llm.model.AutoscalingSpec;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ServingSpec;
 import dev.nebari.llm.model.LimitsSpec;
 import dev.nebari.llm.model.LLMModelSpec;
 import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.model.ModelSource;
 import dev.nebari.llm.platform.PackSettings.RoutingMode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,6 +81,31 @@ class GoldenManifestsTest {
         }
         assertThat(file).as("golden file %s (create it with -Dgolden.update=true)", file).exists();
         assertThat(actual).isEqualTo(Files.readString(file));
+    }
+
+    /**
+     * The reference model with LoRA adapters (two from the Hub, one pinned; one from an OCI image): the downloader
+     * fetches the Hub ones after the model, a copy container the image's, vLLM serves each under its name, and both
+     * routes match every id.
+     */
+    @Test
+    void rendersAModelWithLoraAdaptersExactlyAsRecorded() throws IOException {
+        var manifests = ModelManifestRenderer.render(withAdapters(), new RenderContext(ModelFixtures.settings(RoutingMode.SHARED), ACCESS));
+        var actual = asYaml(manifests);
+        var file = GOLDEN.resolve("lora-adapters.yaml");
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(file, actual);
+        }
+        assertThat(file).as("golden file %s (create it with -Dgolden.update=true)", file).exists();
+        assertThat(actual).isEqualTo(Files.readString(file));
+    }
+
+    static LLMModel withAdapters() {
+        return ModelFixtures.withSpec(ModelFixtures.referenceModel(), spec -> new LLMModelSpec(spec.model(),
+                spec.resources(), spec.serving(), spec.access(), spec.endpoints(), spec.limits(), spec.advanced(), List.of(
+                        new AdapterSpec("team-a/qwen3-sql", null, "acme/qwen3-0.6b-sql-lora", "v1.2", null),
+                        new AdapterSpec("acme/qwen3-0.6b-support-lora", null, null, null, null),
+                        new AdapterSpec("team-a/qwen3-legal", ModelSource.OCI, null, null, "registry.example.com/team-a/qwen3-legal-lora:3"))));
     }
 
     static ServingSpec autoscaled(ServingSpec s) {
