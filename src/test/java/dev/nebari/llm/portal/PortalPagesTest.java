@@ -154,6 +154,24 @@ class PortalPagesTest {
                 .doesNotContain("/admin/keys");
     }
 
+    /** A model's LoRA adapters under its card: their ids and, once the model has an endpoint, a snippet for each. */
+    @Test
+    void myModelsShowsAModelsAdaptersWithSnippetsUsingTheAdapterId() throws Exception {
+        var client = portal.app().getBean(io.fabric8.kubernetes.client.KubernetesClient.class);
+        var created = client.resource(dev.nebari.llm.model.ModelFixtures.model(namespace, "lora-model", "org/lora-base",
+                "access: {public: true}\nadapters: [{name: org/lora-sql, repo: acme/sql-lora}]")).create();
+        created.setStatus(new dev.nebari.llm.model.LLMModelStatus(dev.nebari.llm.model.Phase.Ready, List.of(), 1L, null,
+                new dev.nebari.llm.model.EndpointsStatus("https://llm.nebari.example.com/v1", "", "org/lora-base"), null, null));
+        client.resource(created).updateStatus();
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            var html = web.perform(get("/").with(alice())).andReturn().getResponse().getContentAsString();
+            assertThat(html).contains("LoRA adapters", "id=\"adapter-id-" + namespace + "-lora-model-0\">org/lora-sql</code>")
+                    .contains("Call adapter <code>org/lora-sql</code>")
+                    .contains("{&quot;model&quot;: &quot;org/lora-sql&quot;");
+        });
+    }
+
     /** Where the sign-in that follows a form sent from {@code referer} after the session ended returns to. */
     private String pageAfterSigningInAgain(String referer) throws Exception {
         var session = web.perform(post("/keys").with(alice()).param("model", namespace + "/open-model")
