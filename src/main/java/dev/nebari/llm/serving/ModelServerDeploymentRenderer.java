@@ -98,58 +98,68 @@ public final class ModelServerDeploymentRenderer {
         return spec.source() == ModelSource.OCI || spec.preload();
     }
 
+    /** One init container that puts weights on the volume: what it does, before it gets its image's settings. */
+    private sealed interface WeightStep {
+        String container();
+
+        /** Copies an image's {@code /models} into the volume (at {@code mount}). */
+        record Copy(String container, String image, VolumeMount mount) implements WeightStep {
+        }
+
+        /** Runs the downloader over one or more repositories, one after the other. */
+        record Download(List<String> args) implements WeightStep {
+            @Override
+            public String container() {
+                return DOWNLOADER_CONTAINER;
+            }
+        }
+    }
+
     /**
      * What puts the weights on the volume, in order: the copy of an OCI model, one downloader for the Hugging Face
      * model (with preload) and every Hugging Face adapter, one after the other, and a copy per OCI adapter.
      */
-    private static List<Container> initContainers(LLMModel model, PackSettings settings) {
+    private static List<WeightStep> weightSteps(LLMModel model) {
         var spec = model.getSpec().model();
-        var containers = new ArrayList<Container>();
+        var steps = new ArrayList<WeightStep>();
         if (spec.source() == ModelSource.OCI) {
-            containers.add(copy(OCI_COPY_CONTAINER, spec.image(), modelMount()));
+            steps.add(new WeightStep.Copy(OCI_COPY_CONTAINER, spec.image(), modelMount()));
         }
         var downloads = new ArrayList<String>();
         if (spec.source() == ModelSource.HUGGINGFACE && spec.preload()) {
             downloads.addAll(download(spec.name(), spec.revision(), MODEL_DIR));
         }
-        for (var adapter : model.getSpec().adapters()) {
+        var adapters = model.getSpec().adapters();
+        for (var adapter : adapters) {
             if (adapter.source() == ModelSource.HUGGINGFACE) {
                 downloads.addAll(download(adapter.effectiveRepo(), adapter.revision(), adapterDir(adapter)));
             }
         }
         if (!downloads.isEmpty()) {
-            containers.add(downloader(model, settings, downloads));
+            steps.add(new WeightStep.Download(downloads));
         }
-        var adapters = model.getSpec().adapters();
         for (int i = 0; i < adapters.size(); i++) {
             var adapter = adapters.get(i);
             if (adapter.source() == ModelSource.OCI) {
                 // The volume's adapters/<name> mounted where the copy writes: the kubelet creates the directory.
                 var mount = new VolumeMountBuilder().withName(MODEL_VOLUME).withMountPath(MODEL_DIR)
                         .withSubPath(ADAPTERS_SUBDIR + "/" + adapter.name()).build();
-                containers.add(copy(ADAPTER_COPY_CONTAINER_PREFIX + i, adapter.image(), mount));
+                steps.add(new WeightStep.Copy(ADAPTER_COPY_CONTAINER_PREFIX + i, adapter.image(), mount));
             }
         }
-        return containers;
+        return steps;
     }
 
-    /** The init containers that put weights on the volume, by name, in the order they run. */
+    private static List<Container> initContainers(LLMModel model, PackSettings settings) {
+        return weightSteps(model).stream().map(step -> switch (step) {
+            case WeightStep.Copy copy -> copy(copy.container(), copy.image(), copy.mount());
+            case WeightStep.Download download -> downloader(model, settings, download.args());
+        }).toList();
+    }
+
+    /** The init containers that put weights on the volume, by name, in the order they run (for the status). */
     public static List<String> weightContainers(LLMModel model) {
-        var spec = model.getSpec();
-        var names = new ArrayList<String>();
-        if (spec.model().source() == ModelSource.OCI) {
-            names.add(OCI_COPY_CONTAINER);
-        }
-        if ((spec.model().source() == ModelSource.HUGGINGFACE && spec.model().preload())
-                || spec.adapters().stream().anyMatch(adapter -> adapter.source() == ModelSource.HUGGINGFACE)) {
-            names.add(DOWNLOADER_CONTAINER);
-        }
-        for (int i = 0; i < spec.adapters().size(); i++) {
-            if (spec.adapters().get(i).source() == ModelSource.OCI) {
-                names.add(ADAPTER_COPY_CONTAINER_PREFIX + i);
-            }
-        }
-        return names;
+        return weightSteps(model).stream().map(WeightStep::container).toList();
     }
 
     /** Copies an image's {@code /models} into {@code mount}; cp -a keeps file modes, "/." takes hidden files too. */

@@ -125,6 +125,94 @@ class StatusAggregatorTest {
         assertThat(condition.getMessage()).contains("exit code 3").contains("401 Unauthorized: token rejected");
     }
 
+    // --- LoRA adapters: more init containers that put weights on the volume ---
+
+    static LLMModel withAdapters(String modelFields, String adapters) {
+        return withGeneration(ModelFixtures.model("team-a", "qwen3", "Qwen/Qwen3-0.6B",
+                List.of(modelFields), "access: {public: true}\nadapters: " + adapters));
+    }
+
+    static Pod initContainers(java.util.Map<String, String> states) {
+        var statuses = new java.util.ArrayList<io.fabric8.kubernetes.api.model.ContainerStatus>();
+        states.forEach((name, state) -> {
+            var init = new ContainerStatusBuilder().withName(name);
+            switch (state) {
+                case "running" -> init.withNewState().withNewRunning().endRunning().endState();
+                case "completed" -> init.withNewState().withNewTerminated().withExitCode(0).endTerminated().endState();
+                case "failed" -> init.withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+                        .withNewLastState().withNewTerminated().withExitCode(1).withMessage("cp: cannot stat '/models/.'").endTerminated().endLastState();
+                default -> init.withNewState().withNewWaiting().withReason("PodInitializing").endWaiting().endState();
+            }
+            statuses.add(init.build());
+        });
+        return new PodBuilder().withNewMetadata().withName("p").endMetadata()
+                .withNewStatus().withInitContainerStatuses(statuses).endStatus().build();
+    }
+
+    @Test
+    void theDownloaderSaysItFetchesTheModelThenItsHubAdapters() {
+        var lora = withAdapters("storage: {size: 20Gi}", "[{name: team-a/sql, repo: acme/sql-lora}, {name: team-a/legal, source: oci, image: r.example.com/legal:1}]");
+
+        var status = aggregator.aggregate(lora, seen(deployment(0),
+                List.of(initContainers(linked("model-downloader", "running", "adapter-copy-1", "waiting"))), Set.of(), null));
+
+        assertThat(StatusAggregator.find(status, ConditionType.MODEL_AVAILABLE).orElseThrow().getMessage())
+                .isEqualTo("downloading Qwen/Qwen3-0.6B, then adapter team-a/sql");
+    }
+
+    @Test
+    void theModelIsAvailableOnlyOnceTheLastAdapterIsInPlace() {
+        var lora = withAdapters("storage: {size: 20Gi}", "[{name: team-a/sql}, {name: team-a/legal, source: oci, image: r.example.com/legal:1}]");
+
+        var copying = aggregator.aggregate(lora, seen(deployment(0),
+                List.of(initContainers(linked("model-downloader", "completed", "adapter-copy-1", "running"))), Set.of(), null));
+        var done = aggregator.aggregate(lora, seen(deployment(0),
+                List.of(initContainers(linked("model-downloader", "completed", "adapter-copy-1", "completed"))), Set.of(), null));
+
+        assertThat(StatusAggregator.find(copying, ConditionType.MODEL_AVAILABLE).orElseThrow().getMessage())
+                .isEqualTo("copying adapter team-a/legal from r.example.com/legal:1");
+        assertThat(copying.phase()).isEqualTo(Phase.Downloading);
+        var available = StatusAggregator.find(done, ConditionType.MODEL_AVAILABLE).orElseThrow();
+        assertThat(available.getReason()).isEqualTo("Downloaded");
+        assertThat(available.getMessage()).isEqualTo("the weights of Qwen/Qwen3-0.6B and its 2 adapters are in place");
+    }
+
+    @Test
+    void aFailedAdapterCopyIsADownloadFailureNamingItsContainer() {
+        var lora = withAdapters("storage: {size: 20Gi}", "[{name: team-a/legal, source: oci, image: r.example.com/legal:1}]");
+
+        var status = aggregator.aggregate(lora, seen(deployment(0),
+                List.of(initContainers(linked("model-downloader", "completed", "adapter-copy-0", "failed"))), Set.of(), null));
+
+        assertThat(status.phase()).isEqualTo(Phase.Error);
+        var condition = StatusAggregator.find(status, ConditionType.MODEL_AVAILABLE).orElseThrow();
+        assertThat(condition.getReason()).isEqualTo("DownloadFailed");
+        assertThat(condition.getMessage()).contains("adapter-copy-0 failed").contains("cp: cannot stat");
+    }
+
+    @Test
+    void withoutPreloadTheDownloaderRunsForTheAdaptersOnly() {
+        var lora = withAdapters("preload: false", "[{name: team-a/sql}]");
+
+        var downloading = aggregator.aggregate(lora, seen(deployment(0),
+                List.of(initContainers(linked("model-downloader", "running"))), Set.of(), null));
+        var done = aggregator.aggregate(lora, seen(deployment(0),
+                List.of(initContainers(linked("model-downloader", "completed"))), Set.of(), null));
+
+        assertThat(StatusAggregator.find(downloading, ConditionType.MODEL_AVAILABLE).orElseThrow().getMessage())
+                .isEqualTo("downloading adapter team-a/sql");
+        assertThat(StatusAggregator.find(done, ConditionType.MODEL_AVAILABLE).orElseThrow().getMessage())
+                .isEqualTo("the adapters are in place; preload is off: vLLM fetches the weights of Qwen/Qwen3-0.6B when it starts");
+    }
+
+    private static java.util.Map<String, String> linked(String... namesAndStates) {
+        var map = new java.util.LinkedHashMap<String, String>();
+        for (int i = 0; i < namesAndStates.length; i += 2) {
+            map.put(namesAndStates[i], namesAndStates[i + 1]);
+        }
+        return map;
+    }
+
     @Test
     void podsThatCannotBeScheduledAreReportedWithTheSchedulersReason() {
         var status = aggregator.aggregate(model, seen(deployment(0), List.of(unschedulable()), Set.of(), null));
