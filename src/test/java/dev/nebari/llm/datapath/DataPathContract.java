@@ -339,6 +339,23 @@ abstract class DataPathContract {
         assertThat(ids).contains(LORA_BASE, SQL_ADAPTER, LEGAL_ADAPTER);
     }
 
+    /**
+     * "My models" lists the adapters under the model, with snippets that send the adapter's id to the model's
+     * endpoint; the page fits a phone.
+     */
+    @Test
+    void thePortalListsTheAdaptersWithSnippetsForEach() throws Exception {
+        keyThatWorks(alice(), "lora", LORA_BASE); // the model is served and its status has its endpoint
+        var page = stack.portalPage("/", "alice-sub", "alice", "/data-science");
+        var card = page.substring(page.indexOf("id=\"model-" + stack.namespace + "-lora\""));
+        card = card.substring(0, card.indexOf("</section>"));
+        assertThat(card).contains(">" + SQL_ADAPTER + "</code>", ">" + LEGAL_ADAPTER + "</code>")
+                .contains("{&quot;model&quot;: &quot;" + SQL_ADAPTER + "&quot;")
+                .contains("model=&quot;" + LEGAL_ADAPTER + "&quot;")
+                .contains("https://" + stack.externalHost("lora") + "/v1/chat/completions");
+        stack.screenshot(page, "17-3-lora-adapters-" + mode().name().toLowerCase());
+    }
+
     // --- in-cluster callers with a JWT ---
 
     @Test
