@@ -13,6 +13,7 @@ import static dev.nebari.llm.reconciliation.ConditionReason.*;
 
 import dev.nebari.llm.gateway.EndpointSide;
 import dev.nebari.llm.gateway.ModelEndpoints;
+import dev.nebari.llm.model.DownloadStatus;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.LLMModelStatus;
 import dev.nebari.llm.model.ModelEventReason;
@@ -97,7 +98,9 @@ final class StatusAggregator {
                 && seen.workload().getStatus().getReadyReplicas() != null
                 ? seen.workload().getStatus().getReadyReplicas() : 0;
         var download = verdicts.model().reason() == Downloading ? seen.download() : null;
-        var size = download != null && download.bytesTotal() > 0 ? humanSize(download.bytesTotal())
+        // The size of the model's own weights: not of an adapter the downloader has moved on to.
+        var ofTheModel = download != null && (download.repository() == null || download.repository().equals(spec.model().name()));
+        var size = ofTheModel && download.bytesTotal() > 0 ? humanSize(download.bytesTotal())
                 : previous != null ? previous.modelSize() : null;
         return new LLMModelStatus(
                 phase(verdicts, ready),
@@ -163,7 +166,7 @@ final class StatusAggregator {
         }
         var running = containers.stream().filter(container -> PodProblems.initContainerRunning(pods, container)).findFirst();
         if (running.isPresent()) {
-            return Verdict.notOk(MODEL_AVAILABLE, Downloading, fetching(model, running.get()) + progress(seen));
+            return Verdict.notOk(MODEL_AVAILABLE, Downloading, fetching(model, running.get(), seen.download()) + progress(seen));
         }
         var unschedulable = PodProblems.unschedulable(pods);
         if (unschedulable.isPresent()) {
@@ -184,8 +187,8 @@ final class StatusAggregator {
                 : "the weights of " + spec.model().name() + ofAdapters + " are in place";
     }
 
-    /** What the running init container fetches (the downloader's progress is of the repository it is on). */
-    private static String fetching(LLMModel model, String container) {
+    /** What the running init container fetches: the repository the downloader is on, when its progress says. */
+    private static String fetching(LLMModel model, String container, @Nullable DownloadStatus download) {
         var spec = model.getSpec();
         if (container.equals(ServingFacts.OCI_COPY_CONTAINER)) {
             return "copying the weights from " + spec.model().image();
@@ -195,11 +198,22 @@ final class StatusAggregator {
             return "copying adapter " + adapter.name() + " from " + adapter.image();
         }
         var repositories = new ArrayList<String>();
+        var current = download == null ? null : download.repository();
         if (spec.model().source() == ModelSource.HUGGINGFACE && spec.model().preload()) {
+            if (spec.model().name().equals(current)) {
+                return "downloading " + current;
+            }
             repositories.add(spec.model().name());
         }
-        spec.adapters().stream().filter(adapter -> adapter.source() == ModelSource.HUGGINGFACE)
-                .forEach(adapter -> repositories.add("adapter " + adapter.name()));
+        for (var adapter : spec.adapters()) {
+            if (adapter.source() == ModelSource.HUGGINGFACE) {
+                var named = "adapter " + adapter.name() + (adapter.effectiveRepo().equals(adapter.name()) ? "" : " (" + adapter.effectiveRepo() + ")");
+                if (adapter.effectiveRepo().equals(current)) {
+                    return "downloading " + named;
+                }
+                repositories.add(named);
+            }
+        }
         return "downloading " + String.join(", then ", repositories);
     }
 

@@ -593,6 +593,9 @@ class DownloaderTest {
                     .as("the base model first, then the adapter at the commit its revision names")
                     .containsExactly(REPO + "@" + model.commit(), ADAPTER + "@" + adapter.commit());
             assertThat(run.events("done")).hasSize(2);
+            assertThat(run.events().stream().filter(e -> List.of("progress", "done").contains(e.path("event").asString())))
+                    .as("progress lines name their repository").extracting(e -> e.path("repo").asString())
+                    .containsOnly(REPO, ADAPTER).endsWith(ADAPTER);
             assertThat(run.last("done").path("bytesTotal").asLong()).isEqualTo(adapter.totalBytes());
             assertThat(hub.bytesServed()).isEqualTo(model.totalBytes() + adapter.totalBytes());
         }

@@ -83,7 +83,7 @@ class RenderingProperties {
         // Every route answers to exactly the model's ids: its own and its adapters'.
         assertThat(manifests.all()).filteredOn(object -> object.getKind().equals("AIGatewayRoute")).allSatisfy(route ->
                 assertThat(dev.nebari.llm.model.ObjectTree.of(route).list("spec.rules[0].matches"))
-                        .extracting(match -> ((Map<?, ?>) ((List<?>) ((Map<?, ?>) match).get("headers")).getFirst()).get("value"))
+                        .extracting(match -> (String) ((Map<?, ?>) ((List<?>) ((Map<?, ?>) match).get("headers")).getFirst()).get("value"))
                         .containsExactlyElementsOf(model.getSpec().servedModelIds()));
         var pod = manifests.all().stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.apps.Deployment d
                 && d.getMetadata().getName().equals(name)).map(o -> ((io.fabric8.kubernetes.api.model.apps.Deployment) o)

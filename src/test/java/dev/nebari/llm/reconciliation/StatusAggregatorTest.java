@@ -157,7 +157,27 @@ class StatusAggregatorTest {
                 List.of(initContainers(linked("model-downloader", "running", "adapter-copy-1", "waiting"))), Set.of(), null));
 
         assertThat(StatusAggregator.find(status, ConditionType.MODEL_AVAILABLE).orElseThrow().getMessage())
-                .isEqualTo("downloading Qwen/Qwen3-0.6B, then adapter team-a/sql");
+                .isEqualTo("downloading Qwen/Qwen3-0.6B, then adapter team-a/sql (acme/sql-lora)");
+    }
+
+    @Test
+    void whileAnAdapterDownloadsTheMessageNamesItAndTheModelKeepsItsOwnSize() {
+        var lora = withAdapters("storage: {size: 20Gi}", "[{name: team-a/sql, repo: acme/sql-lora}]");
+        var running = List.of(initContainers(linked("model-downloader", "running")));
+        var base = aggregator.aggregate(lora, new Observations(Set.of(), deployment(0), deployment(1), running, List.of(),
+                null, null, List.of(), 0, List.of(), null, dev.nebari.llm.model.DownloadStatus.of(1L << 30, 8L << 30, 1, 5, "Qwen/Qwen3-0.6B"), null));
+        lora.setStatus(base);
+
+        var adapter = aggregator.aggregate(lora, new Observations(Set.of(), deployment(0), deployment(1), running, List.of(),
+                null, null, List.of(), 0, List.of(), null, dev.nebari.llm.model.DownloadStatus.of(10L << 20, 40L << 20, 0, 2, "acme/sql-lora"), null));
+
+        assertThat(StatusAggregator.find(base, ConditionType.MODEL_AVAILABLE).orElseThrow().getMessage())
+                .isEqualTo("downloading Qwen/Qwen3-0.6B: 12% (1/5 files)");
+        assertThat(base.modelSize()).isEqualTo("8.0Gi");
+        assertThat(StatusAggregator.find(adapter, ConditionType.MODEL_AVAILABLE).orElseThrow().getMessage())
+                .isEqualTo("downloading adapter team-a/sql (acme/sql-lora): 25% (0/2 files)");
+        assertThat(adapter.download().repository()).isEqualTo("acme/sql-lora");
+        assertThat(adapter.modelSize()).as("the model's size, not the adapter's").isEqualTo("8.0Gi");
     }
 
     @Test
