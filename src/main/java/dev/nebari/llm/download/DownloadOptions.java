@@ -82,7 +82,9 @@ public record DownloadOptions(
                 repositories.add(current);
             }
             if (current.putIfAbsent(pair.getKey(), pair.getValue()) != null) {
-                throw usage("--" + pair.getKey() + " is given twice for repository " + current.getOrDefault("repo", "(the first)"));
+                throw usage("--" + pair.getKey() + " is given twice for "
+                        + (current.containsKey("repo") ? "repository " + current.get("repo") : "the first repository")
+                        + "; give each --repo its own --revision and --target after it");
             }
         }
         var targets = new LinkedHashSet<String>();

@@ -626,6 +626,16 @@ class DownloaderTest {
         }
 
         @Test
+        void aRevisionGivenTwiceForOneRepositoryIsAUsageError() {
+            DownloadRun run = DownloadRun.of(hub, REPO, target, "--repo", ADAPTER, "--revision", "v1", "--revision", "v2",
+                    "--target", adapterDir().toString());
+
+            assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE.status());
+            assertThat(run.stderr()).contains("--revision is given twice for repository " + ADAPTER);
+            assertThat(hub.requests()).isEmpty();
+        }
+
+        @Test
         void twoRepositoriesCannotShareADirectory() {
             DownloadRun run = DownloadRun.of(hub, REPO, target, "--repo", ADAPTER, "--target", target.toString());
 
