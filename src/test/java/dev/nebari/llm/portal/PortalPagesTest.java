@@ -172,6 +172,23 @@ class PortalPagesTest {
         });
     }
 
+    /** The page that shows a new key says which adapter ids it also works for. */
+    @Test
+    void aKeyForAModelWithAdaptersSaysItWorksForThemToo() throws Exception {
+        var client = portal.app().getBean(io.fabric8.kubernetes.client.KubernetesClient.class);
+        client.resource(dev.nebari.llm.model.ModelFixtures.model(namespace, "lora-key-model", "org/lora-key-base",
+                "access: {public: true}\nadapters: [{name: org/lora-key-sql}, {name: org/lora-key-legal}]")).create();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> web.perform(get("/keys/new").with(alice()))
+                .andReturn().getResponse().getContentAsString().contains(namespace + "/lora-key-model"));
+
+        var created = mintThroughTheForm(post("/keys").with(alice()).with(csrf())
+                .param("model", namespace + "/lora-key-model").param("description", "adapters").param("lifetime", "30d"));
+
+        assertThat(created.getStatus()).isEqualTo(200);
+        assertThat(created.getContentAsString()).contains("Also for its LoRA adapters",
+                "<code>org/lora-key-sql</code>, <code>org/lora-key-legal</code>");
+    }
+
     /** Where the sign-in that follows a form sent from {@code referer} after the session ended returns to. */
     private String pageAfterSigningInAgain(String referer) throws Exception {
         var session = web.perform(post("/keys").with(alice()).param("model", namespace + "/open-model")
