@@ -15,8 +15,8 @@ import java.util.function.Function;
 /**
  * What the CRD's CEL rules cannot check, because it depends on other objects (docs/webhook.md).
  *
- * <p>Rejected: a new model in a namespace the pack does not manage, and a model id (or, in subdomain routing, a
- * subdomain) that another model already serves on the shared gateway. Warned about: emptyDir storage with preload,
+ * <p>Rejected: a new model in a namespace the pack does not manage, and a model id (its own or a LoRA adapter's; or,
+ * in subdomain routing, a subdomain) that another model already serves, itself or as an adapter, on the shared gateway. Warned about: emptyDir storage with preload,
  * an auth Secret that does not exist (or cannot be checked), and more than one replica (or an autoscaling maximum
  * above one) on a ReadWriteOnce volume, which replicas on other nodes cannot attach.
  *
@@ -47,7 +47,7 @@ final class AdmissionRules {
                 return new AdmissionDecision(List.of(unmanaged), List.of());
             }
         }
-        var checkModelId = changed(change, m -> m.getSpec().model().name());
+        var checkModelId = changed(change, m -> m.getSpec().servedModelIds());
         var checkSubdomain = settings.platform().routing().mode() == RoutingMode.SUBDOMAIN
                 && changed(change, m -> ModelObjects.subdomain(m.getSpec()));
         if (checkModelId || checkSubdomain) {
@@ -56,11 +56,16 @@ final class AdmissionRules {
                             && Objects.equals(other.getMetadata().getName(), change.name())))
                     .toList();
             if (checkModelId) {
-                var id = model.getSpec().model().name();
-                others.stream().filter(other -> id.equals(other.getSpec().model().name())).findFirst()
-                        .ifPresent(other -> rejections.add("spec.model.name \"" + id + "\" is already served by LLMModel "
-                                + ModelChange.reference(other) + "; models share the gateway, so each needs its own "
-                                + "model id: pick another model or change the existing one"));
+                var ids = model.getSpec().servedModelIds();
+                for (int i = 0; i < ids.size(); i++) {
+                    var id = ids.get(i);
+                    var field = i == 0 ? "spec.model.name" : "spec.adapters[" + (i - 1) + "].name";
+                    others.stream().filter(other -> other.getSpec().servedModelIds().contains(id)).findFirst()
+                            .ifPresent(other -> rejections.add(field + " \"" + id + "\" is already served by LLMModel "
+                                    + ModelChange.reference(other) + (id.equals(other.getSpec().model().name()) ? "" : " (as a LoRA adapter)")
+                                    + "; models share the gateway, so each model and adapter needs its own model id: pick "
+                                    + "another one or change the existing model"));
+                }
             }
             if (checkSubdomain) {
                 var subdomain = ModelObjects.subdomain(model.getSpec());

@@ -8,6 +8,7 @@ import dev.nebari.llm.keys.KeyIdentity;
 import dev.nebari.llm.keys.KeyLifetime;
 import dev.nebari.llm.keys.KeyMetadata;
 import dev.nebari.llm.keys.ModelRef;
+import dev.nebari.llm.model.AdapterSpec;
 import dev.nebari.llm.model.LLMModel;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.swagger.v3.oas.annotations.media.Schema;
@@ -60,7 +61,10 @@ final class Representations {
             @Schema(description = "The exact value to send as \"model\"; absent until the operator has reported it")
             @Nullable String modelId,
             @Nullable String phase,
-            Endpoints endpoints) {
+            Endpoints endpoints,
+            @Schema(description = "Model ids of the model's LoRA adapters, each also a value for \"model\" at the same "
+                    + "endpoints; the model's keys and access cover them")
+            List<String> adapters) {
 
         static Model of(LLMModel model) {
             var status = model.getStatus();
@@ -69,7 +73,8 @@ final class Representations {
                     endpoints == null ? null : blankToNull(endpoints.model()),
                     status == null || status.phase() == null ? null : status.phase().name(),
                     new Endpoints(endpoints == null ? null : blankToNull(endpoints.external()),
-                            endpoints == null ? null : blankToNull(endpoints.internal())));
+                            endpoints == null ? null : blankToNull(endpoints.internal())),
+                    model.getSpec().adapters().stream().map(AdapterSpec::name).toList());
         }
     }
 

@@ -43,10 +43,12 @@ public final class RouteRenderer {
                                 "sectionName", gateway.listener())),
                         "hostnames", hostnames,
                         "rules", List.of(fields(
-                                "matches", List.of(fields("headers", List.of(fields(
+                                // One match per model id the model serves (its own, then its LoRA adapters'):
+                                // matches are alternatives, and each exact id is listed in the gateway's /v1/models.
+                                "matches", spec.servedModelIds().stream().map(id -> fields("headers", List.of(fields(
                                         "type", "Exact",
                                         "name", MODEL_HEADER,
-                                        "value", spec.model().name())))),
+                                        "value", id)))).toList(),
                                 "backendRefs", List.of(fields(
                                         "group", INFERENCE_GROUP,
                                         "kind", INFERENCE_POOL_KIND,

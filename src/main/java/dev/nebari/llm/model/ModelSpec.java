@@ -22,7 +22,7 @@ import org.jspecify.annotations.Nullable;
         message = "spec.model.hubEndpoint is only used with spec.model.source: huggingface; remove it")
 public record ModelSpec(
         @Required @Size(min = 1, max = 200)
-        @Pattern("^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$")
+        @Pattern(Names.MODEL_ID)
         @JsonPropertyDescription("Hugging Face repository id (e.g. Qwen/Qwen3-0.6B); also the model id clients send in \"model\".")
         String name,
         @Default("huggingface") @JsonPropertyDescription("Where the weights come from: huggingface (default) or oci.")

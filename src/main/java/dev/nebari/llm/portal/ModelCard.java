@@ -1,7 +1,9 @@
 package dev.nebari.llm.portal;
 
+import dev.nebari.llm.model.AdapterSpec;
 import dev.nebari.llm.model.LLMModel;
 import io.fabric8.kubernetes.api.model.Condition;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,10 +16,11 @@ import org.jspecify.annotations.Nullable;
  * @param externalUrl the external endpoint (API keys), null when disabled or not known yet
  * @param internalUrl the internal endpoint (OIDC tokens), null when disabled or not known yet
  * @param takesKeys   the model has an external endpoint, so an API key is of use (even before it is ready)
+ * @param adapters    the model ids of its LoRA adapters: values for "model" at the same endpoints, with the same keys
  */
 record ModelCard(String ref, String namespace, String name, String phase, boolean ready, @Nullable String statusText,
         String modelId, @Nullable String externalUrl, @Nullable String internalUrl, boolean takesKeys,
-        @Nullable String replicasText, @Nullable String replicasWarning) {
+        @Nullable String replicasText, @Nullable String replicasWarning, List<String> adapters) {
 
     static ModelCard of(LLMModel model) {
         var status = model.getStatus();
@@ -34,11 +37,17 @@ record ModelCard(String ref, String namespace, String name, String phase, boolea
                 endpoints != null && notBlank(endpoints.external()) ? endpoints.external() : null,
                 endpoints != null && notBlank(endpoints.internal()) ? endpoints.internal() : null,
                 Boolean.TRUE.equals(model.getSpec().endpoints().external().enabled()),
-                replicas(model), status == null || status.replicas() == null ? null : sentence(status.replicas().warning()));
+                replicas(model), status == null || status.replicas() == null ? null : sentence(status.replicas().warning()),
+                model.getSpec().adapters().stream().map(AdapterSpec::name).toList());
     }
 
     /** A shell command that calls the external endpoint with a key from {@code $LLM_API_KEY}. */
     public String curlSnippet() {
+        return curlSnippet(modelId);
+    }
+
+    /** The same call for {@code modelId}: the model's or one of its adapters'. */
+    public String curlSnippet(String modelId) {
         return "export LLM_API_KEY=\"sk-...\"   # the key you created\n"
                 + "curl -sS " + externalUrl + "/chat/completions \\\n"
                 + "  -H \"Authorization: Bearer ${LLM_API_KEY}\" \\\n"
@@ -48,6 +57,10 @@ record ModelCard(String ref, String namespace, String name, String phase, boolea
 
     /** The same call with the OpenAI Python client. */
     public String pythonSnippet() {
+        return pythonSnippet(modelId);
+    }
+
+    public String pythonSnippet(String modelId) {
         return "import os\n"
                 + "from openai import OpenAI\n\n"
                 + "client = OpenAI(base_url=\"" + externalUrl + "\", api_key=os.environ[\"LLM_API_KEY\"])\n"

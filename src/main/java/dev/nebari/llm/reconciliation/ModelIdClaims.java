@@ -23,7 +23,7 @@ final class ModelIdClaims {
         String message() {
             return claim + " is already served by LLMModel " + holder.getMetadata().getNamespace() + "/"
                     + holder.getMetadata().getName() + " (created earlier), so this model gets no routes: change "
-                    + (claim.startsWith("model id") ? "spec.model.name" : "spec.endpoints.external.subdomain")
+                    + (claim.startsWith("model id") ? "spec.model.name or spec.adapters" : "spec.endpoints.external.subdomain")
                     + ", or delete the other model and this one takes over";
         }
     }
@@ -43,10 +43,13 @@ final class ModelIdClaims {
 
     /** The claim {@code model} loses to an older model, if any. */
     Optional<Taken> takenFrom(LLMModel model, Collection<LLMModel> all) {
-        var id = model.getSpec().model().name();
-        var byId = holder(model, all, m -> id.equals(m.getSpec().model().name()));
-        if (byId.isPresent()) {
-            return Optional.of(new Taken("model id \"" + id + "\"", byId.get()));
+        // A model's adapters are model ids too: any one of them held by an older model takes all routes away, as
+        // the routes carry every id of the model.
+        for (var id : model.getSpec().servedModelIds()) {
+            var byId = holder(model, all, m -> m.getSpec().servedModelIds().contains(id));
+            if (byId.isPresent()) {
+                return Optional.of(new Taken("model id \"" + id + "\"", byId.get()));
+            }
         }
         if (subdomains) {
             var subdomain = ModelObjects.subdomain(model.getSpec());

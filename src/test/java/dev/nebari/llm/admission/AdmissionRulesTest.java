@@ -154,6 +154,40 @@ class AdmissionRulesTest {
         assertThat(cluster.lookups).isEmpty();
     }
 
+    static LLMModel withAdapters(String namespace, String name, String id, String... adapters) {
+        return modelWithSpec(namespace, name, id, "adapters: [" + String.join(", ",
+                java.util.Arrays.stream(adapters).map(adapter -> "{name: " + adapter + "}").toList()) + "]");
+    }
+
+    @Test
+    void anAdapterIdAnotherModelServesIsRejectedNamingTheAdapterField() {
+        cluster.models.add(model("team-b", "their-qwen", "Qwen/Qwen3-0.6B"));
+
+        var decision = create(withAdapters("team-a", "llama", "meta-llama/Llama-3.2-1B", "team-a/sql-lora", "Qwen/Qwen3-0.6B"));
+
+        assertThat(decision.allowed()).isFalse();
+        assertThat(decision.message()).startsWith("spec.adapters[1].name \"Qwen/Qwen3-0.6B\" is already served by LLMModel team-b/their-qwen;");
+    }
+
+    @Test
+    void aModelIdThatIsAnotherModelsAdapterIsRejectedSayingSo() {
+        cluster.models.add(withAdapters("team-b", "llama", "meta-llama/Llama-3.2-1B", "team-b/sql-lora"));
+
+        var decision = create(model("team-a", "sql", "team-b/sql-lora"));
+
+        assertThat(decision.allowed()).isFalse();
+        assertThat(decision.message()).startsWith("spec.model.name \"team-b/sql-lora\" is already served by LLMModel team-b/llama (as a LoRA adapter);");
+    }
+
+    @Test
+    void adaptersOfTheirOwnIdsAreAccepted() {
+        cluster.models.add(withAdapters("team-b", "llama", "meta-llama/Llama-3.2-1B", "team-b/sql-lora"));
+
+        var decision = create(withAdapters("team-a", "qwen", "Qwen/Qwen3-0.6B", "team-a/sql-lora"));
+
+        assertThat(decision.allowed()).as(decision.message()).isTrue();
+    }
+
     @Test
     void anUpdateToAnIdAnotherModelServesIsRejected() {
         var stored = model("team-a", "qwen", "Qwen/Qwen3-0.6B");
