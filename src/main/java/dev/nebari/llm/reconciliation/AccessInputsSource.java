@@ -4,6 +4,7 @@ import dev.nebari.llm.gateway.AccessInputs;
 import dev.nebari.llm.identity.OidcDiscovery;
 import dev.nebari.llm.manifests.DesiredState;
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.PackSettings;
 import java.util.List;
 import java.util.function.Supplier;
@@ -64,6 +65,15 @@ public final class AccessInputsSource implements DesiredState.ObservedInputs {
 
     @Override
     public AccessInputs accessFor(LLMModel model) {
+        return accessFor(ModelRef.of(model));
+    }
+
+    @Override
+    public AccessInputs accessFor(PassthroughModel model) {
+        return accessFor(ModelRef.of(model));
+    }
+
+    private AccessInputs accessFor(ModelRef ref) {
         var issuer = this.issuer.get();
         var found = issuer.isBlank() ? java.util.Optional.<OidcDiscovery.DiscoveredIssuer>empty()
                 : waitForIssuer ? discovery.current(issuer).or(() -> discovery.discover(issuer)) : discovery.current(issuer);
@@ -71,7 +81,6 @@ public final class AccessInputsSource implements DesiredState.ObservedInputs {
         if (keys == null) {
             return new AccessInputs(List.of(), List.of(), oidc);
         }
-        var ref = ModelRef.of(model);
         var secrets = keys.credentialSecretNames(ref);
         var clientIds = keys.clientIds(ref).stream().map(ClientId::value).toList();
         return new AccessInputs(secrets, clientIds, oidc);
