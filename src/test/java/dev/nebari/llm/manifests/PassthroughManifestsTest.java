@@ -70,6 +70,6 @@ class PassthroughManifestsTest {
 
         assertThat(yaml).contains("secretRef:\n      name: \"openrouter-credential\"");
         assertThat(manifests.all()).noneMatch(object -> object.getKind().equals("Secret"));
-        assertThat(yaml).doesNotContain("data:").doesNotContain("stringData");
+        assertThat(yaml).doesNotContainPattern("(?m)^\\s*(data|stringData):");
     }
 }
