@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ProviderSpec(
         @Required @Size(min = 1, max = 253)
-        @ValidationRule(value = "self.matches('" + Names.DNS_SUBDOMAIN + "')",
+        @ValidationRule(value = "self.matches('" + DNS_NAME + "')",
                 message = "spec.provider.hostname must be a bare DNS name such as openrouter.ai: lowercase, no scheme, port, path or spaces")
         @JsonPropertyDescription("The provider's DNS name, e.g. openrouter.ai; also the name its TLS certificate must carry (SNI).")
         String hostname,
@@ -30,6 +30,9 @@ public record ProviderSpec(
         CredentialSpec credential,
         @JsonPropertyDescription("A ConfigMap (in this namespace) with the CA bundle that signed the provider's certificate; default: the system CAs.")
         @Nullable CaBundleSpec caBundle) {
+
+    /** {@link Names#DNS_SUBDOMAIN} spelled for CEL, whose string literals know no {@code \\.} escape. */
+    static final String DNS_NAME = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?([.][a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
 
     public ProviderSpec {
         port = port != null ? port : 443;
@@ -68,7 +71,7 @@ public record ProviderSpec(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record CredentialSpec(
             @Required @Size(min = 1, max = 253)
-            @ValidationRule(value = "self.matches('" + Names.DNS_SUBDOMAIN + "')",
+            @ValidationRule(value = "self.matches('" + DNS_NAME + "')",
                     message = "spec.provider.credential.secretName must be the name of a Secret in this namespace")
             @JsonPropertyDescription("The Secret with the provider's API key.")
             String secretName,
@@ -89,7 +92,7 @@ public record ProviderSpec(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record CaBundleSpec(
             @Required @Size(min = 1, max = 253)
-            @ValidationRule(value = "self.matches('" + Names.DNS_SUBDOMAIN + "')",
+            @ValidationRule(value = "self.matches('" + DNS_NAME + "')",
                     message = "spec.provider.caBundle.configMapName must be the name of a ConfigMap in this namespace")
             @JsonPropertyDescription("The ConfigMap with the CA bundle.")
             String configMapName,

@@ -18,10 +18,10 @@ import java.util.List;
 public record ServedModelsSpec(
         // AIGatewayRouteRule allows 128 matches (AI Gateway v1.0.0)
         @Size(max = 128)
-        @ValidationRule(value = "self.all(id, size(id) <= 256 && id.matches('" + ServedModelsSpec.MODEL_ID + "'))",
+        @ValidationRule(value = "self.all(id, id.matches('" + ServedModelsSpec.MODEL_ID + "'))",
                 message = "spec.models.ids must be model ids such as openai/gpt-4o-mini: letters, digits, '.', '_', ':', '-' in one or more '/'-separated parts, at most 256 characters")
         @JsonPropertyDescription("Model ids sent to the provider as they are; clients send exactly these as \"model\".")
-        List<String> ids,
+        List<@Size(max = 256) String> ids,
         @Default("false")
         @JsonPropertyDescription("Also send every model id no other route claims to this provider (one catch-all per gateway).")
         Boolean catchAll) {

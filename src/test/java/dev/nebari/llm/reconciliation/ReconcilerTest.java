@@ -84,18 +84,7 @@ class ReconcilerTest {
      * rightly cause status writes); steady state begins after that.
      */
     static void awaitQuiet() {
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500)).until(new java.util.concurrent.Callable<>() {
-            int idleChecks;
-            long reconciled = -1;
-
-            @Override
-            public Boolean call() {
-                var now = reconciles();
-                idleChecks = controller.isIdle() && now == reconciled ? idleChecks + 1 : 0;
-                reconciled = now;
-                return idleChecks >= 10;
-            }
-        });
+        reconciler.awaitQuiet();
     }
 
     @Test
