@@ -1,6 +1,7 @@
 package dev.nebari.llm.admission;
 
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -38,6 +39,19 @@ final class ApiServerLookup implements ClusterLookup {
     public List<LLMModel> models() {
         return client.resources(LLMModel.class).inAnyNamespace()
                 .list(new ListOptionsBuilder().withResourceVersion("0").build()).getItems();
+    }
+
+    @Override
+    public List<PassthroughModel> passthroughModels() {
+        try {
+            return client.resources(PassthroughModel.class).inAnyNamespace()
+                    .list(new ListOptionsBuilder().withResourceVersion("0").build()).getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return List.of(); // the CRD is not installed (a chart older than the operator)
+            }
+            throw e;
+        }
     }
 
     @Override
