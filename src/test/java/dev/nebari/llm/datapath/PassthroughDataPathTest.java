@@ -32,6 +32,7 @@ import org.junit.jupiter.api.TestInstance;
 @WithKubernetes
 @Tag("datapath")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
 class PassthroughDataPathTest {
 
     static final String REMOTE = "vendor/remote-chat";
@@ -164,6 +165,16 @@ class PassthroughDataPathTest {
         assertThat(allowed.status()).as("%s", allowed).isEqualTo(200);
         assertThat(lastReceivedFor(REMOTE).header("authorization")).isEqualTo("Bearer " + providerKey);
         assertThat(other.status()).isEqualTo(403);
+    }
+
+    /** Last, once every request above was made: the run's log (logback-test.xml) never held the credential. */
+    @Test
+    @org.junit.jupiter.api.Order(Integer.MAX_VALUE)
+    void theProviderCredentialAppearsInNoLogLine() throws IOException {
+        var log = java.nio.file.Files.readString(java.nio.file.Path.of("target/test-logs/all.log"));
+
+        assertThat(log).as("the run log records this class's gateway").contains("aigw run-");
+        assertThat(log).doesNotContain(providerKey);
     }
 
     @Test
