@@ -77,6 +77,11 @@ public enum ChildKind {
         return this == REFERENCE_GRANT;
     }
 
+    /** Kinds rendered only for an external provider (PassthroughModel); an LLMModel has none of them. */
+    public boolean providerOnly() {
+        return this == BACKEND || this == BACKEND_TLS_POLICY || this == AI_SERVICE_BACKEND || this == BACKEND_SECURITY_POLICY;
+    }
+
     /** The kind of a rendered object; the renderers produce no other. */
     static ChildKind of(HasMetadata object) {
         for (var child : values()) {
