@@ -6,6 +6,7 @@ import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.AccessSpec;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.PassthroughModel;
+import dev.nebari.llm.platform.ServedKinds;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -25,21 +26,34 @@ public class ModelCatalog implements ModelAccessLookup, AutoCloseable {
             .comparing((LLMModel m) -> m.getMetadata().getNamespace())
             .thenComparing(m -> m.getMetadata().getName());
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ModelCatalog.class);
     private static final Comparator<PassthroughModel> PROVIDERS_BY_NAMESPACE_AND_NAME = Comparator
             .comparing((PassthroughModel m) -> m.getMetadata().getNamespace())
             .thenComparing(m -> m.getMetadata().getName());
 
+    private final KubernetesClient client;
     private final SharedIndexInformer<LLMModel> informer;
     private final SharedIndexInformer<PassthroughModel> providers;
+    /** False when the cluster has no PassthroughModel CRD (CRDs of a chart upgrade not applied yet): none are listed. */
+    private volatile boolean providersServed = true;
 
     public ModelCatalog(KubernetesClient client) {
+        this.client = client;
         this.informer = client.resources(LLMModel.class).inAnyNamespace().runnableInformer(0);
         this.providers = client.resources(PassthroughModel.class).inAnyNamespace().runnableInformer(0);
     }
 
     public void start() {
         informer.start();
-        providers.start();
+        // Helm installs a chart's CRDs only on the first install: after an upgrade the PassthroughModel CRD may be
+        // missing until the admin applies it, and an informer on it would never sync (and the portal never be ready).
+        providersServed = ServedKinds.served(client, PassthroughModel.class);
+        if (providersServed) {
+            providers.start();
+        } else {
+            log.warn("The cluster has no {} CRD, so external providers are not listed: apply the chart's crds/ (Helm "
+                    + "installs CRDs only on the first install) and restart the portal", PassthroughModel.CRD_NAME);
+        }
     }
 
     /** Every model, by namespace and name. */
@@ -78,7 +92,7 @@ public class ModelCatalog implements ModelAccessLookup, AutoCloseable {
     }
 
     public boolean hasSynced() {
-        return informer.hasSynced() && providers.hasSynced();
+        return informer.hasSynced() && (!providersServed || providers.hasSynced());
     }
 
     @Override
