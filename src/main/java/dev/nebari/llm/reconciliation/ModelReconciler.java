@@ -115,7 +115,7 @@ final class ModelReconciler {
         this.claims = new ModelIdClaims(settings.platform().routing().mode() == PackSettings.RoutingMode.SUBDOMAIN,
                 this::namespaceManaged);
         this.passthroughs = new PassthroughReconciler(client, view, settings, desired,
-                new PassthroughStatusAggregator(settings, aggregator, clock), routeDrainDelay, clock, this::namespaceManaged);
+                new PassthroughStatusAggregator(settings, aggregator, clock), events, routeDrainDelay, clock, this::namespaceManaged);
     }
 
     Outcome reconcile(ModelRef key) {

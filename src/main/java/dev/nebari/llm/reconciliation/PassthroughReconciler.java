@@ -12,6 +12,8 @@ import dev.nebari.llm.manifests.ModelManifests;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.model.PassthroughModelStatus;
+import dev.nebari.llm.model.ModelEventReason;
+import dev.nebari.llm.platform.ModelEventRecorder;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.reconciliation.ModelReconciler.Outcome;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
@@ -68,11 +70,14 @@ final class PassthroughReconciler {
     private final Clock clock;
     private final Predicate<String> managedNamespace;
     private final KubernetesSerialization serialization;
+    private final ModelEventRecorder events;
     private final Map<ModelRef, Instant> drainingSince = new ConcurrentHashMap<>();
 
     PassthroughReconciler(KubernetesClient client, ClusterView view, PackSettings settings, DesiredState desired,
-            PassthroughStatusAggregator aggregator, Duration routeDrainDelay, Clock clock, Predicate<String> managedNamespace) {
+            PassthroughStatusAggregator aggregator, ModelEventRecorder events, Duration routeDrainDelay, Clock clock,
+            Predicate<String> managedNamespace) {
         this.client = client;
+        this.events = events;
         this.view = view;
         this.desired = desired;
         this.aggregator = aggregator;
@@ -218,10 +223,34 @@ final class PassthroughReconciler {
     }
 
     private void writeStatusIfChanged(PassthroughModel model, PassthroughModelStatus status) {
-        if (status.equals(model.getStatus())) {
+        var previous = model.getStatus();
+        if (status.equals(previous)) {
             return;
         }
         editLatest(model, current -> current.setStatus(status), true);
+        recordTransition(model, previous, status);
+    }
+
+    /** A change of Ready is an Event on the provider under Ready's new reason, as for a model. */
+    private void recordTransition(PassthroughModel model, @Nullable PassthroughModelStatus previous, PassthroughModelStatus status) {
+        var before = ready(previous);
+        var after = ready(status).orElseThrow();
+        if (before.isPresent() && before.get().getStatus().equals(after.getStatus())
+                && before.get().getReason().equals(after.getReason())) {
+            return;
+        }
+        ModelEventReason reason;
+        try {
+            reason = ModelEventReason.valueOf(after.getReason());
+        } catch (IllegalArgumentException e) {
+            return; // a reason that is no Event reason
+        }
+        events.record(model, reason, (status.phase() == null ? "" : status.phase().name()) + ": " + after.getMessage());
+    }
+
+    private static Optional<io.fabric8.kubernetes.api.model.Condition> ready(@Nullable PassthroughModelStatus status) {
+        return status == null ? Optional.empty()
+                : status.conditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
     }
 
     /** As {@link ModelReconciler}: a JSON patch against the cached object, repeated against a fresh read on a conflict. */

@@ -101,6 +101,13 @@ class PassthroughReconcilerTest {
         assertThat(status.models()).isEqualTo("vendor/router-model");
         assertThat(status.endpoints().model()).isEqualTo("vendor/router-model");
         assertThat(status.observedGeneration()).isEqualTo(1L);
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.v1().events().inNamespace(namespace).list().getItems())
+                .as("the Ready transition as an Event on the provider")
+                .anySatisfy(event -> {
+                    assertThat(event.getInvolvedObject().getKind()).isEqualTo("PassthroughModel");
+                    assertThat(event.getInvolvedObject().getName()).isEqualTo("router");
+                    assertThat(event.getReason()).isEqualTo(condition(status, "Ready").getReason());
+                }));
     }
 
     @Test
