@@ -190,7 +190,7 @@ class PassthroughDataPathTest {
 
         assertThat(status).contains("localhost").doesNotContain(providerKey);
         assertThat(events).noneMatch(e -> e.contains(providerKey));
-        assertThat(portal).contains("localhost").doesNotContain(providerKey);
+        assertThat(portal).contains("External provider", "<code>localhost</code>", REMOTE).doesNotContain(providerKey);
         assertThat(api).contains("\"provider\":\"localhost\"").doesNotContain(providerKey);
     }
 }
