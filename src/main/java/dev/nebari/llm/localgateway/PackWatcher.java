@@ -57,11 +57,16 @@ final class PackWatcher implements AutoCloseable {
             policies.add(generic(client, scope, ENVOY_GATEWAY_API_VERSION, BACKEND_TRAFFIC_POLICY_KIND, onChange));
             grants.add(generic(client, scope, REFERENCE_GRANT_API_VERSION, "ReferenceGrant", onChange));
             pools.add(generic(client, scope, INFERENCE_POOL_API_VERSION, INFERENCE_POOL_KIND, onChange));
-            // an external provider's objects, and the admin's credential Secrets and CA ConfigMaps they name
-            providers.add(generic(client, scope, ENVOY_GATEWAY_API_VERSION, BACKEND_KIND, onChange));
-            providers.add(generic(client, scope, BACKEND_TLS_POLICY_API_VERSION, BACKEND_TLS_POLICY_KIND, onChange));
-            providers.add(generic(client, scope, AI_GATEWAY_ROUTE_API_VERSION, AI_SERVICE_BACKEND_KIND, onChange));
-            providers.add(generic(client, scope, AI_GATEWAY_ROUTE_API_VERSION, BACKEND_SECURITY_POLICY_KIND, onChange));
+            // an external provider's objects, and the admin's credential Secrets and CA ConfigMaps they name; only
+            // kinds whose CRD is installed (an informer on a missing kind never syncs, and the feed waits for sync)
+            for (var kind : List.of(List.of(ENVOY_GATEWAY_API_VERSION, BACKEND_KIND),
+                    List.of(BACKEND_TLS_POLICY_API_VERSION, BACKEND_TLS_POLICY_KIND),
+                    List.of(AI_GATEWAY_ROUTE_API_VERSION, AI_SERVICE_BACKEND_KIND),
+                    List.of(AI_GATEWAY_ROUTE_API_VERSION, BACKEND_SECURITY_POLICY_KIND))) {
+                if (served(client, kind.get(0), kind.get(1))) {
+                    providers.add(generic(client, scope, kind.get(0), kind.get(1), onChange));
+                }
+            }
             if (scope == null || !scope.equals(keysNamespace)) {
                 secrets.add(add(client.secrets().inNamespace(scope).inform(handler(onChange))));
                 configMaps.add(add(client.configMaps().inNamespace(scope).inform(handler(onChange))));
@@ -75,6 +80,20 @@ final class PackWatcher implements AutoCloseable {
         }
         keySecrets = add(client.secrets().inNamespace(keysNamespace)
                 .withLabel(ModelObjects.COMPONENT, KeyCredentials.SECRET_COMPONENT).inform(handler(onChange)));
+    }
+
+    /** Whether the API server serves the kind (its CRD is installed); read once, when the watcher starts. */
+    private static boolean served(KubernetesClient client, String apiVersion, String kind) {
+        try {
+            client.genericKubernetesResources(apiVersion, kind).inAnyNamespace()
+                    .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build());
+            return true;
+        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+            if (e.getCode() == java.net.HttpURLConnection.HTTP_NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
     }
 
     private SharedIndexInformer<GenericKubernetesResource> generic(KubernetesClient client, @Nullable String namespace,

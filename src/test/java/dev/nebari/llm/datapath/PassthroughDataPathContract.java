@@ -8,7 +8,6 @@ import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.PackSettings.RoutingMode;
 import dev.nebari.llm.testing.ProviderCrds;
 import dev.nebari.llm.testing.TestCluster;
-import dev.nebari.llm.testing.WithKubernetes;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.events.v1.Event;
@@ -27,19 +26,27 @@ import org.junit.jupiter.api.TestInstance;
  * External providers (PassthroughModel) through a real Envoy AI Gateway: a fake OpenAI-compatible provider on
  * 127.0.0.1 with TLS (its CA in the provider's CA ConfigMap), reached with our API keys and in-cluster JWTs under
  * the same access rules as a local model, the provider's own credential (from the admin's Secret) put in by the
- * gateway, and ours never passed on.
+ * gateway, and ours never passed on. Subclasses pick the routing mode.
  */
-@WithKubernetes
 @Tag("datapath")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @org.junit.jupiter.api.TestMethodOrder(org.junit.jupiter.api.MethodOrderer.OrderAnnotation.class)
-class PassthroughDataPathTest {
+abstract class PassthroughDataPathContract {
 
     static final String REMOTE = "vendor/remote-chat";
     static final String OTHER = "vendor/other-chat";
     static final String UNLISTED = "vendor/never-listed";
 
     final String providerKey = "provider-" + UUID.randomUUID();
+
+    abstract RoutingMode mode();
+
+    /**
+     * What a valid key of another provider gets: 403 in shared mode (the key-check route authenticates it, the
+     * provider's allow-list refuses it), 401 in subdomain mode (the host picks the provider first, and only its keys
+     * authenticate there), as for models.
+     */
+    abstract int anotherModelsKeyStatus();
     FakeProvider provider;
     DataPathStack stack;
     KubernetesClient client;
@@ -48,7 +55,7 @@ class PassthroughDataPathTest {
     void start(TestCluster cluster) throws IOException {
         ProviderCrds.install(cluster.client());
         provider = new FakeProvider("v1");
-        stack = DataPathStack.start(cluster, RoutingMode.SHARED);
+        stack = DataPathStack.start(cluster, mode());
         client = cluster.client();
         client.resource(new SecretBuilder().withNewMetadata().withName("provider-credential").withNamespace(stack.namespace)
                 .endMetadata().withStringData(Map.of("apiKey", providerKey)).build()).create();
@@ -95,12 +102,19 @@ class PassthroughDataPathTest {
         return stack.token("alice", "/data-science");
     }
 
+    /** The external host of the {@code remote} provider: the shared one, or its own in subdomain mode. */
     String host() {
-        return "llm." + DataPathStack.BASE_DOMAIN;
+        return host("remote", dev.nebari.llm.gateway.EndpointSide.EXTERNAL);
     }
 
     String internalHost() {
-        return "llm-internal." + DataPathStack.BASE_DOMAIN;
+        return host("remote", dev.nebari.llm.gateway.EndpointSide.INTERNAL);
+    }
+
+    String host(String provider, dev.nebari.llm.gateway.EndpointSide side) {
+        var stored = client.resources(PassthroughModel.class).inNamespace(stack.namespace).withName(provider).require();
+        return dev.nebari.llm.gateway.ModelEndpoints.host(side, dev.nebari.llm.gateway.PassthroughRenderer.subdomain(stored),
+                stack.app.getBean(dev.nebari.llm.platform.PackSettings.class));
     }
 
     /** A chat that must reach the provider; returns what the provider received for it. */
@@ -139,9 +153,10 @@ class PassthroughDataPathTest {
     @Test
     void aKeyForAnotherModelIsRefused() {
         var otherKey = stack.mint(alice(), "other");
-        await().atMost(Duration.ofSeconds(20)).until(() -> stack.chat(otherKey.value(), host(), OTHER).status() == 200);
+        var otherHost = host("other", dev.nebari.llm.gateway.EndpointSide.EXTERNAL);
+        await().atMost(Duration.ofSeconds(20)).until(() -> stack.chat(otherKey.value(), otherHost, OTHER).status() == 200);
 
-        assertThat(stack.chat(otherKey.value(), host(), REMOTE).status()).isEqualTo(403);
+        assertThat(stack.chat(otherKey.value(), host(), REMOTE).status()).isEqualTo(anotherModelsKeyStatus());
     }
 
     @Test
