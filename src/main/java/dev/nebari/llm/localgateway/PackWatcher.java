@@ -63,7 +63,7 @@ final class PackWatcher implements AutoCloseable {
                     List.of(BACKEND_TLS_POLICY_API_VERSION, BACKEND_TLS_POLICY_KIND),
                     List.of(AI_GATEWAY_ROUTE_API_VERSION, AI_SERVICE_BACKEND_KIND),
                     List.of(AI_GATEWAY_ROUTE_API_VERSION, BACKEND_SECURITY_POLICY_KIND))) {
-                if (served(client, kind.get(0), kind.get(1))) {
+                if (dev.nebari.llm.platform.ServedKinds.served(client, kind.get(0), kind.get(1))) {
                     providers.add(generic(client, scope, kind.get(0), kind.get(1), onChange));
                 }
             }
@@ -80,20 +80,6 @@ final class PackWatcher implements AutoCloseable {
         }
         keySecrets = add(client.secrets().inNamespace(keysNamespace)
                 .withLabel(ModelObjects.COMPONENT, KeyCredentials.SECRET_COMPONENT).inform(handler(onChange)));
-    }
-
-    /** Whether the API server serves the kind (its CRD is installed); read once, when the watcher starts. */
-    private static boolean served(KubernetesClient client, String apiVersion, String kind) {
-        try {
-            client.genericKubernetesResources(apiVersion, kind).inAnyNamespace()
-                    .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build());
-            return true;
-        } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-            if (e.getCode() == java.net.HttpURLConnection.HTTP_NOT_FOUND) {
-                return false;
-            }
-            throw e;
-        }
     }
 
     private SharedIndexInformer<GenericKubernetesResource> generic(KubernetesClient client, @Nullable String namespace,

@@ -16,9 +16,20 @@ public final class ServedKinds {
     }
 
     public static boolean served(KubernetesClient client, Class<? extends HasMetadata> kind) {
+        return served(() -> client.resources(kind).inAnyNamespace().list(ONE));
+    }
+
+    /** The same for a kind fabric8 has no class for (third-party CRDs). */
+    public static boolean served(KubernetesClient client, String apiVersion, String kind) {
+        return served(() -> client.genericKubernetesResources(apiVersion, kind).inAnyNamespace().list(ONE));
+    }
+
+    private static final io.fabric8.kubernetes.api.model.ListOptions ONE =
+            new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build();
+
+    private static boolean served(Runnable list) {
         try {
-            client.resources(kind).inAnyNamespace()
-                    .list(new io.fabric8.kubernetes.api.model.ListOptionsBuilder().withLimit(1L).build());
+            list.run();
             return true;
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
