@@ -13,7 +13,7 @@ class SharedRoutingPassthroughDataPathTest extends PassthroughDataPathContract {
     }
 
     @Override
-    int anotherModelsKeyStatus() {
-        return 403;
+    java.util.Set<Integer> anotherModelsKeyStatuses() {
+        return java.util.Set.of(403);
     }
 }

@@ -13,7 +13,7 @@ class SubdomainRoutingPassthroughDataPathTest extends PassthroughDataPathContrac
     }
 
     @Override
-    int anotherModelsKeyStatus() {
-        return 401;
+    java.util.Set<Integer> anotherModelsKeyStatuses() {
+        return java.util.Set.of(401, 403);
     }
 }
