@@ -1,6 +1,7 @@
 package dev.nebari.llm.admission;
 
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
 import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionRequest;
 import io.fabric8.kubernetes.api.model.admission.v1.AdmissionResponse;
@@ -75,6 +76,9 @@ final class AdmissionReviewer {
             return response.withAllowed(true).build();
         }
         try {
+            if (request.getKind() != null && PassthroughModel.KIND.equals(request.getKind().getKind())) {
+                return decided(response, rules.decide(providerChange(request), cluster));
+            }
             var model = serialization.convertValue(request.getObject(), LLMModel.class);
             var previous = request.getOldObject() == null ? null : serialization.convertValue(request.getOldObject(), LLMModel.class);
             // The request's namespace and name are authoritative; the object's may be empty in a hand-built review.
@@ -84,19 +88,39 @@ final class AdmissionReviewer {
             if (model.getMetadata().getName() == null) {
                 model.getMetadata().setName(request.getName());
             }
-            var decision = rules.decide(new ModelChange(model, previous), cluster);
-            response.withAllowed(decision.allowed()).withWarnings(decision.warnings());
-            if (!decision.allowed()) {
-                response.withStatus(new StatusBuilder().withCode(HttpURLConnection.HTTP_FORBIDDEN)
-                        .withReason("Forbidden").withMessage(decision.message()).build());
-            }
+            return decided(response, rules.decide(new ModelChange(model, previous), cluster));
         } catch (KubernetesClientException e) {
             // Fail closed, as the chart's failurePolicy does, but say why.
-            log.warn("Cannot validate LLMModel {}/{}: {}", request.getNamespace(), request.getName(), e.getMessage());
+            log.warn("Cannot validate {} {}/{}: {}", kind(request), request.getNamespace(), request.getName(), e.getMessage());
             response.withAllowed(false).withStatus(new StatusBuilder().withCode(HttpURLConnection.HTTP_INTERNAL_ERROR)
                     .withReason("InternalError")
-                    .withMessage("cannot validate the LLMModel, the API server did not answer: " + e.getMessage()).build());
+                    .withMessage("cannot validate the " + kind(request) + ", the API server did not answer: " + e.getMessage()).build());
         }
         return response.build();
+    }
+
+    private static AdmissionResponse decided(AdmissionResponseBuilder response, AdmissionDecision decision) {
+        response.withAllowed(decision.allowed()).withWarnings(decision.warnings());
+        if (!decision.allowed()) {
+            response.withStatus(new StatusBuilder().withCode(HttpURLConnection.HTTP_FORBIDDEN)
+                    .withReason("Forbidden").withMessage(decision.message()).build());
+        }
+        return response.build();
+    }
+
+    private ProviderChange providerChange(AdmissionRequest request) {
+        var provider = serialization.convertValue(request.getObject(), PassthroughModel.class);
+        var previous = request.getOldObject() == null ? null : serialization.convertValue(request.getOldObject(), PassthroughModel.class);
+        if (provider.getMetadata().getNamespace() == null) {
+            provider.getMetadata().setNamespace(request.getNamespace());
+        }
+        if (provider.getMetadata().getName() == null) {
+            provider.getMetadata().setName(request.getName());
+        }
+        return new ProviderChange(provider, previous);
+    }
+
+    private static String kind(AdmissionRequest request) {
+        return request.getKind() != null && request.getKind().getKind() != null ? request.getKind().getKind() : LLMModel.KIND;
     }
 }

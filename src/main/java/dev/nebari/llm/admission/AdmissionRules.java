@@ -74,6 +74,7 @@ final class AdmissionRules {
                                 + ModelChange.reference(other) + "; set spec.endpoints.external.subdomain to another DNS label"));
             }
         }
+        ProviderRules.checkModel(change, cluster, checkModelId, rejections);
         var storage = model.getSpec().model().effectiveStorage().type();
         if (storage == StorageType.EMPTY_DIR && Boolean.TRUE.equals(model.getSpec().model().preload())
                 && changed(change, m -> m.getSpec().model().effectiveStorage().type() + "/" + m.getSpec().model().preload())) {
@@ -96,6 +97,24 @@ final class AdmissionRules {
                         + "/" + authSecret + " exists (no permission to read it); make sure it does");
             }
         }
+        return new AdmissionDecision(rejections, warnings);
+    }
+
+    /** An external provider's write: the namespace as for a model, then {@link ProviderRules}. */
+    AdmissionDecision decide(ProviderChange change, ClusterLookup cluster) {
+        var previous = change.previous();
+        if (previous != null && previous.getMetadata().getDeletionTimestamp() != null) {
+            return new AdmissionDecision(List.of(), List.of());
+        }
+        if (change.isCreate()) {
+            var unmanaged = unmanagedNamespace(change.namespace(), cluster);
+            if (unmanaged != null) {
+                return new AdmissionDecision(List.of(unmanaged), List.of());
+            }
+        }
+        var rejections = new ArrayList<String>();
+        var warnings = new ArrayList<String>();
+        ProviderRules.check(change, cluster, rejections, warnings);
         return new AdmissionDecision(rejections, warnings);
     }
 

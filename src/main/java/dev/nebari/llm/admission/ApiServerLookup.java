@@ -1,6 +1,7 @@
 package dev.nebari.llm.admission;
 
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.LeanItemStore;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -54,6 +55,20 @@ final class ApiServerLookup implements ClusterLookup, AutoCloseable {
     @Override
     public void close() {
         models.close();
+    }
+
+    /** External providers are few (an admin's handful), so a list from the API server's watch cache per review is cheap. */
+    @Override
+    public List<PassthroughModel> passthroughModels() {
+        try {
+            return client.resources(PassthroughModel.class).inAnyNamespace()
+                    .list(new ListOptionsBuilder().withResourceVersion("0").build()).getItems();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return List.of(); // the CRD is not installed (a chart older than the operator)
+            }
+            throw e;
+        }
     }
 
     @Override

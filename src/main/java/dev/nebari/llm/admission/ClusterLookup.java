@@ -1,6 +1,7 @@
 package dev.nebari.llm.admission;
 
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,6 +16,11 @@ interface ClusterLookup {
     List<LLMModel> models();
 
     SecretPresence secret(String namespace, String name);
+
+    /** Every external provider (PassthroughModel) in the cluster; none where their CRD is not installed. */
+    default List<PassthroughModel> passthroughModels() {
+        return List.of();
+    }
 
     enum SecretPresence {
         PRESENT,

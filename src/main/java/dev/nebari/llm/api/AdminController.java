@@ -98,9 +98,9 @@ class AdminController {
     @Operation(summary = "Store a key made by the predecessor pack for its owner, so its callers keep working (docs/migration.md)")
     Key importKey(Caller caller, @Valid @RequestBody ImportKey request) {
         var ref = request.model().ref();
-        var model = models.find(ref).orElseThrow(() -> ApiProblem.modelNotFound(ref.namespace(), ref.name()));
+        var access = models.currentAccess(ref).orElseThrow(() -> ApiProblem.modelNotFound(ref.namespace(), ref.name()));
         var imported = keys.importKey(new KeyImport(new KeyOwner(request.owner().subject(), request.owner().username()),
-                ref, model.getSpec().access(), request.value(), Objects.requireNonNullElse(request.description(), ""),
+                ref, access, request.value(), Objects.requireNonNullElse(request.description(), ""),
                 Optional.ofNullable(request.created()), KeyLifetime.parse(request.lifetime())), actor(caller));
         return Key.of(imported);
     }
@@ -110,12 +110,19 @@ class AdminController {
     List<AdminModel> models() {
         Map<ModelRef, Long> counts = keys.list(KeyQuery.all()).stream()
                 .collect(Collectors.groupingBy(ApiKey::model, Collectors.counting()));
-        return models.all().stream().map(model -> {
-            var ref = new ModelRef(model.getMetadata().getNamespace(), model.getMetadata().getName());
-            var access = model.getSpec().access();
-            return new AdminModel(Model.of(model), Boolean.TRUE.equals(access.isPublic()), access.groups(),
-                    counts.getOrDefault(ref, 0L).intValue());
-        }).toList();
+        var all = new java.util.ArrayList<AdminModel>();
+        for (var model : models.all()) {
+            all.add(adminModel(Model.of(model), model.getSpec().access(), counts));
+        }
+        for (var provider : models.allProviders()) {
+            all.add(adminModel(Model.of(provider), provider.getSpec().access(), counts));
+        }
+        return List.copyOf(all);
+    }
+
+    private static AdminModel adminModel(Model model, dev.nebari.llm.model.AccessSpec access, Map<ModelRef, Long> counts) {
+        var ref = new ModelRef(model.namespace(), model.name());
+        return new AdminModel(model, Boolean.TRUE.equals(access.isPublic()), access.groups(), counts.getOrDefault(ref, 0L).intValue());
     }
 
     @GetMapping(path = "/models/{namespace}/{name}/manifests", produces = {"application/yaml", "application/json"})

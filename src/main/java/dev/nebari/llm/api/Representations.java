@@ -10,6 +10,7 @@ import dev.nebari.llm.keys.KeyMetadata;
 import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.AdapterSpec;
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
@@ -64,7 +65,13 @@ final class Representations {
             Endpoints endpoints,
             @Schema(description = "Model ids of the model's LoRA adapters, each also a value for \"model\" at the same "
                     + "endpoints; the model's keys and access cover them")
-            List<String> adapters) {
+            List<String> adapters,
+            @Schema(description = "For an external provider (PassthroughModel): its host name; the pack forwards the "
+                    + "requests there with the provider's own credential. Absent for a model served in the cluster")
+            @Nullable String provider,
+            @Schema(description = "For an external provider: every model id it serves (a catch-all provider also "
+                    + "takes ids no one else serves); empty for a model served in the cluster")
+            List<String> modelIds) {
 
         static Model of(LLMModel model) {
             var status = model.getStatus();
@@ -72,9 +79,24 @@ final class Representations {
             return new Model(model.getMetadata().getNamespace(), model.getMetadata().getName(),
                     endpoints == null ? null : blankToNull(endpoints.model()),
                     status == null || status.phase() == null ? null : status.phase().name(),
-                    new Endpoints(endpoints == null ? null : blankToNull(endpoints.external()),
-                            endpoints == null ? null : blankToNull(endpoints.internal())),
-                    model.getSpec().adapters().stream().map(AdapterSpec::name).toList());
+                    endpoints(endpoints), model.getSpec().adapters().stream().map(AdapterSpec::name).toList(), null,
+                    List.of());
+        }
+
+        /** An external provider: never its credential, only where requests go. */
+        static Model of(PassthroughModel provider) {
+            var status = provider.getStatus();
+            var endpoints = status == null ? null : status.endpoints();
+            var ids = provider.getSpec().models().ids();
+            return new Model(provider.getMetadata().getNamespace(), provider.getMetadata().getName(),
+                    ids.isEmpty() ? null : ids.getFirst(),
+                    status == null || status.phase() == null ? null : status.phase().name(),
+                    endpoints(endpoints), List.of(), provider.getSpec().provider().hostname(), ids);
+        }
+
+        private static Endpoints endpoints(dev.nebari.llm.model.@Nullable EndpointsStatus endpoints) {
+            return new Endpoints(endpoints == null ? null : blankToNull(endpoints.external()),
+                    endpoints == null ? null : blankToNull(endpoints.internal()));
         }
     }
 

@@ -74,9 +74,10 @@ class SelfServiceController {
     @GetMapping("/models")
     @Operation(summary = "The models the caller may use (public, or one of the caller's groups is allowed)")
     List<Model> models(Caller caller) {
-        return models.permittedTo(caller.groups()).stream()
-                .map(Model::of)
-                .toList();
+        var listed = new java.util.ArrayList<Model>();
+        models.permittedTo(caller.groups()).stream().map(Model::of).forEach(listed::add);
+        models.providersPermittedTo(caller.groups()).stream().map(Model::of).forEach(listed::add);
+        return List.copyOf(listed);
     }
 
     @GetMapping("/keys")
@@ -101,8 +102,9 @@ class SelfServiceController {
     @Operation(summary = "Mint a key for a model the caller may use; the response is the only time its value is shown")
     ResponseEntity<MintedKey> mint(Caller caller, @Valid @RequestBody MintKey request) {
         var ref = request.model().ref();
-        var model = models.find(ref).orElseThrow(() -> ApiProblem.modelNotAvailable(ref));
-        var issued = keys.mint(MintRequest.forModel(new KeyOwner(caller.subject(), caller.username()), caller.groups(), model,
+        // an LLMModel or an external provider (PassthroughModel): keys for both are minted alike
+        var access = models.currentAccess(ref).orElseThrow(() -> ApiProblem.modelNotAvailable(ref));
+        var issued = keys.mint(new MintRequest(new KeyOwner(caller.subject(), caller.username()), caller.groups(), ref, access,
                 Objects.requireNonNullElse(request.description(), ""), KeyLifetime.parse(request.lifetime())));
         return created(issued);
     }
@@ -113,10 +115,9 @@ class SelfServiceController {
             + "the old key keeps working until the caller revokes it (DELETE), once the new value is in place")
     ResponseEntity<MintedKey> replace(Caller caller, @PathVariable String clientId) {
         var old = ownKey(caller, clientId);
-        var model = models.find(old.model())
+        var access = models.currentAccess(old.model())
                 .orElseThrow(() -> ApiProblem.modelNotFound(old.model().namespace(), old.model().name()));
-        return created(keys.mintReplacement(old, new KeyOwner(caller.subject(), caller.username()), caller.groups(),
-                model.getSpec().access()));
+        return created(keys.mintReplacement(old, new KeyOwner(caller.subject(), caller.username()), caller.groups(), access));
     }
 
     /** The one answer that carries a key's value: 201 with its Location, never cached. */

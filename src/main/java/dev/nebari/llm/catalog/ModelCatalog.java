@@ -5,7 +5,9 @@ import dev.nebari.llm.keys.ModelAccessLookup;
 import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.AccessSpec;
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.LeanItemStore;
+import dev.nebari.llm.platform.ServedKinds;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -15,8 +17,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The LLMModels of every namespace, from an informer (the portal may get, list and watch them cluster-wide), so
- * listing models costs no request to the API server.
+ * The LLMModels and external providers (PassthroughModels) of every namespace, from informers (the portal may get,
+ * list and watch both cluster-wide), so listing models costs no request to the API server. A key is for either kind:
+ * admission keeps their names apart within a namespace, so {@code namespace/name} names one of them.
  */
 public class ModelCatalog implements ModelAccessLookup, AutoCloseable {
 
@@ -24,17 +27,38 @@ public class ModelCatalog implements ModelAccessLookup, AutoCloseable {
             .comparing((LLMModel m) -> m.getMetadata().getNamespace())
             .thenComparing(m -> m.getMetadata().getName());
 
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(ModelCatalog.class);
+    private static final Comparator<PassthroughModel> PROVIDERS_BY_NAMESPACE_AND_NAME = Comparator
+            .comparing((PassthroughModel m) -> m.getMetadata().getNamespace())
+            .thenComparing(m -> m.getMetadata().getName());
+
+    private final KubernetesClient client;
     private final SharedIndexInformer<LLMModel> informer;
+    private final SharedIndexInformer<PassthroughModel> providers;
+    /** False when the cluster has no PassthroughModel CRD (CRDs of a chart upgrade not applied yet): none are listed. */
+    private volatile boolean providersServed = true;
 
     public ModelCatalog(KubernetesClient client) {
+        this.client = client;
         this.informer = client.resources(LLMModel.class).inAnyNamespace().runnableInformer(0);
         // The pages and the API read spec and status; the field-ownership trees were most of this cache (bench/scale:
         // ~100 small maps per model, the portal's largest share of heap at 1,000 models).
         informer.itemStore(LeanItemStore.withoutManagedFields());
+        this.providers = client.resources(PassthroughModel.class).inAnyNamespace().runnableInformer(0);
+        providers.itemStore(LeanItemStore.withoutManagedFields());
     }
 
     public void start() {
         informer.start();
+        // Helm installs a chart's CRDs only on the first install: after an upgrade the PassthroughModel CRD may be
+        // missing until the admin applies it, and an informer on it would never sync (and the portal never be ready).
+        providersServed = ServedKinds.served(client, PassthroughModel.class);
+        if (providersServed) {
+            providers.start();
+        } else {
+            log.warn("The cluster has no {} CRD, so external providers are not listed: apply the chart's crds/ (Helm "
+                    + "installs CRDs only on the first install) and restart the portal", PassthroughModel.CRD_NAME);
+        }
     }
 
     /** Every model, by namespace and name. */
@@ -51,17 +75,34 @@ public class ModelCatalog implements ModelAccessLookup, AutoCloseable {
         return Optional.ofNullable(informer.getStore().getByKey(Cache.namespaceKeyFunc(model.namespace(), model.name())));
     }
 
+    /** Every external provider, by namespace and name. */
+    public List<PassthroughModel> allProviders() {
+        return providers.getStore().list().stream().sorted(PROVIDERS_BY_NAMESPACE_AND_NAME).toList();
+    }
+
+    /** The external providers someone in {@code groups} may use, by the same rule as models. */
+    public List<PassthroughModel> providersPermittedTo(Set<String> groups) {
+        return allProviders().stream().filter(provider -> ModelAccess.permits(groups, provider.getSpec().access())).toList();
+    }
+
+    public Optional<PassthroughModel> findProvider(ModelRef provider) {
+        return Optional.ofNullable(providers.getStore().getByKey(Cache.namespaceKeyFunc(provider.namespace(), provider.name())));
+    }
+
+    /** The access of the model or external provider of that name: what a key for it is minted against. */
     @Override
     public Optional<AccessSpec> currentAccess(ModelRef model) {
-        return find(model).map(m -> m.getSpec().access());
+        return find(model).map(m -> m.getSpec().access())
+                .or(() -> findProvider(model).map(provider -> provider.getSpec().access()));
     }
 
     public boolean hasSynced() {
-        return informer.hasSynced();
+        return informer.hasSynced() && (!providersServed || providers.hasSynced());
     }
 
     @Override
     public void close() {
         informer.close();
+        providers.close();
     }
 }

@@ -1,6 +1,6 @@
 /**
- * Every LLMModel of the cluster from one informer, shared by the portal's pages and the REST API (which filter it
- * by what the user may use), so listing models costs no request to the API server.
+ * Every LLMModel and external provider (PassthroughModel) of the cluster from informers, shared by the portal's pages
+ * and the REST API (which filter them by what the user may use), so listing models costs no request to the API server.
  *
  * <p>Owns: the read-only {@link dev.nebari.llm.catalog.ModelCatalog}, which also gives the keys module each model's
  * current access rule ({@code ModelAccessLookup}); its readiness (no traffic before the first list); and the

@@ -3,6 +3,7 @@ package dev.nebari.llm.gateway;
 import static dev.nebari.llm.gateway.GatewayFacts.*;
 import static dev.nebari.llm.platform.GenericResources.fields;
 
+import dev.nebari.llm.model.AccessSpec;
 import dev.nebari.llm.model.GroupNames;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelObjects;
@@ -40,7 +41,11 @@ public final class AccessPolicyRenderer {
      * No client ids → deny everyone.
      */
     public static GenericKubernetesResource externalPolicy(LLMModel model, PackSettings settings, AccessInputs access) {
-        var names = ModelObjects.of(model);
+        return externalPolicy(ModelObjects.of(model), settings, access);
+    }
+
+    /** {@link #externalPolicy(LLMModel, PackSettings, AccessInputs)} for anything the pack exposes under these names. */
+    public static GenericKubernetesResource externalPolicy(ModelObjects names, PackSettings settings, AccessInputs access) {
         var route = names.externalRoute();
         var credentialRefs = access.keySecretNames().stream()
                 .map(secret -> (Object) fields("group", "", "kind", "Secret", "name", secret, "namespace", settings.apiKeysNamespace()))
@@ -68,11 +73,15 @@ public final class AccessPolicyRenderer {
      * {@code access.groups} are allowed (the predecessor let any user reach any model).
      */
     public static GenericKubernetesResource internalPolicy(LLMModel model, PackSettings settings, AccessInputs.OidcProvider oidc) {
-        var names = ModelObjects.of(model);
+        return internalPolicy(ModelObjects.of(model), model.getSpec().access(), settings, oidc);
+    }
+
+    /** {@link #internalPolicy(LLMModel, PackSettings, AccessInputs.OidcProvider)} for anything with this access. */
+    public static GenericKubernetesResource internalPolicy(ModelObjects names, AccessSpec access, PackSettings settings,
+            AccessInputs.OidcProvider oidc) {
         var route = names.internalRoute();
         var audience = settings.auth().oidc().audience();
         var groupsClaim = settings.auth().oidc().groupsClaim();
-        var access = model.getSpec().access();
         Map<String, Object> authorization = null;
         if (!access.isPublic()) {
             var rules = new ArrayList<Object>();
@@ -136,7 +145,10 @@ public final class AccessPolicyRenderer {
      * credentialRefs work only from EG 1.8.0 and only with this grant.
      */
     public static ReferenceGrant keysReferenceGrant(LLMModel model, PackSettings settings) {
-        var names = ModelObjects.of(model);
+        return keysReferenceGrant(ModelObjects.of(model), settings);
+    }
+
+    public static ReferenceGrant keysReferenceGrant(ModelObjects names, PackSettings settings) {
         return new ReferenceGrantBuilder()
                 .withMetadata(GatewayMetadata.elsewhere(names, names.keysReferenceGrant(), settings.apiKeysNamespace()))
                 .withNewSpec()

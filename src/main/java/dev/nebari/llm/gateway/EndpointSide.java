@@ -1,5 +1,6 @@
 package dev.nebari.llm.gateway;
 
+import dev.nebari.llm.model.EndpointsSpec;
 import dev.nebari.llm.model.LLMModelSpec;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.platform.PackSettings;
@@ -28,7 +29,11 @@ public enum EndpointSide {
     }
 
     public boolean enabledIn(LLMModelSpec spec) {
-        return this == EXTERNAL ? spec.endpoints().external().enabled() : spec.endpoints().internal().enabled();
+        return enabledIn(spec.endpoints());
+    }
+
+    public boolean enabledIn(EndpointsSpec endpoints) {
+        return this == EXTERNAL ? endpoints.external().enabled() : endpoints.internal().enabled();
     }
 
     /** The AIGatewayRoute, the HTTPRoute AIGW generates from it, and its SecurityPolicy share this name. */

@@ -55,6 +55,26 @@ public final class GatewayFacts {
     public static final String AI_GATEWAY_ROUTE_CRD = "aigatewayroutes.aigateway.envoyproxy.io";
 
     /**
+     * An external provider's backend (AIGW v1.0.0, v1beta1 like the route). AIGW replaces a route's reference to it
+     * by its {@code backendRef}, which its CRD requires to be an Envoy Gateway Backend.
+     */
+    public static final String AI_SERVICE_BACKEND_KIND = "AIServiceBackend";
+    public static final String AI_SERVICE_BACKEND_CRD = "aiservicebackends.aigateway.envoyproxy.io";
+    public static final String AI_GATEWAY_GROUP = "aigateway.envoyproxy.io";
+    /**
+     * How AIGW authenticates to a provider. Type {@code APIKey}: AIGW v1.0.0 reads the key from the Secret's data key
+     * {@code apiKey} (internal/controller, apiKeyInSecret) and its upstream filter sets
+     * {@code Authorization: Bearer <key>} on the request to the provider (internal/backendauth/api_key.go),
+     * replacing what came before. Its CRD ships with AIGW's chart, not in the v1.1.0 CRD set the tests install.
+     */
+    public static final String BACKEND_SECURITY_POLICY_KIND = "BackendSecurityPolicy";
+    public static final String BACKEND_SECURITY_POLICY_CRD = "backendsecuritypolicies.aigateway.envoyproxy.io";
+    /** The Secret data key AIGW v1.0.0 reads an APIKey policy's key from. */
+    public static final String PROVIDER_API_KEY = "apiKey";
+    /** The one schema the pack routes to: the OpenAI-compatible API. */
+    public static final String OPENAI_SCHEMA = "OpenAI";
+
+    /**
      * AIGW copies the request body's {@code model} into this header and re-evaluates routing. A rule must match
      * only this header: AIGW does not register a model whose rule has other header matches (the predecessor lost
      * models that way).
@@ -126,6 +146,17 @@ public final class GatewayFacts {
      * generates an HTTPRoute with the route's own name and namespace, and the policies target that.
      */
     public static final String HTTP_ROUTE_KIND = "HTTPRoute";
+    /**
+     * BackendTLSPolicy v1 (Gateway API ≥ 1.4; EG ≥ 1.6 reads v1). EG v1.8.3 applies it to an EG Backend it targets:
+     * SNI = {@code validation.hostname}, and the CA from {@code wellKnownCACertificates: System} or from the
+     * {@code ca.crt} key (else the first key) of a ConfigMap in the policy's namespace.
+     */
+    public static final String BACKEND_TLS_POLICY_API_VERSION = GATEWAY_API_GROUP + "/v1";
+    public static final String BACKEND_TLS_POLICY_KIND = "BackendTLSPolicy";
+    public static final String BACKEND_TLS_POLICY_CRD = "backendtlspolicies." + GATEWAY_API_GROUP;
+    /** Envoy Gateway's Backend (an FQDN endpoint for an external provider). */
+    public static final String BACKEND_KIND = "Backend";
+    public static final String BACKEND_CRD = "backends." + ENVOY_GATEWAY_GROUP;
     /** ReferenceGrant v1beta1 is served by Gateway API 1.4–1.6 and is what EG and AIGW watch. */
     public static final String REFERENCE_GRANT_API_VERSION = GATEWAY_API_GROUP + "/v1beta1";
     public static final String REFERENCE_GRANT_KIND = "ReferenceGrant";

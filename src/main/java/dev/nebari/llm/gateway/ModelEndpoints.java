@@ -17,9 +17,14 @@ public final class ModelEndpoints {
     }
 
     public static String host(EndpointSide side, LLMModelSpec spec, PackSettings settings) {
+        return host(side, ModelObjects.subdomain(spec), settings);
+    }
+
+    /** @param subdomain the host label in subdomain mode (unused in shared mode) */
+    public static String host(EndpointSide side, String subdomain, PackSettings settings) {
         var shared = side.hostLabel() + "." + settings.platform().baseDomain();
         return settings.platform().routing().mode() == RoutingMode.SUBDOMAIN
-                ? ModelObjects.subdomain(spec) + "." + shared
+                ? subdomain + "." + shared
                 : shared;
     }
 
@@ -28,11 +33,15 @@ public final class ModelEndpoints {
      * in shared mode, the listener's configured {@code url} + {@code /v1}.
      */
     public static String baseUrl(EndpointSide side, LLMModelSpec spec, PackSettings settings) {
+        return baseUrl(side, ModelObjects.subdomain(spec), settings);
+    }
+
+    public static String baseUrl(EndpointSide side, String subdomain, PackSettings settings) {
         var configured = side.gateway(settings).url();
         if (!configured.isBlank() && settings.platform().routing().mode() == RoutingMode.SHARED) {
             return configured.replaceAll("/+$", "") + "/v1";
         }
-        return "https://" + host(side, spec, settings) + "/v1";
+        return "https://" + host(side, subdomain, settings) + "/v1";
     }
 
     /** The status block: URLs of the enabled endpoints (empty when disabled) and the model id to send. */

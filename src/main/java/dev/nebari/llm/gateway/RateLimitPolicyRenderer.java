@@ -33,11 +33,15 @@ public final class RateLimitPolicyRenderer {
      * @param sides the endpoint sides whose routes are rendered (the policy targets only routes that exist)
      */
     public static Optional<GenericKubernetesResource> render(LLMModel model, List<EndpointSide> sides) {
-        var limits = model.getSpec().limits();
+        return render(ModelObjects.of(model), model.getSpec().limits(), sides);
+    }
+
+    /** The same policy for anything the pack exposes under these names with these limits. */
+    public static Optional<GenericKubernetesResource> render(ModelObjects names, @Nullable LimitsSpec limits,
+            List<EndpointSide> sides) {
         if (limits == null || sides.isEmpty() || !hasAny(limits)) {
             return Optional.empty();
         }
-        var names = ModelObjects.of(model);
         var rules = new ArrayList<Object>();
         for (var side : sides) {
             addRule(rules, side, limits.requestsPerMinute(), "Minute", false);

@@ -10,6 +10,7 @@ import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.platform.PackSettings.RoutingMode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The AIGatewayRoute of one endpoint side ({@code <m>-external} or {@code <m>-internal}).
@@ -31,9 +32,34 @@ public final class RouteRenderer {
     public static GenericKubernetesResource route(EndpointSide side, LLMModel model, PackSettings settings) {
         var names = ModelObjects.of(model);
         var spec = model.getSpec();
+        return route(side, names, ModelObjects.subdomain(spec), List.of(fields(
+                // One match per model id the model serves (its own, then its LoRA adapters'): matches are
+                // alternatives, and each exact id is listed in the gateway's /v1/models.
+                "matches", spec.servedModelIds().stream().map(RouteRenderer::modelMatch).toList(),
+                "backendRefs", List.of(fields(
+                        "group", INFERENCE_GROUP,
+                        "kind", INFERENCE_POOL_KIND,
+                        "name", names.inferencePool())),
+                // AIGW's default is 60 s, which cuts long streamed completions.
+                "timeouts", fields("request", spec.endpoints().requestTimeout()))), settings);
+    }
+
+    /** A match on the model id the request names (AIGW copies it from the body into {@code x-ai-eg-model}). */
+    static Map<String, Object> modelMatch(String modelId) {
+        return fields("headers", List.of(fields("type", "Exact", "name", MODEL_HEADER, "value", modelId)));
+    }
+
+    /**
+     * The route of one side with the given rules: the listener, the host in subdomain mode and the token costs are
+     * the same for everything the pack exposes.
+     *
+     * @param subdomain the host label in subdomain mode
+     */
+    static GenericKubernetesResource route(EndpointSide side, ModelObjects names, String subdomain, List<Object> rules,
+            PackSettings settings) {
         var gateway = side.gateway(settings);
         var hostnames = settings.platform().routing().mode() == RoutingMode.SUBDOMAIN
-                ? List.of(ModelEndpoints.host(side, spec, settings)) : null;
+                ? List.of(ModelEndpoints.host(side, subdomain, settings)) : null;
         return GenericResources.resource(AI_GATEWAY_ROUTE_API_VERSION, AI_GATEWAY_ROUTE_KIND,
                 GatewayMetadata.inNamespace(names, side.routeName(names)),
                 fields(
@@ -42,19 +68,7 @@ public final class RouteRenderer {
                                 "namespace", gateway.namespace(),
                                 "sectionName", gateway.listener())),
                         "hostnames", hostnames,
-                        "rules", List.of(fields(
-                                // One match per model id the model serves (its own, then its LoRA adapters'):
-                                // matches are alternatives, and each exact id is listed in the gateway's /v1/models.
-                                "matches", spec.servedModelIds().stream().map(id -> fields("headers", List.of(fields(
-                                        "type", "Exact",
-                                        "name", MODEL_HEADER,
-                                        "value", id)))).toList(),
-                                "backendRefs", List.of(fields(
-                                        "group", INFERENCE_GROUP,
-                                        "kind", INFERENCE_POOL_KIND,
-                                        "name", names.inferencePool())),
-                                // AIGW's default is 60 s, which cuts long streamed completions.
-                                "timeouts", fields("request", spec.endpoints().requestTimeout()))),
+                        "rules", rules,
                         // Token counts land in dynamic metadata, where usage metrics and token limits read them.
                         "llmRequestCosts", List.of(
                                 fields("metadataKey", INPUT_TOKENS_KEY, "type", "InputToken"),

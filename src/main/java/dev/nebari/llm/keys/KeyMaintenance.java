@@ -1,6 +1,7 @@
 package dev.nebari.llm.keys;
 
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.ChangeHandler;
 import dev.nebari.llm.platform.LeadershipChanged;
 import dev.nebari.llm.platform.LeanItemStore;
@@ -26,6 +27,7 @@ public final class KeyMaintenance implements AutoCloseable {
     private final KubernetesClient client;
     private final Duration resync;
     private @Nullable SharedIndexInformer<LLMModel> models;
+    private @Nullable SharedIndexInformer<PassthroughModel> providers;
 
     public KeyMaintenance(ApiKeys keys, KeyExpirySweeper sweeper, KubernetesClient client, Duration resync) {
         this.keys = keys;
@@ -50,6 +52,29 @@ public final class KeyMaintenance implements AutoCloseable {
             informer.run();
             models = informer;
         }
+        if (providers == null && providersServed()) {
+            // Keys for external providers follow their access the same way.
+            var informer = client.resources(PassthroughModel.class).inAnyNamespace().runnableInformer(resync.toMillis());
+            informer.itemStore(LeanItemStore.withoutManagedFields());
+            informer.addEventHandler(ChangeHandler.whilePresent(provider -> {
+                if (provider.getSpec() != null && provider.getMetadata().getDeletionTimestamp() == null) {
+                    enforceAccess(new ModelRef(provider.getMetadata().getNamespace(), provider.getMetadata().getName()),
+                            provider.getSpec().access());
+                }
+            }));
+            informer.run();
+            providers = informer;
+        }
+    }
+
+    /** False on a cluster without the PassthroughModel CRD (a chart upgrade whose CRDs were not applied yet). */
+    private boolean providersServed() {
+        var served = dev.nebari.llm.platform.ServedKinds.served(client, PassthroughModel.class);
+        if (!served) {
+            log.warn("No {} CRD: access changes of external providers do not revoke keys until it is applied",
+                    PassthroughModel.CRD_NAME);
+        }
+        return served;
     }
 
     synchronized void stop() {
@@ -58,15 +83,22 @@ public final class KeyMaintenance implements AutoCloseable {
             models.stop();
             models = null;
         }
+        if (providers != null) {
+            providers.stop();
+            providers = null;
+        }
     }
 
     private void enforceAccess(LLMModel model) {
         if (model.getSpec() == null || model.getMetadata().getDeletionTimestamp() != null) {
             return;
         }
-        var ref = new ModelRef(model.getMetadata().getNamespace(), model.getMetadata().getName());
+        enforceAccess(new ModelRef(model.getMetadata().getNamespace(), model.getMetadata().getName()), model.getSpec().access());
+    }
+
+    private void enforceAccess(ModelRef ref, dev.nebari.llm.model.AccessSpec access) {
         try {
-            var revoked = keys.revokeNoLongerGranted(ref, model.getSpec().access());
+            var revoked = keys.revokeNoLongerGranted(ref, access);
             if (!revoked.isEmpty()) {
                 log.info("{}: revoked {} keys whose owners the model's access no longer admits", ref, revoked.size());
             }

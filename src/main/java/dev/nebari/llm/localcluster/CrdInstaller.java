@@ -21,6 +21,8 @@ public final class CrdInstaller {
 
     /** Our own CRD, generated into the classpath by the build. */
     public static final String OWN_CRD_RESOURCE = "/crds/llmmodels.llm.nebari.dev.yaml";
+    /** Our second CRD (external providers), generated beside the first. */
+    public static final String PASSTHROUGH_CRD_RESOURCE = "/crds/passthroughmodels.llm.nebari.dev.yaml";
 
     /**
      * The upstream CRDs we test against, relative to the shared CRD directory: AI Gateway 1.1.0 with Envoy Gateway
@@ -46,13 +48,18 @@ public final class CrdInstaller {
         this.client = client;
     }
 
-    /** Installs the LLMModel CRD shipped on the classpath. */
+    /** Installs our CRDs shipped on the classpath (LLMModel and PassthroughModel); returns the LLMModel CRD. */
     public CustomResourceDefinition installOwn() {
-        try (InputStream in = CrdInstaller.class.getResourceAsStream(OWN_CRD_RESOURCE)) {
+        apply(ownCrd(PASSTHROUGH_CRD_RESOURCE));
+        return apply(ownCrd(OWN_CRD_RESOURCE));
+    }
+
+    private static CustomResourceDefinition ownCrd(String resource) {
+        try (InputStream in = CrdInstaller.class.getResourceAsStream(resource)) {
             if (in == null) {
-                throw new IllegalStateException(OWN_CRD_RESOURCE + " is not on the classpath; build with ./mvnw process-classes");
+                throw new IllegalStateException(resource + " is not on the classpath; build with ./mvnw process-classes");
             }
-            return apply(Serialization.unmarshal(in, CustomResourceDefinition.class));
+            return Serialization.unmarshal(in, CustomResourceDefinition.class);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

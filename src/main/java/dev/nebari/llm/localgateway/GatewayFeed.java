@@ -4,6 +4,8 @@ import static dev.nebari.llm.gateway.GatewayFacts.*;
 import static dev.nebari.llm.platform.GenericResources.fields;
 
 import dev.nebari.llm.platform.GenericResources;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
@@ -43,6 +45,8 @@ import org.jspecify.annotations.Nullable;
  *       Gateway.</li>
  *   <li>What the API server adds (uid, resourceVersion, managed fields, owner references, status) is dropped, as
  *       for any object exported from a cluster; the creation time stays (route precedence depends on it).</li>
+ *   <li>An external provider's objects go into the start-up configuration, with the credential Secret and the CA
+ *       ConfigMap they name (see {@link #providers}).</li>
  * </ol>
  *
  * <p>A route is fed only once a SecurityPolicy that targets it has been seen: the operator writes the policy first,
@@ -63,12 +67,20 @@ public final class GatewayFeed {
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
     /** What the operator applied (and the portal's key Secrets), as read from the API server. */
+    /**
+     * @param providers  external providers' Backends, BackendTLSPolicies, AIServiceBackends and BackendSecurityPolicies
+     * @param secrets    Secrets that may hold a provider's credential (only those a BackendSecurityPolicy names are fed)
+     * @param configMaps ConfigMaps that may hold a provider's CA (only those a BackendTLSPolicy names are fed)
+     */
     public record PackState(
             List<GenericKubernetesResource> routes,
             List<GenericKubernetesResource> policies,
             List<GenericKubernetesResource> grants,
             List<Secret> keySecrets,
-            Map<String, Integer> poolPorts) {
+            Map<String, Integer> poolPorts,
+            List<GenericKubernetesResource> providers,
+            List<Secret> secrets,
+            List<ConfigMap> configMaps) {
 
         public static final PackState EMPTY = new PackState(List.of(), List.of(), List.of(), List.of(), Map.of());
 
@@ -78,6 +90,15 @@ public final class GatewayFeed {
             grants = sorted(grants);
             keySecrets = sorted(keySecrets);
             poolPorts = Map.copyOf(poolPorts);
+            providers = sorted(providers);
+            secrets = sorted(secrets);
+            configMaps = sorted(configMaps);
+        }
+
+        /** A pack without external providers. */
+        public PackState(List<GenericKubernetesResource> routes, List<GenericKubernetesResource> policies,
+                List<GenericKubernetesResource> grants, List<Secret> keySecrets, Map<String, Integer> poolPorts) {
+            this(routes, policies, grants, keySecrets, poolPorts, List.of(), List.of(), List.of());
         }
 
         static String poolKey(String namespace, String pool) {
@@ -101,12 +122,16 @@ public final class GatewayFeed {
         // Two routes (external and internal) share a pool, and so its simulated backend: one each, by name.
         var backends = new TreeMap<String, Map<String, Object>>();
         var protectedRoutes = targetedRoutes(state.policies());
+        var serviceBackends = state.providers().stream().filter(p -> AI_SERVICE_BACKEND_KIND.equals(p.getKind()))
+                .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).collect(java.util.stream.Collectors.toSet());
         for (var route : state.routes()) {
-            if (protectedRoutes.contains(route.getMetadata().getNamespace() + "/" + route.getMetadata().getName())) {
+            if (protectedRoutes.contains(route.getMetadata().getNamespace() + "/" + route.getMetadata().getName())
+                    && serviceBackends.containsAll(serviceBackendRefs(route))) {
                 startup.add(route(layout, route, state.poolPorts(), backends));
             }
         }
         startup.addAll(backends.values());
+        startup.addAll(providers(state));
         var live = new ArrayList<Object>();
         state.policies().forEach(policy -> live.add(exported(policy)));
         state.grants().forEach(grant -> live.add(exported(grant)));
@@ -208,6 +233,64 @@ public final class GatewayFeed {
                 fields(
                         "schema", fields("name", "OpenAI"),
                         "backendRef", fields("name", pool + SIMULATED_SUFFIX, "kind", "Backend", "group", ENVOY_GATEWAY_GROUP)));
+    }
+
+    /**
+     * Substitution 6: an external provider's four objects go into the start-up configuration as applied (AIGW
+     * translates AIServiceBackends and BackendSecurityPolicies only when it starts), with the Secrets its
+     * BackendSecurityPolicies name (AIGW reads the credential from them into its filter configuration; it hands no
+     * Secret on to Envoy Gateway, snag 1) and the ConfigMaps its BackendTLSPolicies name (AIGW writes ConfigMaps and
+     * BackendTLSPolicies through to Envoy Gateway, which reads the CA from the ConfigMap's ca.crt).
+     */
+    @SuppressWarnings("unchecked")
+    private static List<Object> providers(PackState state) {
+        var objects = new ArrayList<Object>();
+        var secretNames = new java.util.HashSet<String>();
+        var configMapNames = new java.util.HashSet<String>();
+        for (var provider : state.providers()) {
+            objects.add(exported(provider));
+            var namespace = provider.getMetadata().getNamespace();
+            var spec = GenericResources.spec(provider);
+            if (BACKEND_SECURITY_POLICY_KIND.equals(provider.getKind())
+                    && spec.get("apiKey") instanceof Map<?, ?> apiKey && apiKey.get("secretRef") instanceof Map<?, ?> ref) {
+                secretNames.add(namespace + "/" + ref.get("name"));
+            }
+            if (BACKEND_TLS_POLICY_KIND.equals(provider.getKind()) && spec.get("validation") instanceof Map<?, ?> validation) {
+                for (var ca : list(validation.get("caCertificateRefs"))) {
+                    if (ca instanceof Map<?, ?> ref && "ConfigMap".equals(ref.get("kind"))) {
+                        configMapNames.add(namespace + "/" + ref.get("name"));
+                    }
+                }
+            }
+        }
+        state.secrets().stream().filter(s -> secretNames.contains(s.getMetadata().getNamespace() + "/" + s.getMetadata().getName()))
+                .forEach(s -> objects.add(secret(s)));
+        state.configMaps().stream().filter(c -> configMapNames.contains(c.getMetadata().getNamespace() + "/" + c.getMetadata().getName()))
+                .forEach(c -> objects.add(new ConfigMapBuilder()
+                        .withNewMetadata().withName(c.getMetadata().getName()).withNamespace(c.getMetadata().getNamespace()).endMetadata()
+                        .withData(c.getData() == null ? Map.of() : new TreeMap<>(c.getData()))
+                        .build()));
+        return objects;
+    }
+
+    /**
+     * The AIServiceBackends a route names: it is fed only once they are seen too (the operator applies them first,
+     * but watches of different kinds may deliver them later), since AIGW refuses to start with a route whose
+     * backend it cannot find.
+     */
+    @SuppressWarnings("unchecked")
+    private static java.util.Set<String> serviceBackendRefs(GenericKubernetesResource route) {
+        var refs = new java.util.HashSet<String>();
+        for (var rule : list(GenericResources.spec(route).get("rules"))) {
+            for (var backend : list(((Map<String, Object>) rule).get("backendRefs"))) {
+                var ref = (Map<String, Object>) backend;
+                if (ref.get("group") == null && ref.get("kind") == null) {
+                    var namespace = ref.get("namespace") instanceof String ns ? ns : route.getMetadata().getNamespace();
+                    refs.add(namespace + "/" + ref.get("name"));
+                }
+            }
+        }
+        return refs;
     }
 
     /** {@code namespace/name} of every HTTPRoute (so: AIGatewayRoute) a SecurityPolicy targets. */

@@ -4,6 +4,7 @@ import static dev.nebari.llm.gateway.GatewayFacts.*;
 
 import dev.nebari.llm.keys.KeyCredentials;
 import dev.nebari.llm.model.ModelObjects;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -19,8 +20,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Watches, read-only, what the gateway is fed: the pack's gateway objects (routes, security and traffic policies,
- * reference grants), the key Secrets in the keys namespace, and the model Deployments and InferencePools that decide
- * where each pool's simulated server is. Every change calls {@code onChange}. It watches every namespace, or only
+ * reference grants, external providers' backends and their policies), the key Secrets in the keys namespace, the
+ * Secrets and ConfigMaps of the model namespaces (a provider's credential and CA, when scoped to namespaces), and the
+ * model Deployments and InferencePools that decide where each pool's simulated server is. Every change calls {@code onChange}. It watches every namespace, or only
  * the given model namespaces and the keys namespace (tests share one API server and keep to their own).
  */
 final class PackWatcher implements AutoCloseable {
@@ -33,6 +35,9 @@ final class PackWatcher implements AutoCloseable {
     private final List<SharedIndexInformer<GenericKubernetesResource>> grants = new ArrayList<>();
     private final List<SharedIndexInformer<GenericKubernetesResource>> pools = new ArrayList<>();
     private final List<SharedIndexInformer<Deployment>> deployments = new ArrayList<>();
+    private final List<SharedIndexInformer<GenericKubernetesResource>> providers = new ArrayList<>();
+    private final List<SharedIndexInformer<Secret>> secrets = new ArrayList<>();
+    private final List<SharedIndexInformer<ConfigMap>> configMaps = new ArrayList<>();
     private final SharedIndexInformer<Secret> keySecrets;
 
     /** @param namespaces the model namespaces to watch (the keys namespace is always watched); empty for all */
@@ -52,6 +57,20 @@ final class PackWatcher implements AutoCloseable {
             policies.add(generic(client, scope, ENVOY_GATEWAY_API_VERSION, BACKEND_TRAFFIC_POLICY_KIND, onChange));
             grants.add(generic(client, scope, REFERENCE_GRANT_API_VERSION, "ReferenceGrant", onChange));
             pools.add(generic(client, scope, INFERENCE_POOL_API_VERSION, INFERENCE_POOL_KIND, onChange));
+            // an external provider's objects, and the admin's credential Secrets and CA ConfigMaps they name; only
+            // kinds whose CRD is installed (an informer on a missing kind never syncs, and the feed waits for sync)
+            for (var kind : List.of(List.of(ENVOY_GATEWAY_API_VERSION, BACKEND_KIND),
+                    List.of(BACKEND_TLS_POLICY_API_VERSION, BACKEND_TLS_POLICY_KIND),
+                    List.of(AI_GATEWAY_ROUTE_API_VERSION, AI_SERVICE_BACKEND_KIND),
+                    List.of(AI_GATEWAY_ROUTE_API_VERSION, BACKEND_SECURITY_POLICY_KIND))) {
+                if (dev.nebari.llm.platform.ServedKinds.served(client, kind.get(0), kind.get(1))) {
+                    providers.add(generic(client, scope, kind.get(0), kind.get(1), onChange));
+                }
+            }
+            if (scope == null || !scope.equals(keysNamespace)) {
+                secrets.add(add(client.secrets().inNamespace(scope).inform(handler(onChange))));
+                configMaps.add(add(client.configMaps().inNamespace(scope).inform(handler(onChange))));
+            }
             var deploymentsHere = scope == null ? client.apps().deployments().inAnyNamespace()
                     : client.apps().deployments().inNamespace(scope);
             deployments.add(add(deploymentsHere
@@ -101,6 +120,21 @@ final class PackWatcher implements AutoCloseable {
 
     List<Secret> keySecrets() {
         return keySecrets.getStore().list();
+    }
+
+    /** Backends, BackendTLSPolicies, AIServiceBackends and BackendSecurityPolicies of external providers. */
+    List<GenericKubernetesResource> providers() {
+        return all(providers);
+    }
+
+    /** Secrets of the model namespaces (only those a BackendSecurityPolicy names are fed). */
+    List<Secret> secrets() {
+        return all(secrets);
+    }
+
+    /** ConfigMaps of the model namespaces (only those a BackendTLSPolicy names are fed). */
+    List<ConfigMap> configMaps() {
+        return all(configMaps);
     }
 
     List<Deployment> deployments() {

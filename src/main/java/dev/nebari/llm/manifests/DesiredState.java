@@ -2,6 +2,7 @@ package dev.nebari.llm.manifests;
 
 import dev.nebari.llm.gateway.AccessInputs;
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.PackSettings;
 
 /**
@@ -16,9 +17,11 @@ public final class DesiredState {
      * key Secrets and client ids, the OIDC provider. Implemented where those are observed (the keys and identity
      * modules are not the renderers' to touch).
      */
-    @FunctionalInterface
     public interface ObservedInputs {
         AccessInputs accessFor(LLMModel model);
+
+        /** The same inputs for an external provider (its keys are minted and stored like a model's). */
+        AccessInputs accessFor(PassthroughModel model);
     }
 
     private final PackSettings settings;
@@ -31,5 +34,10 @@ public final class DesiredState {
 
     public ModelManifests of(LLMModel model) {
         return ModelManifestRenderer.render(model, new RenderContext(settings, inputs.accessFor(model)));
+    }
+
+    /** @param servedLocally the model ids LLMModels serve, which stay theirs */
+    public ModelManifests of(PassthroughModel model, java.util.Set<String> servedLocally) {
+        return PassthroughManifestRenderer.render(model, new RenderContext(settings, inputs.accessFor(model)), servedLocally);
     }
 }

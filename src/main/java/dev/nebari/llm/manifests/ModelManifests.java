@@ -14,7 +14,9 @@ import java.util.stream.Stream;
  * What the operator wants to exist for one LLMModel, by role. Everything in the model's namespace carries a
  * controller owner reference (when the model has a uid) so garbage collection removes it with the model.
  *
- * @param workload the model server's objects (storage, identity, Deployment, HPA, Service, NetworkPolicy, PodMonitor)
+ * @param workload the model server's objects (storage, identity, Deployment, HPA, Service, NetworkPolicy, PodMonitor);
+ *                 for an external provider (PassthroughModel) its Backend, BackendTLSPolicy, AIServiceBackend and
+ *                 BackendSecurityPolicy
  * @param picker   the scheduler's: InferencePool and endpoint picker
  * @param policies the SecurityPolicies and the rate-limit BackendTrafficPolicy
  * @param routes   the AIGatewayRoute of each side that is rendered

@@ -20,6 +20,8 @@ public enum ModelEventReason {
     ExternalEndpointReadyNotReady(Type.Warning),
     InternalEndpointReadyNotReady(Type.Warning),
     AccessControlConfiguredNotReady(Type.Warning),
+    /** An external provider's (PassthroughModel) gateway objects are not in place. */
+    ProviderConfiguredNotReady(Type.Warning),
 
     PredecessorObjectReplaced(Type.Normal),
     PredecessorObjectTakenOver(Type.Normal),

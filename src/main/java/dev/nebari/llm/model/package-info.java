@@ -1,6 +1,6 @@
 /**
- * The {@code LLMModel} API ({@code llm.nebari.dev/v1alpha1}): the custom resource types, their defaults and the
- * validation the CRD schema carries (OpenAPI constraints and CEL rules). The CRD in the Helm chart is generated
+ * The {@code LLMModel} and {@code PassthroughModel} (external provider) API ({@code llm.nebari.dev/v1alpha1}): the
+ * custom resource types, their defaults and the validation the CRD schema carries (OpenAPI constraints and CEL rules). The CRDs in the Helm chart are generated
  * from these types at build time, so this package is the single source of truth for the API.
  *
  * <p>Owns: spec and status types, the field defaults, and the API's names (group, version, kind) and, in

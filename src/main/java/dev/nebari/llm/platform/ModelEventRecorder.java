@@ -1,6 +1,8 @@
 package dev.nebari.llm.platform;
 
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import dev.nebari.llm.model.ModelEventReason;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.EventSourceBuilder;
@@ -46,7 +48,8 @@ public final class ModelEventRecorder implements AutoCloseable {
     private record ModelName(String namespace, String name) {
     }
 
-    private record KnownUid(@Nullable String uid, Instant read) {
+    /** The object's kind too: a key may be for an LLMModel or an external provider (PassthroughModel). */
+    private record KnownUid(@Nullable String uid, String kind, Instant read) {
     }
 
     private final @Nullable KubernetesClient client;
@@ -79,7 +82,16 @@ public final class ModelEventRecorder implements AutoCloseable {
     public void record(LLMModel model, ModelEventReason reason, String message) {
         if (client != null) {
             var meta = model.getMetadata();
-            write(client, reference(meta.getNamespace(), meta.getName(), meta.getUid()), reason, message, clock.instant());
+            write(client, reference(meta.getNamespace(), meta.getName(), meta.getUid(), LLMModel.KIND), reason, message, clock.instant());
+        }
+    }
+
+    /** Records an Event on an external provider now, on the caller's thread. */
+    public void record(PassthroughModel provider, ModelEventReason reason, String message) {
+        if (client != null) {
+            var meta = provider.getMetadata();
+            write(client, reference(meta.getNamespace(), meta.getName(), meta.getUid(), PassthroughModel.KIND), reason,
+                    message, clock.instant());
         }
     }
 
@@ -92,8 +104,8 @@ public final class ModelEventRecorder implements AutoCloseable {
         if (client != null) {
             background.execute(() -> {
                 try {
-                    write(client, reference(namespace, name, uid(client, new ModelName(namespace, name))), reason,
-                            message, at);
+                    var known = uid(client, new ModelName(namespace, name));
+                    write(client, reference(namespace, name, known.uid(), known.kind()), reason, message, at);
                 } catch (RuntimeException e) {
                     // E.g. the client closed during shutdown; what the Event tells is recorded elsewhere too.
                     log.warn("could not record the {} Event on model {}/{}: {}", reason, namespace, name,
@@ -132,26 +144,34 @@ public final class ModelEventRecorder implements AutoCloseable {
         }
     }
 
-    private static ObjectReference reference(String namespace, String name, @Nullable String uid) {
+    private static ObjectReference reference(String namespace, String name, @Nullable String uid, String kind) {
         return new ObjectReferenceBuilder()
                 .withApiVersion(LLMModel.API_VERSION)
-                .withKind(LLMModel.KIND)
+                .withKind(kind)
                 .withNamespace(namespace)
                 .withName(name)
                 .withUid(uid)
                 .build();
     }
 
-    /** The model's uid, read at most once a minute per model. */
-    private @Nullable String uid(KubernetesClient client, ModelName model) {
+    /**
+     * The uid and kind of the LLMModel, or else the external provider, of that name (admission keeps the two kinds'
+     * names apart in a namespace), read at most once a minute per name.
+     */
+    private KnownUid uid(KubernetesClient client, ModelName model) {
         var known = uids.get(model);
         if (known != null && known.read().plus(UID_TTL).isAfter(clock.instant())) {
-            return known.uid();
+            return known;
         }
-        var current = client.resources(LLMModel.class).inNamespace(model.namespace()).withName(model.name()).get();
-        var uid = current == null ? null : current.getMetadata().getUid();
-        uids.put(model, new KnownUid(uid, clock.instant()));
-        return uid;
+        HasMetadata current = client.resources(LLMModel.class).inNamespace(model.namespace()).withName(model.name()).get();
+        var kind = LLMModel.KIND;
+        if (current == null && ServedKinds.served(client, PassthroughModel.class)) {
+            current = client.resources(PassthroughModel.class).inNamespace(model.namespace()).withName(model.name()).get();
+            kind = current == null ? LLMModel.KIND : PassthroughModel.KIND;
+        }
+        var found = new KnownUid(current == null ? null : current.getMetadata().getUid(), kind, clock.instant());
+        uids.put(model, found);
+        return found;
     }
 
     /** Waits until the queued Events are written (tests, shutdown). */

@@ -145,7 +145,10 @@ class AdminPages {
     }
 
     static List<String> modelRefs(ModelCatalog models) {
-        return models.all().stream().map(m -> m.getMetadata().getNamespace() + "/" + m.getMetadata().getName()).toList();
+        var refs = new java.util.ArrayList<String>();
+        models.all().forEach(m -> refs.add(m.getMetadata().getNamespace() + "/" + m.getMetadata().getName()));
+        models.allProviders().forEach(p -> refs.add(p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()));
+        return List.copyOf(refs);
     }
 
     private static Actor actor(Caller caller) {

@@ -2,6 +2,7 @@ package dev.nebari.llm.portal;
 
 import dev.nebari.llm.model.AdapterSpec;
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -17,10 +18,19 @@ import org.jspecify.annotations.Nullable;
  * @param internalUrl the internal endpoint (OIDC tokens), null when disabled or not known yet
  * @param takesKeys   the model has an external endpoint, so an API key is of use (even before it is ready)
  * @param adapters    the model ids of its LoRA adapters: values for "model" at the same endpoints, with the same keys
+ * @param provider    for an external provider (PassthroughModel), the host requests are forwarded to (never its
+ *                    credential); null for a model served in the cluster
+ * @param alsoServes  an external provider's other model ids, and "any other model id" for a catch-all
  */
 record ModelCard(String ref, String namespace, String name, String phase, boolean ready, @Nullable String statusText,
         String modelId, @Nullable String externalUrl, @Nullable String internalUrl, boolean takesKeys,
-        @Nullable String replicasText, @Nullable String replicasWarning, List<String> adapters) {
+        @Nullable String replicasText, @Nullable String replicasWarning, List<String> adapters, @Nullable String provider,
+        List<String> alsoServes) {
+
+    ModelCard {
+        adapters = List.copyOf(adapters);
+        alsoServes = List.copyOf(alsoServes);
+    }
 
     static ModelCard of(LLMModel model) {
         var status = model.getStatus();
@@ -38,7 +48,29 @@ record ModelCard(String ref, String namespace, String name, String phase, boolea
                 endpoints != null && notBlank(endpoints.internal()) ? endpoints.internal() : null,
                 Boolean.TRUE.equals(model.getSpec().endpoints().external().enabled()),
                 replicas(model), status == null || status.replicas() == null ? null : sentence(status.replicas().warning()),
-                model.getSpec().adapters().stream().map(AdapterSpec::name).toList());
+                model.getSpec().adapters().stream().map(AdapterSpec::name).toList(), null, List.of());
+    }
+
+    /** An external provider: marked as such, with the host it forwards to; its credential is nowhere in the card. */
+    static ModelCard of(PassthroughModel provider) {
+        var status = provider.getStatus();
+        var endpoints = status == null ? null : status.endpoints();
+        var phase = status == null || status.phase() == null ? "Pending" : status.phase().name();
+        var ready = "Ready".equals(phase);
+        var readyCondition = status == null ? null
+                : status.conditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst().orElse(null);
+        var ids = provider.getSpec().models().ids();
+        var also = new java.util.ArrayList<>(ids.isEmpty() ? List.<String>of() : ids.subList(1, ids.size()));
+        if (provider.getSpec().models().catchAll()) {
+            also.add("any other model id that no other model here serves");
+        }
+        return new ModelCard(provider.getMetadata().getNamespace() + "/" + provider.getMetadata().getName(),
+                provider.getMetadata().getNamespace(), provider.getMetadata().getName(), phase, ready,
+                ready ? null : message(readyCondition), ids.isEmpty() ? "<any model id>" : ids.getFirst(),
+                endpoints != null && notBlank(endpoints.external()) ? endpoints.external() : null,
+                endpoints != null && notBlank(endpoints.internal()) ? endpoints.internal() : null,
+                Boolean.TRUE.equals(provider.getSpec().endpoints().external().enabled()),
+                null, null, List.of(), provider.getSpec().provider().hostname(), also);
     }
 
     /** A shell command that calls the external endpoint with a key from {@code $LLM_API_KEY}. */

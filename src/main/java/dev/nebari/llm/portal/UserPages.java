@@ -57,7 +57,7 @@ class UserPages {
 
     @GetMapping({"/", "/models"})
     String models(Caller caller, Model page) {
-        page.addAttribute("models", permitted(caller).stream().map(ModelCard::of).toList());
+        page.addAttribute("models", permitted(caller));
         // the first page after sign-in: keys about to expire are said here, each with a one-click replacement
         var now = clock.instant();
         page.addAttribute("expiring", keys.list(KeyQuery.ownedBy(caller.subject())
@@ -110,8 +110,9 @@ class UserPages {
         try {
             var ref = ModelRef.parse(model);
             // a model that does not exist is told like one the user may not use (PortalModel.notAvailable)
-            var target = models.find(ref).orElseThrow(() -> new KeyException.ModelAccessDenied(ref));
-            var issued = keys.mint(MintRequest.forModel(owner(caller), caller.groups(), target, description.strip(),
+            var target = card(ref).orElseThrow(() -> new KeyException.ModelAccessDenied(ref));
+            var access = models.currentAccess(ref).orElseThrow(() -> new KeyException.ModelAccessDenied(ref));
+            var issued = keys.mint(new MintRequest(owner(caller), caller.groups(), ref, access, description.strip(),
                     KeyLifetime.parse(lifetime)));
             return showOnce(issued, target, next);
         } catch (KeyException.ModelAccessDenied hidden) {
@@ -133,9 +134,10 @@ class UserPages {
     String replace(Caller caller, @PathVariable String clientId, Model page, HttpServletResponse response,
             RedirectAttributes next) {
         var old = ownKey(caller, clientId);
-        var target = models.find(old.model()).orElseThrow(() -> new KeyException.ModelAccessDenied(old.model()));
+        var target = card(old.model()).orElseThrow(() -> new KeyException.ModelAccessDenied(old.model()));
+        var access = models.currentAccess(old.model()).orElseThrow(() -> new KeyException.ModelAccessDenied(old.model()));
         try {
-            var issued = keys.mintReplacement(old, owner(caller), caller.groups(), target.getSpec().access());
+            var issued = keys.mintReplacement(old, owner(caller), caller.groups(), access);
             next.addFlashAttribute("replaces", KeyName.of(old, clock.instant()));
             return showOnce(issued, target, next);
         } catch (KeyException.KeyLimitReached full) {
@@ -150,10 +152,10 @@ class UserPages {
     }
 
     /** Hands a minted key to the one page that shows it (post/redirect/get, see {@link #mint}). */
-    private String showOnce(IssuedKey issued, LLMModel model, RedirectAttributes next) {
+    private String showOnce(IssuedKey issued, ModelCard card, RedirectAttributes next) {
         next.addFlashAttribute("key", KeyRow.of(issued.key(), clock.instant()));
         next.addFlashAttribute("value", issued.secret().reveal());
-        next.addFlashAttribute("card", ModelCard.of(model));
+        next.addFlashAttribute("card", card);
         return "redirect:" + CREATED;
     }
 
@@ -187,8 +189,9 @@ class UserPages {
         var revoked = KeyName.of(key, clock.instant());
         if (replace) {
             try {
-                var target = models.find(key.model()).orElseThrow(() -> new KeyException.ModelAccessDenied(key.model()));
-                var issued = keys.mintReplacement(key, owner(caller), caller.groups(), target.getSpec().access());
+                var target = card(key.model()).orElseThrow(() -> new KeyException.ModelAccessDenied(key.model()));
+                var access = models.currentAccess(key.model()).orElseThrow(() -> new KeyException.ModelAccessDenied(key.model()));
+                var issued = keys.mintReplacement(key, owner(caller), caller.groups(), access);
                 next.addFlashAttribute("replaced", revoked.label());
                 return showOnce(issued, target, next);
             } catch (KeyException refused) {
@@ -213,7 +216,7 @@ class UserPages {
     }
 
     private String keyForm(Caller caller, Model page, @Nullable String model, String description, @Nullable String error) {
-        var cards = permitted(caller).stream().map(ModelCard::of).toList();
+        var cards = permitted(caller);
         var offered = model != null && cards.stream().anyMatch(card -> card.ref().equals(model));
         page.addAttribute("models", cards);
         page.addAttribute("selectedModel", offered ? model : "");
@@ -246,7 +249,16 @@ class UserPages {
         return new Actor(caller.subject(), caller.username(), Actor.Role.USER);
     }
 
-    private List<LLMModel> permitted(Caller caller) {
-        return models.permittedTo(caller.groups());
+    /** The models and then the external providers the caller may use, as cards. */
+    private List<ModelCard> permitted(Caller caller) {
+        var cards = new java.util.ArrayList<ModelCard>();
+        models.permittedTo(caller.groups()).stream().map(ModelCard::of).forEach(cards::add);
+        models.providersPermittedTo(caller.groups()).stream().map(ModelCard::of).forEach(cards::add);
+        return List.copyOf(cards);
+    }
+
+    /** The card of the model or external provider of that name, if there is one. */
+    private java.util.Optional<ModelCard> card(ModelRef ref) {
+        return models.find(ref).map(ModelCard::of).or(() -> models.findProvider(ref).map(ModelCard::of));
     }
 }

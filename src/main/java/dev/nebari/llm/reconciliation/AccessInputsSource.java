@@ -4,6 +4,7 @@ import dev.nebari.llm.gateway.AccessInputs;
 import dev.nebari.llm.identity.OidcDiscovery;
 import dev.nebari.llm.manifests.DesiredState;
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.PackSettings;
 import java.util.List;
 import java.util.function.Supplier;
@@ -65,6 +66,15 @@ public final class AccessInputsSource implements DesiredState.ObservedInputs {
 
     @Override
     public AccessInputs accessFor(LLMModel model) {
+        return accessFor(ModelRef.of(model));
+    }
+
+    @Override
+    public AccessInputs accessFor(PassthroughModel model) {
+        return accessFor(ModelRef.of(model));
+    }
+
+    private AccessInputs accessFor(ModelRef ref) {
         var issuer = this.issuer.get();
         // The first answer is awaited even by the reconciler (one fetch, at most its 5 s timeout): without it, the
         // reconciles right after a start would find the internal endpoint withheld and flap every model's status.
@@ -75,7 +85,6 @@ public final class AccessInputsSource implements DesiredState.ObservedInputs {
         if (keys == null) {
             return new AccessInputs(List.of(), List.of(), oidc);
         }
-        var ref = ModelRef.of(model);
         var secrets = keys.credentialSecretNames(ref);
         var clientIds = keys.clientIds(ref).stream().map(ClientId::value).toList();
         return new AccessInputs(secrets, clientIds, oidc);

@@ -4,6 +4,7 @@ import dev.nebari.llm.manifests.ChildKind;
 import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.ChangeHandler;
 import dev.nebari.llm.platform.ContentInterner;
 import dev.nebari.llm.platform.LeanItemStore;
@@ -59,6 +60,8 @@ final class ClusterView implements AutoCloseable {
     private final OwnWrites ownWrites = new OwnWrites();
     private final ExecutorService starter = Executors.newSingleThreadExecutor(Thread.ofVirtual().factory());
     private @Nullable SharedIndexInformer<LLMModel> models;
+    /** External providers; watched once their CRD is established (a cluster may still have an older chart's CRDs). */
+    private volatile @Nullable SharedIndexInformer<PassthroughModel> passthroughs;
     private @Nullable SharedIndexInformer<Pod> pods;
     private @Nullable SharedIndexInformer<Namespace> namespaces;
     private @Nullable SharedIndexInformer<CustomResourceDefinition> crds;
@@ -91,6 +94,47 @@ final class ClusterView implements AutoCloseable {
         var modelInformer = client.resources(LLMModel.class).inAnyNamespace().<LLMModel>runnableInformer(resync.toMillis());
         modelInformer.addEventHandler(competitorsOnChange());
         models = run(modelInformer, LeanItemStore.withoutManagedFields(), queueing(m -> Optional.of(ModelRef.of(m))));
+        if (establishedCrds.contains(PassthroughModel.CRD_NAME)) {
+            startPassthroughInformer();
+        }
+    }
+
+    private synchronized void startPassthroughInformer() {
+        if (passthroughs != null) {
+            return;
+        }
+        var informer = client.resources(PassthroughModel.class).inAnyNamespace().<PassthroughModel>runnableInformer(resync.toMillis());
+        informer.addEventHandler(providersOnChange());
+        passthroughs = run(informer, LeanItemStore.withoutManagedFields(), queueing(m -> Optional.of(ModelRef.of(m))));
+    }
+
+    /**
+     * Providers yield listed model ids to LLMModels and to older providers (see {@link PassthroughReconciler}): when a
+     * provider's ids change or it goes away, the others decide again.
+     */
+    private ResourceEventHandler<PassthroughModel> providersOnChange() {
+        return new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(PassthroughModel provider) {
+            }
+
+            @Override
+            public void onUpdate(PassthroughModel before, PassthroughModel after) {
+                if (!before.getSpec().models().equals(after.getSpec().models())
+                        || (before.getMetadata().getDeletionTimestamp() == null) != (after.getMetadata().getDeletionTimestamp() == null)) {
+                    enqueueProvidersBut(ModelRef.of(after));
+                }
+            }
+
+            @Override
+            public void onDelete(PassthroughModel provider, boolean finalStateUnknown) {
+                enqueueProvidersBut(ModelRef.of(provider));
+            }
+        };
+    }
+
+    private void enqueueProvidersBut(ModelRef changed) {
+        allPassthroughObjects().stream().map(ModelRef::of).filter(ref -> !ref.equals(changed)).forEach(enqueue);
     }
 
     /**
@@ -150,6 +194,10 @@ final class ClusterView implements AutoCloseable {
 
     private void enqueueCompetitors(LLMModel changed) {
         var key = ModelRef.of(changed);
+        // a provider listing this model's id (old or new) routes it only while no LLMModel serves it
+        allPassthroughObjects().stream()
+                .filter(provider -> claims(changed).stream().anyMatch(provider.getSpec().models().ids()::contains))
+                .forEach(provider -> enqueue.accept(ModelRef.of(provider)));
         var claimed = claims(changed);
         allModelObjects().stream()
                 .filter(other -> !ModelRef.of(other).equals(key))
@@ -187,6 +235,10 @@ final class ClusterView implements AutoCloseable {
 
     private void onCrd(CustomResourceDefinition crd) {
         var name = crd.getMetadata().getName();
+        if (name.equals(PassthroughModel.CRD_NAME) && established(crd) && models != null) {
+            starter.execute(this::startPassthroughInformer);
+            return;
+        }
         var watched = java.util.Arrays.stream(ChildKind.values()).filter(k -> k.crd().map(name::equals).orElse(false)).toList();
         if (watched.isEmpty()) {
             return;
@@ -227,8 +279,25 @@ final class ClusterView implements AutoCloseable {
                 : Optional.ofNullable(models.getStore().getByKey(Cache.namespaceKeyFunc(key.namespace(), key.name())));
     }
 
+    /** Every LLMModel and every external provider: the units of work. */
     List<ModelRef> allModels() {
-        return models == null ? List.of() : models.getStore().list().stream().map(ModelRef::of).toList();
+        var all = new ArrayList<ModelRef>();
+        if (models != null) {
+            models.getStore().list().stream().map(ModelRef::of).forEach(all::add);
+        }
+        allPassthroughObjects().stream().map(ModelRef::of).forEach(all::add);
+        return all;
+    }
+
+    Optional<PassthroughModel> passthrough(ModelRef key) {
+        var informer = passthroughs;
+        return informer == null ? Optional.empty()
+                : Optional.ofNullable(informer.getStore().getByKey(Cache.namespaceKeyFunc(key.namespace(), key.name())));
+    }
+
+    List<PassthroughModel> allPassthroughObjects() {
+        var informer = passthroughs;
+        return informer == null ? List.of() : informer.getStore().list();
     }
 
     List<LLMModel> allModelObjects() {
@@ -286,6 +355,9 @@ final class ClusterView implements AutoCloseable {
         if (models != null) {
             all.add(models);
         }
+        if (passthroughs != null) {
+            all.add(passthroughs);
+        }
         if (pods != null) {
             all.add(pods);
         }
@@ -297,6 +369,7 @@ final class ClusterView implements AutoCloseable {
         }
         all.forEach(SharedIndexInformer::stop);
         models = null;
+        passthroughs = null;
         pods = null;
         namespaces = null;
         crds = null;

@@ -13,6 +13,8 @@ enum ConditionReason {
     // exposure (the endpoints, AccessControlConfigured)
     Disabled, Withheld, OIDCNotConfigured, ModelIdTaken, RoutePending, RouteAccepted, RouteRejected,
     PolicyPending, PolicyRejected, PoliciesAccepted,
+    // an external provider's objects (ProviderConfigured)
+    Applied,
     // any of them
     CRDNotInstalled
 }

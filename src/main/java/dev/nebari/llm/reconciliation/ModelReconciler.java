@@ -92,6 +92,7 @@ final class ModelReconciler {
     private final Map<ModelRef, Instant> drainingSince = new ConcurrentHashMap<>();
 
     private final ModelIdClaims claims;
+    private final PassthroughReconciler passthroughs;
 
     /**
      * @param routeDrainDelay how long a deleted model's workload outlives its routes, so the gateway stops sending
@@ -113,12 +114,15 @@ final class ModelReconciler {
         this.serialization = client.getKubernetesSerialization();
         this.claims = new ModelIdClaims(settings.platform().routing().mode() == PackSettings.RoutingMode.SUBDOMAIN,
                 this::namespaceManaged);
+        this.passthroughs = new PassthroughReconciler(client, view, settings, desired,
+                new PassthroughStatusAggregator(settings, aggregator, clock), events, routeDrainDelay, clock, this::namespaceManaged);
     }
 
     Outcome reconcile(ModelRef key) {
         var found = view.model(key);
         if (found.isEmpty()) {
-            return Outcome.SKIPPED;
+            // No LLMModel of this name: perhaps an external provider (admission keeps the two kinds' names apart).
+            return view.passthrough(key).map(passthrough -> passthroughs.reconcile(key, passthrough)).orElse(Outcome.SKIPPED);
         }
         var model = found.get();
         if (model.getMetadata().getDeletionTimestamp() != null) {
@@ -274,6 +278,10 @@ final class ModelReconciler {
      * the desired one); a different hash makes such a change count as a difference.
      */
     private void stampHash(HasMetadata desired) {
+        stampHash(serialization, desired);
+    }
+
+    static void stampHash(KubernetesSerialization serialization, HasMetadata desired) {
         var annotations = new TreeMap<String, String>();
         if (desired.getMetadata().getAnnotations() != null) {
             annotations.putAll(desired.getMetadata().getAnnotations());

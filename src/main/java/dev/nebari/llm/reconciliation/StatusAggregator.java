@@ -14,6 +14,7 @@ import static dev.nebari.llm.reconciliation.ConditionReason.*;
 import dev.nebari.llm.gateway.EndpointSide;
 import dev.nebari.llm.gateway.ModelEndpoints;
 import dev.nebari.llm.model.DownloadStatus;
+import dev.nebari.llm.model.EndpointsSpec;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.LLMModelStatus;
 import dev.nebari.llm.model.ModelEventReason;
@@ -84,8 +85,8 @@ final class StatusAggregator {
                 modelAvailable(model, seen),
                 workloadReady(model, seen),
                 schedulerReady(seen),
-                endpointReady(model, seen, EndpointSide.EXTERNAL),
-                endpointReady(model, seen, EndpointSide.INTERNAL),
+                endpointReady(spec.endpoints(), ModelObjects.subdomain(spec), seen, EndpointSide.EXTERNAL),
+                endpointReady(spec.endpoints(), ModelObjects.subdomain(spec), seen, EndpointSide.INTERNAL),
                 accessControl(seen));
         var ready = ready(verdicts, seen);
 
@@ -275,9 +276,10 @@ final class StatusAggregator {
                 .orElse(Verdict.notOk(SCHEDULER_READY, Starting, "the endpoint picker is starting"));
     }
 
-    private Verdict endpointReady(LLMModel model, Observations seen, EndpointSide side) {
+    /** Also an external provider's: the same routes, judged alike. */
+    Verdict endpointReady(EndpointsSpec endpoints, String subdomain, Observations seen, EndpointSide side) {
         var type = side == EndpointSide.EXTERNAL ? EXTERNAL_ENDPOINT_READY : INTERNAL_ENDPOINT_READY;
-        if (!side.enabledIn(model.getSpec())) {
+        if (!side.enabledIn(endpoints)) {
             return Verdict.ok(type, Disabled, "the " + sideName(side) + " endpoint is disabled in spec.endpoints");
         }
         if (seen.claimTaken() != null) {
@@ -305,13 +307,14 @@ final class StatusAggregator {
                     + route.getMetadata().getName());
         }
         if ("True".equals(accepted.get().get("status")) && "Accepted".equals(accepted.get().get("type"))) {
-            return Verdict.ok(type, RouteAccepted, ModelEndpoints.baseUrl(side, model.getSpec(), settings));
+            return Verdict.ok(type, RouteAccepted, ModelEndpoints.baseUrl(side, subdomain, settings));
         }
         return Verdict.notOk(type, RouteRejected, "the AI Gateway rejected AIGatewayRoute "
                 + route.getMetadata().getName() + ": " + accepted.get().getOrDefault("message", ""));
     }
 
-    private Verdict accessControl(Observations seen) {
+    /** Also an external provider's: the same policies, judged alike. */
+    Verdict accessControl(Observations seen) {
         if (seen.claimTaken() != null) {
             return Verdict.notOk(ACCESS_CONTROL_CONFIGURED, ModelIdTaken, seen.claimTaken());
         }
@@ -361,6 +364,7 @@ final class StatusAggregator {
             case EXTERNAL_ENDPOINT_READY -> ModelEventReason.ExternalEndpointReadyNotReady;
             case INTERNAL_ENDPOINT_READY -> ModelEventReason.InternalEndpointReadyNotReady;
             case ACCESS_CONTROL_CONFIGURED -> ModelEventReason.AccessControlConfiguredNotReady;
+            case PROVIDER_CONFIGURED -> ModelEventReason.ProviderConfiguredNotReady;
             case READY -> throw new IllegalArgumentException("Ready does not wait for itself");
         };
     }
@@ -387,7 +391,7 @@ final class StatusAggregator {
         return Phase.Degraded;
     }
 
-    private static Verdict crdMissing(ConditionType type, ChildKind kind) {
+    static Verdict crdMissing(ConditionType type, ChildKind kind) {
         return Verdict.notOk(type, CRDNotInstalled, "CRD " + kind.crd().orElseThrow()
                 + " is not installed; install it and the model recovers by itself");
     }
@@ -402,7 +406,7 @@ final class StatusAggregator {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> conditions(@Nullable Object holder) {
+    static List<Map<String, Object>> conditions(@Nullable Object holder) {
         if (holder instanceof Map<?, ?> map && map.get("conditions") instanceof List<?> list) {
             return (List<Map<String, Object>>) list;
         }

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 class AdmissionRulesTest {
 
     /** An in-memory cluster that also records which lookups the rules made. */
-    static final class FakeCluster implements ClusterLookup {
+    static class FakeCluster implements ClusterLookup {
         final Map<String, Map<String, String>> namespaces = new java.util.HashMap<>();
         final List<LLMModel> models = new ArrayList<>();
         final Map<String, SecretPresence> secrets = new java.util.HashMap<>();

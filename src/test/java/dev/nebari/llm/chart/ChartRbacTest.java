@@ -52,11 +52,11 @@ class ChartRbacTest {
     }
 
     @Test
-    void thePortalIsClusterWideOnlyAReaderOfLlmModelsAndAnAuditEventWriter() {
+    void thePortalIsClusterWideOnlyAReaderOfModelsAndProvidersAndAnAuditEventWriter() {
         var clusterWide = chart.grantsOf(PORTAL).stream().filter(g -> g.namespace().isEmpty()).toList();
         assertThat(clusterWide).allSatisfy(g -> {
             if (g.rule().getApiGroups().contains("llm.nebari.dev")) {
-                assertThat(g.rule().getResources()).containsExactly("llmmodels");
+                assertThat(g.rule().getResources()).containsExactly("llmmodels", "passthroughmodels");
                 assertThat(g.rule().getVerbs()).containsExactlyInAnyOrder("get", "list", "watch");
             } else {
                 assertThat(g.rule().getResources()).containsExactly("events");

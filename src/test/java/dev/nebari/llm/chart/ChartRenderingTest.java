@@ -160,7 +160,7 @@ class ChartRenderingTest {
         }
 
         @Test
-        void theWebhookValidatesLlmModelWritesFailingClosedWithTheCaBundleLeftToTheOperator() {
+        void theWebhookValidatesLlmModelAndPassthroughModelWritesFailingClosedWithTheCaBundleLeftToTheOperator() {
             var configuration = chart.all(ValidatingWebhookConfiguration.class).findFirst().orElseThrow();
             var webhook = configuration.getWebhooks().getFirst();
             assertThat(webhook.getFailurePolicy()).isEqualTo("Fail");
@@ -171,7 +171,7 @@ class ChartRenderingTest {
             assertThat(webhook.getClientConfig().getService().getPort()).isEqualTo(443);
             assertThat(webhook.getRules()).singleElement().satisfies(rule -> {
                 assertThat(rule.getApiGroups()).containsExactly("llm.nebari.dev");
-                assertThat(rule.getResources()).containsExactly("llmmodels");
+                assertThat(rule.getResources()).containsExactly("llmmodels", "passthroughmodels");
                 assertThat(rule.getOperations()).containsExactlyInAnyOrder("CREATE", "UPDATE");
             });
             assertThat(chart.applicationConfig("webhook.configurationName")).contains(configuration.getMetadata().getName());

@@ -84,18 +84,21 @@ class ChartVersionTest {
     }
 
     @Test
-    void artifactHubNamesTheCrdOfTheChart() {
+    void artifactHubNamesTheCrdsOfTheChart() throws java.io.IOException {
         @SuppressWarnings("unchecked")
         var annotations = (Map<String, String>) chartYaml().get("annotations");
         List<Map<String, String>> crds = Serialization.unmarshal(annotations.get("artifacthub.io/crds"), List.class);
-        var crd = Serialization.unmarshal(ChartFiles.read(ChartRenderer.CHART_DIR.resolve("crds/llmmodels.llm.nebari.dev.yaml")),
-                io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class);
+        var shipped = new java.util.ArrayList<io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition>();
+        try (var files = java.nio.file.Files.list(ChartRenderer.CHART_DIR.resolve("crds"))) {
+            for (var file : files.sorted().toList()) {
+                shipped.add(Serialization.unmarshal(ChartFiles.read(file),
+                        io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition.class));
+            }
+        }
 
-        assertThat(crds).singleElement().satisfies(entry -> {
-            assertThat(entry.get("name")).isEqualTo(crd.getMetadata().getName());
-            assertThat(entry.get("kind")).isEqualTo(crd.getSpec().getNames().getKind());
-            assertThat(entry.get("version")).isEqualTo(crd.getSpec().getVersions().getFirst().getName());
-        });
+        assertThat(crds).extracting(entry -> entry.get("name") + " " + entry.get("kind") + " " + entry.get("version"))
+                .containsExactlyInAnyOrderElementsOf(shipped.stream().map(crd -> crd.getMetadata().getName() + " "
+                        + crd.getSpec().getNames().getKind() + " " + crd.getSpec().getVersions().getFirst().getName()).toList());
     }
 
     @Test
@@ -106,7 +109,8 @@ class ChartVersionTest {
 
         assertThat(tarball.getFileName()).hasToString("nebari-llm-serving-" + release() + ".tgz");
         assertThat(entries(tarball)).contains("nebari-llm-serving/Chart.yaml", "nebari-llm-serving/values.schema.json",
-                "nebari-llm-serving/crds/llmmodels.llm.nebari.dev.yaml", "nebari-llm-serving/dashboards/nebari-llm-serving.json",
+                "nebari-llm-serving/crds/llmmodels.llm.nebari.dev.yaml", "nebari-llm-serving/crds/passthroughmodels.llm.nebari.dev.yaml",
+                "nebari-llm-serving/dashboards/nebari-llm-serving.json",
                 "nebari-llm-serving/templates/tests/readiness.yaml", "nebari-llm-serving/README.md");
     }
 

@@ -92,4 +92,44 @@ class GatewayFeedTest {
         var otherPort = new GatewayFeed.PackState(state.routes(), policies(), List.of(), List.of(), Map.of("team-a/qwen3", 2));
         assertThat(GatewayFeed.render(LAYOUT, otherPort).startupDigest()).isNotEqualTo(GatewayFeed.render(LAYOUT, state).startupDigest());
     }
+
+    /** An external provider's objects as the operator applied them, with the route that leads to them and its policy. */
+    static GatewayFeed.PackState providerState(boolean withServiceBackend) {
+        var provider = dev.nebari.llm.model.PassthroughFixtures.parse(dev.nebari.llm.model.PassthroughFixtures.REFERENCE_PASSTHROUGH
+                .replace("    credential:\n", "    caBundle:\n      configMapName: private-ca\n    credential:\n"));
+        var rendered = dev.nebari.llm.gateway.PassthroughRenderer.render(provider, ModelFixtures.settings(RoutingMode.SHARED),
+                ACCESS, java.util.Set.of());
+        var generic = (java.util.function.Function<io.fabric8.kubernetes.api.model.HasMetadata, GenericKubernetesResource>)
+                o -> YAML.unmarshal(YAML.asYaml(o), GenericKubernetesResource.class);
+        var providers = rendered.provider().stream().map(generic)
+                .filter(o -> withServiceBackend || !o.getKind().equals("AIServiceBackend")).toList();
+        var routes = rendered.gateway().routes().values().stream().map(generic).toList();
+        var policies = rendered.gateway().policies().stream().map(generic).toList();
+        var credential = new SecretBuilder().withNewMetadata().withName("openrouter-credential").withNamespace("team-a").endMetadata()
+                .withData(Map.of("apiKey", "c2VjcmV0")).build();
+        var unrelated = new SecretBuilder().withNewMetadata().withName("someone-elses").withNamespace("team-a").endMetadata()
+                .withData(Map.of("password", "aHVudGVyMg==")).build();
+        var ca = new io.fabric8.kubernetes.api.model.ConfigMapBuilder().withNewMetadata().withName("private-ca").withNamespace("team-a")
+                .endMetadata().withData(Map.of("ca.crt", "-----BEGIN CERTIFICATE-----")).build();
+        return new GatewayFeed.PackState(routes, policies, List.of(), List.of(), Map.of(), providers,
+                List.of(credential, unrelated), List.of(ca));
+    }
+
+    @Test
+    void aProvidersObjectsStartTheGatewayWithTheCredentialSecretAndCaConfigMapTheyNameAndNothingElse() {
+        var files = GatewayFeed.render(LAYOUT, providerState(true));
+
+        assertThat(files.startup()).contains("kind: \"Backend\"", "kind: \"BackendTLSPolicy\"", "kind: \"AIServiceBackend\"",
+                "kind: \"BackendSecurityPolicy\"", "name: \"openrouter-credential\"", "name: \"private-ca\"",
+                "kind: \"AIGatewayRoute\"");
+        assertThat(files.startup()).doesNotContain("someone-elses").doesNotContain("aHVudGVyMg==");
+        assertThat(files.live()).doesNotContain("openrouter-credential");
+    }
+
+    @Test
+    void aRouteToAProviderWaitsForItsAiServiceBackend() {
+        var files = GatewayFeed.render(LAYOUT, providerState(false));
+
+        assertThat(files.startup()).doesNotContain("kind: \"AIGatewayRoute\"");
+    }
 }

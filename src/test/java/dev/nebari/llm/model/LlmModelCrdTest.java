@@ -58,11 +58,9 @@ class LlmModelCrdTest {
     }
 
     static Stream<Path> examples() throws IOException {
-        try (var files = Files.list(EXAMPLES)) {
-            var list = files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList();
-            assertThat(list).as("examples in %s", EXAMPLES).isNotEmpty();
-            return list.stream();
-        }
+        var list = ModelFixtures.llmModelExamples();
+        assertThat(list).as("examples in %s", EXAMPLES).isNotEmpty();
+        return list.stream();
     }
 
     @ParameterizedTest(name = "{0}")

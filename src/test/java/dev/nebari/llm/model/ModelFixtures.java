@@ -47,6 +47,21 @@ public final class ModelFixtures {
     private ModelFixtures() {
     }
 
+    /** The example files under examples/models that hold an LLMModel (passthrough.yaml holds an external provider). */
+    public static List<java.nio.file.Path> llmModelExamples() {
+        try (var files = java.nio.file.Files.list(java.nio.file.Path.of("examples/models"))) {
+            var examples = new java.util.ArrayList<java.nio.file.Path>();
+            for (var file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                if (java.nio.file.Files.readString(file).contains("\nkind: " + LLMModel.KIND + "\n")) {
+                    examples.add(file);
+                }
+            }
+            return List.copyOf(examples);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     public static LLMModel referenceModel() {
         return parse(REFERENCE_MODEL);
     }

@@ -52,4 +52,19 @@ class ModelCardTest {
         assertThat(card.pythonSnippet("team-a/legal-lora")).contains("model=\"team-a/legal-lora\"");
         assertThat(card.curlSnippet()).as("the model's own snippet").contains("{\"model\": \"Qwen/Qwen3-0.6B\"");
     }
+
+    @Test
+    void anExternalProviderIsMarkedWithItsHostItsOtherIdsAndTheCatchAllButNeverItsCredential() {
+        var provider = dev.nebari.llm.model.PassthroughFixtures.withModels("{ids: [vendor/first, vendor/second], catchAll: true}");
+        provider.setStatus(new dev.nebari.llm.model.PassthroughModelStatus(Phase.Ready, List.of(), 1L,
+                new dev.nebari.llm.model.EndpointsStatus("https://llm.example.com/v1", "", "vendor/first"), "vendor/first,vendor/second,*"));
+
+        var card = ModelCard.of(provider);
+
+        assertThat(card.provider()).isEqualTo("openrouter.ai");
+        assertThat(card.modelId()).isEqualTo("vendor/first");
+        assertThat(card.alsoServes()).containsExactly("vendor/second", "any other model id that no other model here serves");
+        assertThat(card.curlSnippet()).contains("https://llm.example.com/v1/chat/completions", "\"model\": \"vendor/first\"");
+        assertThat(card.toString() + card.curlSnippet() + card.pythonSnippet()).doesNotContain("openrouter-credential");
+    }
 }

@@ -75,9 +75,39 @@ class ChartRbacOnApiServerTest {
             assertThatModel(admin, namespace, "guarded").within(Duration.ofSeconds(45)).eventuallyHasStatus(status -> {
                 assertThat(StatusAggregator.find(status, ConditionType.READY).orElseThrow().getReason())
                         .as("no apply failure (forbidden) in %s", status).isNotEqualTo("ApplyFailed");
-                for (var kind : ChildKind.values()) {
+                for (var kind : java.util.Arrays.stream(ChildKind.values()).filter(k -> !k.providerOnly()).toList()) {
                     assertThat(admin.genericKubernetesResources(kind.apiVersion(), kind.kind()).inAnyNamespace()
                             .withLabel(ModelObjects.MODEL, "guarded").list().getItems()).as(kind.kind()).isNotEmpty();
+                }
+            });
+            assertThat(operator.requests.recentWrites()).noneMatch(w -> w.contains("/secrets"));
+        }
+    }
+
+    /** An external provider's objects, its status and its finalizer, with the chart's RBAC and never a Secret read. */
+    @Test
+    void theOperatorReconcilesAnExternalProviderWithExactlyTheChartsRbac(TestCluster cluster, KubernetesClient admin) {
+        dev.nebari.llm.testing.ProviderCrds.install(admin);
+        var namespace = cluster.newNamespace("rbac-providers");
+        try (var operator = new RunningReconciler(cluster, as(cluster, FULLNAME + "-operator"), Duration.ofSeconds(5),
+                pod -> Optional.empty())) {
+            var provider = dev.nebari.llm.model.PassthroughFixtures.referencePassthrough();
+            provider.getMetadata().setNamespace(namespace);
+            provider.getMetadata().setName("guarded-provider");
+            provider.getMetadata().setUid(null);
+            admin.resource(provider).create();
+
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(45)).untilAsserted(() -> {
+                var stored = admin.resources(dev.nebari.llm.model.PassthroughModel.class).inNamespace(namespace)
+                        .withName("guarded-provider").get();
+                assertThat(stored.getMetadata().getFinalizers()).contains("llm.nebari.dev/cleanup");
+                assertThat(stored.getStatus()).isNotNull();
+                assertThat(stored.getStatus().conditions()).noneMatch(c -> "ApplyFailed".equals(c.getReason()));
+                for (var kind : ChildKind.values()) {
+                    if (kind.providerOnly() || kind.kind().equals("AIGatewayRoute") || kind.kind().equals("SecurityPolicy")) {
+                        assertThat(admin.genericKubernetesResources(kind.apiVersion(), kind.kind()).inAnyNamespace()
+                                .withLabel(ModelObjects.MODEL, "guarded-provider").list().getItems()).as(kind.kind()).isNotEmpty();
+                    }
                 }
             });
             assertThat(operator.requests.recentWrites()).noneMatch(w -> w.contains("/secrets"));

@@ -65,6 +65,27 @@ final class RunningReconciler implements AutoCloseable {
         controller.start();
     }
 
+    /**
+     * Waits until nothing has been reconciled or due for five seconds. When an earlier test class started the
+     * simulated cluster, pods of its models move through their stages for a few seconds (real changes, which rightly
+     * cause status writes); steady state begins after that.
+     */
+    void awaitQuiet() {
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                .until(new java.util.concurrent.Callable<>() {
+                    int idleChecks;
+                    long reconciled = -1;
+
+                    @Override
+                    public Boolean call() {
+                        var now = reconciles();
+                        idleChecks = controller.isIdle() && now == reconciled ? idleChecks + 1 : 0;
+                        reconciled = now;
+                        return idleChecks >= 10;
+                    }
+                });
+    }
+
     long reconciles() {
         return meters.find("nebari.reconcile").timers().stream().mapToLong(t -> t.count()).sum();
     }

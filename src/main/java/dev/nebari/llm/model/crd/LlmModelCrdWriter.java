@@ -1,6 +1,7 @@
 package dev.nebari.llm.model.crd;
 
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
 import io.fabric8.crdv2.generator.CRDGenerator;
 import io.fabric8.crdv2.generator.CRDPostProcessor;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -17,7 +18,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 
 /**
- * Build step (run by Maven in {@code process-classes}): generates the LLMModel CRD from the Java types with the
+ * Build step (run by Maven in {@code process-classes}): generates the LLMModel and PassthroughModel CRDs from the Java types with the
  * fabric8 CRD generator and writes it to every directory given as an argument (the classpath copy used by the
  * embedded cluster, and the Helm chart's {@code crds/}).
  *
@@ -27,8 +28,12 @@ import java.util.List;
  */
 public final class LlmModelCrdWriter {
 
-    /** Printer columns in display order: what kubectl get shows of a model (download progress while downloading). */
-    static final List<String> COLUMN_ORDER = List.of("Ready", "Phase", "Model", "Replicas", "Download", "Endpoint", "Age");
+    /**
+     * Printer columns in display order: what kubectl get shows of a model (download progress while downloading) and
+     * of an external provider (the two kinds share the names they have in common).
+     */
+    static final List<String> COLUMN_ORDER = List.of("Ready", "Phase", "Model", "Provider", "Models", "Replicas", "Download",
+            "Endpoint", "Age");
 
     static final String HEADER = """
             # Generated from the Java types in dev.nebari.llm.model by LlmModelCrdWriter during the Maven build.
@@ -44,19 +49,19 @@ public final class LlmModelCrdWriter {
         }
         var scratch = Files.createTempDirectory("crd");
         new CRDGenerator()
-                .customResourceClasses(LLMModel.class)
+                .customResourceClasses(LLMModel.class, PassthroughModel.class)
                 .forCRDVersions("v1")
                 .withMinQuotes(true)
                 .withPostProcessor(new Tidy())
                 .inOutputDir(scratch.toFile())
                 .generate();
-        var fileName = LLMModel.CRD_NAME + ".yaml";
-        var generated = Files.readString(scratch.resolve(LLMModel.CRD_NAME + "-v1.yml"))
-                .replaceFirst("^#[^\n]*\n", "");
-        for (var dir : args) {
-            var target = Path.of(dir);
-            Files.createDirectories(target);
-            Files.writeString(target.resolve(fileName), HEADER + generated);
+        for (var crd : List.of(LLMModel.CRD_NAME, PassthroughModel.CRD_NAME)) {
+            var generated = Files.readString(scratch.resolve(crd + "-v1.yml")).replaceFirst("^#[^\n]*\n", "");
+            for (var dir : args) {
+                var target = Path.of(dir);
+                Files.createDirectories(target);
+                Files.writeString(target.resolve(crd + ".yaml"), HEADER + generated);
+            }
         }
     }
 
