@@ -21,12 +21,21 @@ public record LLMModelSpec(
         @Required @JsonPropertyDescription("Who may use the model: public: true, or a list of OIDC groups.") AccessSpec access,
         @JsonPropertyDescription("The API-key (external) and JWT (internal) endpoints.") EndpointsSpec endpoints,
         @JsonPropertyDescription("Per-key / per-user rate limits and token budgets enforced at the gateway.") @Nullable LimitsSpec limits,
-        @JsonPropertyDescription("Pod placement and scheduler knobs; the only pod-level settings the API allows.") AdvancedSpec advanced) {
+        @JsonPropertyDescription("Pod placement and scheduler knobs; the only pod-level settings the API allows.") AdvancedSpec advanced,
+        @JsonPropertyDescription("This model's share of its model id's traffic, when several LLMModels in one namespace "
+                + "serve the same spec.model.name (a rollout of a new revision); each of them sets a weight.")
+        @Nullable TrafficSpec traffic) {
 
     public LLMModelSpec {
         resources = resources != null ? resources : ResourcesSpec.DEFAULT;
         serving = serving != null ? serving : ServingSpec.DEFAULT;
         endpoints = endpoints != null ? endpoints : EndpointsSpec.DEFAULT;
         advanced = advanced != null ? advanced : AdvancedSpec.DEFAULT;
+    }
+
+    /** As before traffic weights existed (keeps the callers that build a spec by hand short). */
+    public LLMModelSpec(ModelSpec model, @Nullable ResourcesSpec resources, @Nullable ServingSpec serving, AccessSpec access,
+            @Nullable EndpointsSpec endpoints, @Nullable LimitsSpec limits, @Nullable AdvancedSpec advanced) {
+        this(model, resources, serving, access, endpoints, limits, advanced, null);
     }
 }

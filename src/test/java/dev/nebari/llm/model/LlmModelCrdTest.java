@@ -148,6 +148,22 @@ class LlmModelCrdTest {
                         "spec.model.hubEndpoint", "should match"),
                 new Invalid("hubEndpoint with a query", m -> set(m, "spec.model.hubEndpoint", "https://hf-mirror.example.com/?token=x"),
                         "spec.model.hubEndpoint", "should match"),
+                new Invalid("an alias that repeats the model id", m -> set(m, "spec.model.aliases",
+                        List.of("chat-default", get(m, "spec.model.name"))),
+                        "spec.model.aliases", "spec.model.aliases must not repeat spec.model.name"),
+                new Invalid("an alias with spaces", m -> set(m, "spec.model.aliases", List.of("chat default")),
+                        "spec.model.aliases", "each alias must look like a model id"),
+                new Invalid("an empty alias", m -> set(m, "spec.model.aliases", List.of("")),
+                        "spec.model.aliases[0]", "should be at least 1 chars long"),
+                new Invalid("nine aliases", m -> set(m, "spec.model.aliases",
+                        java.util.stream.IntStream.range(0, 9).mapToObj(i -> "alias-" + i).toList()),
+                        "spec.model.aliases", "must have at most 8 items"),
+                new Invalid("a traffic weight above 100", m -> set(m, "spec.traffic", Map.of("weight", 101)),
+                        "spec.traffic.weight", "should be less than or equal to 100"),
+                new Invalid("a negative traffic weight", m -> set(m, "spec.traffic", Map.of("weight", -1)),
+                        "spec.traffic.weight", "should be greater than or equal to 0"),
+                new Invalid("traffic without a weight", m -> set(m, "spec.traffic", Map.of()),
+                        "spec.traffic.weight", "Required value"),
                 new Invalid("hubEndpoint with oci source", m -> {
                     set(m, "spec.model.source", "oci");
                     set(m, "spec.model.image", "registry.example.com/m:1");
