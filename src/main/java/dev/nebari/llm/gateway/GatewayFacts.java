@@ -53,6 +53,11 @@ public final class GatewayFacts {
     public static final String AI_GATEWAY_ROUTE_API_VERSION = "aigateway.envoyproxy.io/v1beta1";
     public static final String AI_GATEWAY_ROUTE_KIND = "AIGatewayRoute";
     public static final String AI_GATEWAY_ROUTE_CRD = "aigatewayroutes.aigateway.envoyproxy.io";
+    /** Same group and version as the route; a rule lists several with weights, but at most one InferencePool. */
+    public static final String AI_SERVICE_BACKEND_KIND = "AIServiceBackend";
+    public static final String AI_SERVICE_BACKEND_CRD = "aiservicebackends.aigateway.envoyproxy.io";
+    /** vLLM's port: the model Service's and the InferencePool's target port. */
+    public static final int MODEL_SERVER_PORT = 8000;
 
     /**
      * AIGW copies the request body's {@code model} into this header and re-evaluates routing. A rule must match
@@ -76,6 +81,9 @@ public final class GatewayFacts {
     public static final String BACKEND_TRAFFIC_POLICY_KIND = "BackendTrafficPolicy";
     public static final String SECURITY_POLICY_CRD = "securitypolicies." + ENVOY_GATEWAY_GROUP;
     public static final String BACKEND_TRAFFIC_POLICY_CRD = "backendtrafficpolicies." + ENVOY_GATEWAY_GROUP;
+    /** Where an AIServiceBackend sends requests; needs Envoy Gateway's Backend API on, as AI Gateway requires anyway. */
+    public static final String BACKEND_KIND = "Backend";
+    public static final String BACKEND_CRD = "backends." + ENVOY_GATEWAY_GROUP;
 
     /**
      * OpenAI clients send {@code Authorization: Bearer sk-…}. Envoy's api_key_auth strips a leading

@@ -52,13 +52,24 @@ public final class ModelController implements AutoCloseable {
     }
 
     /**
-     * A model's keys changed: its external policy's Secrets and allow-list must follow. No other model's policy
-     * mentions them (in shared routing mode the pack's key-check route lists every Secret, see
-     * {@link KeyCheckRouteController}).
+     * A model's keys changed: its external policy's Secrets and allow-list must follow, and so must those of the
+     * revisions that share its id (their policies accept its keys too). No other model's policy mentions them (in
+     * shared routing mode the pack's key-check route lists every Secret, see {@link KeyCheckRouteController}).
      */
     @EventListener
     public void onKeysChanged(KeysChanged event) {
-        enqueue(new ModelRef(event.modelNamespace(), event.modelName()));
+        var key = new ModelRef(event.modelNamespace(), event.modelName());
+        enqueue(key);
+        enqueueRevisionsOf(key);
+    }
+
+    private synchronized void enqueueRevisionsOf(ModelRef key) {
+        if (running == null) {
+            return;
+        }
+        running.view().model(key).ifPresent(model -> running.view().competitors(model).stream()
+                .filter(other -> dev.nebari.llm.model.ModelIdSharing.revisionsOfOneId(model, other))
+                .forEach(other -> running.queue().add(ModelRef.of(other))));
     }
 
     synchronized void enqueue(ModelRef key) {

@@ -81,6 +81,29 @@ class GoldenManifestsTest {
         assertThat(actual).isEqualTo(Files.readString(file));
     }
 
+    /**
+     * The reference model as the blue revision of its id with an alias, while a green revision {@code qwen3-green}
+     * takes 20 of its traffic: vLLM answers to the alias, the weighted backend of its Service, and routes whose one
+     * rule matches the id and the alias and splits 80/20 between the two revisions' weighted backends.
+     */
+    @Test
+    void rendersARevisionWithAnAliasInAWeightedGroupExactlyAsRecorded() throws IOException {
+        var blue = ModelFixtures.parse(ModelFixtures.REFERENCE_MODEL.replace("    name: Qwen/Qwen3-0.6B\n",
+                "    name: Qwen/Qwen3-0.6B\n    aliases: [chat-default]\n") + "  traffic: {weight: 80}\n");
+        var green = ModelFixtures.parse(ModelFixtures.REFERENCE_MODEL.replace("name: qwen3\n", "name: qwen3-green\n")
+                .replace("    name: Qwen/Qwen3-0.6B\n", "    name: Qwen/Qwen3-0.6B\n    aliases: [chat-default]\n")
+                + "  traffic: {weight: 20}\n");
+        var split = dev.nebari.llm.gateway.TrafficSplit.among(List.of(blue, green));
+        var manifests = ModelManifestRenderer.render(blue, new RenderContext(ModelFixtures.settings(RoutingMode.SHARED), ACCESS, split));
+        var actual = asYaml(manifests);
+        var file = GOLDEN.resolve("weighted-revision-with-alias.yaml");
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(file, actual);
+        }
+        assertThat(file).as("golden file %s (create it with -Dgolden.update=true)", file).exists();
+        assertThat(actual).isEqualTo(Files.readString(file));
+    }
+
     static ServingSpec autoscaled(ServingSpec s) {
         return new ServingSpec(s.image(), s.command(), s.replicas(), s.tensorParallelism(), s.dataParallelism(),
                 s.vllmArgs(), s.updateStrategy(), s.monitoring(), s.imagePullSecrets(), new AutoscalingSpec(1, 4, null, null, null));

@@ -249,8 +249,8 @@ class ReconcilerTest {
         assertThatModel("younger").eventuallyHasStatus(status -> {
             var external = StatusAggregator.find(status, ConditionType.EXTERNAL_ENDPOINT_READY).orElseThrow();
             assertThat(external.getReason()).isEqualTo("ModelIdTaken");
-            assertThat(external.getMessage()).contains("model id \"org/shared-id\" is already served by LLMModel "
-                    + namespace + "/elder");
+            assertThat(external.getMessage()).contains("model id \"org/shared-id\" of LLMModel " + namespace
+                    + "/younger is already served by LLMModel " + namespace + "/elder");
             assertThat(StatusAggregator.find(status, ConditionType.READY).orElseThrow().getStatus()).isEqualTo("False");
         });
         assertThat(children("younger", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")).isEmpty();
