@@ -109,7 +109,130 @@ class AdmissionRulesTest {
         var decision = create(model("team-a", "qwen", "Qwen/Qwen3-0.6B"));
 
         assertThat(decision.allowed()).isFalse();
-        assertThat(decision.message()).startsWith("spec.model.name \"Qwen/Qwen3-0.6B\" is already served by LLMModel team-b/their-qwen;");
+        assertThat(decision.message()).startsWith("model id \"Qwen/Qwen3-0.6B\" of LLMModel team-a/qwen is already served by "
+                + "LLMModel team-b/their-qwen; each model id leads to one model, unless both models set spec.traffic.weight");
+    }
+
+    // --- aliases and revisions (docs/aliases-and-revisions.md) ---
+
+    static LLMModel revision(String namespace, String name, String id, int weight, String spec) {
+        return ModelFixtures.model(namespace, name, id, List.of("storage: {size: 1Gi}"),
+                spec + "\ntraffic: {weight: " + weight + "}");
+    }
+
+    @Test
+    void twoWeightedRevisionsOfOneIdInOneNamespaceAreAllowed() {
+        cluster.models.add(revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 90, "access: {groups: [data-science]}"));
+
+        var decision = create(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {groups: [data-science]}"));
+
+        assertThat(decision.allowed()).isTrue();
+        assertThat(decision.warnings()).isEmpty();
+    }
+
+    @Test
+    void aSecondModelWithTheIdIsRejectedWhenOnlyOneOfThemOptsIn() {
+        cluster.models.add(model("team-a", "qwen-blue", "Qwen/Qwen3-0.6B"));
+
+        var decision = create(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {public: true}"));
+
+        assertThat(decision.message()).isEqualTo("model id \"Qwen/Qwen3-0.6B\" of LLMModel team-a/qwen-green is already "
+                + "served by LLMModel team-a/qwen-blue; each model id leads to one model, unless both models set "
+                + "spec.traffic.weight to serve it as revisions (in one namespace)");
+    }
+
+    @Test
+    void revisionsInTwoNamespacesAreRejected() {
+        cluster.models.add(revision("team-b", "qwen-blue", "Qwen/Qwen3-0.6B", 90, "access: {public: true}"));
+
+        var decision = create(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {public: true}"));
+
+        assertThat(decision.message()).endsWith("revisions of one id (spec.traffic) must be in one namespace");
+    }
+
+    /** Access stays per model: a key or token accepted for the id must not depend on which revision answers. */
+    @Test
+    void revisionsThatDifferInWhoMayCallOrInLimitsAreRejectedNamingBothModelsAndTheFields() {
+        cluster.models.add(revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 90, "access: {groups: [data-science]}"));
+
+        var decision = create(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10,
+                "access: {groups: [data-science, interns]}\nlimits: {requestsPerMinute: 5}"));
+
+        assertThat(decision.message()).isEqualTo("LLMModel team-a/qwen-green and LLMModel team-a/qwen-blue serve model id "
+                + "\"Qwen/Qwen3-0.6B\" as revisions but differ in spec.access, spec.limits; revisions of one id must agree "
+                + "on what callers see (aliases, access, endpoints, limits), because a request to the id may land on either");
+    }
+
+    @Test
+    void groupsSpelledWithAndWithoutTheLeadingSlashAreTheSameAccess() {
+        cluster.models.add(revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 90, "access: {groups: [/data-science]}"));
+
+        assertThat(create(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {groups: [data-science]}")).allowed())
+                .isTrue();
+    }
+
+    @Test
+    void revisionsWithDifferentAliasesAreRejected() {
+        cluster.models.add(ModelFixtures.model("team-a", "qwen-blue", "Qwen/Qwen3-0.6B",
+                List.of("storage: {size: 1Gi}", "aliases: [chat-default]"), "access: {public: true}\ntraffic: {weight: 90}"));
+
+        var decision = create(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {public: true}"));
+
+        assertThat(decision.message()).contains("differ in spec.model.aliases;");
+    }
+
+    @Test
+    void anAliasThatIsAnotherModelsIdOrAliasIsRejected() {
+        cluster.models.add(ModelFixtures.model("team-b", "llama", "meta-llama/Llama-3.2-1B",
+                List.of("storage: {size: 1Gi}", "aliases: [chat-default]"), "access: {public: true}"));
+        var aliasOfTheirs = ModelFixtures.model("team-a", "qwen", "Qwen/Qwen3-0.6B",
+                List.of("storage: {size: 1Gi}", "aliases: [chat-default]"), "access: {public: true}");
+        var theirId = ModelFixtures.model("team-a", "qwen", "Qwen/Qwen3-0.6B",
+                List.of("storage: {size: 1Gi}", "aliases: [meta-llama/Llama-3.2-1B]"), "access: {public: true}");
+
+        assertThat(create(aliasOfTheirs).message()).isEqualTo("alias \"chat-default\" of LLMModel team-a/qwen is already "
+                + "served by LLMModel team-b/llama (as an alias); each model id and alias leads to one model: change "
+                + "spec.model.aliases or spec.model.name");
+        assertThat(create(theirId).message()).startsWith("alias \"meta-llama/Llama-3.2-1B\" of LLMModel team-a/qwen is "
+                + "already served by LLMModel team-b/llama;");
+    }
+
+    @Test
+    void removingTheOptInWhileAnotherRevisionServesTheIdIsRejected() {
+        var blue = revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 90, "access: {public: true}");
+        cluster.models.add(blue);
+        cluster.models.add(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {public: true}"));
+
+        var decision = update(blue, model("team-a", "qwen-blue", "Qwen/Qwen3-0.6B"));
+
+        assertThat(decision.message()).contains("of LLMModel team-a/qwen-blue is already served by LLMModel team-a/qwen-green");
+    }
+
+    @Test
+    void changingAWeightIsAllowedAndWeightsThatAreAllZeroWarn() {
+        var blue = revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 90, "access: {public: true}");
+        cluster.models.add(blue);
+        cluster.models.add(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 0, "access: {public: true}"));
+
+        var shifted = update(blue, revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 50, "access: {public: true}"));
+        var none = update(blue, revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 0, "access: {public: true}"));
+
+        assertThat(shifted.allowed()).isTrue();
+        assertThat(shifted.warnings()).isEmpty();
+        assertThat(none.allowed()).isTrue();
+        assertThat(none.warnings()).containsExactly("spec.traffic.weight: every revision of model id \"Qwen/Qwen3-0.6B\" "
+                + "has weight 0, so the gateway has nowhere to send its requests and answers them with an error; give one "
+                + "of them a weight above 0");
+    }
+
+    @Test
+    void aConflictThatExistedBeforeDoesNotBlockAnUnrelatedUpdate() {
+        var stored = revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {groups: [interns]}");
+        cluster.models.add(revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 90, "access: {groups: [data-science]}"));
+
+        var decision = update(stored, revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 20, "access: {groups: [interns]}"));
+
+        assertThat(decision.allowed()).isTrue();
     }
 
     @Test
