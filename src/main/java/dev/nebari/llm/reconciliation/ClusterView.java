@@ -127,6 +127,10 @@ final class ClusterView implements AutoCloseable {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(LLMModel model) {
+                // A new revision of an id changes the split its other revisions render.
+                if (model.getSpec().traffic() != null) {
+                    enqueueCompetitors(model);
+                }
             }
 
             @Override

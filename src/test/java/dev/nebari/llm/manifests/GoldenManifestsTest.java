@@ -88,13 +88,7 @@ class GoldenManifestsTest {
      */
     @Test
     void rendersARevisionWithAnAliasInAWeightedGroupExactlyAsRecorded() throws IOException {
-        var blue = ModelFixtures.parse(ModelFixtures.REFERENCE_MODEL.replace("    name: Qwen/Qwen3-0.6B\n",
-                "    name: Qwen/Qwen3-0.6B\n    aliases: [chat-default]\n") + "  traffic: {weight: 80}\n");
-        var green = ModelFixtures.parse(ModelFixtures.REFERENCE_MODEL.replace("name: qwen3\n", "name: qwen3-green\n")
-                .replace("    name: Qwen/Qwen3-0.6B\n", "    name: Qwen/Qwen3-0.6B\n    aliases: [chat-default]\n")
-                + "  traffic: {weight: 20}\n");
-        var split = dev.nebari.llm.gateway.TrafficSplit.among(List.of(blue, green));
-        var manifests = ModelManifestRenderer.render(blue, new RenderContext(ModelFixtures.settings(RoutingMode.SHARED), ACCESS, split));
+        var manifests = weightedRevisionWithAlias();
         var actual = asYaml(manifests);
         var file = GOLDEN.resolve("weighted-revision-with-alias.yaml");
         if (Boolean.getBoolean("golden.update")) {
@@ -102,6 +96,17 @@ class GoldenManifestsTest {
         }
         assertThat(file).as("golden file %s (create it with -Dgolden.update=true)", file).exists();
         assertThat(actual).isEqualTo(Files.readString(file));
+    }
+
+    /** Everything of the blue revision {@code qwen3} (alias chat-default, weight 80) beside green (weight 20). */
+    static ModelManifests weightedRevisionWithAlias() {
+        var blue = ModelFixtures.parse(ModelFixtures.REFERENCE_MODEL.replace("    name: Qwen/Qwen3-0.6B\n",
+                "    name: Qwen/Qwen3-0.6B\n    aliases: [chat-default]\n") + "  traffic: {weight: 80}\n");
+        var green = ModelFixtures.parse(ModelFixtures.REFERENCE_MODEL.replace("name: qwen3\n", "name: qwen3-green\n")
+                .replace("    name: Qwen/Qwen3-0.6B\n", "    name: Qwen/Qwen3-0.6B\n    aliases: [chat-default]\n")
+                + "  traffic: {weight: 20}\n");
+        var split = dev.nebari.llm.gateway.TrafficSplit.among(List.of(blue, green));
+        return ModelManifestRenderer.render(blue, new RenderContext(ModelFixtures.settings(RoutingMode.SHARED), ACCESS, split));
     }
 
     static ServingSpec autoscaled(ServingSpec s) {
