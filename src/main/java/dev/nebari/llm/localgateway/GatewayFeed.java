@@ -43,6 +43,9 @@ import org.jspecify.annotations.Nullable;
  *       Gateway.</li>
  *   <li>What the API server adds (uid, resourceVersion, managed fields, owner references, status) is dropped, as
  *       for any object exported from a cluster; the creation time stays (route precedence depends on it).</li>
+ *   <li>A Backend at a model Service's cluster DNS name ({@code <service>.<namespace>.svc.cluster.local}, a weighted
+ *       revision's backend) points at the simulated server of the Deployment whose pods the Service selects, where
+ *       cluster DNS would give the Service's address and kube-proxy one of those pods.</li>
  * </ol>
  *
  * <p>A route is fed only once a SecurityPolicy that targets it has been seen: the operator writes the policy first,
@@ -59,6 +62,8 @@ public final class GatewayFeed {
     static final String RATE_LIMIT_CLUSTER = "ratelimit_cluster";
     /** Where no simulated server answers: Envoy then reports 503 as it does for a pool without ready pods. */
     static final int NOTHING_LISTENS = 9;
+    /** A Service's cluster DNS name, as the weighted backends name it. */
+    static final String SERVICE_HOST = "^[a-z0-9-]+\\.[a-z0-9-]+\\.svc\\.cluster\\.local$";
 
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
@@ -68,7 +73,9 @@ public final class GatewayFeed {
             List<GenericKubernetesResource> policies,
             List<GenericKubernetesResource> grants,
             List<Secret> keySecrets,
-            Map<String, Integer> poolPorts) {
+            Map<String, Integer> poolPorts,
+            List<GenericKubernetesResource> backends,
+            Map<String, Integer> servicePorts) {
 
         public static final PackState EMPTY = new PackState(List.of(), List.of(), List.of(), List.of(), Map.of());
 
@@ -78,6 +85,14 @@ public final class GatewayFeed {
             grants = sorted(grants);
             keySecrets = sorted(keySecrets);
             poolPorts = Map.copyOf(poolPorts);
+            backends = sorted(backends);
+            servicePorts = Map.copyOf(servicePorts);
+        }
+
+        /** Without weighted backends (no model sets spec.traffic). */
+        public PackState(List<GenericKubernetesResource> routes, List<GenericKubernetesResource> policies,
+                List<GenericKubernetesResource> grants, List<Secret> keySecrets, Map<String, Integer> poolPorts) {
+            this(routes, policies, grants, keySecrets, poolPorts, List.of(), Map.of());
         }
 
         static String poolKey(String namespace, String pool) {
@@ -105,6 +120,10 @@ public final class GatewayFeed {
             if (protectedRoutes.contains(route.getMetadata().getNamespace() + "/" + route.getMetadata().getName())) {
                 startup.add(route(layout, route, state.poolPorts(), backends));
             }
+        }
+        for (var backend : state.backends()) {
+            backends.put(backend.getKind() + " " + backend.getMetadata().getNamespace() + "/" + backend.getMetadata().getName(),
+                    BACKEND_KIND.equals(backend.getKind()) ? backend(backend, state.servicePorts()) : exported(backend));
         }
         startup.addAll(backends.values());
         var live = new ArrayList<Object>();
@@ -194,6 +213,27 @@ public final class GatewayFeed {
             rules.add(copy);
         }
         spec.put("rules", rules);
+        exported.put("spec", spec);
+        return exported;
+    }
+
+    /** Substitution 6: endpoints at a model Service's DNS name go to its simulated server. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> backend(GenericKubernetesResource backend, Map<String, Integer> servicePorts) {
+        var exported = exported(backend);
+        var spec = new LinkedHashMap<>((Map<String, Object>) exported.get("spec"));
+        var endpoints = new ArrayList<Object>();
+        for (var endpoint : list(spec.get("endpoints"))) {
+            var copy = new LinkedHashMap<>((Map<String, Object>) endpoint);
+            if (copy.get("fqdn") instanceof Map<?, ?> fqdn && fqdn.get("hostname") instanceof String host
+                    && host.matches(SERVICE_HOST)) {
+                var parts = host.split("\\.");
+                var port = servicePorts.getOrDefault(PackState.poolKey(parts[1], parts[0]), NOTHING_LISTENS);
+                copy.put("fqdn", fields("hostname", "localhost", "port", port));
+            }
+            endpoints.add(copy);
+        }
+        spec.put("endpoints", endpoints);
         exported.put("spec", spec);
         return exported;
     }

@@ -7,6 +7,7 @@ import dev.nebari.llm.model.ModelObjects;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -19,8 +20,8 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Watches, read-only, what the gateway is fed: the pack's gateway objects (routes, security and traffic policies,
- * reference grants), the key Secrets in the keys namespace, and the model Deployments and InferencePools that decide
- * where each pool's simulated server is. Every change calls {@code onChange}. It watches every namespace, or only
+ * reference grants, weighted backends), the key Secrets in the keys namespace, and the model Deployments,
+ * InferencePools and Services that decide where each pool's and each Service's simulated server is. Every change calls {@code onChange}. It watches every namespace, or only
  * the given model namespaces and the keys namespace (tests share one API server and keep to their own).
  */
 final class PackWatcher implements AutoCloseable {
@@ -33,6 +34,8 @@ final class PackWatcher implements AutoCloseable {
     private final List<SharedIndexInformer<GenericKubernetesResource>> grants = new ArrayList<>();
     private final List<SharedIndexInformer<GenericKubernetesResource>> pools = new ArrayList<>();
     private final List<SharedIndexInformer<Deployment>> deployments = new ArrayList<>();
+    private final List<SharedIndexInformer<GenericKubernetesResource>> backends = new ArrayList<>();
+    private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
     private final SharedIndexInformer<Secret> keySecrets;
 
     /** @param namespaces the model namespaces to watch (the keys namespace is always watched); empty for all */
@@ -52,6 +55,13 @@ final class PackWatcher implements AutoCloseable {
             policies.add(generic(client, scope, ENVOY_GATEWAY_API_VERSION, BACKEND_TRAFFIC_POLICY_KIND, onChange));
             grants.add(generic(client, scope, REFERENCE_GRANT_API_VERSION, "ReferenceGrant", onChange));
             pools.add(generic(client, scope, INFERENCE_POOL_API_VERSION, INFERENCE_POOL_KIND, onChange));
+            backends.add(generic(client, scope, AI_GATEWAY_ROUTE_API_VERSION, AI_SERVICE_BACKEND_KIND, onChange));
+            backends.add(generic(client, scope, ENVOY_GATEWAY_API_VERSION, BACKEND_KIND, onChange));
+            var servicesHere = scope == null ? client.services().inAnyNamespace() : client.services().inNamespace(scope);
+            services.add(add(servicesHere
+                    .withLabel(ModelObjects.MANAGED_BY, ModelObjects.PACK)
+                    .withLabel(ModelObjects.COMPONENT, ModelObjects.Component.MODEL_SERVER.label())
+                    .inform(handler(onChange))));
             var deploymentsHere = scope == null ? client.apps().deployments().inAnyNamespace()
                     : client.apps().deployments().inNamespace(scope);
             deployments.add(add(deploymentsHere
@@ -97,6 +107,15 @@ final class PackWatcher implements AutoCloseable {
 
     List<GenericKubernetesResource> pools() {
         return all(pools);
+    }
+
+    /** The AIServiceBackends and Backends the operator rendered (weighted revisions). */
+    List<GenericKubernetesResource> backends() {
+        return all(backends);
+    }
+
+    List<Service> services() {
+        return all(services);
     }
 
     List<Secret> keySecrets() {

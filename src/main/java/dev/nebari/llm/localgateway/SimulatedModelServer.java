@@ -24,7 +24,8 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Stands in for one model's vLLM server behind the gateway: the OpenAI-compatible endpoints vLLM serves, answering
- * the way vLLM does for the one model id it was started with ({@code --served-model-name}), with deterministic
+ * the way vLLM does for the model ids it was started with ({@code --served-model-name}, the first one named in
+ * every answer as vLLM does, the others being aliases), with deterministic
  * text and token counts, and a record of every request it received (so tests can see what the gateway let
  * through and which headers reached the model).
  *
@@ -33,7 +34,7 @@ import tools.jackson.databind.node.ObjectNode;
  *       {@code "stream": true}, server-sent events, one chunk per token, a usage chunk at the end only when
  *       {@code stream_options.include_usage} is true (as vLLM does), then {@code data: [DONE]};</li>
  *   <li>another model id: 404 with vLLM's error body; invalid JSON: 400;</li>
- *   <li>{@code GET /v1/models}: the one model; {@code GET /health}: 200.</li>
+ *   <li>{@code GET /v1/models}: one entry per served id; {@code GET /health}: 200.</li>
  * </ul>
  *
  * Token counts: the prompt counts one token per whitespace-separated word (at least one); the answer has
@@ -47,7 +48,9 @@ public final class SimulatedModelServer implements AutoCloseable {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private final String servedModel;
+    private final List<String> servedModels;
     private final HttpServer server;
+    private final AtomicLong completions = new AtomicLong();
     private final ConcurrentLinkedDeque<ReceivedRequest> received = new ConcurrentLinkedDeque<>();
     private final AtomicLong ids = new AtomicLong();
 
@@ -69,16 +72,23 @@ public final class SimulatedModelServer implements AutoCloseable {
         }
     }
 
-    private SimulatedModelServer(String servedModel, HttpServer server) {
-        this.servedModel = servedModel;
+    private SimulatedModelServer(List<String> servedModels, HttpServer server) {
+        this.servedModel = servedModels.getFirst();
+        this.servedModels = List.copyOf(servedModels);
         this.server = server;
     }
 
     /** Starts a server for {@code servedModel} on a free loopback port, handling requests on {@code executor}. */
     public static SimulatedModelServer start(String servedModel, ExecutorService executor) {
+        return start(List.of(servedModel), executor);
+    }
+
+    /** Starts a server answering to each of {@code servedModels} (at least one; the first is the model id). */
+    public static SimulatedModelServer start(List<String> servedModels, ExecutorService executor) {
+        var servedModel = servedModels.getFirst();
         try {
             var http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            var simulated = new SimulatedModelServer(servedModel, http);
+            var simulated = new SimulatedModelServer(servedModels, http);
             http.createContext("/", simulated::handle);
             http.setExecutor(executor);
             http.start();
@@ -90,6 +100,16 @@ public final class SimulatedModelServer implements AutoCloseable {
 
     public String servedModel() {
         return servedModel;
+    }
+
+    /** Every id it answers to: the model id, then the aliases. */
+    public List<String> servedModels() {
+        return servedModels;
+    }
+
+    /** Completions answered since start (200s only, any count: the record of requests keeps only the last ones). */
+    public long completionsAnswered() {
+        return completions.get();
     }
 
     public int port() {
@@ -140,7 +160,7 @@ public final class SimulatedModelServer implements AutoCloseable {
             return;
         }
         var model = request.path("model").asString("");
-        if (!servedModel.equals(model)) {
+        if (!servedModels.contains(model)) {
             sendJson(exchange, 404, error("The model `" + model + "` does not exist.", "NotFoundError", 404));
             return;
         }
@@ -153,6 +173,7 @@ public final class SimulatedModelServer implements AutoCloseable {
                 .put("prompt_tokens", promptTokens)
                 .put("completion_tokens", answerTokens)
                 .put("total_tokens", promptTokens + answerTokens);
+        completions.incrementAndGet();
         if (request.path("stream").asBoolean(false)) {
             stream(exchange, kind, id, answerTokens, request.path("stream_options").path("include_usage").asBoolean(false) ? usage : null);
             return;
@@ -218,13 +239,16 @@ public final class SimulatedModelServer implements AutoCloseable {
 
     private ObjectNode models() {
         var list = JSON.createObjectNode().put("object", "list");
-        list.putArray("data").addObject()
-                .put("id", servedModel)
-                .put("object", "model")
-                .put("created", Instant.now().getEpochSecond())
-                .put("owned_by", "vllm")
-                .put("root", "/model-cache")
-                .put("max_model_len", 8192);
+        var data = list.putArray("data");
+        for (var id : servedModels) {
+            data.addObject()
+                    .put("id", id)
+                    .put("object", "model")
+                    .put("created", Instant.now().getEpochSecond())
+                    .put("owned_by", "vllm")
+                    .put("root", "/model-cache")
+                    .put("max_model_len", 8192);
+        }
         return list;
     }
 

@@ -1,6 +1,7 @@
 package dev.nebari.llm.localgateway;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.HashMap;
 import java.util.List;
@@ -33,16 +34,16 @@ final class SimulatedModelServers implements AutoCloseable {
      * the port of each InferencePool's server by {@code namespace/pool}.
      */
     synchronized Map<String, Integer> follow(List<Deployment> deployments, List<GenericKubernetesResource> pools) {
-        var wanted = new HashMap<String, String>();
+        var wanted = new HashMap<String, List<String>>();
         for (var deployment : deployments) {
-            var served = servedModel(deployment);
+            var served = servedModels(deployment);
             var replicas = deployment.getSpec().getReplicas();
-            if (served != null && (replicas == null || replicas > 0)) {
+            if (!served.isEmpty() && (replicas == null || replicas > 0)) {
                 wanted.put(key(deployment.getMetadata().getNamespace(), deployment.getMetadata().getName()), served);
             }
         }
         servers.entrySet().removeIf(entry -> {
-            var stale = !entry.getValue().servedModel().equals(wanted.get(entry.getKey()));
+            var stale = !entry.getValue().servedModels().equals(wanted.get(entry.getKey()));
             if (stale) {
                 entry.getValue().close();
                 log.info("Stopped the simulated model server of {}", entry.getKey());
@@ -57,16 +58,38 @@ final class SimulatedModelServers implements AutoCloseable {
         var ports = new HashMap<String, Integer>();
         for (var pool : pools) {
             var namespace = pool.getMetadata().getNamespace();
-            var selector = matchLabels(pool);
-            for (var deployment : deployments) {
-                var server = servers.get(key(namespace, deployment.getMetadata().getName()));
-                if (server != null && namespace.equals(deployment.getMetadata().getNamespace())
-                        && !selector.isEmpty() && podLabels(deployment).entrySet().containsAll(selector.entrySet())) {
-                    ports.put(GatewayFeed.PackState.poolKey(namespace, pool.getMetadata().getName()), server.port());
-                }
-            }
+            serverSelectedBy(namespace, matchLabels(pool), deployments).ifPresent(server ->
+                    ports.put(GatewayFeed.PackState.poolKey(namespace, pool.getMetadata().getName()), server.port()));
         }
         return ports;
+    }
+
+    /**
+     * The port of each model Service's server by {@code namespace/service}: the server of the Deployment whose pods
+     * the Service selects (call after {@link #follow}). A Backend at the Service's DNS name reaches it.
+     */
+    synchronized Map<String, Integer> servicePorts(List<Deployment> deployments, List<Service> services) {
+        var ports = new HashMap<String, Integer>();
+        for (var service : services) {
+            var namespace = service.getMetadata().getNamespace();
+            var selector = service.getSpec() == null || service.getSpec().getSelector() == null ? Map.<String, String>of()
+                    : service.getSpec().getSelector();
+            serverSelectedBy(namespace, selector, deployments).ifPresent(server ->
+                    ports.put(GatewayFeed.PackState.poolKey(namespace, service.getMetadata().getName()), server.port()));
+        }
+        return ports;
+    }
+
+    private Optional<SimulatedModelServer> serverSelectedBy(String namespace, Map<String, String> selector,
+            List<Deployment> deployments) {
+        for (var deployment : deployments) {
+            var server = servers.get(key(namespace, deployment.getMetadata().getName()));
+            if (server != null && namespace.equals(deployment.getMetadata().getNamespace())
+                    && !selector.isEmpty() && podLabels(deployment).entrySet().containsAll(selector.entrySet())) {
+                return Optional.of(server);
+            }
+        }
+        return Optional.empty();
     }
 
     Optional<SimulatedModelServer> server(String namespace, String deployment) {
@@ -74,18 +97,28 @@ final class SimulatedModelServers implements AutoCloseable {
     }
 
     static @Nullable String servedModel(Deployment deployment) {
+        var served = servedModels(deployment);
+        return served.isEmpty() ? null : served.getFirst();
+    }
+
+    /** The names after {@code --served-model-name} up to the next flag, as vLLM reads them (nargs="+"). */
+    static List<String> servedModels(Deployment deployment) {
         var template = deployment.getSpec().getTemplate();
         if (template == null || template.getSpec() == null) {
-            return null;
+            return List.of();
         }
         for (var container : template.getSpec().getContainers()) {
             var args = container.getArgs() == null ? List.<String>of() : container.getArgs();
             var at = args.indexOf(SERVED_MODEL_FLAG);
-            if (at >= 0 && at + 1 < args.size()) {
-                return args.get(at + 1);
+            if (at >= 0) {
+                var names = new java.util.ArrayList<String>();
+                for (int i = at + 1; i < args.size() && !args.get(i).startsWith("--"); i++) {
+                    names.add(args.get(i));
+                }
+                return List.copyOf(names);
             }
         }
-        return null;
+        return List.of();
     }
 
     private static Map<String, String> podLabels(Deployment deployment) {

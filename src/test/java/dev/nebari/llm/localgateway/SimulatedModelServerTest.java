@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -74,5 +75,23 @@ class SimulatedModelServerTest {
         var models = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/models")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(JSON.readTree(models.body()).path("data").path(0).path("id").asString()).isEqualTo("org/model-7b");
+    }
+
+    /** vLLM with several served names answers to each and names the first (the model id) in every answer. */
+    @Test
+    void anAliasIsAnsweredUnderTheModelIdAndListed() throws Exception {
+        try (var aliased = SimulatedModelServer.start(List.of("org/model-7b", "chat-default"), Executors.newVirtualThreadPerTaskExecutor())) {
+            var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + aliased.port() + "/v1/chat/completions"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("""
+                            {"model": "chat-default", "messages": [{"role": "user", "content": "hi"}]}""")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var models = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + aliased.port() + "/v1/models")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(response.body()).path("model").asString()).isEqualTo("org/model-7b");
+            assertThat(aliased.completionsAnswered()).isEqualTo(1);
+            assertThat(JSON.readTree(models.body()).path("data").findValuesAsString("id")).containsExactly("org/model-7b", "chat-default");
+        }
     }
 }
