@@ -1,0 +1,173 @@
+package dev.nebari.llm.datapath;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nebari.llm.datapath.DataPathStack.Minted;
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.LLMModelSpec;
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.model.TrafficSpec;
+import dev.nebari.llm.platform.GenericResources;
+import dev.nebari.llm.platform.PackSettings.RoutingMode;
+import dev.nebari.llm.testing.TestCluster;
+import dev.nebari.llm.testing.WithKubernetes;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Aliases and weighted revisions through a real Envoy AI Gateway (docs/aliases-and-revisions.md): an alias reaches
+ * the aliased model's server with that model's key, and two LLMModels serving one id share its requests by their
+ * weights, with the keys of either.
+ */
+@Tag("datapath")
+@WithKubernetes
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AliasesAndRevisionsDataPathTest {
+
+    static final String ALIASED = "org/aliased-7b";
+    static final String ALIAS = "chat-default";
+    static final String ROLLOUT = "org/rollout-7b";
+    static final Duration PROPAGATION = Duration.ofSeconds(30);
+    /** The bar of issue 17: each revision's share of 1,000 requests within 5 percentage points of its weight. */
+    static final int REQUESTS = 1_000;
+    static final double TOLERANCE = 0.05;
+
+    DataPathStack stack;
+    KubernetesClient client;
+
+    @BeforeAll
+    void startTheDataPath(TestCluster cluster) {
+        client = cluster.client();
+        stack = DataPathStack.start(cluster, RoutingMode.SHARED);
+        client.resource(ModelFixtures.model(stack.namespace, "aliased", ALIASED,
+                List.of("storage: {size: 10Gi}", "aliases: [" + ALIAS + "]"), "access: {groups: [data-science]}")).create();
+        client.resource(revision("blue", 80)).create();
+        client.resource(revision("green", 20)).create();
+        stack.awaitServed(client, "aliased", "blue", "green");
+        awaitSplit(Map.of("blue", 80, "green", 20));
+    }
+
+    @AfterAll
+    void stopTheDataPath() {
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    LLMModel revision(String name, int weight) {
+        return ModelFixtures.model(stack.namespace, name, ROLLOUT, "access: {groups: [data-science]}\ntraffic: {weight: " + weight + "}");
+    }
+
+    String alice() {
+        return stack.token("alice", "/data-science");
+    }
+
+    Minted keyThatWorks(String model, String modelId) {
+        var key = stack.mint(alice(), model);
+        await("key for " + model + " accepted").atMost(PROPAGATION).pollInterval(Duration.ofMillis(100))
+                .ignoreExceptions().until(() -> stack.chat(key.value(), stack.externalHost(model), modelId).status() == 200);
+        return key;
+    }
+
+    /** Waits until both revisions' routes carry {@code weights} and the gateway has taken them. */
+    @SuppressWarnings("unchecked")
+    void awaitSplit(Map<String, Integer> weights) {
+        var expected = weights.entrySet().stream().map(e -> e.getKey() + "-weighted=" + e.getValue()).sorted().toList();
+        await("routes with " + weights).atMost(PROPAGATION).pollInterval(Duration.ofMillis(200)).until(() ->
+                weights.keySet().stream().allMatch(model -> {
+                    var route = client.genericKubernetesResources("aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")
+                            .inNamespace(stack.namespace).withName(model + "-external").get();
+                    if (route == null) {
+                        return false;
+                    }
+                    var rule = (Map<String, Object>) ((List<Object>) GenericResources.spec(route).get("rules")).getFirst();
+                    return ((List<Map<String, Object>>) rule.get("backendRefs")).stream()
+                            .map(ref -> ref.get("name") + "=" + ref.get("weight")).sorted().toList().equals(expected);
+                }));
+        stack.gateway.awaitFed(Duration.ofSeconds(90));
+    }
+
+    /** Sends {@code count} chat requests for the rollout id, alternating the keys; returns the completions per revision. */
+    Map<String, Long> send(int count, Minted... keys) {
+        var blue = stack.modelServer("blue");
+        var green = stack.modelServer("green");
+        var blueBefore = blue.completionsAnswered();
+        var greenBefore = green.completionsAnswered();
+        var host = stack.externalHost("blue");
+        for (int i = 0; i < count; i++) {
+            var response = stack.chat(keys[i % keys.length].value(), host, ROLLOUT);
+            assertThat(response.status()).as("request %d: %s", i, response).isEqualTo(200);
+            assertThat(response.json().path("model").asString()).isEqualTo(ROLLOUT);
+        }
+        return Map.of("blue", blue.completionsAnswered() - blueBefore, "green", green.completionsAnswered() - greenBefore);
+    }
+
+    @Test
+    void anAliasIsAnsweredByTheAliasedModelsServerWithThatModelsKey() {
+        var key = keyThatWorks("aliased", ALIASED);
+        var server = stack.modelServer("aliased");
+        var before = server.completionsAnswered();
+
+        var response = stack.chat(key.value(), stack.externalHost("aliased"), ALIAS);
+
+        assertThat(response.status()).as("%s", response).isEqualTo(200);
+        assertThat(response.json().path("model").asString()).as("vLLM names the model id").isEqualTo(ALIASED);
+        assertThat(server.completionsAnswered()).isEqualTo(before + 1);
+        assertThat(server.lastReceived().body()).as("the request as sent").contains(ALIAS);
+    }
+
+    /** Access stays per model: a key for another model is refused for the alias as it is for the id. */
+    @Test
+    void anotherModelsKeyIsRefusedForTheAlias() {
+        var blueKey = keyThatWorks("blue", ROLLOUT);
+
+        assertThat(stack.chat(blueKey.value(), stack.externalHost("aliased"), ALIAS).status()).isEqualTo(403);
+        assertThat(stack.chat(blueKey.value(), stack.externalHost("aliased"), ALIASED).status()).isEqualTo(403);
+    }
+
+    /**
+     * 80/20 over 1,000 requests, half of them with a key minted for blue and half with one minted for green (either is
+     * valid for the shared id); then weights 0/100 send everything to green.
+     */
+    @Test
+    void revisionsShareTheirIdByWeightAndAWeightOfZeroTakesNone() {
+        var blueKey = keyThatWorks("blue", ROLLOUT);
+        var greenKey = keyThatWorks("green", ROLLOUT);
+
+        var split = send(REQUESTS, blueKey, greenKey);
+        org.slf4j.LoggerFactory.getLogger(getClass()).info("Weights 80/20, {} requests answered: {}", REQUESTS, split);
+
+        assertThat(split.get("blue") + split.get("green")).isEqualTo(REQUESTS);
+        assertThat(split.get("blue") / (double) REQUESTS).as("blue's share of %s", split).isCloseTo(0.80,
+                org.assertj.core.data.Offset.offset(TOLERANCE));
+        assertThat(split.get("green") / (double) REQUESTS).as("green's share of %s", split).isCloseTo(0.20,
+                org.assertj.core.data.Offset.offset(TOLERANCE));
+
+        setWeight("blue", 0);
+        setWeight("green", 100);
+        awaitSplit(Map.of("blue", 0, "green", 100));
+        await("the new weights in Envoy").atMost(PROPAGATION).pollInterval(Duration.ofMillis(200)).ignoreExceptions()
+                .untilAsserted(() -> assertThat(send(20, blueKey, greenKey).get("blue")).isZero());
+
+        var moved = send(200, blueKey, greenKey);
+
+        assertThat(moved).as("all traffic on green").containsEntry("blue", 0L).containsEntry("green", 200L);
+        setWeight("blue", 80);
+        setWeight("green", 20);
+        awaitSplit(Map.of("blue", 80, "green", 20));
+    }
+
+    void setWeight(String model, int weight) {
+        client.resources(LLMModel.class).inNamespace(stack.namespace).withName(model).edit(m -> ModelFixtures.withSpec(m,
+                spec -> new LLMModelSpec(spec.model(), spec.resources(), spec.serving(), spec.access(), spec.endpoints(),
+                        spec.limits(), spec.advanced(), new TrafficSpec(weight))));
+    }
+}
