@@ -68,14 +68,17 @@ class LlmModelCrdTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
     void everyExampleModelIsAcceptedUnderStrictValidation(Path example, KubernetesClient client) throws IOException {
-        var model = Serialization.unmarshal(Files.readString(example), GenericKubernetesResource.class);
+        // A file may hold several models (blue-green.yaml: two revisions of one id).
+        for (var document : Files.readString(example).split("(?m)^---\\s*$")) {
+            var model = Serialization.unmarshal(document, GenericKubernetesResource.class);
 
-        var created = client.genericKubernetesResources(LLMModel.API_VERSION, LLMModel.KIND).inNamespace(namespace)
-                .resource(model).fieldValidation(Validation.STRICT).create();
+            var created = client.genericKubernetesResources(LLMModel.API_VERSION, LLMModel.KIND).inNamespace(namespace)
+                    .resource(model).fieldValidation(Validation.STRICT).create();
 
-        assertThat(created.getMetadata().getUid()).isNotBlank();
-        var typed = client.resources(LLMModel.class).inNamespace(namespace).withName(model.getMetadata().getName()).get();
-        assertThat(typed.getSpec().model().name()).isNotBlank();
+            assertThat(created.getMetadata().getUid()).isNotBlank();
+            var typed = client.resources(LLMModel.class).inNamespace(namespace).withName(model.getMetadata().getName()).get();
+            assertThat(typed.getSpec().model().name()).isNotBlank();
+        }
     }
 
     /** A way to break the valid model, and what the API server must say about it. */

@@ -134,10 +134,12 @@ class ReconcilerTest {
         // every example model too: each exercises other fields that must compare equal after the API server's defaults
         try (var examples = java.nio.file.Files.list(java.nio.file.Path.of("examples/models"))) {
             for (var example : examples.toList()) {
-                var model = ModelFixtures.parse(java.nio.file.Files.readString(example));
-                model.getMetadata().setNamespace(namespace);
-                model.getMetadata().setName("ex-" + model.getMetadata().getName());
-                client.resource(model).create();
+                for (var document : java.nio.file.Files.readString(example).split("(?m)^---\\s*$")) {
+                    var model = ModelFixtures.parse(document);
+                    model.getMetadata().setNamespace(namespace);
+                    model.getMetadata().setName("ex-" + model.getMetadata().getName());
+                    client.resource(model).create();
+                }
             }
         }
         await().atMost(TIMEOUT).until(() -> !children("steady", "apps/v1", "Deployment").isEmpty());
