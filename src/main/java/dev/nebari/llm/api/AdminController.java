@@ -113,7 +113,7 @@ class AdminController {
         return models.all().stream().map(model -> {
             var ref = new ModelRef(model.getMetadata().getNamespace(), model.getMetadata().getName());
             var access = model.getSpec().access();
-            return new AdminModel(Model.of(model), Boolean.TRUE.equals(access.isPublic()), access.groups(),
+            return new AdminModel(Model.of(model, models), Boolean.TRUE.equals(access.isPublic()), access.groups(),
                     counts.getOrDefault(ref, 0L).intValue());
         }).toList();
     }

@@ -75,7 +75,7 @@ class SelfServiceController {
     @Operation(summary = "The models the caller may use (public, or one of the caller's groups is allowed)")
     List<Model> models(Caller caller) {
         return models.permittedTo(caller.groups()).stream()
-                .map(Model::of)
+                .map(model -> Model.of(model, models))
                 .toList();
     }
 

@@ -5,6 +5,7 @@ import dev.nebari.llm.keys.ModelAccessLookup;
 import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.AccessSpec;
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelIdSharing;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
@@ -50,6 +51,25 @@ public class ModelCatalog implements ModelAccessLookup, AutoCloseable {
     @Override
     public Optional<AccessSpec> currentAccess(ModelRef model) {
         return find(model).map(m -> m.getSpec().access());
+    }
+
+    /**
+     * The model's share of its id's requests, when it sets {@code spec.traffic}: among the revisions of the id in its
+     * namespace that agree with it on what callers see (as the operator groups them, short of its seniority rule).
+     */
+    public Optional<TrafficShare> trafficShare(LLMModel model) {
+        if (model.getSpec().traffic() == null) {
+            return Optional.empty();
+        }
+        var others = all().stream()
+                .filter(other -> !other.getMetadata().getName().equals(model.getMetadata().getName())
+                        || !other.getMetadata().getNamespace().equals(model.getMetadata().getNamespace()))
+                .filter(other -> other.getMetadata().getDeletionTimestamp() == null)
+                .filter(other -> ModelIdSharing.revisionsOfOneId(model, other) && ModelIdSharing.conflict(model, other).isEmpty())
+                .toList();
+        var weight = model.getSpec().traffic().weight();
+        var total = weight + others.stream().mapToInt(other -> other.getSpec().traffic().weight()).sum();
+        return Optional.of(new TrafficShare(weight, total, others.stream().map(other -> other.getMetadata().getName()).toList()));
     }
 
     public boolean hasSynced() {

@@ -57,7 +57,7 @@ class UserPages {
 
     @GetMapping({"/", "/models"})
     String models(Caller caller, Model page) {
-        page.addAttribute("models", permitted(caller).stream().map(ModelCard::of).toList());
+        page.addAttribute("models", permitted(caller).stream().map(m -> ModelCard.of(m, models.trafficShare(m))).toList());
         // the first page after sign-in: keys about to expire are said here, each with a one-click replacement
         var now = clock.instant();
         page.addAttribute("expiring", keys.list(KeyQuery.ownedBy(caller.subject())

@@ -165,6 +165,28 @@ class AliasesAndRevisionsDataPathTest {
         awaitSplit(Map.of("blue", 80, "green", 20));
     }
 
+    /** Callers see the aliases and each revision's share where they look for a model: the REST API and the portal. */
+    @Test
+    void theRestApiAndThePortalShowAliasesAndWeights() throws Exception {
+        var models = DataPathStack.call("GET", stack.api + "/api/v1/models", alice(), null, null);
+        assertThat(models.status()).isEqualTo(200);
+        var byName = new java.util.HashMap<String, tools.jackson.databind.JsonNode>();
+        models.json().forEach(m -> byName.put(m.path("name").asString(), m));
+
+        assertThat(byName.get("aliased").path("aliases").get(0).asString()).isEqualTo(ALIAS);
+        assertThat(byName.get("aliased").path("traffic").isMissingNode() || byName.get("aliased").path("traffic").isNull()).isTrue();
+        var blue = byName.get("blue").path("traffic");
+        assertThat(blue.path("weight").asInt()).isEqualTo(80);
+        assertThat(blue.path("totalWeight").asInt()).isEqualTo(100);
+        assertThat(blue.path("percent").asInt()).isEqualTo(80);
+        assertThat(blue.path("otherRevisions").get(0).asString()).isEqualTo("green");
+        assertThat(byName.get("green").path("traffic").path("percent").asInt()).isEqualTo(20);
+
+        var page = stack.portalPage("/", "alice-sub", "alice", "/data-science");
+        assertThat(page).contains("Aliases", "<code>" + ALIAS + "</code>", "80 % (weight 80 of 100), shared with green",
+                "20 % (weight 20 of 100), shared with blue");
+    }
+
     void setWeight(String model, int weight) {
         client.resources(LLMModel.class).inNamespace(stack.namespace).withName(model).edit(m -> ModelFixtures.withSpec(m,
                 spec -> new LLMModelSpec(spec.model(), spec.resources(), spec.serving(), spec.access(), spec.endpoints(),

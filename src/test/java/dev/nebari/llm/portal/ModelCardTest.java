@@ -36,4 +36,18 @@ class ModelCardTest {
         assertThat(card.replicasText()).isEqualTo("1 of 2 ready; scales between 1 and 4 on vllm:num_requests_waiting");
         assertThat(card.replicasWarning()).isEqualTo("Replicas on other nodes stay Starting: the volume is ReadWriteOnce.");
     }
+
+    @Test
+    void aliasesAndARevisionsShareAreShown() {
+        var model = ModelFixtures.model("team-a", "blue", "org/llama-7b", List.of("storage: {size: 1Gi}", "aliases: [chat, chat-large]"),
+                "access: {public: true}\ntraffic: {weight: 3}");
+
+        var card = ModelCard.of(model, java.util.Optional.of(new dev.nebari.llm.catalog.TrafficShare(3, 4, List.of("green"))));
+        var alone = ModelCard.of(model, java.util.Optional.of(new dev.nebari.llm.catalog.TrafficShare(3, 3, List.of())));
+
+        assertThat(card.aliases()).containsExactly("chat", "chat-large");
+        assertThat(card.trafficText()).isEqualTo("75 % (weight 3 of 4), shared with green");
+        assertThat(alone.trafficText()).isEqualTo("100 % (weight 3 of 3), no other revision yet");
+        assertThat(ModelCard.of(model).trafficText()).isNull();
+    }
 }
