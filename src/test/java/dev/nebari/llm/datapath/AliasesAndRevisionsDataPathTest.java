@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.StreamSupport;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -185,6 +186,39 @@ class AliasesAndRevisionsDataPathTest {
         var page = stack.portalPage("/", "alice-sub", "alice", "/data-science");
         assertThat(page).contains("Aliases", "<code>" + ALIAS + "</code>", "80 % (weight 80 of 100), shared with green",
                 "20 % (weight 20 of 100), shared with blue");
+    }
+
+    /**
+     * What Envoy Gateway makes of two routes matching the same id: both reach Envoy, in Gateway API order (the older
+     * route first; a tie in creation time goes by namespace/name, and blue sorts first either way), so the first one
+     * answers and its policy applies. Each revision's route holds the same split (one cluster per rule, a locality
+     * per backend with the backend's weight), so it does not matter which one comes first.
+     */
+    @Test
+    void bothRevisionsRoutesReachEnvoyInGatewayApiOrderWithTheSameSplit() {
+        var admin = stack.gateway.envoyAdmin().orElseThrow();
+        var dump = DataPathStack.call("GET", admin + "/config_dump?include_eds", null, null, null).json();
+
+        var routes = new java.util.ArrayList<String>();
+        dump.findParents("virtual_hosts").stream()
+                .filter(config -> config.path("name").asString().endsWith("/" + stack.gateway.layout().externalListener()))
+                .flatMap(config -> StreamSupport.stream(config.path("virtual_hosts").spliterator(), false))
+                .flatMap(host -> StreamSupport.stream(host.path("routes").spliterator(), false))
+                .filter(route -> route.path("match").path("headers").findValuesAsString("exact").contains(ROLLOUT))
+                .forEach(route -> routes.add(route.path("route").path("cluster").asString()));
+        var prefix = "httproute/" + stack.namespace + "/";
+        assertThat(routes).containsExactly(prefix + "blue-external/rule/0", prefix + "green-external/rule/0");
+
+        for (var cluster : routes) {
+            var assignment = dump.findParents("cluster_name").stream()
+                    .filter(node -> node.path("cluster_name").asString().equals(cluster) && node.has("endpoints"))
+                    .findFirst().orElseThrow();
+            var weights = new java.util.TreeMap<String, Integer>();
+            assignment.path("endpoints").forEach(locality -> weights.put(
+                    locality.path("metadata").path("filter_metadata").path("envoy-gateway").path("resources").get(0).path("name").asString(),
+                    locality.path("load_balancing_weight").asInt()));
+            assertThat(weights).as(cluster).containsExactlyEntriesOf(new java.util.TreeMap<>(Map.of("blue-weighted", 80, "green-weighted", 20)));
+        }
     }
 
     void setWeight(String model, int weight) {
