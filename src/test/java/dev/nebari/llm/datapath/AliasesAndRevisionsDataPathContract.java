@@ -225,6 +225,49 @@ abstract class AliasesAndRevisionsDataPathContract {
         }
     }
 
+    /**
+     * The end of a rollout: deleting the old revision leaves the id to the new one without a failed request (its route
+     * was the second for the id and becomes the first; "down" is aigw restarting for the changed routes, as an Envoy
+     * restart would look), and the new revision's route goes back to its pool.
+     */
+    @Test
+    void deletingTheOldRevisionLeavesTheIdToTheNewOneWithoutAFailedRequest() throws Exception {
+        var id = "org/finish-7b";
+        client.resource(ModelFixtures.model(stack.namespace, "retiring", id, "access: {groups: [data-science]}\ntraffic: {weight: 50}")).create();
+        client.resource(ModelFixtures.model(stack.namespace, "successor", id, "access: {groups: [data-science]}\ntraffic: {weight: 50}")).create();
+        stack.awaitServed(client, "retiring", "successor");
+        var key = keyThatWorks("successor", id);
+        var host = stack.externalHost("successor");
+        var seen = new java.util.concurrent.ConcurrentLinkedQueue<String>();
+        var stop = new java.util.concurrent.atomic.AtomicBoolean();
+        var caller = Thread.ofVirtual().start(() -> {
+            while (!stop.get()) {
+                try {
+                    seen.add(String.valueOf(stack.chat(key.value(), host, id).status()));
+                } catch (java.io.UncheckedIOException e) {
+                    seen.add("down");
+                }
+            }
+        });
+        client.resources(LLMModel.class).inNamespace(stack.namespace).withName("retiring").delete();
+        try {
+            await("the retiring revision gone").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> client.resources(LLMModel.class).inNamespace(stack.namespace).withName("retiring").get() == null);
+            stack.gateway.awaitFed(Duration.ofSeconds(90));
+        } finally {
+            stop.set(true);
+            caller.join();
+        }
+        var successor = stack.modelServer("successor");
+        var before = successor.completionsAnswered();
+
+        assertThat(stack.chat(key.value(), host, id).status()).isEqualTo(200);
+        assertThat(successor.completionsAnswered()).isEqualTo(before + 1);
+        assertThat(seen).as("answers while the old revision went").isNotEmpty().allMatch(s -> s.equals("200") || s.equals("down"));
+        assertThat(client.genericKubernetesResources("aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")
+                .inNamespace(stack.namespace).withName("successor-external").get().toString()).contains("InferencePool");
+    }
+
     void setWeight(String model, int weight) {
         client.resources(LLMModel.class).inNamespace(stack.namespace).withName(model).edit(m -> ModelFixtures.withSpec(m,
                 spec -> new LLMModelSpec(spec.model(), spec.resources(), spec.serving(), spec.access(), spec.endpoints(),
