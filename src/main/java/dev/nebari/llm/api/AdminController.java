@@ -126,8 +126,8 @@ class AdminController {
         var model = models.find(new ModelRef(namespace, name))
                 .orElseThrow(() -> ApiProblem.modelNotFound(namespace, name));
         var json = "json".equals(format) || (format == null && accept != null && accept.contains("application/json"));
-        return json ? ResponseEntity.ok().header("Content-Type", "application/json").body(manifests.asJson(model))
-                : ResponseEntity.ok().header("Content-Type", "application/yaml").body(manifests.asYaml(model));
+        return json ? ResponseEntity.ok().header("Content-Type", "application/json").body(manifests.asJson(model, models.revisionsOf(model)))
+                : ResponseEntity.ok().header("Content-Type", "application/yaml").body(manifests.asYaml(model, models.revisionsOf(model)));
     }
 
     @GetMapping(path = "/audit", produces = "application/json")

@@ -54,19 +54,32 @@ public class ModelCatalog implements ModelAccessLookup, AutoCloseable {
     }
 
     /**
-     * The model's share of its id's requests, when it sets {@code spec.traffic}: among the revisions of the id in its
-     * namespace that agree with it on what callers see (as the operator groups them, short of its seniority rule).
+     * The model and the other revisions of its id in its namespace that agree with it on what callers see (as the
+     * operator groups them, short of its seniority rule among conflicting models), by name; just the model when it
+     * does not set {@code spec.traffic}.
      */
-    public Optional<TrafficShare> trafficShare(LLMModel model) {
+    public List<LLMModel> revisionsOf(LLMModel model) {
         if (model.getSpec().traffic() == null) {
-            return Optional.empty();
+            return List.of(model);
         }
-        var others = all().stream()
+        var revisions = new java.util.ArrayList<LLMModel>();
+        revisions.add(model);
+        all().stream()
                 .filter(other -> !other.getMetadata().getName().equals(model.getMetadata().getName())
                         || !other.getMetadata().getNamespace().equals(model.getMetadata().getNamespace()))
                 .filter(other -> other.getMetadata().getDeletionTimestamp() == null)
                 .filter(other -> ModelIdSharing.revisionsOfOneId(model, other) && ModelIdSharing.conflict(model, other).isEmpty())
-                .toList();
+                .forEach(revisions::add);
+        revisions.sort(Comparator.comparing(m -> m.getMetadata().getName()));
+        return List.copyOf(revisions);
+    }
+
+    /** The model's share of its id's requests among {@link #revisionsOf}, when it sets {@code spec.traffic}. */
+    public Optional<TrafficShare> trafficShare(LLMModel model) {
+        if (model.getSpec().traffic() == null) {
+            return Optional.empty();
+        }
+        var others = revisionsOf(model).stream().filter(other -> other != model).toList();
         var weight = model.getSpec().traffic().weight();
         var total = weight + others.stream().mapToInt(other -> other.getSpec().traffic().weight()).sum();
         return Optional.of(new TrafficShare(weight, total, others.stream().map(other -> other.getMetadata().getName()).toList()));

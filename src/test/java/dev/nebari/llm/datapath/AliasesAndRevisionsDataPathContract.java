@@ -187,6 +187,12 @@ abstract class AliasesAndRevisionsDataPathContract {
         assertThat(blue.path("otherRevisions").get(0).asString()).isEqualTo("green");
         assertThat(byName.get("green").path("traffic").path("percent").asInt()).isEqualTo(20);
 
+        var preview = DataPathStack.call("GET", stack.api + "/api/v1/admin/models/" + stack.namespace + "/blue/manifests",
+                stack.token("root", "admin"), null, null, "application/yaml");
+        assertThat(preview.status()).isEqualTo(200);
+        assertThat(preview.body()).as("the admin's preview renders the split as the operator does")
+                .contains("name: \"blue-weighted\"\n      weight: 80", "name: \"green-weighted\"\n      weight: 20");
+
         var page = stack.portalPage("/", "alice-sub", "alice", "/data-science");
         assertThat(page).contains("Aliases", "<code>" + ALIAS + "</code>", "80 % (weight 80 of 100), shared with green",
                 "20 % (weight 20 of 100), shared with blue");
