@@ -3,6 +3,7 @@ package dev.nebari.llm.reconciliation;
 import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.Phase;
 import dev.nebari.llm.keys.events.KeysChanged;
+import dev.nebari.llm.model.ModelIdSharing;
 import dev.nebari.llm.platform.LeadershipChanged;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
@@ -68,7 +69,7 @@ public final class ModelController implements AutoCloseable {
             return;
         }
         running.view().model(key).ifPresent(model -> running.view().competitors(model).stream()
-                .filter(other -> dev.nebari.llm.model.ModelIdSharing.revisionsOfOneId(model, other))
+                .filter(other -> ModelIdSharing.revisionsOfOneId(model, other))
                 .forEach(other -> running.queue().add(ModelRef.of(other))));
     }
 

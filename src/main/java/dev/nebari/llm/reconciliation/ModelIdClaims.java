@@ -5,13 +5,13 @@ import dev.nebari.llm.model.ModelIdSharing;
 import dev.nebari.llm.model.ModelObjects;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.stream.Stream;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
  * Who may route a model id, its aliases (and, with subdomain routing, a subdomain) when several LLMModels claim one:
