@@ -170,6 +170,29 @@ abstract class AliasesAndRevisionsDataPathContract {
         awaitSplit(Map.of("blue", 80, "green", 20));
     }
 
+    /** The internal side splits the id too: in-cluster callers with a token of an allowed group reach both revisions. */
+    @Test
+    void tokensOfAnAllowedGroupAreSplitByWeightOnTheInternalSide() {
+        var blue = stack.modelServer("blue");
+        var green = stack.modelServer("green");
+        var blueBefore = blue.completionsAnswered();
+        var greenBefore = green.completionsAnswered();
+        var host = stack.internalHost("blue");
+        var requests = 200;
+
+        for (int i = 0; i < requests; i++) {
+            var response = stack.internal("POST", "/v1/chat/completions", alice(), host, DataPathStack.chatBody(ROLLOUT, false, null));
+            assertThat(response.status()).as("request %d: %s", i, response).isEqualTo(200);
+        }
+
+        var blueShare = (blue.completionsAnswered() - blueBefore) / (double) requests;
+        assertThat(blueShare + (green.completionsAnswered() - greenBefore) / (double) requests).isEqualTo(1.0);
+        // 200 requests: 0.10 is more than three standard deviations of an 80/20 split
+        assertThat(blueShare).isCloseTo(0.80, org.assertj.core.data.Offset.offset(0.10));
+        assertThat(stack.internal("POST", "/v1/chat/completions", stack.token("bob", "other-team"), host,
+                DataPathStack.chatBody(ROLLOUT, false, null)).status()).as("a group neither revision lists").isEqualTo(403);
+    }
+
     /** Callers see the aliases and each revision's share where they look for a model: the REST API and the portal. */
     @Test
     void theRestApiAndThePortalShowAliasesAndWeights() throws Exception {
