@@ -7,7 +7,6 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
@@ -73,9 +72,9 @@ public record ModelSpec(
 
     /** Every id callers may send for this model: its name first, then its aliases. */
     public List<String> ids() {
-        var ids = new ArrayList<String>();
+        var ids = new LinkedHashSet<String>();
         ids.add(name);
-        ids.addAll(aliases);
+        ids.addAll(aliases); // the CRD refuses an alias equal to the name; a spec built in code is not checked by it
         return List.copyOf(ids);
     }
 
