@@ -9,13 +9,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 export JAVA_HOME="${JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-# The application as the image runs it: the Spring Boot jar (built without running the tests when the sources changed).
-jar=$(ls target/nebari-llm-serving-*.jar 2>/dev/null | grep -v -- '-plain.jar$' | head -1 || true)
-if [ -z "$jar" ] || [ -n "$(find src/main pom.xml -newer "$jar" -print -quit)" ]; then
-  ./mvnw -q -B -DskipTests package
-fi
+source bench/packaged-jar.sh
 # combined: true runs both profiles in the operator's Deployment, whose limit is 768Mi (charts/nebari-llm-serving/values.yaml).
 export BENCH_APP_JVM="${BENCH_APP_JVM:-@config/jvm.options -XX:MaxRAM=768m}"
-# The benchmark's own JVM (control plane client, token signing) is not measured.
-export BENCH_JVM="${BENCH_JVM:--Xmx256m}"
 exec bench/run-java.sh bench/memory/logback.xml dev.nebari.llm.MemoryBenchmark "$@"

@@ -1,16 +1,12 @@
 package dev.nebari.llm;
 
 import dev.nebari.llm.keys.storage.KeySecretLayout;
-import dev.nebari.llm.localcluster.EmbeddedControlPlane;
-import dev.nebari.llm.localcluster.KubernetesBinaries;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.reconciliation.ReconcileBenchmark;
-import dev.nebari.llm.testing.FreePort;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import io.fabric8.kubernetes.api.model.admissionregistration.v1.ValidatingWebhookConfigurationBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -63,107 +59,68 @@ public final class MemoryBenchmark {
         var models = args.length > 0 ? Integer.parseInt(args[0]) : 300;
         var keys = args.length > 1 ? Integer.parseInt(args[1]) : 3_000;
         var details = Boolean.getBoolean("bench.memoryDetails");
-        var crds = Path.of(System.getProperty("nebari.thirdPartyCrds", "../shared/crds"));
         var jar = packagedJar();
         var jvm = new ArrayList<>(words(System.getenv().getOrDefault("BENCH_APP_JVM", "@config/jvm.options -XX:MaxRAM=768m")));
         if (details) {
             jvm.add("-XX:NativeMemoryTracking=summary");
         }
-        try (var plane = EmbeddedControlPlane.start(KubernetesBinaries.locateOrBuild());
-                var issuer = FakeOidcIssuer.start()) {
-            var config = new io.fabric8.kubernetes.client.ConfigBuilder(plane.clientConfig()).withMaxConcurrentRequests(64).build();
-            try (var client = new KubernetesClientBuilder().withConfig(config).build()) {
-                ReconcileBenchmark.installCrds(client, crds, "gateway objects are skipped as CRDNotInstalled");
-                ReconcileBenchmark.namespace(client, MODELS_NAMESPACE, true);
-                ReconcileBenchmark.namespace(client, "llm-api-keys", false);
-                ReconcileBenchmark.namespace(client, RELEASE_NAMESPACE, false);
-                var webhookPort = FreePort.any();
-                registerWebhook(client, webhookPort);
+        try (var cluster = BenchCluster.start().withWebhook()) {
+            var client = cluster.client;
+            var arguments = new ArrayList<>(cluster.arguments("operator,portal", cluster.webhookPort));
+            arguments.addAll(words(System.getenv().getOrDefault("BENCH_APP_ARGS", "")));
+            try (var application = BenchApplication.start("memory-app", jar, jvm, arguments)) {
+                var app = application.process;
+                System.out.printf("ready in %.1f s%n", application.awaitReady());
+                // The webhook fails closed until the leader has published its CA: wait until a dry run passes.
+                awaitAdmission(client);
 
-                var web = FreePort.any();
-                var management = FreePort.any();
-                var command = new ArrayList<String>();
-                command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-                command.addAll(jvm);
-                command.addAll(List.of("-jar", jar.toString(),
-                        "--spring.profiles.active=operator,portal",
-                        "--cluster.kubeconfig=" + plane.kubeconfig(),
-                        "--cluster.embedded=never",
-                        "--platform.baseDomain=nebari.example.com",
-                        "--auth.oidc.issuerURL=" + issuer.issuer(),
-                        "--portal.login.clientId=" + dev.nebari.llm.testing.TestApplication.PORTAL_CLIENT_ID,
-                        "--server.port=" + web,
-                        "--management.server.port=" + management,
-                        "--leader-election.namespace=" + RELEASE_NAMESPACE,
-                        "--webhook.enabled=true",
-                        "--webhook.port=" + webhookPort,
-                        "--webhook.namespace=" + RELEASE_NAMESPACE));
-                command.addAll(words(System.getenv().getOrDefault("BENCH_APP_ARGS", "")));
-                var log = Path.of("target", "bench-memory-app.log").toAbsolutePath();
-                var started = System.nanoTime();
-                var app = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-                // Interrupted (Ctrl-C), the benchmark must not leave the application running.
-                Runtime.getRuntime().addShutdownHook(new Thread(app::destroyForcibly));
-                try {
-                    System.out.println("application: " + String.join(" ", jvm) + " -jar " + jar.getFileName()
-                            + " (pid " + app.pid() + ", log " + log + ")");
-                    awaitReady(app, management);
-                    System.out.printf("ready in %.1f s%n", (System.nanoTime() - started) / 1e9);
-                    // The webhook fails closed until the leader has published its CA: wait until a dry run passes.
-                    awaitAdmission(client);
+                var idle = settled(app, "idle after start");
 
-                    var idle = settled(app, "idle after start");
+                var applying = System.nanoTime();
+                var watched = client.resources(LLMModel.class).inNamespace(MODELS_NAMESPACE).inform();
+                ReconcileBenchmark.create(client, MODELS_NAMESPACE, models);
+                ReconcileBenchmark.awaitFullyApplied(client, ModelFixtures.settings(), watched, MODELS_NAMESPACE, models);
+                watched.close();
+                System.out.printf("%d models fully applied in %.1f s%n", models, (System.nanoTime() - applying) / 1e9);
+                var withModels = settled(app, "after " + models + " models");
 
-                    var applying = System.nanoTime();
-                    var watched = client.resources(LLMModel.class).inNamespace(MODELS_NAMESPACE).inform();
-                    ReconcileBenchmark.create(client, MODELS_NAMESPACE, models);
-                    ReconcileBenchmark.awaitFullyApplied(client, ModelFixtures.settings(), watched, MODELS_NAMESPACE, models);
-                    watched.close();
-                    System.out.printf("%d models fully applied in %.1f s%n", models, (System.nanoTime() - applying) / 1e9);
-                    var withModels = settled(app, "after " + models + " models");
+                var minting = System.nanoTime();
+                var mints = mint(cluster.issuer, application.webPort, models, keys, USERS);
+                var stored = storedKeys(client);
+                System.out.printf("%d keys minted in %.1f s (%d failed; p50 %.0f ms, p99 %.0f ms), %d stored in the key Secrets%n",
+                        keys - mints.failures(), (System.nanoTime() - minting) / 1e9, mints.failures(),
+                        mints.quantileMillis(0.5), mints.quantileMillis(0.99), stored);
+                var withKeys = settled(app, "after " + stored + " keys");
 
-                    var minting = System.nanoTime();
-                    var failures = mint(issuer, web, models, keys);
-                    var stored = storedKeys(client);
-                    System.out.printf("%d keys minted in %.1f s (%d failed), %d stored in the key Secrets%n",
-                            keys - failures, (System.nanoTime() - minting) / 1e9, failures, stored);
-                    var withKeys = settled(app, "after " + stored + " keys");
-
-                    if (System.getenv("BENCH_PAUSE") != null) {
-                        System.out.println("PAUSED kubeconfig " + plane.kubeconfig());
-                        Thread.sleep(Long.parseLong(System.getenv("BENCH_PAUSE")) * 1000);
-                    }
-                    if (details) {
-                        printDetails(app.pid());
-                    }
-                    if (Boolean.getBoolean("bench.heapDump")) {
-                        var dump = Path.of("target", "bench-memory.hprof").toAbsolutePath();
-                        Files.deleteIfExists(dump);
-                        System.out.println(jcmd(app.pid(), "GC.heap_dump", dump.toString()).strip());
-                    }
-                    jcmd(app.pid(), "GC.run");
-                    var collected = Snapshot.read(app.pid());
-                    System.out.println("after a forced full GC:  " + collected);
-
-                    System.out.println();
-                    System.out.printf("models: %d, keys: %d, load average at the end: %s%n", models, stored,
-                            ReconcileBenchmark.loadAverage());
-                    System.out.printf("peer: idle application RSS %d MiB%n", idle.rssMiB());
-                    System.out.printf("RSS after %d models and %d keys: %d MiB (%.2fx the idle application)%n", models,
-                            stored, withKeys.rssMiB(), withKeys.rssMiB() / (double) idle.rssMiB());
-                    System.out.printf("per model: %.0f KiB RSS, %.0f KiB heap used; per key: %.1f KiB RSS, %.1f KiB heap used%n",
-                            (withModels.rssKiB() - idle.rssKiB()) / (double) models,
-                            (withModels.heapUsedKiB() - idle.heapUsedKiB()) / (double) models,
-                            (withKeys.rssKiB() - withModels.rssKiB()) / (double) Math.max(1, stored),
-                            (withKeys.heapUsedKiB() - withModels.heapUsedKiB()) / (double) Math.max(1, stored));
-                    System.out.printf("target: RSS <= %d MiB: %s (%+d MiB)%n", TARGET_MIB,
-                            withKeys.rssMiB() <= TARGET_MIB ? "met" : "NOT met", withKeys.rssMiB() - TARGET_MIB);
-                } finally {
-                    app.destroy();
-                    if (!app.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
-                        app.destroyForcibly();
-                    }
+                if (System.getenv("BENCH_PAUSE") != null) {
+                    System.out.println("PAUSED kubeconfig " + cluster.plane.kubeconfig());
+                    Thread.sleep(Long.parseLong(System.getenv("BENCH_PAUSE")) * 1000);
                 }
+                if (details) {
+                    printDetails(app.pid());
+                }
+                if (Boolean.getBoolean("bench.heapDump")) {
+                    var dump = Path.of("target", "bench-memory.hprof").toAbsolutePath();
+                    Files.deleteIfExists(dump);
+                    System.out.println(jcmd(app.pid(), "GC.heap_dump", dump.toString()).strip());
+                }
+                jcmd(app.pid(), "GC.run");
+                var collected = Snapshot.read(app.pid());
+                System.out.println("after a forced full GC:  " + collected);
+
+                System.out.println();
+                System.out.printf("models: %d, keys: %d, load average at the end: %s%n", models, stored,
+                        ReconcileBenchmark.loadAverage());
+                System.out.printf("peer: idle application RSS %d MiB%n", idle.rssMiB());
+                System.out.printf("RSS after %d models and %d keys: %d MiB (%.2fx the idle application)%n", models,
+                        stored, withKeys.rssMiB(), withKeys.rssMiB() / (double) idle.rssMiB());
+                System.out.printf("per model: %.0f KiB RSS, %.0f KiB heap used; per key: %.1f KiB RSS, %.1f KiB heap used%n",
+                        (withModels.rssKiB() - idle.rssKiB()) / (double) models,
+                        (withModels.heapUsedKiB() - idle.heapUsedKiB()) / (double) models,
+                        (withKeys.rssKiB() - withModels.rssKiB()) / (double) Math.max(1, stored),
+                        (withKeys.heapUsedKiB() - withModels.heapUsedKiB()) / (double) Math.max(1, stored));
+                System.out.printf("target: RSS <= %d MiB: %s (%+d MiB)%n", TARGET_MIB,
+                        withKeys.rssMiB() <= TARGET_MIB ? "met" : "NOT met", withKeys.rssMiB() - TARGET_MIB);
             }
         }
     }
@@ -241,15 +198,33 @@ public final class MemoryBenchmark {
         }
     }
 
-    /** Mints {@code keys} keys through POST /api/v1/keys, round-robin over the models, for {@link #USERS} users. */
-    static int mint(FakeOidcIssuer issuer, int port, int models, int keys) throws Exception {
+    /** The outcome of minting: how many mints failed, and how long each successful one took. */
+    record Mints(int failures, long[] nanos) {
+
+        /** The {@code q}-quantile (0..1) of the successful mints' latency, in milliseconds. */
+        double quantileMillis(double q) {
+            if (nanos.length == 0) {
+                return Double.NaN;
+            }
+            var sorted = nanos.clone();
+            Arrays.sort(sorted);
+            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+        }
+    }
+
+    /**
+     * Mints {@code keys} keys through POST /api/v1/keys ({@link #MINT_CONCURRENCY} at a time), round-robin over the
+     * models, for {@code users} users who each get keys for different models.
+     */
+    static Mints mint(FakeOidcIssuer issuer, int port, int models, int keys, int users) throws Exception {
         var http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
         var failures = new AtomicInteger();
+        var latencies = new java.util.concurrent.ConcurrentLinkedQueue<Long>();
         var problems = new java.util.concurrent.ConcurrentHashMap<String, Integer>();
         var permits = new Semaphore(MINT_CONCURRENCY);
         try (var threads = Executors.newVirtualThreadPerTaskExecutor()) {
             for (int i = 0; i < keys; i++) {
-                var user = "bench-user-" + (i % USERS);
+                var user = "bench-user-" + (i % users);
                 var model = "model-" + (i % models);
                 permits.acquire();
                 threads.submit(() -> {
@@ -260,13 +235,15 @@ public final class MemoryBenchmark {
                                 .header("Authorization", "Bearer " + token)
                                 .header("Content-Type", "application/json")
                                 .POST(HttpRequest.BodyPublishers.ofString("""
-                                        {"model": {"namespace": "%s", "name": "%s"}, "description": "bench/memory"}"""
+                                        {"model": {"namespace": "%s", "name": "%s"}, "description": "bench"}"""
                                         .formatted(MODELS_NAMESPACE, model)))
                                 .timeout(Duration.ofSeconds(60))
                                 .build();
                         for (int attempt = 1; ; attempt++) {
+                            var sent = System.nanoTime();
                             var response = http.send(request, HttpResponse.BodyHandlers.ofString());
                             if (response.statusCode() == 201) {
+                                latencies.add(System.nanoTime() - sent);
                                 return null;
                             }
                             if (response.statusCode() < 500 || attempt == 3) {
@@ -282,7 +259,7 @@ public final class MemoryBenchmark {
             }
         }
         problems.forEach((problem, count) -> System.out.println("mint failed " + count + " times: " + problem));
-        return failures.get();
+        return new Mints(failures.get(), latencies.stream().mapToLong(Long::longValue).toArray());
     }
 
     /** Keys the credential shards hold: each data entry is one key. */
@@ -327,27 +304,6 @@ public final class MemoryBenchmark {
         }
     }
 
-    static void awaitReady(Process app, int managementPort) throws Exception {
-        var http = HttpClient.newHttpClient();
-        var readiness = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort + "/actuator/health/readiness"))
-                .timeout(Duration.ofSeconds(5)).build();
-        var deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!app.isAlive()) {
-                throw new IllegalStateException("the application exited with " + app.exitValue() + "; see its log");
-            }
-            try {
-                if (http.send(readiness, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notListening) {
-                // not yet
-            }
-            Thread.sleep(200);
-        }
-        throw new IllegalStateException("the application was not ready within 120 s");
-    }
-
     /** Native memory by category, threads grouped by name, and the largest classes on the heap. */
     static void printDetails(long pid) throws Exception {
         System.out.println("native memory (committed, MiB):");
@@ -388,14 +344,25 @@ public final class MemoryBenchmark {
         return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / 100.0;
     }
 
+    /**
+     * A copy of target/nebari-llm-serving-*.jar, or of the jar {@code BENCH_JAR} names (to compare a build of another
+     * commit): a build during the benchmark replaces the jar, and the running application loads classes from it.
+     */
     static Path packagedJar() throws IOException {
-        try (var files = Files.list(Path.of("target"))) {
-            return files.filter(f -> f.getFileName().toString().matches("nebari-llm-serving-.*\\.jar")
-                            && !f.getFileName().toString().endsWith("-plain.jar"))
-                    .findFirst()
-                    .orElseThrow(() -> new IllegalStateException("no target/nebari-llm-serving-*.jar: run ./mvnw -DskipTests package"))
-                    .toAbsolutePath();
+        Path jar;
+        if (System.getenv("BENCH_JAR") != null) {
+            jar = Path.of(System.getenv("BENCH_JAR"));
+        } else {
+            try (var files = Files.list(Path.of("target"))) {
+                jar = files.filter(f -> f.getFileName().toString().matches("nebari-llm-serving-.*\\.jar")
+                                && !f.getFileName().toString().endsWith("-plain.jar"))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalStateException("no target/nebari-llm-serving-*.jar: run ./mvnw -DskipTests package"));
+            }
         }
+        var copy = Files.createTempFile("nebari-llm-serving-bench-", ".jar");
+        copy.toFile().deleteOnExit();
+        return Files.copy(jar, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING).toAbsolutePath();
     }
 
     static List<String> words(String value) {

@@ -41,9 +41,14 @@ class AdmissionConfiguration {
     }
 
     @Bean
+    ApiServerLookup admissionLookup(KubernetesClient client) {
+        return new ApiServerLookup(client);
+    }
+
+    @Bean
     AdmissionWebhookServer admissionWebhookServer(KubernetesClient client, WebhookSettings settings, PackSettings pack,
-            ReloadingKeyManager keyManager, MeterRegistry meters) {
+            ReloadingKeyManager keyManager, ApiServerLookup lookup, MeterRegistry meters) {
         return new AdmissionWebhookServer(settings, keyManager, new AdmissionReviewer(new AdmissionRules(pack),
-                new ApiServerLookup(client), client.getKubernetesSerialization(), meters));
+                lookup, client.getKubernetesSerialization(), meters));
     }
 }

@@ -16,9 +16,10 @@ import java.util.function.Function;
 /**
  * What the CRD's CEL rules cannot check, because it depends on other objects (docs/webhook.md).
  *
- * <p>Rejected: a new model in a namespace the pack does not manage, and a model id or alias (or, in subdomain
- * routing, a subdomain) that another model already serves on the shared gateway, unless both are revisions of one
- * id that agree on what callers see ({@link ModelIdSharing}). Warned about: emptyDir storage with preload,
+ * <p>Rejected: a new model in a namespace the pack does not manage, and a model id, alias or LoRA adapter id (or, in
+ * subdomain routing, a subdomain) that another model already serves on the shared gateway in any of these roles,
+ * unless both are revisions of one id that agree on what callers see ({@link ModelIdSharing}). Each rejection names
+ * the field that holds the id. Warned about: emptyDir storage with preload,
  * an auth Secret that does not exist (or cannot be checked), and more than one replica (or an autoscaling maximum
  * above one) on a ReadWriteOnce volume, which replicas on other nodes cannot attach, and revisions of one id whose
  * weights are all 0.
@@ -117,12 +118,12 @@ final class AdmissionRules {
     /** What decides whether a model may share its ids: the ids, the opt-in and, for revisions, what callers see. */
     private static Object whatIdSharingReads(LLMModel model) {
         var spec = model.getSpec();
-        return spec.traffic() == null ? List.of(spec.model().ids())
-                : List.of(spec.model().ids(), spec.traffic(), spec.access(), spec.endpoints(), java.util.Optional.ofNullable(spec.limits()));
+        return spec.traffic() == null ? List.of(spec.servedModelIds())
+                : List.of(spec.servedModelIds(), spec.traffic(), spec.access(), spec.endpoints(), java.util.Optional.ofNullable(spec.limits()));
     }
 
     /**
-     * The model ids and aliases {@code model} shares with other models that it may not share ({@link ModelIdSharing}),
+     * The model ids, aliases and adapter ids {@code model} shares with other models that it may not share ({@link ModelIdSharing}),
      * each as a sentence naming both models.
      */
     private static List<String> idConflicts(LLMModel model, List<LLMModel> others) {

@@ -77,7 +77,10 @@ final class Representations {
             @Schema(description = "Other ids this model answers to (spec.model.aliases)") List<String> aliases,
             @Nullable String phase,
             Endpoints endpoints,
-            @Schema(description = "Absent unless the model sets spec.traffic") @Nullable Traffic traffic) {
+            @Schema(description = "Absent unless the model sets spec.traffic") @Nullable Traffic traffic,
+            @Schema(description = "Model ids of the model's LoRA adapters, each also a value for \"model\" at the same "
+                    + "endpoints; the model's keys and access cover them")
+            List<String> adapters) {
 
         static Model of(LLMModel model, ModelCatalog catalog) {
             var status = model.getStatus();
@@ -88,7 +91,8 @@ final class Representations {
                     status == null || status.phase() == null ? null : status.phase().name(),
                     new Endpoints(endpoints == null ? null : blankToNull(endpoints.external()),
                             endpoints == null ? null : blankToNull(endpoints.internal())),
-                    Traffic.of(catalog.trafficShare(model)));
+                    Traffic.of(catalog.trafficShare(model)),
+                    model.getSpec().adapterIds());
         }
     }
 

@@ -7,6 +7,6 @@
  * wiring of the keys module's {@code GroupsCheck} to it. Must not touch: key storage (revocations go through the
  * keys module's API) or the reconciler's state.
  */
-@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model", "keys"})
+@org.springframework.modulith.ApplicationModule(allowedDependencies = {"model", "platform", "keys"})
 @org.jspecify.annotations.NullMarked
 package dev.nebari.llm.catalog;

@@ -8,7 +8,10 @@ import dev.nebari.llm.download.transfer.TransferEngine;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,8 +37,11 @@ public record DownloadOptions(
     public static final String DEFAULT_ENDPOINT = "https://huggingface.co";
 
     static final String USAGE = """
-            usage: downloader --repo ORG/NAME --target DIR [options]
+            usage: downloader --repo ORG/NAME [--revision REV] --target DIR [--repo ... --target ...] [options]
               --revision REV          branch, tag or commit (default main)
+                                      each --repo starts one more repository, downloaded after the one before it;
+                                      --revision and --target after it are that repository's (LoRA adapters beside
+                                      their base model)
               --concurrency N         parallel requests (default 8)
               --chunk-size SIZE       bytes per range request, e.g. 32M (default 32M)
               --stall-timeout DUR     retry a request that delivers no byte for this long, e.g. 30s (default 30s)
@@ -51,35 +57,58 @@ public record DownloadOptions(
 
     private static final Pattern REPO = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?");
 
-    /** Parses {@code args}; throws a {@link DownloadFailure} with {@link ExitCode#USAGE} on bad input. */
+    /** The flags that belong to one repository; every other flag applies to all of them. */
+    private static final List<String> PER_REPOSITORY = List.of("repo", "revision", "target");
+
+    /**
+     * Parses a command line that may name several repositories, each {@code --repo} followed by its own
+     * {@code --revision} and {@code --target} (those given before the first {@code --repo} are the first one's).
+     * They are downloaded one after the other, each with its own lease, manifest and progress; the other flags
+     * apply to all. Throws a {@link DownloadFailure} with {@link ExitCode#USAGE} on bad input.
+     */
+    public static List<DownloadOptions> parseAll(List<String> args, Map<String, String> env) {
+        var shared = new ArrayList<String>();
+        var repositories = new ArrayList<Map<String, String>>();
+        repositories.add(new LinkedHashMap<>());
+        var pairs = pairs(args);
+        for (var pair : pairs) {
+            if (!PER_REPOSITORY.contains(pair.getKey())) {
+                shared.addAll(List.of("--" + pair.getKey(), pair.getValue()));
+                continue;
+            }
+            var current = repositories.getLast();
+            if (pair.getKey().equals("repo") && current.containsKey("repo")) {
+                current = new LinkedHashMap<>();
+                repositories.add(current);
+            }
+            if (current.putIfAbsent(pair.getKey(), pair.getValue()) != null) {
+                throw usage("--" + pair.getKey() + " is given twice for "
+                        + (current.containsKey("repo") ? "repository " + current.get("repo") : "the first repository")
+                        + "; give each --repo its own --revision and --target after it");
+            }
+        }
+        var targets = new LinkedHashSet<String>();
+        var parsed = new ArrayList<DownloadOptions>();
+        for (var repository : repositories) {
+            var one = new ArrayList<String>();
+            repository.forEach((name, value) -> one.addAll(List.of("--" + name, value)));
+            one.addAll(shared);
+            var options = parse(one, env);
+            if (!targets.add(options.target().toString())) {
+                throw usage("--target " + options.target() + " is given for two repositories; each needs its own directory");
+            }
+            parsed.add(options);
+        }
+        return List.copyOf(parsed);
+    }
+
+    /** Parses {@code args} for one repository; throws a {@link DownloadFailure} with {@link ExitCode#USAGE} on bad input. */
     public static DownloadOptions parse(List<String> args, Map<String, String> env) {
         Map<String, String> flags = new HashMap<>();
-        for (int i = 0; i < args.size(); i++) {
-            String arg = args.get(i);
-            if (!arg.startsWith("--")) {
-                throw usage("unexpected argument " + arg);
-            }
-            String name;
-            String value;
-            int eq = arg.indexOf('=');
-            if (eq > 0) {
-                name = arg.substring(2, eq);
-                value = arg.substring(eq + 1);
-            } else {
-                if (i + 1 >= args.size()) {
-                    throw usage("missing value for " + arg);
-                }
-                name = arg.substring(2);
-                value = args.get(++i);
-            }
-            flags.put(name, value);
+        for (var pair : pairs(args)) {
+            flags.put(pair.getKey(), pair.getValue());
         }
-        for (String name : flags.keySet()) {
-            if (!List.of("repo", "revision", "target", "concurrency", "chunk-size", "stall-timeout", "retries",
-                    "retry-backoff", "lease-duration", "progress-interval", "termination-log").contains(name)) {
-                throw usage("unknown option --" + name);
-            }
-        }
+        checkKnown(flags);
         String repo = required(flags, "repo");
         if (!REPO.matcher(repo).matches()) {
             throw usage("--repo must look like ORG/NAME, got " + repo);
@@ -127,6 +156,41 @@ public record DownloadOptions(
                 duration(flags, "progress-interval", "1s"),
                 env.getOrDefault("HOSTNAME", "downloader") + "/" + ProcessHandle.current().pid() + "/"
                         + UUID.randomUUID().toString().substring(0, 8));
+    }
+
+    /** The command line as (flag, value) pairs, in order; {@code --name value} and {@code --name=value} alike. */
+    private static List<Map.Entry<String, String>> pairs(List<String> args) {
+        var pairs = new ArrayList<Map.Entry<String, String>>();
+        for (int i = 0; i < args.size(); i++) {
+            String arg = args.get(i);
+            if (!arg.startsWith("--")) {
+                throw usage("unexpected argument " + arg);
+            }
+            String name;
+            String value;
+            int eq = arg.indexOf('=');
+            if (eq > 0) {
+                name = arg.substring(2, eq);
+                value = arg.substring(eq + 1);
+            } else {
+                if (i + 1 >= args.size()) {
+                    throw usage("missing value for " + arg);
+                }
+                name = arg.substring(2);
+                value = args.get(++i);
+            }
+            pairs.add(Map.entry(name, value));
+        }
+        return pairs;
+    }
+
+    private static void checkKnown(Map<String, String> flags) {
+        for (String name : flags.keySet()) {
+            if (!List.of("repo", "revision", "target", "concurrency", "chunk-size", "stall-timeout", "retries",
+                    "retry-backoff", "lease-duration", "progress-interval", "termination-log").contains(name)) {
+                throw usage("unknown option --" + name);
+            }
+        }
     }
 
     private static String required(Map<String, String> flags, String name) {

@@ -43,15 +43,27 @@ public final class DownloaderMain {
             return ExitCode.SUCCESS.status();
         }
         var terminationLog = TerminationMessage.target(args);
-        DownloadOptions options;
+        List<DownloadOptions> repositories;
         try {
-            options = DownloadOptions.parse(args, env);
+            repositories = DownloadOptions.parseAll(args, env);
         } catch (DownloadFailure e) {
             err.println("error: " + e.getMessage());
             err.println(DownloadOptions.USAGE);
             TerminationMessage.write(terminationLog, e.exitCode(), e.getMessage(), err);
             return e.exitCode().status();
         }
+        // One after the other (a model's LoRA adapters after the model): each has its own lease, manifest and
+        // progress lines, and the first failure ends the run with its exit code and message.
+        for (var options : repositories) {
+            int status = download(options, out, err, terminationLog);
+            if (status != ExitCode.SUCCESS.status()) {
+                return status;
+            }
+        }
+        return ExitCode.SUCCESS.status();
+    }
+
+    private static int download(DownloadOptions options, PrintStream out, PrintStream err, Optional<Path> terminationLog) {
         try (ProgressReporter progress = new ProgressReporter(out, options.progressInterval())) {
             try {
                 try (Downloader downloader = new Downloader(options, progress)) {

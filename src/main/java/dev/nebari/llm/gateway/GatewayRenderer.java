@@ -78,6 +78,8 @@ public final class GatewayRenderer {
                 var reason = "the OIDC issuer and its jwks_uri are not known yet";
                 withheld.add(new Withheld(GatewayFacts.AI_GATEWAY_ROUTE_KIND, names.internalRoute(), reason));
                 withheld.add(new Withheld(GatewayFacts.SECURITY_POLICY_KIND, names.internalRoute(), reason));
+                // The reconciler keeps a withheld route that exists, so its limits stay on it too.
+                rendered.add(EndpointSide.INTERNAL);
             } else {
                 policies.add(AccessPolicyRenderer.internalPolicy(model, settings, oidc));
                 routes.put(EndpointSide.INTERNAL, RouteRenderer.route(EndpointSide.INTERNAL, model, settings, split));

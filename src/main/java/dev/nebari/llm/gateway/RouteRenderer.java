@@ -54,7 +54,10 @@ public final class RouteRenderer {
                                 "sectionName", gateway.listener())),
                         "hostnames", hostnames,
                         "rules", List.of(fields(
-                                "matches", spec.model().ids().stream()
+                                // One match per model id the model serves (its own, its aliases, then its LoRA
+                                // adapters'): matches are alternatives, and each exact id is listed in the gateway's
+                                // /v1/models.
+                                "matches", spec.servedModelIds().stream()
                                         .map(id -> (Object) fields("headers", List.of(fields(
                                                 "type", "Exact",
                                                 "name", MODEL_HEADER,

@@ -70,6 +70,11 @@ public final class OidcDiscovery {
         return cached == null ? Optional.empty() : cached.result();
     }
 
+    /** Whether a fetch for this issuer has completed at least once (with an answer or a failure). */
+    public boolean answered(String issuer) {
+        return cache.containsKey(issuer);
+    }
+
     /** Fetches now, blocking; for callers that may wait (start-up checks, tests). */
     public Optional<DiscoveredIssuer> discover(String issuer) {
         refresh(issuer);

@@ -223,6 +223,28 @@ public final class EmbeddedControlPlane implements AutoCloseable {
                 .build();
     }
 
+    /**
+     * Kills kube-apiserver and etcd at once (SIGKILL), as a crash of the control-plane node would, for fault tests;
+     * {@link #restartApiServer()} brings them back with the same data, address and credentials.
+     */
+    public synchronized void killApiServer() {
+        for (var process : List.copyOf(processes)) {
+            if (process.name().equals("kube-apiserver") || process.name().equals("etcd")) {
+                process.kill();
+                processes.remove(process);
+            }
+        }
+    }
+
+    /** Starts etcd and kube-apiserver again on the data they had, and waits until the API server is ready. */
+    public synchronized void restartApiServer() {
+        try {
+            startApiServer();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     private void startApiServer() throws IOException {
         var etcdPort = freePort();
         var peerPort = freePort();
@@ -238,7 +260,9 @@ public final class EmbeddedControlPlane implements AutoCloseable {
                 "--unsafe-no-fsync=true",
                 "--log-level=warn"), workDir));
 
-        writeServiceAccountKeys();
+        if (!Files.exists(workDir.resolve("sa.key"))) {
+            writeServiceAccountKeys();
+        }
         Files.writeString(workDir.resolve("tokens.csv"), token + ",admin,admin,\"system:masters\"\n");
         processes.add(ManagedProcess.start("kube-apiserver", List.of(
                 binaries.apiServer().toString(),

@@ -109,8 +109,14 @@ public final class ManagedProcess implements AutoCloseable {
         kill();
     }
 
-    private void kill() {
+    /** Kills the process and its children at once (SIGKILL), as a crash or an OOM kill would, and waits for the end. */
+    public void kill() {
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

@@ -24,9 +24,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Stands in for one model's vLLM server behind the gateway: the OpenAI-compatible endpoints vLLM serves, answering
- * the way vLLM does for the model ids it was started with ({@code --served-model-name}, the first one named in
- * every answer as vLLM does, the others being aliases), with deterministic
- * text and token counts, and a record of every request it received (so tests can see what the gateway let
+ * the way vLLM does for the model ids it was started with ({@code --served-model-name}: the first one is named in
+ * every answer to the base model as vLLM does, the others being aliases; and with {@code --enable-lora} the names of
+ * its {@code --lora-modules}, each named in its own answers), with deterministic text and token counts, and a record
+ * of every request it received (so tests can see what the gateway let
  * through and which headers reached the model).
  *
  * <ul>
@@ -34,7 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       {@code "stream": true}, server-sent events, one chunk per token, a usage chunk at the end only when
  *       {@code stream_options.include_usage} is true (as vLLM does), then {@code data: [DONE]};</li>
  *   <li>another model id: 404 with vLLM's error body; invalid JSON: 400;</li>
- *   <li>{@code GET /v1/models}: one entry per served id; {@code GET /health}: 200.</li>
+ *   <li>{@code GET /v1/models}: one entry per served name of the base model, then each LoRA adapter with its
+ *       {@code parent} (vLLM's listing); {@code GET /health}: 200.</li>
  * </ul>
  *
  * Token counts: the prompt counts one token per whitespace-separated word (at least one); the answer has
@@ -47,8 +49,7 @@ public final class SimulatedModelServer implements AutoCloseable {
     private static final int MAX_RECORDED = 1_000;
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
-    private final String servedModel;
-    private final List<String> servedModels;
+    private final ServedModels served;
     private final HttpServer server;
     private final AtomicLong completions = new AtomicLong();
     private final ConcurrentLinkedDeque<ReceivedRequest> received = new ConcurrentLinkedDeque<>();
@@ -72,39 +73,47 @@ public final class SimulatedModelServer implements AutoCloseable {
         }
     }
 
-    private SimulatedModelServer(List<String> servedModels, HttpServer server) {
-        this.servedModel = servedModels.getFirst();
-        this.servedModels = List.copyOf(servedModels);
+    private SimulatedModelServer(ServedModels served, HttpServer server) {
+        this.served = served;
         this.server = server;
     }
 
-    /** Starts a server for {@code servedModel} on a free loopback port, handling requests on {@code executor}. */
+    /** Starts a server for {@code servedModel} alone on a free loopback port, handling requests on {@code executor}. */
     public static SimulatedModelServer start(String servedModel, ExecutorService executor) {
         return start(List.of(servedModel), executor);
     }
 
     /** Starts a server answering to each of {@code servedModels} (at least one; the first is the model id). */
     public static SimulatedModelServer start(List<String> servedModels, ExecutorService executor) {
-        var servedModel = servedModels.getFirst();
+        return start(ServedModels.only(servedModels), executor);
+    }
+
+    /** Starts a server for the ids a vLLM serves (see {@link ServedModels#fromArgs}). */
+    static SimulatedModelServer start(ServedModels served, ExecutorService executor) {
         try {
             var http = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
-            var simulated = new SimulatedModelServer(servedModels, http);
+            var simulated = new SimulatedModelServer(served, http);
             http.createContext("/", simulated::handle);
             http.setExecutor(executor);
             http.start();
             return simulated;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot start a simulated model server for " + servedModel, e);
+            throw new UncheckedIOException("cannot start a simulated model server for " + served.base(), e);
         }
     }
 
+    /** The base model's id. */
     public String servedModel() {
-        return servedModel;
+        return served.base();
     }
 
-    /** Every id it answers to: the model id, then the aliases. */
-    public List<String> servedModels() {
-        return servedModels;
+    /** Every id it answers to: the model id, its aliases, then its LoRA adapters'. */
+    public List<String> servedIds() {
+        return served.ids();
+    }
+
+    ServedModels served() {
+        return served;
     }
 
     /** Completions answered since start (200s only, any count: the record of requests keeps only the last ones). */
@@ -159,11 +168,12 @@ public final class SimulatedModelServer implements AutoCloseable {
             sendJson(exchange, 400, error("The request body must be a JSON object.", "BadRequestError", 400));
             return;
         }
-        var model = request.path("model").asString("");
-        if (!servedModels.contains(model)) {
-            sendJson(exchange, 404, error("The model `" + model + "` does not exist.", "NotFoundError", 404));
+        var requested = request.path("model").asString("");
+        if (!served.serves(requested)) {
+            sendJson(exchange, 404, error("The model `" + requested + "` does not exist.", "NotFoundError", 404));
             return;
         }
+        var model = served.reported(requested);
         var promptTokens = Math.max(1, words(kind == Kind.CHAT ? messagesText(request) : request.path("prompt").asString("")));
         var answerTokens = request.has("max_tokens")
                 ? Math.clamp(request.path("max_tokens").asInt(DEFAULT_ANSWER_TOKENS), 1, MAX_ANSWER_TOKENS)
@@ -175,30 +185,30 @@ public final class SimulatedModelServer implements AutoCloseable {
                 .put("total_tokens", promptTokens + answerTokens);
         completions.incrementAndGet();
         if (request.path("stream").asBoolean(false)) {
-            stream(exchange, kind, id, answerTokens, request.path("stream_options").path("include_usage").asBoolean(false) ? usage : null);
+            stream(exchange, kind, model, id, answerTokens, request.path("stream_options").path("include_usage").asBoolean(false) ? usage : null);
             return;
         }
-        var response = envelope(kind, id, false);
+        var response = envelope(kind, model, id, false);
         var choice = response.putArray("choices").addObject().put("index", 0);
         if (kind == Kind.CHAT) {
-            choice.putObject("message").put("role", "assistant").put("content", answer(answerTokens));
+            choice.putObject("message").put("role", "assistant").put("content", answer(model, answerTokens));
         } else {
-            choice.put("text", answer(answerTokens));
+            choice.put("text", answer(model, answerTokens));
         }
         choice.put("finish_reason", "length");
         response.set("usage", usage);
         sendJson(exchange, 200, response);
     }
 
-    private void stream(HttpExchange exchange, Kind kind, String id, int tokens, @Nullable ObjectNode usage) throws IOException {
+    private void stream(HttpExchange exchange, Kind kind, String model, String id, int tokens, @Nullable ObjectNode usage) throws IOException {
         exchange.getResponseHeaders().add("Content-Type", "text/event-stream");
         exchange.getResponseHeaders().add("Cache-Control", "no-cache");
         exchange.sendResponseHeaders(200, 0);
         OutputStream out = exchange.getResponseBody();
         for (int i = 0; i < tokens; i++) {
-            var chunk = envelope(kind, id, true);
+            var chunk = envelope(kind, model, id, true);
             var choice = chunk.putArray("choices").addObject().put("index", 0);
-            var token = (i == 0 ? "" : " ") + word(i);
+            var token = (i == 0 ? "" : " ") + word(model, i);
             if (kind == Kind.CHAT) {
                 var delta = choice.putObject("delta");
                 if (i == 0) {
@@ -216,7 +226,7 @@ public final class SimulatedModelServer implements AutoCloseable {
             event(out, chunk.toString());
         }
         if (usage != null) {
-            var last = envelope(kind, id, true);
+            var last = envelope(kind, model, id, true);
             last.putArray("choices");
             last.set("usage", usage);
             event(out, last.toString());
@@ -229,26 +239,35 @@ public final class SimulatedModelServer implements AutoCloseable {
         out.flush();
     }
 
-    private ObjectNode envelope(Kind kind, String id, boolean chunk) {
+    /** The model vLLM reports: an adapter's answer carries the adapter's id, the base model's its first name. */
+    private ObjectNode envelope(Kind kind, String model, String id, boolean chunk) {
         var node = JSON.createObjectNode().put("id", id);
         node.put("object", kind == Kind.CHAT ? (chunk ? "chat.completion.chunk" : "chat.completion") : "text_completion");
         node.put("created", Instant.now().getEpochSecond());
-        node.put("model", servedModel);
+        node.put("model", model);
         return node;
     }
 
     private ObjectNode models() {
         var list = JSON.createObjectNode().put("object", "list");
         var data = list.putArray("data");
-        for (var id : servedModels) {
+        for (var name : served.names()) {
             data.addObject()
-                    .put("id", id)
+                    .put("id", name)
                     .put("object", "model")
                     .put("created", Instant.now().getEpochSecond())
                     .put("owned_by", "vllm")
                     .put("root", "/model-cache")
+                    .putNull("parent")
                     .put("max_model_len", 8192);
         }
+        served.adapters().forEach((name, path) -> data.addObject()
+                .put("id", name)
+                .put("object", "model")
+                .put("created", Instant.now().getEpochSecond())
+                .put("owned_by", "vllm")
+                .put("root", path)
+                .put("parent", served.base()));
         return list;
     }
 
@@ -278,21 +297,21 @@ public final class SimulatedModelServer implements AutoCloseable {
         return trimmed.isEmpty() ? 0 : trimmed.split("\\s+").length;
     }
 
-    private String answer(int tokens) {
+    private static String answer(String model, int tokens) {
         var words = new ArrayList<String>();
         for (int i = 0; i < tokens; i++) {
-            words.add(word(i));
+            words.add(word(model, i));
         }
         return String.join(" ", words);
     }
 
-    /** "simulated", "answer", "from", "<model>", then counting words: the text says where it came from. */
-    private String word(int index) {
+    /** "simulated", "answer", "from", "<model reported>", then counting words: the text says where it came from. */
+    private static String word(String model, int index) {
         return switch (index) {
             case 0 -> "Simulated";
             case 1 -> "answer";
             case 2 -> "from";
-            case 3 -> servedModel;
+            case 3 -> model;
             default -> "word" + (index - 3);
         };
     }
@@ -330,6 +349,6 @@ public final class SimulatedModelServer implements AutoCloseable {
 
     @Override
     public String toString() {
-        return "SimulatedModelServer[" + servedModel + " on 127.0.0.1:" + port() + "]";
+        return "SimulatedModelServer[" + served.ids() + " on 127.0.0.1:" + port() + "]";
     }
 }

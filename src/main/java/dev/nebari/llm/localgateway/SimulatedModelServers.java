@@ -16,15 +16,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One {@link SimulatedModelServer} per model Deployment the operator rendered, in place of its vLLM pods: it serves
- * the model id the Deployment passes to vLLM ({@code --served-model-name}), so a Deployment that named the wrong
- * model would be caught here as it would be by vLLM. A Deployment scaled to zero has no server, as it has no pods.
+ * the model ids the Deployment passes to vLLM ({@code --served-model-name}, and with {@code --enable-lora} the names
+ * of its {@code --lora-modules}), so a Deployment that named the wrong model or adapter would be caught here as it
+ * would be by vLLM. A Deployment scaled to zero has no server, as it has no pods.
  * An InferencePool's endpoints are the server of the Deployment whose pod labels its selector matches.
  */
 final class SimulatedModelServers implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(SimulatedModelServers.class);
-    static final String SERVED_MODEL_FLAG = "--served-model-name";
-
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
     /** By Deployment {@code namespace/name}. */
     private final Map<String, SimulatedModelServer> servers = new ConcurrentHashMap<>();
@@ -34,16 +33,16 @@ final class SimulatedModelServers implements AutoCloseable {
      * the port of each InferencePool's server by {@code namespace/pool}.
      */
     synchronized Map<String, Integer> follow(List<Deployment> deployments, List<GenericKubernetesResource> pools) {
-        var wanted = new HashMap<String, List<String>>();
+        var wanted = new HashMap<String, ServedModels>();
         for (var deployment : deployments) {
             var served = servedModels(deployment);
             var replicas = deployment.getSpec().getReplicas();
-            if (!served.isEmpty() && (replicas == null || replicas > 0)) {
+            if (served != null && (replicas == null || replicas > 0)) {
                 wanted.put(key(deployment.getMetadata().getNamespace(), deployment.getMetadata().getName()), served);
             }
         }
         servers.entrySet().removeIf(entry -> {
-            var stale = !entry.getValue().servedModels().equals(wanted.get(entry.getKey()));
+            var stale = !entry.getValue().served().equals(wanted.get(entry.getKey()));
             if (stale) {
                 entry.getValue().close();
                 log.info("Stopped the simulated model server of {}", entry.getKey());
@@ -52,7 +51,7 @@ final class SimulatedModelServers implements AutoCloseable {
         });
         wanted.forEach((deployment, served) -> servers.computeIfAbsent(deployment, key -> {
             var server = SimulatedModelServer.start(served, executor);
-            log.info("Simulated model server for {} ({}) on 127.0.0.1:{}", key, served, server.port());
+            log.info("Simulated model server for {} ({}) on 127.0.0.1:{}", key, served.ids(), server.port());
             return server;
         }));
         var ports = new HashMap<String, Integer>();
@@ -96,29 +95,18 @@ final class SimulatedModelServers implements AutoCloseable {
         return Optional.ofNullable(servers.get(key(namespace, deployment)));
     }
 
-    static @Nullable String servedModel(Deployment deployment) {
-        var served = servedModels(deployment);
-        return served.isEmpty() ? null : served.getFirst();
-    }
-
-    /** The names after {@code --served-model-name} up to the next flag, as vLLM reads them (nargs="+"). */
-    static List<String> servedModels(Deployment deployment) {
+    static @Nullable ServedModels servedModels(Deployment deployment) {
         var template = deployment.getSpec().getTemplate();
         if (template == null || template.getSpec() == null) {
-            return List.of();
+            return null;
         }
         for (var container : template.getSpec().getContainers()) {
-            var args = container.getArgs() == null ? List.<String>of() : container.getArgs();
-            var at = args.indexOf(SERVED_MODEL_FLAG);
-            if (at >= 0) {
-                var names = new java.util.ArrayList<String>();
-                for (int i = at + 1; i < args.size() && !args.get(i).startsWith("--"); i++) {
-                    names.add(args.get(i));
-                }
-                return List.copyOf(names);
+            var served = ServedModels.fromArgs(container.getArgs() == null ? List.of() : container.getArgs());
+            if (served != null) {
+                return served;
             }
         }
-        return List.of();
+        return null;
     }
 
     private static Map<String, String> podLabels(Deployment deployment) {

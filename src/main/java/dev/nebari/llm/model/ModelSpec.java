@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
         message = "spec.model.aliases must not repeat spec.model.name: the model id is always served; list only the extra ids")
 public record ModelSpec(
         @Required @Size(min = 1, max = 200)
-        @Pattern(ModelSpec.MODEL_ID)
+        @Pattern(Names.MODEL_ID)
         @JsonPropertyDescription("Hugging Face repository id (e.g. Qwen/Qwen3-0.6B); also the model id clients send in \"model\".")
         String name,
         @Default("huggingface") @JsonPropertyDescription("Where the weights come from: huggingface (default) or oci.")
@@ -47,15 +47,12 @@ public record ModelSpec(
                 + "The token of authSecretName is sent to it.")
         @Nullable String hubEndpoint,
         @Size(max = 8)
-        @ValidationRule(value = "self.all(a, a.matches('" + ModelSpec.MODEL_ID + "'))",
+        @ValidationRule(value = "self.all(a, a.matches('" + Names.MODEL_ID + "'))",
                 message = "spec.model.aliases: each alias must look like a model id (letters, digits, '.', '_' and '-', "
                         + "at most one '/', 200 characters at most), e.g. chat-default")
         @JsonPropertyDescription("Extra model ids routed to this model (e.g. chat-default), unique in the cluster like "
                 + "model ids; vLLM answers to each of them.")
         List<@Size(min = 1, max = 200) String> aliases) {
-
-    /** The spelling of a model id (and of an alias), as the CRD checks it. */
-    public static final String MODEL_ID = "^[A-Za-z0-9][A-Za-z0-9._-]*(/[A-Za-z0-9][A-Za-z0-9._-]*)?$";
 
     public ModelSpec {
         source = source != null ? source : ModelSource.HUGGINGFACE;

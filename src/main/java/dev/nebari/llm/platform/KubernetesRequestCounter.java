@@ -3,6 +3,7 @@ package dev.nebari.llm.platform;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.fabric8.kubernetes.client.http.StandardHttpRequest;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import java.util.Map;
@@ -26,13 +27,22 @@ public final class KubernetesRequestCounter implements Interceptor, MeterBinder 
     private final Map<String, AtomicLong> writesByResource = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> byVerbAndResource = new ConcurrentHashMap<>();
     private final java.util.Deque<String> recentWrites = new java.util.concurrent.ConcurrentLinkedDeque<>();
+    private volatile MeterRegistry registry;
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {
         byMethod.computeIfAbsent(request.method(), m -> new AtomicLong()).incrementAndGet();
         var path = request.uri().getPath();
-        byVerbAndResource.computeIfAbsent(verbOf(request) + " " + resourceOf(path) + (path.endsWith("/status") ? "/status" : ""),
-                k -> new AtomicLong()).incrementAndGet();
+        var resource = resourceOf(path) + (path.endsWith("/status") ? "/status" : "");
+        var verb = verbOf(request, path);
+        byVerbAndResource.computeIfAbsent(verb + " " + resource, key -> {
+            var counter = new AtomicLong();
+            var registry = this.registry;
+            if (registry != null) {
+                register(registry, request.method(), verb, resource, counter);
+            }
+            return counter;
+        }).incrementAndGet();
         if (WRITES.contains(request.method())) {
             writesByResource.computeIfAbsent(resourceOf(request.uri().getPath()), r -> new AtomicLong()).incrementAndGet();
             // method and path only: never the body, which may hold key material
@@ -78,32 +88,82 @@ public final class KubernetesRequestCounter implements Interceptor, MeterBinder 
         return snapshot;
     }
 
-    private static String verbOf(HttpRequest request) {
-        var query = request.uri().getRawQuery();
-        return "GET".equals(request.method()) && query != null && query.contains("watch=true") ? "WATCH" : request.method();
+    /**
+     * The API server's verb for a request: a GET is WATCH with {@code watch=true}, LIST on a collection and GET on one
+     * object; a PATCH with the apply content type is APPLY (server-side apply); the other methods as they are.
+     */
+    private static String verbOf(HttpRequest request, String path) {
+        return switch (request.method()) {
+            case "GET" -> {
+                var query = request.uri().getRawQuery();
+                if (query != null && query.contains("watch=true")) {
+                    yield "WATCH";
+                }
+                yield namesOneObject(path) ? "GET" : "LIST";
+            }
+            case "PATCH" -> String.valueOf(contentType(request)).startsWith("application/apply-patch") ? "APPLY" : "PATCH";
+            default -> request.method();
+        };
+    }
+
+    private static String contentType(HttpRequest request) {
+        return request instanceof StandardHttpRequest standard ? standard.getContentType() : request.header("Content-Type");
+    }
+
+    /** Whether an API path ends at one object (or its subresource) rather than a collection. */
+    static boolean namesOneObject(String path) {
+        var segments = path.split("/");
+        int resource = resourceIndex(segments);
+        return resource > 0 && segments.length > resource + 1;
     }
 
     /** The resource plural of an API path: /api/v1/namespaces/ns/events/x is events, /api/v1/namespaces/ns is namespaces. */
     static String resourceOf(String path) {
         var segments = path.split("/");
+        int resource = resourceIndex(segments);
+        return resource > 0 && segments.length > resource ? segments[resource] : "";
+    }
+
+    /** The index of the resource plural in an API path's segments, or -1 for a path outside the resource APIs. */
+    private static int resourceIndex(String[] segments) {
         if (segments.length < 3) {
-            return "";
+            return -1;
         }
         // /api/<version>/... for the core group, /apis/<group>/<version>/... for the others
         int resource = "api".equals(segments[1]) ? 3 : 4;
         if (segments.length > resource + 2 && "namespaces".equals(segments[resource])) {
             resource += 2;
         }
-        return segments.length > resource ? segments[resource] : "";
+        return resource;
     }
 
+    /**
+     * {@code nebari_kubernetes_requests_total{method, verb, resource}}: one counter per verb and resource seen so far
+     * (a few dozen: the kinds the pack reads and writes), registered as they first occur.
+     */
     @Override
-    public void bindTo(MeterRegistry registry) {
-        for (var method : new String[] {"GET", "POST", "PUT", "PATCH", "DELETE"}) {
-            io.micrometer.core.instrument.FunctionCounter.builder("nebari.kubernetes.requests", this, c -> c.count(method))
-                    .description("Requests sent to the Kubernetes API server")
-                    .tag("method", method)
-                    .register(registry);
-        }
+    public synchronized void bindTo(MeterRegistry registry) {
+        this.registry = registry;
+        byVerbAndResource.forEach((key, counter) -> {
+            var verbAndResource = key.split(" ", 2);
+            register(registry, methodOf(verbAndResource[0]), verbAndResource[0], verbAndResource[1], counter);
+        });
+    }
+
+    private static void register(MeterRegistry registry, String method, String verb, String resource, AtomicLong counter) {
+        io.micrometer.core.instrument.FunctionCounter.builder("nebari.kubernetes.requests", counter, AtomicLong::get)
+                .description("Requests sent to the Kubernetes API server")
+                .tag("method", method)
+                .tag("verb", verb)
+                .tag("resource", resource)
+                .register(registry);
+    }
+
+    private static String methodOf(String verb) {
+        return switch (verb) {
+            case "WATCH", "LIST" -> "GET";
+            case "APPLY" -> "PATCH";
+            default -> verb;
+        };
     }
 }

@@ -2,9 +2,9 @@ package dev.nebari.llm.portal;
 
 import dev.nebari.llm.catalog.TrafficShare;
 import dev.nebari.llm.model.LLMModel;
+import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
 import java.util.Optional;
-import io.fabric8.kubernetes.api.model.Condition;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -19,10 +19,12 @@ import org.jspecify.annotations.Nullable;
  * @param takesKeys   the model has an external endpoint, so an API key is of use (even before it is ready)
  * @param aliases     other ids the model answers to (spec.model.aliases)
  * @param trafficText the model's share of its id's requests, when revisions share the id (spec.traffic)
+ * @param adapters    the model ids of its LoRA adapters: values for "model" at the same endpoints, with the same keys
  */
 record ModelCard(String ref, String namespace, String name, String phase, boolean ready, @Nullable String statusText,
         String modelId, @Nullable String externalUrl, @Nullable String internalUrl, boolean takesKeys,
-        @Nullable String replicasText, @Nullable String replicasWarning, List<String> aliases, @Nullable String trafficText) {
+        @Nullable String replicasText, @Nullable String replicasWarning, List<String> aliases, @Nullable String trafficText,
+        List<String> adapters) {
 
     static ModelCard of(LLMModel model) {
         return of(model, Optional.empty());
@@ -44,7 +46,8 @@ record ModelCard(String ref, String namespace, String name, String phase, boolea
                 endpoints != null && notBlank(endpoints.internal()) ? endpoints.internal() : null,
                 Boolean.TRUE.equals(model.getSpec().endpoints().external().enabled()),
                 replicas(model), status == null || status.replicas() == null ? null : sentence(status.replicas().warning()),
-                model.getSpec().model().aliases(), share.map(ModelCard::traffic).orElse(null));
+                model.getSpec().model().aliases(), share.map(ModelCard::traffic).orElse(null),
+                model.getSpec().adapterIds());
     }
 
     /** "80 % (weight 80 of 100), shared with qwen3-green": what a caller of the id gets from this revision. */
@@ -56,6 +59,11 @@ record ModelCard(String ref, String namespace, String name, String phase, boolea
 
     /** A shell command that calls the external endpoint with a key from {@code $LLM_API_KEY}. */
     public String curlSnippet() {
+        return curlSnippet(modelId);
+    }
+
+    /** The same call for {@code modelId}: the model's or one of its adapters'. */
+    public String curlSnippet(String modelId) {
         return "export LLM_API_KEY=\"sk-...\"   # the key you created\n"
                 + "curl -sS " + externalUrl + "/chat/completions \\\n"
                 + "  -H \"Authorization: Bearer ${LLM_API_KEY}\" \\\n"
@@ -65,6 +73,10 @@ record ModelCard(String ref, String namespace, String name, String phase, boolea
 
     /** The same call with the OpenAI Python client. */
     public String pythonSnippet() {
+        return pythonSnippet(modelId);
+    }
+
+    public String pythonSnippet(String modelId) {
         return "import os\n"
                 + "from openai import OpenAI\n\n"
                 + "client = OpenAI(base_url=\"" + externalUrl + "\", api_key=os.environ[\"LLM_API_KEY\"])\n"

@@ -17,9 +17,10 @@ import org.jspecify.annotations.Nullable;
  * from its discovery document) and the model's API-key Secrets and client ids from the keys module (in both
  * routing modes only the model's own: in shared mode every key is checked once on the pack's key-check route,
  * see {@link dev.nebari.llm.gateway.KeyCheckRouteRenderer}; in subdomain mode the host picks the model first). Without the key manager there are no keys and the
- * external policy denies everyone. For the reconciler the issuer lookup never blocks: until it has
- * answered, the internal endpoint is withheld, and the models are reconciled again when the answer arrives. The
- * admin API's manifest preview uses the same inputs ({@link #waitingForIssuer}), and waits for the lookup.
+ * external policy denies everyone. The reconciler waits only for the provider's first answer (one fetch): when
+ * that failed, or the issuer itself is not known yet, the internal endpoint is withheld (what exists of it is kept,
+ * see ModelReconciler) and the models are reconciled again when the answer arrives. The admin API's manifest
+ * preview uses the same inputs ({@link #waitingForIssuer}), and waits for every lookup.
  */
 public final class AccessInputsSource implements DesiredState.ObservedInputs {
 
@@ -42,7 +43,7 @@ public final class AccessInputsSource implements DesiredState.ObservedInputs {
         this.waitForIssuer = waitForIssuer;
     }
 
-    /** For the reconciler: never blocks on the issuer. */
+    /** For the reconciler: blocks only until the provider's first answer. */
     AccessInputsSource(OidcDiscovery discovery, @Nullable KeyCredentials keys, Supplier<String> issuer) {
         this(discovery, keys, issuer, false);
     }
@@ -65,8 +66,11 @@ public final class AccessInputsSource implements DesiredState.ObservedInputs {
     @Override
     public AccessInputs accessFor(LLMModel model) {
         var issuer = this.issuer.get();
+        // The first answer is awaited even by the reconciler (one fetch, at most its 5 s timeout): without it, the
+        // reconciles right after a start would find the internal endpoint withheld and flap every model's status.
         var found = issuer.isBlank() ? java.util.Optional.<OidcDiscovery.DiscoveredIssuer>empty()
-                : waitForIssuer ? discovery.current(issuer).or(() -> discovery.discover(issuer)) : discovery.current(issuer);
+                : waitForIssuer || !discovery.answered(issuer) ? discovery.current(issuer).or(() -> discovery.discover(issuer))
+                : discovery.current(issuer);
         var oidc = found.map(f -> new AccessInputs.OidcProvider(f.issuer(), f.jwksUri())).orElse(null);
         if (keys == null) {
             return new AccessInputs(List.of(), List.of(), oidc);

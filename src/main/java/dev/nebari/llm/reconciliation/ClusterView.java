@@ -150,7 +150,7 @@ final class ClusterView implements AutoCloseable {
     }
 
     private static List<String> claims(LLMModel model) {
-        var claims = new java.util.ArrayList<>(model.getSpec().model().ids());
+        var claims = new java.util.ArrayList<>(model.getSpec().servedModelIds());
         claims.add(ModelObjects.subdomain(model.getSpec()));
         return List.copyOf(claims);
     }

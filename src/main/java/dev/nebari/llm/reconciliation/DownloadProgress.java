@@ -15,7 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Where a running download stands. The downloader prints one JSON object per line (docs/downloader.md); the
- * latest {@code progress} (or {@code start}) line of its log is the answer. Reading a log is a GET, never a
+ * latest {@code progress} (or {@code start}) line of its log is the answer, for the repository it names (a model
+ * with LoRA adapters downloads several in turn). Reading a log is a GET, never a
  * write, and happens only while a download runs, at most once per {@code minInterval} per pod.
  */
 interface DownloadProgress {
@@ -78,15 +79,16 @@ interface DownloadProgress {
                 switch (kind) {
                     case "progress" -> {
                         return Optional.of(DownloadStatus.of(number(event, "bytesDone"), number(event, "bytesTotal"),
-                                (int) number(event, "filesDone"), (int) number(event, "filesTotal")));
+                                (int) number(event, "filesDone"), (int) number(event, "filesTotal"), repo(event)));
                     }
                     case "start" -> {
-                        return Optional.of(DownloadStatus.of(0, number(event, "bytesTotal"), 0, (int) number(event, "filesTotal")));
+                        return Optional.of(DownloadStatus.of(0, number(event, "bytesTotal"), 0, (int) number(event, "filesTotal"),
+                                repo(event)));
                     }
                     case "done" -> {
                         var total = number(event, "bytesTotal");
                         var files = (int) number(event, "filesTotal");
-                        return Optional.of(DownloadStatus.of(total, total, files, files));
+                        return Optional.of(DownloadStatus.of(total, total, files, files, repo(event)));
                     }
                     default -> {
                         // file, warning, waiting: keep looking for a line with totals
@@ -97,6 +99,11 @@ interface DownloadProgress {
             }
         }
         return Optional.empty();
+    }
+
+    /** The repository a line is about; absent from the progress lines of downloaders before LoRA adapters. */
+    private static @org.jspecify.annotations.Nullable String repo(Map<?, ?> event) {
+        return event.get("repo") instanceof String repo && !repo.isBlank() ? repo : null;
     }
 
     private static long number(Map<?, ?> event, String field) {

@@ -14,7 +14,8 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * Who may route a model id, its aliases (and, with subdomain routing, a subdomain) when several LLMModels claim one:
+ * Who may route a model id, its aliases, its adapters' ids (and, with subdomain routing, a subdomain) when several
+ * LLMModels claim one:
  * the admission webhook refuses the second, but models created while it was off, or at the same moment, still
  * collide, and two routes for one id would split its traffic between unrelated deployments. The oldest model keeps
  * the claim (creation time, then namespace and name, so every replica decides alike); the others get no routes until

@@ -179,7 +179,15 @@ final class ModelReconciler {
                 continue;
             }
             if (observed.isEmpty()) {
-                foreignObjectAt(key, model, desired, takeovers).ifPresent(conflicts::add);
+                // Not in our caches: someone else's object, or ours and the watch has not brought it yet (a second
+                // pass right after the create). Read it once; ours and as desired needs no second write.
+                var existing = read(desired);
+                if (existing != null && isOurs(key, existing)
+                        && DesiredStateComparison.isSatisfiedBy(serialization, desired, existing)) {
+                    applied.put(identity(desired), existing);
+                    continue;
+                }
+                foreignObjectAt(key, model, desired, existing, takeovers).ifPresent(conflicts::add);
             }
             changes.add(desired);
         }
@@ -204,36 +212,49 @@ final class ModelReconciler {
 
     /**
      * Our caches hold only objects with our labels, so a name that is free there may still be taken. A forced apply
-     * would take such an object over (its spec replaced, our owner reference added, deleted with the model): read
-     * it once from the API server instead, and leave it alone unless it carries this model's labels, or is what the
+     * would take such an object over (its spec replaced, our owner reference added, deleted with the model): given
+     * the object as read once from the API server, leave it alone unless it carries this model's labels, or is what the
      * predecessor pack made for this model ({@link PredecessorTakeover}: noted in {@code takeovers}).
      */
     private Optional<String> foreignObjectAt(ModelRef key, LLMModel model, HasMetadata desired,
-            List<PredecessorTakeover.Takeover> takeovers) {
-        HasMetadata existing;
-        try {
-            existing = client.resource(desired).get();
-        } catch (KubernetesClientException e) {
-            return Optional.empty(); // the apply below reports what is wrong
-        }
+            @Nullable HasMetadata existing, List<PredecessorTakeover.Takeover> takeovers) {
         if (existing == null) {
             return Optional.empty();
         }
-        var labels = existing.getMetadata().getLabels() == null ? Map.<String, String>of() : existing.getMetadata().getLabels();
-        var ours = ModelObjects.PACK.equals(labels.get(ModelObjects.MANAGED_BY))
-                && key.name().equals(labels.get(ModelObjects.MODEL))
-                && (key.namespace().equals(existing.getMetadata().getNamespace())
-                        || key.namespace().equals(labels.get(ModelObjects.MODEL_NAMESPACE)));
+        var ours = isOurs(key, existing);
         var predecessors = ours ? Optional.<PredecessorTakeover.Takeover>empty() : PredecessorTakeover.of(model, existing);
         predecessors.ifPresent(takeovers::add);
         return ours || predecessors.isPresent() ? Optional.empty() : Optional.of(describe(desired) + " already exists and is not this model's; it is "
                 + "left alone and nothing of the model is applied: rename the LLMModel or remove that object");
     }
 
-    /** Deletes objects of this model that the current spec no longer asks for (a disabled endpoint, removed limits). */
+    /** The object as the API server has it now, or null when it does not exist or cannot be read (the apply reports why). */
+    private @Nullable HasMetadata read(HasMetadata desired) {
+        try {
+            return client.resource(desired).get();
+        } catch (KubernetesClientException e) {
+            return null;
+        }
+    }
+
+    /** Whether an object carries this model's labels (the pack's objects in the keys namespace name the model's namespace). */
+    private static boolean isOurs(ModelRef key, HasMetadata existing) {
+        var labels = existing.getMetadata().getLabels() == null ? Map.<String, String>of() : existing.getMetadata().getLabels();
+        return ModelObjects.PACK.equals(labels.get(ModelObjects.MANAGED_BY))
+                && key.name().equals(labels.get(ModelObjects.MODEL))
+                && (key.namespace().equals(existing.getMetadata().getNamespace())
+                        || key.namespace().equals(labels.get(ModelObjects.MODEL_NAMESPACE)));
+    }
+
+    /**
+     * Deletes objects of this model that the current spec no longer asks for (a disabled endpoint, removed limits).
+     * A withheld object is still wanted, only not renderable now (the OIDC provider did not answer): what exists of
+     * it stays as it was, so an unreachable provider or a restart never takes a working endpoint down.
+     */
     private List<String> deleteUnwanted(ModelRef key, ModelManifests manifests) {
         var wanted = new HashSet<String>();
         manifests.all().forEach(o -> wanted.add(identity(o)));
+        manifests.withheld().forEach(w -> wanted.add(identity(w.kind(), key.namespace(), w.name())));
         var failures = new ArrayList<String>();
         view.children(key).forEach((kind, objects) -> objects.stream()
                 .filter(o -> !wanted.contains(identity(o)))

@@ -13,6 +13,7 @@ import static dev.nebari.llm.reconciliation.ConditionReason.*;
 
 import dev.nebari.llm.gateway.EndpointSide;
 import dev.nebari.llm.gateway.ModelEndpoints;
+import dev.nebari.llm.model.DownloadStatus;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.LLMModelStatus;
 import dev.nebari.llm.model.ModelEventReason;
@@ -22,6 +23,7 @@ import dev.nebari.llm.model.Phase;
 import dev.nebari.llm.model.ReplicasStatus;
 import dev.nebari.llm.model.SharedVolume;
 import dev.nebari.llm.platform.PackSettings;
+import dev.nebari.llm.serving.ModelServerDeploymentRenderer;
 import dev.nebari.llm.serving.ServingFacts;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
@@ -96,7 +98,9 @@ final class StatusAggregator {
                 && seen.workload().getStatus().getReadyReplicas() != null
                 ? seen.workload().getStatus().getReadyReplicas() : 0;
         var download = verdicts.model().reason() == Downloading ? seen.download() : null;
-        var size = download != null && download.bytesTotal() > 0 ? humanSize(download.bytesTotal())
+        // The size of the model's own weights: not of an adapter the downloader has moved on to.
+        var ofTheModel = download != null && (download.repository() == null || download.repository().equals(spec.model().name()));
+        var size = ofTheModel && download.bytesTotal() > 0 ? humanSize(download.bytesTotal())
                 : previous != null ? previous.modelSize() : null;
         return new LLMModelStatus(
                 phase(verdicts, ready),
@@ -142,25 +146,27 @@ final class StatusAggregator {
     private Verdict modelAvailable(LLMModel model, Observations seen) {
         var source = model.getSpec().model();
         var pods = seen.modelPods();
-        if (source.source() == ModelSource.HUGGINGFACE && !source.preload()) {
+        var containers = ModelServerDeploymentRenderer.weightContainers(model);
+        if (containers.isEmpty()) {
             return Verdict.ok(MODEL_AVAILABLE, FetchedByServer, "preload is off: vLLM fetches the weights when it starts");
         }
-        var container = source.source() == ModelSource.OCI ? ServingFacts.OCI_COPY_CONTAINER : ServingFacts.DOWNLOADER_CONTAINER;
-        var failure = PodProblems.initContainerFailed(pods, container, DownloadFailed);
-        if (failure.isPresent()) {
-            return Verdict.notOk(MODEL_AVAILABLE, failure.get().reason(), failure.get().message());
+        for (var container : containers) {
+            var failure = PodProblems.initContainerFailed(pods, container, DownloadFailed);
+            if (failure.isPresent()) {
+                return Verdict.notOk(MODEL_AVAILABLE, failure.get().reason(), failure.get().message());
+            }
         }
-        if (PodProblems.initContainerSucceeded(pods, container) || PodProblems.anyContainerStarted(pods)) {
-            return Verdict.ok(MODEL_AVAILABLE, Downloaded, "the weights of " + source.name() + " are in place");
+        // Init containers run in order: the last one done means all are.
+        if (PodProblems.initContainerSucceeded(pods, containers.getLast()) || PodProblems.anyContainerStarted(pods)) {
+            return Verdict.ok(MODEL_AVAILABLE, Downloaded, inPlace(model));
         }
         var pull = PodProblems.imagePull(pods);
         if (pull.isPresent()) {
             return Verdict.notOk(MODEL_AVAILABLE, pull.get().reason(), pull.get().message());
         }
-        if (PodProblems.initContainerRunning(pods, container)) {
-            return Verdict.notOk(MODEL_AVAILABLE, Downloading, source.source() == ModelSource.OCI
-                    ? "copying the weights from " + source.image()
-                    : "downloading " + source.name() + progress(seen));
+        var running = containers.stream().filter(container -> PodProblems.initContainerRunning(pods, container)).findFirst();
+        if (running.isPresent()) {
+            return Verdict.notOk(MODEL_AVAILABLE, Downloading, fetching(model, running.get(), seen.download()) + progress(seen));
         }
         var unschedulable = PodProblems.unschedulable(pods);
         if (unschedulable.isPresent()) {
@@ -170,6 +176,45 @@ final class StatusAggregator {
             return Verdict.notOk(MODEL_AVAILABLE, ScaledToZero, "spec.serving.replicas is 0: no pod fetches the weights");
         }
         return Verdict.notOk(MODEL_AVAILABLE, Pending, "waiting for a model pod to start the download");
+    }
+
+    private static String inPlace(LLMModel model) {
+        var spec = model.getSpec();
+        var adapters = spec.adapters().size();
+        var ofAdapters = adapters == 0 ? "" : adapters == 1 ? " and its adapter" : " and its " + adapters + " adapters";
+        return spec.model().source() == ModelSource.HUGGINGFACE && !spec.model().preload()
+                ? "the adapters are in place; preload is off: vLLM fetches the weights of " + spec.model().name() + " when it starts"
+                : "the weights of " + spec.model().name() + ofAdapters + " are in place";
+    }
+
+    /** What the running init container fetches: the repository the downloader is on, when its progress says. */
+    private static String fetching(LLMModel model, String container, @Nullable DownloadStatus download) {
+        var spec = model.getSpec();
+        if (container.equals(ServingFacts.OCI_COPY_CONTAINER)) {
+            return "copying the weights from " + spec.model().image();
+        }
+        if (container.startsWith(ServingFacts.ADAPTER_COPY_CONTAINER_PREFIX)) {
+            var adapter = spec.adapters().get(Integer.parseInt(container.substring(ServingFacts.ADAPTER_COPY_CONTAINER_PREFIX.length())));
+            return "copying adapter " + adapter.name() + " from " + adapter.image();
+        }
+        var repositories = new ArrayList<String>();
+        var current = download == null ? null : download.repository();
+        if (spec.model().source() == ModelSource.HUGGINGFACE && spec.model().preload()) {
+            if (spec.model().name().equals(current)) {
+                return "downloading " + current;
+            }
+            repositories.add(spec.model().name());
+        }
+        for (var adapter : spec.adapters()) {
+            if (adapter.source() == ModelSource.HUGGINGFACE) {
+                var named = "adapter " + adapter.name() + (adapter.effectiveRepo().equals(adapter.name()) ? "" : " (" + adapter.effectiveRepo() + ")");
+                if (adapter.effectiveRepo().equals(current)) {
+                    return "downloading " + named;
+                }
+                repositories.add(named);
+            }
+        }
+        return "downloading " + String.join(", then ", repositories);
     }
 
     /** Binary units, one decimal, as kubectl users read sizes: 16.2Gi. */

@@ -36,7 +36,9 @@ final class HubAccess {
     /** The Hub endpoint of a Hugging Face model, when it is not the public Hub. */
     static Optional<String> endpoint(LLMModel model, PackSettings settings) {
         var spec = model.getSpec().model();
-        if (spec.source() != ModelSource.HUGGINGFACE) {
+        // An OCI model's Hugging Face adapters still come from the Hub (the pack's endpoint: an OCI model has none).
+        if (spec.source() != ModelSource.HUGGINGFACE
+                && model.getSpec().adapters().stream().noneMatch(adapter -> adapter.source() == ModelSource.HUGGINGFACE)) {
             return Optional.empty();
         }
         if (spec.hubEndpoint() != null) {

@@ -2,6 +2,7 @@ package dev.nebari.llm.serving;
 
 import static dev.nebari.llm.serving.ServingFacts.*;
 
+import dev.nebari.llm.model.AdapterSpec;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.ModelSource;
@@ -32,6 +33,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The vLLM Deployment {@code <m>}: one {@code vllm} container, an init container that puts the weights on the
@@ -96,34 +98,99 @@ public final class ModelServerDeploymentRenderer {
         return spec.source() == ModelSource.OCI || spec.preload();
     }
 
-    private static List<Container> initContainers(LLMModel model, PackSettings settings) {
+    /** One init container that puts weights on the volume: what it does, before it gets its image's settings. */
+    private sealed interface WeightStep {
+        String container();
+
+        /** Copies an image's {@code /models} into the volume (at {@code mount}). */
+        record Copy(String container, String image, VolumeMount mount) implements WeightStep {
+        }
+
+        /** Runs the downloader over one or more repositories, one after the other. */
+        record Download(List<String> args) implements WeightStep {
+            @Override
+            public String container() {
+                return DOWNLOADER_CONTAINER;
+            }
+        }
+    }
+
+    /**
+     * What puts the weights on the volume, in order: the copy of an OCI model, one downloader for the Hugging Face
+     * model (with preload) and every Hugging Face adapter, one after the other, and a copy per OCI adapter.
+     */
+    private static List<WeightStep> weightSteps(LLMModel model) {
         var spec = model.getSpec().model();
+        var steps = new ArrayList<WeightStep>();
         if (spec.source() == ModelSource.OCI) {
-            // cp -a keeps the image's file modes; "/models/." copies the contents, hidden files included.
-            return List.of(new ContainerBuilder()
-                    .withName(OCI_COPY_CONTAINER)
-                    .withImage(spec.image())
-                    .withCommand("cp", "-a", OCI_MODEL_DIR + "/.", MODEL_DIR + "/")
-                    .withTerminationMessagePolicy(LOG_TAIL_ON_ERROR)
-                    .withVolumeMounts(modelMount())
-                    .withResources(initResources())
-                    .withSecurityContext(restricted())
-                    .build());
+            steps.add(new WeightStep.Copy(OCI_COPY_CONTAINER, spec.image(), modelMount()));
         }
-        if (!spec.preload()) {
-            return List.of();
+        var downloads = new ArrayList<String>();
+        if (spec.source() == ModelSource.HUGGINGFACE && spec.preload()) {
+            downloads.addAll(download(spec.name(), spec.revision(), MODEL_DIR));
         }
-        var args = new ArrayList<>(List.of("--repo", spec.name()));
-        if (spec.revision() != null) {
-            args.addAll(List.of("--revision", spec.revision()));
+        var adapters = model.getSpec().adapters();
+        for (var adapter : adapters) {
+            if (adapter.source() == ModelSource.HUGGINGFACE) {
+                downloads.addAll(download(adapter.effectiveRepo(), adapter.revision(), adapterDir(adapter)));
+            }
         }
-        args.addAll(List.of("--target", MODEL_DIR));
+        if (!downloads.isEmpty()) {
+            steps.add(new WeightStep.Download(downloads));
+        }
+        for (int i = 0; i < adapters.size(); i++) {
+            var adapter = adapters.get(i);
+            if (adapter.source() == ModelSource.OCI) {
+                // The volume's adapters/<name> mounted where the copy writes: the kubelet creates the directory.
+                var mount = new VolumeMountBuilder().withName(MODEL_VOLUME).withMountPath(MODEL_DIR)
+                        .withSubPath(ADAPTERS_SUBDIR + "/" + adapter.name()).build();
+                steps.add(new WeightStep.Copy(ADAPTER_COPY_CONTAINER_PREFIX + i, adapter.image(), mount));
+            }
+        }
+        return steps;
+    }
+
+    private static List<Container> initContainers(LLMModel model, PackSettings settings) {
+        return weightSteps(model).stream().map(step -> switch (step) {
+            case WeightStep.Copy copy -> copy(copy.container(), copy.image(), copy.mount());
+            case WeightStep.Download download -> downloader(model, settings, download.args());
+        }).toList();
+    }
+
+    /** The init containers that put weights on the volume, by name, in the order they run (for the status). */
+    public static List<String> weightContainers(LLMModel model) {
+        return weightSteps(model).stream().map(WeightStep::container).toList();
+    }
+
+    /** Copies an image's {@code /models} into {@code mount}; cp -a keeps file modes, "/." takes hidden files too. */
+    private static Container copy(String name, String image, VolumeMount mount) {
+        return new ContainerBuilder()
+                .withName(name)
+                .withImage(image)
+                .withCommand("cp", "-a", OCI_MODEL_DIR + "/.", MODEL_DIR + "/")
+                .withTerminationMessagePolicy(LOG_TAIL_ON_ERROR)
+                .withVolumeMounts(mount)
+                .withResources(initResources())
+                .withSecurityContext(restricted())
+                .build();
+    }
+
+    private static List<String> download(String repo, @Nullable String revision, String target) {
+        var args = new ArrayList<>(List.of("--repo", repo));
+        if (revision != null) {
+            args.addAll(List.of("--revision", revision));
+        }
+        args.addAll(List.of("--target", target));
+        return args;
+    }
+
+    private static Container downloader(LLMModel model, PackSettings settings, List<String> args) {
         var env = new ArrayList<>(hfToken(model));
         env.addAll(HubAccess.endpointEnv(model, settings));
         env.addAll(HubAccess.networkEnv(settings));
         var mounts = new ArrayList<>(List.of(modelMount()));
         HubAccess.trustedCaMount(settings).ifPresent(mounts::add);
-        return List.of(new ContainerBuilder()
+        return new ContainerBuilder()
                 .withName(DOWNLOADER_CONTAINER)
                 .withImage(settings.defaults().downloader().image())
                 .withArgs(args)
@@ -132,7 +199,28 @@ public final class ModelServerDeploymentRenderer {
                 .withVolumeMounts(mounts)
                 .withResources(initResources())
                 .withSecurityContext(restricted())
-                .build());
+                .build();
+    }
+
+    static String adapterDir(AdapterSpec adapter) {
+        return MODEL_DIR + "/" + ADAPTERS_SUBDIR + "/" + adapter.name();
+    }
+
+    /**
+     * vLLM's LoRA flags: each adapter served as its own model id ({@code --lora-modules name=path}, vLLM then lists
+     * it in /v1/models and answers requests that name it).
+     */
+    private static List<String> loraArgs(LLMModel model) {
+        var adapters = model.getSpec().adapters();
+        if (adapters.isEmpty()) {
+            return List.of();
+        }
+        var args = new ArrayList<>(List.of("--enable-lora",
+                "--max-loras", Integer.toString(Math.min(adapters.size(), MAX_LORAS_PER_BATCH)),
+                "--max-cpu-loras", Integer.toString(adapters.size()),
+                "--lora-modules"));
+        adapters.forEach(adapter -> args.add(adapter.name() + "=" + adapterDir(adapter)));
+        return args;
     }
 
     private static Container vllm(LLMModel model, PackSettings settings) {
@@ -163,6 +251,7 @@ public final class ModelServerDeploymentRenderer {
                 "--tensor-parallel-size", Integer.toString(tensorParallelism(model)),
                 "--data-parallel-size", Integer.toString(serving.dataParallelism()),
                 "--port", Integer.toString(PORT)));
+        args.addAll(loraArgs(model));
         args.addAll(serving.vllmArgs());
         args.addAll(spec.advanced().vllm().extraArgs());
         // Last, so that the model's own variables win over the pack's (the last of duplicate names counts).

@@ -23,6 +23,20 @@ public final class ServingFacts {
 
     static final String MODEL_VOLUME = "model-storage";
     static final String MODEL_DIR = "/model-cache";
+    /**
+     * LoRA adapters live beside the base model on its volume, each in {@code adapters/<adapter name>}: a model id
+     * never has a {@code .} or {@code ..} segment, and the downloader leaves files it did not list alone, so the base
+     * model's downloads and the adapters' never touch each other's files.
+     */
+    static final String ADAPTERS_SUBDIR = "adapters";
+    /** Init containers that copy an OCI adapter image: {@code adapter-copy-<index in spec.adapters>}. */
+    public static final String ADAPTER_COPY_CONTAINER_PREFIX = "adapter-copy-";
+    /**
+     * vLLM's {@code --max-loras}: adapters in one batch, each slot reserving GPU memory for an adapter of
+     * {@code --max-lora-rank}; with more adapters, vLLM swaps them in from its CPU cache ({@code --max-cpu-loras},
+     * set to all of them, so none is read from disk again).
+     */
+    static final int MAX_LORAS_PER_BATCH = 4;
     static final String SHM_VOLUME = "shm";
     static final String SHM_DIR = "/dev/shm";
     /** Where an OCI weights image ({@code spec.model.image}) must keep its files: the API says so. */

@@ -109,7 +109,7 @@ class AdmissionRulesTest {
         var decision = create(model("team-a", "qwen", "Qwen/Qwen3-0.6B"));
 
         assertThat(decision.allowed()).isFalse();
-        assertThat(decision.message()).startsWith("model id \"Qwen/Qwen3-0.6B\" of LLMModel team-a/qwen is already served by "
+        assertThat(decision.message()).startsWith("spec.model.name \"Qwen/Qwen3-0.6B\" of LLMModel team-a/qwen is already served by "
                 + "LLMModel team-b/their-qwen; each model id leads to one model, unless both models set spec.traffic.weight");
     }
 
@@ -136,7 +136,7 @@ class AdmissionRulesTest {
 
         var decision = create(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {public: true}"));
 
-        assertThat(decision.message()).isEqualTo("model id \"Qwen/Qwen3-0.6B\" of LLMModel team-a/qwen-green is already "
+        assertThat(decision.message()).isEqualTo("spec.model.name \"Qwen/Qwen3-0.6B\" of LLMModel team-a/qwen-green is already "
                 + "served by LLMModel team-a/qwen-blue; each model id leads to one model, unless both models set "
                 + "spec.traffic.weight to serve it as revisions (in one namespace)");
     }
@@ -160,7 +160,7 @@ class AdmissionRulesTest {
 
         assertThat(decision.message()).isEqualTo("LLMModel team-a/qwen-green and LLMModel team-a/qwen-blue serve model id "
                 + "\"Qwen/Qwen3-0.6B\" as revisions but differ in spec.access, spec.limits; revisions of one id must agree "
-                + "on what callers see (aliases, access, endpoints, limits), because a request to the id may land on either");
+                + "on what callers see (aliases, adapter ids, access, endpoints, limits), because a request to the id may land on either");
     }
 
     @Test
@@ -190,10 +190,10 @@ class AdmissionRulesTest {
         var theirId = ModelFixtures.model("team-a", "qwen", "Qwen/Qwen3-0.6B",
                 List.of("storage: {size: 1Gi}", "aliases: [meta-llama/Llama-3.2-1B]"), "access: {public: true}");
 
-        assertThat(create(aliasOfTheirs).message()).isEqualTo("alias \"chat-default\" of LLMModel team-a/qwen is already "
-                + "served by LLMModel team-b/llama (as an alias); each model id and alias leads to one model: change "
-                + "spec.model.aliases or spec.model.name");
-        assertThat(create(theirId).message()).startsWith("alias \"meta-llama/Llama-3.2-1B\" of LLMModel team-a/qwen is "
+        assertThat(create(aliasOfTheirs).message()).isEqualTo("spec.model.aliases[0] \"chat-default\" of LLMModel team-a/qwen is "
+                + "already served by LLMModel team-b/llama (as an alias); each model id, alias and adapter id leads to one "
+                + "model: change spec.model.aliases[0] or the other model");
+        assertThat(create(theirId).message()).startsWith("spec.model.aliases[0] \"meta-llama/Llama-3.2-1B\" of LLMModel team-a/qwen is "
                 + "already served by LLMModel team-b/llama;");
     }
 
@@ -275,6 +275,75 @@ class AdmissionRulesTest {
 
         assertThat(decision.allowed()).isTrue();
         assertThat(cluster.lookups).isEmpty();
+    }
+
+    static LLMModel withAdapters(String namespace, String name, String id, String... adapters) {
+        return modelWithSpec(namespace, name, id, "adapters: [" + String.join(", ",
+                java.util.Arrays.stream(adapters).map(adapter -> "{name: " + adapter + "}").toList()) + "]");
+    }
+
+    @Test
+    void anAdapterIdAnotherModelServesIsRejectedNamingTheAdapterField() {
+        cluster.models.add(model("team-b", "their-qwen", "Qwen/Qwen3-0.6B"));
+
+        var decision = create(withAdapters("team-a", "llama", "meta-llama/Llama-3.2-1B", "team-a/sql-lora", "Qwen/Qwen3-0.6B"));
+
+        assertThat(decision.allowed()).isFalse();
+        assertThat(decision.message()).startsWith("spec.adapters[1].name \"Qwen/Qwen3-0.6B\" of LLMModel team-a/llama is already served by "
+                + "LLMModel team-b/their-qwen;");
+    }
+
+    @Test
+    void aModelIdThatIsAnotherModelsAdapterIsRejectedSayingSo() {
+        cluster.models.add(withAdapters("team-b", "llama", "meta-llama/Llama-3.2-1B", "team-b/sql-lora"));
+
+        var decision = create(model("team-a", "sql", "team-b/sql-lora"));
+
+        assertThat(decision.allowed()).isFalse();
+        assertThat(decision.message()).startsWith("spec.model.name \"team-b/sql-lora\" of LLMModel team-a/sql is already served by "
+                + "LLMModel team-b/llama (as a LoRA adapter);");
+    }
+
+    /** Aliases and adapter ids are one pool of ids: an adapter may not take another model's alias, nor the reverse. */
+    @Test
+    void anAdapterIdThatIsAnotherModelsAliasIsRejectedNamingTheAdapterField() {
+        cluster.models.add(model("team-b", "llama", "meta-llama/Llama-3.2-1B", "storage: {size: 1Gi}", "aliases: [chat-default]"));
+
+        var adapterOnTheirAlias = create(withAdapters("team-a", "qwen", "Qwen/Qwen3-0.6B", "team-a/sql-lora", "chat-default"));
+        var aliasOnTheirAdapter = new FakeCluster();
+        aliasOnTheirAdapter.models.add(withAdapters("team-b", "llama", "meta-llama/Llama-3.2-1B", "team-b/sql-lora"));
+        var reverse = rules.decide(new ModelChange(model("team-a", "qwen", "Qwen/Qwen3-0.6B", "storage: {size: 1Gi}",
+                "aliases: [team-b/sql-lora]"), null), aliasOnTheirAdapter);
+
+        assertThat(adapterOnTheirAlias.message()).isEqualTo("spec.adapters[1].name \"chat-default\" of LLMModel team-a/qwen is "
+                + "already served by LLMModel team-b/llama (as an alias); each model id, alias and adapter id leads to one "
+                + "model: change spec.adapters[1].name or the other model");
+        assertThat(reverse.message()).startsWith("spec.model.aliases[0] \"team-b/sql-lora\" of LLMModel team-a/qwen is "
+                + "already served by LLMModel team-b/llama (as a LoRA adapter);");
+    }
+
+    /** A request for an adapter id may land on either revision, so revisions list the same adapter ids. */
+    @Test
+    void revisionsWithDifferentAdapterIdsAreRejectedButMayPinTheirAdaptersDifferently() {
+        cluster.models.add(ModelFixtures.model("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", List.of("storage: {size: 1Gi}"),
+                "access: {public: true}\ntraffic: {weight: 90}\nadapters: [{name: team-a/sql-lora, revision: v1}]"));
+
+        var otherIds = create(ModelFixtures.model("team-a", "qwen-green", "Qwen/Qwen3-0.6B", List.of("storage: {size: 1Gi}"),
+                "access: {public: true}\ntraffic: {weight: 10}\nadapters: [{name: team-a/legal-lora}]"));
+        var otherRevision = create(ModelFixtures.model("team-a", "qwen-green", "Qwen/Qwen3-0.6B", List.of("storage: {size: 1Gi}"),
+                "access: {public: true}\ntraffic: {weight: 10}\nadapters: [{name: team-a/sql-lora, revision: v2}]"));
+
+        assertThat(otherIds.message()).contains("differ in spec.adapters[].name;");
+        assertThat(otherRevision.allowed()).as(otherRevision.message()).isTrue();
+    }
+
+    @Test
+    void adaptersOfTheirOwnIdsAreAccepted() {
+        cluster.models.add(withAdapters("team-b", "llama", "meta-llama/Llama-3.2-1B", "team-b/sql-lora"));
+
+        var decision = create(withAdapters("team-a", "qwen", "Qwen/Qwen3-0.6B", "team-a/sql-lora"));
+
+        assertThat(decision.allowed()).as(decision.message()).isTrue();
     }
 
     @Test

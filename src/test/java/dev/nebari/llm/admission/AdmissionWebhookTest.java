@@ -169,9 +169,27 @@ class AdmissionWebhookTest {
 
         assertThatThrownBy(() -> client.resource(model(managed, "second", "duplicate")).create())
                 .isInstanceOf(KubernetesClientException.class)
-                .hasMessageContaining("model id \"webhook-test/duplicate-" + RUN + "\" of LLMModel " + managed
+                .hasMessageContaining("spec.model.name \"webhook-test/duplicate-" + RUN + "\" of LLMModel " + managed
                         + "/second is already served by LLMModel " + managed + "/first");
         assertThat(client.resources(LLMModel.class).inNamespace(managed).withName("second").get()).isNull();
+    }
+
+    /** Through the API server: an adapter id is a model id, so one another model serves is refused, naming the field. */
+    @Test
+    @Order(1)
+    void anAdapterIdAnotherModelServesIsRejectedNamingTheAdapterField() {
+        client.resource(model(managed, "adapter-holder", "adapter-holder")).create();
+        var taken = "webhook-test/adapter-holder-" + RUN;
+        var clashing = ModelFixtures.model(managed, "adapter-clash", "webhook-test/adapter-clash-" + RUN,
+                List.of("storage: {size: 1Gi}"), "access: {groups: [llm-users]}\nadapters: [{name: webhook-test/own-" + RUN
+                        + "}, {name: " + taken + "}]");
+
+        assertThatThrownBy(() -> client.resource(clashing).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("spec.adapters[1].name \"" + taken + "\" of LLMModel " + managed
+                        + "/adapter-clash is already served by LLMModel "
+                        + managed + "/adapter-holder");
+        assertThat(client.resources(LLMModel.class).inNamespace(managed).withName("adapter-clash").get()).isNull();
     }
 
     @Test

@@ -91,6 +91,25 @@ class RestApiTest {
         assertThat(mine).containsExactly("open-model", "team-model");
     }
 
+    /** A model's LoRA adapters are listed with it: more values for "model", at its endpoints, with its keys. */
+    @Test
+    void aModelIsListedWithTheIdsOfItsAdapters(TestCluster cluster) {
+        var elsewhere = cluster.newNamespace("rest-api-lora");
+        cluster.client().resource(dev.nebari.llm.model.ModelFixtures.model(elsewhere, "lora-model", "org/lora-base",
+                "access: {public: true}\nadapters: [{name: org/lora-sql, repo: acme/sql-lora}, {name: org/lora-legal}]")).create();
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            var models = call("GET", "/api/v1/models", user("alice-sub", "alice", "llm-users"), null);
+            var lora = StreamSupport.stream(models.json().spliterator(), false)
+                    .filter(m -> m.get("namespace").asString().equals(elsewhere)).toList();
+            assertThat(lora).singleElement().satisfies(m -> assertThat(m.get("adapters").values().stream().map(a -> a.asString()))
+                    .containsExactly("org/lora-sql", "org/lora-legal"));
+        });
+        var open = StreamSupport.stream(call("GET", "/api/v1/models", user("alice-sub", "alice", "llm-users"), null).json().spliterator(), false)
+                .filter(m -> m.get("namespace").asString().equals(namespace) && m.get("name").asString().equals("open-model")).toList();
+        assertThat(open).singleElement().satisfies(m -> assertThat(m.get("adapters").isEmpty()).as("no adapters: []").isTrue());
+    }
+
     // --- token validation ---
 
     @Test

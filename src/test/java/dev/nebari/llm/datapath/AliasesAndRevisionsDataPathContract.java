@@ -300,6 +300,6 @@ abstract class AliasesAndRevisionsDataPathContract {
     void setWeight(String model, int weight) {
         client.resources(LLMModel.class).inNamespace(stack.namespace).withName(model).edit(m -> ModelFixtures.withSpec(m,
                 spec -> new LLMModelSpec(spec.model(), spec.resources(), spec.serving(), spec.access(), spec.endpoints(),
-                        spec.limits(), spec.advanced(), new TrafficSpec(weight))));
+                        spec.limits(), spec.advanced(), new TrafficSpec(weight), spec.adapters())));
     }
 }

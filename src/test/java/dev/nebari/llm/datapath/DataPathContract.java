@@ -39,6 +39,9 @@ abstract class DataPathContract {
     static final String LIMITED = "org/limited-1b";
     static final String METERED = "org/metered-1b";
     static final String CROWDED = "org/crowded-1b";
+    static final String LORA_BASE = "org/lora-base-1b";
+    static final String SQL_ADAPTER = "org/lora-base-1b-sql";
+    static final String LEGAL_ADAPTER = "team-legal/contracts-lora";
 
     DataPathStack stack;
 
@@ -53,10 +56,12 @@ abstract class DataPathContract {
                 model("open", OPEN, "access: {public: true}"),
                 model("limited", LIMITED, "access: {groups: [data-science]}\nlimits: {requestsPerMinute: 2}"),
                 model("metered", METERED, "access: {groups: [data-science]}\nlimits: {tokensPerMinute: 40}"),
-                model("crowded", CROWDED, "access: {groups: [data-science]}"))) {
+                model("crowded", CROWDED, "access: {groups: [data-science]}"),
+                model("lora", LORA_BASE, "access: {groups: [data-science]}\nadapters: [{name: " + SQL_ADAPTER
+                        + ", repo: acme/sql-lora, revision: v1}, {name: " + LEGAL_ADAPTER + "}]"))) {
             cluster.client().resource(model).create();
         }
-        stack.awaitServed(cluster.client(), "alpha", "beta", "open", "limited", "metered", "crowded");
+        stack.awaitServed(cluster.client(), "alpha", "beta", "open", "limited", "metered", "crowded", "lora");
     }
 
     @AfterAll
@@ -278,6 +283,77 @@ abstract class DataPathContract {
         assertThat(response.status()).isEqualTo(200);
         assertThat(response.body()).contains(ALPHA);
         assertThat(stack.external("GET", "/v1/models", null, stack.externalHost("alpha"), null).status()).isEqualTo(401);
+    }
+
+    // --- LoRA adapters (issue 17 item 3): one model's server, several model ids ---
+
+    /**
+     * An adapter id with a key for its model reaches that model's server, which answers as the adapter (the simulated
+     * server knows the adapter only from the vLLM args the operator rendered), on both listeners.
+     */
+    @Test
+    void anAdapterIdWithTheModelsKeyIsAnsweredByTheModelsServerAsTheAdapter() {
+        var key = keyThatWorks(alice(), "lora", LORA_BASE);
+        var server = stack.modelServer("lora");
+        server.forgetReceived();
+
+        var response = stack.chat(key.value(), stack.externalHost("lora"), SQL_ADAPTER);
+
+        assertThat(response.status()).as(response.toString()).isEqualTo(200);
+        assertThat(response.json().path("model").asString()).isEqualTo(SQL_ADAPTER);
+        assertThat(response.json().path("choices").path(0).path("message").path("content").asString())
+                .startsWith("Simulated answer from " + SQL_ADAPTER);
+        assertThat(server.lastReceived()).isNotNull();
+        assertThat(server.lastReceived().header("x-llm-client-id")).isEqualTo(key.clientId());
+        assertThat(stack.chat(key.value(), stack.externalHost("lora"), LEGAL_ADAPTER).json().path("model").asString())
+                .isEqualTo(LEGAL_ADAPTER);
+        var internal = internalChat(alice(), stack.internalHost("lora"), LEGAL_ADAPTER);
+        assertThat(internal.status()).as(internal.toString()).isEqualTo(200);
+        assertThat(internalChat(bob(), stack.internalHost("lora"), LEGAL_ADAPTER).status())
+                .as("the model's groups rule the adapter too").isEqualTo(403);
+    }
+
+    @Test
+    void anAdapterIdTheModelDoesNotServeIs404() {
+        var key = keyThatWorks(alice(), "lora", LORA_BASE);
+        var response = stack.chat(key.value(), stack.externalHost("lora"), LORA_BASE + "-no-such-adapter");
+        assertThat(response.status()).as(response.toString()).isEqualTo(404);
+    }
+
+    @Test
+    void anotherModelsKeyIsRefusedForTheAdapter() {
+        var alphaKey = keyThatWorks(alice(), "alpha", ALPHA);
+        keyThatWorks(alice(), "lora", LORA_BASE);
+        var response = stack.chat(alphaKey.value(), stack.externalHost("lora"), SQL_ADAPTER);
+        assertThat(response.status()).as(response.toString()).isEqualTo(anotherModelsKeyStatus());
+        assertThat(stack.modelServer("lora").received()).noneMatch(r -> alphaKey.clientId().equals(r.header("x-llm-client-id")));
+    }
+
+    @Test
+    void theGatewaysModelListShowsTheAdapters() {
+        var key = keyThatWorks(alice(), "lora", LORA_BASE);
+        var response = stack.external("GET", "/v1/models", key.value(), stack.externalHost("lora"), null);
+        assertThat(response.status()).isEqualTo(200);
+        var ids = new ArrayList<String>();
+        response.json().path("data").forEach(model -> ids.add(model.path("id").asString()));
+        assertThat(ids).contains(LORA_BASE, SQL_ADAPTER, LEGAL_ADAPTER);
+    }
+
+    /**
+     * "My models" lists the adapters under the model, with snippets that send the adapter's id to the model's
+     * endpoint; the page fits a phone.
+     */
+    @Test
+    void thePortalListsTheAdaptersWithSnippetsForEach() throws Exception {
+        keyThatWorks(alice(), "lora", LORA_BASE); // the model is served and its status has its endpoint
+        var page = stack.portalPage("/", "alice-sub", "alice", "/data-science");
+        var card = page.substring(page.indexOf("id=\"model-" + stack.namespace + "-lora\""));
+        card = card.substring(0, card.indexOf("</section>"));
+        assertThat(card).contains(">" + SQL_ADAPTER + "</code>", ">" + LEGAL_ADAPTER + "</code>")
+                .contains("{&quot;model&quot;: &quot;" + SQL_ADAPTER + "&quot;")
+                .contains("model=&quot;" + LEGAL_ADAPTER + "&quot;")
+                .contains("https://" + stack.externalHost("lora") + "/v1/chat/completions");
+        stack.screenshot(page, "17-3-lora-adapters-" + mode().name().toLowerCase());
     }
 
     // --- in-cluster callers with a JWT ---

@@ -564,6 +564,87 @@ class DownloaderTest {
         }
     }
 
+    /** A model's LoRA adapters, each a repository of its own, downloaded after it by the same run. */
+    @Nested
+    class WithLoraAdapters {
+
+        static final String ADAPTER = "acme/tiny-sql-lora";
+        final FakeRepo adapter = new FakeRepo(ADAPTER, "v1", "89abcdef0123456789abcdef0123456789abcdef", List.of(
+                FakeFile.lfs("adapter_model.safetensors", ContentSource.random(7, 2 * MiB + 99)),
+                FakeFile.git("adapter_config.json", ContentSource.of("{\"r\": 8, \"peft_type\": \"LORA\"}"))));
+
+        Path adapterDir() {
+            return target.resolve("adapters").resolve(ADAPTER);
+        }
+
+        @Test
+        void fetchesTheAdapterBesideTheBaseModelAtItsPinnedRevision() {
+            hub.add(adapter);
+
+            DownloadRun run = DownloadRun.of(hub, REPO, target, "--repo", ADAPTER, "--revision", "v1",
+                    "--target", adapterDir().toString());
+
+            assertThat(run.exitCode()).as(run.stderr()).isZero();
+            assertComplete(target, model);
+            for (FakeFile file : adapter.files()) {
+                assertThat(adapterDir().resolve(file.path())).as(file.path()).hasBinaryContent(Models.bytes(file));
+            }
+            assertThat(run.events("start")).extracting(e -> e.path("repo").asString() + "@" + e.path("commit").asString())
+                    .as("the base model first, then the adapter at the commit its revision names")
+                    .containsExactly(REPO + "@" + model.commit(), ADAPTER + "@" + adapter.commit());
+            assertThat(run.events("done")).hasSize(2);
+            assertThat(run.events().stream().filter(e -> List.of("progress", "done").contains(e.path("event").asString())))
+                    .as("progress lines name their repository").extracting(e -> e.path("repo").asString())
+                    .containsOnly(REPO, ADAPTER).endsWith(ADAPTER);
+            assertThat(run.last("done").path("bytesTotal").asLong()).isEqualTo(adapter.totalBytes());
+            assertThat(hub.bytesServed()).isEqualTo(model.totalBytes() + adapter.totalBytes());
+        }
+
+        @Test
+        void aRerunReusesTheAdapterAsItReusesTheModel() {
+            hub.add(adapter);
+            String[] adapterArgs = {"--repo", ADAPTER, "--revision", "v1", "--target", adapterDir().toString()};
+            DownloadRun.of(hub, REPO, target, adapterArgs);
+            long served = hub.bytesServed();
+
+            DownloadRun rerun = DownloadRun.of(hub, REPO, target, adapterArgs);
+
+            assertThat(rerun.exitCode()).as(rerun.stderr()).isZero();
+            assertThat(hub.bytesServed()).as("nothing fetched again").isEqualTo(served);
+            assertThat(rerun.events("file")).hasSize(model.files().size() + adapter.files().size())
+                    .allMatch(e -> e.path("result").asString().equals("reused"));
+        }
+
+        @Test
+        void anAdapterTheHubDoesNotHaveFailsTheRunNamingTheAdapter() {
+            DownloadRun run = DownloadRun.of(hub, REPO, target, "--repo", ADAPTER, "--target", adapterDir().toString());
+
+            assertThat(run.exitCode()).isEqualTo(ExitCode.NOT_FOUND.status());
+            assertThat(run.stderr()).contains(ADAPTER).contains("HTTP 404");
+            assertComplete(target, model);
+            assertThat(adapterDir().resolve("adapter_model.safetensors")).doesNotExist();
+        }
+
+        @Test
+        void aRevisionGivenTwiceForOneRepositoryIsAUsageError() {
+            DownloadRun run = DownloadRun.of(hub, REPO, target, "--repo", ADAPTER, "--revision", "v1", "--revision", "v2",
+                    "--target", adapterDir().toString());
+
+            assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE.status());
+            assertThat(run.stderr()).contains("--revision is given twice for repository " + ADAPTER);
+            assertThat(hub.requests()).isEmpty();
+        }
+
+        @Test
+        void twoRepositoriesCannotShareADirectory() {
+            DownloadRun run = DownloadRun.of(hub, REPO, target, "--repo", ADAPTER, "--target", target.toString());
+
+            assertThat(run.exitCode()).isEqualTo(ExitCode.USAGE.status());
+            assertThat(run.stderr()).contains("is given for two repositories");
+            assertThat(hub.requests()).as("nothing asked of the Hub").isEmpty();
+        }
+    }
+
     @Nested
     class WithTwoDownloadersOnOneDirectory {
 

@@ -94,4 +94,73 @@ class SimulatedModelServerTest {
             assertThat(JSON.readTree(models.body()).path("data").findValuesAsString("id")).containsExactly("org/model-7b", "chat-default");
         }
     }
+
+    /**
+     * Started from the Deployment the operator renders for a model with LoRA adapters, it answers each adapter id as
+     * vLLM with those --lora-modules does: the answer reports the adapter's id, /v1/models lists the adapters with
+     * their parent, and an id that is neither the model nor one of its adapters is not found.
+     */
+    @Test
+    void aServerForAModelWithAdaptersAnswersEachAdapterIdAsVllmDoes() throws Exception {
+        var model = dev.nebari.llm.model.ModelFixtures.model("team-a", "qwen", "Qwen/Qwen3-0.6B",
+                "access: {public: true}\nadapters: [{name: team-a/sql-lora, repo: acme/sql-lora}, {name: team-a/legal-lora}]");
+        var deployment = dev.nebari.llm.serving.ModelServerDeploymentRenderer.render(model, dev.nebari.llm.model.ModelFixtures.settings());
+        var served = SimulatedModelServers.servedModels(deployment);
+        assertThat(served).isNotNull();
+        try (var lora = SimulatedModelServer.start(served, Executors.newVirtualThreadPerTaskExecutor())) {
+            var port = lora.port();
+            var answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString("""
+                            {"model": "team-a/sql-lora", "max_tokens": 4, "messages": [{"role": "user", "content": "hi"}]}""")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(answer.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(answer.body()).path("model").asString()).isEqualTo("team-a/sql-lora");
+            assertThat(JSON.readTree(answer.body()).path("choices").path(0).path("message").path("content").asString())
+                    .isEqualTo("Simulated answer from team-a/sql-lora");
+
+            var unknown = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/chat/completions"))
+                    .POST(HttpRequest.BodyPublishers.ofString("""
+                            {"model": "team-a/no-such-lora", "messages": [{"role": "user", "content": "hi"}]}""")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(unknown.statusCode()).isEqualTo(404);
+
+            var models = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/models")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("data");
+            assertThat(models).extracting(m -> m.path("id").asString() + " < " + m.path("parent").asString(""))
+                    .containsExactly("Qwen/Qwen3-0.6B < ", "team-a/sql-lora < Qwen/Qwen3-0.6B", "team-a/legal-lora < Qwen/Qwen3-0.6B");
+            assertThat(models.path(1).path("root").asString()).isEqualTo("/model-cache/adapters/team-a/sql-lora");
+        }
+    }
+
+    /** A model with an alias and an adapter: vLLM names the model id for the alias and the adapter for the adapter. */
+    @Test
+    void aServerForAModelWithAnAliasAndAnAdapterReportsWhatVllmReports() throws Exception {
+        var model = dev.nebari.llm.model.ModelFixtures.model("team-a", "qwen", "Qwen/Qwen3-0.6B",
+                List.of("storage: {size: 1Gi}", "aliases: [chat-default]"), "access: {public: true}\nadapters: [{name: team-a/sql-lora}]");
+        var served = SimulatedModelServers.servedModels(
+                dev.nebari.llm.serving.ModelServerDeploymentRenderer.render(model, dev.nebari.llm.model.ModelFixtures.settings()));
+        assertThat(served).isNotNull();
+        assertThat(served.ids()).containsExactly("Qwen/Qwen3-0.6B", "chat-default", "team-a/sql-lora");
+        try (var server = SimulatedModelServer.start(served, Executors.newVirtualThreadPerTaskExecutor())) {
+            for (var sent : List.of("chat-default", "team-a/sql-lora")) {
+                var answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"" + sent + "\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(sent).isEqualTo(200);
+                assertThat(JSON.readTree(answer.body()).path("model").asString()).as(sent)
+                        .isEqualTo(sent.equals("chat-default") ? "Qwen/Qwen3-0.6B" : "team-a/sql-lora");
+            }
+            var models = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/models")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("data");
+            assertThat(models).extracting(m -> m.path("id").asString() + " < " + m.path("parent").asString(""))
+                    .containsExactly("Qwen/Qwen3-0.6B < ", "chat-default < ", "team-a/sql-lora < Qwen/Qwen3-0.6B");
+        }
+    }
+
+    @Test
+    void loraModulesWithoutEnableLoraAreNotServed() {
+        var served = ServedModels.fromArgs(java.util.List.of("--served-model-name", "org/m", "--lora-modules", "a=/x"));
+        assertThat(served).isNotNull();
+        assertThat(served.ids()).containsExactly("org/m");
+    }
 }

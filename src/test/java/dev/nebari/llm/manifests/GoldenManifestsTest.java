@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.nebari.llm.gateway.AccessInputs;
 import dev.nebari.llm.gateway.KeyCheckRouteRenderer;
+import dev.nebari.llm.model.AdapterSpec;
 import dev.nebari.llm.model.AutoscalingSpec;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ServingSpec;
 import dev.nebari.llm.model.LimitsSpec;
 import dev.nebari.llm.model.LLMModelSpec;
 import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.model.ModelSource;
 import dev.nebari.llm.platform.PackSettings.RoutingMode;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,7 +71,7 @@ class GoldenManifestsTest {
     void rendersTheWorkloadOfAnAutoscaledModelExactlyAsRecorded() throws IOException {
         var model = ModelFixtures.withSpec(ModelFixtures.referenceModel(), spec -> new LLMModelSpec(spec.model(),
                 spec.resources(), autoscaled(spec.serving()),
-                spec.access(), spec.endpoints(), spec.limits(), spec.advanced()));
+                spec.access(), spec.endpoints(), spec.limits(), spec.advanced(), spec.traffic(), spec.adapters()));
         var manifests = ModelManifestRenderer.render(model, new RenderContext(ModelFixtures.settings(RoutingMode.SHARED), ACCESS));
         var actual = manifests.workload().stream().map(m -> SERIALIZATION.asYaml(m.object()))
                 .map(yaml -> yaml.startsWith("---\n") ? yaml : "---\n" + yaml).collect(Collectors.joining());
@@ -109,6 +111,31 @@ class GoldenManifestsTest {
         return ModelManifestRenderer.render(blue, new RenderContext(ModelFixtures.settings(RoutingMode.SHARED), ACCESS, split));
     }
 
+    /**
+     * The reference model with LoRA adapters (two from the Hub, one pinned; one from an OCI image): the downloader
+     * fetches the Hub ones after the model, a copy container the image's, vLLM serves each under its name, and both
+     * routes match every id.
+     */
+    @Test
+    void rendersAModelWithLoraAdaptersExactlyAsRecorded() throws IOException {
+        var manifests = ModelManifestRenderer.render(withAdapters(), new RenderContext(ModelFixtures.settings(RoutingMode.SHARED), ACCESS));
+        var actual = asYaml(manifests);
+        var file = GOLDEN.resolve("lora-adapters.yaml");
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(file, actual);
+        }
+        assertThat(file).as("golden file %s (create it with -Dgolden.update=true)", file).exists();
+        assertThat(actual).isEqualTo(Files.readString(file));
+    }
+
+    static LLMModel withAdapters() {
+        return ModelFixtures.withSpec(ModelFixtures.referenceModel(), spec -> new LLMModelSpec(spec.model(),
+                spec.resources(), spec.serving(), spec.access(), spec.endpoints(), spec.limits(), spec.advanced(), spec.traffic(), List.of(
+                        new AdapterSpec("team-a/qwen3-sql", null, "acme/qwen3-0.6b-sql-lora", "v1.2", null),
+                        new AdapterSpec("acme/qwen3-0.6b-support-lora", null, null, null, null),
+                        new AdapterSpec("team-a/qwen3-legal", ModelSource.OCI, null, null, "registry.example.com/team-a/qwen3-legal-lora:3"))));
+    }
+
     static ServingSpec autoscaled(ServingSpec s) {
         return new ServingSpec(s.image(), s.command(), s.replicas(), s.tensorParallelism(), s.dataParallelism(),
                 s.vllmArgs(), s.updateStrategy(), s.monitoring(), s.imagePullSecrets(), new AutoscalingSpec(1, 4, null, null, null));
@@ -117,7 +144,7 @@ class GoldenManifestsTest {
     static LLMModel referenceModel(boolean limits) {
         var model = ModelFixtures.referenceModel();
         return !limits ? model : ModelFixtures.withSpec(model, spec -> new LLMModelSpec(spec.model(), spec.resources(), spec.serving(),
-                spec.access(), spec.endpoints(), new LimitsSpec(60L, 20_000L, 2_000_000L), spec.advanced()));
+                spec.access(), spec.endpoints(), new LimitsSpec(60L, 20_000L, 2_000_000L), spec.advanced(), spec.traffic(), spec.adapters()));
     }
 
     static String asYaml(ModelManifests manifests) {

@@ -10,6 +10,7 @@ import dev.nebari.llm.model.ExternalEndpointSpec;
 import dev.nebari.llm.model.GpuSpec;
 import dev.nebari.llm.model.InferencePoolSpec;
 import dev.nebari.llm.model.InternalEndpointSpec;
+import dev.nebari.llm.model.AdapterSpec;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.LLMModelSpec;
 import dev.nebari.llm.model.LimitsSpec;
@@ -79,6 +80,15 @@ class RenderingProperties {
                     assertThat(schemas.violations(object)).as("%s %s", object.getKind(), meta.getName()).isEmpty());
         });
         assertThat(manifests.inNamespace()).allSatisfy(object -> assertThat(object.getMetadata().getNamespace()).isEqualTo(namespace));
+        // Every route answers to exactly the model's ids: its own and its adapters'.
+        assertThat(manifests.all()).filteredOn(object -> object.getKind().equals("AIGatewayRoute")).allSatisfy(route ->
+                assertThat(dev.nebari.llm.model.ObjectTree.of(route).list("spec.rules[0].matches"))
+                        .extracting(match -> (String) ((Map<?, ?>) ((List<?>) ((Map<?, ?>) match).get("headers")).getFirst()).get("value"))
+                        .containsExactlyElementsOf(model.getSpec().servedModelIds()));
+        var pod = manifests.all().stream().filter(o -> o instanceof io.fabric8.kubernetes.api.model.apps.Deployment d
+                && d.getMetadata().getName().equals(name)).map(o -> ((io.fabric8.kubernetes.api.model.apps.Deployment) o)
+                .getSpec().getTemplate().getSpec()).findFirst().orElseThrow();
+        assertThat(pod.getInitContainers()).allSatisfy(c -> assertThat(c.getName()).matches("[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?"));
         assertThat(manifests.elsewhere()).allSatisfy(object ->
                 assertThat(object.getMetadata().getLabels()).containsEntry(ModelObjects.MODEL_NAMESPACE, namespace));
     }
@@ -97,9 +107,28 @@ class RenderingProperties {
         llm.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(dnsLabel(in, 63)).withUid("uid-" + name).build());
         var limit = (java.util.function.Supplier<Long>) () -> in.orNull(0.4, () -> in.between(1L, 4_294_967_295L));
         var limits = in.orNull(0.5, () -> new LimitsSpec(limit.get(), limit.get(), limit.get()));
-        llm.setSpec(new LLMModelSpec(modelSpec(in), resources(in), serving(in), accessSpec(in), endpoints(in), limits,
-                advanced(in)));
+        var modelSpec = modelSpec(in);
+        llm.setSpec(new LLMModelSpec(modelSpec, resources(in), serving(in), accessSpec(in), endpoints(in), limits,
+                advanced(in), null, adapters(in, modelSpec.name())));
         return llm;
+    }
+
+    /** None in half the models, else up to the CRD's maximum, with ids unlike the base model's and each other's. */
+    static List<AdapterSpec> adapters(SeededInputs in, String baseId) {
+        var alnum = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+        var ids = new java.util.LinkedHashSet<String>();
+        var count = in.bool() ? 0 : in.between(1, LLMModelSpec.MAX_ADAPTERS);
+        while (ids.size() < count) {
+            var id = in.string(alnum, 1, 1) + in.string(alnum + "._-", 0, 60)
+                    + (in.bool() ? "/" + in.string(alnum, 1, 1) + in.string(alnum + "._-", 0, 60) : "");
+            if (!id.equals(baseId)) {
+                ids.add(id);
+            }
+        }
+        return ids.stream().map(id -> in.bool()
+                ? new AdapterSpec(id, ModelSource.OCI, null, null, "adapters/" + id.toLowerCase().replaceAll("[^a-z0-9]", "") + ":1")
+                : new AdapterSpec(id, null, in.orNull(0.5, () -> "org/" + in.string(alnum, 1, 30)),
+                        in.orNull(0.5, () -> in.oneOf("main", "v2")), null)).toList();
     }
 
     static ModelSpec modelSpec(SeededInputs in) {

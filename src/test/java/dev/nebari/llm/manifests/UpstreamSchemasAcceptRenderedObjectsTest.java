@@ -80,6 +80,19 @@ class UpstreamSchemasAcceptRenderedObjectsTest {
                 .hasMessageContaining("only one InferencePool backend is allowed per rule");
     }
 
+    /** The routes of a model with LoRA adapters match several model ids; the Deployment mounts a subPath per OCI adapter. */
+    @org.junit.jupiter.api.Test
+    void theObjectsOfAModelWithAdaptersAreAccepted(KubernetesClient client) {
+        var manifests = ModelManifestRenderer.render(GoldenManifestsTest.withAdapters(),
+                new RenderContext(ModelFixtures.settings(RoutingMode.SHARED), GoldenManifestsTest.ACCESS));
+        for (var object : manifests.all()) {
+            var accepted = client.resource(object).dryRun().fieldValidation(Validation.STRICT)
+                    .fieldManager("schema-test").forceConflicts().serverSideApply();
+            assertThat(accepted.getMetadata().getName()).as("%s %s", object.getKind(), object.getMetadata().getName())
+                    .isEqualTo(object.getMetadata().getName());
+        }
+    }
+
     @org.junit.jupiter.api.Test
     void theKeyCheckRouteIsAccepted(KubernetesClient client) {
         for (var object : dev.nebari.llm.gateway.KeyCheckRouteRenderer.render(ModelFixtures.settings(RoutingMode.SHARED),

@@ -167,6 +167,30 @@ class LlmModelCrdTest {
                         "spec.traffic.weight", "should be greater than or equal to 0"),
                 new Invalid("traffic without a weight", m -> set(m, "spec.traffic", Map.of()),
                         "spec.traffic.weight", "Required value"),
+                new Invalid("two adapters with one name", m -> set(m, "spec.adapters", List.of(
+                        Map.of("name", "acme/sql-lora"), Map.of("name", "acme/sql-lora", "revision", "v2"))),
+                        "spec.adapters", "spec.adapters[].name must be unique"),
+                new Invalid("an adapter named like the base model", m -> set(m, "spec.adapters", List.of(Map.of("name", "Qwen/Qwen3-0.6B"))),
+                        "spec.adapters", "spec.adapters[].name must differ from spec.model.name"),
+                new Invalid("an adapter name that is no model id", m -> set(m, "spec.adapters", List.of(Map.of("name", "sql lora"))),
+                        "spec.adapters[0].name", "should match"),
+                new Invalid("an adapter without a name", m -> set(m, "spec.adapters", List.of(Map.of("repo", "acme/sql-lora"))),
+                        "spec.adapters[0].name", "Required value"),
+                new Invalid("an oci adapter without image", m -> set(m, "spec.adapters", List.of(Map.of("name", "sql", "source", "oci"))),
+                        "spec.adapters[0].image", "spec.adapters[].image is required when the adapter's source is oci"),
+                new Invalid("an adapter image with huggingface source", m -> set(m, "spec.adapters",
+                        List.of(Map.of("name", "sql", "image", "registry.example.com/sql-lora:1"))),
+                        "spec.adapters[0].image", "only used with source: oci"),
+                new Invalid("an oci adapter with a repo", m -> set(m, "spec.adapters", List.of(Map.of("name", "sql", "source", "oci",
+                        "image", "registry.example.com/sql-lora:1", "repo", "acme/sql-lora"))),
+                        "spec.adapters[0].repo", "only used with source: huggingface"),
+                new Invalid("more than 16 adapters", m -> set(m, "spec.adapters", java.util.stream.IntStream.range(0, 17)
+                        .mapToObj(i -> Map.of("name", "acme/lora-" + i)).toList()),
+                        "spec.adapters", "must have at most 16 items"),
+                new Invalid("an adapter named like an alias", m -> {
+                    set(m, "spec.model.aliases", List.of("chat-default"));
+                    set(m, "spec.adapters", List.of(Map.of("name", "chat-default")));
+                }, "spec.adapters", "spec.adapters[].name must differ from each of spec.model.aliases"),
                 new Invalid("hubEndpoint with oci source", m -> {
                     set(m, "spec.model.source", "oci");
                     set(m, "spec.model.image", "registry.example.com/m:1");

@@ -20,4 +20,17 @@ class KubernetesRequestCounterTest {
     void namesTheResourceOfAnApiPath(String path, String resource) {
         assertThat(KubernetesRequestCounter.resourceOf(path)).isEqualTo(resource);
     }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource({
+            "/api/v1/namespaces/ns/configmaps/x, true",
+            "/api/v1/namespaces/ns/configmaps, false",
+            "/apis/llm.nebari.dev/v1alpha1/namespaces/ns/llmmodels/m/status, true",
+            "/apis/llm.nebari.dev/v1alpha1/llmmodels, false",
+            "/api/v1/namespaces/ns, true",
+            "/api/v1/namespaces, false",
+            "/version, false"})
+    void tellsAnObjectFromACollection(String path, boolean oneObject) {
+        assertThat(KubernetesRequestCounter.namesOneObject(path)).isEqualTo(oneObject);
+    }
 }

@@ -50,4 +50,20 @@ class ModelCardTest {
         assertThat(alone.trafficText()).isEqualTo("100 % (weight 3 of 3), no other revision yet");
         assertThat(ModelCard.of(model).trafficText()).isNull();
     }
+
+    @Test
+    void aModelsLoraAdaptersAreListedWithSnippetsThatSendTheAdaptersId() {
+        var model = ModelFixtures.model("team-a", "qwen", "Qwen/Qwen3-0.6B",
+                "access: {public: true}\nadapters: [{name: team-a/sql-lora, repo: acme/sql-lora}, {name: team-a/legal-lora}]");
+        model.setStatus(new LLMModelStatus(Phase.Ready, List.of(), 1L, null,
+                new dev.nebari.llm.model.EndpointsStatus("https://llm.example.com/v1", "", "Qwen/Qwen3-0.6B"), null, null));
+
+        var card = ModelCard.of(model);
+
+        assertThat(card.adapters()).containsExactly("team-a/sql-lora", "team-a/legal-lora");
+        assertThat(card.curlSnippet("team-a/sql-lora")).contains("https://llm.example.com/v1/chat/completions")
+                .contains("{\"model\": \"team-a/sql-lora\"");
+        assertThat(card.pythonSnippet("team-a/legal-lora")).contains("model=\"team-a/legal-lora\"");
+        assertThat(card.curlSnippet()).as("the model's own snippet").contains("{\"model\": \"Qwen/Qwen3-0.6B\"");
+    }
 }

@@ -154,6 +154,41 @@ class PortalPagesTest {
                 .doesNotContain("/admin/keys");
     }
 
+    /** A model's LoRA adapters under its card: their ids and, once the model has an endpoint, a snippet for each. */
+    @Test
+    void myModelsShowsAModelsAdaptersWithSnippetsUsingTheAdapterId() throws Exception {
+        var client = portal.app().getBean(io.fabric8.kubernetes.client.KubernetesClient.class);
+        var created = client.resource(dev.nebari.llm.model.ModelFixtures.model(namespace, "lora-model", "org/lora-base",
+                "access: {public: true}\nadapters: [{name: org/lora-sql, repo: acme/sql-lora}]")).create();
+        created.setStatus(new dev.nebari.llm.model.LLMModelStatus(dev.nebari.llm.model.Phase.Ready, List.of(), 1L, null,
+                new dev.nebari.llm.model.EndpointsStatus("https://llm.nebari.example.com/v1", "", "org/lora-base"), null, null));
+        client.resource(created).updateStatus();
+
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).untilAsserted(() -> {
+            var html = web.perform(get("/").with(alice())).andReturn().getResponse().getContentAsString();
+            assertThat(html).contains("LoRA adapters", "id=\"adapter-id-" + namespace + "-lora-model-0\">org/lora-sql</code>")
+                    .contains("Call adapter <code>org/lora-sql</code>")
+                    .contains("{&quot;model&quot;: &quot;org/lora-sql&quot;");
+        });
+    }
+
+    /** The page that shows a new key says which adapter ids it also works for. */
+    @Test
+    void aKeyForAModelWithAdaptersSaysItWorksForThemToo() throws Exception {
+        var client = portal.app().getBean(io.fabric8.kubernetes.client.KubernetesClient.class);
+        client.resource(dev.nebari.llm.model.ModelFixtures.model(namespace, "lora-key-model", "org/lora-key-base",
+                "access: {public: true}\nadapters: [{name: org/lora-key-sql}, {name: org/lora-key-legal}]")).create();
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> web.perform(get("/keys/new").with(alice()))
+                .andReturn().getResponse().getContentAsString().contains(namespace + "/lora-key-model"));
+
+        var created = mintThroughTheForm(post("/keys").with(alice()).with(csrf())
+                .param("model", namespace + "/lora-key-model").param("description", "adapters").param("lifetime", "30d"));
+
+        assertThat(created.getStatus()).isEqualTo(200);
+        assertThat(created.getContentAsString()).contains("Also for its LoRA adapters",
+                "<code>org/lora-key-sql</code>, <code>org/lora-key-legal</code>");
+    }
+
     /** Where the sign-in that follows a form sent from {@code referer} after the session ended returns to. */
     private String pageAfterSigningInAgain(String referer) throws Exception {
         var session = web.perform(post("/keys").with(alice()).param("model", namespace + "/open-model")

@@ -57,6 +57,9 @@ final class DownloaderOnTheNode {
                 .editStatus(current -> {
                     current.getStatus().getInitContainerStatuses().stream()
                             .filter(s -> container.getName().equals(s.getName()))
+                            // a run the simulated cluster failed has a last state to fill in; a pod whose init
+                            // container it let pass has none, and keeps it that way
+                            .filter(s -> s.getLastState() != null && s.getLastState().getTerminated() != null)
                             .forEach(s -> s.getLastState().setTerminated(new ContainerStateTerminatedBuilder()
                                     .withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error")
                                     .withMessage(message.isEmpty() ? null : message)

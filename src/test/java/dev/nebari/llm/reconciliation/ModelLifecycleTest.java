@@ -127,6 +127,56 @@ class ModelLifecycleTest {
         });
     }
 
+    /** The downloader container as rendered puts each Hub adapter, at its revision, in its directory beside the model. */
+    @Test
+    void theRenderedDownloaderFetchesTheAdaptersBesideTheBaseModel(@TempDir Path node) throws Exception {
+        client.resource(ModelFixtures.model(namespace, "lora-fetch", "org/lora-fetch", "resources: {gpu: {count: 0}}\n"
+                + "access: {public: true}\nadapters: [{name: team/sql, repo: acme/sql-lora, revision: v2}, {name: acme/chat-lora}]")).create();
+        var pod = await().atMost(TIMEOUT).until(() -> client.pods().inNamespace(namespace)
+                .withLabel(ModelObjects.MODEL, "lora-fetch").list().getItems().stream().findFirst(), java.util.Optional::isPresent).orElseThrow();
+        var base = FakeRepo.of("org/lora-fetch", FakeFile.git("config.json", ContentSource.of("{\"base\": true}")));
+        var sql = new FakeRepo("acme/sql-lora", "v2", "fedcba9876543210fedcba9876543210fedcba98",
+                List.of(FakeFile.lfs("adapter_model.safetensors", ContentSource.random(5, 70_000))));
+        var chat = FakeRepo.of("acme/chat-lora", FakeFile.git("adapter_config.json", ContentSource.of("{\"r\": 16}")));
+        try (var hub = FakeHub.start(base, sql, chat)) {
+            assertThat(DownloaderOnTheNode.run(client, pod, hub, node)).isZero();
+        }
+
+        var volume = node.resolve("model-volume/model-cache");
+        assertThat(volume.resolve("config.json")).hasContent("{\"base\": true}");
+        assertThat(volume.resolve("adapters/team/sql/adapter_model.safetensors")).hasSize(70_000);
+        assertThat(volume.resolve("adapters/acme/chat-lora/adapter_config.json")).hasContent("{\"r\": 16}");
+    }
+
+    /**
+     * The downloader container as rendered for a model with a LoRA adapter fetches the base model, then the adapter
+     * beside it; an adapter the Hub refuses fails the download with the downloader's message naming the adapter's
+     * repository, after the base model is in place.
+     */
+    @Test
+    void anAdapterTheHubRefusesFailsTheDownloadNamingItAfterTheBaseModelIsInPlace(@TempDir Path node) throws Exception {
+        client.resource(ModelFixtures.model(namespace, "lora-gated", "org/lora-life", "resources: {gpu: {count: 0}}\n"
+                + "access: {public: true}\nadapters: [{name: org/lora-life-sql, repo: " + EmbeddedControlPlane.GATED_MODEL + "}]")).create();
+        var pod = await().atMost(TIMEOUT).until(() -> client.pods().inNamespace(namespace)
+                .withLabel(ModelObjects.MODEL, "lora-gated").list().getItems().stream()
+                .filter(ModelLifecycleTest::downloaderFailed).findFirst(), java.util.Optional::isPresent).orElseThrow();
+        var base = FakeRepo.of("org/lora-life", FakeFile.git("config.json", ContentSource.of("{\"architectures\": []}")));
+        var adapter = FakeRepo.of(EmbeddedControlPlane.GATED_MODEL, FakeFile.git("adapter_config.json", ContentSource.of("{\"r\": 8}")));
+        try (var hub = FakeHub.start(base, adapter)) {
+            hub.gate(EmbeddedControlPlane.GATED_MODEL);
+            assertThat(DownloaderOnTheNode.run(client, pod, hub, node)).isEqualTo(3);
+        }
+
+        assertThat(node.resolve("model-volume/model-cache/config.json")).as("the base model first").hasContent("{\"architectures\": []}");
+        assertThat(node.resolve("model-volume/model-cache/adapters/org/lora-life-sql/adapter_config.json")).doesNotExist();
+        assertThatModel("lora-gated").eventuallyHasStatus(status -> {
+            var available = StatusAggregator.find(status, ConditionType.MODEL_AVAILABLE).orElseThrow();
+            assertThat(available.getReason()).isEqualTo("DownloadFailed");
+            assertThat(available.getMessage()).contains("model-downloader failed: exit code 3 (Error): ACCESS_DENIED: ")
+                    .contains(EmbeddedControlPlane.GATED_MODEL);
+        });
+    }
+
     private static boolean downloaderFailed(io.fabric8.kubernetes.api.model.Pod pod) {
         var statuses = pod.getStatus() == null ? null : pod.getStatus().getInitContainerStatuses();
         return statuses != null && statuses.stream().anyMatch(s -> s.getLastState() != null

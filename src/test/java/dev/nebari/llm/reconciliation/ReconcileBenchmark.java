@@ -174,7 +174,7 @@ public final class ReconcileBenchmark {
      * doubled the reconciler's work). No kube-controller-manager runs here, so the PVCs' protection finalizer is
      * removed by hand.
      */
-    private static void removePeer(KubernetesClient client, PackSettings settings, String namespace) throws InterruptedException {
+    public static void removePeer(KubernetesClient client, PackSettings settings, String namespace) throws InterruptedException {
         client.resources(LLMModel.class).inNamespace(namespace).delete();
         for (var kind : ChildKind.values()) {
             var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
@@ -238,7 +238,7 @@ public final class ReconcileBenchmark {
         }
     }
 
-    private static double peer(KubernetesClient client, PackSettings settings, String namespace, int models, int workers)
+    public static double peer(KubernetesClient client, PackSettings settings, String namespace, int models, int workers)
             throws Exception {
         var desired = new DesiredState(settings, new AccessInputsSource(settings,
                 new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null));
@@ -258,7 +258,14 @@ public final class ReconcileBenchmark {
     public static void awaitFullyApplied(KubernetesClient client, PackSettings settings,
             io.fabric8.kubernetes.client.informers.SharedIndexInformer<LLMModel> watched, String namespace, int models)
             throws InterruptedException {
-        var deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+        awaitFullyApplied(client, settings, watched, namespace, models, Duration.ofMinutes(5));
+    }
+
+    /** Waits (at most {@code limit}) until every model's status describes its generation and all its objects exist. */
+    public static void awaitFullyApplied(KubernetesClient client, PackSettings settings,
+            io.fabric8.kubernetes.client.informers.SharedIndexInformer<LLMModel> watched, String namespace, int models,
+            Duration limit) throws InterruptedException {
+        var deadline = System.nanoTime() + limit.toNanos();
         while (System.nanoTime() < deadline) {
             var all = watched.getStore().list();
             var done = all.stream().filter(m -> m.getStatus() != null && m.getStatus().observedGeneration() != null
@@ -268,13 +275,18 @@ public final class ReconcileBenchmark {
             }
             Thread.sleep(100);
         }
-        throw new IllegalStateException("models not fully applied within 5 minutes");
+        throw new IllegalStateException("models not fully applied within " + limit);
     }
 
     private static boolean childrenComplete(KubernetesClient client, PackSettings settings, String namespace,
             List<LLMModel> models) {
         var expected = models.stream().mapToLong(m -> ModelManifestRenderer.render(m, new RenderContext(settings,
                 dev.nebari.llm.gateway.AccessInputs.NONE)).all().size()).sum();
+        return objectsOf(client, settings, namespace) >= expected;
+    }
+
+    /** How many objects the pack made for the models of a namespace (in it and in the keys namespace). */
+    public static long objectsOf(KubernetesClient client, PackSettings settings, String namespace) {
         long present = 0;
         for (var kind : ChildKind.values()) {
             var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());
@@ -282,7 +294,7 @@ public final class ReconcileBenchmark {
                     ? resources.inNamespace(settings.apiKeysNamespace()).withLabel(ModelObjects.MODEL_NAMESPACE, namespace).list().getItems().size()
                     : resources.inNamespace(namespace).withLabel(ModelObjects.MANAGED_BY, ModelObjects.PACK).list().getItems().size();
         }
-        return present >= expected;
+        return present;
     }
 
     private static long reconciles(SimpleMeterRegistry meters) {

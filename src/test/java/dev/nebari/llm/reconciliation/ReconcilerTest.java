@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.model.ObjectTree;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.platform.KubernetesRequestCounter;
 import dev.nebari.llm.testing.ModelAssert;
@@ -310,7 +311,7 @@ class ReconcilerTest {
 
         stored("green").edit(m -> ModelFixtures.withSpec(m, spec -> new dev.nebari.llm.model.LLMModelSpec(spec.model(), spec.resources(),
                     spec.serving(), spec.access(), spec.endpoints(), spec.limits(), spec.advanced(),
-                    new dev.nebari.llm.model.TrafficSpec(100))));
+                    new dev.nebari.llm.model.TrafficSpec(100), spec.adapters())));
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(ruleOf("blue-external")).containsExactly("id:org/rollout-7b", "blue-weighted=90", "green-weighted=100");
             assertThat(ruleOf("green-external")).containsExactly("id:org/rollout-7b", "blue-weighted=90", "green-weighted=100");
@@ -347,6 +348,50 @@ class ReconcilerTest {
     }
 
     @Test
+    void aModelWithLoraAdaptersGetsThemDownloadedServedAndRoutedUnderTheirIds() {
+        client.resource(model("lora", "org/lora-base", """
+                adapters:
+                - {name: org/lora-sql, repo: acme/sql-lora, revision: v1}
+                - {name: org/lora-legal, source: oci, image: registry.example.com/legal-lora:1}""")).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(children("lora", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute"))
+                .hasSize(2).allSatisfy(route -> assertThat(ObjectTree.of(route).list("spec.rules[0].matches"))
+                        .extracting(match -> new ObjectTree(castMap(match)).at("headers[0].value"))
+                        .containsExactly("org/lora-base", "org/lora-sql", "org/lora-legal")));
+        var pod = client.apps().deployments().inNamespace(namespace).withName("lora").get().getSpec().getTemplate().getSpec();
+        assertThat(pod.getInitContainers()).extracting(c -> c.getName())
+                .containsExactly("model-downloader", "adapter-copy-1");
+        assertThat(pod.getInitContainers().getFirst().getArgs()).containsSubsequence(
+                "--repo", "org/lora-base", "--target", "/model-cache",
+                "--repo", "acme/sql-lora", "--revision", "v1", "--target", "/model-cache/adapters/org/lora-sql");
+        assertThat(pod.getContainers().getFirst().getArgs()).containsSubsequence("--enable-lora", "--lora-modules",
+                "org/lora-sql=/model-cache/adapters/org/lora-sql", "org/lora-legal=/model-cache/adapters/org/lora-legal");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static java.util.Map<String, Object> castMap(Object value) {
+        return (java.util.Map<String, Object>) value;
+    }
+
+    @Test
+    void anAdapterIdAnOlderModelServesKeepsTheYoungerModelOffTheGateway() {
+        // Creation times have whole seconds; on a tie the name decides, so the elder's name sorts first.
+        client.resource(model("adapter-elder", "org/adapter-elder", "adapters: [{name: org/contested-adapter}]")).create();
+        await().atMost(TIMEOUT).until(() -> children("adapter-elder", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute").size() == 2);
+
+        client.resource(model("adapter-younger", "org/adapter-younger", "adapters: [{name: org/contested-adapter}]")).create();
+
+        assertThatModel("adapter-younger").eventuallyHasStatus(status -> {
+            var external = StatusAggregator.find(status, ConditionType.EXTERNAL_ENDPOINT_READY).orElseThrow();
+            assertThat(external.getReason()).isEqualTo("ModelIdTaken");
+            assertThat(external.getMessage()).contains("spec.adapters[0].name \"org/contested-adapter\" of LLMModel " + namespace
+                    + "/adapter-younger is already served by LLMModel "
+                    + namespace + "/adapter-elder").contains("spec.adapters");
+        });
+        assertThat(children("adapter-younger", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")).isEmpty();
+    }
+
+    @Test
     void ofTwoModelsWithOneIdOnlyTheOlderIsRoutedAndTheYoungerTakesOverWhenItIsDeleted() {
         client.resource(model("elder", "org/shared-id", "")).create();
         await().atMost(TIMEOUT).until(() -> children("elder", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute").size() == 2);
@@ -357,7 +402,7 @@ class ReconcilerTest {
         assertThatModel("younger").eventuallyHasStatus(status -> {
             var external = StatusAggregator.find(status, ConditionType.EXTERNAL_ENDPOINT_READY).orElseThrow();
             assertThat(external.getReason()).isEqualTo("ModelIdTaken");
-            assertThat(external.getMessage()).contains("model id \"org/shared-id\" of LLMModel " + namespace
+            assertThat(external.getMessage()).contains("spec.model.name \"org/shared-id\" of LLMModel " + namespace
                     + "/younger is already served by LLMModel " + namespace + "/elder");
             assertThat(StatusAggregator.find(status, ConditionType.READY).orElseThrow().getStatus()).isEqualTo("False");
         });

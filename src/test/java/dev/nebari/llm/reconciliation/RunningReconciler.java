@@ -24,7 +24,8 @@ final class RunningReconciler implements AutoCloseable {
     final KubernetesClient client;
     final KubernetesRequestCounter requests = new KubernetesRequestCounter();
     final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    final FakeOidcIssuer issuer = FakeOidcIssuer.start();
+    final FakeOidcIssuer issuer;
+    private final boolean ownsIssuer;
     final ModelController controller;
 
     RunningReconciler(TestCluster cluster, Duration requeueAfter) {
@@ -39,6 +40,18 @@ final class RunningReconciler implements AutoCloseable {
     /** @param identity the client configuration to reconcile with (e.g. impersonating the chart's ServiceAccount) */
     RunningReconciler(TestCluster cluster, io.fabric8.kubernetes.client.Config identity, Duration requeueAfter,
             DownloadProgress downloads) {
+        this(cluster, identity, requeueAfter, downloads, null);
+    }
+
+    /** @param issuer an OIDC issuer shared with other reconcilers (an operator's restart), left running on close */
+    RunningReconciler(TestCluster cluster, FakeOidcIssuer issuer) {
+        this(cluster, cluster.controlPlane().clientConfig(), Duration.ofSeconds(30), pod -> java.util.Optional.empty(), issuer);
+    }
+
+    private RunningReconciler(TestCluster cluster, io.fabric8.kubernetes.client.Config identity, Duration requeueAfter,
+            DownloadProgress downloads, @org.jspecify.annotations.Nullable FakeOidcIssuer sharedIssuer) {
+        ownsIssuer = sharedIssuer == null;
+        issuer = ownsIssuer ? FakeOidcIssuer.start() : sharedIssuer;
         client = new KubernetesClientBuilder().withConfig(identity)
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
                 .build();
@@ -60,6 +73,8 @@ final class RunningReconciler implements AutoCloseable {
     public void close() {
         controller.stop();
         client.close();
-        issuer.close();
+        if (ownsIssuer) {
+            issuer.close();
+        }
     }
 }

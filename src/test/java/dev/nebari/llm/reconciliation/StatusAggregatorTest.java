@@ -125,6 +125,114 @@ class StatusAggregatorTest {
         assertThat(condition.getMessage()).contains("exit code 3").contains("401 Unauthorized: token rejected");
     }
 
+    // --- LoRA adapters: more init containers that put weights on the volume ---
+
+    static LLMModel withAdapters(String modelFields, String adapters) {
+        return withGeneration(ModelFixtures.model("team-a", "qwen3", "Qwen/Qwen3-0.6B",
+                List.of(modelFields), "access: {public: true}\nadapters: " + adapters));
+    }
+
+    static Pod initContainers(java.util.Map<String, String> states) {
+        var statuses = new java.util.ArrayList<io.fabric8.kubernetes.api.model.ContainerStatus>();
+        states.forEach((name, state) -> {
+            var init = new ContainerStatusBuilder().withName(name);
+            switch (state) {
+                case "running" -> init.withNewState().withNewRunning().endRunning().endState();
+                case "completed" -> init.withNewState().withNewTerminated().withExitCode(0).endTerminated().endState();
+                case "failed" -> init.withNewState().withNewWaiting().withReason("CrashLoopBackOff").endWaiting().endState()
+                        .withNewLastState().withNewTerminated().withExitCode(1).withMessage("cp: cannot stat '/models/.'").endTerminated().endLastState();
+                default -> init.withNewState().withNewWaiting().withReason("PodInitializing").endWaiting().endState();
+            }
+            statuses.add(init.build());
+        });
+        return new PodBuilder().withNewMetadata().withName("p").endMetadata()
+                .withNewStatus().withInitContainerStatuses(statuses).endStatus().build();
+    }
+
+    @Test
+    void theDownloaderSaysItFetchesTheModelThenItsHubAdapters() {
+        var lora = withAdapters("storage: {size: 20Gi}", "[{name: team-a/sql, repo: acme/sql-lora}, {name: team-a/legal, source: oci, image: r.example.com/legal:1}]");
+
+        var status = aggregator.aggregate(lora, seen(deployment(0),
+                List.of(initContainers(linked("model-downloader", "running", "adapter-copy-1", "waiting"))), Set.of(), null));
+
+        assertThat(StatusAggregator.find(status, ConditionType.MODEL_AVAILABLE).orElseThrow().getMessage())
+                .isEqualTo("downloading Qwen/Qwen3-0.6B, then adapter team-a/sql (acme/sql-lora)");
+    }
+
+    @Test
+    void whileAnAdapterDownloadsTheMessageNamesItAndTheModelKeepsItsOwnSize() {
+        var lora = withAdapters("storage: {size: 20Gi}", "[{name: team-a/sql, repo: acme/sql-lora}]");
+        var running = List.of(initContainers(linked("model-downloader", "running")));
+        var base = aggregator.aggregate(lora, new Observations(Set.of(), deployment(0), deployment(1), running, List.of(),
+                null, null, List.of(), 0, List.of(), null, dev.nebari.llm.model.DownloadStatus.of(1L << 30, 8L << 30, 1, 5, "Qwen/Qwen3-0.6B"), null));
+        lora.setStatus(base);
+
+        var adapter = aggregator.aggregate(lora, new Observations(Set.of(), deployment(0), deployment(1), running, List.of(),
+                null, null, List.of(), 0, List.of(), null, dev.nebari.llm.model.DownloadStatus.of(10L << 20, 40L << 20, 0, 2, "acme/sql-lora"), null));
+
+        assertThat(StatusAggregator.find(base, ConditionType.MODEL_AVAILABLE).orElseThrow().getMessage())
+                .isEqualTo("downloading Qwen/Qwen3-0.6B: 12% (1/5 files)");
+        assertThat(base.modelSize()).isEqualTo("8.0Gi");
+        assertThat(StatusAggregator.find(adapter, ConditionType.MODEL_AVAILABLE).orElseThrow().getMessage())
+                .isEqualTo("downloading adapter team-a/sql (acme/sql-lora): 25% (0/2 files)");
+        assertThat(adapter.download().repository()).isEqualTo("acme/sql-lora");
+        assertThat(adapter.modelSize()).as("the model's size, not the adapter's").isEqualTo("8.0Gi");
+    }
+
+    @Test
+    void theModelIsAvailableOnlyOnceTheLastAdapterIsInPlace() {
+        var lora = withAdapters("storage: {size: 20Gi}", "[{name: team-a/sql}, {name: team-a/legal, source: oci, image: r.example.com/legal:1}]");
+
+        var copying = aggregator.aggregate(lora, seen(deployment(0),
+                List.of(initContainers(linked("model-downloader", "completed", "adapter-copy-1", "running"))), Set.of(), null));
+        var done = aggregator.aggregate(lora, seen(deployment(0),
+                List.of(initContainers(linked("model-downloader", "completed", "adapter-copy-1", "completed"))), Set.of(), null));
+
+        assertThat(StatusAggregator.find(copying, ConditionType.MODEL_AVAILABLE).orElseThrow().getMessage())
+                .isEqualTo("copying adapter team-a/legal from r.example.com/legal:1");
+        assertThat(copying.phase()).isEqualTo(Phase.Downloading);
+        var available = StatusAggregator.find(done, ConditionType.MODEL_AVAILABLE).orElseThrow();
+        assertThat(available.getReason()).isEqualTo("Downloaded");
+        assertThat(available.getMessage()).isEqualTo("the weights of Qwen/Qwen3-0.6B and its 2 adapters are in place");
+    }
+
+    @Test
+    void aFailedAdapterCopyIsADownloadFailureNamingItsContainer() {
+        var lora = withAdapters("storage: {size: 20Gi}", "[{name: team-a/legal, source: oci, image: r.example.com/legal:1}]");
+
+        var status = aggregator.aggregate(lora, seen(deployment(0),
+                List.of(initContainers(linked("model-downloader", "completed", "adapter-copy-0", "failed"))), Set.of(), null));
+
+        assertThat(status.phase()).isEqualTo(Phase.Error);
+        var condition = StatusAggregator.find(status, ConditionType.MODEL_AVAILABLE).orElseThrow();
+        assertThat(condition.getReason()).isEqualTo("DownloadFailed");
+        assertThat(condition.getMessage()).contains("adapter-copy-0 failed").contains("cp: cannot stat");
+    }
+
+    @Test
+    void withoutPreloadTheDownloaderRunsForTheAdaptersOnly() {
+        var lora = withAdapters("preload: false", "[{name: team-a/sql}]");
+
+        var downloading = aggregator.aggregate(lora, seen(deployment(0),
+                List.of(initContainers(linked("model-downloader", "running"))), Set.of(), null));
+        var done = aggregator.aggregate(lora, seen(deployment(0),
+                List.of(initContainers(linked("model-downloader", "completed"))), Set.of(), null));
+
+        assertThat(StatusAggregator.find(downloading, ConditionType.MODEL_AVAILABLE).orElseThrow().getMessage())
+                .isEqualTo("downloading adapter team-a/sql");
+        assertThat(StatusAggregator.find(done, ConditionType.MODEL_AVAILABLE).orElseThrow().getMessage())
+                .isEqualTo("the adapters are in place; preload is off: vLLM fetches the weights of Qwen/Qwen3-0.6B when it starts");
+    }
+
+    private static java.util.Map<String, String> linked(String... namesAndStates) {
+        var map = new java.util.LinkedHashMap<String, String>();
+        for (int i = 0; i < namesAndStates.length; i += 2) {
+            map.put(namesAndStates[i], namesAndStates[i + 1]);
+        }
+        return map;
+    }
+
     @Test
     void podsThatCannotBeScheduledAreReportedWithTheSchedulersReason() {
         var status = aggregator.aggregate(model, seen(deployment(0), List.of(unschedulable()), Set.of(), null));
@@ -141,7 +249,7 @@ class StatusAggregatorTest {
             var threeReplicas = new ServingSpec(s.image(), s.command(), 3, s.tensorParallelism(), s.dataParallelism(),
                     s.vllmArgs(), s.updateStrategy(), s.monitoring(), s.imagePullSecrets(), s.autoscaling());
             return new LLMModelSpec(spec.model(), spec.resources(), threeReplicas, spec.access(), spec.endpoints(),
-                    spec.limits(), spec.advanced());
+                    spec.limits(), spec.advanced(), spec.traffic(), spec.adapters());
         }));
         var status = aggregator.aggregate(scaled, seen(deployment(1), List.of(pod("completed", "")), Set.of(), acceptedRoute()));
 

@@ -325,7 +325,7 @@ public final class StartupBenchmark {
                 var extracted = bench.extract(jar);
                 var cache = extracted.getParent().resolve("app.aot");
                 if (!Files.exists(cache)) {
-                    bench.train(extracted, cache);
+                    train(extracted, cache, bench.work);
                 }
                 var options = new ArrayList<>(extraJvm);
                 options.add("-XX:AOTCache=" + cache);
@@ -337,14 +337,21 @@ public final class StartupBenchmark {
         abstract Launcher prepare(StartupBenchmark bench, Path jar, String label, List<String> extraJvm) throws Exception;
     }
 
-    /** {@code java -Djarmode=tools -jar app.jar extract}: the application jar and lib/ beside it. */
     Path extract(Path jar) throws Exception {
+        return extract(jar, work);
+    }
+
+    /**
+     * {@code java -Djarmode=tools -jar app.jar extract} into {@code work/extracted}: the application jar and lib/ beside
+     * it, as compose-dev/Dockerfile lays the image out (bench/scale and bench/faults run the application so too).
+     */
+    public static Path extract(Path jar, Path work) throws Exception {
         var destination = work.resolve("extracted");
         if (Files.exists(destination.resolve(jar.getFileName()))) {
             return destination.resolve(jar.getFileName());
         }
         run(List.of(javaBinary(), "-Djarmode=tools", "-jar", jar.toString(), "extract", "--destination", destination.toString()),
-                "extract");
+                "extract", work);
         return destination.resolve(jar.getFileName());
     }
 
@@ -352,7 +359,7 @@ public final class StartupBenchmark {
      * The training run that writes the AOT cache, with the command of compose-dev/Dockerfile: the image's JVM options
      * without a memory limit (an image build has none), no cluster.
      */
-    void train(Path extractedJar, Path cache) throws Exception {
+    public static void train(Path extractedJar, Path cache, Path work) throws Exception {
         var command = new ArrayList<String>(List.of(javaBinary(), "@config/jvm.options"));
         // For profiling only: JFR (-XX:StartFlightRecording in STARTUP_JVM) needs --add-modules=jdk.jfr here too.
         var extra = System.getenv("STARTUP_TRAINING_JVM");
@@ -361,15 +368,14 @@ public final class StartupBenchmark {
         }
         command.addAll(List.of("-XX:AOTCacheOutput=" + cache, "@config/aot-training.options", "-jar", extractedJar.toString()));
         var started = System.nanoTime();
-        run(command, "aot-training");
+        run(command, "aot-training", work);
         System.out.printf("AOT cache trained in %.1f s: %d MiB; load %s%n", (System.nanoTime() - started) / 1e9,
                 Files.size(cache) >> 20, loadAverage());
     }
 
-    private void run(List<String> command, String label) throws Exception {
+    private static void run(List<String> command, String label, Path work) throws Exception {
         var log = work.resolve(label + ".log");
-        var process = new ProcessBuilder(command).directory(project.toFile()).redirectErrorStream(true)
-                .redirectOutput(log.toFile()).start();
+        var process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         if (process.waitFor() != 0) {
             throw new IllegalStateException(label + " failed with " + process.exitValue() + "; see " + log);
         }
@@ -422,7 +428,7 @@ public final class StartupBenchmark {
         var cache = work.resolve("peer.aot");
         var training = new ArrayList<>(peer("peer-aot-training", List.of("-XX:AOTCacheOutput=" + cache,
                 "-Dspring.context.exit=onRefresh")).command());
-        run(training, "peer-aot-training");
+        run(training, "peer-aot-training", work);
         return peer("peer-aot", List.of("-XX:AOTCache=" + cache));
     }
 

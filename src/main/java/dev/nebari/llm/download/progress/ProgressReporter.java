@@ -26,6 +26,8 @@ public final class ProgressReporter implements AutoCloseable {
     private final long startNanos = System.nanoTime();
     private volatile long bytesTotal;
     private volatile int filesTotal;
+    /** The repository of this run: progress lines name it, since one container may download several in turn. */
+    private volatile String repo = "";
     private @org.jspecify.annotations.Nullable ScheduledExecutorService ticker;
 
     public ProgressReporter(PrintStream out, Duration interval) {
@@ -36,6 +38,7 @@ public final class ProgressReporter implements AutoCloseable {
     public void started(String repo, String revision, String commit, int files, long bytes) {
         filesTotal = files;
         bytesTotal = bytes;
+        this.repo = repo;
         emit("start", e -> e.writeStringProperty("repo", repo).writeStringProperty("revision", revision)
                 .writeStringProperty("commit", commit).writeNumberProperty("filesTotal", files)
                 .writeNumberProperty("bytesTotal", bytes));
@@ -85,7 +88,7 @@ public final class ProgressReporter implements AutoCloseable {
     public void done(String commit, int filesDownloaded) {
         stopTicker();
         progress();
-        emit("done", e -> e.writeStringProperty("commit", commit).writeNumberProperty("filesTotal", filesTotal)
+        emit("done", e -> e.writeStringProperty("repo", repo).writeStringProperty("commit", commit).writeNumberProperty("filesTotal", filesTotal)
                 .writeNumberProperty("filesDownloaded", filesDownloaded).writeNumberProperty("bytesTotal", bytesTotal)
                 .writeNumberProperty("bytesDownloaded", bytesFetched.get())
                 .writeNumberProperty("seconds", elapsedSeconds()));
@@ -104,7 +107,7 @@ public final class ProgressReporter implements AutoCloseable {
 
     private void progress() {
         double seconds = elapsedSeconds();
-        emit("progress", e -> e.writeNumberProperty("bytesDone", bytesDone.get())
+        emit("progress", e -> e.writeStringProperty("repo", repo).writeNumberProperty("bytesDone", bytesDone.get())
                 .writeNumberProperty("bytesTotal", bytesTotal).writeNumberProperty("filesDone", filesDone.get())
                 .writeNumberProperty("filesTotal", filesTotal)
                 .writeNumberProperty("bytesPerSecond", seconds > 0 ? (long) (bytesFetched.get() / seconds) : 0));

@@ -1,0 +1,47 @@
+package dev.nebari.llm.admission;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.platform.KubernetesRequestCounter;
+import dev.nebari.llm.testing.TestCluster;
+import dev.nebari.llm.testing.WithKubernetes;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The webhook's view of the models costs one list and a watch, not a list of every model per review: with N models
+ * created through the webhook, that was N lists of up to N models (bench/scale).
+ */
+@WithKubernetes(upstreamCrds = false)
+class ApiServerLookupTest {
+
+    @Test
+    void reviewsReadTheModelsFromAWatchedCacheWithoutTheirManagedFieldsAndStatus(TestCluster cluster) throws Exception {
+        var namespace = cluster.newNamespace("lookup");
+        var counter = new KubernetesRequestCounter();
+        try (var client = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, counter)).build();
+                var lookup = new ApiServerLookup(client)) {
+            cluster.client().resource(ModelFixtures.model(namespace, "first", "org/first", "access: {groups: [llm-users]}")).fieldManager("test").serverSideApply();
+            await().atMost(Duration.ofSeconds(30)).until(() -> lookup.models().stream()
+                    .anyMatch(m -> m.getMetadata().getName().equals("first") && namespace.equals(m.getMetadata().getNamespace())));
+            var listsBefore = counter.byVerbAndResource().getOrDefault("LIST llmmodels", 0L);
+
+            cluster.client().resource(ModelFixtures.model(namespace, "second", "org/second", "access: {groups: [llm-users]}")).create();
+            await().atMost(Duration.ofSeconds(30)).until(() -> lookup.models().stream()
+                    .anyMatch(m -> m.getMetadata().getName().equals("second")));
+            for (int review = 0; review < 20; review++) {
+                assertThat(lookup.models()).isNotEmpty();
+            }
+
+            assertThat(counter.byVerbAndResource().getOrDefault("LIST llmmodels", 0L)).isEqualTo(listsBefore);
+            var first = lookup.models().stream().filter(m -> m.getMetadata().getName().equals("first")).findFirst().orElseThrow();
+            assertThat(first.getMetadata().getManagedFields()).isNullOrEmpty();
+            assertThat(first.getStatus()).isNull();
+            assertThat(first.getSpec().model().name()).isEqualTo("org/first");
+        }
+    }
+}
