@@ -80,7 +80,7 @@ class GroupSpellingTest {
     /** The group claim values the rendered internal SecurityPolicy allows (all rules). */
     static List<String> jwtRuleValues(AccessSpec access) {
         var model = ModelFixtures.withSpec(ModelFixtures.referenceModel(), spec -> new LLMModelSpec(spec.model(),
-                spec.resources(), spec.serving(), access, spec.endpoints(), spec.limits(), spec.advanced(), spec.adapters()));
+                spec.resources(), spec.serving(), access, spec.endpoints(), spec.limits(), spec.advanced(), spec.traffic(), spec.adapters()));
         var policy = ObjectTree.of(AccessPolicyRenderer.internalPolicy(model, settings(), OIDC));
         return policy.list("spec.authorization.rules").stream()
                 .map(rule -> new ObjectTree(asMap(rule)).list("principal.jwt.claims[0].values"))

@@ -2,6 +2,7 @@ package dev.nebari.llm.admission;
 
 import dev.nebari.llm.platform.ManagedNamespaces;
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelIdSharing;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.SharedVolume;
 import dev.nebari.llm.model.StorageType;
@@ -15,10 +16,13 @@ import java.util.function.Function;
 /**
  * What the CRD's CEL rules cannot check, because it depends on other objects (docs/webhook.md).
  *
- * <p>Rejected: a new model in a namespace the pack does not manage, and a model id (its own or a LoRA adapter's; or,
- * in subdomain routing, a subdomain) that another model already serves, itself or as an adapter, on the shared gateway. Warned about: emptyDir storage with preload,
+ * <p>Rejected: a new model in a namespace the pack does not manage, and a model id, alias or LoRA adapter id (or, in
+ * subdomain routing, a subdomain) that another model already serves on the shared gateway in any of these roles,
+ * unless both are revisions of one id that agree on what callers see ({@link ModelIdSharing}). Each rejection names
+ * the field that holds the id. Warned about: emptyDir storage with preload,
  * an auth Secret that does not exist (or cannot be checked), and more than one replica (or an autoscaling maximum
- * above one) on a ReadWriteOnce volume, which replicas on other nodes cannot attach.
+ * above one) on a ReadWriteOnce volume, which replicas on other nodes cannot attach, and revisions of one id whose
+ * weights are all 0.
  *
  * <p>An UPDATE is only checked for what it changes. Rejecting an unrelated update (the operator adding or removing
  * its finalizer, a replica count) because of a conflict that already existed, or because the namespace lost its
@@ -47,34 +51,46 @@ final class AdmissionRules {
                 return new AdmissionDecision(List.of(unmanaged), List.of());
             }
         }
-        var checkModelId = changed(change, m -> m.getSpec().servedModelIds());
         var checkSubdomain = settings.platform().routing().mode() == RoutingMode.SUBDOMAIN
                 && changed(change, m -> ModelObjects.subdomain(m.getSpec()));
-        if (checkModelId || checkSubdomain) {
-            var others = cluster.models().stream()
-                    .filter(other -> !(Objects.equals(other.getMetadata().getNamespace(), change.namespace())
-                            && Objects.equals(other.getMetadata().getName(), change.name())))
-                    .toList();
-            if (checkModelId) {
-                var ids = model.getSpec().servedModelIds();
-                for (int i = 0; i < ids.size(); i++) {
-                    var id = ids.get(i);
-                    var field = i == 0 ? "spec.model.name" : "spec.adapters[" + (i - 1) + "].name";
-                    others.stream().filter(other -> other.getSpec().servedModelIds().contains(id)).findFirst()
-                            .ifPresent(other -> rejections.add(field + " \"" + id + "\" is already served by LLMModel "
-                                    + ModelChange.reference(other) + (id.equals(other.getSpec().model().name()) ? "" : " (as a LoRA adapter)")
-                                    + "; models share the gateway, so each model and adapter needs its own model id: pick "
-                                    + "another one or change the existing model"));
-                }
-            }
-            if (checkSubdomain) {
-                var subdomain = ModelObjects.subdomain(model.getSpec());
-                others.stream().filter(other -> subdomain.equals(ModelObjects.subdomain(other.getSpec()))).findFirst()
-                        .ifPresent(other -> rejections.add("subdomain \"" + subdomain + "\" is already used by LLMModel "
-                                + ModelChange.reference(other) + "; set spec.endpoints.external.subdomain to another DNS label"));
+        var checkIds = changed(change, AdmissionRules::whatIdSharingReads);
+        if (!checkIds && !checkSubdomain) {
+            return finish(change, cluster, rejections, warnings);
+        }
+        var others = cluster.models().stream()
+                .filter(other -> !(Objects.equals(other.getMetadata().getNamespace(), change.namespace())
+                        && Objects.equals(other.getMetadata().getName(), change.name())))
+                .filter(other -> other.getMetadata().getDeletionTimestamp() == null)
+                .toList();
+        // Only conflicts this change brings: one that existed before (models created while the webhook was off)
+        // must not block an unrelated update; the reconciler reports it.
+        var before = previous == null ? List.<String>of() : idConflicts(previous, others);
+        idConflicts(model, others).stream().filter(conflict -> !before.contains(conflict)).forEach(rejections::add);
+        if (checkSubdomain) {
+            var subdomain = ModelObjects.subdomain(model.getSpec());
+            others.stream()
+                    .filter(other -> subdomain.equals(ModelObjects.subdomain(other.getSpec())))
+                    .filter(other -> !ModelIdSharing.revisionsOfOneId(model, other))
+                    .findFirst()
+                    .ifPresent(other -> rejections.add("subdomain \"" + subdomain + "\" is already used by LLMModel "
+                            + ModelChange.reference(other) + "; set spec.endpoints.external.subdomain to another DNS label"));
+        }
+        if (model.getSpec().traffic() != null && changed(change, m -> m.getSpec().traffic())) {
+            var revisions = others.stream().filter(other -> ModelIdSharing.revisionsOfOneId(model, other)).toList();
+            if (!revisions.isEmpty() && model.getSpec().traffic().weight() == 0
+                    && revisions.stream().allMatch(other -> other.getSpec().traffic().weight() == 0)) {
+                warnings.add("spec.traffic.weight: every revision of model id \"" + model.getSpec().model().name()
+                        + "\" has weight 0, so the gateway has nowhere to send its requests and answers them with an "
+                        + "error; give one of them a weight above 0");
             }
         }
-        ProviderRules.checkModel(change, cluster, checkModelId, rejections);
+        return finish(change, cluster, rejections, warnings);
+    }
+
+    /** The checks that concern the model alone. */
+    private AdmissionDecision finish(ModelChange change, ClusterLookup cluster, List<String> rejections, List<String> warnings) {
+        var model = change.model();
+        ProviderRules.checkModel(change, cluster, changed(change, m -> m.getSpec().servedModelIds()), rejections);
         var storage = model.getSpec().model().effectiveStorage().type();
         if (storage == StorageType.EMPTY_DIR && Boolean.TRUE.equals(model.getSpec().model().preload())
                 && changed(change, m -> m.getSpec().model().effectiveStorage().type() + "/" + m.getSpec().model().preload())) {
@@ -116,6 +132,21 @@ final class AdmissionRules {
         var warnings = new ArrayList<String>();
         ProviderRules.check(change, cluster, rejections, warnings);
         return new AdmissionDecision(rejections, warnings);
+    }
+
+    /** What decides whether a model may share its ids: the ids, the opt-in and, for revisions, what callers see. */
+    private static Object whatIdSharingReads(LLMModel model) {
+        var spec = model.getSpec();
+        return spec.traffic() == null ? List.of(spec.servedModelIds())
+                : List.of(spec.servedModelIds(), spec.traffic(), spec.access(), spec.endpoints(), java.util.Optional.ofNullable(spec.limits()));
+    }
+
+    /**
+     * The model ids, aliases and adapter ids {@code model} shares with other models that it may not share ({@link ModelIdSharing}),
+     * each as a sentence naming both models.
+     */
+    private static List<String> idConflicts(LLMModel model, List<LLMModel> others) {
+        return others.stream().flatMap(other -> ModelIdSharing.conflict(model, other).stream()).toList();
     }
 
     /** The rejection for an unmanaged namespace, or null when the namespace is managed. */

@@ -79,11 +79,15 @@ final class ProviderRules {
                             + "keys and gateway objects, so pick another name"));
         }
         if (idChanged) {
-            var id = change.model().getSpec().model().name();
-            providers.stream().filter(p -> p.getSpec().models().ids().contains(id)).findFirst()
-                    .ifPresent(p -> rejections.add("spec.model.name \"" + id + "\" is listed by PassthroughModel "
-                            + ProviderChange.reference(p) + " (an external provider); a model id is served by one thing: "
-                            + "remove it from that list first"));
+            // the model's name, aliases and adapter ids alike: each is a value callers send as "model"
+            var spec = change.model().getSpec();
+            for (var id : spec.servedModelIds()) {
+                providers.stream().filter(p -> p.getSpec().models().ids().contains(id)).findFirst()
+                        .ifPresent(p -> rejections.add(dev.nebari.llm.model.ModelIdSharing.field(id, spec) + " \"" + id
+                                + "\" is listed by PassthroughModel "
+                                + ProviderChange.reference(p) + " (an external provider); a model id is served by one thing: "
+                                + "remove it from that list first"));
+            }
         }
     }
 

@@ -112,7 +112,7 @@ class AdminController {
                 .collect(Collectors.groupingBy(ApiKey::model, Collectors.counting()));
         var all = new java.util.ArrayList<AdminModel>();
         for (var model : models.all()) {
-            all.add(adminModel(Model.of(model), model.getSpec().access(), counts));
+            all.add(adminModel(Model.of(model, models), model.getSpec().access(), counts));
         }
         for (var provider : models.allProviders()) {
             all.add(adminModel(Model.of(provider), provider.getSpec().access(), counts));
@@ -133,8 +133,8 @@ class AdminController {
         var model = models.find(new ModelRef(namespace, name))
                 .orElseThrow(() -> ApiProblem.modelNotFound(namespace, name));
         var json = "json".equals(format) || (format == null && accept != null && accept.contains("application/json"));
-        return json ? ResponseEntity.ok().header("Content-Type", "application/json").body(manifests.asJson(model))
-                : ResponseEntity.ok().header("Content-Type", "application/yaml").body(manifests.asYaml(model));
+        return json ? ResponseEntity.ok().header("Content-Type", "application/json").body(manifests.asJson(model, models.revisionsOf(model)))
+                : ResponseEntity.ok().header("Content-Type", "application/yaml").body(manifests.asYaml(model, models.revisionsOf(model)));
     }
 
     @GetMapping(path = "/audit", produces = "application/json")

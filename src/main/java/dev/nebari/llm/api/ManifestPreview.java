@@ -9,6 +9,7 @@ import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
 
@@ -30,8 +31,9 @@ class ManifestPreview {
         this.serialization = serialization;
     }
 
-    String asYaml(LLMModel model) {
-        var manifests = desired.of(model);
+    /** @param revisions the model and the revisions of its id it shares it with (just the model for most) */
+    String asYaml(LLMModel model, List<LLMModel> revisions) {
+        var manifests = desired.of(model, revisions);
         var yaml = new StringBuilder();
         manifests.withheld().forEach(w -> yaml.append("# withheld: ").append(w.kind()).append(' ').append(w.name())
                 .append(": ").append(w.reason().replace('\n', ' ')).append('\n'));
@@ -45,8 +47,8 @@ class ManifestPreview {
         return yaml.toString();
     }
 
-    String asJson(LLMModel model) {
-        var manifests = desired.of(model);
+    String asJson(LLMModel model, List<LLMModel> revisions) {
+        var manifests = desired.of(model, revisions);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("objects", manifests.all());
         body.put("withheld", manifests.withheld());

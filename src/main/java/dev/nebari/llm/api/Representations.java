@@ -8,9 +8,11 @@ import dev.nebari.llm.keys.KeyIdentity;
 import dev.nebari.llm.keys.KeyLifetime;
 import dev.nebari.llm.keys.KeyMetadata;
 import dev.nebari.llm.keys.ModelRef;
-import dev.nebari.llm.model.AdapterSpec;
+import dev.nebari.llm.catalog.ModelCatalog;
+import dev.nebari.llm.catalog.TrafficShare;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.PassthroughModel;
+import java.util.Optional;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
@@ -55,14 +57,28 @@ final class Representations {
     record Endpoints(@Nullable String external, @Nullable String internal) {
     }
 
+    @Schema(description = "This model's share of its model id's requests, when several LLMModels serve the id as revisions")
+    record Traffic(
+            @Schema(description = "spec.traffic.weight") int weight,
+            @Schema(description = "The weights of every revision of the id, this one included, added up") int totalWeight,
+            @Schema(description = "weight / totalWeight, in whole percent") int percent,
+            @Schema(description = "The other LLMModels serving the id, in this namespace") List<String> otherRevisions) {
+
+        static @Nullable Traffic of(Optional<TrafficShare> share) {
+            return share.map(s -> new Traffic(s.weight(), s.totalWeight(), s.percent(), s.otherRevisions())).orElse(null);
+        }
+    }
+
     @Schema(description = "A model the caller may use")
     record Model(
             String namespace,
             String name,
             @Schema(description = "The exact value to send as \"model\"; absent until the operator has reported it")
             @Nullable String modelId,
+            @Schema(description = "Other ids this model answers to (spec.model.aliases)") List<String> aliases,
             @Nullable String phase,
             Endpoints endpoints,
+            @Schema(description = "Absent unless the model sets spec.traffic") @Nullable Traffic traffic,
             @Schema(description = "Model ids of the model's LoRA adapters, each also a value for \"model\" at the same "
                     + "endpoints; the model's keys and access cover them")
             List<String> adapters,
@@ -73,14 +89,15 @@ final class Representations {
                     + "takes ids no one else serves); empty for a model served in the cluster")
             List<String> modelIds) {
 
-        static Model of(LLMModel model) {
+        static Model of(LLMModel model, ModelCatalog catalog) {
             var status = model.getStatus();
             var endpoints = status == null ? null : status.endpoints();
             return new Model(model.getMetadata().getNamespace(), model.getMetadata().getName(),
                     endpoints == null ? null : blankToNull(endpoints.model()),
+                    model.getSpec().model().aliases(),
                     status == null || status.phase() == null ? null : status.phase().name(),
-                    endpoints(endpoints), model.getSpec().adapters().stream().map(AdapterSpec::name).toList(), null,
-                    List.of());
+                    endpoints(endpoints), Traffic.of(catalog.trafficShare(model)), model.getSpec().adapterIds(),
+                    null, List.of());
         }
 
         /** An external provider: never its credential, only where requests go. */
@@ -89,9 +106,9 @@ final class Representations {
             var endpoints = status == null ? null : status.endpoints();
             var ids = provider.getSpec().models().ids();
             return new Model(provider.getMetadata().getNamespace(), provider.getMetadata().getName(),
-                    ids.isEmpty() ? null : ids.getFirst(),
+                    ids.isEmpty() ? null : ids.getFirst(), List.of(),
                     status == null || status.phase() == null ? null : status.phase().name(),
-                    endpoints(endpoints), List.of(), provider.getSpec().provider().hostname(), ids);
+                    endpoints(endpoints), null, List.of(), provider.getSpec().provider().hostname(), ids);
         }
 
         private static Endpoints endpoints(dev.nebari.llm.model.@Nullable EndpointsStatus endpoints) {

@@ -75,7 +75,7 @@ class SelfServiceController {
     @Operation(summary = "The models the caller may use (public, or one of the caller's groups is allowed)")
     List<Model> models(Caller caller) {
         var listed = new java.util.ArrayList<Model>();
-        models.permittedTo(caller.groups()).stream().map(Model::of).forEach(listed::add);
+        models.permittedTo(caller.groups()).stream().map(model -> Model.of(model, models)).forEach(listed::add);
         models.providersPermittedTo(caller.groups()).stream().map(Model::of).forEach(listed::add);
         return List.copyOf(listed);
     }

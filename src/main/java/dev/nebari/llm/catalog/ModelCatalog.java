@@ -6,6 +6,7 @@ import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.AccessSpec;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.PassthroughModel;
+import dev.nebari.llm.model.ModelIdSharing;
 import dev.nebari.llm.platform.LeanItemStore;
 import dev.nebari.llm.platform.ServedKinds;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -94,6 +95,38 @@ public class ModelCatalog implements ModelAccessLookup, AutoCloseable {
     public Optional<AccessSpec> currentAccess(ModelRef model) {
         return find(model).map(m -> m.getSpec().access())
                 .or(() -> findProvider(model).map(provider -> provider.getSpec().access()));
+    }
+
+    /**
+     * The model and the other revisions of its id in its namespace that agree with it on what callers see (as the
+     * operator groups them, short of its seniority rule among conflicting models), by name; just the model when it
+     * does not set {@code spec.traffic}.
+     */
+    public List<LLMModel> revisionsOf(LLMModel model) {
+        if (model.getSpec().traffic() == null) {
+            return List.of(model);
+        }
+        var revisions = new java.util.ArrayList<LLMModel>();
+        revisions.add(model);
+        all().stream()
+                .filter(other -> !other.getMetadata().getName().equals(model.getMetadata().getName())
+                        || !other.getMetadata().getNamespace().equals(model.getMetadata().getNamespace()))
+                .filter(other -> other.getMetadata().getDeletionTimestamp() == null)
+                .filter(other -> ModelIdSharing.revisionsOfOneId(model, other) && ModelIdSharing.conflict(model, other).isEmpty())
+                .forEach(revisions::add);
+        revisions.sort(Comparator.comparing(m -> m.getMetadata().getName()));
+        return List.copyOf(revisions);
+    }
+
+    /** The model's share of its id's requests among {@link #revisionsOf}, when it sets {@code spec.traffic}. */
+    public Optional<TrafficShare> trafficShare(LLMModel model) {
+        if (model.getSpec().traffic() == null) {
+            return Optional.empty();
+        }
+        var others = revisionsOf(model).stream().filter(other -> other != model).toList();
+        var weight = model.getSpec().traffic().weight();
+        var total = weight + others.stream().mapToInt(other -> other.getSpec().traffic().weight()).sum();
+        return Optional.of(new TrafficShare(weight, total, others.stream().map(other -> other.getMetadata().getName()).toList()));
     }
 
     public boolean hasSynced() {

@@ -53,13 +53,16 @@ public final class GatewayFacts {
     public static final String AI_GATEWAY_ROUTE_API_VERSION = "aigateway.envoyproxy.io/v1beta1";
     public static final String AI_GATEWAY_ROUTE_KIND = "AIGatewayRoute";
     public static final String AI_GATEWAY_ROUTE_CRD = "aigatewayroutes.aigateway.envoyproxy.io";
-
     /**
-     * An external provider's backend (AIGW v1.0.0, v1beta1 like the route). AIGW replaces a route's reference to it
-     * by its {@code backendRef}, which its CRD requires to be an Envoy Gateway Backend.
+     * Same group and version as the route (v1beta1 on AIGW v1.0.0); a rule lists several with weights, but at most one
+     * InferencePool. AIGW replaces a route's reference to it by its {@code backendRef}, which its CRD requires to be an
+     * Envoy Gateway Backend: a weighted revision's Service, or an external provider's host.
      */
     public static final String AI_SERVICE_BACKEND_KIND = "AIServiceBackend";
     public static final String AI_SERVICE_BACKEND_CRD = "aiservicebackends.aigateway.envoyproxy.io";
+    /** vLLM's port: the model Service's and the InferencePool's target port. */
+    public static final int MODEL_SERVER_PORT = 8000;
+
     public static final String AI_GATEWAY_GROUP = "aigateway.envoyproxy.io";
     /**
      * How AIGW authenticates to a provider. Type {@code APIKey}: AIGW v1.0.0 reads the key from the Secret's data key
@@ -96,6 +99,12 @@ public final class GatewayFacts {
     public static final String BACKEND_TRAFFIC_POLICY_KIND = "BackendTrafficPolicy";
     public static final String SECURITY_POLICY_CRD = "securitypolicies." + ENVOY_GATEWAY_GROUP;
     public static final String BACKEND_TRAFFIC_POLICY_CRD = "backendtrafficpolicies." + ENVOY_GATEWAY_GROUP;
+    /**
+     * Where an AIServiceBackend sends requests (an FQDN endpoint: a model Service or an external provider's host);
+     * needs Envoy Gateway's Backend API on, as AI Gateway requires anyway.
+     */
+    public static final String BACKEND_KIND = "Backend";
+    public static final String BACKEND_CRD = "backends." + ENVOY_GATEWAY_GROUP;
 
     /**
      * OpenAI clients send {@code Authorization: Bearer sk-…}. Envoy's api_key_auth strips a leading
@@ -154,9 +163,6 @@ public final class GatewayFacts {
     public static final String BACKEND_TLS_POLICY_API_VERSION = GATEWAY_API_GROUP + "/v1";
     public static final String BACKEND_TLS_POLICY_KIND = "BackendTLSPolicy";
     public static final String BACKEND_TLS_POLICY_CRD = "backendtlspolicies." + GATEWAY_API_GROUP;
-    /** Envoy Gateway's Backend (an FQDN endpoint for an external provider). */
-    public static final String BACKEND_KIND = "Backend";
-    public static final String BACKEND_CRD = "backends." + ENVOY_GATEWAY_GROUP;
     /** ReferenceGrant v1beta1 is served by Gateway API 1.4–1.6 and is what EG and AIGW watch. */
     public static final String REFERENCE_GRANT_API_VERSION = GATEWAY_API_GROUP + "/v1beta1";
     public static final String REFERENCE_GRANT_KIND = "ReferenceGrant";

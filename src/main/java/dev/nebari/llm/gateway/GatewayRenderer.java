@@ -50,6 +50,14 @@ public final class GatewayRenderer {
     }
 
     public static GatewayObjects render(LLMModel model, PackSettings settings, AccessInputs access) {
+        return render(model, settings, access, TrafficSplit.ALONE);
+    }
+
+    /**
+     * @param split the revisions that share the model's id, when there are several; {@code access} then holds the
+     *              keys of all of them (a key for any revision is valid for the shared id)
+     */
+    public static GatewayObjects render(LLMModel model, PackSettings settings, AccessInputs access, TrafficSplit split) {
         var names = ModelObjects.of(model);
         var spec = model.getSpec();
         var policies = new ArrayList<HasMetadata>();
@@ -60,7 +68,7 @@ public final class GatewayRenderer {
 
         if (EndpointSide.EXTERNAL.enabledIn(spec)) {
             policies.add(AccessPolicyRenderer.externalPolicy(model, settings, access));
-            routes.put(EndpointSide.EXTERNAL, RouteRenderer.route(EndpointSide.EXTERNAL, model, settings));
+            routes.put(EndpointSide.EXTERNAL, RouteRenderer.route(EndpointSide.EXTERNAL, model, settings, split));
             elsewhere.add(AccessPolicyRenderer.keysReferenceGrant(model, settings));
             rendered.add(EndpointSide.EXTERNAL);
         }
@@ -74,7 +82,7 @@ public final class GatewayRenderer {
                 rendered.add(EndpointSide.INTERNAL);
             } else {
                 policies.add(AccessPolicyRenderer.internalPolicy(model, settings, oidc));
-                routes.put(EndpointSide.INTERNAL, RouteRenderer.route(EndpointSide.INTERNAL, model, settings));
+                routes.put(EndpointSide.INTERNAL, RouteRenderer.route(EndpointSide.INTERNAL, model, settings, split));
                 rendered.add(EndpointSide.INTERNAL);
             }
         }

@@ -19,7 +19,13 @@ import java.util.Map;
  *   <li>{@code sectionName} is always the pack's listener: without it the generated catch-all rule attaches to
  *       every listener of the Gateway and this route's policy intercepts unrelated hosts.</li>
  *   <li>One rule, matching only {@code x-ai-eg-model}: AIGW drops a model whose rule has other header matches.
- *       No rule {@code name}: it exists only from AIGW v1.1.0, and the pack supports AIGW ≥ 1.0.</li>
+ *       One match per id (the model id, then each alias; matches are alternatives), so {@code /v1/models} lists
+ *       the aliases too. No rule {@code name}: it exists only from AIGW v1.1.0, and the pack supports AIGW ≥ 1.0.</li>
+ *   <li>The rule's backend is the model's InferencePool, or, while revisions split the id
+ *       ({@link TrafficSplit}), every revision's weighted backend ({@link WeightedBackendRenderer}). Each revision
+ *       renders this same rule in its own route: two routes then match the same header, Envoy Gateway serves the
+ *       older one (Gateway API's tie-break: creation time, then namespace/name), and since both say the same, it
+ *       does not matter which.</li>
  *   <li>Hostnames only in subdomain mode (AIGW ≥ v0.7.0); in shared mode the listener's host applies, and the
  *       shared host stays off per-model routes because their key check could not accept every key there.</li>
  * </ul>
@@ -30,16 +36,18 @@ public final class RouteRenderer {
     }
 
     public static GenericKubernetesResource route(EndpointSide side, LLMModel model, PackSettings settings) {
+        return route(side, model, settings, TrafficSplit.ALONE);
+    }
+
+    public static GenericKubernetesResource route(EndpointSide side, LLMModel model, PackSettings settings,
+            TrafficSplit split) {
         var names = ModelObjects.of(model);
         var spec = model.getSpec();
         return route(side, names, ModelObjects.subdomain(spec), List.of(fields(
-                // One match per model id the model serves (its own, then its LoRA adapters'): matches are
-                // alternatives, and each exact id is listed in the gateway's /v1/models.
+                // One match per model id the model serves (its own, its aliases, then its LoRA adapters'):
+                // matches are alternatives, and each exact id is listed in the gateway's /v1/models.
                 "matches", spec.servedModelIds().stream().map(RouteRenderer::modelMatch).toList(),
-                "backendRefs", List.of(fields(
-                        "group", INFERENCE_GROUP,
-                        "kind", INFERENCE_POOL_KIND,
-                        "name", names.inferencePool())),
+                "backendRefs", backendRefs(names, split),
                 // AIGW's default is 60 s, which cuts long streamed completions.
                 "timeouts", fields("request", spec.endpoints().requestTimeout()))), settings);
     }
@@ -74,5 +82,16 @@ public final class RouteRenderer {
                                 fields("metadataKey", INPUT_TOKENS_KEY, "type", "InputToken"),
                                 fields("metadataKey", OUTPUT_TOKENS_KEY, "type", "OutputToken"),
                                 fields("metadataKey", TOTAL_TOKENS_KEY, "type", "TotalToken"))));
+    }
+
+    private static List<Object> backendRefs(ModelObjects names, TrafficSplit split) {
+        if (!split.isSplit()) {
+            return List.of(fields("group", INFERENCE_GROUP, "kind", INFERENCE_POOL_KIND, "name", names.inferencePool()));
+        }
+        return split.shares().stream()
+                .map(share -> (Object) fields(
+                        "name", new ModelObjects(share.model(), names.namespace()).weightedBackend(),
+                        "weight", share.weight()))
+                .toList();
     }
 }

@@ -65,7 +65,7 @@ public final class SchedulerRenderer {
         return GenericResources.resource(INFERENCE_POOL_API_VERSION, INFERENCE_POOL_KIND, metadata(names, names.inferencePool()),
                 fields(
                         "selector", fields("matchLabels", names.modelServerPods()),
-                        "targetPorts", List.of(fields("number", 8000)),
+                        "targetPorts", List.of(fields("number", MODEL_SERVER_PORT)),
                         // Required up to GIE v1.5.0 and read directly by AIGW v1.1.0; AIGW ignores failureMode.
                         "endpointPickerRef", fields(
                                 "name", names.endpointPicker(),

@@ -1,7 +1,8 @@
 /**
- * Pure rendering of what exposes a model: InferencePool and endpoint picker, AIGatewayRoutes, SecurityPolicies,
- * BackendTrafficPolicy and ReferenceGrants, and for an external provider its Backend, BackendTLSPolicy,
- * AIServiceBackend and BackendSecurityPolicy, plus the gateway facts they rely on (kept here, with their versions).
+ * Pure rendering of what exposes a model: InferencePool and endpoint picker, the weighted backends of revisions of
+ * one id (AIServiceBackend and Backend), AIGatewayRoutes, SecurityPolicies, BackendTrafficPolicy and ReferenceGrants,
+ * and for an external provider its Backend, BackendTLSPolicy, AIServiceBackend and BackendSecurityPolicy, plus the
+ * gateway facts they rely on (kept here, with their versions).
  *
  * <p>Owns: the scheduling, routing and access renderers. Must not touch: the Kubernetes client or any I/O.
  */

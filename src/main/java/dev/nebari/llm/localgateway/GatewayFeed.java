@@ -47,6 +47,9 @@ import org.jspecify.annotations.Nullable;
  *       for any object exported from a cluster; the creation time stays (route precedence depends on it).</li>
  *   <li>An external provider's objects go into the start-up configuration, with the credential Secret and the CA
  *       ConfigMap they name (see {@link #providers}).</li>
+ *   <li>A Backend at a model Service's cluster DNS name ({@code <service>.<namespace>.svc.cluster.local}, a weighted
+ *       revision's backend) points at the simulated server of the Deployment whose pods the Service selects, where
+ *       cluster DNS would give the Service's address and kube-proxy one of those pods.</li>
  * </ol>
  *
  * <p>A route is fed only once a SecurityPolicy that targets it has been seen: the operator writes the policy first,
@@ -63,14 +66,19 @@ public final class GatewayFeed {
     static final String RATE_LIMIT_CLUSTER = "ratelimit_cluster";
     /** Where no simulated server answers: Envoy then reports 503 as it does for a pool without ready pods. */
     static final int NOTHING_LISTENS = 9;
+    /** A Service's cluster DNS name, as the weighted backends name it. */
+    static final String SERVICE_HOST = "^[a-z0-9-]+\\.[a-z0-9-]+\\.svc\\.cluster\\.local$";
 
     private static final KubernetesSerialization YAML = new KubernetesSerialization();
 
-    /** What the operator applied (and the portal's key Secrets), as read from the API server. */
     /**
+     * What the operator applied (and the portal's key Secrets), as read from the API server.
+     *
      * @param providers  external providers' Backends, BackendTLSPolicies, AIServiceBackends and BackendSecurityPolicies
      * @param secrets    Secrets that may hold a provider's credential (only those a BackendSecurityPolicy names are fed)
      * @param configMaps ConfigMaps that may hold a provider's CA (only those a BackendTLSPolicy names are fed)
+     * @param backends   weighted revisions' AIServiceBackends and Backends (a Backend at a model Service)
+     * @param servicePorts the port of each model Service's simulated server
      */
     public record PackState(
             List<GenericKubernetesResource> routes,
@@ -80,7 +88,9 @@ public final class GatewayFeed {
             Map<String, Integer> poolPorts,
             List<GenericKubernetesResource> providers,
             List<Secret> secrets,
-            List<ConfigMap> configMaps) {
+            List<ConfigMap> configMaps,
+            List<GenericKubernetesResource> backends,
+            Map<String, Integer> servicePorts) {
 
         public static final PackState EMPTY = new PackState(List.of(), List.of(), List.of(), List.of(), Map.of());
 
@@ -93,12 +103,28 @@ public final class GatewayFeed {
             providers = sorted(providers);
             secrets = sorted(secrets);
             configMaps = sorted(configMaps);
+            backends = sorted(backends);
+            servicePorts = Map.copyOf(servicePorts);
+        }
+
+        /** A pack without external providers or weighted backends. */
+        public PackState(List<GenericKubernetesResource> routes, List<GenericKubernetesResource> policies,
+                List<GenericKubernetesResource> grants, List<Secret> keySecrets, Map<String, Integer> poolPorts) {
+            this(routes, policies, grants, keySecrets, poolPorts, List.of(), List.of(), List.of());
+        }
+
+        /** A pack without weighted backends (no model sets spec.traffic). */
+        public PackState(List<GenericKubernetesResource> routes, List<GenericKubernetesResource> policies,
+                List<GenericKubernetesResource> grants, List<Secret> keySecrets, Map<String, Integer> poolPorts,
+                List<GenericKubernetesResource> providers, List<Secret> secrets, List<ConfigMap> configMaps) {
+            this(routes, policies, grants, keySecrets, poolPorts, providers, secrets, configMaps, List.of(), Map.of());
         }
 
         /** A pack without external providers. */
         public PackState(List<GenericKubernetesResource> routes, List<GenericKubernetesResource> policies,
-                List<GenericKubernetesResource> grants, List<Secret> keySecrets, Map<String, Integer> poolPorts) {
-            this(routes, policies, grants, keySecrets, poolPorts, List.of(), List.of(), List.of());
+                List<GenericKubernetesResource> grants, List<Secret> keySecrets, Map<String, Integer> poolPorts,
+                List<GenericKubernetesResource> backends, Map<String, Integer> servicePorts) {
+            this(routes, policies, grants, keySecrets, poolPorts, List.of(), List.of(), List.of(), backends, servicePorts);
         }
 
         static String poolKey(String namespace, String pool) {
@@ -129,6 +155,10 @@ public final class GatewayFeed {
                     && serviceBackends.containsAll(serviceBackendRefs(route))) {
                 startup.add(route(layout, route, state.poolPorts(), backends));
             }
+        }
+        for (var backend : state.backends()) {
+            backends.put(backend.getKind() + " " + backend.getMetadata().getNamespace() + "/" + backend.getMetadata().getName(),
+                    BACKEND_KIND.equals(backend.getKind()) ? backend(backend, state.servicePorts()) : exported(backend));
         }
         startup.addAll(backends.values());
         startup.addAll(providers(state));
@@ -219,6 +249,27 @@ public final class GatewayFeed {
             rules.add(copy);
         }
         spec.put("rules", rules);
+        exported.put("spec", spec);
+        return exported;
+    }
+
+    /** Substitution 6: endpoints at a model Service's DNS name go to its simulated server. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> backend(GenericKubernetesResource backend, Map<String, Integer> servicePorts) {
+        var exported = exported(backend);
+        var spec = new LinkedHashMap<>((Map<String, Object>) exported.get("spec"));
+        var endpoints = new ArrayList<Object>();
+        for (var endpoint : list(spec.get("endpoints"))) {
+            var copy = new LinkedHashMap<>((Map<String, Object>) endpoint);
+            if (copy.get("fqdn") instanceof Map<?, ?> fqdn && fqdn.get("hostname") instanceof String host
+                    && host.matches(SERVICE_HOST)) {
+                var parts = host.split("\\.");
+                var port = servicePorts.getOrDefault(PackState.poolKey(parts[1], parts[0]), NOTHING_LISTENS);
+                copy.put("fqdn", fields("hostname", "localhost", "port", port));
+            }
+            endpoints.add(copy);
+        }
+        spec.put("endpoints", endpoints);
         exported.put("spec", spec);
         return exported;
     }

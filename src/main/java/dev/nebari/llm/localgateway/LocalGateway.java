@@ -291,7 +291,8 @@ public final class LocalGateway implements AutoCloseable {
     private synchronized void apply() {
         var ports = models.follow(watcher.deployments(), watcher.pools());
         var state = new GatewayFeed.PackState(watcher.routes(), watcher.policies(), watcher.grants(),
-                watcher.keySecrets(), ports, watcher.providers(), watcher.secrets(), watcher.configMaps());
+                watcher.keySecrets(), ports, watcher.providers(), watcher.secrets(), watcher.configMaps(),
+                watcher.backends(), models.servicePorts(watcher.deployments(), watcher.services()));
         var files = GatewayFeed.render(layout, state);
         if (aigw == null || !aigw.isAlive() || !files.startupDigest().equals(runningStartupDigest)) {
             restartAigw(files);

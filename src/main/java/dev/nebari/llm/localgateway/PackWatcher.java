@@ -8,6 +8,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -20,9 +21,10 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Watches, read-only, what the gateway is fed: the pack's gateway objects (routes, security and traffic policies,
- * reference grants, external providers' backends and their policies), the key Secrets in the keys namespace, the
- * Secrets and ConfigMaps of the model namespaces (a provider's credential and CA, when scoped to namespaces), and the
- * model Deployments and InferencePools that decide where each pool's simulated server is. Every change calls {@code onChange}. It watches every namespace, or only
+ * reference grants, weighted backends, external providers' backends and their policies), the key Secrets in the keys
+ * namespace, the Secrets and ConfigMaps of the model namespaces (a provider's credential and CA, when scoped to
+ * namespaces), and the model Deployments, InferencePools and Services that decide where each pool's and each
+ * Service's simulated server is. Every change calls {@code onChange}. It watches every namespace, or only
  * the given model namespaces and the keys namespace (tests share one API server and keep to their own).
  */
 final class PackWatcher implements AutoCloseable {
@@ -35,9 +37,11 @@ final class PackWatcher implements AutoCloseable {
     private final List<SharedIndexInformer<GenericKubernetesResource>> grants = new ArrayList<>();
     private final List<SharedIndexInformer<GenericKubernetesResource>> pools = new ArrayList<>();
     private final List<SharedIndexInformer<Deployment>> deployments = new ArrayList<>();
-    private final List<SharedIndexInformer<GenericKubernetesResource>> providers = new ArrayList<>();
+    /** Backends, BackendTLSPolicies, AIServiceBackends and BackendSecurityPolicies: providers' and weighted revisions'. */
+    private final List<SharedIndexInformer<GenericKubernetesResource>> backendObjects = new ArrayList<>();
     private final List<SharedIndexInformer<Secret>> secrets = new ArrayList<>();
     private final List<SharedIndexInformer<ConfigMap>> configMaps = new ArrayList<>();
+    private final List<SharedIndexInformer<Service>> services = new ArrayList<>();
     private final SharedIndexInformer<Secret> keySecrets;
 
     /** @param namespaces the model namespaces to watch (the keys namespace is always watched); empty for all */
@@ -57,20 +61,26 @@ final class PackWatcher implements AutoCloseable {
             policies.add(generic(client, scope, ENVOY_GATEWAY_API_VERSION, BACKEND_TRAFFIC_POLICY_KIND, onChange));
             grants.add(generic(client, scope, REFERENCE_GRANT_API_VERSION, "ReferenceGrant", onChange));
             pools.add(generic(client, scope, INFERENCE_POOL_API_VERSION, INFERENCE_POOL_KIND, onChange));
-            // an external provider's objects, and the admin's credential Secrets and CA ConfigMaps they name; only
-            // kinds whose CRD is installed (an informer on a missing kind never syncs, and the feed waits for sync)
+            // external providers' objects and weighted revisions' backends, and the admin's credential Secrets and CA
+            // ConfigMaps a provider names; only kinds whose CRD is installed (an informer on a missing kind never
+            // syncs, and the feed waits for sync)
             for (var kind : List.of(List.of(ENVOY_GATEWAY_API_VERSION, BACKEND_KIND),
                     List.of(BACKEND_TLS_POLICY_API_VERSION, BACKEND_TLS_POLICY_KIND),
                     List.of(AI_GATEWAY_ROUTE_API_VERSION, AI_SERVICE_BACKEND_KIND),
                     List.of(AI_GATEWAY_ROUTE_API_VERSION, BACKEND_SECURITY_POLICY_KIND))) {
                 if (dev.nebari.llm.platform.ServedKinds.served(client, kind.get(0), kind.get(1))) {
-                    providers.add(generic(client, scope, kind.get(0), kind.get(1), onChange));
+                    backendObjects.add(generic(client, scope, kind.get(0), kind.get(1), onChange));
                 }
             }
             if (scope == null || !scope.equals(keysNamespace)) {
                 secrets.add(add(client.secrets().inNamespace(scope).inform(handler(onChange))));
                 configMaps.add(add(client.configMaps().inNamespace(scope).inform(handler(onChange))));
             }
+            var servicesHere = scope == null ? client.services().inAnyNamespace() : client.services().inNamespace(scope);
+            services.add(add(servicesHere
+                    .withLabel(ModelObjects.MANAGED_BY, ModelObjects.PACK)
+                    .withLabel(ModelObjects.COMPONENT, ModelObjects.Component.MODEL_SERVER.label())
+                    .inform(handler(onChange))));
             var deploymentsHere = scope == null ? client.apps().deployments().inAnyNamespace()
                     : client.apps().deployments().inNamespace(scope);
             deployments.add(add(deploymentsHere
@@ -118,13 +128,27 @@ final class PackWatcher implements AutoCloseable {
         return all(pools);
     }
 
+    /** The AIServiceBackends and Backends the operator rendered for weighted revisions (owned by an LLMModel). */
+    List<GenericKubernetesResource> backends() {
+        return all(backendObjects).stream().filter(o -> ownedBy(o, "LLMModel")).toList();
+    }
+
+    List<Service> services() {
+        return all(services);
+    }
+
     List<Secret> keySecrets() {
         return keySecrets.getStore().list();
     }
 
     /** Backends, BackendTLSPolicies, AIServiceBackends and BackendSecurityPolicies of external providers. */
     List<GenericKubernetesResource> providers() {
-        return all(providers);
+        return all(backendObjects).stream().filter(o -> ownedBy(o, "PassthroughModel")).toList();
+    }
+
+    private static boolean ownedBy(GenericKubernetesResource object, String kind) {
+        var owners = object.getMetadata().getOwnerReferences();
+        return owners != null && owners.stream().anyMatch(owner -> kind.equals(owner.getKind()));
     }
 
     /** Secrets of the model namespaces (only those a BackendSecurityPolicy names are fed). */

@@ -8,12 +8,13 @@ import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * The model ids a vLLM server answers to, read from its command line as vLLM reads it: the base model's
- * {@code --served-model-name}, and with {@code --enable-lora} each LoRA module of {@code --lora-modules} (the values
- * up to the next flag, each {@code name=path} or a JSON object with {@code name} and {@code path}). vLLM refuses LoRA
- * modules without {@code --enable-lora}; here they are simply not served.
+ * The model ids a vLLM server answers to, read from its command line as vLLM reads it: the base model's names
+ * ({@code --served-model-name}, the values up to the next flag: the model id, then its aliases), and with
+ * {@code --enable-lora} each LoRA module of {@code --lora-modules} (the values up to the next flag, each
+ * {@code name=path} or a JSON object with {@code name} and {@code path}). vLLM refuses LoRA modules without
+ * {@code --enable-lora}; here they are simply not served.
  */
-record ServedModels(String base, Map<String, String> adapters) {
+record ServedModels(List<String> names, Map<String, String> adapters) {
 
     static final String SERVED_MODEL_FLAG = "--served-model-name";
     static final String ENABLE_LORA_FLAG = "--enable-lora";
@@ -21,29 +22,39 @@ record ServedModels(String base, Map<String, String> adapters) {
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     ServedModels {
+        names = List.copyOf(names);
         adapters = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(adapters)); // in the order given
     }
 
-    static ServedModels only(String base) {
-        return new ServedModels(base, Map.of());
+    /** A server of the base model alone, under {@code names} (the model id, then its aliases). */
+    static ServedModels only(List<String> names) {
+        return new ServedModels(names, Map.of());
     }
 
     /** The ids a container with these args serves, or null when it names no served model. */
     static @Nullable ServedModels fromArgs(List<String> args) {
-        var at = args.indexOf(SERVED_MODEL_FLAG);
-        if (at < 0 || at + 1 >= args.size()) {
+        var names = valuesOf(args, SERVED_MODEL_FLAG);
+        if (names.isEmpty()) {
             return null;
         }
         var adapters = new LinkedHashMap<String, String>();
         if (args.contains(ENABLE_LORA_FLAG)) {
-            // argparse keeps the last occurrence of a flag given twice.
-            var modules = args.lastIndexOf(LORA_MODULES_FLAG);
-            for (int i = modules + 1; modules >= 0 && i < args.size() && !args.get(i).startsWith("--"); i++) {
-                var module = module(args.get(i));
+            for (var value : valuesOf(args, LORA_MODULES_FLAG)) {
+                var module = module(value);
                 adapters.put(module.getKey(), module.getValue());
             }
         }
-        return new ServedModels(args.get(at + 1), adapters);
+        return new ServedModels(names, adapters);
+    }
+
+    /** The values of a flag that takes several (nargs="+"): up to the next flag; argparse keeps the last occurrence. */
+    private static List<String> valuesOf(List<String> args, String flag) {
+        var values = new ArrayList<String>();
+        var at = args.lastIndexOf(flag);
+        for (int i = at + 1; at >= 0 && i < args.size() && !args.get(i).startsWith("--"); i++) {
+            values.add(args.get(i));
+        }
+        return values;
     }
 
     private static Map.Entry<String, String> module(String value) {
@@ -58,15 +69,27 @@ record ServedModels(String base, Map<String, String> adapters) {
         return Map.entry(value.substring(0, eq), value.substring(eq + 1));
     }
 
-    boolean serves(String id) {
-        return base.equals(id) || adapters.containsKey(id);
+    /** The base model's first name: vLLM names the base model so in its answers and as its adapters' parent. */
+    String base() {
+        return names.getFirst();
     }
 
-    /** The base model first, then the adapters in the order they were given. */
+    boolean serves(String id) {
+        return names.contains(id) || adapters.containsKey(id);
+    }
+
+    /**
+     * The model id vLLM reports in an answer to a request for {@code id}: the adapter's own for an adapter, else the
+     * base model's first name, whichever of its names (aliases) the request used.
+     */
+    String reported(String id) {
+        return adapters.containsKey(id) ? id : base();
+    }
+
+    /** The base model's names first, then the adapters in the order they were given. */
     List<String> ids() {
-        var ids = new ArrayList<String>();
-        ids.add(base);
+        var ids = new ArrayList<String>(names);
         ids.addAll(adapters.keySet());
-        return ids;
+        return List.copyOf(ids);
     }
 }

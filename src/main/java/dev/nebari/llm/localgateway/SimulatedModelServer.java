@@ -24,8 +24,10 @@ import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Stands in for one model's vLLM server behind the gateway: the OpenAI-compatible endpoints vLLM serves, answering
- * the way vLLM does for the model ids it was started with ({@code --served-model-name}, and with
- * {@code --enable-lora} the names of its {@code --lora-modules}), with deterministic text and token counts, and a record of every request it received (so tests can see what the gateway let
+ * the way vLLM does for the model ids it was started with ({@code --served-model-name}: the first one is named in
+ * every answer to the base model as vLLM does, the others being aliases; and with {@code --enable-lora} the names of
+ * its {@code --lora-modules}, each named in its own answers), with deterministic text and token counts, and a record
+ * of every request it received (so tests can see what the gateway let
  * through and which headers reached the model).
  *
  * <ul>
@@ -33,8 +35,8 @@ import tools.jackson.databind.node.ObjectNode;
  *       {@code "stream": true}, server-sent events, one chunk per token, a usage chunk at the end only when
  *       {@code stream_options.include_usage} is true (as vLLM does), then {@code data: [DONE]};</li>
  *   <li>another model id: 404 with vLLM's error body; invalid JSON: 400;</li>
- *   <li>{@code GET /v1/models}: the base model, then each LoRA adapter with its {@code parent} (vLLM's listing);
- *       {@code GET /health}: 200.</li>
+ *   <li>{@code GET /v1/models}: one entry per served name of the base model, then each LoRA adapter with its
+ *       {@code parent} (vLLM's listing); {@code GET /health}: 200.</li>
  * </ul>
  *
  * Token counts: the prompt counts one token per whitespace-separated word (at least one); the answer has
@@ -49,6 +51,7 @@ public final class SimulatedModelServer implements AutoCloseable {
 
     private final ServedModels served;
     private final HttpServer server;
+    private final AtomicLong completions = new AtomicLong();
     private final ConcurrentLinkedDeque<ReceivedRequest> received = new ConcurrentLinkedDeque<>();
     private final AtomicLong ids = new AtomicLong();
 
@@ -77,7 +80,12 @@ public final class SimulatedModelServer implements AutoCloseable {
 
     /** Starts a server for {@code servedModel} alone on a free loopback port, handling requests on {@code executor}. */
     public static SimulatedModelServer start(String servedModel, ExecutorService executor) {
-        return start(ServedModels.only(servedModel), executor);
+        return start(List.of(servedModel), executor);
+    }
+
+    /** Starts a server answering to each of {@code servedModels} (at least one; the first is the model id). */
+    public static SimulatedModelServer start(List<String> servedModels, ExecutorService executor) {
+        return start(ServedModels.only(servedModels), executor);
     }
 
     /** Starts a server for the ids a vLLM serves (see {@link ServedModels#fromArgs}). */
@@ -99,13 +107,18 @@ public final class SimulatedModelServer implements AutoCloseable {
         return served.base();
     }
 
-    /** Every id it answers to: the base model's, then its LoRA adapters'. */
+    /** Every id it answers to: the model id, its aliases, then its LoRA adapters'. */
     public List<String> servedIds() {
         return served.ids();
     }
 
     ServedModels served() {
         return served;
+    }
+
+    /** Completions answered since start (200s only, any count: the record of requests keeps only the last ones). */
+    public long completionsAnswered() {
+        return completions.get();
     }
 
     public int port() {
@@ -155,11 +168,12 @@ public final class SimulatedModelServer implements AutoCloseable {
             sendJson(exchange, 400, error("The request body must be a JSON object.", "BadRequestError", 400));
             return;
         }
-        var model = request.path("model").asString("");
-        if (!served.serves(model)) {
-            sendJson(exchange, 404, error("The model `" + model + "` does not exist.", "NotFoundError", 404));
+        var requested = request.path("model").asString("");
+        if (!served.serves(requested)) {
+            sendJson(exchange, 404, error("The model `" + requested + "` does not exist.", "NotFoundError", 404));
             return;
         }
+        var model = served.reported(requested);
         var promptTokens = Math.max(1, words(kind == Kind.CHAT ? messagesText(request) : request.path("prompt").asString("")));
         var answerTokens = request.has("max_tokens")
                 ? Math.clamp(request.path("max_tokens").asInt(DEFAULT_ANSWER_TOKENS), 1, MAX_ANSWER_TOKENS)
@@ -169,6 +183,7 @@ public final class SimulatedModelServer implements AutoCloseable {
                 .put("prompt_tokens", promptTokens)
                 .put("completion_tokens", answerTokens)
                 .put("total_tokens", promptTokens + answerTokens);
+        completions.incrementAndGet();
         if (request.path("stream").asBoolean(false)) {
             stream(exchange, kind, model, id, answerTokens, request.path("stream_options").path("include_usage").asBoolean(false) ? usage : null);
             return;
@@ -224,7 +239,7 @@ public final class SimulatedModelServer implements AutoCloseable {
         out.flush();
     }
 
-    /** vLLM reports the model id the request named: an adapter's answer carries the adapter's id. */
+    /** The model vLLM reports: an adapter's answer carries the adapter's id, the base model's its first name. */
     private ObjectNode envelope(Kind kind, String model, String id, boolean chunk) {
         var node = JSON.createObjectNode().put("id", id);
         node.put("object", kind == Kind.CHAT ? (chunk ? "chat.completion.chunk" : "chat.completion") : "text_completion");
@@ -236,14 +251,16 @@ public final class SimulatedModelServer implements AutoCloseable {
     private ObjectNode models() {
         var list = JSON.createObjectNode().put("object", "list");
         var data = list.putArray("data");
-        data.addObject()
-                .put("id", served.base())
-                .put("object", "model")
-                .put("created", Instant.now().getEpochSecond())
-                .put("owned_by", "vllm")
-                .put("root", "/model-cache")
-                .putNull("parent")
-                .put("max_model_len", 8192);
+        for (var name : served.names()) {
+            data.addObject()
+                    .put("id", name)
+                    .put("object", "model")
+                    .put("created", Instant.now().getEpochSecond())
+                    .put("owned_by", "vllm")
+                    .put("root", "/model-cache")
+                    .putNull("parent")
+                    .put("max_model_len", 8192);
+        }
         served.adapters().forEach((name, path) -> data.addObject()
                 .put("id", name)
                 .put("object", "model")
@@ -288,7 +305,7 @@ public final class SimulatedModelServer implements AutoCloseable {
         return String.join(" ", words);
     }
 
-    /** "simulated", "answer", "from", "<model id asked for>", then counting words: the text says where it came from. */
+    /** "simulated", "answer", "from", "<model reported>", then counting words: the text says where it came from. */
     private static String word(String model, int index) {
         return switch (index) {
             case 0 -> "Simulated";

@@ -1,6 +1,7 @@
 package dev.nebari.llm.localgateway;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.util.HashMap;
 import java.util.List;
@@ -56,16 +57,38 @@ final class SimulatedModelServers implements AutoCloseable {
         var ports = new HashMap<String, Integer>();
         for (var pool : pools) {
             var namespace = pool.getMetadata().getNamespace();
-            var selector = matchLabels(pool);
-            for (var deployment : deployments) {
-                var server = servers.get(key(namespace, deployment.getMetadata().getName()));
-                if (server != null && namespace.equals(deployment.getMetadata().getNamespace())
-                        && !selector.isEmpty() && podLabels(deployment).entrySet().containsAll(selector.entrySet())) {
-                    ports.put(GatewayFeed.PackState.poolKey(namespace, pool.getMetadata().getName()), server.port());
-                }
-            }
+            serverSelectedBy(namespace, matchLabels(pool), deployments).ifPresent(server ->
+                    ports.put(GatewayFeed.PackState.poolKey(namespace, pool.getMetadata().getName()), server.port()));
         }
         return ports;
+    }
+
+    /**
+     * The port of each model Service's server by {@code namespace/service}: the server of the Deployment whose pods
+     * the Service selects (call after {@link #follow}). A Backend at the Service's DNS name reaches it.
+     */
+    synchronized Map<String, Integer> servicePorts(List<Deployment> deployments, List<Service> services) {
+        var ports = new HashMap<String, Integer>();
+        for (var service : services) {
+            var namespace = service.getMetadata().getNamespace();
+            var selector = service.getSpec() == null || service.getSpec().getSelector() == null ? Map.<String, String>of()
+                    : service.getSpec().getSelector();
+            serverSelectedBy(namespace, selector, deployments).ifPresent(server ->
+                    ports.put(GatewayFeed.PackState.poolKey(namespace, service.getMetadata().getName()), server.port()));
+        }
+        return ports;
+    }
+
+    private Optional<SimulatedModelServer> serverSelectedBy(String namespace, Map<String, String> selector,
+            List<Deployment> deployments) {
+        for (var deployment : deployments) {
+            var server = servers.get(key(namespace, deployment.getMetadata().getName()));
+            if (server != null && namespace.equals(deployment.getMetadata().getNamespace())
+                    && !selector.isEmpty() && podLabels(deployment).entrySet().containsAll(selector.entrySet())) {
+                return Optional.of(server);
+            }
+        }
+        return Optional.empty();
     }
 
     Optional<SimulatedModelServer> server(String namespace, String deployment) {

@@ -32,14 +32,14 @@ public enum ChildKind {
     ROLE_BINDING(RoleBinding.class),
     POD_MONITOR(ServingFacts.POD_MONITOR_API_VERSION, ServingFacts.POD_MONITOR_KIND, ServingFacts.POD_MONITOR_CRD),
     INFERENCE_POOL(INFERENCE_POOL_API_VERSION, INFERENCE_POOL_KIND, INFERENCE_POOL_CRD),
+    BACKEND(ENVOY_GATEWAY_API_VERSION, BACKEND_KIND, BACKEND_CRD),
+    AI_SERVICE_BACKEND(AI_GATEWAY_ROUTE_API_VERSION, AI_SERVICE_BACKEND_KIND, AI_SERVICE_BACKEND_CRD),
     AI_GATEWAY_ROUTE(AI_GATEWAY_ROUTE_API_VERSION, AI_GATEWAY_ROUTE_KIND, AI_GATEWAY_ROUTE_CRD),
     SECURITY_POLICY(ENVOY_GATEWAY_API_VERSION, SECURITY_POLICY_KIND, SECURITY_POLICY_CRD),
     BACKEND_TRAFFIC_POLICY(ENVOY_GATEWAY_API_VERSION, BACKEND_TRAFFIC_POLICY_KIND, BACKEND_TRAFFIC_POLICY_CRD),
     REFERENCE_GRANT(REFERENCE_GRANT_API_VERSION, REFERENCE_GRANT_KIND, REFERENCE_GRANT_CRD),
-    // an external provider's (PassthroughModel)
-    BACKEND(ENVOY_GATEWAY_API_VERSION, BACKEND_KIND, BACKEND_CRD),
+    // an external provider's (PassthroughModel) only; its Backend and AIServiceBackend are above (revisions have them too)
     BACKEND_TLS_POLICY(BACKEND_TLS_POLICY_API_VERSION, BACKEND_TLS_POLICY_KIND, BACKEND_TLS_POLICY_CRD),
-    AI_SERVICE_BACKEND(AI_GATEWAY_ROUTE_API_VERSION, AI_SERVICE_BACKEND_KIND, AI_SERVICE_BACKEND_CRD),
     BACKEND_SECURITY_POLICY(AI_GATEWAY_ROUTE_API_VERSION, BACKEND_SECURITY_POLICY_KIND, BACKEND_SECURITY_POLICY_CRD);
 
     private final String apiVersion;
@@ -77,9 +77,12 @@ public enum ChildKind {
         return this == REFERENCE_GRANT;
     }
 
-    /** Kinds rendered only for an external provider (PassthroughModel); an LLMModel has none of them. */
+    /**
+     * Kinds rendered only for an external provider (PassthroughModel); an LLMModel has none of them (its Backend and
+     * AIServiceBackend, for a weighted revision, are of kinds a provider has too).
+     */
     public boolean providerOnly() {
-        return this == BACKEND || this == BACKEND_TLS_POLICY || this == AI_SERVICE_BACKEND || this == BACKEND_SECURITY_POLICY;
+        return this == BACKEND_TLS_POLICY || this == BACKEND_SECURITY_POLICY;
     }
 
     /** The kind of a rendered object; the renderers produce no other. */

@@ -1,9 +1,12 @@
 package dev.nebari.llm.manifests;
 
 import dev.nebari.llm.gateway.AccessInputs;
+import dev.nebari.llm.gateway.TrafficSplit;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.PackSettings;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * What should exist for a model now: its objects rendered from the model, the pack's settings and the access inputs
@@ -39,5 +42,28 @@ public final class DesiredState {
     /** @param servedLocally the model ids LLMModels serve, which stay theirs */
     public ModelManifests of(PassthroughModel model, java.util.Set<String> servedLocally) {
         return PassthroughManifestRenderer.render(model, new RenderContext(settings, inputs.accessFor(model)), servedLocally);
+    }
+
+    /**
+     * For one of several revisions of a model id ({@code revisions}, itself included): the traffic split among
+     * them, and the keys of every revision, because a request to the shared id may land on any of them and a key
+     * minted for one of them must work for the id (their access groups are equal, or they are not revisions).
+     */
+    public ModelManifests of(LLMModel model, List<LLMModel> revisions) {
+        if (revisions.size() < 2) {
+            return of(model);
+        }
+        var own = inputs.accessFor(model);
+        var secrets = new ArrayList<>(own.keySecretNames());
+        var clientIds = new ArrayList<>(own.clientIds());
+        for (var revision : revisions) {
+            if (revision != model) {
+                var theirs = inputs.accessFor(revision);
+                secrets.addAll(theirs.keySecretNames());
+                clientIds.addAll(theirs.clientIds());
+            }
+        }
+        return ModelManifestRenderer.render(model, new RenderContext(settings,
+                new AccessInputs(secrets, clientIds, own.oidc()), TrafficSplit.among(revisions)));
     }
 }

@@ -3,6 +3,8 @@ package dev.nebari.llm.manifests;
 import dev.nebari.llm.gateway.EndpointSide;
 import dev.nebari.llm.gateway.GatewayRenderer;
 import dev.nebari.llm.gateway.SchedulerRenderer;
+import dev.nebari.llm.gateway.WeightedBackendRenderer;
+import java.util.ArrayList;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.serving.WorkloadRenderer;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -20,8 +22,10 @@ public final class ModelManifestRenderer {
 
     public static ModelManifests render(LLMModel model, RenderContext context) {
         var workload = WorkloadRenderer.render(model, context.settings());
-        var picker = SchedulerRenderer.render(model, context.settings());
-        var gateway = GatewayRenderer.render(model, context.settings(), context.access());
+        // How the gateway reaches the pods: the pool and its picker, and with spec.traffic the Service as a backend.
+        var picker = new ArrayList<HasMetadata>(SchedulerRenderer.render(model, context.settings()));
+        picker.addAll(WeightedBackendRenderer.render(model));
+        var gateway = GatewayRenderer.render(model, context.settings(), context.access(), context.split());
         var uid = model.getMetadata().getUid();
         if (uid != null && !uid.isEmpty()) {
             var owner = List.of(controllerReference(model, uid));

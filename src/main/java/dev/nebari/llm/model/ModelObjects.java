@@ -107,6 +107,11 @@ public record ModelObjects(String model, String namespace) {
         return model + "-internal";
     }
 
+    /** The AIServiceBackend and Backend of the model's Service, which weighted rules list (with spec.traffic). */
+    public String weightedBackend() {
+        return model + "-weighted";
+    }
+
     public String rateLimitPolicy() {
         return model;
     }

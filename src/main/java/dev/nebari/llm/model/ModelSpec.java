@@ -7,6 +7,8 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import java.util.LinkedHashSet;
+import java.util.List;
 import org.jspecify.annotations.Nullable;
 
 /** The model's identity (its public id and where the weights come from). */
@@ -20,6 +22,8 @@ import org.jspecify.annotations.Nullable;
         message = "spec.model.storage.size is required for pvc storage (the default): set it to the volume size, e.g. 20Gi, or use storage.type: emptyDir")
 @ValidationRule(value = "self.source != 'oci' || !has(self.hubEndpoint)", fieldPath = ".hubEndpoint",
         message = "spec.model.hubEndpoint is only used with spec.model.source: huggingface; remove it")
+@ValidationRule(value = "!has(self.aliases) || !(self.name in self.aliases)", fieldPath = ".aliases",
+        message = "spec.model.aliases must not repeat spec.model.name: the model id is always served; list only the extra ids")
 public record ModelSpec(
         @Required @Size(min = 1, max = 200)
         @Pattern(Names.MODEL_ID)
@@ -41,11 +45,34 @@ public record ModelSpec(
         @JsonPropertyDescription("Hugging Face Hub endpoint (HF_ENDPOINT) to download from, e.g. a mirror "
                 + "https://hf-mirror.example.com; default: the pack's defaults.hub.endpoint, else https://huggingface.co. "
                 + "The token of authSecretName is sent to it.")
-        @Nullable String hubEndpoint) {
+        @Nullable String hubEndpoint,
+        @Size(max = 8)
+        @ValidationRule(value = "self.all(a, a.matches('" + Names.MODEL_ID + "'))",
+                message = "spec.model.aliases: each alias must look like a model id (letters, digits, '.', '_' and '-', "
+                        + "at most one '/', 200 characters at most), e.g. chat-default")
+        @JsonPropertyDescription("Extra model ids routed to this model (e.g. chat-default), unique in the cluster like "
+                + "model ids; vLLM answers to each of them.")
+        List<@Size(min = 1, max = 200) String> aliases) {
 
     public ModelSpec {
         source = source != null ? source : ModelSource.HUGGINGFACE;
         preload = preload != null ? preload : Boolean.TRUE;
+        // De-duplicated in the author's order: the first alias stays first in vLLM's list and in status.
+        aliases = aliases != null ? List.copyOf(new LinkedHashSet<>(aliases)) : List.of();
+    }
+
+    /** As before aliases existed (keeps the many callers that build a spec by hand short). */
+    public ModelSpec(String name, @Nullable ModelSource source, @Nullable String revision, @Nullable String authSecretName,
+            @Nullable String image, @Nullable StorageSpec storage, @Nullable Boolean preload, @Nullable String hubEndpoint) {
+        this(name, source, revision, authSecretName, image, storage, preload, hubEndpoint, null);
+    }
+
+    /** Every id callers may send for this model: its name first, then its aliases. */
+    public List<String> ids() {
+        var ids = new LinkedHashSet<String>();
+        ids.add(name);
+        ids.addAll(aliases); // the CRD refuses an alias equal to the name; a spec built in code is not checked by it
+        return List.copyOf(ids);
     }
 
     /** The storage section, with its defaults when the manifest leaves it out. */

@@ -1,10 +1,11 @@
 package dev.nebari.llm.portal;
 
-import dev.nebari.llm.model.AdapterSpec;
+import dev.nebari.llm.catalog.TrafficShare;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.PassthroughModel;
 import io.fabric8.kubernetes.api.model.Condition;
 import java.util.List;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -17,6 +18,8 @@ import org.jspecify.annotations.Nullable;
  * @param externalUrl the external endpoint (API keys), null when disabled or not known yet
  * @param internalUrl the internal endpoint (OIDC tokens), null when disabled or not known yet
  * @param takesKeys   the model has an external endpoint, so an API key is of use (even before it is ready)
+ * @param aliases     other ids the model answers to (spec.model.aliases)
+ * @param trafficText the model's share of its id's requests, when revisions share the id (spec.traffic)
  * @param adapters    the model ids of its LoRA adapters: values for "model" at the same endpoints, with the same keys
  * @param provider    for an external provider (PassthroughModel), the host requests are forwarded to (never its
  *                    credential); null for a model served in the cluster
@@ -24,15 +27,20 @@ import org.jspecify.annotations.Nullable;
  */
 record ModelCard(String ref, String namespace, String name, String phase, boolean ready, @Nullable String statusText,
         String modelId, @Nullable String externalUrl, @Nullable String internalUrl, boolean takesKeys,
-        @Nullable String replicasText, @Nullable String replicasWarning, List<String> adapters, @Nullable String provider,
-        List<String> alsoServes) {
+        @Nullable String replicasText, @Nullable String replicasWarning, List<String> aliases, @Nullable String trafficText,
+        List<String> adapters, @Nullable String provider, List<String> alsoServes) {
 
     ModelCard {
+        aliases = List.copyOf(aliases);
         adapters = List.copyOf(adapters);
         alsoServes = List.copyOf(alsoServes);
     }
 
     static ModelCard of(LLMModel model) {
+        return of(model, Optional.empty());
+    }
+
+    static ModelCard of(LLMModel model, Optional<TrafficShare> share) {
         var status = model.getStatus();
         var endpoints = status == null ? null : status.endpoints();
         var phase = status == null || status.phase() == null ? "Pending" : status.phase().name();
@@ -48,7 +56,8 @@ record ModelCard(String ref, String namespace, String name, String phase, boolea
                 endpoints != null && notBlank(endpoints.internal()) ? endpoints.internal() : null,
                 Boolean.TRUE.equals(model.getSpec().endpoints().external().enabled()),
                 replicas(model), status == null || status.replicas() == null ? null : sentence(status.replicas().warning()),
-                model.getSpec().adapters().stream().map(AdapterSpec::name).toList(), null, List.of());
+                model.getSpec().model().aliases(), share.map(ModelCard::traffic).orElse(null),
+                model.getSpec().adapterIds(), null, List.of());
     }
 
     /** An external provider: marked as such, with the host it forwards to; its credential is nowhere in the card. */
@@ -70,7 +79,14 @@ record ModelCard(String ref, String namespace, String name, String phase, boolea
                 endpoints != null && notBlank(endpoints.external()) ? endpoints.external() : null,
                 endpoints != null && notBlank(endpoints.internal()) ? endpoints.internal() : null,
                 Boolean.TRUE.equals(provider.getSpec().endpoints().external().enabled()),
-                null, null, List.of(), provider.getSpec().provider().hostname(), also);
+                null, null, List.of(), null, List.of(), provider.getSpec().provider().hostname(), also);
+    }
+
+    /** "80 % (weight 80 of 100), shared with qwen3-green": what a caller of the id gets from this revision. */
+    static String traffic(TrafficShare share) {
+        var text = share.percent() + " % (weight " + share.weight() + " of " + share.totalWeight() + ")";
+        return share.otherRevisions().isEmpty() ? text + ", no other revision yet"
+                : text + ", shared with " + String.join(", ", share.otherRevisions());
     }
 
     /** A shell command that calls the external endpoint with a key from {@code $LLM_API_KEY}. */

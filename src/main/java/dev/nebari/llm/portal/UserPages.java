@@ -252,7 +252,7 @@ class UserPages {
     /** The models and then the external providers the caller may use, as cards. */
     private List<ModelCard> permitted(Caller caller) {
         var cards = new java.util.ArrayList<ModelCard>();
-        models.permittedTo(caller.groups()).stream().map(ModelCard::of).forEach(cards::add);
+        models.permittedTo(caller.groups()).stream().map(m -> ModelCard.of(m, models.trafficShare(m))).forEach(cards::add);
         models.providersPermittedTo(caller.groups()).stream().map(ModelCard::of).forEach(cards::add);
         return List.copyOf(cards);
     }

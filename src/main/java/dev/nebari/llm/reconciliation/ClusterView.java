@@ -163,18 +163,23 @@ final class ClusterView implements AutoCloseable {
     }
 
     /**
-     * When a model's id or subdomain changes, or it goes away, the models that claim the same one must decide again
-     * who routes it ({@link ModelIdClaims}): a younger model takes over from a deleted one.
+     * When a model's ids, subdomain or anything else of its spec changes, or it goes away, the models that claim one of
+     * the same must decide again who routes it ({@link ModelIdClaims}): a younger model takes over from a deleted one,
+     * and revisions of one id render each other's weights and compare what callers see, so any spec change counts.
      */
     private ResourceEventHandler<LLMModel> competitorsOnChange() {
         return new ResourceEventHandler<>() {
             @Override
             public void onAdd(LLMModel model) {
+                // A new revision of an id changes the split its other revisions render.
+                if (model.getSpec().traffic() != null) {
+                    enqueueCompetitors(model);
+                }
             }
 
             @Override
             public void onUpdate(LLMModel before, LLMModel after) {
-                if (!claims(before).equals(claims(after))
+                if (!claims(before).equals(claims(after)) || !before.getSpec().equals(after.getSpec())
                         || (before.getMetadata().getDeletionTimestamp() == null) != (after.getMetadata().getDeletionTimestamp() == null)) {
                     enqueueCompetitors(before);
                     enqueueCompetitors(after);
@@ -189,20 +194,27 @@ final class ClusterView implements AutoCloseable {
     }
 
     private static List<String> claims(LLMModel model) {
-        return List.of(model.getSpec().model().name(), ModelObjects.subdomain(model.getSpec()));
+        var claims = new java.util.ArrayList<>(model.getSpec().servedModelIds());
+        claims.add(ModelObjects.subdomain(model.getSpec()));
+        return List.copyOf(claims);
+    }
+
+    /** The other models that claim one of the ids (or the subdomain) of {@code model}. */
+    List<LLMModel> competitors(LLMModel model) {
+        var key = ModelRef.of(model);
+        var claimed = claims(model);
+        return allModelObjects().stream()
+                .filter(other -> !ModelRef.of(other).equals(key))
+                .filter(other -> claims(other).stream().anyMatch(claimed::contains))
+                .toList();
     }
 
     private void enqueueCompetitors(LLMModel changed) {
-        var key = ModelRef.of(changed);
         // a provider listing this model's id (old or new) routes it only while no LLMModel serves it
         allPassthroughObjects().stream()
                 .filter(provider -> claims(changed).stream().anyMatch(provider.getSpec().models().ids()::contains))
                 .forEach(provider -> enqueue.accept(ModelRef.of(provider)));
-        var claimed = claims(changed);
-        allModelObjects().stream()
-                .filter(other -> !ModelRef.of(other).equals(key))
-                .filter(other -> claims(other).stream().anyMatch(claimed::contains))
-                .forEach(other -> enqueue.accept(ModelRef.of(other)));
+        competitors(changed).forEach(other -> enqueue.accept(ModelRef.of(other)));
     }
 
     /** Queues the model an object belongs to whenever it changes, except for the echo of our own write. */

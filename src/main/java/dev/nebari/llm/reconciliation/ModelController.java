@@ -3,6 +3,7 @@ package dev.nebari.llm.reconciliation;
 import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.Phase;
 import dev.nebari.llm.keys.events.KeysChanged;
+import dev.nebari.llm.model.ModelIdSharing;
 import dev.nebari.llm.platform.LeadershipChanged;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
@@ -52,13 +53,24 @@ public final class ModelController implements AutoCloseable {
     }
 
     /**
-     * A model's keys changed: its external policy's Secrets and allow-list must follow. No other model's policy
-     * mentions them (in shared routing mode the pack's key-check route lists every Secret, see
-     * {@link KeyCheckRouteController}).
+     * A model's keys changed: its external policy's Secrets and allow-list must follow, and so must those of the
+     * revisions that share its id (their policies accept its keys too). No other model's policy mentions them (in
+     * shared routing mode the pack's key-check route lists every Secret, see {@link KeyCheckRouteController}).
      */
     @EventListener
     public void onKeysChanged(KeysChanged event) {
-        enqueue(new ModelRef(event.modelNamespace(), event.modelName()));
+        var key = new ModelRef(event.modelNamespace(), event.modelName());
+        enqueue(key);
+        enqueueRevisionsOf(key);
+    }
+
+    private synchronized void enqueueRevisionsOf(ModelRef key) {
+        if (running == null) {
+            return;
+        }
+        running.view().model(key).ifPresent(model -> running.view().competitors(model).stream()
+                .filter(other -> ModelIdSharing.revisionsOfOneId(model, other))
+                .forEach(other -> running.queue().add(ModelRef.of(other))));
     }
 
     synchronized void enqueue(ModelRef key) {

@@ -1,30 +1,35 @@
 package dev.nebari.llm.reconciliation;
 
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelIdSharing;
 import dev.nebari.llm.model.ModelObjects;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
- * Who may route a model id (and, with subdomain routing, a subdomain) when several LLMModels claim it: the admission
- * webhook refuses the second, but models created while it was off, or at the same moment, still collide, and two
- * routes for one id would split its traffic between unrelated deployments. The oldest model keeps the claim
- * (creation time, then namespace and name, so every replica decides alike); the others get no routes until the
- * claim is theirs. Models being deleted, or in namespaces the pack does not manage, claim nothing.
+ * Who may route a model id, its aliases, its adapters' ids (and, with subdomain routing, a subdomain) when several
+ * LLMModels claim one:
+ * the admission webhook refuses the second, but models created while it was off, or at the same moment, still
+ * collide, and two routes for one id would split its traffic between unrelated deployments. The oldest model keeps
+ * the claim (creation time, then namespace and name, so every replica decides alike); the others get no routes until
+ * the claim is theirs. Models being deleted, or in namespaces the pack does not manage, claim nothing. Revisions of
+ * one id that agree on what callers see ({@link ModelIdSharing}) do not collide: they form one weighted group.
  */
 final class ModelIdClaims {
 
-    /** Why {@code model} may not route: the claim and the model that holds it. */
-    record Taken(String claim, LLMModel holder) {
+    /** Why {@code model} may not route: the sentence naming both models, and the model that holds the claim. */
+    record Taken(String reason, LLMModel holder) {
         String message() {
-            return claim + " is already served by LLMModel " + holder.getMetadata().getNamespace() + "/"
-                    + holder.getMetadata().getName() + " (created earlier), so this model gets no routes: change "
-                    + (claim.startsWith("model id") ? "spec.model.name or spec.adapters" : "spec.endpoints.external.subdomain")
-                    + ", or delete the other model and this one takes over";
+            return reason + ". LLMModel " + holder.getMetadata().getNamespace() + "/" + holder.getMetadata().getName()
+                    + " was created earlier and keeps its routes; this model gets none until the conflict is resolved "
+                    + "(or the other model is deleted)";
         }
     }
 
@@ -43,29 +48,53 @@ final class ModelIdClaims {
 
     /** The claim {@code model} loses to an older model, if any. */
     Optional<Taken> takenFrom(LLMModel model, Collection<LLMModel> all) {
-        // A model's adapters are model ids too: any one of them held by an older model takes all routes away, as
-        // the routes carry every id of the model.
-        for (var id : model.getSpec().servedModelIds()) {
-            var byId = holder(model, all, m -> m.getSpec().servedModelIds().contains(id));
-            if (byId.isPresent()) {
-                return Optional.of(new Taken("model id \"" + id + "\"", byId.get()));
+        var older = claimants(all).filter(m -> SENIORITY.compare(m, model) < 0 && !same(m, model)).toList();
+        for (var holder : older) {
+            var conflict = ModelIdSharing.conflict(model, holder);
+            if (conflict.isPresent()) {
+                return Optional.of(new Taken(conflict.get(), holder));
             }
         }
         if (subdomains) {
             var subdomain = ModelObjects.subdomain(model.getSpec());
-            return holder(model, all, m -> subdomain.equals(ModelObjects.subdomain(m.getSpec())))
-                    .map(holder -> new Taken("subdomain \"" + subdomain + "\"", holder));
+            return older.stream()
+                    .filter(holder -> subdomain.equals(ModelObjects.subdomain(holder.getSpec())))
+                    .filter(holder -> !ModelIdSharing.revisionsOfOneId(model, holder))
+                    .findFirst()
+                    .map(holder -> new Taken("subdomain \"" + subdomain + "\" of " + reference(model)
+                            + " is also the subdomain of " + reference(holder)
+                            + "; set spec.endpoints.external.subdomain to another DNS label", holder));
         }
         return Optional.empty();
     }
 
-    private Optional<LLMModel> holder(LLMModel model, Collection<LLMModel> all, Predicate<LLMModel> sameClaim) {
-        var holder = all.stream()
+    /**
+     * The models whose weighted route {@code model} renders: itself and every revision of its id that routes too
+     * (no conflict with it or with an older model), by name. Just {@code model} when it has no {@code spec.traffic}.
+     */
+    List<LLMModel> revisionGroup(LLMModel model, Collection<LLMModel> all) {
+        if (model.getSpec().traffic() == null) {
+            return List.of(model);
+        }
+        var group = new ArrayList<LLMModel>();
+        group.add(model);
+        claimants(all)
+                .filter(peer -> !same(peer, model) && ModelIdSharing.revisionsOfOneId(model, peer))
+                .filter(peer -> ModelIdSharing.conflict(model, peer).isEmpty() && takenFrom(peer, all).isEmpty())
+                .forEach(group::add);
+        group.sort(Comparator.comparing(m -> m.getMetadata().getName()));
+        return List.copyOf(group);
+    }
+
+    private Stream<LLMModel> claimants(Collection<LLMModel> all) {
+        return all.stream()
                 .filter(m -> m.getMetadata().getDeletionTimestamp() == null)
                 .filter(m -> managedNamespace.test(m.getMetadata().getNamespace()))
-                .filter(sameClaim)
-                .min(SENIORITY);
-        return holder.filter(h -> !same(h, model));
+                .sorted(SENIORITY);
+    }
+
+    private static String reference(LLMModel model) {
+        return "LLMModel " + model.getMetadata().getNamespace() + "/" + model.getMetadata().getName();
     }
 
     private static boolean same(LLMModel a, LLMModel b) {

@@ -134,8 +134,9 @@ final class ModelReconciler {
         }
         model = ensureFinalizer(model);
 
-        var manifests = desired.of(model);
-        var taken = claims.takenFrom(model, view.allModelObjects());
+        var all = view.allModelObjects();
+        var manifests = desired.of(model, claims.revisionGroup(model, all));
+        var taken = claims.takenFrom(model, all);
         if (taken.isPresent()) {
             manifests = manifests.withoutRouting();
         }

@@ -242,9 +242,12 @@ public final class ModelServerDeploymentRenderer {
             env.addAll(HubAccess.endpointEnv(model, settings));
         }
         env.addAll(HubAccess.networkEnv(settings));
-        // Without --served-model-name vLLM answers to "/model-cache", and the gateway's model id never matches.
+        // Without --served-model-name vLLM answers to "/model-cache", and the gateway's model id never matches. The
+        // gateway passes an alias on unchanged (no name override for pools), so vLLM answers to every id; it names
+        // the first one in its answers.
+        args.add("--served-model-name");
+        args.addAll(spec.model().ids());
         args.addAll(List.of(
-                "--served-model-name", spec.model().name(),
                 "--tensor-parallel-size", Integer.toString(tensorParallelism(model)),
                 "--data-parallel-size", Integer.toString(serving.dataParallelism()),
                 "--port", Integer.toString(PORT)));

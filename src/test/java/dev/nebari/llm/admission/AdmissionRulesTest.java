@@ -109,7 +109,130 @@ class AdmissionRulesTest {
         var decision = create(model("team-a", "qwen", "Qwen/Qwen3-0.6B"));
 
         assertThat(decision.allowed()).isFalse();
-        assertThat(decision.message()).startsWith("spec.model.name \"Qwen/Qwen3-0.6B\" is already served by LLMModel team-b/their-qwen;");
+        assertThat(decision.message()).startsWith("spec.model.name \"Qwen/Qwen3-0.6B\" of LLMModel team-a/qwen is already served by "
+                + "LLMModel team-b/their-qwen; each model id leads to one model, unless both models set spec.traffic.weight");
+    }
+
+    // --- aliases and revisions (docs/aliases-and-revisions.md) ---
+
+    static LLMModel revision(String namespace, String name, String id, int weight, String spec) {
+        return ModelFixtures.model(namespace, name, id, List.of("storage: {size: 1Gi}"),
+                spec + "\ntraffic: {weight: " + weight + "}");
+    }
+
+    @Test
+    void twoWeightedRevisionsOfOneIdInOneNamespaceAreAllowed() {
+        cluster.models.add(revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 90, "access: {groups: [data-science]}"));
+
+        var decision = create(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {groups: [data-science]}"));
+
+        assertThat(decision.allowed()).isTrue();
+        assertThat(decision.warnings()).isEmpty();
+    }
+
+    @Test
+    void aSecondModelWithTheIdIsRejectedWhenOnlyOneOfThemOptsIn() {
+        cluster.models.add(model("team-a", "qwen-blue", "Qwen/Qwen3-0.6B"));
+
+        var decision = create(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {public: true}"));
+
+        assertThat(decision.message()).isEqualTo("spec.model.name \"Qwen/Qwen3-0.6B\" of LLMModel team-a/qwen-green is already "
+                + "served by LLMModel team-a/qwen-blue; each model id leads to one model, unless both models set "
+                + "spec.traffic.weight to serve it as revisions (in one namespace)");
+    }
+
+    @Test
+    void revisionsInTwoNamespacesAreRejected() {
+        cluster.models.add(revision("team-b", "qwen-blue", "Qwen/Qwen3-0.6B", 90, "access: {public: true}"));
+
+        var decision = create(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {public: true}"));
+
+        assertThat(decision.message()).endsWith("revisions of one id (spec.traffic) must be in one namespace");
+    }
+
+    /** Access stays per model: a key or token accepted for the id must not depend on which revision answers. */
+    @Test
+    void revisionsThatDifferInWhoMayCallOrInLimitsAreRejectedNamingBothModelsAndTheFields() {
+        cluster.models.add(revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 90, "access: {groups: [data-science]}"));
+
+        var decision = create(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10,
+                "access: {groups: [data-science, interns]}\nlimits: {requestsPerMinute: 5}"));
+
+        assertThat(decision.message()).isEqualTo("LLMModel team-a/qwen-green and LLMModel team-a/qwen-blue serve model id "
+                + "\"Qwen/Qwen3-0.6B\" as revisions but differ in spec.access, spec.limits; revisions of one id must agree "
+                + "on what callers see (aliases, adapter ids, access, endpoints, limits), because a request to the id may land on either");
+    }
+
+    @Test
+    void groupsSpelledWithAndWithoutTheLeadingSlashAreTheSameAccess() {
+        cluster.models.add(revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 90, "access: {groups: [/data-science]}"));
+
+        assertThat(create(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {groups: [data-science]}")).allowed())
+                .isTrue();
+    }
+
+    @Test
+    void revisionsWithDifferentAliasesAreRejected() {
+        cluster.models.add(ModelFixtures.model("team-a", "qwen-blue", "Qwen/Qwen3-0.6B",
+                List.of("storage: {size: 1Gi}", "aliases: [chat-default]"), "access: {public: true}\ntraffic: {weight: 90}"));
+
+        var decision = create(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {public: true}"));
+
+        assertThat(decision.message()).contains("differ in spec.model.aliases;");
+    }
+
+    @Test
+    void anAliasThatIsAnotherModelsIdOrAliasIsRejected() {
+        cluster.models.add(ModelFixtures.model("team-b", "llama", "meta-llama/Llama-3.2-1B",
+                List.of("storage: {size: 1Gi}", "aliases: [chat-default]"), "access: {public: true}"));
+        var aliasOfTheirs = ModelFixtures.model("team-a", "qwen", "Qwen/Qwen3-0.6B",
+                List.of("storage: {size: 1Gi}", "aliases: [chat-default]"), "access: {public: true}");
+        var theirId = ModelFixtures.model("team-a", "qwen", "Qwen/Qwen3-0.6B",
+                List.of("storage: {size: 1Gi}", "aliases: [meta-llama/Llama-3.2-1B]"), "access: {public: true}");
+
+        assertThat(create(aliasOfTheirs).message()).isEqualTo("spec.model.aliases[0] \"chat-default\" of LLMModel team-a/qwen is "
+                + "already served by LLMModel team-b/llama (as an alias); each model id, alias and adapter id leads to one "
+                + "model: change spec.model.aliases[0] or the other model");
+        assertThat(create(theirId).message()).startsWith("spec.model.aliases[0] \"meta-llama/Llama-3.2-1B\" of LLMModel team-a/qwen is "
+                + "already served by LLMModel team-b/llama;");
+    }
+
+    @Test
+    void removingTheOptInWhileAnotherRevisionServesTheIdIsRejected() {
+        var blue = revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 90, "access: {public: true}");
+        cluster.models.add(blue);
+        cluster.models.add(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {public: true}"));
+
+        var decision = update(blue, model("team-a", "qwen-blue", "Qwen/Qwen3-0.6B"));
+
+        assertThat(decision.message()).contains("of LLMModel team-a/qwen-blue is already served by LLMModel team-a/qwen-green");
+    }
+
+    @Test
+    void changingAWeightIsAllowedAndWeightsThatAreAllZeroWarn() {
+        var blue = revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 90, "access: {public: true}");
+        cluster.models.add(blue);
+        cluster.models.add(revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 0, "access: {public: true}"));
+
+        var shifted = update(blue, revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 50, "access: {public: true}"));
+        var none = update(blue, revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 0, "access: {public: true}"));
+
+        assertThat(shifted.allowed()).isTrue();
+        assertThat(shifted.warnings()).isEmpty();
+        assertThat(none.allowed()).isTrue();
+        assertThat(none.warnings()).containsExactly("spec.traffic.weight: every revision of model id \"Qwen/Qwen3-0.6B\" "
+                + "has weight 0, so the gateway has nowhere to send its requests and answers them with an error; give one "
+                + "of them a weight above 0");
+    }
+
+    @Test
+    void aConflictThatExistedBeforeDoesNotBlockAnUnrelatedUpdate() {
+        var stored = revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 10, "access: {groups: [interns]}");
+        cluster.models.add(revision("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", 90, "access: {groups: [data-science]}"));
+
+        var decision = update(stored, revision("team-a", "qwen-green", "Qwen/Qwen3-0.6B", 20, "access: {groups: [interns]}"));
+
+        assertThat(decision.allowed()).isTrue();
     }
 
     @Test
@@ -166,7 +289,8 @@ class AdmissionRulesTest {
         var decision = create(withAdapters("team-a", "llama", "meta-llama/Llama-3.2-1B", "team-a/sql-lora", "Qwen/Qwen3-0.6B"));
 
         assertThat(decision.allowed()).isFalse();
-        assertThat(decision.message()).startsWith("spec.adapters[1].name \"Qwen/Qwen3-0.6B\" is already served by LLMModel team-b/their-qwen;");
+        assertThat(decision.message()).startsWith("spec.adapters[1].name \"Qwen/Qwen3-0.6B\" of LLMModel team-a/llama is already served by "
+                + "LLMModel team-b/their-qwen;");
     }
 
     @Test
@@ -176,7 +300,41 @@ class AdmissionRulesTest {
         var decision = create(model("team-a", "sql", "team-b/sql-lora"));
 
         assertThat(decision.allowed()).isFalse();
-        assertThat(decision.message()).startsWith("spec.model.name \"team-b/sql-lora\" is already served by LLMModel team-b/llama (as a LoRA adapter);");
+        assertThat(decision.message()).startsWith("spec.model.name \"team-b/sql-lora\" of LLMModel team-a/sql is already served by "
+                + "LLMModel team-b/llama (as a LoRA adapter);");
+    }
+
+    /** Aliases and adapter ids are one pool of ids: an adapter may not take another model's alias, nor the reverse. */
+    @Test
+    void anAdapterIdThatIsAnotherModelsAliasIsRejectedNamingTheAdapterField() {
+        cluster.models.add(model("team-b", "llama", "meta-llama/Llama-3.2-1B", "storage: {size: 1Gi}", "aliases: [chat-default]"));
+
+        var adapterOnTheirAlias = create(withAdapters("team-a", "qwen", "Qwen/Qwen3-0.6B", "team-a/sql-lora", "chat-default"));
+        var aliasOnTheirAdapter = new FakeCluster();
+        aliasOnTheirAdapter.models.add(withAdapters("team-b", "llama", "meta-llama/Llama-3.2-1B", "team-b/sql-lora"));
+        var reverse = rules.decide(new ModelChange(model("team-a", "qwen", "Qwen/Qwen3-0.6B", "storage: {size: 1Gi}",
+                "aliases: [team-b/sql-lora]"), null), aliasOnTheirAdapter);
+
+        assertThat(adapterOnTheirAlias.message()).isEqualTo("spec.adapters[1].name \"chat-default\" of LLMModel team-a/qwen is "
+                + "already served by LLMModel team-b/llama (as an alias); each model id, alias and adapter id leads to one "
+                + "model: change spec.adapters[1].name or the other model");
+        assertThat(reverse.message()).startsWith("spec.model.aliases[0] \"team-b/sql-lora\" of LLMModel team-a/qwen is "
+                + "already served by LLMModel team-b/llama (as a LoRA adapter);");
+    }
+
+    /** A request for an adapter id may land on either revision, so revisions list the same adapter ids. */
+    @Test
+    void revisionsWithDifferentAdapterIdsAreRejectedButMayPinTheirAdaptersDifferently() {
+        cluster.models.add(ModelFixtures.model("team-a", "qwen-blue", "Qwen/Qwen3-0.6B", List.of("storage: {size: 1Gi}"),
+                "access: {public: true}\ntraffic: {weight: 90}\nadapters: [{name: team-a/sql-lora, revision: v1}]"));
+
+        var otherIds = create(ModelFixtures.model("team-a", "qwen-green", "Qwen/Qwen3-0.6B", List.of("storage: {size: 1Gi}"),
+                "access: {public: true}\ntraffic: {weight: 10}\nadapters: [{name: team-a/legal-lora}]"));
+        var otherRevision = create(ModelFixtures.model("team-a", "qwen-green", "Qwen/Qwen3-0.6B", List.of("storage: {size: 1Gi}"),
+                "access: {public: true}\ntraffic: {weight: 10}\nadapters: [{name: team-a/sql-lora, revision: v2}]"));
+
+        assertThat(otherIds.message()).contains("differ in spec.adapters[].name;");
+        assertThat(otherRevision.allowed()).as(otherRevision.message()).isTrue();
     }
 
     @Test

@@ -146,6 +146,22 @@ class AdmissionWebhookTest {
                 "access: {groups: [llm-users]}");
     }
 
+    /** Revisions of one id pass the webhook together; one that lets other callers in is refused, naming both. */
+    @Test
+    @Order(2)
+    void weightedRevisionsOfOneIdAreAdmittedAndOneWithOtherAccessIsRejected() {
+        var id = "webhook-test/revisions-" + RUN;
+        client.resource(ModelFixtures.model(managed, "rev-blue", id, "access: {groups: [llm-users]}\ntraffic: {weight: 90}")).create();
+        client.resource(ModelFixtures.model(managed, "rev-green", id, "access: {groups: [llm-users]}\ntraffic: {weight: 10}")).create();
+
+        assertThatThrownBy(() -> client.resource(ModelFixtures.model(managed, "rev-open", id,
+                "access: {public: true}\ntraffic: {weight: 10}")).create())
+                .isInstanceOf(KubernetesClientException.class)
+                .hasMessageContaining("LLMModel " + managed + "/rev-open and LLMModel " + managed + "/rev-")
+                .hasMessageContaining("as revisions but differ in spec.access;");
+        assertThat(client.resources(LLMModel.class).inNamespace(managed).withName("rev-green").get()).isNotNull();
+    }
+
     @Test
     @Order(1)
     void aDuplicateModelIdIsRejectedNamingTheModelThatServesIt() {
@@ -153,8 +169,8 @@ class AdmissionWebhookTest {
 
         assertThatThrownBy(() -> client.resource(model(managed, "second", "duplicate")).create())
                 .isInstanceOf(KubernetesClientException.class)
-                .hasMessageContaining("spec.model.name \"webhook-test/duplicate-" + RUN + "\" is already served by LLMModel "
-                        + managed + "/first");
+                .hasMessageContaining("spec.model.name \"webhook-test/duplicate-" + RUN + "\" of LLMModel " + managed
+                        + "/second is already served by LLMModel " + managed + "/first");
         assertThat(client.resources(LLMModel.class).inNamespace(managed).withName("second").get()).isNull();
     }
 
@@ -170,7 +186,8 @@ class AdmissionWebhookTest {
 
         assertThatThrownBy(() -> client.resource(clashing).create())
                 .isInstanceOf(KubernetesClientException.class)
-                .hasMessageContaining("spec.adapters[1].name \"" + taken + "\" is already served by LLMModel "
+                .hasMessageContaining("spec.adapters[1].name \"" + taken + "\" of LLMModel " + managed
+                        + "/adapter-clash is already served by LLMModel "
                         + managed + "/adapter-holder");
         assertThat(client.resources(LLMModel.class).inNamespace(managed).withName("adapter-clash").get()).isNull();
     }

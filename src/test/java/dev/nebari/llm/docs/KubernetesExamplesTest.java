@@ -56,6 +56,39 @@ class KubernetesExamplesTest {
         }
     }
 
+    /**
+     * The model examples side by side, as a reader may apply them all to one namespace: no two of them claim the same
+     * id or alias, except the two revisions of blue-green.yaml, which agree on what callers see and split their id
+     * 90/10 (the webhook and the reconciler decide with the same {@link dev.nebari.llm.model.ModelIdSharing}).
+     */
+    @Test
+    void theModelExamplesClaimNoIdTwiceExceptTheBlueGreenRevisions() throws java.io.IOException {
+        var models = new java.util.ArrayList<dev.nebari.llm.model.LLMModel>();
+        try (var files = java.nio.file.Files.list(RepoFiles.path("examples/models"))) {
+            for (var file : files.sorted().toList()) {
+                for (var document : RepoFiles.yamlDocuments("examples/models/" + file.getFileName())) {
+                    var model = Serialization.unmarshal(Serialization.asJson(document), dev.nebari.llm.model.LLMModel.class);
+                    model.getMetadata().setNamespace("llm-models");
+                    models.add(model);
+                }
+            }
+        }
+        for (var model : models) {
+            for (var other : models) {
+                if (model != other) {
+                    assertThat(dev.nebari.llm.model.ModelIdSharing.conflict(model, other)).as("%s and %s",
+                            model.getMetadata().getName(), other.getMetadata().getName()).isEmpty();
+                }
+            }
+        }
+        var revisions = models.stream().filter(m -> m.getSpec().traffic() != null).toList();
+        assertThat(revisions).extracting(m -> m.getMetadata().getName()).containsExactly("qwen3-4b-blue", "qwen3-4b-green");
+        assertThat(dev.nebari.llm.model.ModelIdSharing.revisionsOfOneId(revisions.get(0), revisions.get(1))).isTrue();
+        assertThat(revisions).extracting(m -> m.getSpec().traffic().weight()).containsExactly(90, 10);
+        assertThat(models).flatExtracting(m -> m.getSpec().model().aliases())
+                .contains("chat-default", "chat-small", "summarize");
+    }
+
     @Test
     void sharedModeListenersServeTheTwoPlainHosts(KubernetesClient client) {
         assertThat(hosts("examples/gateways.yaml")).containsEntry("llm-https", "llm.example.com")

@@ -150,6 +150,23 @@ class GatewayRenderersTest {
                     Map.of("headers", List.of(Map.of("type", "Exact", "name", "x-ai-eg-model", "value", "Qwen/Qwen3-0.6B"))));
         }
 
+        /** Aliases and LoRA adapters meet in the one rule: the model id, then its aliases, then its adapters' ids. */
+        @Test
+        void matchesTheModelIdItsAliasesAndItsAdapterIdsOnBothSides() {
+            var model = model("""
+                    model: {name: org/model, aliases: [chat-default], storage: {size: 1Gi}}
+                    access: {public: true}
+                    adapters: [{name: org/sql-lora}]
+                    """);
+            for (var side : EndpointSide.values()) {
+                var route = ObjectTree.of(RouteRenderer.route(side, model, settings()));
+                assertThat(route.list("spec.rules")).as(side.name()).hasSize(1);
+                var ids = IntStream.range(0, route.list("spec.rules[0].matches").size())
+                        .mapToObj(i -> route.at("spec.rules[0].matches[" + i + "].headers[0].value")).toList();
+                assertThat(ids).as(side.name()).containsExactly("org/model", "chat-default", "org/sql-lora");
+            }
+        }
+
         @Test
         void sendsTrafficToTheInferencePool() {
             assertThat(route(EndpointSide.EXTERNAL, RoutingMode.SHARED).list("spec.rules[0].backendRefs")).containsExactly(

@@ -50,6 +50,24 @@ class GatewayFeedTest {
         assertThat(files.startup().split("kind: \"AIServiceBackend\"", -1)).as("one backend for both routes").hasSize(2);
     }
 
+    /** Substitution 6: a weighted revision's Backend at its Service's DNS name goes to the Service's simulated server. */
+    @Test
+    void aWeightedBackendAtAModelServiceGoesToThatServicesSimulatedServer() {
+        var model = ModelFixtures.model("team-a", "qwen3", "Qwen/Qwen3-0.6B", "access: {public: true}\ntraffic: {weight: 80}");
+        var backends = dev.nebari.llm.gateway.WeightedBackendRenderer.render(model).stream()
+                .map(o -> YAML.unmarshal(YAML.asYaml(o), GenericKubernetesResource.class)).toList();
+
+        var files = GatewayFeed.render(LAYOUT, new GatewayFeed.PackState(List.of(), List.of(), List.of(), List.of(), Map.of(),
+                backends, Map.of("team-a/qwen3", 45679)));
+        var unknown = GatewayFeed.render(LAYOUT, new GatewayFeed.PackState(List.of(), List.of(), List.of(), List.of(), Map.of(),
+                backends, Map.of()));
+
+        assertThat(files.startup()).contains("kind: \"AIServiceBackend\"", "kind: \"Backend\"", "name: \"qwen3-weighted\"",
+                "hostname: \"localhost\"", "port: 45679").doesNotContain("svc.cluster.local");
+        assertThat(unknown.startup()).as("no server: nothing listens, as for a Service without ready pods")
+                .contains("port: " + GatewayFeed.NOTHING_LISTENS);
+    }
+
     @Test
     void aRouteWaitsForItsSecurityPolicy() {
         var withoutPolicies = GatewayFeed.render(LAYOUT, new GatewayFeed.PackState(rendered("AIGatewayRoute"), List.of(),

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -76,6 +77,24 @@ class SimulatedModelServerTest {
         assertThat(JSON.readTree(models.body()).path("data").path(0).path("id").asString()).isEqualTo("org/model-7b");
     }
 
+    /** vLLM with several served names answers to each and names the first (the model id) in every answer. */
+    @Test
+    void anAliasIsAnsweredUnderTheModelIdAndListed() throws Exception {
+        try (var aliased = SimulatedModelServer.start(List.of("org/model-7b", "chat-default"), Executors.newVirtualThreadPerTaskExecutor())) {
+            var response = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + aliased.port() + "/v1/chat/completions"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("""
+                            {"model": "chat-default", "messages": [{"role": "user", "content": "hi"}]}""")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            var models = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + aliased.port() + "/v1/models")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).isEqualTo(200);
+            assertThat(JSON.readTree(response.body()).path("model").asString()).isEqualTo("org/model-7b");
+            assertThat(aliased.completionsAnswered()).isEqualTo(1);
+            assertThat(JSON.readTree(models.body()).path("data").findValuesAsString("id")).containsExactly("org/model-7b", "chat-default");
+        }
+    }
+
     /**
      * Started from the Deployment the operator renders for a model with LoRA adapters, it answers each adapter id as
      * vLLM with those --lora-modules does: the answer reports the adapter's id, /v1/models lists the adapters with
@@ -110,6 +129,31 @@ class SimulatedModelServerTest {
             assertThat(models).extracting(m -> m.path("id").asString() + " < " + m.path("parent").asString(""))
                     .containsExactly("Qwen/Qwen3-0.6B < ", "team-a/sql-lora < Qwen/Qwen3-0.6B", "team-a/legal-lora < Qwen/Qwen3-0.6B");
             assertThat(models.path(1).path("root").asString()).isEqualTo("/model-cache/adapters/team-a/sql-lora");
+        }
+    }
+
+    /** A model with an alias and an adapter: vLLM names the model id for the alias and the adapter for the adapter. */
+    @Test
+    void aServerForAModelWithAnAliasAndAnAdapterReportsWhatVllmReports() throws Exception {
+        var model = dev.nebari.llm.model.ModelFixtures.model("team-a", "qwen", "Qwen/Qwen3-0.6B",
+                List.of("storage: {size: 1Gi}", "aliases: [chat-default]"), "access: {public: true}\nadapters: [{name: team-a/sql-lora}]");
+        var served = SimulatedModelServers.servedModels(
+                dev.nebari.llm.serving.ModelServerDeploymentRenderer.render(model, dev.nebari.llm.model.ModelFixtures.settings()));
+        assertThat(served).isNotNull();
+        assertThat(served.ids()).containsExactly("Qwen/Qwen3-0.6B", "chat-default", "team-a/sql-lora");
+        try (var server = SimulatedModelServer.start(served, Executors.newVirtualThreadPerTaskExecutor())) {
+            for (var sent : List.of("chat-default", "team-a/sql-lora")) {
+                var answer = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/chat/completions"))
+                        .POST(HttpRequest.BodyPublishers.ofString("{\"model\": \"" + sent + "\", \"messages\": [{\"role\": \"user\", \"content\": \"hi\"}]}"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+                assertThat(answer.statusCode()).as(sent).isEqualTo(200);
+                assertThat(JSON.readTree(answer.body()).path("model").asString()).as(sent)
+                        .isEqualTo(sent.equals("chat-default") ? "Qwen/Qwen3-0.6B" : "team-a/sql-lora");
+            }
+            var models = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.port() + "/v1/models")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body()).path("data");
+            assertThat(models).extracting(m -> m.path("id").asString() + " < " + m.path("parent").asString(""))
+                    .containsExactly("Qwen/Qwen3-0.6B < ", "chat-default < ", "team-a/sql-lora < Qwen/Qwen3-0.6B");
         }
     }
 

@@ -71,7 +71,7 @@ class GoldenManifestsTest {
     void rendersTheWorkloadOfAnAutoscaledModelExactlyAsRecorded() throws IOException {
         var model = ModelFixtures.withSpec(ModelFixtures.referenceModel(), spec -> new LLMModelSpec(spec.model(),
                 spec.resources(), autoscaled(spec.serving()),
-                spec.access(), spec.endpoints(), spec.limits(), spec.advanced(), spec.adapters()));
+                spec.access(), spec.endpoints(), spec.limits(), spec.advanced(), spec.traffic(), spec.adapters()));
         var manifests = ModelManifestRenderer.render(model, new RenderContext(ModelFixtures.settings(RoutingMode.SHARED), ACCESS));
         var actual = manifests.workload().stream().map(m -> SERIALIZATION.asYaml(m.object()))
                 .map(yaml -> yaml.startsWith("---\n") ? yaml : "---\n" + yaml).collect(Collectors.joining());
@@ -81,6 +81,34 @@ class GoldenManifestsTest {
         }
         assertThat(file).as("golden file %s (create it with -Dgolden.update=true)", file).exists();
         assertThat(actual).isEqualTo(Files.readString(file));
+    }
+
+    /**
+     * The reference model as the blue revision of its id with an alias, while a green revision {@code qwen3-green}
+     * takes 20 of its traffic: vLLM answers to the alias, the weighted backend of its Service, and routes whose one
+     * rule matches the id and the alias and splits 80/20 between the two revisions' weighted backends.
+     */
+    @Test
+    void rendersARevisionWithAnAliasInAWeightedGroupExactlyAsRecorded() throws IOException {
+        var manifests = weightedRevisionWithAlias();
+        var actual = asYaml(manifests);
+        var file = GOLDEN.resolve("weighted-revision-with-alias.yaml");
+        if (Boolean.getBoolean("golden.update")) {
+            Files.writeString(file, actual);
+        }
+        assertThat(file).as("golden file %s (create it with -Dgolden.update=true)", file).exists();
+        assertThat(actual).isEqualTo(Files.readString(file));
+    }
+
+    /** Everything of the blue revision {@code qwen3} (alias chat-default, weight 80) beside green (weight 20). */
+    static ModelManifests weightedRevisionWithAlias() {
+        var blue = ModelFixtures.parse(ModelFixtures.REFERENCE_MODEL.replace("    name: Qwen/Qwen3-0.6B\n",
+                "    name: Qwen/Qwen3-0.6B\n    aliases: [chat-default]\n") + "  traffic: {weight: 80}\n");
+        var green = ModelFixtures.parse(ModelFixtures.REFERENCE_MODEL.replace("name: qwen3\n", "name: qwen3-green\n")
+                .replace("    name: Qwen/Qwen3-0.6B\n", "    name: Qwen/Qwen3-0.6B\n    aliases: [chat-default]\n")
+                + "  traffic: {weight: 20}\n");
+        var split = dev.nebari.llm.gateway.TrafficSplit.among(List.of(blue, green));
+        return ModelManifestRenderer.render(blue, new RenderContext(ModelFixtures.settings(RoutingMode.SHARED), ACCESS, split));
     }
 
     /**
@@ -102,7 +130,7 @@ class GoldenManifestsTest {
 
     static LLMModel withAdapters() {
         return ModelFixtures.withSpec(ModelFixtures.referenceModel(), spec -> new LLMModelSpec(spec.model(),
-                spec.resources(), spec.serving(), spec.access(), spec.endpoints(), spec.limits(), spec.advanced(), List.of(
+                spec.resources(), spec.serving(), spec.access(), spec.endpoints(), spec.limits(), spec.advanced(), spec.traffic(), List.of(
                         new AdapterSpec("team-a/qwen3-sql", null, "acme/qwen3-0.6b-sql-lora", "v1.2", null),
                         new AdapterSpec("acme/qwen3-0.6b-support-lora", null, null, null, null),
                         new AdapterSpec("team-a/qwen3-legal", ModelSource.OCI, null, null, "registry.example.com/team-a/qwen3-legal-lora:3"))));
@@ -116,7 +144,7 @@ class GoldenManifestsTest {
     static LLMModel referenceModel(boolean limits) {
         var model = ModelFixtures.referenceModel();
         return !limits ? model : ModelFixtures.withSpec(model, spec -> new LLMModelSpec(spec.model(), spec.resources(), spec.serving(),
-                spec.access(), spec.endpoints(), new LimitsSpec(60L, 20_000L, 2_000_000L), spec.advanced(), spec.adapters()));
+                spec.access(), spec.endpoints(), new LimitsSpec(60L, 20_000L, 2_000_000L), spec.advanced(), spec.traffic(), spec.adapters()));
     }
 
     static String asYaml(ModelManifests manifests) {

@@ -109,7 +109,7 @@ class RenderingProperties {
         var limits = in.orNull(0.5, () -> new LimitsSpec(limit.get(), limit.get(), limit.get()));
         var modelSpec = modelSpec(in);
         llm.setSpec(new LLMModelSpec(modelSpec, resources(in), serving(in), accessSpec(in), endpoints(in), limits,
-                advanced(in), adapters(in, modelSpec.name())));
+                advanced(in), null, adapters(in, modelSpec.name())));
         return llm;
     }
 

@@ -46,6 +46,40 @@ class UpstreamSchemasAcceptRenderedObjectsTest {
         }
     }
 
+    /** A revision with an alias in a weighted group: AI Gateway's CEL allows weighted AIServiceBackends in one rule. */
+    @org.junit.jupiter.api.Test
+    void aWeightedRevisionWithAnAliasIsAccepted(KubernetesClient client) {
+        var manifests = GoldenManifestsTest.weightedRevisionWithAlias();
+
+        for (var object : manifests.all()) {
+            var accepted = client.resource(object).dryRun().fieldValidation(Validation.STRICT)
+                    .fieldManager("schema-test").forceConflicts().serverSideApply();
+            assertThat(accepted.getMetadata().getName()).as("%s %s", object.getKind(), object.getMetadata().getName())
+                    .isEqualTo(object.getMetadata().getName());
+        }
+        assertThat(manifests.all()).extracting(o -> o.getKind()).contains("AIGatewayRoute", "AIServiceBackend", "Backend");
+    }
+
+    /**
+     * Why a split goes through weighted AIServiceBackends: the same rule with the two revisions' InferencePools is
+     * refused by AI Gateway's CRD (docs/aliases-and-revisions.md).
+     */
+    @org.junit.jupiter.api.Test
+    @SuppressWarnings("unchecked")
+    void aRuleWithTwoWeightedInferencePoolsIsRefusedByAiGateway(KubernetesClient client) {
+        var route = ModelFixtures.SERIALIZATION.clone((io.fabric8.kubernetes.api.model.GenericKubernetesResource)
+                GoldenManifestsTest.weightedRevisionWithAlias().route(dev.nebari.llm.gateway.EndpointSide.EXTERNAL).orElseThrow().object());
+        var rule = (java.util.Map<String, Object>) ((java.util.List<Object>) dev.nebari.llm.platform.GenericResources.spec(route)
+                .get("rules")).getFirst();
+        rule.put("backendRefs", java.util.List.of(
+                java.util.Map.of("group", "inference.networking.k8s.io", "kind", "InferencePool", "name", "qwen3", "weight", 80),
+                java.util.Map.of("group", "inference.networking.k8s.io", "kind", "InferencePool", "name", "qwen3-green", "weight", 20)));
+
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> client.resource(route).dryRun()
+                        .fieldManager("schema-test").forceConflicts().serverSideApply())
+                .hasMessageContaining("only one InferencePool backend is allowed per rule");
+    }
+
     /** The routes of a model with LoRA adapters match several model ids; the Deployment mounts a subPath per OCI adapter. */
     @org.junit.jupiter.api.Test
     void theObjectsOfAModelWithAdaptersAreAccepted(KubernetesClient client) {

@@ -66,14 +66,17 @@ class LlmModelCrdTest {
     @ParameterizedTest(name = "{0}")
     @MethodSource("examples")
     void everyExampleModelIsAcceptedUnderStrictValidation(Path example, KubernetesClient client) throws IOException {
-        var model = Serialization.unmarshal(Files.readString(example), GenericKubernetesResource.class);
+        // A file may hold several models (blue-green.yaml: two revisions of one id).
+        for (var document : Files.readString(example).split("(?m)^---\\s*$")) {
+            var model = Serialization.unmarshal(document, GenericKubernetesResource.class);
 
-        var created = client.genericKubernetesResources(LLMModel.API_VERSION, LLMModel.KIND).inNamespace(namespace)
-                .resource(model).fieldValidation(Validation.STRICT).create();
+            var created = client.genericKubernetesResources(LLMModel.API_VERSION, LLMModel.KIND).inNamespace(namespace)
+                    .resource(model).fieldValidation(Validation.STRICT).create();
 
-        assertThat(created.getMetadata().getUid()).isNotBlank();
-        var typed = client.resources(LLMModel.class).inNamespace(namespace).withName(model.getMetadata().getName()).get();
-        assertThat(typed.getSpec().model().name()).isNotBlank();
+            assertThat(created.getMetadata().getUid()).isNotBlank();
+            var typed = client.resources(LLMModel.class).inNamespace(namespace).withName(model.getMetadata().getName()).get();
+            assertThat(typed.getSpec().model().name()).isNotBlank();
+        }
     }
 
     /** A way to break the valid model, and what the API server must say about it. */
@@ -146,6 +149,22 @@ class LlmModelCrdTest {
                         "spec.model.hubEndpoint", "should match"),
                 new Invalid("hubEndpoint with a query", m -> set(m, "spec.model.hubEndpoint", "https://hf-mirror.example.com/?token=x"),
                         "spec.model.hubEndpoint", "should match"),
+                new Invalid("an alias that repeats the model id", m -> set(m, "spec.model.aliases",
+                        List.of("chat-default", get(m, "spec.model.name"))),
+                        "spec.model.aliases", "spec.model.aliases must not repeat spec.model.name"),
+                new Invalid("an alias with spaces", m -> set(m, "spec.model.aliases", List.of("chat default")),
+                        "spec.model.aliases", "each alias must look like a model id"),
+                new Invalid("an empty alias", m -> set(m, "spec.model.aliases", List.of("")),
+                        "spec.model.aliases[0]", "should be at least 1 chars long"),
+                new Invalid("nine aliases", m -> set(m, "spec.model.aliases",
+                        java.util.stream.IntStream.range(0, 9).mapToObj(i -> "alias-" + i).toList()),
+                        "spec.model.aliases", "must have at most 8 items"),
+                new Invalid("a traffic weight above 100", m -> set(m, "spec.traffic", Map.of("weight", 101)),
+                        "spec.traffic.weight", "should be less than or equal to 100"),
+                new Invalid("a negative traffic weight", m -> set(m, "spec.traffic", Map.of("weight", -1)),
+                        "spec.traffic.weight", "should be greater than or equal to 0"),
+                new Invalid("traffic without a weight", m -> set(m, "spec.traffic", Map.of()),
+                        "spec.traffic.weight", "Required value"),
                 new Invalid("two adapters with one name", m -> set(m, "spec.adapters", List.of(
                         Map.of("name", "acme/sql-lora"), Map.of("name", "acme/sql-lora", "revision", "v2"))),
                         "spec.adapters", "spec.adapters[].name must be unique"),
@@ -166,6 +185,10 @@ class LlmModelCrdTest {
                 new Invalid("more than 16 adapters", m -> set(m, "spec.adapters", java.util.stream.IntStream.range(0, 17)
                         .mapToObj(i -> Map.of("name", "acme/lora-" + i)).toList()),
                         "spec.adapters", "must have at most 16 items"),
+                new Invalid("an adapter named like an alias", m -> {
+                    set(m, "spec.model.aliases", List.of("chat-default"));
+                    set(m, "spec.adapters", List.of(Map.of("name", "chat-default")));
+                }, "spec.adapters", "spec.adapters[].name must differ from each of spec.model.aliases"),
                 new Invalid("hubEndpoint with oci source", m -> {
                     set(m, "spec.model.source", "oci");
                     set(m, "spec.model.image", "registry.example.com/m:1");

@@ -38,6 +38,20 @@ class ModelCardTest {
     }
 
     @Test
+    void aliasesAndARevisionsShareAreShown() {
+        var model = ModelFixtures.model("team-a", "blue", "org/llama-7b", List.of("storage: {size: 1Gi}", "aliases: [chat, chat-large]"),
+                "access: {public: true}\ntraffic: {weight: 3}");
+
+        var card = ModelCard.of(model, java.util.Optional.of(new dev.nebari.llm.catalog.TrafficShare(3, 4, List.of("green"))));
+        var alone = ModelCard.of(model, java.util.Optional.of(new dev.nebari.llm.catalog.TrafficShare(3, 3, List.of())));
+
+        assertThat(card.aliases()).containsExactly("chat", "chat-large");
+        assertThat(card.trafficText()).isEqualTo("75 % (weight 3 of 4), shared with green");
+        assertThat(alone.trafficText()).isEqualTo("100 % (weight 3 of 3), no other revision yet");
+        assertThat(ModelCard.of(model).trafficText()).isNull();
+    }
+
+    @Test
     void aModelsLoraAdaptersAreListedWithSnippetsThatSendTheAdaptersId() {
         var model = ModelFixtures.model("team-a", "qwen", "Qwen/Qwen3-0.6B",
                 "access: {public: true}\nadapters: [{name: team-a/sql-lora, repo: acme/sql-lora}, {name: team-a/legal-lora}]");

@@ -172,11 +172,12 @@ class PortalPagesTest {
         });
     }
 
-    /** The page that shows a new key says which adapter ids it also works for. */
+    /** The page that shows a new key says which aliases and adapter ids it also works for. */
     @Test
     void aKeyForAModelWithAdaptersSaysItWorksForThemToo() throws Exception {
         var client = portal.app().getBean(io.fabric8.kubernetes.client.KubernetesClient.class);
         client.resource(dev.nebari.llm.model.ModelFixtures.model(namespace, "lora-key-model", "org/lora-key-base",
+                java.util.List.of("storage: {size: 10Gi}", "aliases: [lora-key-chat]"),
                 "access: {public: true}\nadapters: [{name: org/lora-key-sql}, {name: org/lora-key-legal}]")).create();
         org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> web.perform(get("/keys/new").with(alice()))
                 .andReturn().getResponse().getContentAsString().contains(namespace + "/lora-key-model"));
@@ -186,7 +187,7 @@ class PortalPagesTest {
 
         assertThat(created.getStatus()).isEqualTo(200);
         assertThat(created.getContentAsString()).contains("Also for its LoRA adapters",
-                "<code>org/lora-key-sql</code>, <code>org/lora-key-legal</code>");
+                "<code>org/lora-key-sql</code>, <code>org/lora-key-legal</code>", "Also for its aliases", "<code>lora-key-chat</code>");
     }
 
     /** Where the sign-in that follows a form sent from {@code referer} after the session ended returns to. */

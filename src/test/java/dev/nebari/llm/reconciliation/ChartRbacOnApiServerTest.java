@@ -70,7 +70,9 @@ class ChartRbacOnApiServerTest {
                 pod -> Optional.empty())) {
             admin.resource(ModelFixtures.model(namespace, "guarded", "org/guarded",
                     "access: {groups: [llm-users]}\nlimits: {requestsPerMinute: 5}\n"
-                            + "serving: {autoscaling: {minReplicas: 1, maxReplicas: 2}}")).create();
+                            + "serving: {autoscaling: {minReplicas: 1, maxReplicas: 2}}\n"
+                            // renders the weighted backend (AIServiceBackend and Backend), so every kind is written
+                            + "traffic: {weight: 100}")).create();
 
             assertThatModel(admin, namespace, "guarded").within(Duration.ofSeconds(45)).eventuallyHasStatus(status -> {
                 assertThat(StatusAggregator.find(status, ConditionType.READY).orElseThrow().getReason())

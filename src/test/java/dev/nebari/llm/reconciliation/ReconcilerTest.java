@@ -123,10 +123,15 @@ class ReconcilerTest {
         client.resource(model("steady", "")).create();
         // every example model too: each exercises other fields that must compare equal after the API server's defaults
         for (var example : ModelFixtures.llmModelExamples()) {
-            var model = ModelFixtures.parse(java.nio.file.Files.readString(example));
-            model.getMetadata().setNamespace(namespace);
-            model.getMetadata().setName("ex-" + model.getMetadata().getName());
-            client.resource(model).create();
+            for (var document : java.nio.file.Files.readString(example).split("(?m)^---\\s*$")) {
+                if (!document.contains("kind: " + LLMModel.KIND)) {
+                    continue;
+                }
+                var model = ModelFixtures.parse(document);
+                model.getMetadata().setNamespace(namespace);
+                model.getMetadata().setName("ex-" + model.getMetadata().getName());
+                client.resource(model).create();
+            }
         }
         await().atMost(TIMEOUT).until(() -> !children("steady", "apps/v1", "Deployment").isEmpty());
         awaitQuiet();
@@ -226,6 +231,112 @@ class ReconcilerTest {
         assertThat(client.services().inNamespace(namespace).withName("web").get()).as("the team's Service stays").isNotNull();
     }
 
+    // --- aliases and revisions (docs/aliases-and-revisions.md) ---
+
+    static GenericKubernetesResource route(String name) {
+        return client.genericKubernetesResources("aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")
+                .inNamespace(namespace).withName(name).get();
+    }
+
+    /** The one rule of a route: its matched model ids and its backends as {@code name=weight} (pools as {@code pool:name}). */
+    @SuppressWarnings("unchecked")
+    static List<String> ruleOf(String routeName) {
+        var found = route(routeName);
+        if (found == null) {
+            return List.of();
+        }
+        var rule = (Map<String, Object>) ((List<Object>) dev.nebari.llm.platform.GenericResources.spec(found).get("rules")).getFirst();
+        var described = new java.util.ArrayList<String>();
+        for (var match : (List<Map<String, Object>>) rule.get("matches")) {
+            described.add("id:" + ((List<Map<String, Object>>) match.get("headers")).getFirst().get("value"));
+        }
+        for (var ref : (List<Map<String, Object>>) rule.get("backendRefs")) {
+            described.add("InferencePool".equals(ref.get("kind")) ? "pool:" + ref.get("name") : ref.get("name") + "=" + ref.get("weight"));
+        }
+        return described;
+    }
+
+    @Test
+    void anAliasIsMatchedByTheModelsRuleAndServedByItsVllm() {
+        client.resource(ModelFixtures.model(namespace, "aliased", "org/aliased-7b",
+                List.of("storage: {size: 10Gi}", "aliases: [chat-default, org/aliased-latest]"),
+                "resources: {gpu: {count: 1}}\naccess: {groups: [llm-users]}")).create();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(ruleOf("aliased-external"))
+                .containsExactly("id:org/aliased-7b", "id:chat-default", "id:org/aliased-latest", "pool:aliased"));
+        assertThat(ruleOf("aliased-internal")).isEqualTo(ruleOf("aliased-external"));
+        var args = client.apps().deployments().inNamespace(namespace).withName("aliased").get()
+                .getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs();
+        assertThat(String.join(" ", args)).contains("--served-model-name org/aliased-7b chat-default org/aliased-latest --");
+        assertThat(children("aliased", "aigateway.envoyproxy.io/v1beta1", "AIServiceBackend")).as("no weights, no backend").isEmpty();
+    }
+
+    /**
+     * Two weighted revisions of one id: the API server accepts routes whose one rule lists both revisions' weighted
+     * backends (AI Gateway's CEL allows several AIServiceBackends per rule, but one InferencePool), each revision
+     * renders the same rule, a weight change reaches both, and when one revision goes the other's route returns to
+     * its pool.
+     */
+    @Test
+    void weightedRevisionsOfOneIdRenderTheSameSplitAndFollowWeightChangesAndDeletion() {
+        client.resource(model("blue", "org/rollout-7b", "traffic: {weight: 90}")).create();
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(ruleOf("blue-external")).containsExactly("id:org/rollout-7b", "pool:blue"));
+        assertThat(children("blue", "aigateway.envoyproxy.io/v1beta1", "AIServiceBackend")).as("ready for a second revision")
+                .extracting(b -> b.getMetadata().getName()).containsExactly("blue-weighted");
+        assertThat(children("blue", "gateway.envoyproxy.io/v1alpha1", "Backend")).singleElement()
+                .satisfies(b -> assertThat(client.getKubernetesSerialization().asJson(b)).contains(
+                        "\"hostname\":\"blue." + namespace + ".svc.cluster.local\"", "\"port\":8000"));
+
+        client.resource(model("green", "org/rollout-7b", "traffic: {weight: 10}")).create();
+
+        var split = List.of("id:org/rollout-7b", "blue-weighted=90", "green-weighted=10");
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(ruleOf("blue-external")).containsExactlyElementsOf(split);
+            assertThat(ruleOf("blue-internal")).containsExactlyElementsOf(split);
+            assertThat(ruleOf("green-external")).containsExactlyElementsOf(split);
+            assertThat(ruleOf("green-internal")).containsExactlyElementsOf(split);
+        });
+        assertThatModel("green").eventuallyHasStatus(status -> assertThat(
+                StatusAggregator.find(status, ConditionType.EXTERNAL_ENDPOINT_READY).orElseThrow().getReason()).isNotEqualTo("ModelIdTaken"));
+
+        stored("green").edit(m -> ModelFixtures.withSpec(m, spec -> new dev.nebari.llm.model.LLMModelSpec(spec.model(), spec.resources(),
+                    spec.serving(), spec.access(), spec.endpoints(), spec.limits(), spec.advanced(),
+                    new dev.nebari.llm.model.TrafficSpec(100), spec.adapters())));
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(ruleOf("blue-external")).containsExactly("id:org/rollout-7b", "blue-weighted=90", "green-weighted=100");
+            assertThat(ruleOf("green-external")).containsExactly("id:org/rollout-7b", "blue-weighted=90", "green-weighted=100");
+        });
+
+        stored("blue").delete();
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(ruleOf("green-external"))
+                .containsExactly("id:org/rollout-7b", "pool:green"));
+        stored("green").delete();
+        assertThatModel("green").eventuallyIsGone();
+    }
+
+    /** Access stays per model: a revision that would let other callers in is not routed, and says why. */
+    @Test
+    void aRevisionThatDiffersInAccessGetsNoRoutesAndItsStatusNamesBothModels() {
+        client.resource(model("strict-a", "org/strict-7b", "traffic: {weight: 50}")).create();
+        await().atMost(TIMEOUT).until(() -> route("strict-a-external") != null);
+
+        // named to sort after strict-a: creation times have a resolution of one second, and a tie goes by name
+        client.resource(ModelFixtures.model(namespace, "strict-b", "org/strict-7b",
+                "resources: {gpu: {count: 1}}\naccess: {groups: [llm-users, interns]}\ntraffic: {weight: 50}")).create();
+
+        assertThatModel("strict-b").eventuallyHasStatus(status -> {
+            var external = StatusAggregator.find(status, ConditionType.EXTERNAL_ENDPOINT_READY).orElseThrow();
+            assertThat(external.getReason()).isEqualTo("ModelIdTaken");
+            assertThat(external.getMessage()).startsWith("LLMModel " + namespace + "/strict-b and LLMModel " + namespace
+                    + "/strict-a serve model id \"org/strict-7b\" as revisions but differ in spec.access;");
+        });
+        assertThat(children("strict-b", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")).isEmpty();
+        assertThat(ruleOf("strict-a-external")).as("the older keeps its route, unsplit").containsExactly("id:org/strict-7b", "pool:strict-a");
+        stored("strict-b").delete();
+        stored("strict-a").delete();
+    }
+
     @Test
     void aModelWithLoraAdaptersGetsThemDownloadedServedAndRoutedUnderTheirIds() {
         client.resource(model("lora", "org/lora-base", """
@@ -263,7 +374,8 @@ class ReconcilerTest {
         assertThatModel("adapter-younger").eventuallyHasStatus(status -> {
             var external = StatusAggregator.find(status, ConditionType.EXTERNAL_ENDPOINT_READY).orElseThrow();
             assertThat(external.getReason()).isEqualTo("ModelIdTaken");
-            assertThat(external.getMessage()).contains("model id \"org/contested-adapter\" is already served by LLMModel "
+            assertThat(external.getMessage()).contains("spec.adapters[0].name \"org/contested-adapter\" of LLMModel " + namespace
+                    + "/adapter-younger is already served by LLMModel "
                     + namespace + "/adapter-elder").contains("spec.adapters");
         });
         assertThat(children("adapter-younger", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")).isEmpty();
@@ -280,8 +392,8 @@ class ReconcilerTest {
         assertThatModel("younger").eventuallyHasStatus(status -> {
             var external = StatusAggregator.find(status, ConditionType.EXTERNAL_ENDPOINT_READY).orElseThrow();
             assertThat(external.getReason()).isEqualTo("ModelIdTaken");
-            assertThat(external.getMessage()).contains("model id \"org/shared-id\" is already served by LLMModel "
-                    + namespace + "/elder");
+            assertThat(external.getMessage()).contains("spec.model.name \"org/shared-id\" of LLMModel " + namespace
+                    + "/younger is already served by LLMModel " + namespace + "/elder");
             assertThat(StatusAggregator.find(status, ConditionType.READY).orElseThrow().getStatus()).isEqualTo("False");
         });
         assertThat(children("younger", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute")).isEmpty();

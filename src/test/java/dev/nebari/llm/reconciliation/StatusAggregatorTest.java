@@ -249,7 +249,7 @@ class StatusAggregatorTest {
             var threeReplicas = new ServingSpec(s.image(), s.command(), 3, s.tensorParallelism(), s.dataParallelism(),
                     s.vllmArgs(), s.updateStrategy(), s.monitoring(), s.imagePullSecrets(), s.autoscaling());
             return new LLMModelSpec(spec.model(), spec.resources(), threeReplicas, spec.access(), spec.endpoints(),
-                    spec.limits(), spec.advanced(), spec.adapters());
+                    spec.limits(), spec.advanced(), spec.traffic(), spec.adapters());
         }));
         var status = aggregator.aggregate(scaled, seen(deployment(1), List.of(pod("completed", "")), Set.of(), acceptedRoute()));
 

@@ -248,7 +248,7 @@ class WorkloadRendererTest {
             var moved = ModelFixtures.withSpec(referenceModel(), spec -> new dev.nebari.llm.model.LLMModelSpec(
                     new dev.nebari.llm.model.ModelSpec(spec.model().name(), spec.model().source(), "v2", spec.model().authSecretName(),
                             spec.model().image(), spec.model().storage(), spec.model().preload(), spec.model().hubEndpoint()),
-                    spec.resources(), spec.serving(), spec.access(), spec.endpoints(), spec.limits(), spec.advanced(), spec.adapters()));
+                    spec.resources(), spec.serving(), spec.access(), spec.endpoints(), spec.limits(), spec.advanced(), spec.traffic(), spec.adapters()));
             var after = deployment(moved).getSpec().getTemplate().getMetadata().getAnnotations().get(ModelObjects.MODEL_IDENTITY_ANNOTATION);
             assertThat(after).isNotEqualTo(before).hasSize(16);
         }

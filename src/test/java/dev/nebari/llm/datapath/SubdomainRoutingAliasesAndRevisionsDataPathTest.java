@@ -1,0 +1,13 @@
+package dev.nebari.llm.datapath;
+
+import dev.nebari.llm.platform.PackSettings.RoutingMode;
+import dev.nebari.llm.testing.WithKubernetes;
+
+@WithKubernetes
+class SubdomainRoutingAliasesAndRevisionsDataPathTest extends AliasesAndRevisionsDataPathContract {
+
+    @Override
+    RoutingMode mode() {
+        return RoutingMode.SUBDOMAIN;
+    }
+}
