@@ -148,7 +148,9 @@ public final class GatewayFeed {
         // Two routes (external and internal) share a pool, and so its simulated backend: one each, by name.
         var backends = new TreeMap<String, Map<String, Object>>();
         var protectedRoutes = targetedRoutes(state.policies());
-        var serviceBackends = state.providers().stream().filter(p -> AI_SERVICE_BACKEND_KIND.equals(p.getKind()))
+        // a route whose AIServiceBackends are not (yet) there would be refused: an external provider's, a revision's
+        var serviceBackends = java.util.stream.Stream.concat(state.providers().stream(), state.backends().stream())
+                .filter(p -> AI_SERVICE_BACKEND_KIND.equals(p.getKind()))
                 .map(p -> p.getMetadata().getNamespace() + "/" + p.getMetadata().getName()).collect(java.util.stream.Collectors.toSet());
         for (var route : state.routes()) {
             if (protectedRoutes.contains(route.getMetadata().getNamespace() + "/" + route.getMetadata().getName())

@@ -21,6 +21,19 @@ public final class ServedKinds {
 
     /** The same for a kind fabric8 has no class for (third-party CRDs). */
     public static boolean served(KubernetesClient client, String apiVersion, String kind) {
+        // Discovery first: the client cannot even name the resource of a kind the API server does not list.
+        io.fabric8.kubernetes.api.model.APIResourceList resources;
+        try {
+            resources = client.getApiResources(apiVersion);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
+                return false;
+            }
+            throw e;
+        }
+        if (resources == null || resources.getResources().stream().noneMatch(r -> kind.equals(r.getKind()))) {
+            return false;
+        }
         return served(() -> client.genericKubernetesResources(apiVersion, kind).inAnyNamespace().list(ONE));
     }
 
