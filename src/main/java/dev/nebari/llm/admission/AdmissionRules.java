@@ -41,15 +41,9 @@ final class AdmissionRules {
         var warnings = new ArrayList<String>();
         var model = change.model();
         var previous = change.previous();
-        if (previous != null && previous.getMetadata().getDeletionTimestamp() != null) {
-            // Being deleted: only finalizers move now; never stand in the way.
-            return new AdmissionDecision(List.of(), List.of());
-        }
-        if (change.isCreate()) {
-            var unmanaged = unmanagedNamespace(change.namespace(), cluster);
-            if (unmanaged != null) {
-                return new AdmissionDecision(List.of(unmanaged), List.of());
-            }
+        var upFront = decidedUpFront(previous, change.isCreate(), change.namespace(), cluster);
+        if (upFront != null) {
+            return upFront;
         }
         var checkSubdomain = settings.platform().routing().mode() == RoutingMode.SUBDOMAIN
                 && changed(change, m -> ModelObjects.subdomain(m.getSpec()));
@@ -116,17 +110,25 @@ final class AdmissionRules {
         return new AdmissionDecision(rejections, warnings);
     }
 
-    /** An external provider's write: the namespace as for a model, then {@link ProviderRules}. */
-    AdmissionDecision decide(ProviderChange change, ClusterLookup cluster) {
-        var previous = change.previous();
+    /**
+     * The decision no rule needs to look at, or null: a write to an object being deleted is let through (only
+     * finalizers move now; never stand in the way), a create in a namespace the pack does not manage is refused.
+     */
+    private @org.jspecify.annotations.Nullable AdmissionDecision decidedUpFront(
+            io.fabric8.kubernetes.api.model.@org.jspecify.annotations.Nullable HasMetadata previous, boolean isCreate,
+            String namespace, ClusterLookup cluster) {
         if (previous != null && previous.getMetadata().getDeletionTimestamp() != null) {
             return new AdmissionDecision(List.of(), List.of());
         }
-        if (change.isCreate()) {
-            var unmanaged = unmanagedNamespace(change.namespace(), cluster);
-            if (unmanaged != null) {
-                return new AdmissionDecision(List.of(unmanaged), List.of());
-            }
+        var unmanaged = isCreate ? unmanagedNamespace(namespace, cluster) : null;
+        return unmanaged == null ? null : new AdmissionDecision(List.of(unmanaged), List.of());
+    }
+
+    /** An external provider's write: the namespace as for a model, then {@link ProviderRules}. */
+    AdmissionDecision decide(ProviderChange change, ClusterLookup cluster) {
+        var upFront = decidedUpFront(change.previous(), change.isCreate(), change.namespace(), cluster);
+        if (upFront != null) {
+            return upFront;
         }
         var rejections = new ArrayList<String>();
         var warnings = new ArrayList<String>();

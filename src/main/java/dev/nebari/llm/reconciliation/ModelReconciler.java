@@ -31,7 +31,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -42,7 +41,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
@@ -86,10 +84,8 @@ final class ModelReconciler {
     private final PredecessorTakeover predecessor;
     private final DownloadProgress downloads;
     private final KubernetesSerialization serialization;
-    private final Duration routeDrainDelay;
-    private final Clock clock;
     /** Deleted models whose routes are gone, and since when (in memory: a new leader simply drains again). */
-    private final Map<ModelRef, Instant> drainingSince = new ConcurrentHashMap<>();
+    private final OrderedCleanUp cleanUp;
 
     private final ModelIdClaims claims;
     private final PassthroughReconciler passthroughs;
@@ -101,8 +97,7 @@ final class ModelReconciler {
     ModelReconciler(KubernetesClient client, ClusterView view, PackSettings settings, DesiredState desired,
             StatusAggregator aggregator, ModelEventRecorder events, DownloadProgress downloads, Duration routeDrainDelay,
             Clock clock) {
-        this.routeDrainDelay = routeDrainDelay;
-        this.clock = clock;
+        this.cleanUp = new OrderedCleanUp(client, routeDrainDelay, clock);
         this.downloads = downloads;
         this.client = client;
         this.view = view;
@@ -433,18 +428,9 @@ final class ModelReconciler {
      * so the gateway stops routing to the model before its policies and its pods go away.
      */
     private Outcome cleanUp(ModelRef key, LLMModel model) {
-        var children = view.children(key);
-        var exposing = children.entrySet().stream().filter(e -> EXPOSING_KINDS.contains(e.getKey()))
-                .flatMap(e -> e.getValue().stream()).toList();
-        exposing.forEach(this::deleteIfPresent);
-        if (!routeDrainDelay.isZero()) {
-            var since = drainingSince.computeIfAbsent(key, k -> clock.instant());
-            if (!exposing.isEmpty() || clock.instant().isBefore(since.plus(routeDrainDelay))) {
-                return Outcome.DRAINING;
-            }
+        if (cleanUp.delete(key, view.children(key), EXPOSING_KINDS) == Outcome.DRAINING) {
+            return Outcome.DRAINING;
         }
-        children.forEach((kind, objects) -> objects.forEach(this::deleteIfPresent));
-        drainingSince.remove(key);
         if (model.getMetadata().getFinalizers().contains(FINALIZER)) {
             client.resources(LLMModel.class).inNamespace(key.namespace()).withName(key.name())
                     .edit(current -> {
@@ -454,16 +440,6 @@ final class ModelReconciler {
         }
         log.info("{}: deleted, its objects removed", key);
         return Outcome.DELETED;
-    }
-
-    private void deleteIfPresent(HasMetadata object) {
-        try {
-            client.resource(object).delete();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 404) {
-                throw e;
-            }
-        }
     }
 
     private static String identity(HasMetadata object) {

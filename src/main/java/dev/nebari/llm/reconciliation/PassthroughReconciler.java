@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
@@ -66,12 +65,10 @@ final class PassthroughReconciler {
     private final ClusterView view;
     private final DesiredState desired;
     private final PassthroughStatusAggregator aggregator;
-    private final Duration routeDrainDelay;
-    private final Clock clock;
     private final Predicate<String> managedNamespace;
     private final KubernetesSerialization serialization;
     private final ModelEventRecorder events;
-    private final Map<ModelRef, Instant> drainingSince = new ConcurrentHashMap<>();
+    private final OrderedCleanUp cleanUp;
 
     PassthroughReconciler(KubernetesClient client, ClusterView view, PackSettings settings, DesiredState desired,
             PassthroughStatusAggregator aggregator, ModelEventRecorder events, Duration routeDrainDelay, Clock clock,
@@ -81,8 +78,7 @@ final class PassthroughReconciler {
         this.view = view;
         this.desired = desired;
         this.aggregator = aggregator;
-        this.routeDrainDelay = routeDrainDelay;
-        this.clock = clock;
+        this.cleanUp = new OrderedCleanUp(client, routeDrainDelay, clock);
         this.managedNamespace = managedNamespace;
         this.serialization = client.getKubernetesSerialization();
     }
@@ -285,17 +281,9 @@ final class PassthroughReconciler {
 
     /** Routes first; the rest (policies, provider objects, the keys-namespace grant) once the drain delay passed. */
     private Outcome cleanUp(ModelRef key, PassthroughModel model) {
-        var children = view.children(key);
-        var routes = children.getOrDefault(ChildKind.AI_GATEWAY_ROUTE, List.of());
-        routes.forEach(this::deleteIfPresent);
-        if (!routeDrainDelay.isZero()) {
-            var since = drainingSince.computeIfAbsent(key, k -> clock.instant());
-            if (!routes.isEmpty() || clock.instant().isBefore(since.plus(routeDrainDelay))) {
-                return Outcome.DRAINING;
-            }
+        if (cleanUp.delete(key, view.children(key), java.util.Set.of(ChildKind.AI_GATEWAY_ROUTE)) == Outcome.DRAINING) {
+            return Outcome.DRAINING;
         }
-        children.forEach((kind, objects) -> objects.forEach(this::deleteIfPresent));
-        drainingSince.remove(key);
         if (model.getMetadata().getFinalizers().contains(ModelReconciler.FINALIZER)) {
             client.resources(PassthroughModel.class).inNamespace(key.namespace()).withName(key.name())
                     .edit(current -> {
@@ -305,16 +293,6 @@ final class PassthroughReconciler {
         }
         log.info("{}: external provider deleted, its objects removed", key);
         return Outcome.DELETED;
-    }
-
-    private void deleteIfPresent(HasMetadata object) {
-        try {
-            client.resource(object).delete();
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != 404) {
-                throw e;
-            }
-        }
     }
 
     private static String identity(HasMetadata object) {
