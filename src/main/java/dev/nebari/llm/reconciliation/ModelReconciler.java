@@ -25,7 +25,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.net.HttpURLConnection;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -42,7 +41,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -370,27 +368,9 @@ final class ModelReconciler {
         recordTransition(model, previous, status);
     }
 
-    /**
-     * Edits the model with a JSON patch computed against the model as this pass knows it (no read first). fabric8
-     * puts the known resourceVersion into the patch, so the API server refuses it when the model changed meanwhile
-     * (a stale cache); then the edit is repeated against the model read from the API server.
-     */
+    /** {@link LatestEdit}: a JSON patch against the known object, again against a fresh read on a conflict. */
     private LLMModel editLatest(LLMModel known, Consumer<LLMModel> change, boolean status) {
-        UnaryOperator<LLMModel> edit = current -> {
-            change.accept(current);
-            return current;
-        };
-        try {
-            var base = client.resource(serialization.clone(known));
-            return view.write(known, () -> status ? base.editStatus(edit) : base.edit(edit));
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                throw e;
-            }
-            var stored = client.resources(LLMModel.class).inNamespace(known.getMetadata().getNamespace())
-                    .withName(known.getMetadata().getName());
-            return view.write(known, () -> status ? stored.editStatus(edit) : stored.edit(edit));
-        }
+        return LatestEdit.edit(client, view, LLMModel.class, known, change, status);
     }
 
     private void recordTransition(LLMModel model, @Nullable LLMModelStatus previous, LLMModelStatus status) {

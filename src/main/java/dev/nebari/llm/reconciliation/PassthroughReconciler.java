@@ -21,7 +21,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import java.net.HttpURLConnection;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +36,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
-import java.util.function.UnaryOperator;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -249,23 +247,9 @@ final class PassthroughReconciler {
                 : status.conditions().stream().filter(c -> "Ready".equals(c.getType())).findFirst();
     }
 
-    /** As {@link ModelReconciler}: a JSON patch against the cached object, repeated against a fresh read on a conflict. */
+    /** {@link LatestEdit}: a JSON patch against the known object, again against a fresh read on a conflict. */
     private PassthroughModel editLatest(PassthroughModel known, Consumer<PassthroughModel> change, boolean status) {
-        UnaryOperator<PassthroughModel> edit = current -> {
-            change.accept(current);
-            return current;
-        };
-        try {
-            var base = client.resource(serialization.clone(known));
-            return view.write(known, () -> status ? base.editStatus(edit) : base.edit(edit));
-        } catch (KubernetesClientException e) {
-            if (e.getCode() != HttpURLConnection.HTTP_CONFLICT) {
-                throw e;
-            }
-            var stored = client.resources(PassthroughModel.class).inNamespace(known.getMetadata().getNamespace())
-                    .withName(known.getMetadata().getName());
-            return view.write(known, () -> status ? stored.editStatus(edit) : stored.edit(edit));
-        }
+        return LatestEdit.edit(client, view, PassthroughModel.class, known, change, status);
     }
 
     private PassthroughModel ensureFinalizer(PassthroughModel model) {
