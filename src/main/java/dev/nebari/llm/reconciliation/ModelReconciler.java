@@ -33,7 +33,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -243,27 +242,8 @@ final class ModelReconciler {
                         || key.namespace().equals(labels.get(ModelObjects.MODEL_NAMESPACE)));
     }
 
-    /**
-     * Deletes objects of this model that the current spec no longer asks for (a disabled endpoint, removed limits).
-     * A withheld object is still wanted, only not renderable now (the OIDC provider did not answer): what exists of
-     * it stays as it was, so an unreachable provider or a restart never takes a working endpoint down.
-     */
     private List<String> deleteUnwanted(ModelRef key, ModelManifests manifests) {
-        var wanted = new HashSet<String>();
-        manifests.all().forEach(o -> wanted.add(identity(o)));
-        manifests.withheld().forEach(w -> wanted.add(identity(w.kind(), key.namespace(), w.name())));
-        var failures = new ArrayList<String>();
-        view.children(key).forEach((kind, objects) -> objects.stream()
-                .filter(o -> !wanted.contains(identity(o)))
-                .forEach(o -> {
-                    log.info("{}: deleting {}, no longer wanted", key, describe(o));
-                    try {
-                        client.resource(o).delete();
-                    } catch (KubernetesClientException e) {
-                        failures.add("cannot delete " + describe(o) + ": " + reason(e));
-                    }
-                }));
-        return failures;
+        return cleanUp.deleteUnwanted(key, manifests, view.children(key));
     }
 
     /**

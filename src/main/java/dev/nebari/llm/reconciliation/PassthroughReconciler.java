@@ -176,20 +176,7 @@ final class PassthroughReconciler {
     }
 
     private List<String> deleteUnwanted(ModelRef key, ModelManifests manifests) {
-        var wanted = new HashSet<String>();
-        manifests.all().forEach(o -> wanted.add(identity(o)));
-        var failures = new ArrayList<String>();
-        view.children(key).forEach((kind, objects) -> objects.stream()
-                .filter(o -> !wanted.contains(identity(o)))
-                .forEach(o -> {
-                    log.info("{}: deleting {}, no longer wanted", key, describe(o));
-                    try {
-                        client.resource(o).delete();
-                    } catch (KubernetesClientException e) {
-                        failures.add("cannot delete " + describe(o) + ": " + reason(e));
-                    }
-                }));
-        return failures;
+        return cleanUp.deleteUnwanted(key, manifests, view.children(key));
     }
 
     private Observations observe(ModelManifests manifests, Set<ChildKind> missing, Map<String, HasMetadata> applied,
