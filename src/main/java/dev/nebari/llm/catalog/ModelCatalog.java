@@ -10,6 +10,7 @@ import dev.nebari.llm.model.ModelIdSharing;
 import dev.nebari.llm.platform.LeanItemStore;
 import dev.nebari.llm.platform.ServedKinds;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.fabric8.kubernetes.client.informers.cache.Cache;
 import java.util.Comparator;
@@ -38,6 +39,9 @@ public class ModelCatalog implements ModelAccessLookup, AutoCloseable {
     private final SharedIndexInformer<PassthroughModel> providers;
     /** False when the cluster has no PassthroughModel CRD (CRDs of a chart upgrade not applied yet): none are listed. */
     private volatile boolean providersServed = true;
+    /** Whether {@link #providersServed} has been asked of the API server yet. */
+    private volatile boolean providersChecked;
+    private volatile boolean closed;
 
     public ModelCatalog(KubernetesClient client) {
         this.client = client;
@@ -49,16 +53,38 @@ public class ModelCatalog implements ModelAccessLookup, AutoCloseable {
         providers.itemStore(LeanItemStore.withoutManagedFields());
     }
 
+    /** Starts the informers without waiting for the API server (a start-up needs none, e.g. the image's AOT training). */
     public void start() {
         informer.start();
-        // Helm installs a chart's CRDs only on the first install: after an upgrade the PassthroughModel CRD may be
-        // missing until the admin applies it, and an informer on it would never sync (and the portal never be ready).
-        providersServed = ServedKinds.served(client, PassthroughModel.class);
-        if (providersServed) {
-            providers.start();
-        } else {
-            log.warn("The cluster has no {} CRD, so external providers are not listed: apply the chart's crds/ (Helm "
-                    + "installs CRDs only on the first install) and restart the portal", PassthroughModel.CRD_NAME);
+        Thread.ofVirtual().name("catalog-providers").start(this::startProviders);
+    }
+
+    /**
+     * Helm installs a chart's CRDs only on the first install: after an upgrade the PassthroughModel CRD may be missing
+     * until the admin applies it, and an informer on it would never sync (and the portal never be ready). So the kind
+     * is checked first, once the API server answers (asked again every 5 s until then; readiness waits for it).
+     */
+    private void startProviders() {
+        while (!closed) {
+            try {
+                providersServed = ServedKinds.served(client, PassthroughModel.class);
+                if (providersServed) {
+                    providers.start();
+                } else {
+                    log.warn("The cluster has no {} CRD, so external providers are not listed: apply the chart's crds/ "
+                            + "(Helm installs CRDs only on the first install) and restart the portal", PassthroughModel.CRD_NAME);
+                }
+                providersChecked = true;
+                return;
+            } catch (KubernetesClientException e) {
+                log.debug("cannot ask the API server for the {} kind yet: {}", PassthroughModel.CRD_NAME, e.getMessage());
+                try {
+                    Thread.sleep(5_000);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
         }
     }
 
@@ -130,11 +156,12 @@ public class ModelCatalog implements ModelAccessLookup, AutoCloseable {
     }
 
     public boolean hasSynced() {
-        return informer.hasSynced() && (!providersServed || providers.hasSynced());
+        return informer.hasSynced() && providersChecked && (!providersServed || providers.hasSynced());
     }
 
     @Override
     public void close() {
+        closed = true;
         informer.close();
         providers.close();
     }
