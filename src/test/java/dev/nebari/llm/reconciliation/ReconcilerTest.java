@@ -262,9 +262,12 @@ class ReconcilerTest {
                 List.of("storage: {size: 10Gi}", "aliases: [chat-default, org/aliased-latest]"),
                 "resources: {gpu: {count: 1}}\naccess: {groups: [llm-users]}")).create();
 
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(ruleOf("aliased-external"))
-                .containsExactly("id:org/aliased-7b", "id:chat-default", "id:org/aliased-latest", "pool:aliased"));
-        assertThat(ruleOf("aliased-internal")).isEqualTo(ruleOf("aliased-external"));
+        // both routes, awaited: they are applied one after the other
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(ruleOf("aliased-external"))
+                    .containsExactly("id:org/aliased-7b", "id:chat-default", "id:org/aliased-latest", "pool:aliased");
+            assertThat(ruleOf("aliased-internal")).isEqualTo(ruleOf("aliased-external"));
+        });
         var args = client.apps().deployments().inNamespace(namespace).withName("aliased").get()
                 .getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs();
         assertThat(String.join(" ", args)).contains("--served-model-name org/aliased-7b chat-default org/aliased-latest --");
