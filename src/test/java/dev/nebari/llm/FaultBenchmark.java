@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Executors;
 
 /**
@@ -200,15 +199,8 @@ public final class FaultBenchmark {
     static long writes(List<BenchApplication> operators) throws Exception {
         long writes = 0;
         for (var operator : operators) {
-            if (!operator.process.isAlive()) {
-                continue;
-            }
-            for (Map.Entry<String, Long> request : operator.kubernetesRequests().entrySet()) {
-                var verbAndResource = request.getKey().split(" ");
-                if (ScaleBenchmark.WRITE_VERBS.contains(verbAndResource[0])
-                        && !List.of("llmmodels", "llmmodels/status", "events", "leases").contains(verbAndResource[1])) {
-                    writes += request.getValue();
-                }
+            if (operator.process.isAlive()) {
+                writes += (long) ScaleBenchmark.writes(ScaleBenchmark.requests(operator), operator.name, ScaleBenchmark.NOT_OBJECTS);
             }
         }
         return writes;

@@ -38,6 +38,8 @@ public final class ScaleBenchmark {
     static final String OPERATOR_JVM = "@config/jvm.options -XX:MaxRAM=768m";
     static final String PORTAL_JVM = "@config/jvm.options -XX:MaxRAM=512m";
     static final Set<String> WRITE_VERBS = Set.of("POST", "PUT", "PATCH", "APPLY", "DELETE");
+    /** Writes that are not to a model's objects: its finalizer and status, Events, the Lease. */
+    static final Set<String> NOT_OBJECTS = Set.of("llmmodels", "llmmodels/status", "events", "leases");
 
     record Result(int models, int keys, double peerSeconds, double appliedSeconds, double mintSeconds,
             MemoryBenchmark.Mints mints, long stored, double operatorWritesPerModel, int objectsPerModel,
