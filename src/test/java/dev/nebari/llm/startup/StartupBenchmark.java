@@ -181,6 +181,9 @@ public final class StartupBenchmark {
             if (object.getKind().equals("NebariApp") && !Files.isDirectory(crds)) {
                 continue;
             }
+            if (object.getMetadata().getAnnotations() != null && object.getMetadata().getAnnotations().containsKey("helm.sh/hook")) {
+                continue; // helm install leaves hooks such as the `helm test` Pod out
+            }
             applyAsHelm(admin, object);
             if (object.getKind().equals("ConfigMap")) {
                 configYaml = Serialization.unmarshal(Serialization.asJson(object), ConfigMap.class).getData().get("application.yaml");
