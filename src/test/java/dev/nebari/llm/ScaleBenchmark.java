@@ -70,9 +70,12 @@ public final class ScaleBenchmark {
             // unmeasured pass first, so it does not pay for this JVM's warm-up.
             ReconcileBenchmark.peer(client, settings, "bench-warmup", Math.min(models, 50), 8);
             ReconcileBenchmark.removePeer(client, settings, "bench-warmup");
+            var peerCpu = CpuAccount.of(parts(cluster));
             var peerSeconds = ReconcileBenchmark.peer(client, settings, "bench-peer", models, 8);
+            var peerCpuSummary = peerCpu.summary();
             ReconcileBenchmark.removePeer(client, settings, "bench-peer");
             System.out.printf("peer: plain server-side apply of %d models' objects in %.1f s%n", models, peerSeconds);
+            System.out.println("  peer " + peerCpuSummary);
 
             cluster.withWebhook();
             var operatorArgs = cluster.arguments("operator", cluster.webhookPort);
@@ -87,6 +90,7 @@ public final class ScaleBenchmark {
                             MemoryBenchmark.Snapshot.whenQuiet(operator.process), MemoryBenchmark.Snapshot.whenQuiet(portal.process));
 
                     var before = requests(operator, portal);
+                    var applyCpu = CpuAccount.of(parts(cluster, operator, portal));
                     var applying = System.nanoTime();
                     var watched = client.resources(LLMModel.class).inNamespace(MemoryBenchmark.MODELS_NAMESPACE).inform();
                     ReconcileBenchmark.create(client, MemoryBenchmark.MODELS_NAMESPACE, models);
@@ -94,6 +98,7 @@ public final class ScaleBenchmark {
                     watched.close();
                     var appliedSeconds = (System.nanoTime() - applying) / 1e9;
                     System.out.printf("%d models fully applied in %.1f s (%.2fx the peer)%n", models, appliedSeconds, appliedSeconds / peerSeconds);
+                    System.out.println("  apply " + applyCpu.summary());
                     var afterModels = requests(operator, portal);
                     // every object of a model, the internal endpoint's too (the issuer answers), keys not yet minted
                     var objects = ModelManifestRenderer.render(ReconcileBenchmark.model(MemoryBenchmark.MODELS_NAMESPACE, 0),
@@ -105,6 +110,7 @@ public final class ScaleBenchmark {
                     // the objects only: not the model's finalizer and status, Events or the Lease
                     var operatorWrites = writes(perModel, "operator", Set.of("llmmodels", "llmmodels/status", "events", "leases"));
 
+                    var mintCpu = CpuAccount.of(parts(cluster, operator, portal));
                     var minting = System.nanoTime();
                     var mints = MemoryBenchmark.mint(issuer, portal.webPort, models, keys, Math.max(MemoryBenchmark.USERS, keys / 3));
                     var mintSeconds = (System.nanoTime() - minting) / 1e9;
@@ -112,6 +118,7 @@ public final class ScaleBenchmark {
                     System.out.printf("%d keys minted in %.1f s (%d failed; per mint p50 %.0f ms, p99 %.0f ms), %d stored%n",
                             keys - mints.failures(), mintSeconds, mints.failures(), mints.quantileMillis(0.5),
                             mints.quantileMillis(0.99), stored);
+                    System.out.println("  mint " + mintCpu.summary());
                     var afterKeys = requests(operator, portal);
                     System.out.println("requests per key:");
                     print(difference(afterKeys, afterModels), keys);
@@ -139,6 +146,21 @@ public final class ScaleBenchmark {
                 }
             }
         }
+    }
+
+    /** The API server, etcd, this benchmark's JVM and the application's processes, by name and pid. */
+    static Map<String, Long> parts(BenchCluster cluster, BenchApplication... applications) {
+        var parts = new java.util.LinkedHashMap<String, Long>();
+        cluster.plane.processIds().forEach((name, pid) -> {
+            if (name.equals("kube-apiserver") || name.equals("etcd")) {
+                parts.put(name, pid);
+            }
+        });
+        parts.put("bench", ProcessHandle.current().pid());
+        for (var application : applications) {
+            parts.put(application.name, application.process.pid());
+        }
+        return parts;
     }
 
     /** Both processes' requests so far, each prefixed with its process: {@code operator APPLY deployments}. */

@@ -162,7 +162,9 @@ public class ApiKeys {
     /** Stored keys matching the query, newest first. */
     public List<ApiKey> list(KeyQuery query) {
         var matches = query.asPredicate();
-        var source = query.model().map(shards::shards).orElseGet(shards::all);
+        var source = query.model().map(shards::shards)
+                .or(() -> query.ownerSubject().map(shards::shardsOf))
+                .orElseGet(shards::all);
         return source.stream()
                 .flatMap(shard -> shard.keys().stream())
                 .filter(matches)

@@ -223,6 +223,13 @@ public final class EmbeddedControlPlane implements AutoCloseable {
                 .build();
     }
 
+    /** The process id of each running part by name ({@code etcd}, {@code kube-apiserver}, …), for benchmarks. */
+    public synchronized java.util.Map<String, Long> processIds() {
+        var ids = new java.util.LinkedHashMap<String, Long>();
+        processes.stream().filter(ManagedProcess::isAlive).forEach(process -> ids.put(process.name(), process.pid()));
+        return ids;
+    }
+
     /**
      * Kills kube-apiserver and etcd at once (SIGKILL), as a crash of the control-plane node would, for fault tests;
      * {@link #restartApiServer()} brings them back with the same data, address and credentials.

@@ -46,6 +46,8 @@ final class ClusterView implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(ClusterView.class);
     private static final String BY_MODEL = "byModel";
+    /** Models by every id, alias, adapter id and subdomain they claim: who competes with whom, without a scan. */
+    private static final String BY_CLAIM = "byClaim";
     private static final String OURS = ModelObjects.MANAGED_BY + "=" + ModelObjects.PACK;
 
     private final KubernetesClient client;
@@ -92,6 +94,7 @@ final class ClusterView implements AutoCloseable {
         ourPods.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
         pods = run(ourPods, LeanItemStore.withoutManagedFields(), ChangeHandler.onAnyChange(this::enqueueOwner));
         var modelInformer = client.resources(LLMModel.class).inAnyNamespace().<LLMModel>runnableInformer(resync.toMillis());
+        modelInformer.addIndexers(Map.of(BY_CLAIM, ClusterView::claims));
         modelInformer.addEventHandler(competitorsOnChange());
         models = run(modelInformer, LeanItemStore.withoutManagedFields(), queueing(m -> Optional.of(ModelRef.of(m))));
         if (establishedCrds.contains(PassthroughModel.CRD_NAME)) {
@@ -199,14 +202,24 @@ final class ClusterView implements AutoCloseable {
         return List.copyOf(claims);
     }
 
-    /** The other models that claim one of the ids (or the subdomain) of {@code model}. */
+    /**
+     * The other models that claim one of the ids (or the subdomain) of {@code model}, from the index: a model's
+     * reconcile and every key change ask this, so a scan of all models here made the operator's work grow with the
+     * square of the models (bench/scale).
+     */
     List<LLMModel> competitors(LLMModel model) {
+        if (models == null) {
+            return List.of();
+        }
         var key = ModelRef.of(model);
-        var claimed = claims(model);
-        return allModelObjects().stream()
-                .filter(other -> !ModelRef.of(other).equals(key))
-                .filter(other -> claims(other).stream().anyMatch(claimed::contains))
-                .toList();
+        var found = new java.util.LinkedHashMap<ModelRef, LLMModel>();
+        for (var claim : claims(model)) {
+            for (var other : models.getIndexer().byIndex(BY_CLAIM, claim)) {
+                found.putIfAbsent(ModelRef.of(other), other);
+            }
+        }
+        found.remove(key);
+        return List.copyOf(found.values());
     }
 
     private void enqueueCompetitors(LLMModel changed) {

@@ -10,6 +10,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -46,9 +47,17 @@ final class ModelIdClaims {
         this.managedNamespace = managedNamespace;
     }
 
-    /** The claim {@code model} loses to an older model, if any. */
+    /** The claim {@code model} loses to an older model, if any, among {@code all} (every model, or more than its rivals). */
     Optional<Taken> takenFrom(LLMModel model, Collection<LLMModel> all) {
-        var older = claimants(all).filter(m -> SENIORITY.compare(m, model) < 0 && !same(m, model)).toList();
+        return takenFrom(model, m -> all);
+    }
+
+    /**
+     * The same, where {@code rivals} gives, for a model, at least every other model that claims one of its ids or its
+     * subdomain (the reconciler's index): nothing else can take a claim from it.
+     */
+    Optional<Taken> takenFrom(LLMModel model, Function<LLMModel, Collection<LLMModel>> rivals) {
+        var older = claimants(rivals.apply(model)).filter(m -> SENIORITY.compare(m, model) < 0 && !same(m, model)).toList();
         for (var holder : older) {
             var conflict = ModelIdSharing.conflict(model, holder);
             if (conflict.isPresent()) {
@@ -72,15 +81,15 @@ final class ModelIdClaims {
      * The models whose weighted route {@code model} renders: itself and every revision of its id that routes too
      * (no conflict with it or with an older model), by name. Just {@code model} when it has no {@code spec.traffic}.
      */
-    List<LLMModel> revisionGroup(LLMModel model, Collection<LLMModel> all) {
+    List<LLMModel> revisionGroup(LLMModel model, Function<LLMModel, Collection<LLMModel>> rivals) {
         if (model.getSpec().traffic() == null) {
             return List.of(model);
         }
         var group = new ArrayList<LLMModel>();
         group.add(model);
-        claimants(all)
+        claimants(rivals.apply(model))
                 .filter(peer -> !same(peer, model) && ModelIdSharing.revisionsOfOneId(model, peer))
-                .filter(peer -> ModelIdSharing.conflict(model, peer).isEmpty() && takenFrom(peer, all).isEmpty())
+                .filter(peer -> ModelIdSharing.conflict(model, peer).isEmpty() && takenFrom(peer, rivals).isEmpty())
                 .forEach(group::add);
         group.sort(Comparator.comparing(m -> m.getMetadata().getName()));
         return List.copyOf(group);

@@ -126,9 +126,8 @@ final class ModelReconciler {
         }
         model = ensureFinalizer(model);
 
-        var all = view.allModelObjects();
-        var manifests = desired.of(model, claims.revisionGroup(model, all));
-        var taken = claims.takenFrom(model, all);
+        var manifests = desired.of(model, claims.revisionGroup(model, view::competitors));
+        var taken = claims.takenFrom(model, view::competitors);
         if (taken.isPresent()) {
             manifests = manifests.withoutRouting();
         }

@@ -8,6 +8,9 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -32,6 +35,15 @@ public final class KeyShardCache implements AutoCloseable {
     private final String namespace;
     private final Consumer<ModelRef> onKeysChanged;
     private final Map<String, KeyShard> shards = new ConcurrentHashMap<>();
+    /** Shard names by model, kept with {@link #shards}: a mint reads its model's shards, not every shard. */
+    private final Map<ModelRef, Set<String>> byModel = new ConcurrentHashMap<>();
+    /**
+     * Shard names by the subjects of the key owners they hold; built the first time someone asks (the portal, at
+     * every user's first API call: the groups check) and then kept with {@link #shards}. The operator never asks,
+     * so it never decodes the keys' metadata for it.
+     */
+    private @Nullable Map<String, Set<String>> byOwner;
+    private final Object ownerLock = new Object();
     private volatile @Nullable SharedIndexInformer<Secret> informer;
     private volatile @Nullable CompletionStage<Void> synced;
 
@@ -104,6 +116,8 @@ public final class KeyShardCache implements AutoCloseable {
                 return known;
             }
             changed[0] = known == null || !known.credentialIds().equals(shard.credentialIds());
+            // Inside compute, so that two versions of one shard update the indexes in the order they are stored.
+            reindex(known, shard);
             return shard;
         });
         if (changed[0]) {
@@ -112,8 +126,13 @@ public final class KeyShardCache implements AutoCloseable {
     }
 
     private void forget(Secret secret) {
-        var removed = shards.computeIfPresent(secret.getMetadata().getName(), (name, known) ->
-                ResourceVersions.isNewer(known.resourceVersion(), secret.getMetadata().getResourceVersion()) ? known : null);
+        var removed = shards.computeIfPresent(secret.getMetadata().getName(), (name, known) -> {
+            if (ResourceVersions.isNewer(known.resourceVersion(), secret.getMetadata().getResourceVersion())) {
+                return known;
+            }
+            reindex(known, null);
+            return null;
+        });
         if (removed == null) {
             try {
                 onKeysChanged.accept(KeyShard.of(secret).model());
@@ -125,15 +144,75 @@ public final class KeyShardCache implements AutoCloseable {
 
     /** Drops a shard this process found deleted while writing to it. */
     public void evict(String name) {
-        var removed = shards.remove(name);
-        if (removed != null) {
-            onKeysChanged.accept(removed.model());
+        var removed = new KeyShard[1];
+        shards.computeIfPresent(name, (n, known) -> {
+            removed[0] = known;
+            reindex(known, null);
+            return null;
+        });
+        if (removed[0] != null) {
+            onKeysChanged.accept(removed[0].model());
         }
+    }
+
+    /** Moves a shard's entries in the indexes from its stored version {@code before} to {@code after} (null: gone). */
+    private void reindex(@Nullable KeyShard before, @Nullable KeyShard after) {
+        if (after != null) {
+            byModel.computeIfAbsent(after.model(), m -> ConcurrentHashMap.newKeySet()).add(after.name());
+        } else if (before != null) {
+            byModel.computeIfPresent(before.model(), (m, names) -> {
+                names.remove(before.name());
+                return names.isEmpty() ? null : names;
+            });
+        }
+        synchronized (ownerLock) {
+            if (byOwner == null) {
+                return;
+            }
+            if (before != null) {
+                for (var owner : owners(before)) {
+                    var names = byOwner.get(owner);
+                    if (names != null && names.remove(before.name()) && names.isEmpty()) {
+                        byOwner.remove(owner);
+                    }
+                }
+            }
+            if (after != null) {
+                for (var owner : owners(after)) {
+                    byOwner.computeIfAbsent(owner, o -> new HashSet<>()).add(after.name());
+                }
+            }
+        }
+    }
+
+    private static Set<String> owners(KeyShard shard) {
+        var owners = new HashSet<String>();
+        shard.keys().forEach(key -> owners.add(key.owner().subject()));
+        return owners;
+    }
+
+    /** The shards that hold a key of the owner with this subject (others hold none of theirs), by name. */
+    public List<KeyShard> shardsOf(String ownerSubject) {
+        List<String> names;
+        synchronized (ownerLock) {
+            if (byOwner == null) {
+                var index = new HashMap<String, Set<String>>();
+                // Stores that happen meanwhile wait for this lock in reindex and then apply their change.
+                for (var shard : shards.values()) {
+                    owners(shard).forEach(owner -> index.computeIfAbsent(owner, o -> new HashSet<>()).add(shard.name()));
+                }
+                byOwner = index;
+            }
+            names = List.copyOf(byOwner.getOrDefault(ownerSubject, Set.of()));
+        }
+        return names.stream().map(shards::get).filter(Objects::nonNull).sorted(Comparator.comparing(KeyShard::name)).toList();
     }
 
     /** The model's shards, by index. */
     public List<KeyShard> shards(ModelRef model) {
-        return shards.values().stream()
+        return byModel.getOrDefault(model, Set.of()).stream()
+                .map(shards::get)
+                .filter(Objects::nonNull)
                 .filter(s -> s.model().equals(model))
                 .sorted(Comparator.comparingInt(KeyShard::index))
                 .toList();

@@ -1,0 +1,69 @@
+package dev.nebari.llm.keys;
+
+import static dev.nebari.llm.keys.KeyStoreFixture.request;
+import static dev.nebari.llm.keys.KeyStoreFixture.user;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.nebari.llm.keys.storage.KeySecretLayout;
+import dev.nebari.llm.keys.storage.KeyShard;
+import dev.nebari.llm.keys.storage.KeyShardCache;
+import dev.nebari.llm.testing.TestCluster;
+import dev.nebari.llm.testing.WithKubernetes;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The key cache answers "the shards of this model" and "the shards holding this user's keys" from indexes (a scan of
+ * every shard per mint made minting slow down as keys grew, bench/scale). The indexes must follow every change,
+ * whoever made it: here a second cache, as another replica's, sees the writes only through its watch.
+ */
+@WithKubernetes(upstreamCrds = false)
+class KeyShardIndexTest extends KeyStorePerTest {
+
+    static final ModelRef LLAMA = new ModelRef("team-a", "llama");
+    static final ModelRef QWEN = new ModelRef("team-a", "qwen");
+
+    @Override
+    KeyStoreFixture open(TestCluster cluster) {
+        return new KeyStoreFixture(cluster);
+    }
+
+    @Test
+    void theIndexesFollowMintsRevocationsAndDeletionsSeenThroughTheWatch() {
+        try (var replica = new KeyShardCache(store.client, store.namespace, model -> { })) {
+            replica.start();
+            replica.awaitSynced(Duration.ofSeconds(30));
+            // Asking builds the owner index while nothing is stored yet; everything after comes through the watch.
+            assertThat(replica.shardsOf(user("ada").subject())).isEmpty();
+
+            var adaLlama = store.keys.mint(request(user("ada"), LLAMA));
+            var adaQwen = store.keys.mint(request(user("ada"), QWEN));
+            store.keys.mint(request(user("bob"), LLAMA));
+
+            var llamaShard = KeySecretLayout.shardName(LLAMA, 0);
+            var qwenShard = KeySecretLayout.shardName(QWEN, 0);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                assertThat(names(replica.shardsOf(user("ada").subject()))).containsExactlyInAnyOrder(llamaShard, qwenShard);
+                assertThat(names(replica.shardsOf(user("bob").subject()))).containsExactly(llamaShard);
+                assertThat(names(replica.shards(QWEN))).containsExactly(qwenShard);
+            });
+
+            store.keys.revoke(adaQwen.clientId(), Actor.user(user("ada")));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(names(replica.shardsOf(user("ada").subject()))).as("qwen's shard holds none of ada's keys now")
+                            .containsExactly(llamaShard));
+            assertThat(store.keys.list(KeyQuery.ownedBy(user("ada").subject()))).extracting(ApiKey::clientId)
+                    .containsExactly(adaLlama.clientId());
+
+            store.client.secrets().inNamespace(store.namespace).withName(qwenShard).delete();
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(replica.shards(QWEN)).isEmpty());
+            assertThat(names(replica.shards(LLAMA))).containsExactly(llamaShard);
+        }
+    }
+
+    private static List<String> names(List<KeyShard> shards) {
+        return shards.stream().map(KeyShard::name).toList();
+    }
+}
