@@ -10,6 +10,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -60,8 +61,23 @@ public final class ModelController implements AutoCloseable {
     @EventListener
     public void onKeysChanged(KeysChanged event) {
         var key = new ModelRef(event.modelNamespace(), event.modelName());
-        enqueue(key);
+        enqueueGathered(key);
         enqueueRevisionsOf(key);
+    }
+
+    /**
+     * How long key changes of one model are gathered before its policies follow them. A burst of mints (a class
+     * handing out keys, a script) otherwise applies the model's SecurityPolicy once per key, and each apply of that
+     * CRD costs the API server its schema and CEL validation: at 10,000 keys that doubled its CPU (bench/scale). A
+     * revoked key is refused without waiting (it is gone from its Secret, which Envoy Gateway watches); a new key
+     * is let through its model's allow-list at most this much later.
+     */
+    static final Duration KEY_CHANGES_GATHERED = Duration.ofMillis(500);
+
+    private synchronized void enqueueGathered(ModelRef key) {
+        if (running != null) {
+            running.queue().addAfter(key, KEY_CHANGES_GATHERED);
+        }
     }
 
     private synchronized void enqueueRevisionsOf(ModelRef key) {
@@ -70,7 +86,7 @@ public final class ModelController implements AutoCloseable {
         }
         running.view().model(key).ifPresent(model -> running.view().competitors(model).stream()
                 .filter(other -> ModelIdSharing.revisionsOfOneId(model, other))
-                .forEach(other -> running.queue().add(ModelRef.of(other))));
+                .forEach(other -> running.queue().addAfter(ModelRef.of(other), KEY_CHANGES_GATHERED)));
     }
 
     synchronized void enqueue(ModelRef key) {

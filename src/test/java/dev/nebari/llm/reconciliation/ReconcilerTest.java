@@ -150,6 +150,24 @@ class ReconcilerTest {
     }
 
     @Test
+    void aBurstOfKeyChangesOfOneModelIsGatheredIntoOnePass() throws InterruptedException {
+        client.resource(model("burst", "")).create();
+        await().atMost(TIMEOUT).until(() -> !children("burst", "apps/v1", "Deployment").isEmpty());
+        awaitQuiet();
+
+        var before = reconciles();
+        // ten mints 40 ms apart, as a class handing out keys: each used to cost a pass and a policy apply
+        for (int i = 0; i < 10; i++) {
+            controller.onKeysChanged(new dev.nebari.llm.keys.events.KeysChanged(namespace, "burst"));
+            Thread.sleep(40);
+        }
+        await().atMost(TIMEOUT).until(() -> reconciles() > before);
+        awaitQuiet();
+        assertThat(reconciles() - before).as("passes for ten key changes within %s", ModelController.KEY_CHANGES_GATHERED)
+                .isBetween(1L, 2L);
+    }
+
+    @Test
     void anObjectDeletedByHandComesBack() {
         client.resource(model("phoenix", "")).create();
         await().atMost(TIMEOUT).until(() -> client.services().inNamespace(namespace).withName("phoenix").get() != null);
