@@ -4,6 +4,7 @@ import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.LeanItemStore;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
+import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
@@ -11,6 +12,7 @@ import java.net.HttpURLConnection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Answers the rules with reads from the API server, which every replica can make. The models come from an informer
@@ -20,22 +22,34 @@ import java.util.Optional;
  * 300-1,000 models). Until its first list is in, a review lists from the API server's watch cache
  * ({@code resourceVersion=0}) instead. Either may be a moment behind; two models created that close together with
  * one id are settled by the reconciler (the older keeps the id), which is why a slightly stale list is acceptable.
+ * Namespaces (whether the model's is managed) and external providers come from watched caches as well.
  */
 final class ApiServerLookup implements ClusterLookup, AutoCloseable {
 
     private final KubernetesClient client;
     private final SharedIndexInformer<LLMModel> models;
+    /** Namespaces' names and labels only: a review asks whether the model's namespace is managed. */
+    private final SharedIndexInformer<Namespace> namespaces;
+    /** External providers, watched once a review found their kind served (a chart older than the operator has no CRD). */
+    private volatile @Nullable SharedIndexInformer<PassthroughModel> providers;
 
     ApiServerLookup(KubernetesClient client) {
         this.client = client;
         this.models = client.resources(LLMModel.class).inAnyNamespace().runnableInformer(0);
         models.itemStore(LeanItemStore.withoutManagedFieldsAnd(model -> model.setStatus(null)));
         models.start();
+        this.namespaces = client.namespaces().runnableInformer(0);
+        namespaces.itemStore(LeanItemStore.withoutManagedFieldsAnd(namespace -> {
+            namespace.setSpec(null);
+            namespace.setStatus(null);
+            namespace.getMetadata().setAnnotations(null);
+        }));
+        namespaces.start();
     }
 
     @Override
     public Optional<Map<String, String>> namespaceLabels(String namespace) {
-        var found = client.namespaces().withName(namespace).get();
+        var found = namespaces.hasSynced() ? namespaces.getStore().getByKey(namespace) : client.namespaces().withName(namespace).get();
         if (found == null) {
             return Optional.empty();
         }
@@ -55,19 +69,43 @@ final class ApiServerLookup implements ClusterLookup, AutoCloseable {
     @Override
     public void close() {
         models.close();
+        namespaces.close();
+        var watching = providers;
+        if (watching != null) {
+            watching.close();
+        }
     }
 
-    /** External providers are few (an admin's handful), so a list from the API server's watch cache per review is cheap. */
+    /**
+     * External providers: from a watched cache once their kind has answered a list (every review listed them before,
+     * two requests per model created), until then from the API server's watch cache.
+     */
     @Override
     public List<PassthroughModel> passthroughModels() {
+        var watching = providers;
+        if (watching != null && watching.hasSynced()) {
+            return watching.getStore().list();
+        }
+        List<PassthroughModel> listed;
         try {
-            return client.resources(PassthroughModel.class).inAnyNamespace()
+            listed = client.resources(PassthroughModel.class).inAnyNamespace()
                     .list(new ListOptionsBuilder().withResourceVersion("0").build()).getItems();
         } catch (KubernetesClientException e) {
             if (e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
                 return List.of(); // the CRD is not installed (a chart older than the operator)
             }
             throw e;
+        }
+        watchProviders();
+        return listed;
+    }
+
+    private synchronized void watchProviders() {
+        if (providers == null) {
+            var informer = client.resources(PassthroughModel.class).inAnyNamespace().<PassthroughModel>runnableInformer(0);
+            informer.itemStore(LeanItemStore.withoutManagedFieldsAnd(provider -> provider.setStatus(null)));
+            informer.start();
+            providers = informer;
         }
     }
 

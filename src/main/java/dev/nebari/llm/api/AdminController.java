@@ -18,6 +18,7 @@ import dev.nebari.llm.keys.KeyLifetime;
 import dev.nebari.llm.keys.KeyOwner;
 import dev.nebari.llm.keys.KeyQuery;
 import dev.nebari.llm.keys.ModelRef;
+import dev.nebari.llm.model.ProviderClaims;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
 import io.swagger.v3.oas.annotations.tags.Tag;
@@ -126,15 +127,19 @@ class AdminController {
     }
 
     @GetMapping(path = "/models/{namespace}/{name}/manifests", produces = {"application/yaml", "application/json"})
-    @Operation(summary = "The objects the operator renders for a model (YAML by default; JSON with Accept: application/json or format=json)")
+    @Operation(summary = "The objects the operator renders for a model or an external provider (YAML by default; JSON "
+            + "with Accept: application/json or format=json)")
     ResponseEntity<String> manifests(@PathVariable String namespace, @PathVariable String name,
             @RequestParam(required = false) @Nullable String format,
             @RequestHeader(name = "Accept", required = false) @Nullable String accept) {
-        var model = models.find(new ModelRef(namespace, name))
+        var ref = new ModelRef(namespace, name);
+        var rendered = models.find(ref).map(model -> manifests.of(model, models.revisionsOf(model)))
+                .or(() -> models.findProvider(ref).map(provider -> manifests.of(provider, ProviderClaims.claimedElsewhere(
+                        provider, models.all(), models.allProviders(), anyNamespace -> true))))
                 .orElseThrow(() -> ApiProblem.modelNotFound(namespace, name));
         var json = "json".equals(format) || (format == null && accept != null && accept.contains("application/json"));
-        return json ? ResponseEntity.ok().header("Content-Type", "application/json").body(manifests.asJson(model, models.revisionsOf(model)))
-                : ResponseEntity.ok().header("Content-Type", "application/yaml").body(manifests.asYaml(model, models.revisionsOf(model)));
+        return json ? ResponseEntity.ok().header("Content-Type", "application/json").body(manifests.asJson(rendered))
+                : ResponseEntity.ok().header("Content-Type", "application/yaml").body(manifests.asYaml(rendered));
     }
 
     @GetMapping(path = "/audit", produces = "application/json")

@@ -5,12 +5,15 @@ import dev.nebari.llm.reconciliation.AccessInputsSource;
 import dev.nebari.llm.identity.OidcIssuer;
 import dev.nebari.llm.keys.KeyCredentials;
 import dev.nebari.llm.manifests.DesiredState;
+import dev.nebari.llm.manifests.ModelManifests;
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -32,8 +35,17 @@ class ManifestPreview {
     }
 
     /** @param revisions the model and the revisions of its id it shares it with (just the model for most) */
-    String asYaml(LLMModel model, List<LLMModel> revisions) {
-        var manifests = desired.of(model, revisions);
+    ModelManifests of(LLMModel model, List<LLMModel> revisions) {
+        return desired.of(model, revisions);
+    }
+
+    /** @param servedElsewhere the ids the provider lists that an LLMModel or an older provider serves */
+    ModelManifests of(PassthroughModel provider, Set<String> servedElsewhere) {
+        return desired.of(provider, servedElsewhere);
+    }
+
+    /** Multi-document YAML, the withheld objects as leading comments. */
+    String asYaml(ModelManifests manifests) {
         var yaml = new StringBuilder();
         manifests.withheld().forEach(w -> yaml.append("# withheld: ").append(w.kind()).append(' ').append(w.name())
                 .append(": ").append(w.reason().replace('\n', ' ')).append('\n'));
@@ -47,8 +59,7 @@ class ManifestPreview {
         return yaml.toString();
     }
 
-    String asJson(LLMModel model, List<LLMModel> revisions) {
-        var manifests = desired.of(model, revisions);
+    String asJson(ModelManifests manifests) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("objects", manifests.all());
         body.put("withheld", manifests.withheld());

@@ -85,12 +85,12 @@ public final class GatewayFeed {
             List<GenericKubernetesResource> policies,
             List<GenericKubernetesResource> grants,
             List<Secret> keySecrets,
-            Map<String, Integer> poolPorts,
+            Map<String, List<Integer>> poolPorts,
             List<GenericKubernetesResource> providers,
             List<Secret> secrets,
             List<ConfigMap> configMaps,
             List<GenericKubernetesResource> backends,
-            Map<String, Integer> servicePorts) {
+            Map<String, List<Integer>> servicePorts) {
 
         public static final PackState EMPTY = new PackState(List.of(), List.of(), List.of(), List.of(), Map.of());
 
@@ -109,21 +109,21 @@ public final class GatewayFeed {
 
         /** A pack without external providers or weighted backends. */
         public PackState(List<GenericKubernetesResource> routes, List<GenericKubernetesResource> policies,
-                List<GenericKubernetesResource> grants, List<Secret> keySecrets, Map<String, Integer> poolPorts) {
+                List<GenericKubernetesResource> grants, List<Secret> keySecrets, Map<String, List<Integer>> poolPorts) {
             this(routes, policies, grants, keySecrets, poolPorts, List.of(), List.of(), List.of());
         }
 
         /** A pack without weighted backends (no model sets spec.traffic). */
         public PackState(List<GenericKubernetesResource> routes, List<GenericKubernetesResource> policies,
-                List<GenericKubernetesResource> grants, List<Secret> keySecrets, Map<String, Integer> poolPorts,
+                List<GenericKubernetesResource> grants, List<Secret> keySecrets, Map<String, List<Integer>> poolPorts,
                 List<GenericKubernetesResource> providers, List<Secret> secrets, List<ConfigMap> configMaps) {
             this(routes, policies, grants, keySecrets, poolPorts, providers, secrets, configMaps, List.of(), Map.of());
         }
 
         /** A pack without external providers. */
         public PackState(List<GenericKubernetesResource> routes, List<GenericKubernetesResource> policies,
-                List<GenericKubernetesResource> grants, List<Secret> keySecrets, Map<String, Integer> poolPorts,
-                List<GenericKubernetesResource> backends, Map<String, Integer> servicePorts) {
+                List<GenericKubernetesResource> grants, List<Secret> keySecrets, Map<String, List<Integer>> poolPorts,
+                List<GenericKubernetesResource> backends, Map<String, List<Integer>> servicePorts) {
             this(routes, policies, grants, keySecrets, poolPorts, List.of(), List.of(), List.of(), backends, servicePorts);
         }
 
@@ -215,7 +215,7 @@ public final class GatewayFeed {
     /** The route with substitutions 1 and 2; the AIServiceBackends and Backends it needs go into {@code backends}. */
     @SuppressWarnings("unchecked")
     private static Map<String, Object> route(GatewayLayout layout, GenericKubernetesResource route,
-            Map<String, Integer> poolPorts, Map<String, Map<String, Object>> backends) {
+            Map<String, List<Integer>> poolPorts, Map<String, Map<String, Object>> backends) {
         var exported = exported(route);
         var namespace = route.getMetadata().getNamespace();
         var spec = new LinkedHashMap<>((Map<String, Object>) exported.get("spec"));
@@ -236,9 +236,9 @@ public final class GatewayFeed {
                 if (INFERENCE_GROUP.equals(ref.get("group")) && INFERENCE_POOL_KIND.equals(ref.get("kind"))) {
                     var poolNamespace = ref.get("namespace") instanceof String ns ? ns : namespace;
                     var pool = (String) ref.get("name");
-                    var port = poolPorts.getOrDefault(PackState.poolKey(poolNamespace, pool), NOTHING_LISTENS);
+                    var ports = poolPorts.getOrDefault(PackState.poolKey(poolNamespace, pool), List.of(NOTHING_LISTENS));
                     var key = poolNamespace + "/" + pool + SIMULATED_SUFFIX;
-                    backends.put("Backend " + key, simulatedBackend(poolNamespace, pool, port));
+                    backends.put("Backend " + key, simulatedBackend(poolNamespace, pool, ports));
                     backends.put("AIServiceBackend " + key, simulatedServiceBackend(poolNamespace, pool));
                     refs.add(fields("name", pool + SIMULATED_SUFFIX, "namespace", poolNamespace));
                 } else {
@@ -255,9 +255,9 @@ public final class GatewayFeed {
         return exported;
     }
 
-    /** Substitution 6: endpoints at a model Service's DNS name go to its simulated server. */
+    /** Substitution 6: an endpoint at a model Service's DNS name becomes one per replica's simulated server. */
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> backend(GenericKubernetesResource backend, Map<String, Integer> servicePorts) {
+    private static Map<String, Object> backend(GenericKubernetesResource backend, Map<String, List<Integer>> servicePorts) {
         var exported = exported(backend);
         var spec = new LinkedHashMap<>((Map<String, Object>) exported.get("spec"));
         var endpoints = new ArrayList<Object>();
@@ -266,8 +266,12 @@ public final class GatewayFeed {
             if (copy.get("fqdn") instanceof Map<?, ?> fqdn && fqdn.get("hostname") instanceof String host
                     && host.matches(SERVICE_HOST)) {
                 var parts = host.split("\\.");
-                var port = servicePorts.getOrDefault(PackState.poolKey(parts[1], parts[0]), NOTHING_LISTENS);
-                copy.put("fqdn", fields("hostname", "localhost", "port", port));
+                for (var port : servicePorts.getOrDefault(PackState.poolKey(parts[1], parts[0]), List.of(NOTHING_LISTENS))) {
+                    var replica = new LinkedHashMap<>(copy);
+                    replica.put("fqdn", fields("hostname", "localhost", "port", port));
+                    endpoints.add(replica);
+                }
+                continue;
             }
             endpoints.add(copy);
         }
@@ -276,9 +280,10 @@ public final class GatewayFeed {
         return exported;
     }
 
-    private static Map<String, Object> simulatedBackend(String namespace, String pool, int port) {
+    /** One endpoint per replica's server: Envoy balances the pool's requests over them as it would over its pods. */
+    private static Map<String, Object> simulatedBackend(String namespace, String pool, List<Integer> ports) {
         return object(ENVOY_GATEWAY_API_VERSION, "Backend", meta(pool + SIMULATED_SUFFIX, namespace),
-                fields("endpoints", List.of(fields("fqdn", fields("hostname", "localhost", "port", port)))));
+                fields("endpoints", ports.stream().map(port -> fields("fqdn", fields("hostname", "localhost", "port", port))).toList()));
     }
 
     private static Map<String, Object> simulatedServiceBackend(String namespace, String pool) {

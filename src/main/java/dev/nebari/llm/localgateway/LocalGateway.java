@@ -203,9 +203,14 @@ public final class LocalGateway implements AutoCloseable {
         return running == null ? Optional.empty() : Optional.of(running.url());
     }
 
-    /** The simulated server of a model's Deployment ({@code <model>} in the model's namespace), once it runs. */
+    /** The simulated server of a model's Deployment ({@code <model>} in the model's namespace), once it runs: its first replica's. */
     public Optional<SimulatedModelServer> modelServer(String namespace, String deployment) {
-        return models.server(namespace, deployment);
+        return models.servers(namespace, deployment).stream().findFirst();
+    }
+
+    /** The simulated servers of a model's Deployment, one per replica, in replica order (empty before it runs). */
+    public List<SimulatedModelServer> modelServers(String namespace, String deployment) {
+        return models.servers(namespace, deployment);
     }
 
     /**

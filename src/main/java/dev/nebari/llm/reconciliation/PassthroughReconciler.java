@@ -11,6 +11,7 @@ import dev.nebari.llm.manifests.Manifest;
 import dev.nebari.llm.manifests.ModelManifests;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.PassthroughModel;
+import dev.nebari.llm.model.ProviderClaims;
 import dev.nebari.llm.model.PassthroughModelStatus;
 import dev.nebari.llm.model.ModelEventReason;
 import dev.nebari.llm.platform.ModelEventRecorder;
@@ -23,13 +24,10 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -53,12 +51,6 @@ import org.slf4j.LoggerFactory;
 final class PassthroughReconciler {
 
     private static final Logger log = LoggerFactory.getLogger(PassthroughReconciler.class);
-    private static final Comparator<PassthroughModel> SENIORITY = Comparator
-            .comparing((PassthroughModel m) -> m.getMetadata().getCreationTimestamp() == null ? Instant.MAX
-                    : Instant.parse(m.getMetadata().getCreationTimestamp()))
-            .thenComparing(m -> m.getMetadata().getNamespace())
-            .thenComparing(m -> m.getMetadata().getName());
-
     private final KubernetesClient client;
     private final ClusterView view;
     private final DesiredState desired;
@@ -114,15 +106,7 @@ final class PassthroughReconciler {
 
     /** Ids this provider must leave alone: every LLMModel's, and those of older providers. */
     private Set<String> claimedElsewhere(PassthroughModel model) {
-        var claimed = new LinkedHashSet<String>();
-        view.allModelObjects().stream()
-                .filter(m -> m.getMetadata().getDeletionTimestamp() == null && managedNamespace.test(m.getMetadata().getNamespace()))
-                .forEach(m -> claimed.add(m.getSpec().model().name()));
-        view.allPassthroughObjects().stream()
-                .filter(other -> other.getMetadata().getDeletionTimestamp() == null && managedNamespace.test(other.getMetadata().getNamespace()))
-                .filter(other -> SENIORITY.compare(other, model) < 0)
-                .forEach(other -> claimed.addAll(other.getSpec().models().ids()));
-        return claimed;
+        return ProviderClaims.claimedElsewhere(model, view.allModelObjects(), view.allPassthroughObjects(), managedNamespace);
     }
 
     private List<String> apply(ModelRef key, ModelManifests manifests, Set<ChildKind> missing, Map<String, HasMetadata> applied) {

@@ -44,4 +44,38 @@ class ApiServerLookupTest {
             assertThat(first.getSpec().model().name()).isEqualTo("org/first");
         }
     }
+
+    /** Whether a namespace is managed, and which external providers exist, are read from watched caches too. */
+    @Test
+    void reviewsReadNamespaceLabelsAndProvidersFromWatchedCaches(TestCluster cluster) {
+        var namespace = cluster.newNamespace("lookup-ns");
+        var counter = new KubernetesRequestCounter();
+        try (var client = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, counter)).build();
+                var lookup = new ApiServerLookup(client)) {
+            cluster.client().namespaces().withName(namespace).edit(ns ->
+                    new io.fabric8.kubernetes.api.model.NamespaceBuilder(ns).editMetadata().addToLabels("team", "a").endMetadata().build());
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(lookup.namespaceLabels(namespace)).hasValueSatisfying(labels -> assertThat(labels).containsEntry("team", "a")));
+            assertThat(lookup.namespaceLabels("no-such-namespace")).isEmpty();
+            lookup.passthroughModels(); // finds the kind served and starts watching it
+            var provider = dev.nebari.llm.model.PassthroughFixtures.referencePassthrough();
+            provider.getMetadata().setNamespace(namespace);
+            provider.getMetadata().setUid(null);
+            cluster.client().resource(provider).create();
+            await().atMost(Duration.ofSeconds(30)).until(() -> lookup.passthroughModels().stream()
+                    .anyMatch(p -> namespace.equals(p.getMetadata().getNamespace())));
+            var before = counter.byVerbAndResource();
+
+            for (int review = 0; review < 20; review++) {
+                assertThat(lookup.namespaceLabels(namespace)).isPresent();
+                assertThat(lookup.passthroughModels()).isNotEmpty();
+            }
+
+            var after = counter.byVerbAndResource();
+            assertThat(after.getOrDefault("GET namespaces", 0L)).as("namespace reads").isEqualTo(before.getOrDefault("GET namespaces", 0L));
+            assertThat(after.getOrDefault("LIST passthroughmodels", 0L)).as("provider lists")
+                    .isEqualTo(before.getOrDefault("LIST passthroughmodels", 0L));
+        }
+    }
 }

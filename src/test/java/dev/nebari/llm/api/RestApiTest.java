@@ -632,6 +632,31 @@ class RestApiTest {
         assertThat(call("GET", "/api/v1/keys", dave, null).body()).doesNotContain(clientId);
     }
 
+    /**
+     * An external provider's objects preview like a model's: its Backend, TLS policy, AIServiceBackend and credential
+     * policy (which names the credential's Secret, never a value), and its routes and access policy; a listed id an
+     * LLMModel serves is left out, as the operator leaves it out.
+     */
+    @Test
+    void adminSeesTheManifestsOfAnExternalProvider(TestCluster cluster) {
+        var teamModelId = "Qwen/Qwen3-0.6B"; // what team-model serves (RunningPortal)
+        var provider = dev.nebari.llm.model.PassthroughFixtures.withModels("{ids: [" + teamModelId + ", vendor/hosted-1]}");
+        provider.getMetadata().setNamespace(namespace);
+        provider.getMetadata().setName("hosted");
+        provider.getMetadata().setUid(null);
+        cluster.client().resource(provider).create();
+
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            var yaml = call("GET", "/api/v1/admin/models/" + namespace + "/hosted/manifests", admin(), null);
+            assertThat(yaml.status()).as(yaml.body()).isEqualTo(200);
+            assertThat(yaml.body()).contains("kind: \"Backend\"", "kind: \"BackendTLSPolicy\"", "kind: \"AIServiceBackend\"",
+                    "kind: \"BackendSecurityPolicy\"", "openrouter-credential", "vendor/hosted-1")
+                    .as("the id team-model serves is its, not the provider's").doesNotContain("value: \"" + teamModelId + "\"");
+        });
+        var json = call("GET", "/api/v1/admin/models/" + namespace + "/hosted/manifests?format=json", admin(), null);
+        assertThat(json.json().get("objects").isArray()).isTrue();
+    }
+
     // --- documentation ---
 
     @Test

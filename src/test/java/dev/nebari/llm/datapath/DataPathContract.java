@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.nebari.llm.datapath.DataPathStack.Minted;
 import dev.nebari.llm.datapath.DataPathStack.Response;
+import dev.nebari.llm.localgateway.SimulatedModelServer;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.platform.PackSettings.RoutingMode;
@@ -496,6 +497,55 @@ abstract class DataPathContract {
         var shards = stack.app.getBean(io.fabric8.kubernetes.client.KubernetesClient.class).secrets()
                 .inNamespace(stack.keysNamespace).withLabel("llm.nebari.dev/model", "crowded").list().getItems();
         assertThat(shards).as("key Secrets of the crowded model").hasSizeGreaterThanOrEqualTo(2);
+    }
+
+    // --- autoscaling (issue 17 item 2) ---
+
+    /**
+     * Replicas set through the model's scale subresource, as an HPA or KEDA sets them, are kept by the operator, show
+     * in the model's status, and the pool's requests reach every replica: one simulated server per replica stands
+     * behind the pool here, as one pod per replica would.
+     */
+    @Test
+    void aModelScaledThroughItsScaleSubresourceIsServedByEveryReplica(TestCluster cluster) {
+        var client = cluster.client();
+        var scaledId = "org/scaled-1b";
+        client.resource(model("scaled", scaledId, "access: {groups: [data-science]}")).create();
+        stack.awaitServed(client, "scaled");
+        var key = keyThatWorks(alice(), "scaled", scaledId);
+
+        client.resources(LLMModel.class).inNamespace(stack.namespace).withName("scaled").scale(3);
+
+        await("three replicas running and asked for in the status").atMost(PROPAGATION).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> {
+                    assertThat(stack.gateway.modelServers(stack.namespace, "scaled")).hasSize(3);
+                    var status = client.resources(LLMModel.class).inNamespace(stack.namespace).withName("scaled").get().getStatus();
+                    assertThat(status.replicas()).isNotNull();
+                    assertThat(status.replicas().desired()).isEqualTo(3);
+                });
+        var servers = stack.gateway.modelServers(stack.namespace, "scaled");
+        // The gateway takes the new endpoints (aigw restarts when they change): wait until the last replica answers.
+        var host = stack.externalHost("scaled");
+        var last = servers.getLast();
+        var before = last.completionsAnswered();
+        await("the third replica reached").atMost(PROPAGATION).pollInterval(Duration.ofMillis(100)).ignoreExceptions()
+                .until(() -> stack.chat(key.value(), host, scaledId).status() == 200 && last.completionsAnswered() > before);
+
+        var answeredBefore = servers.stream().mapToLong(SimulatedModelServer::completionsAnswered).toArray();
+        var requests = 60;
+        for (int i = 0; i < requests; i++) {
+            assertThat(stack.chat(key.value(), host, scaledId).status()).as("request %d", i).isEqualTo(200);
+        }
+        var answered = new ArrayList<Long>();
+        for (int i = 0; i < servers.size(); i++) {
+            answered.add(servers.get(i).completionsAnswered() - answeredBefore[i]);
+        }
+        assertThat(answered).as("requests answered by each replica").allSatisfy(n -> assertThat(n).isPositive());
+        assertThat(answered.stream().mapToLong(Long::longValue).sum()).isEqualTo(requests);
+        assertThat(client.apps().deployments().inNamespace(stack.namespace).withName("scaled").get().getSpec().getReplicas())
+                .as("the operator keeps what the scale subresource set").isEqualTo(3);
+
+        client.resources(LLMModel.class).inNamespace(stack.namespace).withName("scaled").delete();
     }
 
     private static java.net.http.HttpResponse<String> send(java.net.http.HttpRequest.Builder request) {

@@ -40,7 +40,7 @@ class GatewayFeedTest {
     @Test
     void routesGoToTheOneLocalGatewayAndTheirPoolToItsSimulatedServer() {
         var files = GatewayFeed.render(LAYOUT, new GatewayFeed.PackState(rendered("AIGatewayRoute"), policies(), List.of(),
-                List.of(), Map.of("team-a/qwen3", 45678)));
+                List.of(), Map.of("team-a/qwen3", List.of(45678))));
 
         assertThat(files.startup()).contains("kind: \"Gateway\"", "port: 41000", "port: 41001",
                 "hostname: \"llm.example.com\"", "hostname: \"llm-internal.example.com\"");
@@ -48,6 +48,20 @@ class GatewayFeedTest {
         assertThat(files.startup()).doesNotContain("InferencePool")
                 .contains("kind: \"AIServiceBackend\"", "name: \"qwen3-simulated\"", "port: 45678");
         assertThat(files.startup().split("kind: \"AIServiceBackend\"", -1)).as("one backend for both routes").hasSize(2);
+    }
+
+    /** A pool whose Deployment runs three replicas: one simulated server each, so one endpoint each in the Backend. */
+    @Test
+    void aPoolOfThreeReplicasGetsAnEndpointPerReplica() {
+        var files = GatewayFeed.render(LAYOUT, new GatewayFeed.PackState(rendered("AIGatewayRoute"), policies(), List.of(),
+                List.of(), Map.of("team-a/qwen3", List.of(45001, 45002, 45003))));
+
+        var oneReplica = GatewayFeed.render(LAYOUT, new GatewayFeed.PackState(rendered("AIGatewayRoute"), policies(), List.of(),
+                List.of(), Map.of("team-a/qwen3", List.of(45001))));
+
+        assertThat(files.startup()).contains("port: 45001", "port: 45002", "port: 45003");
+        assertThat(files.startup().split("kind: \"Backend\"", -1)).as("as many Backends as with one replica")
+                .hasSameSizeAs(oneReplica.startup().split("kind: \"Backend\"", -1));
     }
 
     /** Substitution 6: a weighted revision's Backend at its Service's DNS name goes to the Service's simulated server. */
@@ -58,7 +72,7 @@ class GatewayFeedTest {
                 .map(o -> YAML.unmarshal(YAML.asYaml(o), GenericKubernetesResource.class)).toList();
 
         var files = GatewayFeed.render(LAYOUT, new GatewayFeed.PackState(List.of(), List.of(), List.of(), List.of(), Map.of(),
-                backends, Map.of("team-a/qwen3", 45679)));
+                backends, Map.of("team-a/qwen3", List.of(45679))));
         var unknown = GatewayFeed.render(LAYOUT, new GatewayFeed.PackState(List.of(), List.of(), List.of(), List.of(), Map.of(),
                 backends, Map.of()));
 
@@ -99,15 +113,15 @@ class GatewayFeedTest {
 
     @Test
     void theSameStateGivesTheSameFilesAndOnlyRoutesChangeTheStartup() {
-        var state = new GatewayFeed.PackState(rendered("AIGatewayRoute"), policies(), List.of(), List.of(), Map.of("team-a/qwen3", 1));
+        var state = new GatewayFeed.PackState(rendered("AIGatewayRoute"), policies(), List.of(), List.of(), Map.of("team-a/qwen3", List.of(1)));
         var again = new GatewayFeed.PackState(List.copyOf(rendered("AIGatewayRoute")).reversed(), policies().reversed(),
-                List.of(), List.of(), Map.of("team-a/qwen3", 1));
+                List.of(), List.of(), Map.of("team-a/qwen3", List.of(1)));
         assertThat(GatewayFeed.render(LAYOUT, again)).isEqualTo(GatewayFeed.render(LAYOUT, state));
 
         var otherPolicies = new GatewayFeed.PackState(state.routes(), rendered("SecurityPolicy"), List.of(), List.of(),
-                Map.of("team-a/qwen3", 1));
+                Map.of("team-a/qwen3", List.of(1)));
         assertThat(GatewayFeed.render(LAYOUT, otherPolicies).startupDigest()).isEqualTo(GatewayFeed.render(LAYOUT, state).startupDigest());
-        var otherPort = new GatewayFeed.PackState(state.routes(), policies(), List.of(), List.of(), Map.of("team-a/qwen3", 2));
+        var otherPort = new GatewayFeed.PackState(state.routes(), policies(), List.of(), List.of(), Map.of("team-a/qwen3", List.of(2)));
         assertThat(GatewayFeed.render(LAYOUT, otherPort).startupDigest()).isNotEqualTo(GatewayFeed.render(LAYOUT, state).startupDigest());
     }
 

@@ -33,6 +33,7 @@ import org.luaj.vm2.lib.jse.JsePlatform;
 class ArgoCdHealthCheckTest {
 
     private static final String HEALTH_KEY = "resource.customizations.health.llm.nebari.dev_LLMModel";
+    private static final String PROVIDER_HEALTH_KEY = "resource.customizations.health.llm.nebari.dev_PassthroughModel";
 
     private final StatusAggregator operator = new StatusAggregator(ModelFixtures.settings(),
             Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
@@ -100,6 +101,25 @@ class ArgoCdHealthCheckTest {
         assertThat(health.message()).contains("spec.serving.replicas is 0");
     }
 
+    @Test
+    void anExternalProviderIsJudgedByTheSameScriptFromItsOwnStatus() {
+        assertThat(script(PROVIDER_HEALTH_KEY)).as("one script for both kinds").isEqualTo(script(HEALTH_KEY));
+        var providers = new PassthroughStatusAggregator(ModelFixtures.settings(), operator,
+                Clock.fixed(Instant.parse("2026-01-01T00:00:00Z"), ZoneOffset.UTC));
+        var provider = dev.nebari.llm.model.PassthroughFixtures.referencePassthrough();
+        provider.getMetadata().setGeneration(2L);
+        assertThat(health(provider, PROVIDER_HEALTH_KEY)).isEqualTo(new Health("Progressing", "Waiting for the operator to report the model's status"));
+
+        provider.setStatus(providers.notManaged(provider));
+        assertThat(health(provider, PROVIDER_HEALTH_KEY).status()).isEqualTo("Progressing");
+
+        var failed = new Observations(Set.of(), null, null, List.of(), List.of(), null, null, List.of(), 0, List.of(),
+                "cannot apply Backend openrouter-provider: forbidden", null, null);
+        provider.setStatus(providers.aggregate(provider, failed, List.of(), List.of("openai/gpt-4o-mini"), List.of()));
+        assertThat(provider.getStatus().phase()).as("the operator's phase").isEqualTo(Phase.Error);
+        assertThat(health(provider, PROVIDER_HEALTH_KEY)).isEqualTo(new Health("Degraded", "cannot apply Backend openrouter-provider: forbidden"));
+    }
+
     private Health observed(LLMModel model, Observations seen, Phase phase) {
         model.setStatus(operator.aggregate(model, seen));
         assertThat(model.getStatus().phase()).as("the operator's phase").isEqualTo(phase);
@@ -115,10 +135,14 @@ class ArgoCdHealthCheckTest {
     /** Runs the documented script as Argo CD does: the object, as the API server serves it, in the global obj. */
     @SuppressWarnings("unchecked")
     private static Health health(LLMModel model) {
-        var object = ModelFixtures.SERIALIZATION.convertValue(model, Map.class);
+        return health(model, HEALTH_KEY);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Health health(io.fabric8.kubernetes.api.model.HasMetadata object, String key) {
         var lua = JsePlatform.standardGlobals();
-        lua.set("obj", toLua(object));
-        var result = lua.load(script(), "llmmodel-health.lua").call();
+        lua.set("obj", toLua(ModelFixtures.SERIALIZATION.convertValue(object, Map.class)));
+        var result = lua.load(script(key), "health.lua").call();
         return new Health(result.get("status").tojstring(), result.get("message").tojstring());
     }
 
@@ -148,11 +172,11 @@ class ArgoCdHealthCheckTest {
     }
 
     @SuppressWarnings("unchecked")
-    private static String script() {
+    private static String script(String key) {
         try {
             var file = ChartRenderer.CHART_DIR.getParent().getParent().resolve("examples/argocd-health-llmmodel.yaml");
             var patch = io.fabric8.kubernetes.client.utils.Serialization.unmarshal(Files.readString(file), Map.class);
-            return (String) ((Map<String, Object>) patch.get("data")).get(HEALTH_KEY);
+            return (String) ((Map<String, Object>) patch.get("data")).get(key);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
