@@ -30,7 +30,11 @@ public final class AccessPolicyRenderer {
      * API-key authentication against the model's own key Secrets plus an allow-list of its client ids.
      * <ul>
      *   <li>Subdomain mode: the host picks this route before the key check; only the model's keys authenticate,
-     *       so any other key, another model's too, is refused with 401.</li>
+     *       so any other key, another model's too, is refused with 401. Before the model's first key the policy has
+     *       no key Secrets: Envoy Gateway then renders the route's api_key_auth without credentials, Envoy falls
+     *       back to the listener-level filter's (Envoy Gateway builds those from the first route with API-key
+     *       auth, another model's), so another model's key authenticates and the empty allow-list refuses it: 403.
+     *       Seen through Envoy: {@code PassthroughDataPathContract}.</li>
      *   <li>Shared mode: the key check runs before the gateway knows the model (filter order api_key_auth → jwt →
      *       AIGW ext_proc → RBAC → rate limit, EG 1.8), so the pack's key-check route ({@link KeyCheckRouteRenderer})
      *       authenticates every key first, and once the model is known this policy's authorization admits only the

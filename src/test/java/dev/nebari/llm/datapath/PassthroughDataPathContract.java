@@ -42,14 +42,11 @@ abstract class PassthroughDataPathContract {
     abstract RoutingMode mode();
 
     /**
-     * What a valid key of another provider may get: 403 in shared mode (the key-check route authenticates it, the
-     * provider's allow-list refuses it). In subdomain mode models get 401 (the host picks the model first and only
-     * its keys authenticate); for providers Envoy answered 403 "RBAC: access denied" in every run so far, so the key
-     * was authenticated by some API-key configuration before the provider's allow-list refused it. Not explained
-     * yet (docs/external-providers.md, "Not covered"): both refusals are accepted there, and the request must never
-     * reach the provider.
+     * What a valid key of another provider gets once this provider has keys of its own: 403 in shared mode (the
+     * key-check route authenticates it, the provider's allow-list refuses it), 401 in subdomain mode (the host picks
+     * the provider's route first, and only its keys authenticate there).
      */
-    abstract java.util.Set<Integer> anotherModelsKeyStatuses();
+    abstract int anotherProvidersKeyStatus();
     FakeProvider provider;
     DataPathStack stack;
     KubernetesClient client;
@@ -155,14 +152,41 @@ abstract class PassthroughDataPathContract {
 
     @Test
     void aKeyForAnotherModelIsRefused() {
-        var otherKey = stack.mint(alice(), "other");
-        var otherHost = host("other", dev.nebari.llm.gateway.EndpointSide.EXTERNAL);
-        await().atMost(Duration.ofSeconds(20)).until(() -> stack.chat(otherKey.value(), otherHost, OTHER).status() == 200);
+        var ownKey = stack.mint(alice(), "remote");
+        await().atMost(Duration.ofSeconds(20)).until(() -> stack.chat(ownKey.value(), host(), REMOTE).status() == 200);
+        var otherKey = keyOfOther();
 
         var response = stack.chat(otherKey.value(), host(), REMOTE);
 
-        assertThat(response.status()).as("%s %s", response, response.headers().map()).isIn(anotherModelsKeyStatuses());
+        assertThat(response.status()).as("%s %s", response, response.headers().map()).isEqualTo(anotherProvidersKeyStatus());
         assertThat(provider.received()).noneMatch(r -> REMOTE.equals(r.model()) && r.headers().toString().contains(otherKey.clientId()));
+    }
+
+    /**
+     * Before a provider (or model) has any key, its policy has no key Secrets: Envoy Gateway then renders the route's
+     * api_key_auth with no credentials, and Envoy's filter falls back to the listener-level ones, which Envoy Gateway
+     * takes from the first route with API-key auth, another's. So in either mode another's key is authenticated there
+     * and the empty allow-list refuses it: 403, and the provider never sees the request. Runs first, while "remote"
+     * has no keys.
+     */
+    @Test
+    @org.junit.jupiter.api.Order(1)
+    void whileAProviderHasNoKeysAnotherProvidersKeyIsRefusedByItsEmptyAllowList() {
+        assertThat(client.secrets().inNamespace(stack.keysNamespace).withLabel("llm.nebari.dev/model", "remote").list().getItems())
+                .as("no key Secret of remote yet").isEmpty();
+        var otherKey = keyOfOther();
+
+        var response = stack.chat(otherKey.value(), host(), REMOTE);
+
+        assertThat(response.status()).as("%s %s", response, response.headers().map()).isEqualTo(403);
+        assertThat(provider.received()).noneMatch(r -> REMOTE.equals(r.model()) && r.headers().toString().contains(otherKey.clientId()));
+    }
+
+    private Minted keyOfOther() {
+        var otherKey = stack.mint(alice(), "other");
+        var otherHost = host("other", dev.nebari.llm.gateway.EndpointSide.EXTERNAL);
+        await().atMost(Duration.ofSeconds(20)).until(() -> stack.chat(otherKey.value(), otherHost, OTHER).status() == 200);
+        return otherKey;
     }
 
     @Test

@@ -13,7 +13,7 @@ class SharedRoutingPassthroughDataPathTest extends PassthroughDataPathContract {
     }
 
     @Override
-    java.util.Set<Integer> anotherModelsKeyStatuses() {
-        return java.util.Set.of(403);
+    int anotherProvidersKeyStatus() {
+        return 403;
     }
 }

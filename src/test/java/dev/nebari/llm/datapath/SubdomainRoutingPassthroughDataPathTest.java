@@ -13,7 +13,7 @@ class SubdomainRoutingPassthroughDataPathTest extends PassthroughDataPathContrac
     }
 
     @Override
-    java.util.Set<Integer> anotherModelsKeyStatuses() {
-        return java.util.Set.of(401, 403);
+    int anotherProvidersKeyStatus() {
+        return 401;
     }
 }
