@@ -35,7 +35,6 @@ class KeyShardIndexTest extends KeyStorePerTest {
         try (var replica = new KeyShardCache(store.client, store.namespace, model -> { })) {
             replica.start();
             replica.awaitSynced(Duration.ofSeconds(30));
-            // Asking builds the owner index while nothing is stored yet; everything after comes through the watch.
             assertThat(replica.shardsOf(user("ada").subject())).isEmpty();
 
             var adaLlama = store.keys.mint(request(user("ada"), LLAMA));

@@ -38,12 +38,10 @@ public final class KeyShardCache implements AutoCloseable {
     /** Shard names by model, kept with {@link #shards}: a mint reads its model's shards, not every shard. */
     private final Map<ModelRef, Set<String>> byModel = new ConcurrentHashMap<>();
     /**
-     * Shard names by the subjects of the key owners they hold; built the first time someone asks (the portal, at
-     * every user's first API call: the groups check) and then kept with {@link #shards}. The operator never asks,
-     * so it never decodes the keys' metadata for it.
+     * Shard names by the subjects of the key owners they hold, kept with {@link #shards} (the portal asks at every
+     * user's first API call: the groups check lists the user's keys). Guarded by itself.
      */
-    private @Nullable Map<String, Set<String>> byOwner;
-    private final Object ownerLock = new Object();
+    private final Map<String, Set<String>> byOwner = new HashMap<>();
     private volatile @Nullable SharedIndexInformer<Secret> informer;
     private volatile @Nullable CompletionStage<Void> synced;
 
@@ -165,10 +163,7 @@ public final class KeyShardCache implements AutoCloseable {
                 return names.isEmpty() ? null : names;
             });
         }
-        synchronized (ownerLock) {
-            if (byOwner == null) {
-                return;
-            }
+        synchronized (byOwner) {
             if (before != null) {
                 for (var owner : owners(before)) {
                     var names = byOwner.get(owner);
@@ -194,15 +189,7 @@ public final class KeyShardCache implements AutoCloseable {
     /** The shards that hold a key of the owner with this subject (others hold none of theirs), by name. */
     public List<KeyShard> shardsOf(String ownerSubject) {
         List<String> names;
-        synchronized (ownerLock) {
-            if (byOwner == null) {
-                var index = new HashMap<String, Set<String>>();
-                // Stores that happen meanwhile wait for this lock in reindex and then apply their change.
-                for (var shard : shards.values()) {
-                    owners(shard).forEach(owner -> index.computeIfAbsent(owner, o -> new HashSet<>()).add(shard.name()));
-                }
-                byOwner = index;
-            }
+        synchronized (byOwner) {
             names = List.copyOf(byOwner.getOrDefault(ownerSubject, Set.of()));
         }
         return names.stream().map(shards::get).filter(Objects::nonNull).sorted(Comparator.comparing(KeyShard::name)).toList();
