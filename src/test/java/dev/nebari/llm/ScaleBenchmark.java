@@ -108,7 +108,7 @@ public final class ScaleBenchmark {
                     System.out.printf("requests per model until fully applied (%d objects per model):%n", objects);
                     print(perModel, models);
                     // the objects only: not the model's finalizer and status, Events or the Lease
-                    var operatorWrites = writes(perModel, "operator", Set.of("llmmodels", "llmmodels/status", "events", "leases"));
+                    var operatorWrites = writes(perModel, "operator", NOT_OBJECTS);
 
                     var mintCpu = CpuAccount.of(parts(cluster, operator, portal));
                     var minting = System.nanoTime();

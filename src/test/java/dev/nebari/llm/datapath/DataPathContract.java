@@ -514,12 +514,13 @@ abstract class DataPathContract {
         stack.awaitServed(client, "scaled");
         var key = keyThatWorks(alice(), "scaled", scaledId);
 
-        client.resources(LLMModel.class).inNamespace(stack.namespace).withName("scaled").scale(3);
+        var scaled = client.resources(LLMModel.class).inNamespace(stack.namespace).withName("scaled");
+        scaled.scale(3);
 
         await("three replicas running and asked for in the status").atMost(PROPAGATION).pollInterval(Duration.ofMillis(200))
                 .untilAsserted(() -> {
                     assertThat(stack.gateway.modelServers(stack.namespace, "scaled")).hasSize(3);
-                    var status = client.resources(LLMModel.class).inNamespace(stack.namespace).withName("scaled").get().getStatus();
+                    var status = scaled.get().getStatus();
                     assertThat(status.replicas()).isNotNull();
                     assertThat(status.replicas().desired()).isEqualTo(3);
                 });
@@ -545,7 +546,7 @@ abstract class DataPathContract {
         assertThat(client.apps().deployments().inNamespace(stack.namespace).withName("scaled").get().getSpec().getReplicas())
                 .as("the operator keeps what the scale subresource set").isEqualTo(3);
 
-        client.resources(LLMModel.class).inNamespace(stack.namespace).withName("scaled").delete();
+        scaled.delete();
     }
 
     private static java.net.http.HttpResponse<String> send(java.net.http.HttpRequest.Builder request) {

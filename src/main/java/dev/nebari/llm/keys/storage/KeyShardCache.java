@@ -200,7 +200,6 @@ public final class KeyShardCache implements AutoCloseable {
         return byModel.getOrDefault(model, Set.of()).stream()
                 .map(shards::get)
                 .filter(Objects::nonNull)
-                .filter(s -> s.model().equals(model))
                 .sorted(Comparator.comparingInt(KeyShard::index))
                 .toList();
     }
