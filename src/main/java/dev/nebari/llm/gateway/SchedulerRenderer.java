@@ -49,13 +49,15 @@ public final class SchedulerRenderer {
     }
 
     public static List<HasMetadata> render(LLMModel model, PackSettings settings) {
+        // Each object after the ones it names (the pool names the picker's Service), so the operator creates nothing
+        // that points at a name it has not yet found free or its own.
         return List.of(
-                inferencePool(model),
                 serviceAccount(model),
                 role(model),
                 roleBinding(model),
                 config(model),
                 service(model),
+                inferencePool(model),
                 deployment(model, settings));
     }
 

@@ -31,6 +31,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -155,12 +156,20 @@ final class ModelReconciler {
      * others (a missing keys namespace must not keep the workload from being created); the failures are returned.
      * The API server's answers go into {@code applied} (by {@link #identity}): they are fresher than the informer
      * caches, so this pass observes them, and their echo from the watches does not queue the model again.
+     *
+     * <p>Our caches hold only objects with our labels, so a name that is free there may still be taken. Such objects
+     * are created only where the name is free ({@link ServerSideApply#create}): one request, where a read and then an
+     * apply took two. They are created in apply order, each after the objects it names, except the Deployments and
+     * their autoscaler, which come last: they are what costs GPUs while the model cannot be served. The routes are
+     * read before anything is written, because the policies before them in apply order name them. The first taken
+     * name stops every later create: from there each object is read and judged as {@link ApplyPass#judge} says, and
+     * if one is someone else's, nothing more is written.
      */
     private List<String> apply(ModelRef key, LLMModel model, ModelManifests manifests, Set<ChildKind> missing,
             Map<String, HasMetadata> applied) {
-        var changes = new ArrayList<HasMetadata>();
-        var conflicts = new ArrayList<String>();
-        var takeovers = new ArrayList<PredecessorTakeover.Takeover>();
+        var pass = new ApplyPass(key, model, applied);
+        var creations = new ArrayList<Manifest>();
+        var routes = manifests.routes().values();
         for (var manifest : manifests.manifests()) {
             var kind = manifest.kind();
             var desired = manifest.object();
@@ -170,57 +179,106 @@ final class ModelReconciler {
             }
             stampHash(desired);
             var observed = view.child(kind, desired.getMetadata().getNamespace(), desired.getMetadata().getName());
-            if (observed.isPresent() && DesiredStateComparison.isSatisfiedBy(serialization, desired, observed.get())) {
-                continue;
-            }
-            if (observed.isEmpty()) {
-                // Not in our caches: someone else's object, or ours and the watch has not brought it yet (a second
-                // pass right after the create). Read it once; ours and as desired needs no second write.
-                var existing = read(desired);
-                if (existing != null && isOurs(key, existing)
-                        && DesiredStateComparison.isSatisfiedBy(serialization, desired, existing)) {
-                    applied.put(identity(desired), existing);
-                    continue;
+            if (observed.isPresent()) {
+                if (!DesiredStateComparison.isSatisfiedBy(serialization, desired, observed.get())) {
+                    pass.changes.add(desired);
                 }
-                foreignObjectAt(key, model, desired, existing, takeovers).ifPresent(conflicts::add);
+            } else if (routes.contains(manifest)) {
+                var existing = read(desired);
+                if (existing == null) {
+                    creations.add(manifest);
+                } else {
+                    pass.judge(desired, existing);
+                }
+            } else {
+                creations.add(manifest);
             }
-            changes.add(desired);
         }
-        if (!conflicts.isEmpty()) {
-            // Nothing is written: a Deployment applied beside someone else's PVC or ServiceAccount would use it.
-            return conflicts;
+        if (pass.conflicts.isEmpty()) {
+            creations.sort(Comparator.comparing(ModelReconciler::createdLast));
+            creations.forEach(creation -> pass.create(creation.object()));
         }
-        if (!takeovers.isEmpty()) {
-            predecessor.prepare(model, takeovers);
+        if (!pass.conflicts.isEmpty()) {
+            // Nothing more is written: a Deployment applied beside someone else's PVC or ServiceAccount would use it.
+            return pass.conflicts;
         }
-        var failures = new ArrayList<String>();
-        for (var desired : changes) {
+        if (!pass.takeovers.isEmpty()) {
+            predecessor.prepare(model, pass.takeovers);
+        }
+        for (var desired : pass.changes) {
             try {
-                var result = view.write(desired, () -> ServerSideApply.apply(client, desired, FIELD_MANAGER));
-                applied.put(identity(desired), result);
+                applied.put(identity(desired), view.write(desired, () -> ServerSideApply.apply(client, desired, FIELD_MANAGER)));
             } catch (KubernetesClientException e) {
-                failures.add("cannot apply " + describe(desired) + ": " + reason(e));
+                pass.failures.add("cannot apply " + describe(desired) + ": " + reason(e));
             }
         }
-        return failures;
+        return pass.failures;
     }
 
-    /**
-     * Our caches hold only objects with our labels, so a name that is free there may still be taken. A forced apply
-     * would take such an object over (its spec replaced, our owner reference added, deleted with the model): given
-     * the object as read once from the API server, leave it alone unless it carries this model's labels, or is what the
-     * predecessor pack made for this model ({@link PredecessorTakeover}: noted in {@code takeovers}).
-     */
-    private Optional<String> foreignObjectAt(ModelRef key, LLMModel model, HasMetadata desired,
-            @Nullable HasMetadata existing, List<PredecessorTakeover.Takeover> takeovers) {
-        if (existing == null) {
-            return Optional.empty();
+    /** Deployments and autoscalers (which name a Deployment) sort after everything else; the sort keeps apply order. */
+    private static boolean createdLast(Manifest manifest) {
+        var kind = manifest.kind();
+        return kind == ChildKind.DEPLOYMENT || kind == ChildKind.HORIZONTAL_POD_AUTOSCALER;
+    }
+
+    /** What one apply pass found: what to apply with force, and what stops it. */
+    private final class ApplyPass {
+        private final ModelRef key;
+        private final LLMModel model;
+        private final Map<String, HasMetadata> applied;
+        /** Applied with force once the creates are done: ours but different, absent after a taken name, taken over. */
+        final List<HasMetadata> changes = new ArrayList<>();
+        final List<String> conflicts = new ArrayList<>();
+        final List<PredecessorTakeover.Takeover> takeovers = new ArrayList<>();
+        final List<String> failures = new ArrayList<>();
+        /** Once a name is found taken, later objects are read and judged instead of created. */
+        private boolean nameTaken;
+
+        ApplyPass(ModelRef key, LLMModel model, Map<String, HasMetadata> applied) {
+            this.key = key;
+            this.model = model;
+            this.applied = applied;
         }
-        var ours = isOurs(key, existing);
-        var predecessors = ours ? Optional.<PredecessorTakeover.Takeover>empty() : PredecessorTakeover.of(model, existing);
-        predecessors.ifPresent(takeovers::add);
-        return ours || predecessors.isPresent() ? Optional.empty() : Optional.of(describe(desired) + " already exists and is not this model's; it is "
-                + "left alone and nothing of the model is applied: rename the LLMModel or remove that object");
+
+        void create(HasMetadata desired) {
+            if (nameTaken) {
+                judge(desired, read(desired));
+                return;
+            }
+            try {
+                applied.put(identity(desired), view.write(desired, () -> ServerSideApply.create(client, desired, FIELD_MANAGER)));
+            } catch (KubernetesClientException e) {
+                if (!ServerSideApply.taken(e)) {
+                    failures.add("cannot apply " + describe(desired) + ": " + reason(e));
+                    return;
+                }
+                judge(desired, read(desired));
+            }
+        }
+
+        /**
+         * Given the object under the desired one's name as read from the API server: ours and as desired needs no
+         * write (a pass right after the create, before the watch brought it); ours or absent is applied; the
+         * predecessor pack's for this model is taken over ({@link PredecessorTakeover}); anything else is left alone
+         * and reported. A forced apply would take such an object over: its spec replaced, our owner reference added,
+         * deleted with the model.
+         */
+        void judge(HasMetadata desired, @Nullable HasMetadata existing) {
+            nameTaken = true;
+            if (existing == null || isOurs(key, existing)) {
+                if (existing != null && DesiredStateComparison.isSatisfiedBy(serialization, desired, existing)) {
+                    applied.put(identity(desired), existing);
+                } else {
+                    changes.add(desired);
+                }
+                return;
+            }
+            PredecessorTakeover.of(model, existing).ifPresentOrElse(takeover -> {
+                takeovers.add(takeover);
+                changes.add(desired);
+            }, () -> conflicts.add(describe(desired) + " already exists and is not this model's; it is left alone and "
+                    + "the model is not deployed: rename the LLMModel or remove that object"));
+        }
     }
 
     /** The object as the API server has it now, or null when it does not exist or cannot be read (the apply reports why). */

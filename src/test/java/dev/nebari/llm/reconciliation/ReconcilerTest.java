@@ -150,6 +150,32 @@ class ReconcilerTest {
     }
 
     @Test
+    void aNewModelCostsOneApplyPerObjectAndReadsOnlyTheRoutesItsPoliciesName() {
+        awaitQuiet();
+        var before = requests.byVerbAndResource();
+        client.resource(model("counted", "")).create();
+        await().atMost(TIMEOUT).until(() -> children("counted", "aigateway.envoyproxy.io/v1beta1", "AIGatewayRoute").size() == 2);
+        awaitQuiet();
+
+        var sent = new java.util.TreeMap<String, Long>();
+        requests.byVerbAndResource().forEach((request, count) -> {
+            var more = count - before.getOrDefault(request, 0L);
+            if (more > 0 && !request.contains("llmmodels") && !request.startsWith("WATCH") && !request.startsWith("LIST")) {
+                sent.put(request, more);
+            }
+        });
+        var objects = java.util.Arrays.stream(ChildKind.values()).filter(kind -> !kind.providerOnly())
+                .mapToLong(kind -> children("counted", kind.apiVersion(), kind.kind()).size()).sum();
+        var applies = sent.entrySet().stream().filter(e -> e.getKey().startsWith("APPLY ")).mapToLong(Map.Entry::getValue).sum();
+        assertThat(applies).as("one apply per object, no second write: %s", sent).isEqualTo(objects);
+        // The policies are applied before the routes they name, so only the routes' names are read; every other
+        // object is created where its name is free without a read first.
+        var reads = new java.util.TreeMap<>(sent);
+        reads.keySet().removeIf(request -> !request.startsWith("GET "));
+        assertThat(reads).as("reads of the model's objects").containsExactlyEntriesOf(Map.of("GET aigatewayroutes", 2L));
+    }
+
+    @Test
     void aBurstOfKeyChangesOfOneModelIsGatheredIntoOnePass() throws InterruptedException {
         client.resource(model("burst", "")).create();
         await().atMost(TIMEOUT).until(() -> !children("burst", "apps/v1", "Deployment").isEmpty());
