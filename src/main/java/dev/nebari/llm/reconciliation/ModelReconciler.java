@@ -40,6 +40,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -62,6 +63,13 @@ final class ModelReconciler {
     static final String APPLIED_HASH = LLMModel.GROUP + "/applied-hash";
 
     private static final Logger log = LoggerFactory.getLogger(ModelReconciler.class);
+
+    /**
+     * Per model, each object last found as desired: its identity and "applied hash@observed resource version" of
+     * that comparison ({@link #satisfiedBy}). In memory only (a restart compares everything once); dropped with the
+     * model.
+     */
+    private final Map<ModelRef, Map<String, String>> satisfied = new ConcurrentHashMap<>();
 
     /** What a pass did, for metrics and requeueing; {@code DRAINING}: a deleted model's routes are gone and its workload waits for the drain. */
     enum Outcome { READY, NOT_READY, DOWNLOADING, DRAINING, DELETED, SKIPPED }
@@ -114,6 +122,7 @@ final class ModelReconciler {
     Outcome reconcile(ModelRef key) {
         var found = view.model(key);
         if (found.isEmpty()) {
+            satisfied.remove(key);
             // No LLMModel of this name: perhaps an external provider (admission keeps the two kinds' names apart).
             return view.passthrough(key).map(passthrough -> passthroughs.reconcile(key, passthrough)).orElse(Outcome.SKIPPED);
         }
@@ -180,7 +189,7 @@ final class ModelReconciler {
             stampHash(desired);
             var observed = view.child(kind, desired.getMetadata().getNamespace(), desired.getMetadata().getName());
             if (observed.isPresent()) {
-                if (!DesiredStateComparison.isSatisfiedBy(serialization, desired, observed.get())) {
+                if (!satisfiedBy(key, desired, observed.get())) {
                     pass.changes.add(desired);
                 }
             } else if (routes.contains(manifest)) {
@@ -213,6 +222,27 @@ final class ModelReconciler {
             }
         }
         return pass.failures;
+    }
+
+    /**
+     * Whether the observed object already is as desired. The same applied hash against the same resource version
+     * compares the same, so a comparison that found them equal is remembered ({@link #satisfied}) and not repeated
+     * by the next pass that a key change or a resync starts: the comparison converts both objects to trees, 18 % of
+     * the operator's CPU while keys were minted (bench/scale).
+     */
+    private boolean satisfiedBy(ModelRef key, HasMetadata desired, GenericKubernetesResource observed) {
+        var proof = desired.getMetadata().getAnnotations().get(APPLIED_HASH) + "@" + observed.getMetadata().getResourceVersion();
+        var known = satisfied.computeIfAbsent(key, model -> new ConcurrentHashMap<>());
+        var identity = identity(desired);
+        if (proof.equals(known.get(identity))) {
+            return true;
+        }
+        if (!DesiredStateComparison.isSatisfiedBy(serialization, desired, observed)) {
+            known.remove(identity);
+            return false;
+        }
+        known.put(identity, proof);
+        return true;
     }
 
     /** Deployments and autoscalers (which name a Deployment) sort after everything else; the sort keeps apply order. */
@@ -445,6 +475,7 @@ final class ModelReconciler {
      * so the gateway stops routing to the model before its policies and its pods go away.
      */
     private Outcome cleanUp(ModelRef key, LLMModel model) {
+        satisfied.remove(key);
         if (cleanUp.delete(key, view.children(key), EXPOSING_KINDS) == Outcome.DRAINING) {
             return Outcome.DRAINING;
         }

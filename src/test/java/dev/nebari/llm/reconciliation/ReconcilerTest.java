@@ -209,6 +209,27 @@ class ReconcilerTest {
     }
 
     @Test
+    void anObjectEditedByHandIsPutBackAfterPassesThatFoundItAsDesired() {
+        client.resource(model("edited", "")).create();
+        await().atMost(TIMEOUT).until(() -> client.services().inNamespace(namespace).withName("edited").get() != null);
+        awaitQuiet();
+        // passes that find the Service as desired remember it; the edit below must still be seen as a change
+        var reconciles = reconciles();
+        controller.resyncAll();
+        await().atMost(TIMEOUT).until(() -> reconciles() > reconciles);
+        awaitQuiet();
+        var selector = client.services().inNamespace(namespace).withName("edited").get().getSpec().getSelector();
+
+        client.services().inNamespace(namespace).withName("edited").edit(service -> {
+            service.getSpec().setSelector(Map.of("app", "elsewhere"));
+            return service;
+        });
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
+                client.services().inNamespace(namespace).withName("edited").get().getSpec().getSelector()).isEqualTo(selector));
+    }
+
+    @Test
     void aReplicaCountSetThroughTheScaleSubresourceIsKeptAcrossReconcilesAndReported() {
         client.resource(model("scaled", "")).create();
         await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(namespace).withName("scaled").get() != null);

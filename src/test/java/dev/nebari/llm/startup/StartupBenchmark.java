@@ -70,6 +70,8 @@ public final class StartupBenchmark {
     static final String BASE_DOMAIN = "nebari.example.com";
     static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     static final Duration POLL = Duration.ofMillis(25);
+    /** Concurrent mints per burst in the first-minute measurement: bench/scale's concurrency. */
+    static final int FIRST_MINUTE_BURST = 16;
     static final Pattern STARTED = Pattern.compile("Started (\\S+) in ([\\d.]+) seconds \\(process running for ([\\d.]+)\\)");
 
     private final Path project = Path.of("").toAbsolutePath();
@@ -137,7 +139,13 @@ public final class StartupBenchmark {
                     results.computeIfAbsent(launcher.name(), k -> new ArrayList<>()).add(run);
                 }
             }
-            summarise(results, peer.name());
+            if (!results.isEmpty()) {
+                summarise(results, peer.name());
+            }
+            if (!"0".equals(System.getenv("STARTUP_FIRST_MINUTE"))) {
+                var image = launchers.stream().filter(l -> l.name().equals("aot")).findFirst().orElse(launchers.getFirst());
+                bench.firstMinute(image, models, FIRST_MINUTE_BURST);
+            }
         }
     }
 
@@ -574,14 +582,7 @@ public final class StartupBenchmark {
         for (int m = 0; m < models; m++) {
             for (int k = 0; k < keysPerModel; k++) {
                 var username = "user" + k;
-                // issued to the portal's client, the one the NebariApp Secret above names
-                var token = issuer.token("sub-" + username, c -> c.claim("preferred_username", username)
-                        .claim("azp", "nebari-llm-keys").claim("groups", List.of("llm-users")));
-                var response = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + "/api/v1/keys"))
-                        .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString("""
-                                {"model": {"namespace": "%s", "name": "model-%d"}, "description": "bench"}"""
-                                .formatted(MODELS_NAMESPACE, m))).build(), HttpResponse.BodyHandlers.ofString());
+                var response = mint(token(username), m);
                 if (response.statusCode() != 201) {
                     throw new IllegalStateException("mint failed: " + response.statusCode() + " " + response.body());
                 }
@@ -592,6 +593,91 @@ public final class StartupBenchmark {
         run.stop();
         System.out.printf("installed: %d LLMModels (reconciled), %d keys, webhook certificate Secret %s%n", models, minted,
                 admin.secrets().inNamespace(RELEASE_NAMESPACE).withName(FULLNAME + "-webhook-cert").get() != null ? "present" : "MISSING");
+    }
+
+    /** A token of the issuer for a user of the models' group, issued to the portal's client (the NebariApp Secret's). */
+    private String token(String username) {
+        return issuer.token("sub-" + username, c -> c.claim("preferred_username", username)
+                .claim("azp", "nebari-llm-keys").claim("groups", List.of("llm-users")));
+    }
+
+    /** Mints a key for model-{@code model} through the REST API, as a user would. */
+    private HttpResponse<String> mint(String token, int model) throws IOException, InterruptedException {
+        return http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + serverPort + "/api/v1/keys"))
+                .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString("""
+                        {"model": {"namespace": "%s", "name": "model-%d"}, "description": "bench"}"""
+                        .formatted(MODELS_NAMESPACE, model))).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /**
+     * Issue 16, item 4: is the first minute after start as fast as the steady state? Starts the release once more
+     * and, from the moment it is ready, sends a burst of {@code burst} concurrent mints (distinct users, over the
+     * models) every 10 s for a minute; keeps sending them unmeasured for another minute, as a portal in use would
+     * see; then measures the same bursts for a third minute. Prints p50/p99/max of both measured minutes.
+     */
+    void firstMinute(Launcher launcher, int models, int burst) throws Exception {
+        var run = measure(launcher, "first-minute");
+        System.out.println(run.summary());
+        var ready = System.nanoTime();
+        try {
+            var first = bursts(ready, 0, models, burst, "first");
+            bursts(ready, 60, models, burst, "warm");
+            var steady = bursts(ready, 120, models, burst, "steady");
+            System.out.printf("first minute after ready: %d mints in bursts of %d every 10 s: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                    first.length, burst, percentile(first, 50), percentile(first, 99), percentile(first, 100));
+            System.out.printf("third minute (steady):    %d mints in bursts of %d every 10 s: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
+                    steady.length, burst, percentile(steady, 50), percentile(steady, 99), percentile(steady, 100));
+            System.out.printf("first minute / steady: p50 %.2f, p99 %.2f (load %s)%n", percentile(first, 50) / percentile(steady, 50),
+                    percentile(first, 99) / percentile(steady, 99), loadAverage());
+        } finally {
+            run.stop();
+        }
+    }
+
+    /** Six bursts, 10 s apart, starting {@code fromSecond} s after {@code ready}; the latency of every mint in ms. */
+    private double[] bursts(long ready, int fromSecond, int models, int burst, String label) throws Exception {
+        var latencies = new ArrayList<Double>();
+        for (int b = 0; b < 6; b++) {
+            var tokens = new ArrayList<String>();
+            for (int i = 0; i < burst; i++) {
+                tokens.add(token(label + "-" + b + "-" + i));
+            }
+            var at = ready + Duration.ofSeconds(fromSecond + 10L * b).toNanos();
+            var wait = at - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(Duration.ofNanos(wait));
+            }
+            try (var executor = java.util.concurrent.Executors.newVirtualThreadPerTaskExecutor()) {
+                var futures = new ArrayList<java.util.concurrent.Future<Double>>();
+                for (int i = 0; i < burst; i++) {
+                    var token = tokens.get(i);
+                    var model = (b * burst + i) % models;
+                    futures.add(executor.submit(() -> {
+                        var began = System.nanoTime();
+                        var response = mint(token, model);
+                        if (response.statusCode() != 201) {
+                            throw new IllegalStateException("mint failed: " + response.statusCode() + " " + response.body());
+                        }
+                        return (System.nanoTime() - began) / 1e6;
+                    }));
+                }
+                var times = new ArrayList<Double>();
+                for (var future : futures) {
+                    times.add(future.get());
+                }
+                var sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+                System.out.printf("  %s burst %d (%3d s after ready): p50 %4.0f ms, max %4.0f ms%n", label, b + 1,
+                        fromSecond + 10 * b, percentile(sorted, 50), percentile(sorted, 100));
+                latencies.addAll(times);
+            }
+        }
+        return latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    }
+
+    /** The nearest-rank percentile of sorted values (100: the maximum). */
+    static double percentile(double[] sorted, int percent) {
+        return sorted[Math.max(0, (int) Math.ceil(percent / 100.0 * sorted.length) - 1)];
     }
 
     private static boolean allReconciled(KubernetesClient admin, int models) {
