@@ -2,6 +2,7 @@ package dev.nebari.llm.keys;
 
 import dev.nebari.llm.keys.storage.KeyShard;
 import dev.nebari.llm.keys.storage.KeyShardCache;
+import java.time.Duration;
 import java.util.List;
 
 /**
@@ -17,6 +18,17 @@ public final class KeyCredentials {
 
     public KeyCredentials(KeyShardCache shards) {
         this.shards = shards;
+    }
+
+    /**
+     * Waits until the key Secrets have been listed once (at once afterwards). Whatever lists keys to the gateway
+     * must wait: rendered from a cache still filling, a policy would leave out keys that exist, and applied, refuse
+     * them until the next pass (seen after an operator restart at 3,000 models, bench/scale).
+     *
+     * @throws IllegalStateException when they could not be listed within {@code timeout}
+     */
+    public void awaitListed(Duration timeout) {
+        shards.awaitSynced(timeout);
     }
 
     /** The namespace of the credential Secrets (credentialRefs point there; the ReferenceGrant lives there). */

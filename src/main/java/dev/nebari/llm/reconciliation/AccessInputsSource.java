@@ -6,6 +6,7 @@ import dev.nebari.llm.manifests.DesiredState;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.PackSettings;
+import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
 import dev.nebari.llm.keys.ClientId;
@@ -26,6 +27,12 @@ import org.jspecify.annotations.Nullable;
 public final class AccessInputsSource implements DesiredState.ObservedInputs {
 
     private final OidcDiscovery discovery;
+    /**
+     * How long a render waits for the key Secrets to be listed after a start; a failure after it is retried with the
+     * reconciler's back-off (the key-check route's pass: in 10 s).
+     */
+    static final Duration KEYS_LISTED = Duration.ofSeconds(60);
+
     private final @Nullable KeyCredentials keys;
     private final Supplier<String> issuer;
     private final boolean waitForIssuer;
@@ -85,6 +92,7 @@ public final class AccessInputsSource implements DesiredState.ObservedInputs {
         if (keys == null) {
             return new AccessInputs(List.of(), List.of(), oidc);
         }
+        keys.awaitListed(KEYS_LISTED);
         var secrets = keys.credentialSecretNames(ref);
         var clientIds = keys.clientIds(ref).stream().map(ClientId::value).toList();
         return new AccessInputs(secrets, clientIds, oidc);

@@ -42,6 +42,7 @@ final class KeyCheckRouteSync {
     void run() {
         try {
             if (KeyCheckRouteRenderer.isWanted(settings) && keys != null) {
+                keys.awaitListed(AccessInputsSource.KEYS_LISTED);
                 for (var desired : KeyCheckRouteRenderer.render(settings, keys.allCredentialSecretNames())) {
                     keep(desired);
                 }
