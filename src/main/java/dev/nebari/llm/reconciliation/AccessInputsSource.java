@@ -26,13 +26,13 @@ import org.jspecify.annotations.Nullable;
  */
 public final class AccessInputsSource implements DesiredState.ObservedInputs {
 
-    private final OidcDiscovery discovery;
     /**
      * How long a render waits for the key Secrets to be listed after a start; a failure after it is retried with the
      * reconciler's back-off (the key-check route's pass: in 10 s).
      */
     static final Duration KEYS_LISTED = Duration.ofSeconds(60);
 
+    private final OidcDiscovery discovery;
     private final @Nullable KeyCredentials keys;
     private final Supplier<String> issuer;
     private final boolean waitForIssuer;
