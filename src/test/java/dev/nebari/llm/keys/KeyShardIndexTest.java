@@ -62,6 +62,21 @@ class KeyShardIndexTest extends KeyStorePerTest {
         }
     }
 
+    @Test
+    void aCacheThatHasListedHoldsEveryStoredShardAtOnce() {
+        var models = 300;
+        for (int i = 0; i < models; i++) {
+            store.keys.mint(request(user("user-" + i), new ModelRef("team-a", "model-" + i)));
+        }
+        try (var replica = new KeyShardCache(store.client, store.namespace, model -> { })) {
+            replica.start();
+            replica.awaitSynced(Duration.ofSeconds(30));
+            // no waiting here: what lists keys to the gateway renders right after this returns
+            assertThat(replica.all()).as("shards known once listed").hasSize(models);
+            assertThat(replica.shards(new ModelRef("team-a", "model-" + (models - 1)))).hasSize(1);
+        }
+    }
+
     private static List<String> names(List<KeyShard> shards) {
         return shards.stream().map(KeyShard::name).toList();
     }

@@ -66,7 +66,11 @@ public final class KeyShardCache implements AutoCloseable {
         // The writer's field ownership of every data entry and annotation is never read.
         started.itemStore(LeanItemStore.withoutManagedFields());
         started.addEventHandler(new ChangeHandler<Secret>(this::observe, this::forget));
-        synced = started.start();
+        // The informer's own store is complete when its start completes, but its handlers, which fill the shards
+        // here, run later on another thread (seconds later for 3,000 Secrets): "synced" must mean these shards
+        // too, so the listed Secrets are taken in from the store before it completes (the handler's later calls
+        // find them current and change nothing).
+        synced = started.start().thenRun(() -> started.getStore().list().forEach(this::observe));
         informer = started;
     }
 
