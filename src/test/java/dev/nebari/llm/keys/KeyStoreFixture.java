@@ -8,7 +8,9 @@ import dev.nebari.llm.model.AccessSpec;
 import dev.nebari.llm.platform.ModelEventRecorder;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.testing.TestCluster;
+import dev.nebari.llm.platform.KubernetesRequestCounter;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -30,6 +32,7 @@ final class KeyStoreFixture implements AutoCloseable {
     static final AccessSpec PUBLIC = new AccessSpec(true, List.of());
 
     final KubernetesClient client;
+    private final boolean ownsClient;
     final String namespace;
     final MutableClock clock = new MutableClock(Instant.now());
     final List<Object> events = new CopyOnWriteArrayList<>();
@@ -47,7 +50,19 @@ final class KeyStoreFixture implements AutoCloseable {
 
     /** {@code kubernetesEvents}: also write audit Events (off by default: load tests would queue thousands). */
     KeyStoreFixture(TestCluster cluster, PackSettings.Keys rules, boolean kubernetesEvents) {
-        this.client = cluster.client();
+        this(cluster, rules, kubernetesEvents, cluster.client());
+    }
+
+    /** With a client of its own that counts the requests this store sends (closed with the store). */
+    KeyStoreFixture(TestCluster cluster, KubernetesRequestCounter requests) {
+        this(cluster, DEFAULT_RULES, false, new KubernetesClientBuilder().withConfig(cluster.client().getConfiguration())
+                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
+                .build());
+    }
+
+    private KeyStoreFixture(TestCluster cluster, PackSettings.Keys rules, boolean kubernetesEvents, KubernetesClient client) {
+        this.client = client;
+        this.ownsClient = client != cluster.client();
         this.namespace = cluster.newNamespace("keys");
         this.cache = new KeyShardCache(client, namespace,
                 model -> events.add(new dev.nebari.llm.keys.events.KeysChanged(model.namespace(), model.name())));
@@ -117,5 +132,8 @@ final class KeyStoreFixture implements AutoCloseable {
         writer.close();
         recorder.close();
         cache.close();
+        if (ownsClient) {
+            client.close();
+        }
     }
 }

@@ -46,9 +46,10 @@ import org.slf4j.LoggerFactory;
  * <p>The per-owner cap is checked against this process's cache, which cannot see another replica's mint for the
  * same owner a moment earlier. One owner's keys go into one shard (see {@code roomFor}), so two replicas minting for
  * the same owner conflict on it and the second counts the first's key. Where caches disagree about which shard that
- * is, a safety net catches the rest: after a round that added keys, the model's shards are read again from the API
- * server (a consistent read, after our own write), and an owner now above the cap gets the keys of this round taken
- * back and refused. The cap is never exceeded; a withdrawn key's value was never shown to anyone.
+ * is, a safety net catches the rest: after a round that added keys, the model's other shards are read again from the
+ * API server (after our own write; see {@code storedAfter}), and an owner now above the cap gets the keys of this
+ * round taken back and refused. Of two rounds that overlap, the one that wrote last sees both. The cap is never
+ * exceeded; a withdrawn key's value was never shown to anyone.
  */
 public final class KeyShardWriter implements AutoCloseable {
 
@@ -138,6 +139,8 @@ public final class KeyShardWriter implements AutoCloseable {
         final Map<ClientId, String> updates = new HashMap<>();
         final List<Pending> pendings = new ArrayList<>();
         final List<Runnable> onSuccess = new ArrayList<>();
+        /** The shard as the API server stored it, once written. */
+        @Nullable Secret written;
         int keys;
         int annotationBytes;
 
@@ -245,7 +248,13 @@ public final class KeyShardWriter implements AutoCloseable {
                 }
             }
             if (!written.isEmpty()) {
-                handOutWithinTheCap(List.copyOf(written));
+                var stored = new HashMap<Integer, Secret>();
+                plans.forEach((shard, plan) -> {
+                    if (plan.written != null) {
+                        stored.put(shard, plan.written);
+                    }
+                });
+                handOutWithinTheCap(List.copyOf(written), stored);
             }
             if (log.isDebugEnabled()) {
                 log.debug("commit for {}: {} changes on {} shards, planned in {} ms, written in {} ms ({})", model,
@@ -255,16 +264,14 @@ public final class KeyShardWriter implements AutoCloseable {
         }
 
         /**
-         * Reads the model's shards from the API server and hands out the keys of this round, except where their
-         * owner is now above the cap: those keys are removed again (newest of this round first) and refused.
+         * Hands out the keys of this round, except where their owner is now above the cap as the model's shards say
+         * after the round ({@link #storedAfter}): those keys are removed again (newest of this round first) and
+         * refused.
          */
-        private void handOutWithinTheCap(List<Written> round) {
+        private void handOutWithinTheCap(List<Written> round, Map<Integer, Secret> writtenShards) {
             Map<String, Long> stored;
             try {
-                var secrets = client.secrets().inNamespace(namespace)
-                        .withLabel(KeySecretLayout.MODEL_ID_LABEL, KeySecretLayout.modelId(model)).list().getItems();
-                secrets.forEach(cache::observe);
-                stored = secrets.stream().map(KeyShard::of).flatMap(shard -> shard.keys().stream())
+                stored = storedAfter(writtenShards).stream().map(KeyShard::of).flatMap(shard -> shard.keys().stream())
                         .collect(Collectors.groupingBy(k -> k.owner().subject(), Collectors.counting()));
             } catch (KubernetesClientException e) {
                 log.warn("re-reading the key shards of {} failed with HTTP {}; the keys of this round are taken back",
@@ -296,6 +303,39 @@ public final class KeyShardWriter implements AutoCloseable {
             }
             round.stream().filter(key -> !withdrawn.contains(key.pending()))
                     .forEach(key -> key.pending().result.complete(key.key()));
+        }
+
+        /**
+         * The model's shards after this round: those it wrote as their writes returned them (a later write to one
+         * of them comes from a round that checks after it), every other known shard read again, and the shards
+         * after the highest known index read until one is missing: a new shard always takes the lowest free index
+         * (see {@code roomFor}), so one missing index ends the list. Reading them one by one costs the API server a
+         * key lookup each, where a label-selected list of the keys namespace filtered every Secret in it; a model
+         * with one shard costs one read of a missing name.
+         */
+        private List<Secret> storedAfter(Map<Integer, Secret> writtenShards) {
+            var stored = new TreeMap<Integer, Secret>(writtenShards);
+            for (var known : cache.shards(model)) {
+                if (!stored.containsKey(known.index())) {
+                    read(known.index()).ifPresent(secret -> stored.put(known.index(), secret));
+                }
+            }
+            var next = stored.isEmpty() ? 0 : stored.lastKey() + 1;
+            for (var found = read(next); found.isPresent(); found = read(++next)) {
+                stored.put(next, found.get());
+            }
+            return List.copyOf(stored.values());
+        }
+
+        private Optional<Secret> read(int index) {
+            var name = KeySecretLayout.shardName(model, index);
+            @Nullable Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
+            if (secret == null) {
+                cache.evict(name);
+                return Optional.empty();
+            }
+            cache.observe(secret);
+            return Optional.of(secret);
         }
 
         private void retry(Pending pending) {
@@ -427,6 +467,7 @@ public final class KeyShardWriter implements AutoCloseable {
             try {
                 var written = plan.create ? secrets.resource(next).create() : secrets.resource(next).update();
                 cache.observe(written);
+                plan.written = written;
                 return Outcome.WRITTEN;
             } catch (KubernetesClientException e) {
                 if (e.getCode() == HttpURLConnection.HTTP_CONFLICT || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {
