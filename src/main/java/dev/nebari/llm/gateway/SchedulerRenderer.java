@@ -114,11 +114,19 @@ public final class SchedulerRenderer {
     public static ConfigMap config(LLMModel model) {
         var names = ModelObjects.of(model);
         var custom = model.getSpec().advanced().inferencePool().schedulerConfig();
-        var config = custom.isEmpty() ? defaultPickerConfig() : custom;
         return new ConfigMapBuilder()
                 .withMetadata(metadata(names, names.endpointPickerConfig()))
-                .withData(Map.of(EPP_CONFIG_KEY, YAML.asYaml(config).replaceFirst("^---\n", "")))
+                .withData(Map.of(EPP_CONFIG_KEY, custom.isEmpty() ? DefaultPickerConfig.TEXT : asYaml(custom)))
                 .build();
+    }
+
+    /** Written once: every pass renders the ConfigMap, and the YAML writer was 4 % of the operator's CPU. */
+    private static final class DefaultPickerConfig {
+        static final String TEXT = asYaml(defaultPickerConfig());
+    }
+
+    private static String asYaml(Map<String, Object> config) {
+        return YAML.asYaml(config).replaceFirst("^---\n", "");
     }
 
     static Map<String, Object> defaultPickerConfig() {

@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
@@ -31,10 +32,12 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.HexFormat;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -70,6 +73,12 @@ final class ModelReconciler {
      * model.
      */
     private final Map<ModelRef, Map<String, String>> satisfied = new ConcurrentHashMap<>();
+    /**
+     * Per model, its uid and generation in the last pass that stamped its workload and picker: they are rendered
+     * from the settings and the model's name, uid and spec alone (a status or label change keeps the generation), so
+     * while these are unchanged their hashes are too ({@link #alreadySatisfied}). Dropped with the model.
+     */
+    private final Map<ModelRef, String> stampedAt = new ConcurrentHashMap<>();
 
     /** What a pass did, for metrics and requeueing; {@code DRAINING}: a deleted model's routes are gone and its workload waits for the drain. */
     enum Outcome { READY, NOT_READY, DOWNLOADING, DRAINING, DELETED, SKIPPED }
@@ -122,7 +131,7 @@ final class ModelReconciler {
     Outcome reconcile(ModelRef key) {
         var found = view.model(key);
         if (found.isEmpty()) {
-            satisfied.remove(key);
+            forget(key);
             // No LLMModel of this name: perhaps an external provider (admission keeps the two kinds' names apart).
             return view.passthrough(key).map(passthrough -> passthroughs.reconcile(key, passthrough)).orElse(Outcome.SKIPPED);
         }
@@ -179,6 +188,11 @@ final class ModelReconciler {
         var pass = new ApplyPass(key, model, applied);
         var creations = new ArrayList<Manifest>();
         var routes = manifests.routes().values();
+        var version = renderedFrom(model);
+        var modelUnchanged = version != null && version.equals(stampedAt.get(key));
+        var fromModelAlone = Collections.newSetFromMap(new IdentityHashMap<Manifest, Boolean>());
+        fromModelAlone.addAll(manifests.workload());
+        fromModelAlone.addAll(manifests.picker());
         for (var manifest : manifests.manifests()) {
             var kind = manifest.kind();
             var desired = manifest.object();
@@ -186,8 +200,12 @@ final class ModelReconciler {
                 missing.add(kind);
                 continue;
             }
-            stampHash(desired);
             var observed = view.child(kind, desired.getMetadata().getNamespace(), desired.getMetadata().getName());
+            if (modelUnchanged && fromModelAlone.contains(manifest) && observed.isPresent()
+                    && alreadySatisfied(key, desired, observed.get())) {
+                continue;
+            }
+            stampHash(desired);
             if (observed.isPresent()) {
                 if (!satisfiedBy(key, desired, observed.get())) {
                     pass.changes.add(desired);
@@ -203,6 +221,9 @@ final class ModelReconciler {
                 creations.add(manifest);
             }
         }
+        if (version != null) {
+            stampedAt.put(key, version);
+        }
         if (pass.conflicts.isEmpty()) {
             creations.sort(Comparator.comparing(ModelReconciler::createdLast));
             creations.forEach(creation -> pass.create(creation.object()));
@@ -216,7 +237,7 @@ final class ModelReconciler {
         }
         for (var desired : pass.changes) {
             try {
-                applied.put(identity(desired), view.write(desired, () -> ServerSideApply.apply(client, desired, FIELD_MANAGER)));
+                applied.put(identity(desired), written(key, desired, view.write(desired, () -> ServerSideApply.apply(client, desired, FIELD_MANAGER))));
             } catch (KubernetesClientException e) {
                 pass.failures.add("cannot apply " + describe(desired) + ": " + reason(e));
             }
@@ -243,6 +264,44 @@ final class ModelReconciler {
         }
         known.put(identity, proof);
         return true;
+    }
+
+    /**
+     * Whether an object rendered from an unchanged model (so with the hash it had) is still as the last comparison
+     * found it: that comparison is remembered for the observed resource version. Then neither the stamp (a JSON
+     * serialisation and a digest per object, a quarter of the operator's CPU in the passes that key changes start,
+     * bench/scale) nor the comparison is repeated; the object is not applied.
+     */
+    private boolean alreadySatisfied(ModelRef key, HasMetadata desired, GenericKubernetesResource observed) {
+        var proof = satisfied.getOrDefault(key, Map.of()).get(identity(desired));
+        var at = proof == null ? -1 : proof.lastIndexOf('@');
+        return at >= 0 && proof.substring(at + 1).equals(observed.getMetadata().getResourceVersion());
+    }
+
+    /**
+     * Remembers an object the API server just stored from our apply as desired at the version it returned: we own
+     * every field we set, so comparing it would find it so (where an admission webhook changes our fields, applying
+     * them again would not help either). The next pass then compares only if the object changed since.
+     */
+    private HasMetadata written(ModelRef key, HasMetadata desired, HasMetadata stored) {
+        var version = stored.getMetadata().getResourceVersion();
+        if (version != null) {
+            satisfied.computeIfAbsent(key, model -> new ConcurrentHashMap<>())
+                    .put(identity(desired), desired.getMetadata().getAnnotations().get(APPLIED_HASH) + "@" + version);
+        }
+        return stored;
+    }
+
+    /** What the workload and picker are rendered from besides the settings: the model's uid and spec generation. */
+    private static @Nullable String renderedFrom(LLMModel model) {
+        var metadata = model.getMetadata();
+        return metadata.getUid() == null || metadata.getGeneration() == null ? null
+                : metadata.getUid() + "/" + metadata.getGeneration();
+    }
+
+    private void forget(ModelRef key) {
+        satisfied.remove(key);
+        stampedAt.remove(key);
     }
 
     /** Deployments and autoscalers (which name a Deployment) sort after everything else; the sort keeps apply order. */
@@ -276,7 +335,7 @@ final class ModelReconciler {
                 return;
             }
             try {
-                applied.put(identity(desired), view.write(desired, () -> ServerSideApply.create(client, desired, FIELD_MANAGER)));
+                applied.put(identity(desired), written(key, desired, view.write(desired, () -> ServerSideApply.create(client, desired, FIELD_MANAGER))));
             } catch (KubernetesClientException e) {
                 if (!ServerSideApply.taken(e)) {
                     failures.add("cannot apply " + describe(desired) + ": " + reason(e));
@@ -404,13 +463,23 @@ final class ModelReconciler {
                     : serialization.convertValue(fresh, GenericKubernetesResource.class));
         }
 
+        /**
+         * The Deployment for status: its metadata and status only. Status aggregation reads nothing else, and
+         * converting the whole observed object (its pod template) each pass was 9 % of the operator's CPU.
+         */
         @Nullable Deployment deployment(String namespace, String name) {
             if (applied.get(identity(ChildKind.DEPLOYMENT.kind(), namespace, name)) instanceof Deployment fresh) {
                 return fresh;
             }
-            return child(ChildKind.DEPLOYMENT, namespace, name)
-                    .map(d -> serialization.convertValue(d, Deployment.class))
-                    .orElse(null);
+            return child(ChildKind.DEPLOYMENT, namespace, name).map(observed -> {
+                var deployment = new Deployment();
+                deployment.setMetadata(observed.getMetadata());
+                var status = observed.getAdditionalProperties().get("status");
+                if (status != null) {
+                    deployment.setStatus(serialization.convertValue(status, DeploymentStatus.class));
+                }
+                return deployment;
+            }).orElse(null);
         }
 
         Optional<GenericKubernetesResource> child(Manifest rendered) {
@@ -475,7 +544,7 @@ final class ModelReconciler {
      * so the gateway stops routing to the model before its policies and its pods go away.
      */
     private Outcome cleanUp(ModelRef key, LLMModel model) {
-        satisfied.remove(key);
+        forget(key);
         if (cleanUp.delete(key, view.children(key), EXPOSING_KINDS) == Outcome.DRAINING) {
             return Outcome.DRAINING;
         }

@@ -14,8 +14,8 @@ import org.jspecify.annotations.Nullable;
  * What one reconcile pass saw of a model's objects, as the status aggregator needs it.
  *
  * @param missingKinds  child kinds whose CRD is not installed (their objects were not applied)
- * @param workload      the vLLM Deployment, if it exists
- * @param picker        the endpoint picker Deployment, if it exists
+ * @param workload      the vLLM Deployment, if it exists (its metadata and status: what status aggregation reads)
+ * @param picker        the endpoint picker Deployment, if it exists (the same)
  * @param modelPods     the vLLM pods
  * @param pickerPods    the endpoint picker pods
  * @param externalRoute the external AIGatewayRoute, if rendered and present
