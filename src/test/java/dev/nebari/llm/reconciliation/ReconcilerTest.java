@@ -230,6 +230,24 @@ class ReconcilerTest {
     }
 
     @Test
+    void aSpecChangeReachesTheWorkloadAfterPassesThatSkippedIt() {
+        client.resource(model("respecced", "")).create();
+        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(namespace).withName("respecced").get() != null);
+        awaitQuiet();
+        // passes of an unchanged model (a resync, a key change, a status write) neither hash nor compare its workload
+        var reconciles = reconciles();
+        controller.resyncAll();
+        await().atMost(TIMEOUT).until(() -> reconciles() > reconciles);
+        awaitQuiet();
+
+        stored("respecced").edit(m -> model("respecced", "serving: {image: registry.example.com/vllm:respecced}\n"));
+
+        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(client.apps().deployments().inNamespace(namespace)
+                .withName("respecced").get().getSpec().getTemplate().getSpec().getContainers())
+                .anySatisfy(container -> assertThat(container.getImage()).isEqualTo("registry.example.com/vllm:respecced")));
+    }
+
+    @Test
     void aReplicaCountSetThroughTheScaleSubresourceIsKeptAcrossReconcilesAndReported() {
         client.resource(model("scaled", "")).create();
         await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(namespace).withName("scaled").get() != null);
