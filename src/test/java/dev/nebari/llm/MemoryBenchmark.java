@@ -1,5 +1,6 @@
 package dev.nebari.llm;
 
+import dev.nebari.llm.testing.Percentiles;
 import dev.nebari.llm.keys.storage.KeySecretLayout;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
@@ -208,7 +209,7 @@ public final class MemoryBenchmark {
             }
             var sorted = nanos.clone();
             Arrays.sort(sorted);
-            return sorted[Math.min(sorted.length - 1, (int) Math.ceil(q * sorted.length) - 1)] / 1e6;
+            return Percentiles.of(sorted, q * 100) / 1e6;
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.nebari.llm.datapath;
 
+import dev.nebari.llm.testing.Percentiles;
 import static org.awaitility.Awaitility.await;
 
 import dev.nebari.llm.datapath.DataPathStack.Minted;
@@ -124,11 +125,11 @@ public final class GatewayBenchmark {
         Arrays.sort(envoyNanos);
         System.out.printf("%nAdded latency, %d sequential chat completions each way, interleaved (load average %s)%n",
                 requests, loadAverage());
-        System.out.printf("  direct to the model server: p50 %.2f ms, p99 %.2f ms%n", ms(p(directNanos, 50)), ms(p(directNanos, 99)));
+        System.out.printf("  direct to the model server: p50 %.2f ms, p99 %.2f ms%n", ms(Percentiles.of(directNanos, 50)), ms(Percentiles.of(directNanos, 99)));
         System.out.printf("  through Envoy (key check, body routing, AI Gateway): p50 %.2f ms, p99 %.2f ms%n",
-                ms(p(envoyNanos, 50)), ms(p(envoyNanos, 99)));
-        System.out.printf("  added: p50 %.2f ms, p99 %.2f ms (ratio of p50s %.2f)%n", ms(p(envoyNanos, 50) - p(directNanos, 50)),
-                ms(p(envoyNanos, 99) - p(directNanos, 99)), p(envoyNanos, 50) / (double) p(directNanos, 50));
+                ms(Percentiles.of(envoyNanos, 50)), ms(Percentiles.of(envoyNanos, 99)));
+        System.out.printf("  added: p50 %.2f ms, p99 %.2f ms (ratio of p50s %.2f)%n", ms(Percentiles.of(envoyNanos, 50) - Percentiles.of(directNanos, 50)),
+                ms(Percentiles.of(envoyNanos, 99) - Percentiles.of(directNanos, 99)), Percentiles.of(envoyNanos, 50) / (double) Percentiles.of(directNanos, 50));
     }
 
     // --- 2. revocation ---
@@ -157,7 +158,7 @@ public final class GatewayBenchmark {
         Arrays.sort(refusal);
         System.out.printf("%nRevocation to 401 at Envoy, %d keys one after another (load average %s)%n", count, loadAverage());
         System.out.printf("  p50 %.0f ms, p99 %.0f ms, max %.0f ms (bar: p99 <= 2000 ms)%n",
-                ms(p(refusal, 50)), ms(p(refusal, 99)), ms(refusal[count - 1]));
+                ms(Percentiles.of(refusal, 50)), ms(Percentiles.of(refusal, 99)), ms(refusal[count - 1]));
     }
 
     // --- 3. a pack of models ---
@@ -286,10 +287,6 @@ public final class GatewayBenchmark {
             throw new IllegalStateException(request.uri() + " answered " + response.statusCode());
         }
         return took;
-    }
-
-    private static long p(long[] sorted, int percentile) {
-        return sorted[Math.max(0, (int) Math.ceil(percentile / 100.0 * sorted.length) - 1)];
     }
 
     private static double ms(long nanos) {

@@ -1,5 +1,6 @@
 package dev.nebari.llm.keys;
 
+import dev.nebari.llm.testing.Percentiles;
 import dev.nebari.llm.keys.storage.AuditLogStore;
 import dev.nebari.llm.keys.storage.ClientIdAllocator;
 import dev.nebari.llm.keys.storage.KeyShardCache;
@@ -75,12 +76,8 @@ public final class MintBenchmark {
             var sorted = latenciesNanos.clone();
             Arrays.sort(sorted);
             return String.format("%d mints in %.0f ms: p50 %.1f ms, p99 %.1f ms, max %.1f ms, %.0f mints/s",
-                    minted, wallNanos / 1e6, percentile(sorted, 50) / 1e6, percentile(sorted, 99) / 1e6,
+                    minted, wallNanos / 1e6, Percentiles.of(sorted, 50) / 1e6, Percentiles.of(sorted, 99) / 1e6,
                     sorted[sorted.length - 1] / 1e6, minted / (wallNanos / 1e9));
-        }
-
-        static long percentile(long[] sorted, int p) {
-            return sorted[Math.max(0, (int) Math.ceil(p / 100.0 * sorted.length) - 1)];
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.nebari.llm.startup;
 
+import dev.nebari.llm.testing.Percentiles;
 import dev.nebari.llm.chart.ChartRenderer;
 import dev.nebari.llm.localcluster.EmbeddedControlPlane;
 import dev.nebari.llm.localcluster.KubernetesBinaries;
@@ -625,11 +626,11 @@ public final class StartupBenchmark {
             bursts(ready, 60, models, burst, "warm");
             var steady = bursts(ready, 120, models, burst, "steady");
             System.out.printf("first minute after ready: %d mints in bursts of %d every 10 s: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-                    first.length, burst, percentile(first, 50), percentile(first, 99), percentile(first, 100));
+                    first.length, burst, Percentiles.of(first, 50), Percentiles.of(first, 99), Percentiles.of(first, 100));
             System.out.printf("third minute (steady):    %d mints in bursts of %d every 10 s: p50 %.0f ms, p99 %.0f ms, max %.0f ms%n",
-                    steady.length, burst, percentile(steady, 50), percentile(steady, 99), percentile(steady, 100));
-            System.out.printf("first minute / steady: p50 %.2f, p99 %.2f (load %s)%n", percentile(first, 50) / percentile(steady, 50),
-                    percentile(first, 99) / percentile(steady, 99), loadAverage());
+                    steady.length, burst, Percentiles.of(steady, 50), Percentiles.of(steady, 99), Percentiles.of(steady, 100));
+            System.out.printf("first minute / steady: p50 %.2f, p99 %.2f (load %s)%n", Percentiles.of(first, 50) / Percentiles.of(steady, 50),
+                    Percentiles.of(first, 99) / Percentiles.of(steady, 99), loadAverage());
         } finally {
             run.stop();
         }
@@ -668,16 +669,11 @@ public final class StartupBenchmark {
                 }
                 var sorted = times.stream().mapToDouble(Double::doubleValue).sorted().toArray();
                 System.out.printf("  %s burst %d (%3d s after ready): p50 %4.0f ms, max %4.0f ms%n", label, b + 1,
-                        fromSecond + 10 * b, percentile(sorted, 50), percentile(sorted, 100));
+                        fromSecond + 10 * b, Percentiles.of(sorted, 50), Percentiles.of(sorted, 100));
                 latencies.addAll(times);
             }
         }
         return latencies.stream().mapToDouble(Double::doubleValue).sorted().toArray();
-    }
-
-    /** The nearest-rank percentile of sorted values (100: the maximum). */
-    static double percentile(double[] sorted, int percent) {
-        return sorted[Math.max(0, (int) Math.ceil(percent / 100.0 * sorted.length) - 1)];
     }
 
     private static boolean allReconciled(KubernetesClient admin, int models) {
