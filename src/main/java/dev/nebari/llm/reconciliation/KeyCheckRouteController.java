@@ -13,8 +13,9 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
 
 /**
- * Runs {@link KeyCheckRouteSync} while this replica leads: at once, after every change of the key Secrets (a burst
- * of changes costs one pass), and again after a failure.
+ * Runs {@link KeyCheckRouteSync} while this replica leads: a full pass at once, every {@code fullPassInterval} (it
+ * puts back a hand-edited or deleted route or policy) and after a failure; a light pass after every change of the key
+ * Secrets (a burst of changes costs one pass; it writes only when a Secret appeared or went).
  */
 public final class KeyCheckRouteController implements AutoCloseable {
 
@@ -22,11 +23,15 @@ public final class KeyCheckRouteController implements AutoCloseable {
     static final Duration RETRY = Duration.ofSeconds(10);
 
     private final KeyCheckRouteSync sync;
+    private final Duration fullPassInterval;
     private final AtomicBoolean pending = new AtomicBoolean();
+    /** Whether the next pass must be a full one. */
+    private final AtomicBoolean full = new AtomicBoolean();
     private @Nullable ScheduledExecutorService executor;
 
-    KeyCheckRouteController(KeyCheckRouteSync sync) {
+    KeyCheckRouteController(KeyCheckRouteSync sync, Duration fullPassInterval) {
         this.sync = sync;
+        this.fullPassInterval = fullPassInterval;
     }
 
     @EventListener
@@ -37,7 +42,7 @@ public final class KeyCheckRouteController implements AutoCloseable {
     /** A Secret may have appeared or gone: the route's policy must list exactly the Secrets there are. */
     @EventListener
     public void onKeysChanged(KeysChanged event) {
-        request();
+        request(false);
     }
 
     synchronized void start() {
@@ -45,7 +50,9 @@ public final class KeyCheckRouteController implements AutoCloseable {
             return;
         }
         executor = Executors.newSingleThreadScheduledExecutor(Thread.ofVirtual().name("key-check-route").factory());
-        request();
+        request(true);
+        executor.scheduleWithFixedDelay(() -> request(true), fullPassInterval.toMillis(), fullPassInterval.toMillis(),
+                TimeUnit.MILLISECONDS);
     }
 
     synchronized void stop() {
@@ -57,8 +64,11 @@ public final class KeyCheckRouteController implements AutoCloseable {
         }
     }
 
-    /** Schedules a pass unless one is already waiting to run (it will see this change too). */
-    private synchronized void request() {
+    /** Schedules a pass unless one is already waiting to run (it will see this change too, and be full if asked). */
+    private synchronized void request(boolean fullPass) {
+        if (fullPass) {
+            full.set(true);
+        }
         if (executor != null && pending.compareAndSet(false, true)) {
             executor.execute(this::runOnce);
         }
@@ -68,7 +78,7 @@ public final class KeyCheckRouteController implements AutoCloseable {
         pending.set(false);
         boolean done;
         try {
-            sync.run();
+            sync.run(full.getAndSet(false));
             done = sync.problem() == null;
         } catch (RuntimeException e) {
             if (Thread.currentThread().isInterrupted()) {
@@ -79,6 +89,7 @@ public final class KeyCheckRouteController implements AutoCloseable {
         }
         if (!done) {
             synchronized (this) {
+                full.set(true);
                 if (executor != null && pending.compareAndSet(false, true)) {
                     executor.schedule(this::runOnce, RETRY.toMillis(), TimeUnit.MILLISECONDS);
                 }

@@ -21,8 +21,12 @@ import org.slf4j.LoggerFactory;
 /**
  * One pass over the pack's API-key check route ({@link KeyCheckRouteRenderer}): in shared routing mode with the
  * key manager on, applies the route and its policy (listing every key Secret) where they differ from what is in
- * place; otherwise removes what an earlier configuration left. Writes nothing when all is in place, so the pass
- * that follows every key change costs reads only unless a Secret appeared or went.
+ * place; otherwise removes what an earlier configuration left. Writes nothing when all is in place. A pass after a
+ * key change that left the set of key Secrets as the last successful pass put it in place costs nothing at all
+ * ({@link #run(boolean)}): most key changes only change a Secret's content, and reading and comparing the route's
+ * policy, which lists every Secret (3,000 at 3,000 models), after each of them cost the operator and the API server
+ * more than the change itself; a full pass reads and compares (at start and periodically, see
+ * {@link KeyCheckRouteController}).
  */
 final class KeyCheckRouteSync {
 
@@ -32,6 +36,8 @@ final class KeyCheckRouteSync {
     private final PackSettings settings;
     private final @Nullable KeyCredentials keys;
     private final AtomicReference<@Nullable String> problem = new AtomicReference<>();
+    /** The key Secrets the route's policy lists since the last successful pass; null before one, or after a failure. */
+    private volatile @Nullable List<String> inPlace;
 
     KeyCheckRouteSync(KubernetesClient client, PackSettings settings, @Nullable KeyCredentials keys) {
         this.client = client;
@@ -39,14 +45,30 @@ final class KeyCheckRouteSync {
         this.keys = keys;
     }
 
+    /** A full pass: reads, compares and applies what differs. */
     void run() {
+        run(true);
+    }
+
+    /**
+     * @param full read and compare even when the key Secrets are the ones the last successful pass put in place
+     *             (a hand edit of the route or its policy is only seen by a full pass)
+     */
+    void run(boolean full) {
         try {
             if (KeyCheckRouteRenderer.isWanted(settings) && keys != null) {
                 keys.awaitListed(AccessInputsSource.KEYS_LISTED);
-                for (var desired : KeyCheckRouteRenderer.render(settings, keys.allCredentialSecretNames())) {
+                var secrets = keys.allCredentialSecretNames();
+                if (!full && secrets.equals(inPlace)) {
+                    return;
+                }
+                inPlace = null;
+                for (var desired : KeyCheckRouteRenderer.render(settings, secrets)) {
                     keep(desired);
                 }
+                inPlace = secrets;
             } else {
+                inPlace = null;
                 removeLeftovers();
             }
             resolved();

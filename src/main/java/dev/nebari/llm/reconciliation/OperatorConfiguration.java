@@ -47,8 +47,8 @@ class OperatorConfiguration {
 
     @Bean(destroyMethod = "close")
     KeyCheckRouteController keyCheckRouteController(KubernetesClient client, PackSettings pack,
-            ObjectProvider<KeyCredentials> keys) {
-        return new KeyCheckRouteController(new KeyCheckRouteSync(client, pack, keys.getIfAvailable()));
+            ObjectProvider<KeyCredentials> keys, ReconcilerSettings settings) {
+        return new KeyCheckRouteController(new KeyCheckRouteSync(client, pack, keys.getIfAvailable()), settings.resyncPeriod());
     }
 
     @Bean(destroyMethod = "close")

@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * Tuning of the reconciler (not Helm values; defaults suit hundreds of models on a small control plane).
  *
  * @param workers      models reconciled in parallel
- * @param resyncPeriod how often informers replay every object; an unchanged model costs no write
+ * @param resyncPeriod how often informers replay every object (an unchanged model costs no write) and the pack's
+ *                     key-check route gets a full pass (reads; a write only where it differs)
  * @param retryBase    first retry delay after a failed reconcile, doubled per failure
  * @param retryMax     longest retry delay
  * @param requeueAfter when a model is not Ready yet, look again after this long even without an event
