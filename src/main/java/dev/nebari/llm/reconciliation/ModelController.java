@@ -33,9 +33,10 @@ public final class ModelController implements AutoCloseable {
     private final MeterRegistry meters;
     private final String keysNamespace;
     /**
-     * Written under this object's lock; volatile so that the gauges read it without the lock: {@link #start} holds the
-     * lock while the caches list everything (tens of seconds at 3,000 models), and a metrics scrape must not wait for
-     * that (bench/scale saw the scrape time out after an operator restart).
+     * Written under this object's lock; volatile so that the gauges and key changes read it without the lock:
+     * {@link #start} holds the lock while the caches list everything (tens of seconds at 3,000 models), and neither
+     * a metrics scrape nor the key cache may wait for that (bench/scale saw the scrape time out after an operator
+     * restart).
      */
     private volatile @Nullable Running running;
 
@@ -79,13 +80,20 @@ public final class ModelController implements AutoCloseable {
      */
     static final Duration KEY_CHANGES_GATHERED = Duration.ofMillis(500);
 
-    private synchronized void enqueueGathered(ModelRef key) {
+    /*
+     * Key changes arrive on the key cache's threads, also while start() holds the lock and waits for the caches'
+     * first list (tens of seconds at 3,000 models): they must not wait for it. A change before the start has finished
+     * needs no pass of its own, because the start reconciles every model.
+     */
+    private void enqueueGathered(ModelRef key) {
+        var running = this.running;
         if (running != null) {
             running.queue().addAfter(key, KEY_CHANGES_GATHERED);
         }
     }
 
-    private synchronized void enqueueRevisionsOf(ModelRef key) {
+    private void enqueueRevisionsOf(ModelRef key) {
+        var running = this.running;
         if (running == null) {
             return;
         }

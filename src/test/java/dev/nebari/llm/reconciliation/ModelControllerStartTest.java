@@ -12,12 +12,13 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The controller holds its lock while it starts, and its caches list everything then (tens of seconds at 3,000
- * models): a metrics scrape during that time must still be answered (bench/scale saw it time out after a restart).
+ * models): a metrics scrape during that time must still be answered (bench/scale saw it time out after a restart),
+ * and the key cache, which reports key changes, must not wait either.
  */
-class ModelControllerMetricsTest {
+class ModelControllerStartTest {
 
     @Test
-    void itsGaugesAnswerWhileTheControllerHoldsItsLock() throws Exception {
+    void itsGaugesAndKeyChangesDoNotWaitWhileTheControllerHoldsItsLock() throws Exception {
         var meters = new SimpleMeterRegistry();
         var settings = new ReconcilerSettings(8, Duration.ofMinutes(10), Duration.ofMillis(500), Duration.ofMinutes(5),
                 Duration.ofSeconds(30), Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(5));
@@ -28,8 +29,12 @@ class ModelControllerMetricsTest {
                 var ready = CompletableFuture.supplyAsync(() -> meters.get("nebari.models")
                         .tag("phase", Phase.values()[0].name()).gauge().value());
 
+                var keysChanged = CompletableFuture.runAsync(() -> controller.onKeysChanged(
+                        new dev.nebari.llm.keys.events.KeysChanged("team-a", "llama")));
+
                 assertThat(depth.get(5, TimeUnit.SECONDS)).as("models waiting, before the start has finished").isZero();
                 assertThat(ready.get(5, TimeUnit.SECONDS)).isZero();
+                keysChanged.get(5, TimeUnit.SECONDS);
             }
         }
     }
