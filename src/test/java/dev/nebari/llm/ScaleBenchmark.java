@@ -20,7 +20,8 @@ import java.util.TreeSet;
  * memory limit), against a real kube-apiserver + etcd with the tested upstream CRDs and the admission webhook
  * registered. For each size N (default 300, 1,000 and 3,000) on a fresh control plane:
  * <ol>
- *   <li>peer: plain server-side apply of the same N models' objects (what the reconciler renders), timed;</li>
+ *   <li>peer: plain server-side apply of the same N models' objects (what the reconciler renders), timed; then the
+ *       mint peer over them ({@link MintPeer}: per key the shard Secret's write and the SecurityPolicy's apply);</li>
  *   <li>the operator and the portal start; N models are created and the time until every one is fully applied
  *       (its status describes its generation, all its objects exist) is taken;</li>
  *   <li>10 keys per model are minted through the REST API (16 at a time), timed, with p50/p99 per mint;</li>
@@ -41,7 +42,7 @@ public final class ScaleBenchmark {
     /** Writes that are not to a model's objects: its finalizer and status, Events, the Lease. */
     static final Set<String> NOT_OBJECTS = Set.of("llmmodels", "llmmodels/status", "events", "leases");
 
-    record Result(int models, int keys, double peerSeconds, double appliedSeconds, double mintSeconds,
+    record Result(int models, int keys, double peerSeconds, double appliedSeconds, double mintPeerSeconds, double mintSeconds,
             MemoryBenchmark.Mints mints, long stored, double operatorWritesPerModel, int objectsPerModel,
             long resyncWrites, double operatorReadySeconds, MemoryBenchmark.Snapshot operator,
             MemoryBenchmark.Snapshot portal, String load) {
@@ -69,13 +70,18 @@ public final class ScaleBenchmark {
             // The peer runs before the application exists, so neither sees the other's objects; a short
             // unmeasured pass first, so it does not pay for this JVM's warm-up.
             ReconcileBenchmark.peer(client, settings, "bench-warmup", Math.min(models, 50), 8);
-            ReconcileBenchmark.removePeer(client, settings, "bench-warmup");
+            MintPeer.run(client, settings, "bench-warmup", Math.min(keys, 500), MemoryBenchmark.MINT_CONCURRENCY);
+            removePeer(client, settings, "bench-warmup");
             var peerCpu = CpuAccount.of(parts(cluster));
             var peerSeconds = ReconcileBenchmark.peer(client, settings, "bench-peer", models, 8);
             var peerCpuSummary = peerCpu.summary();
-            ReconcileBenchmark.removePeer(client, settings, "bench-peer");
             System.out.printf("peer: plain server-side apply of %d models' objects in %.1f s%n", models, peerSeconds);
             System.out.println("  peer " + peerCpuSummary);
+            var mintPeerCpu = CpuAccount.of(parts(cluster));
+            var mintPeerSeconds = MintPeer.run(client, settings, "bench-peer", keys, MemoryBenchmark.MINT_CONCURRENCY);
+            System.out.printf("mint peer: %d keys' shard writes and SecurityPolicy applies in %.1f s%n", keys, mintPeerSeconds);
+            System.out.println("  mint peer " + mintPeerCpu.summary());
+            removePeer(client, settings, "bench-peer");
 
             cluster.withWebhook();
             var operatorArgs = cluster.arguments("operator", cluster.webhookPort);
@@ -115,9 +121,9 @@ public final class ScaleBenchmark {
                     var mints = MemoryBenchmark.mint(issuer, portal.webPort, models, keys, Math.max(MemoryBenchmark.USERS, keys / 3));
                     var mintSeconds = (System.nanoTime() - minting) / 1e9;
                     var stored = MemoryBenchmark.storedKeys(client);
-                    System.out.printf("%d keys minted in %.1f s (%d failed; per mint p50 %.0f ms, p99 %.0f ms), %d stored%n",
-                            keys - mints.failures(), mintSeconds, mints.failures(), mints.quantileMillis(0.5),
-                            mints.quantileMillis(0.99), stored);
+                    System.out.printf("%d keys minted in %.1f s (%.2fx the mint peer; %d failed; per mint p50 %.0f ms, p99 %.0f ms), %d stored%n",
+                            keys - mints.failures(), mintSeconds, mintSeconds / mintPeerSeconds, mints.failures(),
+                            mints.quantileMillis(0.5), mints.quantileMillis(0.99), stored);
                     System.out.println("  mint " + mintCpu.summary());
                     var afterKeys = requests(operator, portal);
                     System.out.println("requests per key:");
@@ -138,7 +144,7 @@ public final class ScaleBenchmark {
                             .mapToLong(Map.Entry::getValue).sum();
                     System.out.printf("operator restarted with %d models and %d keys: ready in %.1f s; writes until quiet (leases aside): %d %s%n",
                             models, stored, readySeconds, resyncWrites, writesOnly(resync));
-                    return new Result(models, keys, peerSeconds, appliedSeconds, mintSeconds, mints, stored,
+                    return new Result(models, keys, peerSeconds, appliedSeconds, mintPeerSeconds, mintSeconds, mints, stored,
                             operatorWrites, objects, resyncWrites, readySeconds, operatorSettled, portalSettled,
                             ReconcileBenchmark.loadAverage());
                 } finally {
@@ -146,6 +152,14 @@ public final class ScaleBenchmark {
                 }
             }
         }
+    }
+
+    /** The apply peer's objects and the mint peer's key shards. */
+    static void removePeer(io.fabric8.kubernetes.client.KubernetesClient client, dev.nebari.llm.platform.PackSettings settings,
+            String namespace) throws InterruptedException {
+        client.secrets().inNamespace(settings.apiKeysNamespace())
+                .withLabel(dev.nebari.llm.keys.storage.KeySecretLayout.MODEL_NAMESPACE_LABEL, namespace).delete();
+        ReconcileBenchmark.removePeer(client, settings, namespace);
     }
 
     /** The API server, etcd, this benchmark's JVM and the application's processes, by name and pid. */
@@ -207,21 +221,22 @@ public final class ScaleBenchmark {
 
     static void printTable(List<Result> results) throws Exception {
         System.out.printf("%nload average at the end: %s%n", ReconcileBenchmark.loadAverage());
-        System.out.println("| models | keys | peer s | applied s | ratio | mint s | p50 ms | p99 ms | writes/model (objects) | resync writes | operator ready s | operator RSS MiB (heap used) | portal RSS MiB (heap used) |");
-        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|");
+        System.out.println("| models | keys | peer s | applied s | ratio | mint peer s | mint s | ratio | p50 ms | p99 ms | writes/model (objects) | resync writes | operator ready s | operator RSS MiB (heap used) | portal RSS MiB (heap used) |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (var r : results) {
-            System.out.printf("| %d | %d | %.1f | %.1f | %.2f | %.1f | %.0f | %.0f | %.1f (%d) | %d | %.1f | %d (%d) | %d (%d) |%n",
+            System.out.printf("| %d | %d | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f | %.0f | %.0f | %.1f (%d) | %d | %.1f | %d (%d) | %d (%d) |%n",
                     r.models(), r.stored(), r.peerSeconds(), r.appliedSeconds(), r.appliedSeconds() / r.peerSeconds(),
-                    r.mintSeconds(), r.mints().quantileMillis(0.5), r.mints().quantileMillis(0.99),
+                    r.mintPeerSeconds(), r.mintSeconds(), r.mintSeconds() / r.mintPeerSeconds(), r.mints().quantileMillis(0.5), r.mints().quantileMillis(0.99),
                     r.operatorWritesPerModel() / r.models(), r.objectsPerModel(), r.resyncWrites(), r.operatorReadySeconds(),
                     r.operator().rssMiB(), r.operator().heapUsedKiB() >> 10, r.portal().rssMiB(), r.portal().heapUsedKiB() >> 10);
         }
         var first = results.getFirst();
         for (var r : results.subList(1, results.size())) {
             var size = r.models() / (double) first.models();
-            System.out.printf("growth %d -> %d models (x%.1f): applied x%.2f (peer x%.2f), mint x%.2f, operator RSS +%d MiB (%.0f KiB per model + key set), portal RSS +%d MiB%n",
+            System.out.printf("growth %d -> %d models (x%.1f): applied x%.2f (peer x%.2f), mint x%.2f (mint peer x%.2f), operator RSS +%d MiB (%.0f KiB per model + key set), portal RSS +%d MiB%n",
                     first.models(), r.models(), size, r.appliedSeconds() / first.appliedSeconds(),
                     r.peerSeconds() / first.peerSeconds(), r.mintSeconds() / first.mintSeconds(),
+                    r.mintPeerSeconds() / first.mintPeerSeconds(),
                     r.operator().rssMiB() - first.operator().rssMiB(),
                     (r.operator().rssKiB() - first.operator().rssKiB()) / (double) (r.models() - first.models()),
                     r.portal().rssMiB() - first.portal().rssMiB());
