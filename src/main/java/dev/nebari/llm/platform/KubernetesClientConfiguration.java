@@ -3,7 +3,6 @@ package dev.nebari.llm.platform;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,10 +43,7 @@ class KubernetesClientConfiguration {
         }
         // Reconciling hundreds of models at once is mostly waiting on the API server: allow many requests in flight.
         var tuned = new ConfigBuilder(config).withMaxConcurrentRequests(128).build();
-        return new KubernetesClientBuilder().withConfig(tuned)
-                .withHttpClientBuilderConsumer(builder -> builder.addOrReplaceInterceptor(KubernetesRequestCounter.NAME,
-                        requestCounter))
-                .build();
+        return requestCounter.countedClient(tuned);
     }
 
     private static String read(Path file) {

@@ -1,5 +1,8 @@
 package dev.nebari.llm.platform;
 
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.http.BasicBuilder;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.Interceptor;
@@ -28,6 +31,13 @@ public final class KubernetesRequestCounter implements Interceptor, MeterBinder 
     private final Map<String, AtomicLong> byVerbAndResource = new ConcurrentHashMap<>();
     private final java.util.Deque<String> recentWrites = new java.util.concurrent.ConcurrentLinkedDeque<>();
     private volatile MeterRegistry registry;
+
+    /** A client for {@code config} whose every request this counter counts. */
+    public KubernetesClient countedClient(Config config) {
+        return new KubernetesClientBuilder().withConfig(config)
+                .withHttpClientBuilderConsumer(builder -> builder.addOrReplaceInterceptor(NAME, this))
+                .build();
+    }
 
     @Override
     public void before(BasicBuilder builder, HttpRequest request, RequestTags tags) {

@@ -82,9 +82,7 @@ class AdmissionWebhookTest {
     @BeforeAll
     static void startWebhook(TestCluster cluster) {
         requests = new KubernetesRequestCounter();
-        operatorClient = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
-                .build();
+        operatorClient = requests.countedClient(cluster.controlPlane().clientConfig());
         client = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
                 .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor("warnings", new WarningRecorder()))
                 .build();

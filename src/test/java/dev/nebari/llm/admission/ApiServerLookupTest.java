@@ -7,7 +7,6 @@ import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.platform.KubernetesRequestCounter;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 
@@ -22,8 +21,7 @@ class ApiServerLookupTest {
     void reviewsReadTheModelsFromAWatchedCacheWithoutTheirManagedFieldsAndStatus(TestCluster cluster) throws Exception {
         var namespace = cluster.newNamespace("lookup");
         var counter = new KubernetesRequestCounter();
-        try (var client = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, counter)).build();
+        try (var client = counter.countedClient(cluster.controlPlane().clientConfig());
                 var lookup = new ApiServerLookup(client)) {
             cluster.client().resource(ModelFixtures.model(namespace, "first", "org/first", "access: {groups: [llm-users]}")).fieldManager("test").serverSideApply();
             await().atMost(Duration.ofSeconds(30)).until(() -> lookup.models().stream()
@@ -50,8 +48,7 @@ class ApiServerLookupTest {
     void reviewsReadNamespaceLabelsAndProvidersFromWatchedCaches(TestCluster cluster) {
         var namespace = cluster.newNamespace("lookup-ns");
         var counter = new KubernetesRequestCounter();
-        try (var client = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, counter)).build();
+        try (var client = counter.countedClient(cluster.controlPlane().clientConfig());
                 var lookup = new ApiServerLookup(client)) {
             cluster.client().namespaces().withName(namespace).edit(ns ->
                     new io.fabric8.kubernetes.api.model.NamespaceBuilder(ns).editMetadata().addToLabels("team", "a").endMetadata().build());

@@ -10,7 +10,6 @@ import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.platform.KubernetesRequestCounter;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -55,9 +54,7 @@ final class KeyStoreFixture implements AutoCloseable {
 
     /** With a client of its own that counts the requests this store sends (closed with the store). */
     KeyStoreFixture(TestCluster cluster, KubernetesRequestCounter requests) {
-        this(cluster, DEFAULT_RULES, false, new KubernetesClientBuilder().withConfig(cluster.client().getConfiguration())
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
-                .build());
+        this(cluster, DEFAULT_RULES, false, requests.countedClient(cluster.client().getConfiguration()));
     }
 
     private KeyStoreFixture(TestCluster cluster, PackSettings.Keys rules, boolean kubernetesEvents, KubernetesClient client) {

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -23,8 +22,7 @@ class KubernetesRequestMetricsTest {
         var namespace = cluster.newNamespace("request-metrics");
         var counter = new KubernetesRequestCounter();
         var meters = new SimpleMeterRegistry();
-        try (var client = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, counter)).build()) {
+        try (var client = counter.countedClient(cluster.controlPlane().clientConfig())) {
             var map = new ConfigMapBuilder().withNewMetadata().withName("counted").withNamespace(namespace).endMetadata()
                     .withData(Map.of("a", "1")).build();
             // one request before the registry is bound, the rest after: both are exported

@@ -10,7 +10,6 @@ import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.platform.KubernetesRequestCounter;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import dev.nebari.llm.gateway.GatewayFacts;
 import dev.nebari.llm.gateway.KeyCheckRouteRenderer;
 import dev.nebari.llm.keys.ModelRef;
@@ -35,9 +34,7 @@ class KeyCheckRouteSyncTest {
     @Test
     void nothingIsAppliedBeforeTheKeySecretsHaveBeenListed(TestCluster cluster) {
         var requests = new KubernetesRequestCounter();
-        try (var client = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
-                .build();
+        try (var client = requests.countedClient(cluster.controlPlane().clientConfig());
                 var notListed = new KeyShardCache(client, "llm-api-keys", model -> { })) {
             var sync = new KeyCheckRouteSync(client, ModelFixtures.settings(), new KeyCredentials(notListed));
 
@@ -52,9 +49,7 @@ class KeyCheckRouteSyncTest {
         var requests = new KubernetesRequestCounter();
         var namespace = cluster.newNamespace("keys");
         var settings = inKeysNamespace(namespace);
-        try (var client = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
-                .build();
+        try (var client = requests.countedClient(cluster.controlPlane().clientConfig());
                 var shards = new KeyShardCache(client, namespace, model -> { })) {
             shards.start();
             shards.awaitSynced(Duration.ofSeconds(30));

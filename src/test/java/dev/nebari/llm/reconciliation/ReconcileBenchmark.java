@@ -47,9 +47,7 @@ public final class ReconcileBenchmark {
             // The operator gets a client of its own, so its requests are counted apart from the benchmark's.
             var requests = new KubernetesRequestCounter();
             try (var client = new KubernetesClientBuilder().withConfig(config).build();
-                    var operatorClient = new KubernetesClientBuilder().withConfig(config)
-                            .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
-                            .build()) {
+                    var operatorClient = requests.countedClient(config)) {
                 installCrds(client, crds, "gateway objects are skipped as CRDNotInstalled");
                 var settings = ModelFixtures.settings();
                 namespace(client, "bench-models", true);

@@ -8,7 +8,6 @@ import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.testing.FakeOidcIssuer;
 import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
 import java.time.Clock;
@@ -52,9 +51,7 @@ final class RunningReconciler implements AutoCloseable {
             DownloadProgress downloads, @org.jspecify.annotations.Nullable FakeOidcIssuer sharedIssuer) {
         ownsIssuer = sharedIssuer == null;
         issuer = ownsIssuer ? FakeOidcIssuer.start() : sharedIssuer;
-        client = new KubernetesClientBuilder().withConfig(identity)
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
-                .build();
+        client = requests.countedClient(identity);
         var settings = ModelFixtures.settings(PackSettings.RoutingMode.SHARED, issuer.issuer(), "nebari-llm-downloader:0.1.0");
         cluster.ensureNamespace(settings.apiKeysNamespace());
         var access = new AccessInputsSource(settings, new OidcDiscovery(HttpClient.newHttpClient(), Clock.systemUTC()), null);

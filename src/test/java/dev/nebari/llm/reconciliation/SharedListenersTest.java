@@ -16,7 +16,6 @@ import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -43,9 +42,7 @@ class SharedListenersTest {
     @BeforeAll
     static void connect(TestCluster testCluster) {
         cluster = testCluster;
-        client = new KubernetesClientBuilder().withConfig(cluster.controlPlane().clientConfig())
-                .withHttpClientBuilderConsumer(b -> b.addOrReplaceInterceptor(KubernetesRequestCounter.NAME, requests))
-                .build();
+        client = requests.countedClient(cluster.controlPlane().clientConfig());
     }
 
     @AfterAll
