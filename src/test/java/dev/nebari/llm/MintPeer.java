@@ -7,6 +7,7 @@ import dev.nebari.llm.keys.ClientId;
 import dev.nebari.llm.keys.KeyMetadata;
 import dev.nebari.llm.keys.KeyOwner;
 import dev.nebari.llm.keys.ModelRef;
+import dev.nebari.llm.keys.storage.ClientIdAllocator;
 import dev.nebari.llm.keys.storage.KeySecretLayout;
 import dev.nebari.llm.keys.storage.KeyShard;
 import dev.nebari.llm.keys.storage.MetadataCodec;
@@ -58,7 +59,7 @@ final class MintPeer {
                 var state = states.get(i % states.size());
                 var n = i;
                 pending.add(pool.submit(() -> {
-                    state.add(client, settings, newClientId(n), ApiKeySecret.generate(random));
+                    state.add(client, settings, ClientIdAllocator.format(n, random), ApiKeySecret.generate(random));
                     return null;
                 }));
             }
@@ -69,10 +70,10 @@ final class MintPeer {
         return (System.nanoTime() - started) / 1e9;
     }
 
-    /** A valid client id, distinct for each {@code n}. */
-    static ClientId newClientId(int n) {
-        var digits = Long.toString(n, 32);
-        return new ClientId("k" + "0".repeat(15 - digits.length()) + digits);
+    /** Removes the key shards {@link #run} wrote for the models in {@code namespace}. */
+    static void remove(KubernetesClient client, PackSettings settings, String namespace) {
+        client.secrets().inNamespace(settings.apiKeysNamespace())
+                .withLabel(KeySecretLayout.MODEL_NAMESPACE_LABEL, namespace).delete();
     }
 
     /** One model's shard and allow-list; a key at a time (the round-robin order never has two in flight). */

@@ -1,15 +1,12 @@
 package dev.nebari.llm;
 
-import dev.nebari.llm.keys.storage.KeySecretLayout;
 import dev.nebari.llm.manifests.ModelManifestRenderer;
 import dev.nebari.llm.manifests.RenderContext;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.reconciliation.ReconcileBenchmark;
-import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -159,18 +156,10 @@ public final class ScaleBenchmark {
         }
     }
 
-    /**
-     * Removes the apply peer's objects and the mint peer's key shards. Each kind's collection goes in one request,
-     * which for 6,000 Services at 3,000 models took longer than fabric8's default of 10 s on a slow machine
-     * (2026-12-07, the run ended there): these requests may take 5 minutes.
-     */
+    /** The apply peer's objects and the mint peer's key shards. */
     static void removePeer(KubernetesClient client, PackSettings settings, String namespace) throws InterruptedException {
-        var patient = new ConfigBuilder(client.getConfiguration()).withRequestTimeout((int) Duration.ofMinutes(5).toMillis()).build();
-        try (var remover = new KubernetesClientBuilder().withConfig(patient).build()) {
-            remover.secrets().inNamespace(settings.apiKeysNamespace())
-                    .withLabel(KeySecretLayout.MODEL_NAMESPACE_LABEL, namespace).delete();
-            ReconcileBenchmark.removePeer(remover, settings, namespace);
-        }
+        MintPeer.remove(client, settings, namespace);
+        ReconcileBenchmark.removePeer(client, settings, namespace);
     }
 
     /** The API server, etcd, this benchmark's JVM and the application's processes, by name and pid. */

@@ -170,9 +170,19 @@ public final class ReconcileBenchmark {
      * Deletes the peer's models and objects before the reconciler starts: they carry the same labels, so the
      * reconciler would otherwise watch, cache and reconcile them too (earlier runs of this benchmark did, which
      * doubled the reconciler's work). No kube-controller-manager runs here, so the PVCs' protection finalizer is
-     * removed by hand.
+     * removed by hand. Each kind's collection goes in one request, which for 6,000 Services at 3,000 models took
+     * longer than fabric8's default of 10 s on a slow machine (bench/scale, 2026-12-07: the run ended there), so
+     * these requests may take 5 minutes.
      */
     public static void removePeer(KubernetesClient client, PackSettings settings, String namespace) throws InterruptedException {
+        var patient = new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration())
+                .withRequestTimeout((int) Duration.ofMinutes(5).toMillis()).build();
+        try (var remover = new KubernetesClientBuilder().withConfig(patient).build()) {
+            removeAll(remover, settings, namespace);
+        }
+    }
+
+    private static void removeAll(KubernetesClient client, PackSettings settings, String namespace) throws InterruptedException {
         client.resources(LLMModel.class).inNamespace(namespace).delete();
         for (var kind : modelKinds()) {
             var resources = client.genericKubernetesResources(kind.apiVersion(), kind.kind());

@@ -52,8 +52,11 @@ public final class ClientIdAllocator {
         return format(next++, random);
     }
 
-    /** {@code k} + the counter as 11 base32hex characters (so string order is numeric order) + 4 random ones. */
-    static ClientId format(long counter, SecureRandom random) {
+    /**
+     * {@code k} + the counter as 11 base32hex characters (so string order is numeric order) + 4 random ones. Public
+     * for bench/scale's mint peer, which writes key shards as the product lays them out.
+     */
+    public static ClientId format(long counter, SecureRandom random) {
         var chars = new char[1 + COUNTER_CHARS + RANDOM_CHARS];
         chars[0] = 'k';
         for (int i = COUNTER_CHARS; i >= 1; i--) {
