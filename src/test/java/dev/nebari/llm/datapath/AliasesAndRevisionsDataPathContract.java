@@ -298,8 +298,8 @@ abstract class AliasesAndRevisionsDataPathContract {
     }
 
     void setWeight(String model, int weight) {
-        client.resources(LLMModel.class).inNamespace(stack.namespace).withName(model).edit(m -> ModelFixtures.withSpec(m,
+        ModelFixtures.editSpec(client.resources(LLMModel.class).inNamespace(stack.namespace).withName(model),
                 spec -> new LLMModelSpec(spec.model(), spec.resources(), spec.serving(), spec.access(), spec.endpoints(),
-                        spec.limits(), spec.advanced(), new TrafficSpec(weight), spec.adapters())));
+                        spec.limits(), spec.advanced(), new TrafficSpec(weight), spec.adapters()));
     }
 }

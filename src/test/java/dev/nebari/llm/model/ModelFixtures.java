@@ -2,6 +2,7 @@ package dev.nebari.llm.model;
 
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.platform.PackSettings.RoutingMode;
+import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.time.Duration;
 import java.util.List;
@@ -99,6 +100,19 @@ public final class ModelFixtures {
         var copy = parse(SERIALIZATION.asYaml(model));
         copy.setSpec(edit.apply(model.getSpec()));
         return copy;
+    }
+
+    /**
+     * Changes a stored model's spec the way an admin's apply would: without the stored resourceVersion, so the
+     * operator's concurrent finalizer and status writes cannot make the edit fail with 409 Conflict (fabric8's edit
+     * sends the resourceVersion it read, and so locks, since 6.5).
+     */
+    public static LLMModel editSpec(Resource<LLMModel> stored, UnaryOperator<LLMModelSpec> edit) {
+        return stored.edit(model -> {
+            var copy = withSpec(model, edit);
+            copy.getMetadata().setResourceVersion(null);
+            return copy;
+        });
     }
 
     public static PackSettings settings() {

@@ -385,9 +385,9 @@ class ReconcilerTest {
         assertThatModel("green").eventuallyHasStatus(status -> assertThat(
                 StatusAggregator.find(status, ConditionType.EXTERNAL_ENDPOINT_READY).orElseThrow().getReason()).isNotEqualTo("ModelIdTaken"));
 
-        stored("green").edit(m -> ModelFixtures.withSpec(m, spec -> new dev.nebari.llm.model.LLMModelSpec(spec.model(), spec.resources(),
+        ModelFixtures.editSpec(stored("green"), spec -> new dev.nebari.llm.model.LLMModelSpec(spec.model(), spec.resources(),
                     spec.serving(), spec.access(), spec.endpoints(), spec.limits(), spec.advanced(),
-                    new dev.nebari.llm.model.TrafficSpec(100), spec.adapters())));
+                    new dev.nebari.llm.model.TrafficSpec(100), spec.adapters()));
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(ruleOf("blue-external")).containsExactly("id:org/rollout-7b", "blue-weighted=90", "green-weighted=100");
             assertThat(ruleOf("green-external")).containsExactly("id:org/rollout-7b", "blue-weighted=90", "green-weighted=100");
