@@ -56,6 +56,6 @@ public final class KeyCredentials {
 
     /** Every credential Secret, sorted ({@code shared} routing mode references all of them). */
     public List<String> allCredentialSecretNames() {
-        return shards.all().stream().map(KeyShard::name).toList();
+        return shards.names();
     }
 }

@@ -40,9 +40,12 @@ class KeysConfiguration {
     static final String EVENT_COMPONENT = "nebari-llm-serving/keys";
 
     @Bean(destroyMethod = "close")
-    KeyShardCache keyShardCache(KubernetesClient client, PackSettings settings, ApplicationEventPublisher events) {
+    KeyShardCache keyShardCache(KubernetesClient client, PackSettings settings, ApplicationEventPublisher events,
+            Environment environment) {
+        // Only the portal lists a user's keys across models.
         var cache = new KeyShardCache(client, settings.apiKeysNamespace(),
-                model -> events.publishEvent(new KeysChanged(model.namespace(), model.name())));
+                model -> events.publishEvent(new KeysChanged(model.namespace(), model.name())),
+                environment.matchesProfiles("portal"));
         cache.start();
         return cache;
     }

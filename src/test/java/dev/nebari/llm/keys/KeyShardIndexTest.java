@@ -13,6 +13,8 @@ import dev.nebari.llm.testing.WithKubernetes;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The key cache answers "the shards of this model" and "the shards holding this user's keys" from indexes (a scan of
@@ -30,9 +32,11 @@ class KeyShardIndexTest extends KeyStorePerTest {
         return new KeyStoreFixture(cluster);
     }
 
-    @Test
-    void theIndexesFollowMintsRevocationsAndDeletionsSeenThroughTheWatch() {
-        try (var replica = new KeyShardCache(store.client, store.namespace, model -> { })) {
+    /** Also without the owner index (the operator's cache): then the same answers come from a scan. */
+    @ParameterizedTest(name = "owners indexed: {0}")
+    @ValueSource(booleans = {true, false})
+    void theIndexesFollowMintsRevocationsAndDeletionsSeenThroughTheWatch(boolean indexOwners) {
+        try (var replica = new KeyShardCache(store.client, store.namespace, model -> { }, indexOwners)) {
             replica.start();
             replica.awaitSynced(Duration.ofSeconds(30));
             assertThat(replica.shardsOf(user("ada").subject())).isEmpty();
@@ -47,6 +51,7 @@ class KeyShardIndexTest extends KeyStorePerTest {
                 assertThat(names(replica.shardsOf(user("ada").subject()))).containsExactlyInAnyOrder(llamaShard, qwenShard);
                 assertThat(names(replica.shardsOf(user("bob").subject()))).containsExactly(llamaShard);
                 assertThat(names(replica.shards(QWEN))).containsExactly(qwenShard);
+                assertThat(replica.names()).as("every shard's name, in order").containsExactly(llamaShard, qwenShard);
             });
 
             store.keys.revoke(adaQwen.clientId(), Actor.user(user("ada")));
@@ -59,6 +64,8 @@ class KeyShardIndexTest extends KeyStorePerTest {
             store.client.secrets().inNamespace(store.namespace).withName(qwenShard).delete();
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(replica.shards(QWEN)).isEmpty());
             assertThat(names(replica.shards(LLAMA))).containsExactly(llamaShard);
+            assertThat(replica.names()).containsExactly(llamaShard);
+            assertThat(names(replica.all())).containsExactly(llamaShard);
         }
     }
 

@@ -70,6 +70,29 @@ class WorkQueueTest {
         assertThat(queue.idle()).isFalse();
     }
 
+    /** The later entry a key leaves behind when brought forward is never handed out (nor counted, nor waited for). */
+    @Test
+    void aKeyBroughtForwardIsHandedOutOnceAtItsEarlierTime() throws Exception {
+        queue.addAfter(a, Duration.ofSeconds(30));
+        queue.addAfter(b, Duration.ofSeconds(20));
+        queue.addAfter(a, Duration.ofSeconds(10));
+
+        assertThat(queue.depth()).isEqualTo(2);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(queue.take()).contains(a);
+        queue.done(a);
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(queue.take()).contains(b);
+        queue.done(b);
+
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(queue.depth()).isZero();
+        assertThat(queue.idle()).as("a's superseded entry, due now, is no work").isTrue();
+        queue.addAfter(b, Duration.ofSeconds(5));
+        clock.advance(Duration.ofSeconds(5));
+        assertThat(queue.take()).as("the next key handed out").contains(b);
+    }
+
     @Test
     void shutDownReleasesWaitingWorkers() throws Exception {
         var worker = Thread.ofVirtual().start(() -> {
