@@ -23,16 +23,16 @@ public final class BearerTokenDecoder {
     /**
      * Spring's issuer-location builder fetches the discovery document when it is built; wrapped in a supplier that
      * happens at the first token instead (and again after a failure), so a briefly unreachable provider does not
-     * stop start-up.
+     * stop start-up. A token is verified once a minute, not at every request ({@link RecentlyVerifiedTokens}).
      */
     public static JwtDecoder forIssuer(VerifiedIssuer issuer, TokenAudience audience) {
-        return new SupplierJwtDecoder(() -> {
+        return new RecentlyVerifiedTokens(new SupplierJwtDecoder(() -> {
             // The provider's own spelling of the issuer: the one its discovery document and its tokens carry.
             var provider = issuer.require().issuer();
             var decoder = NimbusJwtDecoder.withIssuerLocation(provider).build();
             decoder.setJwtValidator(validator(provider, audience));
             return decoder;
-        });
+        }));
     }
 
     /**
