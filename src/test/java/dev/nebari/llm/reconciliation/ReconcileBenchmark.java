@@ -16,6 +16,7 @@ import dev.nebari.llm.platform.ModelEventRecorder;
 import dev.nebari.llm.platform.PackSettings;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.net.http.HttpClient;
@@ -170,16 +171,22 @@ public final class ReconcileBenchmark {
      * Deletes the peer's models and objects before the reconciler starts: they carry the same labels, so the
      * reconciler would otherwise watch, cache and reconcile them too (earlier runs of this benchmark did, which
      * doubled the reconciler's work). No kube-controller-manager runs here, so the PVCs' protection finalizer is
-     * removed by hand. Each kind's collection goes in one request, which for 6,000 Services at 3,000 models took
-     * longer than fabric8's default of 10 s on a slow machine (bench/scale, 2026-12-07: the run ended there), so
-     * these requests may take 5 minutes.
+     * removed by hand. Each kind's collection goes in one request, with a {@link #patientClient}.
      */
     public static void removePeer(KubernetesClient client, PackSettings settings, String namespace) throws InterruptedException {
-        var patient = new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration())
-                .withRequestTimeout((int) Duration.ofMinutes(5).toMillis()).build();
-        try (var remover = new KubernetesClientBuilder().withConfig(patient).build()) {
+        try (var remover = patientClient(client)) {
             removeAll(remover, settings, namespace);
         }
+    }
+
+    /**
+     * A client like {@code client} whose requests may take 5 minutes, for deleting a peer's collections: 6,000
+     * Services at 3,000 models took longer than fabric8's default of 10 s on a slow machine (bench/scale,
+     * 2026-12-07: the run ended there). The caller closes it.
+     */
+    public static KubernetesClient patientClient(KubernetesClient client) {
+        var patient = new ConfigBuilder(client.getConfiguration()).withRequestTimeout((int) Duration.ofMinutes(5).toMillis()).build();
+        return new KubernetesClientBuilder().withConfig(patient).build();
     }
 
     private static void removeAll(KubernetesClient client, PackSettings settings, String namespace) throws InterruptedException {
