@@ -8,6 +8,7 @@ import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.ChangeHandler;
 import dev.nebari.llm.platform.ContentInterner;
 import dev.nebari.llm.platform.LeanItemStore;
+import dev.nebari.llm.platform.UntypedClient;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Namespace;
@@ -51,6 +52,8 @@ final class ClusterView implements AutoCloseable {
     private static final String OURS = ModelObjects.MANAGED_BY + "=" + ModelObjects.PACK;
 
     private final KubernetesClient client;
+    /** For the child informers: their objects are kept in the generic form, decoded once ({@link UntypedClient}). */
+    private final UntypedClient untyped;
     private final Duration resync;
     private final Consumer<ModelRef> enqueue;
     private final String keysNamespace;
@@ -70,6 +73,7 @@ final class ClusterView implements AutoCloseable {
 
     ClusterView(KubernetesClient client, Duration resync, String keysNamespace, Consumer<ModelRef> enqueue) {
         this.client = client;
+        this.untyped = UntypedClient.of(client);
         this.keysNamespace = keysNamespace;
         this.resync = resync;
         this.enqueue = enqueue;
@@ -155,7 +159,7 @@ final class ClusterView implements AutoCloseable {
 
     private void startChildInformer(ChildKind kind) {
         children.computeIfAbsent(kind, k -> {
-            var resources = client.genericKubernetesResources(k.apiVersion(), k.kind());
+            var resources = untyped.resources(k.apiVersion(), k.kind());
             var informer = (k.livesInKeysNamespace() ? resources.inNamespace(keysNamespace) : resources.inAnyNamespace())
                     .withLabel(OURS).runnableInformer(resync.toMillis());
             informer.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));

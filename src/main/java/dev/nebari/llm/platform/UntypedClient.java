@@ -1,0 +1,78 @@
+package dev.nebari.llm.platform;
+
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.dsl.MixedOperation;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.impl.BaseClient;
+import io.fabric8.kubernetes.client.impl.KubernetesClientImpl;
+import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
+import io.fabric8.kubernetes.model.jackson.Jackson2JdkTypesModule;
+import java.util.concurrent.Executor;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * A client for watching objects in their generic form ({@code GenericKubernetesResource}) at the cost of one decode.
+ *
+ * <p>fabric8's serialisation maps every built-in kind to its class. A watch of generic objects therefore decodes a
+ * Deployment event into a {@code Deployment} first, and then converts that into the generic form (fabric8's
+ * {@code AbstractWatchManager}): two decodes and an encode per event, about a third of the operator's watch threads'
+ * time while 300 models were created (bench/scale). This client's serialisation knows no kinds, so every object
+ * decodes straight into the generic form.
+ *
+ * <p>It shares the given client's HTTP client (so its connections, interceptors and request counting) and executor;
+ * closing it is not needed and would not close them.
+ */
+public final class UntypedClient {
+
+    private final KubernetesClient typed;
+    private final KubernetesClient untyped;
+
+    private UntypedClient(KubernetesClient typed, KubernetesClient untyped) {
+        this.typed = typed;
+        this.untyped = untyped;
+    }
+
+    /** A client on {@code client}'s connection whose serialisation decodes every object as a generic one. */
+    public static UntypedClient of(KubernetesClient client) {
+        var executor = client.adapt(BaseClient.class).getExecutor();
+        // As fabric8's default serialisation, but false: no search of the class path for the model classes.
+        var mapper = JsonMapper.builderWithJackson2Defaults().addModule(new Jackson2JdkTypesModule()).build();
+        var serialization = new KubernetesSerialization(mapper, false);
+        return new UntypedClient(client, new KubernetesClientImpl(client.getHttpClient(), client.getConfiguration(),
+                new SharedExecutor(executor), serialization));
+    }
+
+    /**
+     * The objects of one kind, decoded as generic ones. A built-in kind's resource (its plural, whether it is
+     * namespaced) is taken from its model class, which this client's serialisation does not know; other kinds are
+     * looked up from the API server, as fabric8 does.
+     */
+    public MixedOperation<GenericKubernetesResource, GenericKubernetesResourceList, Resource<GenericKubernetesResource>>
+            resources(String apiVersion, String kind) {
+        var type = typed.getKubernetesSerialization().getRegisteredKubernetesResource(apiVersion, kind);
+        return type == null ? untyped.genericKubernetesResources(apiVersion, kind)
+                : untyped.genericKubernetesResources(ResourceDefinitionContext.fromResourceType(type));
+    }
+
+    /** The serialisation that decodes every object as a generic one. */
+    public KubernetesSerialization serialization() {
+        return untyped.getKubernetesSerialization();
+    }
+
+    /** Hands out the original client's executor and leaves its shutdown to that client. */
+    private record SharedExecutor(Executor executor) implements KubernetesClientBuilder.ExecutorSupplier {
+        @Override
+        public Executor get() {
+            return executor;
+        }
+
+        @Override
+        public void onClose(Executor closed) {
+            // the original client owns it
+        }
+    }
+}
