@@ -50,8 +50,22 @@ public final class DesiredState {
      * minted for one of them must work for the id (their access groups are equal, or they are not revisions).
      */
     public ModelManifests of(LLMModel model, List<LLMModel> revisions) {
+        return of(model, revisions, true);
+    }
+
+    /**
+     * As {@link #of(LLMModel, List)} without the workload and the picker (their lists are empty): for a pass that
+     * knows them unchanged, because they are rendered from the model's name, uid and spec and the settings alone. A
+     * pass that a key change starts needs only the rest, and rendering the workload and the picker was about a third
+     * of the operator's reconciling CPU while keys were minted (bench/scale).
+     */
+    public ModelManifests withoutWorkloadAndPicker(LLMModel model, List<LLMModel> revisions) {
+        return of(model, revisions, false);
+    }
+
+    private ModelManifests of(LLMModel model, List<LLMModel> revisions, boolean workloadAndPicker) {
         if (revisions.size() < 2) {
-            return of(model);
+            return ModelManifestRenderer.render(model, new RenderContext(settings, inputs.accessFor(model)), workloadAndPicker);
         }
         var own = inputs.accessFor(model);
         var secrets = new ArrayList<>(own.keySecretNames());
@@ -64,6 +78,6 @@ public final class DesiredState {
             }
         }
         return ModelManifestRenderer.render(model, new RenderContext(settings,
-                new AccessInputs(secrets, clientIds, own.oidc()), TrafficSplit.among(revisions)));
+                new AccessInputs(secrets, clientIds, own.oidc()), TrafficSplit.among(revisions)), workloadAndPicker);
     }
 }

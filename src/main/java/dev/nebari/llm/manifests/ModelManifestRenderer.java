@@ -21,10 +21,21 @@ public final class ModelManifestRenderer {
     }
 
     public static ModelManifests render(LLMModel model, RenderContext context) {
-        var workload = WorkloadRenderer.render(model, context.settings());
+        return render(model, context, true);
+    }
+
+    /**
+     * @param workloadAndPicker false: without the workload and the picker, which are rendered from the model's name,
+     *                          uid and spec and the settings alone (their lists stay empty)
+     */
+    static ModelManifests render(LLMModel model, RenderContext context, boolean workloadAndPicker) {
+        var workload = workloadAndPicker ? WorkloadRenderer.render(model, context.settings()) : List.<HasMetadata>of();
         // How the gateway reaches the pods: the pool and its picker, and with spec.traffic the Service as a backend.
-        var picker = new ArrayList<HasMetadata>(SchedulerRenderer.render(model, context.settings()));
-        picker.addAll(WeightedBackendRenderer.render(model));
+        var picker = new ArrayList<HasMetadata>();
+        if (workloadAndPicker) {
+            picker.addAll(SchedulerRenderer.render(model, context.settings()));
+            picker.addAll(WeightedBackendRenderer.render(model));
+        }
         var gateway = GatewayRenderer.render(model, context.settings(), context.access(), context.split());
         var uid = model.getMetadata().getUid();
         if (uid != null && !uid.isEmpty()) {

@@ -36,6 +36,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.EnumSet;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -74,11 +75,22 @@ final class ModelReconciler {
      */
     private final Map<ModelRef, Map<String, String>> satisfied = new ConcurrentHashMap<>();
     /**
-     * Per model, its uid and generation in the last pass that stamped its workload and picker: they are rendered
-     * from the settings and the model's name, uid and spec alone (a status or label change keeps the generation), so
-     * while these are unchanged their hashes are too ({@link #alreadySatisfied}). Dropped with the model.
+     * Per model, its uid and generation in the last pass that rendered its workload and picker, and which objects
+     * those were: they are rendered from the settings and the model's name, uid and spec alone (a status or label
+     * change keeps the generation), so while these are unchanged so are they and their hashes
+     * ({@link #alreadySatisfied}, {@link #workloadAndPickerUnchanged}). Dropped with the model.
      */
-    private final Map<ModelRef, String> stampedAt = new ConcurrentHashMap<>();
+    private final Map<ModelRef, RenderedFromModel> renderedFromModel = new ConcurrentHashMap<>();
+
+    /** The model's uid and generation when its workload and picker were rendered, and those objects by kind and name. */
+    private record RenderedFromModel(String version, List<ObjectName> objects) {
+    }
+
+    private record ObjectName(ChildKind kind, String namespace, String name) {
+        String identity() {
+            return ModelReconciler.identity(kind.kind(), namespace, name);
+        }
+    }
 
     /** What a pass did, for metrics and requeueing; {@code DRAINING}: a deleted model's routes are gone and its workload waits for the drain. */
     enum Outcome { READY, NOT_READY, DOWNLOADING, DRAINING, DELETED, SKIPPED }
@@ -145,7 +157,10 @@ final class ModelReconciler {
         }
         model = ensureFinalizer(model);
 
-        var manifests = desired.of(model, claims.revisionGroup(model, view::competitors));
+        var revisions = claims.revisionGroup(model, view::competitors);
+        var unchanged = workloadAndPickerUnchanged(key, model);
+        var manifests = unchanged.isEmpty() ? desired.of(model, revisions)
+                : desired.withoutWorkloadAndPicker(model, revisions);
         var taken = claims.takenFrom(model, view::competitors);
         if (taken.isPresent()) {
             manifests = manifests.withoutRouting();
@@ -154,7 +169,7 @@ final class ModelReconciler {
         var applied = new HashMap<String, HasMetadata>();
         var failures = apply(key, model, manifests, missing, applied);
         if (failures.isEmpty()) {
-            failures = deleteUnwanted(key, manifests);
+            failures = cleanUp.deleteUnwanted(key, manifests, unchanged, view.children(key));
         }
         var applyError = failures.isEmpty() ? null : String.join("; ", failures);
         var status = aggregator.aggregate(model, observe(key, model, manifests, missing, applied, applyError,
@@ -189,7 +204,8 @@ final class ModelReconciler {
         var creations = new ArrayList<Manifest>();
         var routes = manifests.routes().values();
         var version = renderedFrom(model);
-        var modelUnchanged = version != null && version.equals(stampedAt.get(key));
+        var last = renderedFromModel.get(key);
+        var modelUnchanged = version != null && last != null && version.equals(last.version());
         var fromModelAlone = Collections.newSetFromMap(new IdentityHashMap<Manifest, Boolean>());
         fromModelAlone.addAll(manifests.workload());
         fromModelAlone.addAll(manifests.picker());
@@ -221,8 +237,11 @@ final class ModelReconciler {
                 creations.add(manifest);
             }
         }
-        if (version != null) {
-            stampedAt.put(key, version);
+        if (version != null && !fromModelAlone.isEmpty()) {
+            renderedFromModel.put(key, new RenderedFromModel(version, fromModelAlone.stream()
+                    .map(manifest -> new ObjectName(manifest.kind(), manifest.object().getMetadata().getNamespace(),
+                            manifest.object().getMetadata().getName()))
+                    .toList()));
         }
         if (pass.conflicts.isEmpty()) {
             creations.sort(Comparator.comparing(ModelReconciler::createdLast));
@@ -273,9 +292,38 @@ final class ModelReconciler {
      * bench/scale) nor the comparison is repeated; the object is not applied.
      */
     private boolean alreadySatisfied(ModelRef key, HasMetadata desired, GenericKubernetesResource observed) {
-        var proof = satisfied.getOrDefault(key, Map.of()).get(identity(desired));
+        return satisfiedAt(key, identity(desired), observed);
+    }
+
+    private boolean satisfiedAt(ModelRef key, String identity, GenericKubernetesResource observed) {
+        var proof = satisfied.getOrDefault(key, Map.of()).get(identity);
         var at = proof == null ? -1 : proof.lastIndexOf('@');
         return at >= 0 && proof.substring(at + 1).equals(observed.getMetadata().getResourceVersion());
+    }
+
+    /**
+     * The identities of the model's workload and picker objects when this pass need not render them: the model's
+     * uid and generation are those they were rendered from, and every one of them is observed at the version the
+     * last comparison or apply found as desired. Empty otherwise (then everything is rendered and compared). An
+     * object that changes after this check is not missed: its watch event queues the model again, and that pass finds
+     * its version changed.
+     */
+    private Set<String> workloadAndPickerUnchanged(ModelRef key, LLMModel model) {
+        var last = renderedFromModel.get(key);
+        if (last == null || !last.version().equals(renderedFrom(model))) {
+            return Set.of();
+        }
+        var identities = new HashSet<String>();
+        for (var object : last.objects()) {
+            var identity = object.identity();
+            var unchanged = view.installed(object.kind()) && view.child(object.kind(), object.namespace(), object.name())
+                    .filter(observed -> satisfiedAt(key, identity, observed)).isPresent();
+            if (!unchanged) {
+                return Set.of();
+            }
+            identities.add(identity);
+        }
+        return identities;
     }
 
     /**
@@ -301,7 +349,7 @@ final class ModelReconciler {
 
     private void forget(ModelRef key) {
         satisfied.remove(key);
-        stampedAt.remove(key);
+        renderedFromModel.remove(key);
     }
 
     /** Deployments and autoscalers (which name a Deployment) sort after everything else; the sort keeps apply order. */
@@ -386,10 +434,6 @@ final class ModelReconciler {
                 && key.name().equals(labels.get(ModelObjects.MODEL))
                 && (key.namespace().equals(existing.getMetadata().getNamespace())
                         || key.namespace().equals(labels.get(ModelObjects.MODEL_NAMESPACE)));
-    }
-
-    private List<String> deleteUnwanted(ModelRef key, ModelManifests manifests) {
-        return cleanUp.deleteUnwanted(key, manifests, view.children(key));
     }
 
     /**

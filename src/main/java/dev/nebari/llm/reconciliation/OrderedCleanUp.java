@@ -68,7 +68,13 @@ final class OrderedCleanUp {
      * never takes a working endpoint down.
      */
     List<String> deleteUnwanted(ModelRef key, ModelManifests manifests, Map<ChildKind, List<GenericKubernetesResource>> children) {
-        var wanted = new HashSet<String>();
+        return deleteUnwanted(key, manifests, Set.of(), children);
+    }
+
+    /** @param alsoWanted identities ({@code Kind/namespace/name}) wanted besides the manifests: those not rendered this pass */
+    List<String> deleteUnwanted(ModelRef key, ModelManifests manifests, Set<String> alsoWanted,
+            Map<ChildKind, List<GenericKubernetesResource>> children) {
+        var wanted = new HashSet<String>(alsoWanted);
         manifests.all().forEach(o -> wanted.add(identity(o.getKind(), o.getMetadata().getNamespace(), o.getMetadata().getName())));
         manifests.withheld().forEach(w -> wanted.add(identity(w.kind(), key.namespace(), w.name())));
         var failures = new ArrayList<String>();

@@ -58,6 +58,31 @@ class RevisionAccessTest {
         assertThat(json(externalPolicy(desired.of(blue, List.of(blue))))).contains("k-blue").doesNotContain("k-green");
     }
 
+    @Test
+    void withoutWorkloadAndPickerLeavesOnlyThoseOutAloneAndAmongRevisions() {
+        var blue = revision("blue", 80);
+        var green = revision("green", 20);
+
+        for (var revisions : List.of(List.of(blue), List.of(blue, green))) {
+            var full = desired.of(blue, revisions);
+            var rest = desired.withoutWorkloadAndPicker(blue, revisions);
+
+            assertThat(full.workload()).isNotEmpty();
+            assertThat(full.picker()).isNotEmpty();
+            assertThat(rest.workload()).isEmpty();
+            assertThat(rest.picker()).isEmpty();
+            assertThat(json(rest.all())).isEqualTo(json(full.all().stream()
+                    .filter(object -> full.workload().stream().noneMatch(m -> m.object() == object)
+                            && full.picker().stream().noneMatch(m -> m.object() == object))
+                    .toList()));
+            assertThat(rest.withheld()).isEqualTo(full.withheld());
+        }
+    }
+
+    private static String json(List<?> objects) {
+        return ModelFixtures.SERIALIZATION.asJson(objects);
+    }
+
     private static GenericKubernetesResource externalPolicy(ModelManifests manifests) {
         return manifests.policies().stream().map(m -> (GenericKubernetesResource) m.object())
                 .filter(p -> p.getMetadata().getName().endsWith("-external")).findFirst().orElseThrow();

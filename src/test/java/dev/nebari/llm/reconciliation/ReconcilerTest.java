@@ -181,6 +181,7 @@ class ReconcilerTest {
         await().atMost(TIMEOUT).until(() -> !children("burst", "apps/v1", "Deployment").isEmpty());
         awaitQuiet();
 
+        var workloadAndPicker = versionsOfWorkloadAndPicker("burst");
         var before = reconciles();
         // ten mints 40 ms apart, as a class handing out keys: each used to cost a pass and a policy apply
         for (int i = 0; i < 10; i++) {
@@ -191,6 +192,21 @@ class ReconcilerTest {
         awaitQuiet();
         assertThat(reconciles() - before).as("passes for ten key changes within %s", ModelController.KEY_CHANGES_GATHERED)
                 .isBetween(1L, 2L);
+        // such a pass does not render the workload and the picker: it must neither delete nor rewrite them
+        assertThat(versionsOfWorkloadAndPicker("burst")).isEqualTo(workloadAndPicker);
+    }
+
+    /** Each Deployment, Service, ServiceAccount and ConfigMap of the model by name, with its uid and resource version. */
+    static Map<String, String> versionsOfWorkloadAndPicker(String model) {
+        var versions = new java.util.TreeMap<String, String>();
+        for (var kind : List.of("Deployment", "Service", "ServiceAccount", "ConfigMap")) {
+            var apiVersion = kind.equals("Deployment") ? "apps/v1" : "v1";
+            children(model, apiVersion, kind).forEach(object -> versions.put(kind + "/" + object.getMetadata().getName(),
+                    object.getMetadata().getUid() + "@" + object.getMetadata().getResourceVersion()));
+        }
+        assertThat(versions.keySet()).as("the workload's and the picker's objects")
+                .contains("Deployment/" + model, "Service/" + model, "ServiceAccount/" + model);
+        return versions;
     }
 
     @Test
