@@ -54,6 +54,9 @@ public final class EmbeddedControlPlane implements AutoCloseable {
     /** An init container with this argument (a model of this name) fails like a rejected download (see the file). */
     public static final String GATED_MODEL = "simulated/gated-model";
 
+    /** System property that turns on the API server's profiling endpoints (for benchmarks' diagnoses only). */
+    public static final String API_SERVER_PROFILING = "nebari.embedded.apiServerProfiling";
+
     private static final Logger log = LoggerFactory.getLogger(EmbeddedControlPlane.class);
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
@@ -286,7 +289,9 @@ public final class EmbeddedControlPlane implements AutoCloseable {
                 "--authorization-mode=RBAC",
                 "--allow-privileged=true",
                 "--enable-priority-and-fairness=false",
-                "--profiling=false"), workDir));
+                // Off unless asked for: a diagnosis of the API server's CPU (bench/scale/README.md) reads its
+                // /debug/pprof with the admin token; nothing else should reach it.
+                "--profiling=" + Boolean.getBoolean(API_SERVER_PROFILING)), workDir));
         writeKubeconfig();
         awaitReady();
     }
