@@ -1,5 +1,7 @@
 package dev.nebari.llm.platform;
 
+import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.PassthroughModel;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -43,7 +45,18 @@ class KubernetesClientConfiguration {
         }
         // Reconciling hundreds of models at once is mostly waiting on the API server: allow many requests in flight.
         var tuned = new ConfigBuilder(config).withMaxConcurrentRequests(128).build();
-        return requestCounter.countedClient(tuned);
+        return withOwnKinds(requestCounter.countedClient(tuned));
+    }
+
+    /**
+     * Registers the pack's own kinds with the client's serialisation. fabric8 finds only the built-in kinds on the class
+     * path, so an LLMModel in a watch event was decoded into the generic form and then converted into its class
+     * (seen with JFR in the operator's watch threads while 300 models were created, bench/scale).
+     */
+    static KubernetesClient withOwnKinds(KubernetesClient client) {
+        client.getKubernetesSerialization().registerKubernetesResource(LLMModel.class);
+        client.getKubernetesSerialization().registerKubernetesResource(PassthroughModel.class);
+        return client;
     }
 
     private static String read(Path file) {
