@@ -36,7 +36,7 @@ public final class DesiredState {
     }
 
     public ModelManifests of(LLMModel model) {
-        return ModelManifestRenderer.render(model, new RenderContext(settings, inputs.accessFor(model)));
+        return of(model, List.of(model), true);
     }
 
     /** @param servedLocally the model ids LLMModels serve, which stay theirs */

@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.client.dsl.Resource;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -198,7 +199,7 @@ class ReconcilerTest {
 
     /** Each Deployment, Service, ServiceAccount and ConfigMap of the model by name, with its uid and resource version. */
     static Map<String, String> versionsOfWorkloadAndPicker(String model) {
-        var versions = new java.util.TreeMap<String, String>();
+        var versions = new TreeMap<String, String>();
         for (var kind : List.of("Deployment", "Service", "ServiceAccount", "ConfigMap")) {
             var apiVersion = kind.equals("Deployment") ? "apps/v1" : "v1";
             children(model, apiVersion, kind).forEach(object -> versions.put(kind + "/" + object.getMetadata().getName(),
