@@ -97,7 +97,8 @@ public final class LocalGateway implements AutoCloseable {
      * aigw's own admin server ({@code /metrics} with AI Gateway's token counts); one port for every aigw run, so a
      * Prometheus scraping it follows the restarts (the counters restart with aigw, which Prometheus allows for).
      */
-    private final int metricsPort = freePort();
+    private final int metricsPort;
+    private final HeldPorts heldPorts;
     private int runs;
     private volatile boolean dirty = true;
     private volatile boolean closed;
@@ -116,6 +117,7 @@ public final class LocalGateway implements AutoCloseable {
     private volatile @Nullable RuntimeException failure;
 
     private LocalGateway(KubernetesClient client, PackSettings settings, GatewayBinaries binaries, MachineLock lock,
+            HeldPorts heldPorts,
             Path work, GatewayLayout layout, java.util.Set<String> namespaces) {
         this.client = client;
         this.settings = settings;
@@ -123,6 +125,8 @@ public final class LocalGateway implements AutoCloseable {
         this.lock = lock;
         this.work = work;
         this.layout = layout;
+        this.heldPorts = heldPorts;
+        this.metricsPort = heldPorts.any();
         this.watcher = new PackWatcher(client, settings.apiKeysNamespace(), namespaces, this::signal);
         this.feeder = Thread.ofPlatform().daemon().name("local-gateway-feeder").unstarted(this::feed);
     }
@@ -130,17 +134,16 @@ public final class LocalGateway implements AutoCloseable {
     /** Starts the gateway, following {@code client}'s API server, and returns once Envoy serves the current state. */
     public static LocalGateway start(KubernetesClient client, PackSettings settings, GatewayBinaries binaries, Options options) {
         var lock = MachineLock.acquire(Duration.ofMinutes(10));
+        var heldPorts = new HeldPorts();
         try {
             var work = Files.createTempDirectory("nebari-local-gateway-");
-            var layout = GatewayLayout.of(settings, options.withHostnames(),
-                    options.externalPort() == 0 ? freePort() : options.externalPort(),
-                    options.internalPort() == 0 ? freePort() : options.internalPort(),
-                    freePort(), freePort());
-            var gateway = new LocalGateway(client, settings, binaries, lock, work, layout, options.namespaces());
+            var layout = GatewayLayout.of(settings, options.withHostnames(), heldPorts.hold(options.externalPort()),
+                    heldPorts.hold(options.internalPort()), heldPorts.any(), heldPorts.any());
+            var gateway = new LocalGateway(client, settings, binaries, lock, heldPorts, work, layout, options.namespaces());
             try {
                 gateway.startRedis();
                 if (options.prometheusPort() != Options.NO_PROMETHEUS) {
-                    gateway.startPrometheus(options.prometheusPort() == 0 ? freePort() : options.prometheusPort());
+                    gateway.startPrometheus(heldPorts.hold(options.prometheusPort()));
                 }
                 gateway.feeder.start();
                 gateway.awaitFed(READY_TIMEOUT);
@@ -152,9 +155,11 @@ public final class LocalGateway implements AutoCloseable {
                 throw e;
             }
         } catch (IOException e) {
+            heldPorts.close();
             lock.close();
             throw new UncheckedIOException(e);
         } catch (RuntimeException e) {
+            heldPorts.close();
             lock.close();
             throw e;
         }
@@ -580,6 +585,7 @@ public final class LocalGateway implements AutoCloseable {
             }
         }
         models.close();
+        heldPorts.close();
         lock.close();
         if (!Boolean.getBoolean("nebari.localGateway.keepFiles")) {
             deleteQuietly(work);
