@@ -57,9 +57,12 @@ final class LoopbackRegistration implements SmartLifecycle {
                 .withCaBundle(Base64.getEncoder().encodeToString(caBundle.getBytes(StandardCharsets.UTF_8)))
                 .endClientConfig()
                 .addNewRule()
-                .withApiGroups(LLMModel.GROUP).withApiVersions(LLMModel.VERSION).withResources(LLMModel.PLURAL)
+                // As the chart's: external providers (PassthroughModel) are reviewed too.
+                .withApiGroups(LLMModel.GROUP).withApiVersions(LLMModel.VERSION)
+                .withResources(LLMModel.PLURAL, dev.nebari.llm.model.PassthroughModel.PLURAL)
                 .withOperations("CREATE", "UPDATE").withScope("Namespaced")
                 .endRule()
+                .withMatchConditions(WebhookMatch.conditions())
                 .withFailurePolicy("Fail")
                 .withSideEffects("None")
                 .withTimeoutSeconds(10)

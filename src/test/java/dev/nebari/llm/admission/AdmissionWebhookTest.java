@@ -19,6 +19,8 @@ import io.fabric8.kubernetes.client.http.AsyncBody;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.fabric8.kubernetes.client.http.HttpResponse;
 import io.fabric8.kubernetes.client.http.Interceptor;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.cert.X509Certificate;
@@ -60,6 +62,7 @@ class AdmissionWebhookTest {
     static final List<String> warnings = new CopyOnWriteArrayList<>();
     static final AtomicBoolean leader = new AtomicBoolean(true);
     static final MutableClock clock = MutableClock.startingNow();
+    static final SimpleMeterRegistry meters = new SimpleMeterRegistry();
     static KubernetesRequestCounter requests;
     static KubernetesClient operatorClient;
     static KubernetesClient client;
@@ -94,7 +97,7 @@ class AdmissionWebhookTest {
         keyManager = new ReloadingKeyManager();
         server = new AdmissionWebhookServer(settings, keyManager, new AdmissionReviewer(
                 new AdmissionRules(ModelFixtures.settings()), new ApiServerLookup(operatorClient),
-                operatorClient.getKubernetesSerialization(), new io.micrometer.core.instrument.simple.SimpleMeterRegistry()));
+                operatorClient.getKubernetesSerialization(), meters));
         server.start();
         client.admissionRegistration().v1().validatingWebhookConfigurations().resource(new ValidatingWebhookConfigurationBuilder()
                 .withNewMetadata().withName(CONFIGURATION).endMetadata()
@@ -106,6 +109,7 @@ class AdmissionWebhookTest {
                 .withApiGroups(LLMModel.GROUP).withApiVersions(LLMModel.VERSION).withResources(LLMModel.PLURAL)
                 .withOperations("CREATE", "UPDATE").withScope("Namespaced")
                 .endRule()
+                .withMatchConditions(WebhookMatch.conditions())
                 .withNewNamespaceSelector().withMatchLabels(Map.of(SELECTOR_LABEL, RUN)).endNamespaceSelector()
                 .withFailurePolicy("Fail")
                 .withSideEffects("None")
@@ -229,6 +233,42 @@ class AdmissionWebhookTest {
                 });
 
         assertThat(updated.getMetadata().getLabels()).containsEntry("team", "a");
+    }
+
+    /**
+     * An update that leaves the spec alone (the operator's finalizer, a label) never reaches the webhook, which would
+     * allow it anyway (WebhookMatch); a spec change does.
+     */
+    @Test
+    @Order(1)
+    void onlyUpdatesThatChangeTheSpecAreReviewed() {
+        client.resource(model(managed, "quiet", "quiet")).create();
+        var quiet = client.resources(LLMModel.class).inNamespace(managed).withName("quiet");
+        var reviewed = reviews();
+
+        quiet.edit(m -> {
+            m.getMetadata().setFinalizers(List.of(LLMModel.GROUP + "/cleanup"));
+            m.getMetadata().setLabels(Map.of("team", "b"));
+            return m;
+        });
+        assertThat(reviews()).as("after a finalizer and a label").isEqualTo(reviewed);
+
+        quiet.edit(m -> {
+            m.setSpec(model(managed, "quiet", "quiet", "storage: {size: 2Gi}").getSpec());
+            return m;
+        });
+        assertThat(reviews()).as("after a spec change").isEqualTo(reviewed + 1);
+
+        quiet.edit(m -> {
+            m.getMetadata().setFinalizers(List.of());
+            return m;
+        });
+        quiet.delete();
+        assertThat(reviews()).as("after removing the finalizer and deleting").isEqualTo(reviewed + 1);
+    }
+
+    private static long reviews() {
+        return meters.find("nebari.webhook.reviews").timers().stream().mapToLong(Timer::count).sum();
     }
 
     @Test

@@ -174,6 +174,8 @@ class ChartRenderingTest {
                 assertThat(rule.getResources()).containsExactly("llmmodels", "passthroughmodels");
                 assertThat(rule.getOperations()).containsExactlyInAnyOrder("CREATE", "UPDATE");
             });
+            assertThat(webhook.getMatchConditions()).as("as the loopback registration has them")
+                    .isEqualTo(dev.nebari.llm.admission.WebhookMatch.conditions());
             assertThat(chart.applicationConfig("webhook.configurationName")).contains(configuration.getMetadata().getName());
             assertThat(chart.applicationConfig("webhook.path")).contains(webhook.getClientConfig().getService().getPath());
         }
