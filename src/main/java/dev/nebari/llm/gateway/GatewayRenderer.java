@@ -9,6 +9,7 @@ import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Everything that exposes a model at the gateway, per enabled endpoint side: SecurityPolicy and route, the
@@ -27,14 +28,22 @@ public final class GatewayRenderer {
      * @param policies  the SecurityPolicies and the rate-limit policy, in the model's namespace
      * @param routes    the AIGatewayRoute of each rendered side, in the model's namespace
      * @param elsewhere the keys-namespace ReferenceGrant
+     * @param keyed     the one object rendered from the keys (the external SecurityPolicy, one of {@code policies}),
+     *                  or null; every other object is rendered from the model, the settings, the OIDC provider and
+     *                  the traffic split alone
      */
     public record GatewayObjects(List<HasMetadata> policies, Map<EndpointSide, HasMetadata> routes,
-            List<HasMetadata> elsewhere, List<Withheld> withheld) {
+            List<HasMetadata> elsewhere, List<Withheld> withheld, @Nullable HasMetadata keyed) {
         public GatewayObjects {
             policies = List.copyOf(policies);
             routes = Collections.unmodifiableMap(new EnumMap<>(routes));
             elsewhere = List.copyOf(elsewhere);
             withheld = List.copyOf(withheld);
+        }
+
+        public GatewayObjects(List<HasMetadata> policies, Map<EndpointSide, HasMetadata> routes,
+                List<HasMetadata> elsewhere, List<Withheld> withheld) {
+            this(policies, routes, elsewhere, withheld, null);
         }
 
         /** In apply order: a route's policies exist before the route, so the gateway never serves it unprotected. */
@@ -65,9 +74,11 @@ public final class GatewayRenderer {
         var elsewhere = new ArrayList<HasMetadata>();
         var withheld = new ArrayList<Withheld>();
         var rendered = new ArrayList<EndpointSide>();
+        HasMetadata keyed = null;
 
         if (EndpointSide.EXTERNAL.enabledIn(spec)) {
-            policies.add(AccessPolicyRenderer.externalPolicy(model, settings, access));
+            keyed = AccessPolicyRenderer.externalPolicy(model, settings, access);
+            policies.add(keyed);
             routes.put(EndpointSide.EXTERNAL, RouteRenderer.route(EndpointSide.EXTERNAL, model, settings, split));
             elsewhere.add(AccessPolicyRenderer.keysReferenceGrant(model, settings));
             rendered.add(EndpointSide.EXTERNAL);
@@ -87,6 +98,6 @@ public final class GatewayRenderer {
             }
         }
         RateLimitPolicyRenderer.render(model, rendered).ifPresent(policies::add);
-        return new GatewayObjects(policies, routes, elsewhere, withheld);
+        return new GatewayObjects(policies, routes, elsewhere, withheld, keyed);
     }
 }

@@ -45,8 +45,10 @@ public final class ModelManifestRenderer {
         }
         var routes = new EnumMap<EndpointSide, Manifest>(EndpointSide.class);
         gateway.routes().forEach((side, route) -> routes.put(side, Manifest.of(route)));
-        return new ModelManifests(manifests(workload), manifests(picker), manifests(gateway.policies()), routes,
-                manifests(gateway.elsewhere()), gateway.withheld());
+        var policies = manifests(gateway.policies());
+        var keyed = policies.stream().filter(policy -> policy.object() == gateway.keyed()).findFirst().orElse(null);
+        return new ModelManifests(manifests(workload), manifests(picker), policies, routes,
+                manifests(gateway.elsewhere()), gateway.withheld(), keyed, GatewayInputs.of(context));
     }
 
     private static List<Manifest> manifests(List<? extends HasMetadata> objects) {

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the operator wants to exist for one LLMModel, by role. Everything in the model's namespace carries a
@@ -23,9 +24,13 @@ import java.util.stream.Stream;
  * @param grants   objects in the keys namespace (owner references cannot cross namespaces): labelled with the model
  *                 and its namespace, and removed by the finalizer
  * @param withheld objects that should exist but cannot be rendered yet, with the reason for status
+ * @param keyed    the one object rendered from the keys (the external SecurityPolicy, one of {@code policies}), or null
+ * @param gatewayInputs what the other gateway objects (policies, routes, grants) were rendered from besides the model
+ *                 and the settings; null where that is not told apart (an external provider's objects)
  */
 public record ModelManifests(List<Manifest> workload, List<Manifest> picker, List<Manifest> policies,
-        Map<EndpointSide, Manifest> routes, List<Manifest> grants, List<Withheld> withheld) {
+        Map<EndpointSide, Manifest> routes, List<Manifest> grants, List<Withheld> withheld, @Nullable Manifest keyed,
+        @Nullable GatewayInputs gatewayInputs) {
 
     public ModelManifests {
         workload = List.copyOf(workload);
@@ -34,6 +39,21 @@ public record ModelManifests(List<Manifest> workload, List<Manifest> picker, Lis
         routes = Collections.unmodifiableMap(routes.isEmpty() ? Map.of() : new EnumMap<>(routes));
         grants = List.copyOf(grants);
         withheld = List.copyOf(withheld);
+    }
+
+    /** Objects whose inputs are not told apart: {@link #keyed} and {@link #gatewayInputs} are null. */
+    public ModelManifests(List<Manifest> workload, List<Manifest> picker, List<Manifest> policies,
+            Map<EndpointSide, Manifest> routes, List<Manifest> grants, List<Withheld> withheld) {
+        this(workload, picker, policies, routes, grants, withheld, null, null);
+    }
+
+    /**
+     * Whether {@code manifest} is one of the gateway objects rendered without the keys, so from the model, the
+     * settings and {@link #gatewayInputs} alone.
+     */
+    public boolean keyless(Manifest manifest) {
+        return gatewayInputs != null && manifest != keyed
+                && Stream.of(policies, grants, routes.values()).flatMap(java.util.Collection::stream).anyMatch(one -> one == manifest);
     }
 
     /**
@@ -68,7 +88,7 @@ public record ModelManifests(List<Manifest> workload, List<Manifest> picker, Lis
      * that lets those policies read key Secrets. The workload stays.
      */
     public ModelManifests withoutRouting() {
-        return new ModelManifests(workload, picker, List.of(), Map.of(), List.of(), withheld);
+        return new ModelManifests(workload, picker, List.of(), Map.of(), List.of(), withheld, null, gatewayInputs);
     }
 
     private static List<HasMetadata> objects(List<Manifest> manifests) {

@@ -1,9 +1,9 @@
 package dev.nebari.llm.reconciliation;
 
-import dev.nebari.llm.manifests.ChildKind;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.nebari.llm.manifests.ChildKind;
 import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ObjectTree;
@@ -230,10 +230,15 @@ class ReconcilerTest {
         client.resource(model("edited", "")).create();
         await().atMost(TIMEOUT).until(() -> client.services().inNamespace(namespace).withName("edited").get() != null);
         awaitQuiet();
-        // passes that find the Service as desired remember it; the edit below must still be seen as a change
+        // passes that find the Service and the internal policy as desired remember them (a resync and a key change,
+        // which stamps and compares only the external policy); the edits below must still be seen as changes
         var reconciles = reconciles();
         controller.resyncAll();
         await().atMost(TIMEOUT).until(() -> reconciles() > reconciles);
+        awaitQuiet();
+        var keyChanged = reconciles();
+        controller.onKeysChanged(new dev.nebari.llm.keys.events.KeysChanged(namespace, "edited"));
+        await().atMost(TIMEOUT).until(() -> reconciles() > keyChanged);
         awaitQuiet();
         var selector = client.services().inNamespace(namespace).withName("edited").get().getSpec().getSelector();
 
@@ -241,9 +246,23 @@ class ReconcilerTest {
             service.getSpec().setSelector(Map.of("app", "elsewhere"));
             return service;
         });
+        var internalPolicy = client.genericKubernetesResources("gateway.envoyproxy.io/v1alpha1", "SecurityPolicy")
+                .inNamespace(namespace).withName("edited-internal");
+        internalPolicy.edit(policy -> {
+            authorization(policy).put("defaultAction", "Allow");
+            return policy;
+        });
 
-        await().atMost(TIMEOUT).untilAsserted(() -> assertThat(
-                client.services().inNamespace(namespace).withName("edited").get().getSpec().getSelector()).isEqualTo(selector));
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            assertThat(client.services().inNamespace(namespace).withName("edited").get().getSpec().getSelector())
+                    .isEqualTo(selector);
+            assertThat(authorization(internalPolicy.get())).containsEntry("defaultAction", "Deny");
+        });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> authorization(GenericKubernetesResource policy) {
+        return (Map<String, Object>) ((Map<String, Object>) policy.getAdditionalProperties().get("spec")).get("authorization");
     }
 
     @Test
