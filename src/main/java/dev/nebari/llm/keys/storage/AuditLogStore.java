@@ -29,6 +29,13 @@ import org.slf4j.LoggerFactory;
  * replica reads all chunks through one informer. The newest {@value #CHUNKS_KEPT} chunks are kept; the complete trail
  * is the JSON audit line each operation also writes to the log.
  *
+ * <p>Chunks are small because every append sends the whole chunk: the update, the API server's answer and the watch
+ * event each carry all its entries (and the API server tracks each entry's field in its managed fields). With 500
+ * entries to a chunk, an append every nine or so keys minted moved the key's whole audit chunk through TLS, JSON
+ * and etcd over and over; with {@value #ENTRIES_PER_CHUNK}, it moves a tenth of that, for one create and one delete
+ * more per {@value #ENTRIES_PER_CHUNK} entries. The entries kept ({@value #ENTRIES_PER_CHUNK} × {@value #CHUNKS_KEPT})
+ * are as many as before.
+ *
  * <p>Appending is asynchronous, in batches (a mint never waits for its audit entry): what is queued but not yet
  * written is retried with backoff, and the writer drains the queue before the process stops.
  */
@@ -36,8 +43,8 @@ public final class AuditLogStore implements AutoCloseable {
 
     public static final String COMPONENT_VALUE = "key-audit";
     static final String PREFIX = "llm-key-audit-";
-    static final int ENTRIES_PER_CHUNK = 500;
-    static final int CHUNKS_KEPT = 20;
+    static final int ENTRIES_PER_CHUNK = 50;
+    static final int CHUNKS_KEPT = 200;
     private static final int QUEUE_LIMIT = 10_000;
     private static final Logger log = LoggerFactory.getLogger(AuditLogStore.class);
 
@@ -51,6 +58,8 @@ public final class AuditLogStore implements AutoCloseable {
     private final KubernetesClient client;
     private final String namespace;
     private final Clock clock;
+    private final int entriesPerChunk;
+    private final int chunksKept;
     private final SecureRandom random = new SecureRandom();
     private final String replica = "%08x".formatted(random.nextInt());
     private final AtomicLong sequence = new AtomicLong();
@@ -62,9 +71,15 @@ public final class AuditLogStore implements AutoCloseable {
     private @Nullable ConfigMap chunk;
 
     public AuditLogStore(KubernetesClient client, String namespace, Clock clock) {
+        this(client, namespace, clock, ENTRIES_PER_CHUNK, CHUNKS_KEPT);
+    }
+
+    AuditLogStore(KubernetesClient client, String namespace, Clock clock, int entriesPerChunk, int chunksKept) {
         this.client = client;
         this.namespace = namespace;
         this.clock = clock;
+        this.entriesPerChunk = entriesPerChunk;
+        this.chunksKept = chunksKept;
     }
 
     public synchronized void start() {
@@ -120,7 +135,7 @@ public final class AuditLogStore implements AutoCloseable {
                 }
                 var batch = new ArrayList<Entry>();
                 batch.add(first);
-                queue.drainTo(batch, ENTRIES_PER_CHUNK - 1);
+                queue.drainTo(batch, entriesPerChunk - 1);
                 while (!write(batch)) {
                     if (closing) {
                         log.warn("key audit: {} entries not stored at shutdown (they are in the audit log lines)", batch.size());
@@ -142,7 +157,7 @@ public final class AuditLogStore implements AutoCloseable {
     private boolean write(List<Entry> batch) {
         try {
             var current = chunk;
-            if (current == null || current.getData().size() + batch.size() > ENTRIES_PER_CHUNK) {
+            if (current == null || current.getData().size() + batch.size() > entriesPerChunk) {
                 current = client.configMaps().inNamespace(namespace).resource(newChunk()).create();
                 chunk = current;
                 prune();
@@ -171,7 +186,7 @@ public final class AuditLogStore implements AutoCloseable {
                 .build();
     }
 
-    /** Deletes the oldest chunks beyond {@link #CHUNKS_KEPT} (chunk names sort by creation time). */
+    /** Deletes the oldest chunks beyond the number kept (chunk names sort by creation time). */
     private void prune() {
         var current = informer;
         if (current == null) {
@@ -184,7 +199,7 @@ public final class AuditLogStore implements AutoCloseable {
             names.add(own);
         }
         names.sort(Comparator.reverseOrder());
-        for (var old : names.subList(Math.min(CHUNKS_KEPT, names.size()), names.size())) {
+        for (var old : names.subList(Math.min(chunksKept, names.size()), names.size())) {
             try {
                 client.configMaps().inNamespace(namespace).withName(old).delete();
             } catch (KubernetesClientException e) {
