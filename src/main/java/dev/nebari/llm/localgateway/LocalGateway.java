@@ -139,7 +139,8 @@ public final class LocalGateway implements AutoCloseable {
             var work = Files.createTempDirectory("nebari-local-gateway-");
             var layout = GatewayLayout.of(settings, options.withHostnames(), heldPorts.hold(options.externalPort()),
                     heldPorts.hold(options.internalPort()), heldPorts.any(), heldPorts.any());
-            var gateway = new LocalGateway(client, settings, binaries, lock, heldPorts, work, layout, options.namespaces());
+            var gateway = new LocalGateway(client, settings, binaries, lock, heldPorts, work, layout,
+                    options.namespaces());
             try {
                 gateway.startRedis();
                 if (options.prometheusPort() != Options.NO_PROMETHEUS) {

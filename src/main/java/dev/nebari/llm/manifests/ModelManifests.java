@@ -3,6 +3,7 @@ package dev.nebari.llm.manifests;
 import dev.nebari.llm.gateway.EndpointSide;
 import dev.nebari.llm.gateway.GatewayRenderer.Withheld;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.List;
@@ -52,8 +53,8 @@ public record ModelManifests(List<Manifest> workload, List<Manifest> picker, Lis
      * settings and {@link #gatewayInputs} alone.
      */
     public boolean keyless(Manifest manifest) {
-        return gatewayInputs != null && manifest != keyed
-                && Stream.of(policies, grants, routes.values()).flatMap(java.util.Collection::stream).anyMatch(one -> one == manifest);
+        return gatewayInputs != null && manifest != keyed && Stream.of(policies, grants, routes.values())
+                .flatMap(Collection::stream).anyMatch(one -> one == manifest);
     }
 
     /**
