@@ -35,7 +35,7 @@ class GatewayInputsTest {
         assertThat(few.keyed()).isNotNull();
         assertThat(few.keyed().object().getKind()).isEqualTo("SecurityPolicy");
         assertThat(few.keyed().object().getMetadata().getName()).endsWith("-external");
-        assertThat(json(few.keyed())).isNotEqualTo(json(many.keyed()));
+        assertThat(json(List.of(few.keyed()))).isNotEqualTo(json(List.of(many.keyed())));
         assertThat(few.gatewayInputs()).isEqualTo(many.gatewayInputs());
         assertThat(json(keyless(few))).isEqualTo(json(keyless(many)));
         assertThat(keyless(few)).extracting(Manifest::kind).contains(ChildKind.SECURITY_POLICY,
@@ -101,8 +101,7 @@ class GatewayInputsTest {
         return manifests.manifests().stream().filter(manifests::keyless).toList();
     }
 
-    private static String json(Object objects) {
-        return ModelFixtures.SERIALIZATION.asJson(objects instanceof Manifest manifest ? manifest.object()
-                : ((List<?>) objects).stream().map(m -> ((Manifest) m).object()).toList());
+    private static String json(List<Manifest> manifests) {
+        return ModelFixtures.SERIALIZATION.asJson(manifests.stream().map(Manifest::object).toList());
     }
 }

@@ -249,21 +249,19 @@ class ReconcilerTest {
         var internalPolicy = client.genericKubernetesResources("gateway.envoyproxy.io/v1alpha1", "SecurityPolicy")
                 .inNamespace(namespace).withName("edited-internal");
         internalPolicy.edit(policy -> {
-            authorization(policy).put("defaultAction", "Allow");
+            @SuppressWarnings("unchecked")
+            var authorization = (Map<String, Object>) dev.nebari.llm.platform.GenericResources.spec(policy).get("authorization");
+            authorization.put("defaultAction", "Allow");
             return policy;
         });
 
         await().atMost(TIMEOUT).untilAsserted(() -> {
             assertThat(client.services().inNamespace(namespace).withName("edited").get().getSpec().getSelector())
                     .isEqualTo(selector);
-            assertThat(authorization(internalPolicy.get())).containsEntry("defaultAction", "Deny");
+            assertThat(ObjectTree.of(internalPolicy.get()).at("spec.authorization.defaultAction")).isEqualTo("Deny");
         });
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> authorization(GenericKubernetesResource policy) {
-        return (Map<String, Object>) ((Map<String, Object>) policy.getAdditionalProperties().get("spec")).get("authorization");
-    }
 
     @Test
     void aSpecChangeReachesTheWorkloadAfterPassesThatSkippedIt() {
