@@ -52,9 +52,14 @@ public final class KeyShard {
     private final int annotationBytes;
     /** Parsed on first use: the watch delivers every version, most of which nobody lists. */
     private volatile @Nullable Parsed parsed;
+    /** What an earlier version of this shard parsed, reused for the keys whose metadata is unchanged; see {@link #follows}. */
+    private volatile @Nullable Parsed earlier;
 
-    /** The readable keys, and the client ids whose metadata could not be read with the reason. */
-    private record Parsed(Map<ClientId, ApiKey> keys, Map<ClientId, String> unreadable) {
+    /**
+     * The readable keys, and the client ids whose metadata could not be read with the reason; {@code source} is the
+     * Secret's annotations they were read from (the map itself, not a copy).
+     */
+    private record Parsed(ModelRef model, Map<String, String> source, Map<ClientId, ApiKey> keys, Map<ClientId, String> unreadable) {
     }
 
     private KeyShard(Secret secret) {
@@ -81,16 +86,40 @@ public final class KeyShard {
         return parsed().keys();
     }
 
+    /**
+     * Lets this version reuse what {@code before}, an earlier version of the same shard, has parsed: a key whose
+     * metadata annotation is the same string is the same key, so only added and changed keys are decoded. The
+     * portal parses every version its cache takes in (its index by owner), and decoding every key's metadata of a
+     * shard at each of them was 7 % of its CPU while minting (bench/scale). Nothing is kept of {@code before} once
+     * this version is parsed, so versions never chain.
+     */
+    void follows(KeyShard before) {
+        if (parsed == null) {
+            earlier = before.parsed;
+        }
+    }
+
     private Parsed parsed() {
         var result = parsed;
         if (result == null) {
+            var reusable = earlier;
+            if (reusable != null && !reusable.model().equals(model)) {
+                reusable = null;
+            }
+            var annotations = annotations(secret);
             var byId = new TreeMap<ClientId, ApiKey>();
             var unreadable = new TreeMap<ClientId, String>();
-            for (var annotation : annotations(secret).entrySet()) {
+            for (var annotation : annotations.entrySet()) {
                 if (annotation.getKey().startsWith(KeySecretLayout.KEY_ANNOTATION_PREFIX)) {
                     var id = annotation.getKey().substring(KeySecretLayout.KEY_ANNOTATION_PREFIX.length());
                     if (ClientId.isValid(id)) {
                         var clientId = new ClientId(id);
+                        var known = reusable == null || !annotation.getValue().equals(reusable.source().get(annotation.getKey()))
+                                ? null : reusable.keys().get(clientId);
+                        if (known != null) {
+                            byId.put(clientId, known);
+                            continue;
+                        }
                         try {
                             byId.put(clientId, new ApiKey(clientId, MetadataCodec.decode(annotation.getValue(), model)));
                         } catch (IllegalArgumentException e) {
@@ -105,8 +134,9 @@ public final class KeyShard {
                         + "swept when they expire; see docs/troubleshooting.md: {}", secret.getMetadata().getNamespace(),
                         name(), unreadable.keySet(), unreadable);
             }
-            result = new Parsed(Collections.unmodifiableMap(byId), Collections.unmodifiableMap(unreadable));
+            result = new Parsed(model, annotations, Collections.unmodifiableMap(byId), Collections.unmodifiableMap(unreadable));
             parsed = result;
+            earlier = null;
         }
         return result;
     }

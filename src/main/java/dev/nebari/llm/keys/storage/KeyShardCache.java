@@ -141,6 +141,9 @@ public final class KeyShardCache implements AutoCloseable {
                 return known;
             }
             changed[0] = known == null || !known.credentialIds().equals(shard.credentialIds());
+            if (known != null) {
+                shard.follows(known);
+            }
             // Inside compute, so that two versions of one shard update the indexes in the order they are stored.
             reindex(known, shard);
             return shard;
@@ -148,6 +151,16 @@ public final class KeyShardCache implements AutoCloseable {
         if (changed[0]) {
             onKeysChanged.accept(shard.model());
         }
+    }
+
+    /**
+     * Takes in a version of a shard ({@link #observe}) and returns the shard as now known: this version or a newer
+     * one, parsed at most once per version however many ask.
+     */
+    public KeyShard current(Secret secret) {
+        observe(secret);
+        var known = shards.get(secret.getMetadata().getName());
+        return known != null ? known : KeyShard.of(secret);
     }
 
     private void forget(Secret secret) {

@@ -139,8 +139,8 @@ public final class KeyShardWriter implements AutoCloseable {
         final Map<ClientId, String> updates = new HashMap<>();
         final List<Pending> pendings = new ArrayList<>();
         final List<Runnable> onSuccess = new ArrayList<>();
-        /** The shard as the API server stored it, once written. */
-        @Nullable Secret written;
+        /** The shard as the API server stored it (or newer), once written. */
+        @Nullable KeyShard written;
         int keys;
         int annotationBytes;
 
@@ -248,7 +248,7 @@ public final class KeyShardWriter implements AutoCloseable {
                 }
             }
             if (!written.isEmpty()) {
-                var stored = new HashMap<Integer, Secret>();
+                var stored = new HashMap<Integer, KeyShard>();
                 plans.forEach((shard, plan) -> {
                     if (plan.written != null) {
                         stored.put(shard, plan.written);
@@ -268,10 +268,10 @@ public final class KeyShardWriter implements AutoCloseable {
          * after the round ({@link #storedAfter}): those keys are removed again (newest of this round first) and
          * refused.
          */
-        private void handOutWithinTheCap(List<Written> round, Map<Integer, Secret> writtenShards) {
+        private void handOutWithinTheCap(List<Written> round, Map<Integer, KeyShard> writtenShards) {
             Map<String, Long> stored;
             try {
-                stored = storedAfter(writtenShards).stream().map(KeyShard::of).flatMap(shard -> shard.keys().stream())
+                stored = storedAfter(writtenShards).stream().flatMap(shard -> shard.keys().stream())
                         .collect(Collectors.groupingBy(k -> k.owner().subject(), Collectors.counting()));
             } catch (KubernetesClientException e) {
                 log.warn("re-reading the key shards of {} failed with HTTP {}; the keys of this round are taken back",
@@ -306,18 +306,18 @@ public final class KeyShardWriter implements AutoCloseable {
         }
 
         /**
-         * The model's shards after this round: those it wrote as their writes returned them (a later write to one
-         * of them comes from a round that checks after it), every other known shard read again, and the shards
+         * The model's shards after this round: those it wrote as their writes returned them, or newer as the cache
+         * holds them (a later write to one of them comes from a round that checks after it), every other known shard read again, and the shards
          * after the highest known index read until one is missing: a new shard always takes the lowest free index
          * (see {@code roomFor}), so one missing index ends the list. Reading them one by one costs the API server a
          * key lookup each, where a label-selected list of the keys namespace filtered every Secret in it; a model
          * with one shard costs one read of a missing name.
          */
-        private List<Secret> storedAfter(Map<Integer, Secret> writtenShards) {
-            var stored = new TreeMap<Integer, Secret>(writtenShards);
+        private List<KeyShard> storedAfter(Map<Integer, KeyShard> writtenShards) {
+            var stored = new TreeMap<Integer, KeyShard>(writtenShards);
             for (var known : cache.shards(model)) {
                 if (!stored.containsKey(known.index())) {
-                    read(known.index()).ifPresent(secret -> stored.put(known.index(), secret));
+                    read(known.index()).ifPresent(shard -> stored.put(known.index(), shard));
                 }
             }
             var next = stored.isEmpty() ? 0 : stored.lastKey() + 1;
@@ -327,15 +327,14 @@ public final class KeyShardWriter implements AutoCloseable {
             return List.copyOf(stored.values());
         }
 
-        private Optional<Secret> read(int index) {
+        private Optional<KeyShard> read(int index) {
             var name = KeySecretLayout.shardName(model, index);
             @Nullable Secret secret = client.secrets().inNamespace(namespace).withName(name).get();
             if (secret == null) {
                 cache.evict(name);
                 return Optional.empty();
             }
-            cache.observe(secret);
-            return Optional.of(secret);
+            return Optional.of(cache.current(secret));
         }
 
         private void retry(Pending pending) {
@@ -466,8 +465,7 @@ public final class KeyShardWriter implements AutoCloseable {
             var secrets = client.secrets().inNamespace(namespace);
             try {
                 var written = plan.create ? secrets.resource(next).create() : secrets.resource(next).update();
-                cache.observe(written);
-                plan.written = written;
+                plan.written = cache.current(written);
                 return Outcome.WRITTEN;
             } catch (KubernetesClientException e) {
                 if (e.getCode() == HttpURLConnection.HTTP_CONFLICT || e.getCode() == HttpURLConnection.HTTP_NOT_FOUND) {

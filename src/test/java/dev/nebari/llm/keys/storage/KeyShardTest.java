@@ -52,6 +52,44 @@ class KeyShardTest {
     }
 
     @Test
+    void aVersionDecodesOnlyTheKeysChangedSinceTheVersionItFollows() {
+        var a = entry(1, "a");
+        var b = entry(2, "b");
+        var c = entry(3, "c");
+        var first = KeyShard.of(KeyShard.of(KeyShard.emptySecret("ns", MODEL, 0)).withChanges(List.of(a, b, c), Set.of()));
+        var parsedA = first.key(a.clientId()).orElseThrow();
+        var renamedB = b.metadata().withDescription("b, renamed");
+        var d = entry(4, "d");
+
+        var next = KeyShard.of(first.withChanges(List.of(d), Set.of(c.clientId()),
+                java.util.Map.of(b.clientId(), MetadataCodec.encode(renamedB))));
+        next.follows(first);
+
+        assertThat(next.key(a.clientId())).as("unchanged: the earlier version's key").containsSame(parsedA);
+        assertThat(next.key(b.clientId())).hasValueSatisfying(k -> assertThat(k.metadata().description()).isEqualTo("b, renamed"));
+        assertThat(next.key(d.clientId())).hasValueSatisfying(k -> assertThat(k.metadata()).isEqualTo(d.metadata()));
+        assertThat(next.holds(c.clientId())).isFalse();
+        assertThat(next.keys()).hasSize(3);
+    }
+
+    @Test
+    void aVersionOfAnotherModelOrWithUnreadableMetadataReusesNothing() {
+        var a = entry(1, "a");
+        var b = entry(2, "b");
+        var first = KeyShard.of(KeyShard.of(KeyShard.emptySecret("ns", MODEL, 0)).withChanges(List.of(a, b), Set.of()));
+        first.keys();
+        var moved = first.withChanges(List.of(), Set.of());
+        moved.getMetadata().getAnnotations().put(KeySecretLayout.MODEL_ANNOTATION, "team-b/llama");
+        moved.getMetadata().getAnnotations().put(KeySecretLayout.keyAnnotation(b.clientId()), "{not json");
+
+        var next = KeyShard.of(moved);
+        next.follows(first);
+
+        assertThat(next.key(a.clientId())).hasValueSatisfying(k -> assertThat(k.metadata().model()).isEqualTo(new ModelRef("team-b", "llama")));
+        assertThat(next.unreadable()).containsOnlyKeys(b.clientId());
+    }
+
+    @Test
     void metadataRoundTripsThroughItsAnnotation() {
         var e = entry(7, "notebook \"quoted\" ✓");
         assertThat(MetadataCodec.decode(e.metadataJson(), MODEL)).isEqualTo(e.metadata());
