@@ -198,6 +198,38 @@ public final class LocalGateway implements AutoCloseable {
         }
     }
 
+    /**
+     * Envoy's access log entries (one JSON object per line, Envoy Gateway's default format: response code and its
+     * details, route, upstream cluster) of every aigw run so far that {@code select} keeps, oldest run first: what a
+     * test names when a request got an answer it did not expect. Envoy writes its log every 10 s and when it stops,
+     * so the running Envoy's last seconds may be missing.
+     */
+    public List<String> accessLog(java.util.function.Predicate<String> select) {
+        var runsDirectory = work.resolve("aigw-home/state/envoy-runs");
+        if (!Files.isDirectory(runsDirectory)) {
+            return List.of();
+        }
+        try (var runDirectories = Files.list(runsDirectory)) {
+            var selected = new ArrayList<String>();
+            for (var run : runDirectories.sorted(Comparator.comparingInt(LocalGateway::runNumber)).toList()) {
+                var log = run.resolve("stdout.log");
+                if (Files.exists(log)) {
+                    try (var lines = Files.lines(log, StandardCharsets.UTF_8)) {
+                        lines.filter(select).forEach(line -> selected.add(run.getFileName() + " " + line));
+                    }
+                }
+            }
+            return selected;
+        } catch (IOException | UncheckedIOException e) {
+            return List.of("(Envoy's access log could not be read: " + e + ")");
+        }
+    }
+
+    private static int runNumber(Path runDirectory) {
+        var name = runDirectory.getFileName().toString();
+        return name.startsWith("run-") && name.substring(4).chars().allMatch(Character::isDigit) ? Integer.parseInt(name.substring(4)) : 0;
+    }
+
     /** Whether a local Prometheus can run here (usage per key needs one). */
     public static boolean prometheusInstalled() {
         return LocalPrometheus.locate().isPresent();
@@ -481,11 +513,29 @@ public final class LocalGateway implements AutoCloseable {
     private void stopAigw() {
         var current = aigw;
         if (current != null) {
+            stopEnvoyOf(current);
             current.close();
             aigw = null;
             runningStartupDigest = null;
             liveFile = null;
         }
+    }
+
+    /**
+     * Stops aigw's Envoy before aigw itself. Told to stop, aigw ends its external processor (which refuses new
+     * streams at once) side by side with Envoy, and a request that Envoy accepts in between is answered 500 for want
+     * of its processor. With Envoy gone first, a restart looks to callers as an Envoy restart does: no answer at all
+     * until it listens again.
+     */
+    private static void stopEnvoyOf(ManagedProcess aigw) {
+        ProcessHandle.of(aigw.pid()).stream().flatMap(ProcessHandle::descendants)
+                .filter(child -> child.info().command().map(command -> Path.of(command).getFileName().toString().equals("envoy")).orElse(false))
+                .forEach(envoy -> {
+                    envoy.destroy();
+                    if (envoy.onExit().completeOnTimeout(envoy, 5, TimeUnit.SECONDS).join().isAlive()) {
+                        envoy.destroyForcibly();
+                    }
+                });
     }
 
     private void portsMustBeFree() {

@@ -471,7 +471,8 @@ abstract class DataPathContract {
         }
         stack.gateway.awaitFed(PROPAGATION); // aigw restarted without the model's routes; the next test needs it up
         // "down" is aigw restarting without the model's routes (no answer at all, as during an Envoy restart)
-        assertThat(seen).as("answers while the model was deleted")
+        assertThat(seen).as(() -> "answers while the model was deleted (Envoy's access log of its 5xx answers: "
+                        + stack.envoyErrors() + ")")
                 .allMatch(s -> List.of("key:200", "key:404", "key:401", "key:down", "none:401", "none:404", "none:down").contains(s));
     }
 

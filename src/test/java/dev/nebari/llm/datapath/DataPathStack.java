@@ -337,6 +337,11 @@ final class DataPathStack implements AutoCloseable {
         }
     }
 
+    /** Envoy's access log entries of 5xx answers, to name what failed when a test sees one. */
+    List<String> envoyErrors() {
+        return gateway.accessLog(line -> line.contains("\"response_code\":5"));
+    }
+
     @Override
     public void close() {
         gateway.close();
