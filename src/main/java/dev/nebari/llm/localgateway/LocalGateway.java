@@ -513,29 +513,11 @@ public final class LocalGateway implements AutoCloseable {
     private void stopAigw() {
         var current = aigw;
         if (current != null) {
-            stopEnvoyOf(current);
             current.close();
             aigw = null;
             runningStartupDigest = null;
             liveFile = null;
         }
-    }
-
-    /**
-     * Stops aigw's Envoy before aigw itself. Told to stop, aigw ends its external processor (which refuses new
-     * streams at once) side by side with Envoy, and a request that Envoy accepts in between is answered 500 for want
-     * of its processor. With Envoy gone first, a restart looks to callers as an Envoy restart does: no answer at all
-     * until it listens again.
-     */
-    private static void stopEnvoyOf(ManagedProcess aigw) {
-        ProcessHandle.of(aigw.pid()).stream().flatMap(ProcessHandle::descendants)
-                .filter(child -> child.info().command().map(command -> Path.of(command).getFileName().toString().equals("envoy")).orElse(false))
-                .forEach(envoy -> {
-                    envoy.destroy();
-                    if (envoy.onExit().completeOnTimeout(envoy, 5, TimeUnit.SECONDS).join().isAlive()) {
-                        envoy.destroyForcibly();
-                    }
-                });
     }
 
     private void portsMustBeFree() {
