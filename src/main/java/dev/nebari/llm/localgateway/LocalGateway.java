@@ -201,8 +201,7 @@ public final class LocalGateway implements AutoCloseable {
     /**
      * Envoy's access log entries (one JSON object per line, Envoy Gateway's default format: response code and its
      * details, route, upstream cluster) of every aigw run so far that {@code select} keeps, oldest run first: what a
-     * test names when a request got an answer it did not expect. Envoy writes its log every 10 s and when it stops,
-     * so the running Envoy's last seconds may be missing.
+     * test names when a request got an answer it did not expect. An answer is in the log as soon as it is sent.
      */
     public List<String> accessLog(java.util.function.Predicate<String> select) {
         var runsDirectory = work.resolve("aigw-home/state/envoy-runs");
