@@ -5,8 +5,11 @@ import dev.nebari.llm.keys.storage.AuditLogStore;
 import dev.nebari.llm.keys.storage.ClientIdAllocator;
 import dev.nebari.llm.keys.storage.KeyShardCache;
 import dev.nebari.llm.keys.storage.KeyShardWriter;
+import dev.nebari.llm.platform.LeanClient;
 import dev.nebari.llm.platform.ModelEventRecorder;
 import dev.nebari.llm.platform.PackSettings;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -39,11 +42,16 @@ class KeysConfiguration {
     /** How the portal signs the Events it records on models (the operator signs as {@code nebari-llm-serving}). */
     static final String EVENT_COMPONENT = "nebari-llm-serving/keys";
 
+    /** For the key Secrets and audit ConfigMaps: read without their managed fields, which nothing here reads. */
+    private static KubernetesClient keyStoreClient(KubernetesClient client) {
+        return LeanClient.withoutManagedFields(client, Secret.class, ConfigMap.class);
+    }
+
     @Bean(destroyMethod = "close")
     KeyShardCache keyShardCache(KubernetesClient client, PackSettings settings, ApplicationEventPublisher events,
             Environment environment) {
         // Only the portal lists a user's keys across models.
-        var cache = new KeyShardCache(client, settings.apiKeysNamespace(),
+        var cache = new KeyShardCache(keyStoreClient(client), settings.apiKeysNamespace(),
                 model -> events.publishEvent(new KeysChanged(model.namespace(), model.name())),
                 environment.matchesProfiles("portal"));
         cache.start();
@@ -80,7 +88,7 @@ class KeysConfiguration {
             ObjectProvider<Clock> clock) {
         var allocator = new ClientIdAllocator(client, settings.apiKeysNamespace(),
                 clock.getIfAvailable(Clock::systemUTC), new SecureRandom(), CLIENT_ID_BLOCK);
-        return new KeyShardWriter(client, cache, allocator);
+        return new KeyShardWriter(keyStoreClient(client), cache, allocator);
     }
 
     @Bean(destroyMethod = "close")
@@ -99,7 +107,7 @@ class KeysConfiguration {
     @Bean(destroyMethod = "close")
     @Profile("portal")
     AuditLogStore keyAuditStore(KubernetesClient client, PackSettings settings, ObjectProvider<Clock> clock) {
-        var store = new AuditLogStore(client, settings.apiKeysNamespace(), clock.getIfAvailable(Clock::systemUTC));
+        var store = new AuditLogStore(keyStoreClient(client), settings.apiKeysNamespace(), clock.getIfAvailable(Clock::systemUTC));
         store.start();
         return store;
     }

@@ -3,16 +3,10 @@ package dev.nebari.llm.platform;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.dsl.MixedOperation;
 import io.fabric8.kubernetes.client.dsl.Resource;
 import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
-import io.fabric8.kubernetes.client.impl.BaseClient;
-import io.fabric8.kubernetes.client.impl.KubernetesClientImpl;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
-import io.fabric8.kubernetes.model.jackson.Jackson2JdkTypesModule;
-import java.util.concurrent.Executor;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A client for watching objects in their generic form ({@code GenericKubernetesResource}) at the cost of one decode.
@@ -21,10 +15,10 @@ import tools.jackson.databind.json.JsonMapper;
  * Deployment event into a {@code Deployment} first, and then converts that into the generic form (fabric8's
  * {@code AbstractWatchManager}): two decodes and an encode per event, 35 % of the operator's watch threads' samples
  * while 300 models were created (bench/scale, JFR). This client's serialisation knows no kinds, so every object
- * decodes straight into the generic form.
+ * decodes straight into the generic form, and without {@code metadata.managedFields} ({@link WithoutManagedFields}).
  *
- * <p>It shares the given client's HTTP client (so its connections, interceptors and request counting) and executor;
- * closing it is not needed and would not close them.
+ * <p>It shares the given client's HTTP client (so its connections, interceptors and request counting) and executor
+ * ({@link LeanClient}).
  */
 public final class UntypedClient {
 
@@ -38,12 +32,9 @@ public final class UntypedClient {
 
     /** A client on {@code client}'s connection whose serialisation decodes every object as a generic one. */
     public static UntypedClient of(KubernetesClient client) {
-        var executor = client.adapt(BaseClient.class).getExecutor();
-        // As fabric8's default serialisation, but false: no search of the class path for the model classes.
-        var mapper = JsonMapper.builderWithJackson2Defaults().addModule(new Jackson2JdkTypesModule()).build();
-        var serialization = new KubernetesSerialization(mapper, false);
-        return new UntypedClient(client, new KubernetesClientImpl(client.getHttpClient(), client.getConfiguration(),
-                new SharedExecutor(executor), serialization));
+        // As fabric8's default serialisation, but false: no search of the class path for the model classes; and
+        // without managedFields, which the caches fed from this client drop anyway (LeanItemStore).
+        return new UntypedClient(client, LeanClient.sharing(client, new KubernetesSerialization(WithoutManagedFields.mapper(), false)));
     }
 
     /**
@@ -61,18 +52,5 @@ public final class UntypedClient {
     /** The serialisation that decodes every object as a generic one. */
     public KubernetesSerialization serialization() {
         return untyped.getKubernetesSerialization();
-    }
-
-    /** Hands out the original client's executor and leaves its shutdown to that client. */
-    private record SharedExecutor(Executor executor) implements KubernetesClientBuilder.ExecutorSupplier {
-        @Override
-        public Executor get() {
-            return executor;
-        }
-
-        @Override
-        public void onClose(Executor closed) {
-            // the original client owns it
-        }
     }
 }

@@ -1,9 +1,8 @@
 package dev.nebari.llm.reconciliation;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import dev.nebari.llm.platform.WithoutManagedFields;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.internal.OperationSupport;
@@ -16,7 +15,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * How the operator writes what it renders, and how it names what the API server refused: shared by the model
@@ -29,12 +27,10 @@ final class ServerSideApply {
     private static final String NO_STORED_VERSION = "1";
     private static final String APPLY_PATCH = "application/apply-patch+yaml";
     /**
-     * Reads the API server's answers to applies without {@code metadata.managedFields}, which nothing reads from them
-     * (the informer caches drop it too, {@code LeanItemStore}): the answer lists every field the manager set, about as
-     * long again as the object, and parsing answers was the largest part of an apply (JFR).
+     * Reads the API server's answers to applies without {@code metadata.managedFields} ({@link WithoutManagedFields}):
+     * nothing reads them from an answer, and parsing answers was the largest part of an apply (JFR).
      */
-    private static final KubernetesSerialization ANSWERS = new KubernetesSerialization(
-            JsonMapper.builder().addMixIn(ObjectMeta.class, WithoutManagedFields.class).build(), true);
+    private static final KubernetesSerialization ANSWERS = new KubernetesSerialization(WithoutManagedFields.mapper(), true);
     /** Collection URLs by master URL, API version, kind and namespace: a few dozen for a whole pack. */
     private static final Map<String, String> COLLECTIONS = new ConcurrentHashMap<>();
 
@@ -78,10 +74,6 @@ final class ServerSideApply {
             throw OperationSupport.requestFailure(request, OperationSupport.createStatus(response, serialization));
         }
         return (T) ANSWERS.unmarshal(response.body(), desired.getClass());
-    }
-
-    @JsonIgnoreProperties("managedFields")
-    private interface WithoutManagedFields {
     }
 
     /** {@code <master>/apis/<group>/<version>/namespaces/<ns>/<plural>} (core kinds: {@code /api/v1/...}). */

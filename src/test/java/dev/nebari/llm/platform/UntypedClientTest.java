@@ -79,6 +79,7 @@ class UntypedClientTest {
                 assertThat(seen).singleElement().isExactlyInstanceOf(GenericKubernetesResource.class);
                 var object = (GenericKubernetesResource) seen.getFirst();
                 assertThat(object.getMetadata().getName()).isEqualTo("llama");
+                assertThat(object.getMetadata().getManagedFields()).as("not decoded").isNullOrEmpty();
                 assertThat(object.<List<Map<String, Object>>>get("spec", "template", "spec", "containers"))
                         .extracting(container -> container.get("image")).containsExactly("vllm:1");
                 // The informer's list and watch went through the counted HTTP client.
