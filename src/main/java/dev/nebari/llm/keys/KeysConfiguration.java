@@ -107,7 +107,8 @@ class KeysConfiguration {
     @Bean(destroyMethod = "close")
     @Profile("portal")
     AuditLogStore keyAuditStore(KubernetesClient client, PackSettings settings, ObjectProvider<Clock> clock) {
-        var store = new AuditLogStore(keyStoreClient(client), settings.apiKeysNamespace(), clock.getIfAvailable(Clock::systemUTC));
+        var store = new AuditLogStore(keyStoreClient(client), settings.apiKeysNamespace(),
+                clock.getIfAvailable(Clock::systemUTC));
         store.start();
         return store;
     }

@@ -226,7 +226,8 @@ public final class LocalGateway implements AutoCloseable {
 
     private static int runNumber(Path runDirectory) {
         var name = runDirectory.getFileName().toString();
-        return name.startsWith("run-") && name.substring(4).chars().allMatch(Character::isDigit) ? Integer.parseInt(name.substring(4)) : 0;
+        var number = name.startsWith("run-") ? name.substring(4) : "";
+        return !number.isEmpty() && number.chars().allMatch(Character::isDigit) ? Integer.parseInt(number) : 0;
     }
 
     /** Whether a local Prometheus can run here (usage per key needs one). */

@@ -34,7 +34,8 @@ public final class UntypedClient {
     public static UntypedClient of(KubernetesClient client) {
         // As fabric8's default serialisation, but false: no search of the class path for the model classes; and
         // without managedFields, which the caches fed from this client drop anyway (LeanItemStore).
-        return new UntypedClient(client, LeanClient.sharing(client, new KubernetesSerialization(WithoutManagedFields.mapper(), false)));
+        var serialization = new KubernetesSerialization(WithoutManagedFields.mapper(), false);
+        return new UntypedClient(client, LeanClient.sharing(client, serialization));
     }
 
     /**

@@ -30,9 +30,20 @@ final class ServerSideApply {
      * Reads the API server's answers to applies without {@code metadata.managedFields} ({@link WithoutManagedFields}):
      * nothing reads them from an answer, and parsing answers was the largest part of an apply (JFR).
      */
-    private static final KubernetesSerialization ANSWERS = new KubernetesSerialization(WithoutManagedFields.mapper(), true);
-    /** Collection URLs by master URL, API version, kind and namespace: a few dozen for a whole pack. */
-    private static final Map<String, String> COLLECTIONS = new ConcurrentHashMap<>();
+    private static final KubernetesSerialization ANSWERS =
+            new KubernetesSerialization(WithoutManagedFields.mapper(), true);
+    /** Where each kind's objects live, by master URL, API version and kind: a few dozen for a whole pack. */
+    private static final Map<String, Resources> RESOURCES = new ConcurrentHashMap<>();
+
+    /** {@code <master>/apis/<group>/<version>} (core kinds: {@code /api/v1}) and the kind's plural. */
+    private record Resources(String groupVersion, String plural) {
+
+        String url(HasMetadata object) {
+            var namespace = object.getMetadata().getNamespace();
+            return groupVersion + (namespace == null || namespace.isEmpty() ? "" : "/namespaces/" + namespace)
+                    + "/" + plural + "/" + object.getMetadata().getName();
+        }
+    }
 
     private ServerSideApply() {
     }
@@ -44,14 +55,14 @@ final class ServerSideApply {
      * and request timeout) to a path whose collection part is looked up once per kind and namespace: fabric8's
      * resource DSL builds and parses the whole URL again at every request, with regular expressions, which was 5 % of
      * the operator's samples both while models were applied and while keys were minted (bench/scale, JFR). The body
-     * and the answer are serialised by the client's {@link io.fabric8.kubernetes.client.utils.KubernetesSerialization}
-     * and failures are the client's own exceptions (code and status), as from the DSL.
+     * is serialised by the client's serialisation, the answer read without managed fields ({@link #ANSWERS}), and
+     * failures are the client's own exceptions (code and status), as from the DSL.
      */
     @SuppressWarnings("unchecked")
     static <T extends HasMetadata> T apply(KubernetesClient client, T desired, String fieldManager) {
         var serialization = client.getKubernetesSerialization();
         var http = client.getHttpClient();
-        var url = collection(client, desired) + "/" + desired.getMetadata().getName() + "?fieldManager="
+        var url = resources(client, desired).url(desired) + "?fieldManager="
                 + URLEncoder.encode(fieldManager, StandardCharsets.UTF_8) + "&force=true";
         var request = http.newHttpRequestBuilder()
                 .uri(url)
@@ -76,19 +87,17 @@ final class ServerSideApply {
         return (T) ANSWERS.unmarshal(response.body(), desired.getClass());
     }
 
-    /** {@code <master>/apis/<group>/<version>/namespaces/<ns>/<plural>} (core kinds: {@code /api/v1/...}). */
-    private static String collection(KubernetesClient client, HasMetadata object) {
-        var namespace = object.getMetadata().getNamespace();
-        var key = client.getMasterUrl() + " " + object.getApiVersion() + " " + object.getKind() + " " + namespace;
-        return COLLECTIONS.computeIfAbsent(key, k -> {
+    private static Resources resources(KubernetesClient client, HasMetadata object) {
+        var key = client.getMasterUrl() + " " + object.getApiVersion() + " " + object.getKind();
+        return RESOURCES.computeIfAbsent(key, k -> {
             var base = client.getMasterUrl().toString().replaceAll("/+$", "");
-            var group = object.getApiVersion().contains("/") ? "/apis/" + object.getApiVersion() : "/api/" + object.getApiVersion();
-            var scope = namespace == null || namespace.isEmpty() ? "" : "/namespaces/" + namespace;
-            return base + group + scope + "/" + plural(client, object);
+            var apiVersion = object.getApiVersion();
+            var groupVersion = base + (apiVersion.contains("/") ? "/apis/" : "/api/") + apiVersion;
+            return new Resources(groupVersion, plural(client, object));
         });
     }
 
-    /** The resource name of the object's kind: from its class for a typed object, else from the API server's discovery. */
+    /** The resource name of the object's kind: from its class if typed, else from the API server's discovery. */
     private static String plural(KubernetesClient client, HasMetadata object) {
         if (!(object instanceof GenericKubernetesResource)) {
             return HasMetadata.getPlural(object.getClass());

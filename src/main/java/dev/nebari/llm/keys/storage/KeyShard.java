@@ -52,14 +52,15 @@ public final class KeyShard {
     private final int annotationBytes;
     /** Parsed on first use: the watch delivers every version, most of which nobody lists. */
     private volatile @Nullable Parsed parsed;
-    /** What an earlier version of this shard parsed, reused for the keys whose metadata is unchanged; see {@link #follows}. */
+    /** What an earlier version of this shard parsed, reused for keys whose metadata is unchanged ({@link #follows}). */
     private volatile @Nullable Parsed earlier;
 
     /**
      * The readable keys, and the client ids whose metadata could not be read with the reason; {@code source} is the
      * Secret's annotations they were read from (the map itself, not a copy).
      */
-    private record Parsed(ModelRef model, Map<String, String> source, Map<ClientId, ApiKey> keys, Map<ClientId, String> unreadable) {
+    private record Parsed(ModelRef model, Map<String, String> source, Map<ClientId, ApiKey> keys,
+            Map<ClientId, String> unreadable) {
     }
 
     private KeyShard(Secret secret) {
@@ -114,8 +115,9 @@ public final class KeyShard {
                     var id = annotation.getKey().substring(KeySecretLayout.KEY_ANNOTATION_PREFIX.length());
                     if (ClientId.isValid(id)) {
                         var clientId = new ClientId(id);
-                        var known = reusable == null || !annotation.getValue().equals(reusable.source().get(annotation.getKey()))
-                                ? null : reusable.keys().get(clientId);
+                        var unchanged = reusable != null
+                                && annotation.getValue().equals(reusable.source().get(annotation.getKey()));
+                        var known = unchanged ? reusable.keys().get(clientId) : null;
                         if (known != null) {
                             byId.put(clientId, known);
                             continue;
@@ -134,7 +136,8 @@ public final class KeyShard {
                         + "swept when they expire; see docs/troubleshooting.md: {}", secret.getMetadata().getNamespace(),
                         name(), unreadable.keySet(), unreadable);
             }
-            result = new Parsed(model, annotations, Collections.unmodifiableMap(byId), Collections.unmodifiableMap(unreadable));
+            result = new Parsed(model, annotations, Collections.unmodifiableMap(byId),
+                    Collections.unmodifiableMap(unreadable));
             parsed = result;
             earlier = null;
         }

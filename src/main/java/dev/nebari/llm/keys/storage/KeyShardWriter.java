@@ -307,11 +307,11 @@ public final class KeyShardWriter implements AutoCloseable {
 
         /**
          * The model's shards after this round: those it wrote as their writes returned them, or newer as the cache
-         * holds them (a later write to one of them comes from a round that checks after it), every other known shard read again, and the shards
-         * after the highest known index read until one is missing: a new shard always takes the lowest free index
-         * (see {@code roomFor}), so one missing index ends the list. Reading them one by one costs the API server a
-         * key lookup each, where a label-selected list of the keys namespace filtered every Secret in it; a model
-         * with one shard costs one read of a missing name.
+         * holds them (a later write to one of them comes from a round that checks after it), every other known shard
+         * read again, and the shards after the highest known index read until one is missing: a new shard always
+         * takes the lowest free index (see {@code roomFor}), so one missing index ends the list. Reading them one by
+         * one costs the API server a key lookup each, where a label-selected list of the keys namespace filtered every
+         * Secret in it; a model with one shard costs one read of a missing name.
          */
         private List<KeyShard> storedAfter(Map<Integer, KeyShard> writtenShards) {
             var stored = new TreeMap<Integer, KeyShard>(writtenShards);
