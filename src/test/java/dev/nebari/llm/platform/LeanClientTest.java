@@ -7,7 +7,6 @@ import dev.nebari.llm.testing.TestCluster;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -28,20 +27,7 @@ class LeanClientTest {
         var seen = new CopyOnWriteArrayList<Object>();
 
         var read = lean.secrets().inNamespace(namespace).withName("shard").get();
-        try (var informer = lean.secrets().inNamespace(namespace).inform(new ResourceEventHandler<>() {
-            @Override
-            public void onAdd(Secret object) {
-                seen.add(object);
-            }
-
-            @Override
-            public void onUpdate(Secret before, Secret after) {
-            }
-
-            @Override
-            public void onDelete(Secret object, boolean unknown) {
-            }
-        })) {
+        try (var informer = lean.secrets().inNamespace(namespace).inform(ChangeHandler.whilePresent(seen::add))) {
             await().atMost(Duration.ofSeconds(30)).until(() -> !seen.isEmpty());
         }
         read.getData().put("b", "c2VjcmV0");

@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.api.model.KubernetesResource;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.client.ConfigBuilder;
-import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -53,20 +52,7 @@ class UntypedClientTest {
             var seen = new CopyOnWriteArrayList<Object>();
             var getsBefore = counter.count("GET");
             var informer = untyped.resources("apps/v1", "Deployment").inNamespace(namespace)
-                    .inform(new ResourceEventHandler<>() {
-                        @Override
-                        public void onAdd(GenericKubernetesResource object) {
-                            seen.add(object);
-                        }
-
-                        @Override
-                        public void onUpdate(GenericKubernetesResource before, GenericKubernetesResource after) {
-                        }
-
-                        @Override
-                        public void onDelete(GenericKubernetesResource object, boolean unknown) {
-                        }
-                    });
+                    .inform(ChangeHandler.whilePresent(seen::add));
             try (informer) {
                 typed.apps().deployments().inNamespace(namespace).resource(new DeploymentBuilder()
                         .withNewMetadata().withName("llama").endMetadata()
