@@ -52,7 +52,7 @@ final class ServerSideApply {
      * Applies {@code desired}; the answer is the object as the API server stored it.
      *
      * <p>One PATCH with the apply content type, sent through the client's HTTP client (its authentication, retries
-     * and request timeout) to a path whose collection part is looked up once per kind and namespace: fabric8's
+     * and request timeout) to a path whose kind part is looked up once ({@link Resources}): fabric8's
      * resource DSL builds and parses the whole URL again at every request, with regular expressions, which was 5 % of
      * the operator's samples both while models were applied and while keys were minted (bench/scale, JFR). The body
      * is serialised by the client's serialisation, the answer read without managed fields ({@link #ANSWERS}), and
