@@ -42,16 +42,23 @@ class KeysConfiguration {
     /** How the portal signs the Events it records on models (the operator signs as {@code nebari-llm-serving}). */
     static final String EVENT_COMPONENT = "nebari-llm-serving/keys";
 
-    /** For the key Secrets and audit ConfigMaps: read without their managed fields, which nothing here reads. */
-    private static KubernetesClient keyStoreClient(KubernetesClient client) {
-        return LeanClient.withoutManagedFields(client, Secret.class, ConfigMap.class);
+    /**
+     * The client of the key Secrets and audit ConfigMaps, one for the cache, the writer and the audit store: it reads
+     * them without their managed fields, which nothing here reads.
+     */
+    record KeyStoreClient(KubernetesClient client) {
+    }
+
+    @Bean
+    KeyStoreClient keyStoreClient(KubernetesClient client) {
+        return new KeyStoreClient(LeanClient.withoutManagedFields(client, Secret.class, ConfigMap.class));
     }
 
     @Bean(destroyMethod = "close")
-    KeyShardCache keyShardCache(KubernetesClient client, PackSettings settings, ApplicationEventPublisher events,
+    KeyShardCache keyShardCache(KeyStoreClient keyStore, PackSettings settings, ApplicationEventPublisher events,
             Environment environment) {
         // Only the portal lists a user's keys across models.
-        var cache = new KeyShardCache(keyStoreClient(client), settings.apiKeysNamespace(),
+        var cache = new KeyShardCache(keyStore.client(), settings.apiKeysNamespace(),
                 model -> events.publishEvent(new KeysChanged(model.namespace(), model.name())),
                 environment.matchesProfiles("portal"));
         cache.start();
@@ -84,11 +91,11 @@ class KeysConfiguration {
 
     @Bean(destroyMethod = "close")
     @Profile("portal")
-    KeyShardWriter keyShardWriter(KubernetesClient client, KeyShardCache cache, PackSettings settings,
-            ObjectProvider<Clock> clock) {
+    KeyShardWriter keyShardWriter(KubernetesClient client, KeyStoreClient keyStore, KeyShardCache cache,
+            PackSettings settings, ObjectProvider<Clock> clock) {
         var allocator = new ClientIdAllocator(client, settings.apiKeysNamespace(),
                 clock.getIfAvailable(Clock::systemUTC), new SecureRandom(), CLIENT_ID_BLOCK);
-        return new KeyShardWriter(keyStoreClient(client), cache, allocator);
+        return new KeyShardWriter(keyStore.client(), cache, allocator);
     }
 
     @Bean(destroyMethod = "close")
@@ -106,8 +113,8 @@ class KeysConfiguration {
     /** The audit history every portal replica shows, in ConfigMaps beside the key Secrets. */
     @Bean(destroyMethod = "close")
     @Profile("portal")
-    AuditLogStore keyAuditStore(KubernetesClient client, PackSettings settings, ObjectProvider<Clock> clock) {
-        var store = new AuditLogStore(keyStoreClient(client), settings.apiKeysNamespace(),
+    AuditLogStore keyAuditStore(KeyStoreClient keyStore, PackSettings settings, ObjectProvider<Clock> clock) {
+        var store = new AuditLogStore(keyStore.client(), settings.apiKeysNamespace(),
                 clock.getIfAvailable(Clock::systemUTC));
         store.start();
         return store;

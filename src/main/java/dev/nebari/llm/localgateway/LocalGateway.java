@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import java.util.stream.Stream;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -203,7 +204,7 @@ public final class LocalGateway implements AutoCloseable {
      * details, route, upstream cluster) of every aigw run so far that {@code select} keeps, oldest run first: what a
      * test names when a request got an answer it did not expect. An answer is in the log as soon as it is sent.
      */
-    public List<String> accessLog(java.util.function.Predicate<String> select) {
+    public List<String> accessLog(Predicate<String> select) {
         var runsDirectory = work.resolve("aigw-home/state/envoy-runs");
         if (!Files.isDirectory(runsDirectory)) {
             return List.of();

@@ -32,10 +32,9 @@ public final class UntypedClient {
 
     /** A client on {@code client}'s connection whose serialisation decodes every object as a generic one. */
     public static UntypedClient of(KubernetesClient client) {
-        // As fabric8's default serialisation, but false: no search of the class path for the model classes; and
-        // without managedFields, which the caches fed from this client drop anyway (LeanItemStore).
-        var serialization = new KubernetesSerialization(WithoutManagedFields.mapper(), false);
-        return new UntypedClient(client, LeanClient.sharing(client, serialization));
+        // A lean client that knows no kinds: no search of the class path for the model classes, and no
+        // managedFields, which the caches fed from this client drop anyway (LeanItemStore).
+        return new UntypedClient(client, LeanClient.withoutManagedFields(client));
     }
 
     /**
