@@ -342,7 +342,7 @@ public final class MemoryBenchmark {
         threads.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .forEach(e -> System.out.printf("  %4d %s%n", e.getValue(), e.getKey()));
         var histogram = jcmd(pid, "GC.class_histogram");
-        var file = Path.of("target", "bench-memory-histogram.txt").toAbsolutePath();
+        var file = Path.of("target", "bench-memory-histogram-" + pid + ".txt").toAbsolutePath();
         Files.writeString(file, histogram);
         System.out.println("largest classes on the heap (all in " + file + "):");
         histogram.lines().limit(23).forEach(l -> System.out.println("  " + l));

@@ -46,13 +46,18 @@ final class MintPeer {
     private MintPeer() {
     }
 
-    /** Times {@code keys} key writes over the models in {@code namespace} (created by the apply peer); seconds. */
-    static double run(KubernetesClient client, PackSettings settings, String namespace, int keys, int workers)
+    /** The whole run's time and each key's (its two writes, from the moment a worker took it). */
+    record Result(double seconds, MemoryBenchmark.Mints latencies) {
+    }
+
+    /** Times {@code keys} key writes over the models in {@code namespace} (created by the apply peer). */
+    static Result run(KubernetesClient client, PackSettings settings, String namespace, int keys, int workers)
             throws Exception {
         var models = client.resources(LLMModel.class).inNamespace(namespace).list().getItems().stream()
                 .sorted(Comparator.comparing(m -> m.getMetadata().getName())).toList();
         var states = models.stream().map(ModelKeys::new).toList();
         var random = new SecureRandom();
+        var latencies = new long[keys];
         var started = System.nanoTime();
         try (var pool = Executors.newFixedThreadPool(workers)) {
             var pending = new ArrayList<Future<?>>();
@@ -60,7 +65,9 @@ final class MintPeer {
                 var state = states.get(i % states.size());
                 var n = i;
                 pending.add(pool.submit(() -> {
+                    var began = System.nanoTime();
                     state.add(client, settings, ClientIdAllocator.format(n, random), ApiKeySecret.generate(random));
+                    latencies[n] = System.nanoTime() - began;
                     return null;
                 }));
             }
@@ -68,7 +75,7 @@ final class MintPeer {
                 write.get();
             }
         }
-        return (System.nanoTime() - started) / 1e9;
+        return new Result((System.nanoTime() - started) / 1e9, new MemoryBenchmark.Mints(0, latencies));
     }
 
     /** Removes the key shards {@link #run} wrote for the models in {@code namespace} (3,000 at 3,000 models). */

@@ -34,19 +34,23 @@ import java.util.TreeSet;
  *
  * <p>The application runs as the image runs it: extracted, with an AOT cache trained as the image build does
  * ({@code BENCH_LAYOUT=jar}: the jar itself). Arguments: sizes, e.g. {@code 300 1000 3000}. {@code BENCH_KEYS_PER_MODEL}
- * (default 10); {@code BENCH_JAR} another jar.
+ * (default 10); {@code BENCH_JAR} another jar; {@code -Dbench.memoryDetails=true} (through {@code BENCH_JAVA_OPTS})
+ * tracks both processes' native memory and prints where their memory goes once settled.
  */
 public final class ScaleBenchmark {
 
-    static final String OPERATOR_JVM = "@config/jvm.options -XX:MaxRAM=768m";
-    static final String PORTAL_JVM = "@config/jvm.options -XX:MaxRAM=512m";
+    /** {@code -Dbench.memoryDetails=true}: native memory tracking on, and its summary, threads and heap printed. */
+    static final boolean DETAILS = Boolean.getBoolean("bench.memoryDetails");
+    static final String TRACKING = DETAILS ? " -XX:NativeMemoryTracking=summary" : "";
+    static final String OPERATOR_JVM = "@config/jvm.options -XX:MaxRAM=768m" + TRACKING;
+    static final String PORTAL_JVM = "@config/jvm.options -XX:MaxRAM=512m" + TRACKING;
     static final Set<String> WRITE_VERBS = Set.of("POST", "PUT", "PATCH", "APPLY", "DELETE");
     /** Writes that are not to a model's objects: its finalizer and status, Events, the Lease. */
     static final Set<String> NOT_OBJECTS = Set.of("llmmodels", "llmmodels/status", "events", "leases");
 
     record Result(int models, int keys, double peerSeconds, double appliedSeconds, double mintPeerSeconds, double mintSeconds,
-            MemoryBenchmark.Mints mints, long stored, double operatorWritesPerModel, int objectsPerModel,
-            long resyncWrites, double operatorReadySeconds, MemoryBenchmark.Snapshot operator,
+            MemoryBenchmark.Mints mintPeerLatencies, MemoryBenchmark.Mints mints, long stored, double operatorWritesPerModel,
+            int objectsPerModel, long resyncWrites, double operatorReadySeconds, MemoryBenchmark.Snapshot operator,
             MemoryBenchmark.Snapshot portal, String load) {
     }
 
@@ -80,8 +84,10 @@ public final class ScaleBenchmark {
             System.out.printf("peer: plain server-side apply of %d models' objects in %.1f s%n", models, peerSeconds);
             System.out.println("  peer " + peerCpuSummary);
             var mintPeerCpu = CpuAccount.of(parts(cluster));
-            var mintPeerSeconds = MintPeer.run(client, settings, "bench-peer", keys, MemoryBenchmark.MINT_CONCURRENCY);
-            System.out.printf("mint peer: %d keys' shard writes and SecurityPolicy applies in %.1f s%n", keys, mintPeerSeconds);
+            var mintPeer = MintPeer.run(client, settings, "bench-peer", keys, MemoryBenchmark.MINT_CONCURRENCY);
+            var mintPeerSeconds = mintPeer.seconds();
+            System.out.printf("mint peer: %d keys' shard writes and SecurityPolicy applies in %.1f s"
+                    + " (per key p50 %.0f ms, p99 %.0f ms)%n", keys, mintPeerSeconds, mintPeer.latencies().quantileMillis(0.5), mintPeer.latencies().quantileMillis(0.99));
             System.out.println("  mint peer " + mintPeerCpu.summary());
             removePeer(client, settings, "bench-peer");
 
@@ -134,6 +140,12 @@ public final class ScaleBenchmark {
                     var operatorSettled = MemoryBenchmark.settled(operator.process, "operator");
                     var portalSettled = MemoryBenchmark.Snapshot.whenQuiet(portal.process);
                     System.out.printf("portal settled:           %s%n", portalSettled);
+                    if (DETAILS) {
+                        System.out.println("operator, settled:");
+                        MemoryBenchmark.printDetails(operator.process.pid());
+                        System.out.println("portal, settled:");
+                        MemoryBenchmark.printDetails(portal.process.pid());
+                    }
 
                     // A restart reads everything back and must find nothing to write.
                     operator.close();
@@ -146,7 +158,8 @@ public final class ScaleBenchmark {
                             .mapToLong(Map.Entry::getValue).sum();
                     System.out.printf("operator restarted with %d models and %d keys: ready in %.1f s; writes until quiet (leases aside): %d %s%n",
                             models, stored, readySeconds, resyncWrites, writesOnly(resync));
-                    return new Result(models, keys, peerSeconds, appliedSeconds, mintPeerSeconds, mintSeconds, mints, stored,
+                    return new Result(models, keys, peerSeconds, appliedSeconds, mintPeerSeconds, mintSeconds,
+                            mintPeer.latencies(), mints, stored,
                             operatorWrites, objects, resyncWrites, readySeconds, operatorSettled, portalSettled,
                             ReconcileBenchmark.loadAverage());
                 } finally {
@@ -221,13 +234,14 @@ public final class ScaleBenchmark {
 
     static void printTable(List<Result> results) throws Exception {
         System.out.printf("%nload average at the end: %s%n", ReconcileBenchmark.loadAverage());
-        System.out.println("| models | keys | peer s | applied s | ratio | mint peer s | mint s | ratio | p50 ms | p99 ms | writes/model (objects) | resync writes | operator ready s | operator RSS MiB (heap used) | portal RSS MiB (heap used) |");
+        System.out.println("| models | keys | peer s | applied s | ratio | mint peer s | mint s | ratio | p50 ms | p99 ms (mint peer's) | writes/model (objects) | resync writes | operator ready s | operator RSS MiB (heap used) | portal RSS MiB (heap used) |");
         System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|");
         for (var r : results) {
-            System.out.printf("| %d | %d | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f | %.0f | %.0f | %.1f (%d) | %d | %.1f | %d (%d) | %d (%d) |%n",
+            System.out.printf("| %d | %d | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f | %.0f | %.0f (%.0f) | %.1f (%d) | %d | %.1f | %d (%d) | %d (%d) |%n",
                     r.models(), r.stored(), r.peerSeconds(), r.appliedSeconds(), r.appliedSeconds() / r.peerSeconds(),
                     r.mintPeerSeconds(), r.mintSeconds(), r.mintSeconds() / r.mintPeerSeconds(), r.mints().quantileMillis(0.5), r.mints().quantileMillis(0.99),
-                    r.operatorWritesPerModel() / r.models(), r.objectsPerModel(), r.resyncWrites(), r.operatorReadySeconds(),
+                    r.mintPeerLatencies().quantileMillis(0.99), r.operatorWritesPerModel() / r.models(), r.objectsPerModel(),
+                    r.resyncWrites(), r.operatorReadySeconds(),
                     r.operator().rssMiB(), r.operator().heapUsedKiB() >> 10, r.portal().rssMiB(), r.portal().heapUsedKiB() >> 10);
         }
         var first = results.getFirst();
