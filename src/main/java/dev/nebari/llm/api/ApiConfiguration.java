@@ -19,6 +19,8 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Profile;
+import org.springframework.core.env.Environment;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
 
 /** The REST API, in the {@code portal} profile. */
 @Configuration(proxyBeanMethods = false)
@@ -47,6 +49,11 @@ class ApiConfiguration {
                         .type(SecurityScheme.Type.HTTP).scheme("bearer").bearerFormat("JWT")
                         .description("An access token from the platform's OIDC issuer")))
                 .addSecurityItem(new SecurityRequirement().addList(BEARER_SCHEME));
+    }
+
+    @Bean
+    FirstRequestWarmUp firstRequestWarmUp(JwtDecoder decoder, Environment environment) {
+        return new FirstRequestWarmUp(decoder, environment);
     }
 
     /** Swagger UI's Authorize against the issuer; the document is regenerated per request (springdoc.cache.disabled). */

@@ -46,6 +46,8 @@ class RestApiTest {
     static final RunningPortal portal = new RunningPortal();
     static String namespace;
     static String base;
+    /** The issuer's JWKS fetches once the portal was ready, before this class sent a request. */
+    static int jwksFetchesAtReady;
 
     @BeforeAll
     static void startTheApplication(TestCluster cluster) {
@@ -59,6 +61,7 @@ class RestApiTest {
                 "--keys.maxPerUserPerModel=3",
                 "--leaderElection.namespace=" + namespace);
         base = "http://127.0.0.1:" + portal.port();
+        jwksFetchesAtReady = issuer.jwksRequests();
     }
 
     @AfterAll
@@ -68,6 +71,15 @@ class RestApiTest {
     }
 
     // --- who the caller is ---
+
+    /** FirstRequestWarmUp: the portal has the issuer's keys when it reports ready; its first caller does not wait. */
+    @Test
+    void theIssuersKeysAreFetchedBeforeThePortalIsReady() {
+        assertThat(jwksFetchesAtReady).as("JWKS fetches before the first request").isPositive();
+        var before = issuer.jwksRequests();
+        assertThat(call("GET", "/api/v1/me", user("warm-sub", "warm", "llm-users"), null).status()).isEqualTo(200);
+        assertThat(issuer.jwksRequests()).as("the first token needs no fetch of its own").isEqualTo(before);
+    }
 
     @Test
     void meReportsTheCallerWithGroupsNormalised() {

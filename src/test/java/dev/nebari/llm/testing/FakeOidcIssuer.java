@@ -33,6 +33,7 @@ public final class FakeOidcIssuer implements AutoCloseable {
 
     private final HttpServer server;
     private final RSAKey key;
+    private final java.util.concurrent.atomic.AtomicInteger jwksRequests = new java.util.concurrent.atomic.AtomicInteger();
 
     private FakeOidcIssuer(HttpServer server, RSAKey key) {
         this.server = server;
@@ -59,7 +60,10 @@ public final class FakeOidcIssuer implements AutoCloseable {
                         exchange -> json(exchange, discovery));
             }
             server.createContext("/realms/test/keys/published-here",
-                    exchange -> json(exchange, new JWKSet(key.toPublicJWK()).toString()));
+                    exchange -> {
+                        issuer.jwksRequests.incrementAndGet();
+                        json(exchange, new JWKSet(key.toPublicJWK()).toString());
+                    });
             server.start();
             return issuer;
         } catch (IOException e) {
@@ -75,6 +79,11 @@ public final class FakeOidcIssuer implements AutoCloseable {
         exchange.sendResponseHeaders(200, body.length);
         exchange.getResponseBody().write(body);
         exchange.close();
+    }
+
+    /** How often the JWKS was fetched so far. */
+    public int jwksRequests() {
+        return jwksRequests.get();
     }
 
     public String issuer() {
