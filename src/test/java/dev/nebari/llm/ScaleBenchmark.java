@@ -87,7 +87,8 @@ public final class ScaleBenchmark {
             var mintPeer = MintPeer.run(client, settings, "bench-peer", keys, MemoryBenchmark.MINT_CONCURRENCY);
             var mintPeerSeconds = mintPeer.seconds();
             System.out.printf("mint peer: %d keys' shard writes and SecurityPolicy applies in %.1f s"
-                    + " (per key p50 %.0f ms, p99 %.0f ms)%n", keys, mintPeerSeconds, mintPeer.latencies().quantileMillis(0.5), mintPeer.latencies().quantileMillis(0.99));
+                    + " (per key p50 %.0f ms, p99 %.0f ms)%n", keys, mintPeerSeconds,
+                    mintPeer.latencies().quantileMillis(0.5), mintPeer.latencies().quantileMillis(0.99));
             System.out.println("  mint peer " + mintPeerCpu.summary());
             removePeer(client, settings, "bench-peer");
 

@@ -1,5 +1,6 @@
 package dev.nebari.llm.api;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -78,9 +79,9 @@ final class FirstRequestWarmUp implements ApplicationRunner {
             return;
         }
         try (var http = HttpClient.newBuilder().connectTimeout(LIMIT).build()) {
-            http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/keys")).timeout(LIMIT).GET().build(),
-                    HttpResponse.BodyHandlers.discarding());
-        } catch (java.io.IOException e) {
+            var anonymous = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/v1/keys"));
+            http.send(anonymous.timeout(LIMIT).GET().build(), HttpResponse.BodyHandlers.discarding());
+        } catch (IOException e) {
             log.debug("first-request warm-up: the REST API did not answer on port {}", port, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

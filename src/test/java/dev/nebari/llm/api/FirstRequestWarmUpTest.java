@@ -40,7 +40,8 @@ class FirstRequestWarmUpTest {
         new FirstRequestWarmUp(hanging, new MockEnvironment()).run(new DefaultApplicationArguments());
         var took = Duration.ofNanos(System.nanoTime() - started);
         release.countDown();
-        assertThat(took).isGreaterThanOrEqualTo(FirstRequestWarmUp.LIMIT).isLessThan(FirstRequestWarmUp.LIMIT.plusSeconds(2));
+        assertThat(took).isGreaterThanOrEqualTo(FirstRequestWarmUp.LIMIT)
+                .isLessThan(FirstRequestWarmUp.LIMIT.plusSeconds(2));
     }
 
     @Test

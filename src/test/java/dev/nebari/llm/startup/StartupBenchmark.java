@@ -628,7 +628,9 @@ public final class StartupBenchmark {
      * Issue 16, item 4: is the first minute after start as fast as the steady state? Starts the release once more
      * and, from the moment it is ready, sends a burst of {@code burst} concurrent mints (distinct users, over the
      * models) every 10 s for a minute; keeps sending them unmeasured for another minute, as a portal in use would
-     * see; then measures the same bursts for a third minute. Prints p50/p99/max of both measured minutes.
+     * see; then measures the same bursts for a third minute. Prints p50/p99/max of both measured minutes. Before
+     * that, the burst at ready alone over {@code STARTUP_FIRST_BURSTS} starts ({@link #firstBursts}); with
+     * {@code wholeMinutes} false, only that.
      */
     void firstMinute(Launcher launcher, int models, int burst, boolean wholeMinutes) throws Exception {
         var restarts = Integer.parseInt(System.getenv().getOrDefault("STARTUP_FIRST_BURSTS", "3"));

@@ -22,6 +22,7 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,7 +34,7 @@ public final class FakeOidcIssuer implements AutoCloseable {
 
     private final HttpServer server;
     private final RSAKey key;
-    private final java.util.concurrent.atomic.AtomicInteger jwksRequests = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger jwksRequests = new AtomicInteger();
 
     private FakeOidcIssuer(HttpServer server, RSAKey key) {
         this.server = server;
