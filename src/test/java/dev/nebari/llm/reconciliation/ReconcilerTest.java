@@ -385,9 +385,13 @@ class ReconcilerTest {
                     .containsExactly("id:org/aliased-7b", "id:chat-default", "id:org/aliased-latest", "pool:aliased");
             assertThat(ruleOf("aliased-internal")).isEqualTo(ruleOf("aliased-external"));
         });
-        var args = client.apps().deployments().inNamespace(namespace).withName("aliased").get()
-                .getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs();
-        assertThat(String.join(" ", args)).contains("--served-model-name org/aliased-7b chat-default org/aliased-latest --");
+        // the workload too: a pass applies its objects one after the other, and the routes may come first
+        await().atMost(TIMEOUT).untilAsserted(() -> {
+            var deployment = client.apps().deployments().inNamespace(namespace).withName("aliased").get();
+            assertThat(deployment).as("the vLLM Deployment").isNotNull();
+            var args = deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getArgs();
+            assertThat(String.join(" ", args)).contains("--served-model-name org/aliased-7b chat-default org/aliased-latest --");
+        });
         assertThat(children("aliased", "aigateway.envoyproxy.io/v1beta1", "AIServiceBackend")).as("no weights, no backend").isEmpty();
     }
 
