@@ -472,6 +472,8 @@ class ReconcilerTest {
                 .hasSize(2).allSatisfy(route -> assertThat(ObjectTree.of(route).list("spec.rules[0].matches"))
                         .extracting(match -> new ObjectTree(castMap(match)).at("headers[0].value"))
                         .containsExactly("org/lora-base", "org/lora-sql", "org/lora-legal")));
+        // a pass applies the Deployments last: wait for it as for the routes
+        await().atMost(TIMEOUT).until(() -> client.apps().deployments().inNamespace(namespace).withName("lora").get() != null);
         var pod = client.apps().deployments().inNamespace(namespace).withName("lora").get().getSpec().getTemplate().getSpec();
         assertThat(pod.getInitContainers()).extracting(c -> c.getName())
                 .containsExactly("model-downloader", "adapter-copy-1");
