@@ -48,8 +48,8 @@ public final class ScaleBenchmark {
     /** Writes that are not to a model's objects: its finalizer and status, Events, the Lease. */
     static final Set<String> NOT_OBJECTS = Set.of("llmmodels", "llmmodels/status", "events", "leases");
 
-    record Result(int models, int keys, double peerSeconds, double appliedSeconds, double mintPeerSeconds, double mintSeconds,
-            MemoryBenchmark.Mints mintPeerLatencies, MemoryBenchmark.Mints mints, long stored, double operatorWritesPerModel,
+    record Result(int models, int keys, double peerSeconds, double appliedSeconds, MintPeer.Result mintPeer, double mintSeconds,
+            MemoryBenchmark.Mints mints, long stored, double operatorWritesPerModel,
             int objectsPerModel, long resyncWrites, double operatorReadySeconds, MemoryBenchmark.Snapshot operator,
             MemoryBenchmark.Snapshot portal, String load) {
     }
@@ -85,9 +85,8 @@ public final class ScaleBenchmark {
             System.out.println("  peer " + peerCpuSummary);
             var mintPeerCpu = CpuAccount.of(parts(cluster));
             var mintPeer = MintPeer.run(client, settings, "bench-peer", keys, MemoryBenchmark.MINT_CONCURRENCY);
-            var mintPeerSeconds = mintPeer.seconds();
             System.out.printf("mint peer: %d keys' shard writes and SecurityPolicy applies in %.1f s"
-                    + " (per key p50 %.0f ms, p99 %.0f ms)%n", keys, mintPeerSeconds,
+                    + " (per key p50 %.0f ms, p99 %.0f ms)%n", keys, mintPeer.seconds(),
                     mintPeer.latencies().quantileMillis(0.5), mintPeer.latencies().quantileMillis(0.99));
             System.out.println("  mint peer " + mintPeerCpu.summary());
             removePeer(client, settings, "bench-peer");
@@ -131,7 +130,7 @@ public final class ScaleBenchmark {
                     var mintSeconds = (System.nanoTime() - minting) / 1e9;
                     var stored = MemoryBenchmark.storedKeys(client);
                     System.out.printf("%d keys minted in %.1f s (%.2fx the mint peer; %d failed; per mint p50 %.0f ms, p99 %.0f ms), %d stored%n",
-                            keys - mints.failures(), mintSeconds, mintSeconds / mintPeerSeconds, mints.failures(),
+                            keys - mints.failures(), mintSeconds, mintSeconds / mintPeer.seconds(), mints.failures(),
                             mints.quantileMillis(0.5), mints.quantileMillis(0.99), stored);
                     System.out.println("  mint " + mintCpu.summary());
                     var afterKeys = requests(operator, portal);
@@ -159,8 +158,7 @@ public final class ScaleBenchmark {
                             .mapToLong(Map.Entry::getValue).sum();
                     System.out.printf("operator restarted with %d models and %d keys: ready in %.1f s; writes until quiet (leases aside): %d %s%n",
                             models, stored, readySeconds, resyncWrites, writesOnly(resync));
-                    return new Result(models, keys, peerSeconds, appliedSeconds, mintPeerSeconds, mintSeconds,
-                            mintPeer.latencies(), mints, stored,
+                    return new Result(models, keys, peerSeconds, appliedSeconds, mintPeer, mintSeconds, mints, stored,
                             operatorWrites, objects, resyncWrites, readySeconds, operatorSettled, portalSettled,
                             ReconcileBenchmark.loadAverage());
                 } finally {
@@ -240,8 +238,8 @@ public final class ScaleBenchmark {
         for (var r : results) {
             System.out.printf("| %d | %d | %.1f | %.1f | %.2f | %.1f | %.1f | %.2f | %.0f | %.0f (%.0f) | %.1f (%d) | %d | %.1f | %d (%d) | %d (%d) |%n",
                     r.models(), r.stored(), r.peerSeconds(), r.appliedSeconds(), r.appliedSeconds() / r.peerSeconds(),
-                    r.mintPeerSeconds(), r.mintSeconds(), r.mintSeconds() / r.mintPeerSeconds(), r.mints().quantileMillis(0.5), r.mints().quantileMillis(0.99),
-                    r.mintPeerLatencies().quantileMillis(0.99), r.operatorWritesPerModel() / r.models(), r.objectsPerModel(),
+                    r.mintPeer().seconds(), r.mintSeconds(), r.mintSeconds() / r.mintPeer().seconds(), r.mints().quantileMillis(0.5), r.mints().quantileMillis(0.99),
+                    r.mintPeer().latencies().quantileMillis(0.99), r.operatorWritesPerModel() / r.models(), r.objectsPerModel(),
                     r.resyncWrites(), r.operatorReadySeconds(),
                     r.operator().rssMiB(), r.operator().heapUsedKiB() >> 10, r.portal().rssMiB(), r.portal().heapUsedKiB() >> 10);
         }
@@ -251,7 +249,7 @@ public final class ScaleBenchmark {
             System.out.printf("growth %d -> %d models (x%.1f): applied x%.2f (peer x%.2f), mint x%.2f (mint peer x%.2f), operator RSS +%d MiB (%.0f KiB per model + key set), portal RSS +%d MiB%n",
                     first.models(), r.models(), size, r.appliedSeconds() / first.appliedSeconds(),
                     r.peerSeconds() / first.peerSeconds(), r.mintSeconds() / first.mintSeconds(),
-                    r.mintPeerSeconds() / first.mintPeerSeconds(),
+                    r.mintPeer().seconds() / first.mintPeer().seconds(),
                     r.operator().rssMiB() - first.operator().rssMiB(),
                     (r.operator().rssKiB() - first.operator().rssKiB()) / (double) (r.models() - first.models()),
                     r.portal().rssMiB() - first.portal().rssMiB());

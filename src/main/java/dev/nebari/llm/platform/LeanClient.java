@@ -20,9 +20,10 @@ public final class LeanClient {
     /**
      * A client that reads answers and watch events without {@code metadata.managedFields}
      * ({@link WithoutManagedFields}) and knows exactly the given built-in kinds (no search of the class path for the
-     * others; with none, every object decodes into the generic form, {@link UntypedClient}). For the key Secrets and audit ConfigMaps: their managed fields list every key's data entry and
-     * annotation, about as long again as the keys themselves, decoded at every shard change and thrown away (8 % of
-     * the portal's samples went to decoding while minting, JFR).
+     * others; with none, every object decodes into the generic form, {@link UntypedClient}). For the key Secrets and
+     * audit ConfigMaps: their managed fields list every key's data entry and annotation, about as long again as the
+     * keys themselves, decoded at every shard change and thrown away (8 % of the portal's samples went to decoding
+     * while minting, JFR).
      */
     @SafeVarargs
     public static KubernetesClient withoutManagedFields(KubernetesClient client,

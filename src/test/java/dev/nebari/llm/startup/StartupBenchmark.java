@@ -146,8 +146,14 @@ public final class StartupBenchmark {
             var firstMinute = System.getenv().getOrDefault("STARTUP_FIRST_MINUTE", "portal");
             if (!"0".equals(firstMinute)) {
                 var image = launchers.stream().filter(l -> l.name().equals("aot")).findFirst().orElse(launchers.getFirst());
-                bench.firstMinute("combined".equals(firstMinute) ? image : portalAlone(image), models, FIRST_MINUTE_BURST,
-                        !"bursts".equals(firstMinute));
+                var launcher = "combined".equals(firstMinute) ? image : portalAlone(image);
+                var restarts = Integer.parseInt(System.getenv().getOrDefault("STARTUP_FIRST_BURSTS", "3"));
+                if (restarts > 0) {
+                    bench.firstBursts(launcher, models, FIRST_MINUTE_BURST, restarts);
+                }
+                if (!"bursts".equals(firstMinute)) {
+                    bench.firstMinute(launcher, models, FIRST_MINUTE_BURST);
+                }
             }
         }
     }
@@ -628,18 +634,9 @@ public final class StartupBenchmark {
      * Issue 16, item 4: is the first minute after start as fast as the steady state? Starts the release once more
      * and, from the moment it is ready, sends a burst of {@code burst} concurrent mints (distinct users, over the
      * models) every 10 s for a minute; keeps sending them unmeasured for another minute, as a portal in use would
-     * see; then measures the same bursts for a third minute. Prints p50/p99/max of both measured minutes. Before
-     * that, the burst at ready alone over {@code STARTUP_FIRST_BURSTS} starts ({@link #firstBursts}); with
-     * {@code wholeMinutes} false, only that.
+     * see; then measures the same bursts for a third minute. Prints p50/p99/max of both measured minutes.
      */
-    void firstMinute(Launcher launcher, int models, int burst, boolean wholeMinutes) throws Exception {
-        var restarts = Integer.parseInt(System.getenv().getOrDefault("STARTUP_FIRST_BURSTS", "3"));
-        if (restarts > 0) {
-            firstBursts(launcher, models, burst, restarts);
-        }
-        if (!wholeMinutes) {
-            return;
-        }
+    void firstMinute(Launcher launcher, int models, int burst) throws Exception {
         var run = measure(launcher, "first-minute");
         System.out.println(run.summary());
         var ready = System.nanoTime();
