@@ -53,7 +53,8 @@ final class BenchApplication implements AutoCloseable {
 
     /**
      * The packaged application as the image runs it (compose-dev/Dockerfile): Spring Boot's extracted layout and a JVM
-     * AOT cache trained as the image build trains it. {@code BENCH_LAYOUT=jar} runs the jar itself instead.
+     * AOT cache trained as the image build trains it. {@code BENCH_LAYOUT=jar} runs the jar itself instead;
+     * {@code BENCH_LAYOUT=extracted} the extracted layout without an AOT cache (what the cache costs in memory).
      */
     static Layout imageLayout() throws Exception {
         var jar = MemoryBenchmark.packagedJar();
@@ -63,6 +64,10 @@ final class BenchApplication implements AutoCloseable {
         }
         var work = java.nio.file.Files.createTempDirectory("nebari-bench-image-");
         var extracted = dev.nebari.llm.startup.StartupBenchmark.extract(jar, work);
+        if ("extracted".equals(System.getenv("BENCH_LAYOUT"))) {
+            System.out.println("layout: the extracted jar, no AOT cache (BENCH_LAYOUT=extracted), in " + work);
+            return new Layout(extracted, List.of());
+        }
         var cache = work.resolve("app.aot");
         dev.nebari.llm.startup.StartupBenchmark.train(extracted, cache, work);
         System.out.println("layout: as the image: extracted jar and AOT cache in " + work);

@@ -327,7 +327,10 @@ public final class MemoryBenchmark {
         }
     }
 
-    /** Native memory by category, threads grouped by name, and the largest classes on the heap. */
+    /**
+     * Native memory by category, threads grouped by name, and the largest classes on the heap; with
+     * {@code -Dbench.heapDump=true} also a dump of the live objects (for a dominator analysis).
+     */
     static void printDetails(long pid) throws Exception {
         System.out.println("native memory (committed, MiB):");
         jcmd(pid, "VM.native_memory", "summary", "scale=MB").lines()
@@ -349,6 +352,11 @@ public final class MemoryBenchmark {
         System.out.println("metaspace:");
         jcmd(pid, "VM.metaspace", "summary").lines().filter(l -> l.contains("classes") || l.startsWith("Both"))
                 .limit(8).forEach(l -> System.out.println("  " + l.trim()));
+        if (Boolean.getBoolean("bench.heapDump")) {
+            var dump = Path.of("target", "bench-memory-heap-" + pid + ".hprof").toAbsolutePath();
+            jcmd(pid, "GC.heap_dump", dump.toString());
+            System.out.println("live objects dumped to " + dump);
+        }
     }
 
     static String jcmd(long pid, String... command) throws Exception {

@@ -33,9 +33,10 @@ import java.util.TreeSet;
  * memory and heap of each process once settled. At the end: one table with every size and the growth factors.
  *
  * <p>The application runs as the image runs it: extracted, with an AOT cache trained as the image build does
- * ({@code BENCH_LAYOUT=jar}: the jar itself). Arguments: sizes, e.g. {@code 300 1000 3000}. {@code BENCH_KEYS_PER_MODEL}
- * (default 10); {@code BENCH_JAR} another jar; {@code -Dbench.memoryDetails=true} (through {@code BENCH_JAVA_OPTS})
- * tracks both processes' native memory and prints where their memory goes once settled.
+ * ({@code BENCH_LAYOUT=jar}: the jar itself; {@code extracted}: no AOT cache). Arguments: sizes, e.g.
+ * {@code 300 1000 3000}. {@code BENCH_KEYS_PER_MODEL} (default 10); {@code BENCH_JAR} another jar;
+ * {@code -Dbench.memoryDetails=true} (through {@code BENCH_JAVA_OPTS}) tracks both processes' native memory and
+ * prints where their memory goes once settled ({@code -Dbench.heapDump=true}: and dumps their live objects).
  */
 public final class ScaleBenchmark {
 

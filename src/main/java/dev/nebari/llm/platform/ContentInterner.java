@@ -1,6 +1,8 @@
 package dev.nebari.llm.platform;
 
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.ObjectMeta;
+import io.fabric8.kubernetes.api.model.OwnerReference;
 import java.lang.ref.WeakReference;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,6 +19,10 @@ import org.jspecify.annotations.Nullable;
  * models repeat much of each other (the external SecurityPolicy of every model lists the key Secrets of every
  * model, 300 entries in each of 300 policies), and Jackson gives each of them its own tree of LinkedHashMaps: 47 of
  * the 75 MiB the reconciler's caches took for 300 models with keys (bench/memory/README.md).
+ *
+ * <p>Their metadata shares too ({@link #share}): the 19 objects of a model carry the same labels, owner reference and
+ * namespace, and every object the same label and annotation keys; as copies per object they were 8-9 MB of the
+ * operator's 77 MB of live data at 300 models (bench/scale, a heap dump's duplicate strings and maps).
  *
  * <p>Shared parts must never be changed, so they are immutable: a write fails instead of changing other objects.
  * Map key order is not kept (nothing reads cached objects in order). A part is remembered only while some object
@@ -37,6 +43,79 @@ public final class ContentInterner {
             contents.forEach((field, value) -> shared.put(field, share(value)));
         }
         resource.setAdditionalProperties(shared);
+    }
+
+    /** Shares the contents ({@link #shareContent}) and the metadata of {@code resource}. */
+    public void share(GenericKubernetesResource resource) {
+        shareContent(resource);
+        if (resource.getApiVersion() != null) {
+            resource.setApiVersion(resource.getApiVersion().intern());
+        }
+        if (resource.getKind() != null) {
+            resource.setKind(resource.getKind().intern());
+        }
+        var metadata = resource.getMetadata();
+        if (metadata != null) {
+            synchronized (this) {
+                shareMetadata(metadata);
+            }
+        }
+    }
+
+    /**
+     * Labels, finalizers and owner references become shared instances; annotations a compact map with shared keys
+     * (their values, such as an applied hash, are mostly one per object); namespace, name and creation time shared
+     * strings. The uid and resource version are one per object and stay as they are.
+     */
+    private void shareMetadata(ObjectMeta metadata) {
+        metadata.setNamespace(intern(metadata.getNamespace()));
+        metadata.setName(intern(metadata.getName()));
+        metadata.setCreationTimestamp(intern(metadata.getCreationTimestamp()));
+        if (metadata.getLabels() != null) {
+            metadata.setLabels(castMap(share(metadata.getLabels())));
+        }
+        if (metadata.getAnnotations() != null) {
+            metadata.setAnnotations(withSharedKeys(metadata.getAnnotations()));
+        }
+        if (metadata.getFinalizers() != null) {
+            metadata.setFinalizers(castList(share(metadata.getFinalizers())));
+        }
+        var owners = metadata.getOwnerReferences();
+        if (owners != null) {
+            var shared = new ArrayList<OwnerReference>(owners.size());
+            for (var owner : owners) {
+                shared.add((OwnerReference) canonical(owner));
+            }
+            metadata.setOwnerReferences(castList(canonical(List.copyOf(shared))));
+        }
+        if (metadata.getAdditionalProperties() != null && metadata.getAdditionalProperties().isEmpty()) {
+            // fabric8 gives every ObjectMeta its own empty LinkedHashMap for unknown fields
+            metadata.setAdditionalProperties(Map.of());
+        }
+    }
+
+    private static Map<String, String> withSharedKeys(Map<String, String> map) {
+        var entries = HashMap.<String, String>newHashMap(map.size());
+        var hasNull = false;
+        for (var entry : map.entrySet()) {
+            hasNull |= entry.getValue() == null;
+            entries.put(entry.getKey().intern(), entry.getValue());
+        }
+        return hasNull ? Collections.unmodifiableMap(entries) : Map.copyOf(entries);
+    }
+
+    private static @Nullable String intern(@Nullable String value) {
+        return value == null ? null : value.intern();
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <V> Map<String, V> castMap(@Nullable Object map) {
+        return (Map<String, V>) map;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <E> List<E> castList(@Nullable Object list) {
+        return (List<E>) list;
     }
 
     /** The shared instance equal to {@code value}: its parts shared first, then the whole. */

@@ -163,7 +163,7 @@ final class ClusterView implements AutoCloseable {
             var informer = (k.livesInKeysNamespace() ? resources.inNamespace(keysNamespace) : resources.inAnyNamespace())
                     .withLabel(OURS).runnableInformer(resync.toMillis());
             informer.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
-            run(informer, LeanItemStore.withoutManagedFieldsAnd(interner::shareContent), queueing(ClusterView::ownerOf));
+            run(informer, LeanItemStore.withoutManagedFieldsAnd(interner::share), queueing(ClusterView::ownerOf));
             log.debug("watching {}", k.kind());
             return informer;
         });

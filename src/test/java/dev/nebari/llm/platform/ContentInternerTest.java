@@ -18,12 +18,18 @@ class ContentInternerTest {
     private static GenericKubernetesResource policy(String name, String clientId) {
         return SERIALIZATION.unmarshal("""
                 {"apiVersion": "gateway.envoyproxy.io/v1alpha1", "kind": "SecurityPolicy",
-                 "metadata": {"name": "%s", "namespace": "team-a"},
+                 "metadata": {"name": "%s", "namespace": "team-a", "uid": "%s", "resourceVersion": "%s",
+                              "creationTimestamp": "2026-12-07T19:52:30Z", "finalizers": ["llm.nebari.dev/cleanup"],
+                              "labels": {"app.kubernetes.io/managed-by": "nebari-llm-serving", "llm.nebari.dev/model": "one"},
+                              "annotations": {"llm.nebari.dev/applied-hash": "%s"},
+                              "ownerReferences": [{"apiVersion": "llm.nebari.dev/v1alpha1", "kind": "LLMModel",
+                                                   "name": "one", "uid": "u-1", "controller": true}]},
                  "spec": {"apiKeyAuth": {"credentialRefs": [
                              {"group": "", "kind": "Secret", "name": "keys.team-a.one.0", "namespace": "llm-api-keys"},
                              {"group": "", "kind": "Secret", "name": "keys.team-a.two.0", "namespace": "llm-api-keys"}]},
                           "authorization": {"rules": [{"principal": {"headers": [{"values": ["%s"]}]}}]},
-                          "port": 8000, "optional": null}}""".formatted(name, clientId), GenericKubernetesResource.class);
+                          "port": 8000, "optional": null}}""".formatted(name, "uid-" + name, "rv-" + name, "hash-" + name,
+                clientId), GenericKubernetesResource.class);
     }
 
     @Test
@@ -75,6 +81,35 @@ class ContentInternerTest {
         }
 
         assertThat(interner.size()).isZero();
+    }
+
+    @Test
+    void metadataSharesWhatObjectsHaveInCommonAndKeepsWhatIsTheirsAlone() {
+        var interner = new ContentInterner();
+        var one = policy("one-external", "k1");
+        var two = policy("one-internal", "k2");
+
+        interner.share(one);
+        interner.share(two);
+
+        var first = one.getMetadata();
+        var second = two.getMetadata();
+        assertThat(first.getLabels()).isSameAs(second.getLabels());
+        assertThat(first.getOwnerReferences()).isSameAs(second.getOwnerReferences());
+        assertThat(first.getFinalizers()).isSameAs(second.getFinalizers());
+        assertThat(first.getNamespace()).isSameAs(second.getNamespace());
+        assertThat(first.getCreationTimestamp()).isSameAs(second.getCreationTimestamp());
+        assertThat(one.getKind()).isSameAs(two.getKind());
+        assertThat(first.getAnnotations().keySet().iterator().next()).isSameAs(second.getAnnotations().keySet().iterator().next());
+        assertThat(first.getAnnotations()).containsExactly(Map.entry("llm.nebari.dev/applied-hash", "hash-one-external"));
+        assertThat(second.getAnnotations()).containsExactly(Map.entry("llm.nebari.dev/applied-hash", "hash-one-internal"));
+        assertThat(first.getUid()).isEqualTo("uid-one-external");
+        assertThat(first.getResourceVersion()).isEqualTo("rv-one-external");
+        assertThat(SERIALIZATION.unmarshal(SERIALIZATION.asJson(one), GenericKubernetesResource.class))
+                .isEqualTo(policy("one-external", "k1"));
+        assertThatThrownBy(() -> first.getLabels().put("llm.nebari.dev/model", "two"))
+                .isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> first.getAnnotations().clear()).isInstanceOf(UnsupportedOperationException.class);
     }
 
     @SuppressWarnings("unchecked")

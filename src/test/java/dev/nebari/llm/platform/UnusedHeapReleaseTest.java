@@ -3,12 +3,22 @@ package dev.nebari.llm.platform;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
-/** A full collection is asked for only when the old generation grew enough since the last one to be worth it. */
+/**
+ * A full collection is asked for only when the old generation grew enough since the last one to be worth it: much
+ * while the process is busy (once a minute), a little once it is quiet.
+ */
 class UnusedHeapReleaseTest {
 
     private static final long MIB = 1 << 20;
+    /** CPU a busy process uses in one check interval: half a core. */
+    private static final long BUSY = UnusedHeapRelease.CHECK_INTERVAL.toNanos() / 2;
+    /** CPU a quiet one uses: 1 % of a core. */
+    private static final long QUIET = UnusedHeapRelease.CHECK_INTERVAL.toNanos() / 100;
+
+    private final AtomicLong cpu = new AtomicLong();
 
     /** An old generation that shrinks to {@code liveAfterCollection} when collected. */
     private static final class FakeOldGeneration implements UnusedHeapRelease.OldGeneration {
@@ -45,30 +55,87 @@ class UnusedHeapReleaseTest {
         var release = new UnusedHeapRelease(old, () -> {
             collections.incrementAndGet();
             old.collect();
-        });
+        }, cpu::get);
 
-        assertThat(release.releaseIfGrown()).isTrue();
-        assertThat(release.releaseIfGrown()).isFalse();
+        assertThat(release.releaseIfGrown(false)).isTrue();
+        assertThat(release.releaseIfGrown(false)).isFalse();
 
         assertThat(collections).hasValue(1);
         assertThat(old.committed()).isEqualTo(120 * MIB);
     }
 
     @Test
-    void smallGrowthIsNotWorthAPause() {
+    void smallGrowthIsNotWorthAPauseWhileBusy() {
         var old = new FakeOldGeneration(100 * MIB, 100 * MIB + UnusedHeapRelease.GROWTH_WORTH_RELEASING - 1, 100 * MIB);
         var collections = new AtomicInteger();
+        var release = new UnusedHeapRelease(old, collections::incrementAndGet, cpu::get);
 
-        assertThat(new UnusedHeapRelease(old, collections::incrementAndGet).releaseIfGrown()).isFalse();
+        for (var check = 0; check < 2 * UnusedHeapRelease.CHECKS_PER_BUSY_RULE; check++) {
+            cpu.addAndGet(BUSY);
+            assertThat(release.check()).isFalse();
+        }
+        assertThat(collections).hasValue(0);
+    }
+
+    @Test
+    void aBusyProcessIsCheckedOnceAMinute() {
+        var old = new FakeOldGeneration(100 * MIB, 200 * MIB, 100 * MIB);
+        var collections = new AtomicInteger();
+        var release = new UnusedHeapRelease(old, () -> {
+            collections.incrementAndGet();
+            old.collect();
+        }, cpu::get);
+
+        for (var check = 1; check < UnusedHeapRelease.CHECKS_PER_BUSY_RULE; check++) {
+            cpu.addAndGet(BUSY);
+            assertThat(release.check()).isFalse();
+        }
+        cpu.addAndGet(BUSY);
+        assertThat(release.check()).isTrue();
+        assertThat(collections).hasValue(1);
+    }
+
+    @Test
+    void aQuietProcessGivesBackASmallerExcessAtTheNextCheck() {
+        var growth = UnusedHeapRelease.GROWTH_WORTH_RELEASING_WHEN_QUIET;
+        assertThat(growth).isLessThan(UnusedHeapRelease.GROWTH_WORTH_RELEASING);
+        var old = new FakeOldGeneration(100 * MIB, 100 * MIB + growth, 100 * MIB);
+        var collections = new AtomicInteger();
+        var release = new UnusedHeapRelease(old, () -> {
+            collections.incrementAndGet();
+            old.collect();
+        }, cpu::get);
+
+        cpu.addAndGet(BUSY);
+        assertThat(release.check()).isFalse();
+        cpu.addAndGet(QUIET);
+        assertThat(release.check()).isTrue();
+        cpu.addAndGet(QUIET);
+        assertThat(release.check()).as("nothing left to give back").isFalse();
+        assertThat(collections).hasValue(1);
+        assertThat(old.committed()).isEqualTo(100 * MIB);
+    }
+
+    @Test
+    void aQuietProcessKeepsAnExcessTooSmallForAPause() {
+        var old = new FakeOldGeneration(100 * MIB, 100 * MIB + UnusedHeapRelease.GROWTH_WORTH_RELEASING_WHEN_QUIET - 1,
+                100 * MIB);
+        var collections = new AtomicInteger();
+        var release = new UnusedHeapRelease(old, collections::incrementAndGet, cpu::get);
+
+        for (var check = 0; check < 2 * UnusedHeapRelease.CHECKS_PER_BUSY_RULE; check++) {
+            cpu.addAndGet(QUIET);
+            assertThat(release.check()).isFalse();
+        }
         assertThat(collections).hasValue(0);
     }
 
     @Test
     void doesNothingWithoutTheSerialCollectorsOldGeneration() {
         var collections = new AtomicInteger();
-        var release = new UnusedHeapRelease(null, collections::incrementAndGet);
+        var release = new UnusedHeapRelease(null, collections::incrementAndGet, cpu::get);
 
-        assertThat(release.releaseIfGrown()).isFalse();
+        assertThat(release.releaseIfGrown(true)).isFalse();
         release.start();
         assertThat(release.isRunning()).isFalse();
         assertThat(collections).hasValue(0);
