@@ -352,6 +352,9 @@ public final class MemoryBenchmark {
         System.out.println("metaspace:");
         jcmd(pid, "VM.metaspace", "summary").lines().filter(l -> l.contains("classes") || l.startsWith("Both"))
                 .limit(8).forEach(l -> System.out.println("  " + l.trim()));
+        System.out.println("code cache:");
+        jcmd(pid, "Compiler.codecache").lines().filter(l -> l.contains("size=") || l.contains("full_count") || l.contains("compilation:"))
+                .forEach(l -> System.out.println("  " + l.trim()));
         if (Boolean.getBoolean("bench.heapDump")) {
             var dump = Path.of("target", "bench-memory-heap-" + pid + ".hprof").toAbsolutePath();
             jcmd(pid, "GC.heap_dump", dump.toString());

@@ -541,9 +541,6 @@ final class ModelReconciler {
          * converting the whole observed object (its pod template) each pass was 9 % of the operator's CPU.
          */
         @Nullable Deployment deployment(String namespace, String name) {
-            if (applied.get(identity(ChildKind.DEPLOYMENT.kind(), namespace, name)) instanceof Deployment fresh) {
-                return fresh;
-            }
             return child(ChildKind.DEPLOYMENT, namespace, name).map(observed -> {
                 var deployment = new Deployment();
                 deployment.setMetadata(observed.getMetadata());

@@ -28,10 +28,13 @@ final class ServerSideApply {
     private static final String APPLY_PATCH = "application/apply-patch+yaml";
     /**
      * Reads the API server's answers to applies without {@code metadata.managedFields} ({@link WithoutManagedFields}):
-     * nothing reads them from an answer, and parsing answers was the largest part of an apply (JFR).
+     * nothing reads them from an answer, and parsing answers was the largest part of an apply (JFR). Answers are read
+     * in the generic form, as the informers keep the same objects: their readers want the version, annotations and
+     * status, and typed answers had this mapper build and keep a deserializer for every kind applied (4 MB of the
+     * operator's heap at 300 models, a heap dump), only for the readers to convert them to the generic form.
      */
     private static final KubernetesSerialization ANSWERS =
-            new KubernetesSerialization(WithoutManagedFields.mapper(), true);
+            new KubernetesSerialization(WithoutManagedFields.mapper(), false);
     /** Where each kind's objects live, by master URL, API version and kind: a few dozen for a whole pack. */
     private static final Map<String, Resources> RESOURCES = new ConcurrentHashMap<>();
 
@@ -49,7 +52,7 @@ final class ServerSideApply {
     }
 
     /**
-     * Applies {@code desired}; the answer is the object as the API server stored it.
+     * Applies {@code desired}; the answer is the object as the API server stored it, in the generic form.
      *
      * <p>One PATCH with the apply content type, sent through the client's HTTP client (its authentication, retries
      * and request timeout) to a path whose kind part is looked up once ({@link Resources}): fabric8's
@@ -58,8 +61,7 @@ final class ServerSideApply {
      * is serialised by the client's serialisation, the answer read without managed fields ({@link #ANSWERS}), and
      * failures are the client's own exceptions (code and status), as from the DSL.
      */
-    @SuppressWarnings("unchecked")
-    static <T extends HasMetadata> T apply(KubernetesClient client, T desired, String fieldManager) {
+    static GenericKubernetesResource apply(KubernetesClient client, HasMetadata desired, String fieldManager) {
         var serialization = client.getKubernetesSerialization();
         var http = client.getHttpClient();
         var url = resources(client, desired).url(desired) + "?fieldManager="
@@ -84,7 +86,7 @@ final class ServerSideApply {
         if (!response.isSuccessful()) {
             throw OperationSupport.requestFailure(request, OperationSupport.createStatus(response, serialization));
         }
-        return (T) ANSWERS.unmarshal(response.body(), desired.getClass());
+        return ANSWERS.unmarshal(response.body(), GenericKubernetesResource.class);
     }
 
     private static Resources resources(KubernetesClient client, HasMetadata object) {
@@ -120,7 +122,7 @@ final class ServerSideApply {
      * honours a resource version in the applied object as a precondition, and this one no stored object carries
      * (etcd counts revisions from 1 and gives every write a later one). This spares a read before every create.
      */
-    static <T extends HasMetadata> T create(KubernetesClient client, T desired, String fieldManager) {
+    static GenericKubernetesResource create(KubernetesClient client, HasMetadata desired, String fieldManager) {
         var metadata = desired.getMetadata();
         var version = metadata.getResourceVersion();
         metadata.setResourceVersion(NO_STORED_VERSION);
