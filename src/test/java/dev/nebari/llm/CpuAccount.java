@@ -1,23 +1,64 @@
 package dev.nebari.llm;
 
 import java.io.IOException;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * The CPU seconds (user + system) each named process spent during a phase of a benchmark, beside the phase's wall
- * time: on a 2-core machine it shows who the bottleneck is (the API server and etcd, or our processes).
+ * time: on a 2-core machine it shows who the bottleneck is (the API server and etcd, or our processes). For the
+ * Java processes also their garbage collections in the phase (young and full, with their pauses, from {@code jstat}):
+ * heap settings trade memory against them.
  */
 final class CpuAccount {
 
+    /** The processes whose collections are counted: the application's. */
+    private static final List<String> APPLICATION = List.of("operator", "portal");
+
     private final Map<String, Long> processes;
     private final Map<String, Double> start = new LinkedHashMap<>();
+    private final Map<String, Collections> collectionsAtStart = new LinkedHashMap<>();
     private final long began = System.nanoTime();
 
     private CpuAccount(Map<String, Long> processes) throws IOException {
         this.processes = processes;
         for (var process : processes.entrySet()) {
             start.put(process.getKey(), MemoryBenchmark.cpuSeconds(process.getValue()));
+            if (APPLICATION.contains(process.getKey())) {
+                Collections.of(process.getValue()).ifPresent(c -> collectionsAtStart.put(process.getKey(), c));
+            }
+        }
+    }
+
+    /** Young and full collections so far and their pause seconds, as {@code jstat -gc} counts them. */
+    record Collections(long young, double youngSeconds, long full, double fullSeconds) {
+
+        static Optional<Collections> of(long pid) {
+            try {
+                var jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), "-gc",
+                        Long.toString(pid)).redirectErrorStream(true).start();
+                var lines = new String(jstat.getInputStream().readAllBytes()).strip().split("\n");
+                jstat.waitFor();
+                if (lines.length < 2) {
+                    return Optional.empty();
+                }
+                var names = List.of(lines[0].trim().split("\\s+"));
+                var values = lines[1].trim().split("\\s+");
+                Function<String, Double> value = name -> Double.parseDouble(values[names.indexOf(name)]);
+                return Optional.of(new Collections(value.apply("YGC").longValue(), value.apply("YGCT"),
+                        value.apply("FGC").longValue(), value.apply("FGCT")));
+            } catch (Exception notAJvm) {
+                return Optional.empty();
+            }
+        }
+
+        Collections since(Collections before) {
+            return new Collections(young - before.young, youngSeconds - before.youngSeconds, full - before.full,
+                    fullSeconds - before.fullSeconds);
         }
     }
 
@@ -36,6 +77,12 @@ final class CpuAccount {
             total += used;
             line.append(String.format(" %s %.1f,", process.getKey(), used));
         }
-        return line.append(String.format(" total %.1f s", total)).toString();
+        line.append(String.format(" total %.1f s", total));
+        for (var counted : collectionsAtStart.entrySet()) {
+            Collections.of(processes.get(counted.getKey())).map(now -> now.since(counted.getValue())).ifPresent(gc ->
+                    line.append(String.format("; %s collections: %d young (%.2f s), %d full (%.2f s)", counted.getKey(),
+                            gc.young(), gc.youngSeconds(), gc.full(), gc.fullSeconds())));
+        }
+        return line.toString();
     }
 }

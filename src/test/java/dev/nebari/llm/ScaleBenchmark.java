@@ -138,9 +138,11 @@ public final class ScaleBenchmark {
                     System.out.println("requests per key:");
                     print(difference(afterKeys, afterModels), keys);
 
+                    var settleCpu = CpuAccount.of(parts(cluster, operator, portal));
                     var operatorSettled = MemoryBenchmark.settled(operator.process, "operator");
                     var portalSettled = MemoryBenchmark.Snapshot.whenQuiet(portal.process);
                     System.out.printf("portal settled:           %s%n", portalSettled);
+                    System.out.println("  settling " + settleCpu.summary());
                     if (DETAILS) {
                         System.out.println("operator, settled:");
                         MemoryBenchmark.printDetails(operator.process.pid());
