@@ -48,14 +48,19 @@ class UnusedHeapReleaseTest {
         }
     }
 
+    /** A release whose collections shrink {@code old} and are counted. */
+    private UnusedHeapRelease collecting(FakeOldGeneration old, AtomicInteger collections) {
+        return new UnusedHeapRelease(old, () -> {
+            collections.incrementAndGet();
+            old.collect();
+        }, cpu::get);
+    }
+
     @Test
     void collectsOnceWhenTheOldGenerationGrewBeyondItsSizeAfterTheLastFullCollection() {
         var old = new FakeOldGeneration(100 * MIB, 300 * MIB, 120 * MIB);
         var collections = new AtomicInteger();
-        var release = new UnusedHeapRelease(old, () -> {
-            collections.incrementAndGet();
-            old.collect();
-        }, cpu::get);
+        var release = collecting(old, collections);
 
         assertThat(release.releaseIfGrown(false)).isTrue();
         assertThat(release.releaseIfGrown(false)).isFalse();
@@ -81,10 +86,7 @@ class UnusedHeapReleaseTest {
     void aBusyProcessIsCheckedOnceAMinute() {
         var old = new FakeOldGeneration(100 * MIB, 200 * MIB, 100 * MIB);
         var collections = new AtomicInteger();
-        var release = new UnusedHeapRelease(old, () -> {
-            collections.incrementAndGet();
-            old.collect();
-        }, cpu::get);
+        var release = collecting(old, collections);
 
         for (var check = 1; check < UnusedHeapRelease.CHECKS_PER_BUSY_RULE; check++) {
             cpu.addAndGet(BUSY);
@@ -101,10 +103,7 @@ class UnusedHeapReleaseTest {
         assertThat(growth).isLessThan(UnusedHeapRelease.GROWTH_WORTH_RELEASING);
         var old = new FakeOldGeneration(100 * MIB, 100 * MIB + growth, 100 * MIB);
         var collections = new AtomicInteger();
-        var release = new UnusedHeapRelease(old, () -> {
-            collections.incrementAndGet();
-            old.collect();
-        }, cpu::get);
+        var release = collecting(old, collections);
 
         cpu.addAndGet(BUSY);
         assertThat(release.check()).isFalse();
