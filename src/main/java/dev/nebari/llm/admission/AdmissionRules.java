@@ -9,6 +9,7 @@ import dev.nebari.llm.model.StorageType;
 import dev.nebari.llm.platform.PackSettings;
 import dev.nebari.llm.platform.PackSettings.RoutingMode;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.function.Function;
@@ -51,7 +52,12 @@ final class AdmissionRules {
         if (!checkIds && !checkSubdomain) {
             return finish(change, cluster, rejections, warnings);
         }
-        var others = cluster.models().stream()
+        // Only models that claim one of the same ids or the subdomain (before or after the change) can conflict.
+        var claims = new LinkedHashSet<>(ClusterLookup.claimsOf(model));
+        if (previous != null) {
+            claims.addAll(ClusterLookup.claimsOf(previous));
+        }
+        var others = cluster.modelsClaiming(claims).stream()
                 .filter(other -> !(Objects.equals(other.getMetadata().getNamespace(), change.namespace())
                         && Objects.equals(other.getMetadata().getName(), change.name())))
                 .filter(other -> other.getMetadata().getDeletionTimestamp() == null)

@@ -3,11 +3,16 @@ package dev.nebari.llm.admission;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.nebari.llm.model.LLMModel;
 import dev.nebari.llm.model.ModelFixtures;
+import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.platform.KubernetesRequestCounter;
 import dev.nebari.llm.testing.TestCluster;
 import dev.nebari.llm.testing.WithKubernetes;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +45,47 @@ class ApiServerLookupTest {
             assertThat(first.getMetadata().getManagedFields()).isNullOrEmpty();
             assertThat(first.getStatus()).isNull();
             assertThat(first.getSpec().model().name()).isEqualTo("org/first");
+        }
+    }
+
+    /**
+     * A review finds the models that claim one of the same ids or the subdomain from an index, not by comparing with
+     * every model: with N models created, that was N² comparisons.
+     */
+    @Test
+    void modelsClaimingAnIdOrASubdomainComeFromTheIndex(TestCluster cluster) {
+        var namespace = cluster.newNamespace("lookup-claims");
+        try (var lookup = new ApiServerLookup(cluster.client())) {
+            cluster.client().resource(ModelFixtures.model(namespace, "llama", "org/llama", "access: {groups: [llm-users]}")).create();
+            cluster.client().resource(ModelFixtures.model(namespace, "qwen", "org/qwen", "access: {groups: [llm-users]}")).create();
+            await().atMost(Duration.ofSeconds(30)).until(() -> lookup.models().stream()
+                    .filter(m -> namespace.equals(m.getMetadata().getNamespace())).count() == 2);
+            var llama = lookup.models().stream().filter(m -> m.getMetadata().getName().equals("llama")).findFirst().orElseThrow();
+
+            assertThat(lookup.modelsClaiming(List.of("org/llama"))).extracting(m -> m.getMetadata().getName())
+                    .containsExactly("llama");
+            var subdomain = ModelObjects.subdomain(llama.getSpec());
+            assertThat(lookup.modelsClaiming(List.of(subdomain))).extracting(m -> m.getMetadata().getName())
+                    .containsExactly("llama");
+            assertThat(lookup.modelsClaiming(List.of("org/llama", "org/qwen"))).hasSize(2);
+            assertThat(lookup.modelsClaiming(List.of("org/nobody"))).isEmpty();
+            assertThat(lookup.modelsClaiming(ClusterLookup.claimsOf(llama)))
+                    .as("the same as comparing with every model").isEqualTo(new ClusterLookup() {
+                        @Override
+                        public Optional<Map<String, String>> namespaceLabels(String ns) {
+                            return Optional.empty();
+                        }
+
+                        @Override
+                        public List<LLMModel> models() {
+                            return lookup.models();
+                        }
+
+                        @Override
+                        public SecretPresence secret(String ns, String name) {
+                            return SecretPresence.ABSENT;
+                        }
+                    }.modelsClaiming(ClusterLookup.claimsOf(llama)));
         }
     }
 
