@@ -53,9 +53,9 @@ final class AdmissionRules {
             return finish(change, cluster, rejections, warnings);
         }
         // Only models that claim one of the same ids or the subdomain (before or after the change) can conflict.
-        var claims = new LinkedHashSet<>(ClusterLookup.claimsOf(model));
+        var claims = new LinkedHashSet<>(ModelIdSharing.claims(model));
         if (previous != null) {
-            claims.addAll(ClusterLookup.claimsOf(previous));
+            claims.addAll(ModelIdSharing.claims(previous));
         }
         var others = cluster.modelsClaiming(claims).stream()
                 .filter(other -> !(Objects.equals(other.getMetadata().getNamespace(), change.namespace())

@@ -1,6 +1,7 @@
 package dev.nebari.llm.admission;
 
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelIdSharing;
 import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.LeanItemStore;
 import io.fabric8.kubernetes.api.model.ListOptionsBuilder;
@@ -29,7 +30,7 @@ import org.jspecify.annotations.Nullable;
 final class ApiServerLookup implements ClusterLookup, AutoCloseable {
 
     /**
-     * The models' index by what they claim ({@link ClusterLookup#claimsOf}): a review of a new model compared it with
+     * The models' index by what they claim ({@link ModelIdSharing#claims}): a review of a new model compared it with
      * every model, so N creates cost N² comparisons (7 % of the operator's CPU while 1,000 models were created,
      * bench/scale, JFR).
      */
@@ -46,7 +47,7 @@ final class ApiServerLookup implements ClusterLookup, AutoCloseable {
         this.client = client;
         this.models = client.resources(LLMModel.class).inAnyNamespace().runnableInformer(0);
         models.itemStore(LeanItemStore.withoutManagedFieldsAnd(model -> model.setStatus(null)));
-        models.addIndexers(Map.of(BY_CLAIM, ClusterLookup::claimsOf));
+        models.addIndexers(Map.of(BY_CLAIM, ModelIdSharing::claims));
         models.start();
         this.namespaces = client.namespaces().runnableInformer(0);
         namespaces.itemStore(LeanItemStore.withoutManagedFieldsAnd(namespace -> {

@@ -1,9 +1,8 @@
 package dev.nebari.llm.admission;
 
 import dev.nebari.llm.model.LLMModel;
-import dev.nebari.llm.model.ModelObjects;
+import dev.nebari.llm.model.ModelIdSharing;
 import dev.nebari.llm.model.PassthroughModel;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -19,18 +18,13 @@ interface ClusterLookup {
     List<LLMModel> models();
 
     /**
-     * The LLMModels that serve one of {@code claims} as a model id or use one as their subdomain ({@link #claimsOf}):
-     * the only ones the id, subdomain and revision rules can find in conflict with a model that claims them.
+     * The LLMModels that claim one of {@code claims} ({@link ModelIdSharing#claims}: a served model id or the
+     * subdomain): the only ones the id, subdomain and revision rules can find in conflict with a model claiming them.
      */
     default List<LLMModel> modelsClaiming(Collection<String> claims) {
-        return models().stream().filter(model -> claimsOf(model).stream().anyMatch(claims::contains)).toList();
-    }
-
-    /** What a model claims: its served model ids (its name among them) and its subdomain. */
-    static List<String> claimsOf(LLMModel model) {
-        var claims = new ArrayList<>(model.getSpec().servedModelIds());
-        claims.add(ModelObjects.subdomain(model.getSpec()));
-        return claims;
+        return models().stream()
+                .filter(model -> ModelIdSharing.claims(model).stream().anyMatch(claims::contains))
+                .toList();
     }
 
     SecretPresence secret(String namespace, String name);

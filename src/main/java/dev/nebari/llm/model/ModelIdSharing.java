@@ -42,6 +42,17 @@ public final class ModelIdSharing {
     }
 
     /** Both opted in to serving one id together: same namespace, same {@code spec.model.name}, both weighted. */
+    /**
+     * What a model claims, so that no other model may take it: its served model ids (its name among them) and its
+     * subdomain. Only models that claim one of the same can conflict with it; the reconciler and the admission webhook
+     * index their models by these.
+     */
+    public static List<String> claims(LLMModel model) {
+        var claims = new ArrayList<>(model.getSpec().servedModelIds());
+        claims.add(ModelObjects.subdomain(model.getSpec()));
+        return List.copyOf(claims);
+    }
+
     public static boolean revisionsOfOneId(LLMModel a, LLMModel b) {
         return Objects.equals(a.getMetadata().getNamespace(), b.getMetadata().getNamespace())
                 && a.getSpec().model().name().equals(b.getSpec().model().name())

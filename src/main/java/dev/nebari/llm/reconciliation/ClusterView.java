@@ -1,8 +1,11 @@
 package dev.nebari.llm.reconciliation;
 
+import static dev.nebari.llm.model.ModelIdSharing.claims;
+
 import dev.nebari.llm.manifests.ChildKind;
 import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelIdSharing;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.model.PassthroughModel;
 import dev.nebari.llm.platform.ChangeHandler;
@@ -98,7 +101,7 @@ final class ClusterView implements AutoCloseable {
         ourPods.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
         pods = run(ourPods, LeanItemStore.withoutManagedFields(), ChangeHandler.onAnyChange(this::enqueueOwner));
         var modelInformer = client.resources(LLMModel.class).inAnyNamespace().<LLMModel>runnableInformer(resync.toMillis());
-        modelInformer.addIndexers(Map.of(BY_CLAIM, ClusterView::claims));
+        modelInformer.addIndexers(Map.of(BY_CLAIM, ModelIdSharing::claims));
         modelInformer.addEventHandler(competitorsOnChange());
         models = run(modelInformer, LeanItemStore.withoutManagedFields(), queueing(m -> Optional.of(ModelRef.of(m))));
         if (establishedCrds.contains(PassthroughModel.CRD_NAME)) {
@@ -198,12 +201,6 @@ final class ClusterView implements AutoCloseable {
                 enqueueCompetitors(model);
             }
         };
-    }
-
-    private static List<String> claims(LLMModel model) {
-        var claims = new java.util.ArrayList<>(model.getSpec().servedModelIds());
-        claims.add(ModelObjects.subdomain(model.getSpec()));
-        return List.copyOf(claims);
     }
 
     /**

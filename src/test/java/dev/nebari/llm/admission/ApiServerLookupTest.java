@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.nebari.llm.model.LLMModel;
+import dev.nebari.llm.model.ModelIdSharing;
 import dev.nebari.llm.model.ModelFixtures;
 import dev.nebari.llm.model.ModelObjects;
 import dev.nebari.llm.platform.KubernetesRequestCounter;
@@ -69,7 +70,7 @@ class ApiServerLookupTest {
                     .containsExactly("llama");
             assertThat(lookup.modelsClaiming(List.of("org/llama", "org/qwen"))).hasSize(2);
             assertThat(lookup.modelsClaiming(List.of("org/nobody"))).isEmpty();
-            assertThat(lookup.modelsClaiming(ClusterLookup.claimsOf(llama)))
+            assertThat(lookup.modelsClaiming(ModelIdSharing.claims(llama)))
                     .as("the same as comparing with every model").isEqualTo(new ClusterLookup() {
                         @Override
                         public Optional<Map<String, String>> namespaceLabels(String ns) {
@@ -85,7 +86,7 @@ class ApiServerLookupTest {
                         public SecretPresence secret(String ns, String name) {
                             return SecretPresence.ABSENT;
                         }
-                    }.modelsClaiming(ClusterLookup.claimsOf(llama)));
+                    }.modelsClaiming(ModelIdSharing.claims(llama)));
         }
     }
 
