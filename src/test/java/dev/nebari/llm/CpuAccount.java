@@ -1,7 +1,6 @@
 package dev.nebari.llm;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,10 +38,7 @@ final class CpuAccount {
 
         static Optional<Collections> of(long pid) {
             try {
-                var jstat = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jstat").toString(), "-gc",
-                        Long.toString(pid)).redirectErrorStream(true).start();
-                var lines = new String(jstat.getInputStream().readAllBytes()).strip().split("\n");
-                jstat.waitFor();
+                var lines = MemoryBenchmark.jdkTool("jstat", "-gc", Long.toString(pid)).strip().split("\n");
                 if (lines.length < 2) {
                     return Optional.empty();
                 }

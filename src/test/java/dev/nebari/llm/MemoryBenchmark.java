@@ -363,8 +363,15 @@ public final class MemoryBenchmark {
     }
 
     static String jcmd(long pid, String... command) throws Exception {
-        var all = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(), Long.toString(pid)));
-        all.addAll(List.of(command));
+        var arguments = new ArrayList<>(List.of(Long.toString(pid)));
+        arguments.addAll(List.of(command));
+        return jdkTool("jcmd", arguments.toArray(String[]::new));
+    }
+
+    /** Runs one of the JDK's tools ({@code jcmd}, {@code jstat}) and returns what it printed. */
+    static String jdkTool(String tool, String... arguments) throws Exception {
+        var all = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", tool).toString()));
+        all.addAll(List.of(arguments));
         var process = new ProcessBuilder(all).redirectErrorStream(true).start();
         var output = new String(process.getInputStream().readAllBytes());
         process.waitFor();
