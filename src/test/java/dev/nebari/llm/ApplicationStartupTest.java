@@ -96,6 +96,29 @@ class ApplicationStartupTest {
         }
     }
 
+    /**
+     * The operator alone has nothing to serve on the web port: with the chart's ports (only the management port
+     * given) its management endpoints are all it serves, from one web server on that port, not from an idle one plus
+     * a second server and context for management (application.yaml). The portal keeps both.
+     */
+    @Test
+    void theOperatorAloneServesItsManagementEndpointsFromOneServerOnTheManagementPort(TestCluster cluster) throws Exception {
+        var management = dev.nebari.llm.testing.FreePort.any();
+        try (var operator = new org.springframework.boot.builder.SpringApplicationBuilder(LlmServingApplication.class).run(
+                "--spring.profiles.active=operator", "--cluster.kubeconfig=" + cluster.kubeconfig(),
+                "--management.server.port=" + management, "--platform.baseDomain=nebari.example.com")) {
+            assertThat(operator.getEnvironment().getProperty("local.server.port")).isEqualTo(String.valueOf(management));
+            assertThat(operator.getEnvironment().getProperty("local.management.port")).isEqualTo(String.valueOf(management));
+            assertThat(get(operator, "/actuator/health/readiness")).startsWith("200").contains("UP");
+            assertThat(get(operator, "/actuator/prometheus")).startsWith("200").contains("jvm_threads_live_threads");
+            assertThat(get(operator, "/api/v1/models")).as("nothing else is served").startsWith("403");
+        }
+        try (var portal = TestApplication.startPortal(cluster, ISSUER.issuer())) {
+            assertThat(portal.getEnvironment().getProperty("local.server.port"))
+                    .isNotEqualTo(portal.getEnvironment().getProperty("local.management.port"));
+        }
+    }
+
     @Test
     void theOperatorCampaignsForLeadershipOnceTheApplicationIsReady(TestCluster cluster) {
         try (var context = start("--cluster.kubeconfig=" + cluster.kubeconfig(), "--spring.profiles.active=operator",

@@ -470,6 +470,22 @@ class ChartRenderingTest {
                 .extracting(io.fabric8.kubernetes.api.model.EnvVar::getValue).containsExactly("operator");
     }
 
+    /** A container declares the ports its process listens on: the operator alone has no web port (application.yaml). */
+    @Test
+    void eachContainerDeclaresThePortsItsProfilesServe() {
+        var chart = ChartRenderer.installable().rendered();
+        assertThat(containerPorts(chart.deployment("operator"))).containsExactly("management:8081", "webhook:9443");
+        assertThat(containerPorts(chart.deployment("portal"))).containsExactly("http:8080", "management:8081");
+        var combined = ChartRenderer.installable().with("combined", true).rendered();
+        assertThat(containerPorts(combined.deployment("combined")))
+                .containsExactly("http:8080", "management:8081", "webhook:9443");
+    }
+
+    private static List<String> containerPorts(io.fabric8.kubernetes.api.model.apps.Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec().getContainers().getFirst().getPorts().stream()
+                .map(port -> port.getName() + ":" + port.getContainerPort()).toList();
+    }
+
     /** Each port of the pack's pods is open only to those who use it: the webhook, the portal, the metrics. */
     @Test
     void networkPoliciesOpenEachPortOfThePacksPodsOnlyToItsUsers() {
