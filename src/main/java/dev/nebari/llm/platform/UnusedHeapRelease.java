@@ -22,17 +22,19 @@ import org.springframework.context.SmartLifecycle;
  * {@code MaxHeapFreeRatio}) only in a full collection, and may not run one for hours: after a cold start of 300
  * models the heap stayed at 300-460 MiB committed for 80-110 MiB of live data (bench/memory/README.md).
  *
- * <p>Every minute, when the old generation has more than {@link #GROWTH_WORTH_RELEASING} committed beyond what the
- * last full collection found live (plus the free share {@code MaxHeapFreeRatio} allows), this asks for one. Growth
- * that is live data stays (the collection finds it live, and the next check starts from there), so steady load
- * costs one full collection per such growth and a quiet application none. Young collections promote into the old
- * generation and grow it without a full collection (up to the maximum heap), which is how it gets oversized. Does
- * nothing with other collectors (no pool named {@code Tenured Gen}).
- *
  * <p>Once the process has gone quiet (less than {@link #QUIET_CPU_SHARE} of a core since the last check, which runs
- * every {@link #CHECK_INTERVAL}), a smaller excess is released too ({@link #GROWTH_WORTH_RELEASING_WHEN_QUIET}): a
- * pause then delays nobody. After 300 models and 3,000 keys both processes kept 13-21 MiB of old generation beyond
- * the rule above with nothing to do (bench/scale), which is what a quiet install shows as its memory.
+ * every {@link #CHECK_INTERVAL}), this asks for a full collection when the old generation has more than
+ * {@link #GROWTH_WORTH_RELEASING_WHEN_QUIET} committed beyond what the last full collection found live (plus the free
+ * share {@code MaxHeapFreeRatio} allows): a pause then delays nobody. Growth that is live data stays (the collection
+ * finds it live, and the next check starts from there), so a quiet application costs one full collection per burst
+ * of work. Young collections promote into the old generation and grow it without a full collection (up to the
+ * maximum heap), which is how it gets oversized. Does nothing with other collectors (no pool named
+ * {@code Tenured Gen}).
+ *
+ * <p>A busy process is left alone until it has been busy for {@link #BUSY_PATIENCE} without a pause of ours, and
+ * then gives back an excess of {@link #GROWTH_WORTH_RELEASING}: a burst of requests is not stopped in the middle
+ * (until 2026-12-07 this rule ran once a minute, and at 300 models and 3,000 keys it stopped both processes for
+ * 0.3-0.5 s while the keys were minted, bench/scale), and memory under sustained load still comes back.
  */
 public final class UnusedHeapRelease implements SmartLifecycle {
 
@@ -41,8 +43,9 @@ public final class UnusedHeapRelease implements SmartLifecycle {
     /** The excess worth a full collection once the process is quiet (one took 0.15-0.25 s for 65-70 MB live). */
     static final long GROWTH_WORTH_RELEASING_WHEN_QUIET = 8L << 20;
     static final Duration CHECK_INTERVAL = Duration.ofSeconds(15);
-    /** The rule for a busy process runs every this many checks: once a minute, as it always did. */
-    static final int CHECKS_PER_BUSY_RULE = 4;
+    /** How long a process stays busy (no quiet check, no collection of ours) before the busy rule may pause it. */
+    static final Duration BUSY_PATIENCE = Duration.ofMinutes(5);
+    static final long BUSY_CHECKS_BEFORE_RELEASE = BUSY_PATIENCE.dividedBy(CHECK_INTERVAL);
     /** Of one core, over a check interval: the bench's "quiet" (bench/scale waits for less than 5 %). */
     static final double QUIET_CPU_SHARE = 0.05;
 
@@ -53,7 +56,8 @@ public final class UnusedHeapRelease implements SmartLifecycle {
     private final LongSupplier processCpuNanos;
     private @Nullable ScheduledExecutorService scheduler;
     private long cpuAtLastCheck;
-    private long checks;
+    /** Checks in a row that found the process busy, since it was last quiet or collected. */
+    private long busyChecks;
 
     public UnusedHeapRelease() {
         this(OldGeneration.serial().orElse(null), System::gc,
@@ -123,13 +127,23 @@ public final class UnusedHeapRelease implements SmartLifecycle {
         return true;
     }
 
-    /** One check: the quiet rule when the process used (almost) no CPU since the last one, the busy rule once a minute. */
+    /**
+     * One check: the quiet rule when the process used (almost) no CPU since the last one; the busy rule once it has
+     * been busy for {@link #BUSY_PATIENCE}.
+     */
     boolean check() {
         var cpu = processCpuNanos.getAsLong();
         var quiet = cpu - cpuAtLastCheck < QUIET_CPU_SHARE * CHECK_INTERVAL.toNanos();
         cpuAtLastCheck = cpu;
-        checks++;
-        return (quiet || checks % CHECKS_PER_BUSY_RULE == 0) && releaseIfGrown(quiet);
+        if (quiet) {
+            busyChecks = 0;
+            return releaseIfGrown(true);
+        }
+        if (++busyChecks < BUSY_CHECKS_BEFORE_RELEASE || !releaseIfGrown(false)) {
+            return false;
+        }
+        busyChecks = 0;
+        return true;
     }
 
     private void checkQuietly() {

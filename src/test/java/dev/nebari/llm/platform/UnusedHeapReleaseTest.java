@@ -7,8 +7,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /**
- * A full collection is asked for only when the old generation grew enough since the last one to be worth it: much
- * while the process is busy (once a minute), a little once it is quiet.
+ * A full collection is asked for only when the old generation grew enough since the last one to be worth it: a little
+ * once the process is quiet, much once it has been busy for five minutes, never in the middle of a shorter burst.
  */
 class UnusedHeapReleaseTest {
 
@@ -75,7 +75,7 @@ class UnusedHeapReleaseTest {
         var collections = new AtomicInteger();
         var release = new UnusedHeapRelease(old, collections::incrementAndGet, cpu::get);
 
-        for (var check = 0; check < 2 * UnusedHeapRelease.CHECKS_PER_BUSY_RULE; check++) {
+        for (var check = 0; check < 2 * UnusedHeapRelease.BUSY_CHECKS_BEFORE_RELEASE; check++) {
             cpu.addAndGet(BUSY);
             assertThat(release.check()).isFalse();
         }
@@ -83,18 +83,46 @@ class UnusedHeapReleaseTest {
     }
 
     @Test
-    void aBusyProcessIsCheckedOnceAMinute() {
+    void aBusyProcessIsNotPausedUntilItHasBeenBusyForFiveMinutes() {
+        assertThat(UnusedHeapRelease.BUSY_CHECKS_BEFORE_RELEASE * UnusedHeapRelease.CHECK_INTERVAL.toSeconds()).isEqualTo(300);
         var old = new FakeOldGeneration(100 * MIB, 200 * MIB, 100 * MIB);
         var collections = new AtomicInteger();
         var release = collecting(old, collections);
 
-        for (var check = 1; check < UnusedHeapRelease.CHECKS_PER_BUSY_RULE; check++) {
-            cpu.addAndGet(BUSY);
-            assertThat(release.check()).isFalse();
-        }
+        busyChecksFindNothingToDo(release, UnusedHeapRelease.BUSY_CHECKS_BEFORE_RELEASE - 1);
         cpu.addAndGet(BUSY);
         assertThat(release.check()).isTrue();
         assertThat(collections).hasValue(1);
+
+        old.committed = 200 * MIB;
+        busyChecksFindNothingToDo(release, UnusedHeapRelease.BUSY_CHECKS_BEFORE_RELEASE - 1);
+        cpu.addAndGet(BUSY);
+        assertThat(release.check()).as("five more minutes of work").isTrue();
+        assertThat(collections).hasValue(2);
+    }
+
+    @Test
+    void aQuietMomentStartsTheBusyProcessesPatienceAgain() {
+        var old = new FakeOldGeneration(100 * MIB, 100 * MIB + UnusedHeapRelease.GROWTH_WORTH_RELEASING_WHEN_QUIET - 1,
+                100 * MIB);
+        var collections = new AtomicInteger();
+        var release = collecting(old, collections);
+
+        busyChecksFindNothingToDo(release, UnusedHeapRelease.BUSY_CHECKS_BEFORE_RELEASE - 1);
+        cpu.addAndGet(QUIET);
+        assertThat(release.check()).as("an excess too small to give back when quiet").isFalse();
+        old.committed = 200 * MIB;
+        busyChecksFindNothingToDo(release, UnusedHeapRelease.BUSY_CHECKS_BEFORE_RELEASE - 1);
+        cpu.addAndGet(BUSY);
+        assertThat(release.check()).isTrue();
+        assertThat(collections).hasValue(1);
+    }
+
+    private void busyChecksFindNothingToDo(UnusedHeapRelease release, long checks) {
+        for (var check = 0; check < checks; check++) {
+            cpu.addAndGet(BUSY);
+            assertThat(release.check()).as("busy check %d", check + 1).isFalse();
+        }
     }
 
     @Test
@@ -122,7 +150,7 @@ class UnusedHeapReleaseTest {
         var collections = new AtomicInteger();
         var release = new UnusedHeapRelease(old, collections::incrementAndGet, cpu::get);
 
-        for (var check = 0; check < 2 * UnusedHeapRelease.CHECKS_PER_BUSY_RULE; check++) {
+        for (var check = 0; check < 2 * UnusedHeapRelease.BUSY_CHECKS_BEFORE_RELEASE; check++) {
             cpu.addAndGet(QUIET);
             assertThat(release.check()).isFalse();
         }
