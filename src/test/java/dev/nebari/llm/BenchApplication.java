@@ -43,9 +43,16 @@ final class BenchApplication implements AutoCloseable {
     /** What to start: a jar, and the JVM options that go with its layout (the AOT cache). */
     record Layout(Path jar, List<String> jvm) {
 
-        /** Starts the application in this layout, with the memory options given (e.g. the image's and a limit). */
+        /**
+         * Starts the application in this layout, with the memory options given (e.g. the image's and a limit), and
+         * {@code BENCH_APP_JVM}'s options (e.g. {@code -Xlog:gc:file=target/bench-gc-%p.log}).
+         */
         BenchApplication start(String name, String memoryOptions, List<String> arguments) throws IOException {
             var options = new ArrayList<>(java.util.Arrays.asList(memoryOptions.trim().split("\\s+")));
+            var extra = System.getenv("BENCH_APP_JVM");
+            if (extra != null && !extra.isBlank()) {
+                options.addAll(java.util.Arrays.asList(extra.trim().split("\\s+")));
+            }
             options.addAll(jvm);
             return BenchApplication.start(name, jar, options, arguments);
         }
@@ -76,12 +83,18 @@ final class BenchApplication implements AutoCloseable {
 
     /** Starts the jar with the JVM options and arguments given, plus its ports; returns once the process runs. */
     static BenchApplication start(String name, Path jar, List<String> jvm, List<String> arguments) throws IOException {
-        var web = dev.nebari.llm.testing.FreePort.any();
         var management = dev.nebari.llm.testing.FreePort.any();
+        // The operator alone serves nothing but its management endpoints: given only that port, as the chart gives
+        // it, it serves them from one server there (application.yaml).
+        var operatorAlone = arguments.contains("--spring.profiles.active=operator");
+        var web = operatorAlone ? management : dev.nebari.llm.testing.FreePort.any();
         var command = new ArrayList<String>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(jvm);
-        command.addAll(List.of("-jar", jar.toString(), "--server.port=" + web, "--management.server.port=" + management));
+        command.addAll(List.of("-jar", jar.toString(), "--management.server.port=" + management));
+        if (!operatorAlone) {
+            command.add("--server.port=" + web);
+        }
         command.addAll(arguments);
         var log = Path.of("target", "bench-" + name + ".log").toAbsolutePath();
         var process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
