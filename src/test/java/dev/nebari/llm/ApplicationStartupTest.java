@@ -104,6 +104,7 @@ class ApplicationStartupTest {
     @Test
     void theOperatorAloneServesItsManagementEndpointsFromOneServerOnTheManagementPort(TestCluster cluster) throws Exception {
         var management = dev.nebari.llm.testing.FreePort.any();
+        // Not TestApplication.start: it gives both ports (0), and a second --server.port would not replace its own.
         try (var operator = new org.springframework.boot.builder.SpringApplicationBuilder(LlmServingApplication.class).run(
                 "--spring.profiles.active=operator", "--cluster.kubeconfig=" + cluster.kubeconfig(),
                 "--management.server.port=" + management, "--platform.baseDomain=nebari.example.com")) {

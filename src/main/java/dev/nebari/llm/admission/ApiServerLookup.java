@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.net.HttpURLConnection;
 import java.util.Collection;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,13 +28,6 @@ import org.jspecify.annotations.Nullable;
  */
 final class ApiServerLookup implements ClusterLookup, AutoCloseable {
 
-    /**
-     * The models' index by what they claim ({@link ModelIdSharing#claims}): a review of a new model compared it with
-     * every model, so N creates cost N² comparisons (7 % of the operator's CPU while 1,000 models were created,
-     * bench/scale, JFR).
-     */
-    private static final String BY_CLAIM = "claim";
-
     private final KubernetesClient client;
     private final SharedIndexInformer<LLMModel> models;
     /** Namespaces' names and labels only: a review asks whether the model's namespace is managed. */
@@ -47,7 +39,9 @@ final class ApiServerLookup implements ClusterLookup, AutoCloseable {
         this.client = client;
         this.models = client.resources(LLMModel.class).inAnyNamespace().runnableInformer(0);
         models.itemStore(LeanItemStore.withoutManagedFieldsAnd(model -> model.setStatus(null)));
-        models.addIndexers(Map.of(BY_CLAIM, ModelIdSharing::claims));
+        // Indexed by what they claim: a review compared a new model with every model, so N creates cost N²
+        // comparisons (7 % of the operator's CPU while 1,000 models were created, bench/scale, JFR).
+        ModelIdSharing.indexByClaims(models);
         models.start();
         this.namespaces = client.namespaces().runnableInformer(0);
         namespaces.itemStore(LeanItemStore.withoutManagedFieldsAnd(namespace -> {
@@ -73,13 +67,7 @@ final class ApiServerLookup implements ClusterLookup, AutoCloseable {
         if (!models.hasSynced()) {
             return ClusterLookup.super.modelsClaiming(claims);
         }
-        var found = new LinkedHashMap<String, LLMModel>();
-        for (var claim : claims) {
-            for (var model : models.getIndexer().byIndex(BY_CLAIM, claim)) {
-                found.putIfAbsent(model.getMetadata().getNamespace() + "/" + model.getMetadata().getName(), model);
-            }
-        }
-        return List.copyOf(found.values());
+        return ModelIdSharing.claimingAny(models, claims);
     }
 
     @Override

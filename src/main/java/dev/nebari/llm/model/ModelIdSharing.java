@@ -1,8 +1,12 @@
 package dev.nebari.llm.model;
 
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -38,14 +42,15 @@ public final class ModelIdSharing {
     private record CallerAspect(String field, Function<LLMModelSpec, Object> read) {
     }
 
+    private static final String BY_CLAIM = "claim";
+
     private ModelIdSharing() {
     }
 
-    /** Both opted in to serving one id together: same namespace, same {@code spec.model.name}, both weighted. */
     /**
      * What a model claims, so that no other model may take it: its served model ids (its name among them) and its
      * subdomain. Only models that claim one of the same can conflict with it; the reconciler and the admission webhook
-     * index their models by these.
+     * index their models by these ({@link #indexByClaims}).
      */
     public static List<String> claims(LLMModel model) {
         var claims = new ArrayList<>(model.getSpec().servedModelIds());
@@ -53,6 +58,26 @@ public final class ModelIdSharing {
         return List.copyOf(claims);
     }
 
+    /** Indexes an informer's models by what they claim, for {@link #claimingAny}; before the informer starts. */
+    public static void indexByClaims(SharedIndexInformer<LLMModel> informer) {
+        informer.addIndexers(Map.of(BY_CLAIM, ModelIdSharing::claims));
+    }
+
+    /**
+     * The models that claim one of {@code claims}, each once, from an informer indexed by {@link #indexByClaims}:
+     * a lookup per claim instead of a comparison with every model, which made N creates or reconciles cost N².
+     */
+    public static List<LLMModel> claimingAny(SharedIndexInformer<LLMModel> informer, Collection<String> claims) {
+        var found = new LinkedHashMap<String, LLMModel>();
+        for (var claim : claims) {
+            for (var model : informer.getIndexer().byIndex(BY_CLAIM, claim)) {
+                found.putIfAbsent(model.getMetadata().getNamespace() + "/" + model.getMetadata().getName(), model);
+            }
+        }
+        return List.copyOf(found.values());
+    }
+
+    /** Both opted in to serving one id together: same namespace, same {@code spec.model.name}, both weighted. */
     public static boolean revisionsOfOneId(LLMModel a, LLMModel b) {
         return Objects.equals(a.getMetadata().getNamespace(), b.getMetadata().getNamespace())
                 && a.getSpec().model().name().equals(b.getSpec().model().name())

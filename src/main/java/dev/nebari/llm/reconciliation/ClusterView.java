@@ -1,7 +1,5 @@
 package dev.nebari.llm.reconciliation;
 
-import static dev.nebari.llm.model.ModelIdSharing.claims;
-
 import dev.nebari.llm.manifests.ChildKind;
 import dev.nebari.llm.keys.ModelRef;
 import dev.nebari.llm.model.LLMModel;
@@ -51,7 +49,6 @@ final class ClusterView implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterView.class);
     private static final String BY_MODEL = "byModel";
     /** Models by every id, alias, adapter id and subdomain they claim: who competes with whom, without a scan. */
-    private static final String BY_CLAIM = "byClaim";
     private static final String OURS = ModelObjects.MANAGED_BY + "=" + ModelObjects.PACK;
 
     private final KubernetesClient client;
@@ -101,7 +98,7 @@ final class ClusterView implements AutoCloseable {
         ourPods.addIndexers(Map.of(BY_MODEL, ClusterView::modelIndex));
         pods = run(ourPods, LeanItemStore.withoutManagedFields(), ChangeHandler.onAnyChange(this::enqueueOwner));
         var modelInformer = client.resources(LLMModel.class).inAnyNamespace().<LLMModel>runnableInformer(resync.toMillis());
-        modelInformer.addIndexers(Map.of(BY_CLAIM, ModelIdSharing::claims));
+        ModelIdSharing.indexByClaims(modelInformer);
         modelInformer.addEventHandler(competitorsOnChange());
         models = run(modelInformer, LeanItemStore.withoutManagedFields(), queueing(m -> Optional.of(ModelRef.of(m))));
         if (establishedCrds.contains(PassthroughModel.CRD_NAME)) {
@@ -189,7 +186,8 @@ final class ClusterView implements AutoCloseable {
 
             @Override
             public void onUpdate(LLMModel before, LLMModel after) {
-                if (!claims(before).equals(claims(after)) || !before.getSpec().equals(after.getSpec())
+                if (!ModelIdSharing.claims(before).equals(ModelIdSharing.claims(after))
+                        || !before.getSpec().equals(after.getSpec())
                         || (before.getMetadata().getDeletionTimestamp() == null) != (after.getMetadata().getDeletionTimestamp() == null)) {
                     enqueueCompetitors(before);
                     enqueueCompetitors(after);
@@ -213,20 +211,15 @@ final class ClusterView implements AutoCloseable {
             return List.of();
         }
         var key = ModelRef.of(model);
-        var found = new java.util.LinkedHashMap<ModelRef, LLMModel>();
-        for (var claim : claims(model)) {
-            for (var other : models.getIndexer().byIndex(BY_CLAIM, claim)) {
-                found.putIfAbsent(ModelRef.of(other), other);
-            }
-        }
-        found.remove(key);
-        return List.copyOf(found.values());
+        return ModelIdSharing.claimingAny(models, ModelIdSharing.claims(model)).stream()
+                .filter(other -> !ModelRef.of(other).equals(key))
+                .toList();
     }
 
     private void enqueueCompetitors(LLMModel changed) {
         // a provider listing this model's id (old or new) routes it only while no LLMModel serves it
         allPassthroughObjects().stream()
-                .filter(provider -> claims(changed).stream().anyMatch(provider.getSpec().models().ids()::contains))
+                .filter(provider -> ModelIdSharing.claims(changed).stream().anyMatch(provider.getSpec().models().ids()::contains))
                 .forEach(provider -> enqueue.accept(ModelRef.of(provider)));
         competitors(changed).forEach(other -> enqueue.accept(ModelRef.of(other)));
     }
